@@ -58,9 +58,10 @@ def test_offsets_point_into_the_source(seed):
     src, arts = seed
     for a in arts:
         for seg in a.segments:
-            assert a.body[seg.body_start : seg.body_start + seg.length] == src.text[
-                seg.source_start : seg.source_start + seg.length
-            ]
+            assert (
+                a.body[seg.body_start : seg.body_start + seg.length]
+                == src.text[seg.source_start : seg.source_start + seg.length]
+            )
         for c in a.credits:
             assert src.text[c.span.start : c.span.end] == c.name
         i = a.body.index("。")
@@ -81,8 +82,7 @@ def test_bylines_of_several_forms():
     )
     (art,) = read_page(page)
     roles = {(c.name, c.role) for c in art.credits}
-    assert roles == {("欧阳明", "reporter"), ("司马青", "correspondent"), ("卫东", "correspondent"),
-                     ("冯远", "author")}
+    assert roles == {("欧阳明", "reporter"), ("司马青", "correspondent"), ("卫东", "correspondent"), ("冯远", "author")}
     assert art.body.splitlines()[1].startswith("昨天")
     assert "冯远" not in art.body
 
