@@ -18,7 +18,7 @@ from rdflib.term import Node
 
 from kg.errors import QueryError, StoreError
 from kg.rdf.namespaces import KG, PREFIXES
-from kg.store.base import ExportFormat, GraphUpdate, QueryKind, Triple
+from kg.store.base import ExportFormat, GraphUpdate, QueryKind, Triple, statements
 
 RDF_FORMATS = {
     "trig": ox.RdfFormat.TRIG,
@@ -154,9 +154,12 @@ class OxigraphStore:
         for up in updates:
             g = URIRef(up.iri).n3()
             parts.append(f"DROP SILENT GRAPH {g} ;\n")
-            if up.triples:
+            if up.text is not None:  # serialised already (batch ingest workers)
+                if up.text.strip():
+                    parts.append(f"INSERT DATA {{ GRAPH {g} {{\n{up.text} .\n}} }} ;\n")
+            elif up.triples:
                 try:
-                    body = " .\n".join(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in up.triples)
+                    body = statements(up.triples)
                 except Exception as exc:  # rdflib refuses terms it cannot write; nothing is written
                     raise StoreError(
                         f"internal error: graph {up.iri} holds a term that cannot be stored: {exc}"
