@@ -40,7 +40,7 @@ DISTRICT_TAILS = ("区", "区", "县", "县", "区")
 NUMERALS = "零一二三四五六七八九十"
 
 TOPICS = (
-    "人才工作", "经济工作", "农村工作", "安全生产", "生态环境保护", "营商环境建设", "招商引资", "科技创新",
+    "人才引进", "经济工作", "农村工作", "安全生产", "生态环境保护", "营商环境建设", "招商引资", "科技创新",
     "城市管理", "教育工作", "民生实事", "文明城市创建", "乡村振兴", "项目建设", "数字经济发展", "产业转型",
     "应急管理", "基层治理", "文化旅游发展", "开发区改革", "金融服务实体经济", "老旧小区改造",
 )
@@ -116,7 +116,7 @@ class World:
         self.double = [w for w in words if len(w) == 2]
         self.used_names: set[str] = set()
         n_cities = 2 if articles <= 200 else 3 if articles <= 2000 else 6
-        tail = max(60, articles // (3 * n_cities))
+        tail = max(60, articles // n_cities)  # about one local person per article: a long tail
         self.cities = [self._city(i, tail) for i in range(n_cities)]
 
     def name(self) -> str:
@@ -285,7 +285,7 @@ class Writer:
             "、".join(self.mention(p) for p in others) + "出席会议。" if others
             else f"各{c.districts[0][-1]}、市直各部门主要负责同志参加会议。"
         )
-        return [f"{lead.name}在{form}上强调"], headline, [f"{chair.name}主持"], body
+        return [f"{lead.name}在{form}上{rng.choice(('要求', '指出', '强调'))}"], headline, [f"{chair.name}主持"], body
 
     def symposium(self, d: dt.date) -> Parts:
         rng, c = self.rng, self.c
@@ -319,7 +319,7 @@ class Writer:
             self.background(),
             self.filler("大会", rng.randint(2, 4)),
         ]
-        return [], f"{name}举行", [], body
+        return [], f"{name}{rng.choice(('召开', '开幕'))}", [], body
 
     def award(self, d: dt.date) -> Parts:
         rng, c = self.rng, self.c
@@ -337,19 +337,19 @@ class Writer:
             self.filler("会议", rng.randint(1, 3)),
             self.background(),
         ]
-        return [], f"{c.name[:-1]}为{n}家单位颁奖并发放补助{total}", [], body
+        return [], f"{c.name[:-1]}表彰{n}家先进单位 发放奖励资金{total}", [], body
 
     def lecture(self, d: dt.date) -> Parts:
         rng, c = self.rng, self.c
         org = rng.choice(("市政协", "市人大常委会", f"市{rng.choice(BUREAUS)}", rng.choice(c.colleges)))
         lecturer, host = self.local(), self.leader(10)
         body = [
-            f"{self.md(d - dt.timedelta(days=1))},{org}举行专题宣讲会。{self.mention(host)}出席活动。",
+            f"{self.md(d - dt.timedelta(days=1))},{org}召开主题宣讲会。{self.mention(host)}到会指导。",
             f"{self.mention(lecturer)}围绕{rng.choice(OBJECTS)}、{rng.choice(OBJECTS)}作专题宣讲。"
             + self.filler("宣讲会", rng.randint(1, 3)),
             self.filler("与会人员", rng.randint(1, 2)),
         ]
-        return [], f"{org}举行专题宣讲会", [f"{host.name}出席"], body
+        return [], f"{org}开展{rng.choice(OBJECTS)}主题宣讲", [f"{host.name}出席"], body
 
     def general(self, d: dt.date) -> Parts:
         rng = self.rng

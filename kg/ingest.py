@@ -144,7 +144,7 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], **options) -> list[F
 
 DEFAULT_BATCH_ARTICLES = 500
 FILES_PER_TASK = 8
-MAX_POOL_RESTARTS = 3
+MAX_POOL_RESTARTS = 20
 
 
 @dataclass
@@ -276,10 +276,13 @@ def _pool_results(
                             "worker processes keep dying (out of memory, or the extractor failed to load); "
                             "run with --jobs 1 to see why"
                         ) from None
-                    # the task at the head is blamed; the others are sent again to a new pool
-                    yield [FileWork(p, error=f"{p}: the worker process reading it died") for p in todo[next_task]]
-                    next_task += 1
-                    break
+                    head = todo[next_task]
+                    if len(head) > 1:  # find the file at fault: its files again, one task each
+                        todo[next_task : next_task + 1] = [[p] for p in head]
+                    else:  # a file on its own killed its worker: it alone is reported
+                        yield [FileWork(head[0], error=f"{head[0]}: the worker process reading it died")]
+                        next_task += 1
+                    break  # a new pool for the rest
                 next_task += 1
                 yield result
         finally:
