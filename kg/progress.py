@@ -63,7 +63,7 @@ class Progress:
 
     def eta(self) -> float | None:
         elapsed = time.perf_counter() - self.start
-        if self.bytes == 0 or elapsed <= 0:
+        if self.bytes < 0.02 * self.total_bytes or elapsed <= 0:  # too early: start-up would dominate
             return None
         return elapsed * (self.total_bytes - self.bytes) / self.bytes
 
