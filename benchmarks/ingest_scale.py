@@ -14,7 +14,9 @@ Extractors: ``placeholder`` is whatever ``kg.extract.pipeline.extract`` is on th
 finds nothing, so the store dominates); ``ner-standin`` runs the LAC tagger over every paragraph in
 the workers (``benchmarks/standin.py``), the cost the real extractor will have.
 
-The machine is shared: the load average before each run is printed beside its figures.
+The machine may be shared: the load average before each run and the cores the run actually got
+(its CPU seconds over its wall-clock seconds) are printed beside its figures. Two workers that got
+one core between them cannot show a 2× speed-up; rerun when the machine is quiet.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ class Run:
     wall: float  # the whole process
     peak_tree_mib: float
     writer_mib: float
-    cpu: float  # CPU seconds of the whole process tree
+    cpu: float  # CPU seconds of the whole process tree (start-up included, like wall)
     load: float
 
     @property
@@ -192,15 +194,15 @@ def ensure_corpus(corpus: Path | None, articles: int, seed: int, temps: list[Pat
 
 def table(runs: list[Run], tagger: tuple[int, float] | None) -> str:
     head = ("extractor", "jobs", "articles", "chars", "quads", "s", "chars/s", "articles/s", "peak RSS MiB",
-            "writer MiB", "CPU s", "load")
+            "writer MiB", "CPU s", "cores used", "load")
     rows = [head]
     for r in runs:
         rows.append((r.extractor, str(r.jobs), str(r.articles), str(r.chars), str(r.quads), f"{r.seconds:.1f}",
                      f"{r.chars_s:,.0f}", f"{r.articles_s:,.1f}", f"{r.peak_tree_mib:.0f}", f"{r.writer_mib:.0f}",
-                     f"{r.cpu:.1f}", f"{r.load:.1f}"))
+                     f"{r.cpu:.1f}", f"{r.cpu / max(r.wall, 1e-9):.2f}", f"{r.load:.1f}"))
     if tagger:
         n, s = tagger
-        rows.append(("bare LAC tagger", "1", "", str(n), "", f"{s:.1f}", f"{n / s:,.0f}", "", "", "", "", ""))
+        rows.append(("bare LAC tagger", "1", "", str(n), "", f"{s:.1f}", f"{n / s:,.0f}", "", "", "", "", "", ""))
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
     lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |" for row in rows]
     lines.insert(1, "| " + " | ".join("-" * w for w in widths) + " |")
