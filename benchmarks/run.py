@@ -69,12 +69,12 @@ def machine() -> str:
     )
 
 
-def ingest_section(size: str, jobs: list[int]) -> Section:
+def ingest_section(size: str, jobs: list[int], repeat: int = 1) -> Section:
     from benchmarks import ingest_scale
 
     cfg = SIZES[size]
     res = ingest_scale.run(cfg["articles"], jobs, list(ingest_scale.EXTRACTORS), ner_articles=cfg["ner_articles"],
-                           tagger_chars=cfg["tagger_chars"])
+                           tagger_chars=cfg["tagger_chars"], repeat=repeat)
     return Section("ingest", res["table"], res["ratios"])
 
 
@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--size", choices=list(SIZES), default="small")
     ap.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections ({', '.join(SECTIONS)})")
     ap.add_argument("--jobs", default="1,2", help="worker counts for the ingest section (default 1,2)")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per configuration, fastest kept (shared machines)")
     args = ap.parse_args(argv)
     wanted = [s for s in args.only.split(",") if s]
     for s in wanted:
@@ -104,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in wanted:
         print(f"\n## {name}", flush=True)
         if name == "ingest":
-            sec = ingest_section(args.size, [int(j) for j in args.jobs.split(",")])
+            sec = ingest_section(args.size, [int(j) for j in args.jobs.split(",")], args.repeat)
         elif name == "sparql":
             sec = sparql_section(args.size)
         else:
