@@ -214,7 +214,12 @@ def ratios(runs: list[Run], tagger: tuple[int, float] | None) -> list[str]:
     for ex in dict.fromkeys(r.extractor for r in runs):
         by = {r.jobs: r for r in runs if r.extractor == ex}
         if 1 in by and 2 in by:
-            out.append(f"{ex}: 2 workers / 1 worker = {by[2].chars_s / by[1].chars_s:.2f}x (goal >= 1.7x)")
+            out.append(f"{ex}: 2 workers / 1 worker = {by[2].chars_s / by[1].chars_s:.2f}x (goal >= 1.7x); "
+                       f"cores used {by[1].cpu / by[1].wall:.2f} and {by[2].cpu / by[2].wall:.2f}")
+            # not a measurement of speed: what the CPU the runs spent allows on an idle 2-core machine
+            bound = 2 * by[1].cpu / max(by[2].cpu, 1e-9)
+            out.append(f"{ex}: CPU spent, 1 worker / 2 workers = {by[1].cpu / max(by[2].cpu, 1e-9):.2f} "
+                       f"(so 2 workers on 2 idle cores could reach about {min(bound, 2):.2f}x at best)")
         if 1 in by and tagger:
             n, s = tagger
             out.append(f"{ex}: 1 worker / bare tagger = {by[1].chars_s / (n / s):.2f}x chars/s (goal >= 0.5x)")
