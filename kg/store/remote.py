@@ -238,6 +238,50 @@ def with_prefixes(sparql: str) -> tuple[str, int]:
     return (f"{extra}\n{sparql}", 1) if extra else (sparql, 0)
 
 
+_BLANK = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*",
+    re.S,
+)
+
+
+def code_only(sparql: str) -> str:
+    """The query with strings, IRIs and comments blanked to spaces (positions kept), to find keywords."""
+    return _BLANK.sub(lambda m: " " * len(m.group()), sparql)
+
+
+def _keyword(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w:?$.-]){word}(?![\w:.-])", re.I)
+
+
+def has_keyword(sparql: str, word: str) -> bool:
+    """Whether ``word`` is a keyword of the query (not in a string, IRI, comment or name)."""
+    return _keyword(re.escape(word)).search(code_only(sparql)) is not None
+
+
+def with_bindings(sparql: str, bindings: Mapping[str, Node]) -> str:
+    """Pre-bind variables (SEP-0007, as pyoxigraph's substitutions) for a server: a one-row VALUES
+    block at the start of the query's WHERE group, so it joins before grouping and aggregates.
+    Without a WHERE group we can find, a trailing VALUES clause (joined after the pattern)."""
+    if not bindings:
+        return sparql
+    names = " ".join(f"?{k}" for k in bindings)
+    values = f" VALUES ({names}) {{ ({' '.join(nt_term(v) for v in bindings.values())}) }} "
+    code = code_only(sparql)
+    where = _keyword("WHERE").search(code)
+    if where is None:
+        form = _keyword("(SELECT|ASK)").search(code)
+        where = form if form is not None else None
+    brace = code.find("{", where.end()) if where is not None else -1
+    if brace < 0:
+        return f"{sparql}\nVALUES ({names}) {{ ({' '.join(nt_term(v) for v in bindings.values())}) }}"
+    return sparql[: brace + 1] + values + sparql[brace + 1 :]
+
+
 def _error_message(resp: httpx.Response, shift_lines: int = 0) -> str:
     """The server's explanation on one line (first 300 characters), error positions as the user wrote them."""
     try:
@@ -476,22 +520,20 @@ class RemoteStore:
     # ------------------------------------------------------------ reading
 
     def _dataset_params(
-        self, default_graph_uris: Sequence[str], named_graph_uris: Sequence[str]
+        self, sparql: str, default_graph_uris: Sequence[str], named_graph_uris: Sequence[str]
     ) -> list[tuple[str, str]]:
-        """The protocol's dataset parameters that make the default graph the union, unless given."""
-        params: list[tuple[str, str]] = []
-        if default_graph_uris:
-            params += [("default-graph-uri", u) for u in default_graph_uris]
-        elif named_graph_uris:
-            # servers refuse a union default graph beside explicit named graphs: name the union's members
-            if self.config.union_default_graph != "server":
-                params += [("default-graph-uri", u) for u in self.graph_iris()]
-        elif self.config.union_default_graph == "param":
-            params.append(("union-default-graph", ""))
-        elif self.config.union_default_graph != "server":
-            params.append(("default-graph-uri", self.config.union_default_graph))
+        """The dataset, as the embedded store reads it: the protocol's graphs if given (named graphs
+        alone leave the default graph empty, per the SPARQL 1.1 Protocol), else the query's own FROM /
+        FROM NAMED, else the union of all graphs (Oxigraph's union flag would override FROM)."""
+        params = [("default-graph-uri", u) for u in default_graph_uris]
         params += [("named-graph-uri", u) for u in named_graph_uris]
-        return params
+        if params or has_keyword(sparql, "FROM"):
+            return params
+        if self.config.union_default_graph == "param":
+            return [("union-default-graph", "")]
+        if self.config.union_default_graph != "server":
+            return [("default-graph-uri", self.config.union_default_graph)]
+        return []
 
     def _post_query(
         self,
@@ -502,9 +544,10 @@ class RemoteStore:
         named_graph_uris: Sequence[str] = (),
         timeout: float | None = None,
         stream: bool = False,
+        bindings: Mapping[str, Node] | None = None,
     ) -> httpx.Response:
-        text, shift = with_prefixes(sparql)
-        form = [("query", text), *self._dataset_params(default_graph_uris, named_graph_uris)]
+        text, shift = with_prefixes(with_bindings(sparql, bindings) if bindings else sparql)
+        form = [("query", text), *self._dataset_params(sparql, default_graph_uris, named_graph_uris)]
         if timeout:
             form.append(("timeout", str(int(timeout * 1000))))  # Fuseki reads it; others ignore it
         resp = self._send(
@@ -530,13 +573,16 @@ class RemoteStore:
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         timeout: float | None = None,
+        bindings: Mapping[str, Node] | None = None,
     ) -> RemoteResult:
+        """A SPARQL query; ``bindings`` pre-binds variables (see ``with_bindings``)."""
         resp = self._post_query(
             sparql,
             default_graph_uris=default_graph_uris,
             named_graph_uris=named_graph_uris,
             timeout=timeout,
             stream=True,
+            bindings=bindings,
         )
         body = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
         try:
