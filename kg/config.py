@@ -50,7 +50,7 @@ def resolve_remote_base(location: object, requested: str | None, *, writing: boo
     """A remote store's base: the one its articles already use, else ``--base``, the config's ``base``,
     ``$KG_BASE`` or the default. Ingesting with another base than the stored one is an error, as for
     a folder store; an empty store takes whatever is asked for."""
-    from kg.store.remote import RemoteStore, remote_config, stored_base
+    from kg.store.remote import remote_config
 
     cfg = remote_config(location)  # type: ignore[arg-type]
     wanted = requested or cfg.base or os.environ.get("KG_BASE")
@@ -58,14 +58,22 @@ def resolve_remote_base(location: object, requested: str | None, *, writing: boo
         wanted = normalise_base(wanted) if wanted else None
     except ValueError as exc:
         raise StoreError(str(exc)) from None
-    store = RemoteStore(cfg, read_only=True)
-    try:
-        stored = stored_base(store)
-    finally:
-        store.close()
+    stored = remote_stored_base(cfg)
     if stored and wanted and stored != wanted and writing:
         raise StoreError(
             f"{cfg}: its IRIs use the base {stored}; ingesting with --base {wanted} would mix two "
             "bases (use another store, or export and re-ingest)"
         )
     return stored or wanted or DEFAULT_BASE
+
+
+def remote_stored_base(location: object) -> str | None:
+    """The base a remote store's articles use, or None while it holds no article (``kg serve`` then
+    falls back to ``--base`` or its listening address, as for a folder store without newskg.json)."""
+    from kg.store.remote import RemoteStore, remote_config, stored_base
+
+    store = RemoteStore(remote_config(location), read_only=True)  # type: ignore[arg-type]
+    try:
+        return stored_base(store)
+    finally:
+        store.close()
