@@ -507,6 +507,28 @@ def test_slow_answer_times_out_clearly(fresh) -> None:
     store.close()
 
 
+def test_silent_server_times_out(tmp_path) -> None:
+    """A server that accepts the connection and never answers: the store's timeout, then one clear line."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    port = listener.getsockname()[1]
+    try:
+        cfg = RemoteConfig.from_url(f"http://127.0.0.1:{port}", timeout=0.5, retries=3)
+        store = RemoteStore(cfg, sleep=lambda s: pytest.fail("a timed-out request was retried"))
+        with pytest.raises(StoreError, match=r"replacing 1 graph\(s\) timed out after 0.5s \(the server may still"):
+            store.replace_graphs([GraphUpdate(BASE + "/article/x", [])])
+        with pytest.raises(StoreError, match="timed out after 0.5s"):
+            store.quad_count()
+        with pytest.raises(QueryError, match="query timed out after 1.3s"):
+            store.query("ASK {}", timeout=0.3)
+        store.close()
+    finally:
+        listener.close()
+
+
 # ---------------------------------------------------------------- configuration and credentials
 
 

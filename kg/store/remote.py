@@ -400,6 +400,10 @@ class RemoteResult:
 # ---------------------------------------------------------------- the store
 
 
+class RemoteTimeout(StoreError):
+    """No answer within the timeout (not retried: the server may still be working on the request)."""
+
+
 class RemoteStore:
     """The Store protocol over HTTP. Thread-safe: one pooled httpx client shared by all callers."""
 
@@ -452,7 +456,8 @@ class RemoteStore:
         """Send with retries on transient failures; any other failure is a StoreError naming the server."""
         cfg = self.config
         attempts = max(1, cfg.retries + 1)
-        t = httpx.Timeout(timeout, connect=cfg.connect_timeout) if timeout else None
+        # None would switch timeouts off altogether: without a per-request one, the client's applies
+        t: Any = httpx.Timeout(timeout, connect=cfg.connect_timeout) if timeout else httpx.USE_CLIENT_DEFAULT
         last = ""
         for attempt in range(attempts):
             retry_after: float | None = None
@@ -463,8 +468,10 @@ class RemoteStore:
                 if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
                     last = f"no connection within {cfg.connect_timeout:g}s"
                 else:  # a slow answer is not retried: the server is busy with the first request
-                    raise StoreError(
-                        f"{_without_userinfo(url)}: {what} timed out after {timeout or cfg.timeout:g}s"
+                    writing = what.startswith("replacing")
+                    hint = " (the server may still apply it; writes are idempotent, so re-run)" if writing else ""
+                    raise RemoteTimeout(
+                        f"{_without_userinfo(url)}: {what} timed out after {timeout or cfg.timeout:g}s{hint}"
                     ) from None
             except httpx.TransportError as exc:
                 last = _transport_message(exc)
@@ -485,6 +492,14 @@ class RemoteStore:
             f"{_without_userinfo(url)}: {what} failed: {last}"
             + (f" (after {attempts} attempts)" if attempts > 1 else "")
         )
+
+    def _send_query_with_timeout(self, *args: Any, **kwargs: Any) -> httpx.Response:
+        """A query given its own timeout that runs out is the query's failure (QueryError), as a
+        malformed one is; without one, the store's timeout is a StoreError like any server trouble."""
+        try:
+            return self._send(*args, **kwargs)
+        except RemoteTimeout as exc:
+            raise QueryError(str(exc)) from None
 
     def _fail(self, resp: httpx.Response, what: str, shift_lines: int = 0) -> StoreError:
         return StoreError(
@@ -550,13 +565,14 @@ class RemoteStore:
         form = [("query", text), *self._dataset_params(sparql, default_graph_uris, named_graph_uris)]
         if timeout:
             form.append(("timeout", str(int(timeout * 1000))))  # Fuseki reads it; others ignore it
-        resp = self._send(
+        send = self._send if not timeout else self._send_query_with_timeout
+        resp = send(
             "POST",
             self.config.query,
             what="query",
             content=_form_bytes(form),
             headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
-            timeout=(timeout + 5) if timeout else None,
+            timeout=(timeout + min(5.0, max(1.0, timeout / 10))) if timeout else None,  # let the server say first
             stream=stream,
         )
         if resp.status_code >= 400:
