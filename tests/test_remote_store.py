@@ -184,6 +184,8 @@ def test_rows_can_be_read_twice(pair) -> None:
     remote, _ = pair
     res = remote.query(QUERIES["headlines"])
     assert list(res.rows()) == list(res.rows())
+    # a query with its own timeout (sent as the timeout parameter, which Oxigraph ignores) answers the same
+    assert list(remote.query(QUERIES["headlines"], timeout=30).rows()) == list(res.rows())
 
 
 def test_dataset_parameters_equal(pair) -> None:

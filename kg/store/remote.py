@@ -564,7 +564,7 @@ class RemoteStore:
         text, shift = with_prefixes(with_bindings(sparql, bindings) if bindings else sparql)
         form = [("query", text), *self._dataset_params(sparql, default_graph_uris, named_graph_uris)]
         if timeout:
-            form.append(("timeout", str(int(timeout * 1000))))  # Fuseki reads it; others ignore it
+            form.append(("timeout", f"{timeout:g}"))  # seconds: Fuseki (3.9+) stops the query; others ignore it
         send = self._send if not timeout else self._send_query_with_timeout
         resp = send(
             "POST",
