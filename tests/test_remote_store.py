@@ -356,6 +356,41 @@ def test_failing_batch_leaves_store_unchanged(fresh, monkeypatch) -> None:
         store.close()
 
 
+def test_pre_serialised_statements_are_sent_as_they_are(fresh) -> None:
+    """An update that carries its statements as text (batch ingest's workers write them) is sent
+    without serialising again, and stores the same quads as the triples would."""
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class TextUpdate:
+        iri: str
+        triples: object
+        text: str | None
+
+    g = BASE + "/article/t"
+    triples = [(URIRef(g), URIRef("https://schema.org/headline"), Literal("标题", lang="zh")),
+               (URIRef(g), URIRef("http://x/n"), Literal(3))]
+    text = " .\n".join(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in triples)
+
+    class Untouchable:
+        def __iter__(self):
+            raise AssertionError("the triples were serialised again")
+
+        def __bool__(self) -> bool:
+            raise AssertionError("the triples were looked at")
+
+    store = open_store(fresh.config)
+    try:
+        store.replace_graphs([TextUpdate(g, Untouchable(), text)])  # type: ignore[list-item]
+        via_text = dump(store)
+        store.replace_graphs([GraphUpdate(g, triples)])
+        assert dump(store) == via_text and len(via_text) == 2
+        store.replace_graphs([TextUpdate(g, Untouchable(), "")])  # type: ignore[list-item]
+        assert store.quad_count() == 0
+    finally:
+        store.close()
+
+
 def test_unstorable_term_is_refused_before_sending(fresh) -> None:
     store = open_store(fresh.config)
     try:

@@ -221,7 +221,11 @@ def update_text(updates: Sequence[GraphUpdate]) -> str:
     for up in updates:
         g = nt_term(URIRef(up.iri))
         parts.append(f"DROP SILENT GRAPH {g}")
-        if up.triples:
+        text = getattr(up, "text", None)  # statements already written by batch ingest's workers
+        if text is not None:
+            if text.strip():
+                parts.append(f"INSERT DATA {{ GRAPH {g} {{\n{text} .\n}} }}")
+        elif up.triples:
             body = " .\n".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)}" for s, p, o in up.triples)
             parts.append(f"INSERT DATA {{ GRAPH {g} {{\n{body} .\n}} }}")
     return " ;\n".join(parts) + "\n"
