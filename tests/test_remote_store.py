@@ -447,6 +447,17 @@ def test_base_is_read_from_the_articles(fresh) -> None:
         resolve_base(fresh.url, BASE, writing=True)
 
 
+def test_a_default_graph_that_is_not_the_union_is_refused(fresh) -> None:
+    """Told the server makes the union itself when it does not, queries would find nothing: say so."""
+    store = open_store(fresh.url)
+    ingest_file(store, ROOT / "seeds" / "000_bd3172a97833ae3d.txt", base=BASE)
+    store.close()
+    wrong = replace_cfg(fresh.config, union_default_graph="server")
+    with pytest.raises(StoreError, match="default graph is not the union"):
+        resolve_base(wrong, None, writing=False)
+    assert resolve_base(fresh.config, None, writing=False) == BASE
+
+
 def test_server_down_is_one_clear_error(tmp_path) -> None:
     port = free_port()  # nothing listens here
     slept: list[float] = []

@@ -757,4 +757,12 @@ def stored_base(store: RemoteStore) -> str | None:
     if not rows:
         return None
     iri = str(rows[0]["a"])
+    # the same question of the default graph: it must be the union of the article graphs, or every
+    # query without GRAPH would silently find nothing
+    if not store.query(f"ASK {{ {nt_term(URIRef(iri))} a <https://schema.org/NewsArticle> }}").boolean():
+        raise StoreError(
+            f"{store.config}: the server's default graph is not the union of its named graphs, so queries "
+            "would miss every article; configure the dataset for it (Fuseki: tdb2:unionDefaultGraph true) "
+            "or set union_default_graph in --store-config (\"param\" for Oxigraph server)"
+        )
     return iri.rsplit("/article/", 1)[0] if "/article/" in iri else None
