@@ -194,6 +194,32 @@ def test_rows_can_be_read_twice(pair) -> None:
     assert list(remote.query(QUERIES["headlines"], timeout=30).rows()) == list(res.rows())
 
 
+def test_large_results_spill_to_disk_and_read_concurrently(pair, monkeypatch) -> None:
+    """A result larger than memory allows goes to a temporary file; every reader gets its own
+    handle (threads of the web layer), and the file goes when the result does."""
+    import gc
+    import threading
+
+    import kg.store.remote as remote_mod
+
+    remote, embedded = pair
+    monkeypatch.setattr(remote_mod, "SPOOL_BYTES", 256)
+    res = remote.query(QUERIES["union"])
+    path = res._body.path
+    assert path is not None and Path(path).exists()
+    want = bag(embedded.query(QUERIES["union"]))
+    got: list[Counter] = []
+    threads = [threading.Thread(target=lambda r: got.append(bag(r)), args=(res,)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == [want] * 4
+    del threads, res
+    gc.collect()
+    assert not Path(path).exists()
+
+
 def test_dataset_parameters_equal(pair) -> None:
     """default-graph-uri / named-graph-uri: the protocol's dataset, as the embedded store reads it."""
     remote, embedded = pair

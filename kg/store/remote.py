@@ -35,6 +35,7 @@ import shutil
 import tempfile
 import time
 import tomllib
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -334,10 +335,63 @@ def _media(resp: httpx.Response) -> str:
 # ---------------------------------------------------------------- results
 
 
-class RemoteResult:
-    """A server's answer, kept in a spooled file so rows() can be read more than once."""
+class _Body:
+    """A response body kept in memory up to SPOOL_BYTES, beyond that in a temporary file; every
+    reader gets its own handle, so a result can be read again, and from several threads at once."""
 
-    def __init__(self, body: IO[bytes], media: str) -> None:
+    def __init__(self) -> None:
+        self._mem = bytearray()
+        self._path: str | None = None
+        self._file: IO[bytes] | None = None
+        self._finalizer: weakref.finalize | None = None
+
+    def write(self, chunk: bytes) -> None:
+        if self._file is None and len(self._mem) + len(chunk) <= SPOOL_BYTES:
+            self._mem += chunk
+            return
+        if self._file is None:
+            fd, self._path = tempfile.mkstemp(prefix="newskg-result-")
+            self._file = os.fdopen(fd, "wb")
+            self._finalizer = weakref.finalize(self, _remove, self._path)
+            self._file.write(self._mem)
+            self._mem = bytearray()
+        self._file.write(chunk)
+
+    @property
+    def path(self) -> str | None:
+        """The temporary file once the body outgrew memory (complete once the response has been read)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        return self._path
+
+    def open(self) -> IO[bytes]:
+        if self._path is None:
+            return io.BytesIO(self._mem)
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        return open(self._path, "rb")  # noqa: SIM115 - the reader closes it
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        if self._finalizer is not None:
+            self._finalizer()
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+class RemoteResult:
+    """A server's answer, kept whole (see _Body) so rows() can be read more than once."""
+
+    def __init__(self, body: _Body, media: str) -> None:
         self._body = body
         self.media = media
         self.kind: QueryKind
@@ -353,16 +407,18 @@ class RemoteResult:
             raise StoreError(f"the server answered a query with {media or 'no content type'}, which newskg cannot read")
 
     def _reader(self) -> IO[bytes]:
-        self._body.seek(0)
-        return self._body
+        return self._body.open()
 
     def _parse_results(self) -> Any:
-        return ox.parse_query_results(self._reader(), format=ox.QueryResultsFormat.JSON)
+        if self._body.path is None:  # pyoxigraph reads lazily: give it its own handle, or the path
+            return ox.parse_query_results(self._reader(), format=ox.QueryResultsFormat.JSON)
+        return ox.parse_query_results(path=self._body.path, format=ox.QueryResultsFormat.JSON)
 
     def _ox_triples(self) -> Iterator[ox.Triple]:
         fmt = ox.RdfFormat.TURTLE if self.media == "text/turtle" else ox.RdfFormat.N_TRIPLES
-        for q in ox.parse(self._reader(), format=fmt):
-            yield ox.Triple(q.subject, q.predicate, q.object)
+        with self._reader() as f:
+            for q in ox.parse(f, format=fmt):
+                yield ox.Triple(q.subject, q.predicate, q.object)
 
     def rows(self) -> Iterator[dict[str, Node | None]]:
         if self.kind != "solutions":
@@ -384,7 +440,8 @@ class RemoteResult:
 
     def serialize(self, fmt: str, out: BinaryIO) -> None:
         if MEDIA_OF_FORMAT.get(fmt) == self.media and (fmt == "json") == (self.kind != "graph"):
-            shutil.copyfileobj(self._reader(), out)  # the server's own serialisation
+            with self._reader() as f:
+                shutil.copyfileobj(f, out)  # the server's own serialisation
             return
         if self.kind == "graph":
             if fmt not in RDF_FORMATS:
@@ -604,7 +661,7 @@ class RemoteStore:
             stream=True,
             bindings=bindings,
         )
-        body = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+        body = _Body()
         try:
             for chunk in resp.iter_bytes():
                 body.write(chunk)
