@@ -16,7 +16,10 @@ one they talk to. Decisions, and why:
 - **The default graph of queries is the union of the article graphs**, like the embedded store: with
   Oxigraph server we send its ``union-default-graph`` parameter; other servers are configured to do it
   themselves (``union_default_graph = "server"``, e.g. Fuseki's ``tdb2:unionDefaultGraph``) or get a
-  special default graph IRI (``urn:x-arq:UnionGraph`` for Jena).
+  special default graph IRI (``urn:x-arq:UnionGraph`` for Jena). A query's own ``FROM`` and the
+  protocol's ``default-graph-uri`` / ``named-graph-uri`` take precedence, as the protocol says.
+- **Pre-bound variables** (``query(bindings=…)``, used by the web layer) become a one-row ``VALUES``
+  block at the start of the WHERE group: the protocol has no parameter for them.
 - **Results** come as SPARQL JSON (solutions, booleans) or N-Triples (graphs) and are parsed with
   pyoxigraph's own parsers, so rows hold the same rdflib terms, and other serialisations come out
   byte-for-byte as the embedded store writes them; the server's bytes pass through when the format matches.
