@@ -498,8 +498,6 @@ class RemoteStore:
             timeout=httpx.Timeout(config.timeout, connect=config.connect_timeout),
             transport=transport,
         )
-        self._endpoints = {k: _without_userinfo(v) for k, v in
-                           (("query", config.query), ("update", config.update)) if v}
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.config})"
