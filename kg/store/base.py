@@ -124,13 +124,16 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-def open_store(location: str | os.PathLike | None = None, *, read_only: bool = False) -> Store:
-    """A store from ``--store``: a folder (embedded Oxigraph) or, later, an http(s) endpoint."""
-    loc = str(location) if location is not None else str(DEFAULT_STORE)
-    if loc.startswith(("http://", "https://")):
-        from kg.errors import StoreError
+def open_store(location: str | os.PathLike | object | None = None, *, read_only: bool = False) -> Store:
+    """A store from ``--store``: a folder (embedded Oxigraph), an ``http(s)://`` server, or a
+    ``kg.store.remote.RemoteConfig`` (from ``--store-config FILE``)."""
+    from kg.store.remote import RemoteConfig, RemoteStore, is_remote, remote_config
 
-        raise StoreError(f"{loc}: remote stores are not supported yet; give a folder")
+    if location is not None and is_remote(location):
+        return RemoteStore(remote_config(location), read_only=read_only)  # type: ignore[arg-type]
+    if isinstance(location, RemoteConfig):  # pragma: no cover - is_remote covers it
+        return RemoteStore(location, read_only=read_only)
     from kg.store.oxigraph import OxigraphStore
 
+    loc = str(location) if location is not None else str(DEFAULT_STORE)
     return OxigraphStore(Path(loc), read_only=read_only)
