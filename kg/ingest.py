@@ -145,6 +145,7 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], **options) -> list[F
 DEFAULT_BATCH_ARTICLES = 500
 FILES_PER_TASK = 8
 MAX_POOL_RESTARTS = 20
+FLUSH_EVERY_QUADS = 500_000  # bounds the writer's memory (RocksDB buffers), see OxigraphStore.flush
 
 
 @dataclass
@@ -361,8 +362,11 @@ def ingest_batch(
         todo.append(f)
 
     batch: list[FileWork] = []
+    unflushed = 0
+    store_flush = getattr(store, "flush", None)  # optional: backends with write buffers to empty
 
     def flush() -> None:
+        nonlocal unflushed
         if not batch:
             return
         updates = [GraphUpdate.from_text(iri, text) for w in batch for iri, text, _ in w.graphs]
@@ -383,7 +387,11 @@ def ingest_batch(
             else:
                 res = FileResult(Path(w.path), [iri for iri, _, _ in w.graphs], sum(n for _, _, n in w.graphs))
                 record(res, w.nbytes, w.chars)
+                unflushed += res.quads
         batch.clear()
+        if callable(store_flush) and unflushed >= FLUSH_EVERY_QUADS:
+            store_flush()
+            unflushed = 0
 
     tasks = list(_chunks(todo, FILES_PER_TASK))
     jobs = default_jobs() if jobs is None else max(1, jobs)

@@ -248,6 +248,12 @@ class OxigraphStore:
         q = ox.Literal(sha256)
         return any(True for _ in self.db.quads_for_pattern(None, ox.NamedNode(str(KG.contentHash)), q, None))
 
+    def flush(self) -> None:
+        """Write RocksDB's in-memory buffers to disk. Batch ingest calls this every ~500k quads: the
+        buffers otherwise grow with everything written (2.1 GiB of RSS after 100k articles)."""
+        if not self.read_only:
+            self.db.flush()
+
     def close(self) -> None:
         if not self.read_only:
             try:
