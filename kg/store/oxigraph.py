@@ -7,7 +7,7 @@ open a store for writing; a second writer gets a clear StoreError, never a corru
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -168,8 +168,11 @@ class OxigraphStore:
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         timeout: float | None = None,
+        bindings: Mapping[str, Node] | None = None,
     ) -> OxigraphResult:
         kwargs: dict = {}
+        if bindings:
+            kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
         if default_graph_uris:
             kwargs["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
         else:
@@ -180,7 +183,7 @@ class OxigraphStore:
             raw = self.db.query(sparql, prefixes=PREFIXES, **kwargs)
         except SyntaxError as exc:
             raise QueryError(f"malformed query: {exc}") from None
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"query failed: {exc}") from None
         return OxigraphResult(raw)
 
