@@ -15,8 +15,8 @@ from fastapi.concurrency import run_in_threadpool
 
 from kg.rdf.iris import KINDS
 from kg.web.describe import Description, article_graph, describe_entity
-from kg.web.ontology import ONTOLOGY_IRI
 from kg.web.negotiation import Format, acceptable_list, by_name, choose
+from kg.web.ontology import ONTOLOGY_IRI
 
 ID_RE = re.compile(r"^(?P<id>[A-Za-z0-9_-]{1,200})(?:\.(?P<ext>[A-Za-z0-9-]{1,10}))?$")
 TERM_RE = re.compile(r"^(?P<id>[A-Za-z][A-Za-z0-9_-]{0,100})(?:\.(?P<ext>[A-Za-z0-9-]{1,10}))?$")
