@@ -14,10 +14,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import rdflib
 import uvicorn
 
 from kg.store.base import GraphUpdate, Store
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_bd3172a97833ae3d.txt"
 
 HANDMADE = """
 @prefix kg:     <https://w3id.org/newskg/ontology#> .
@@ -130,3 +133,33 @@ def ingest_seed(store_dir: Path, base: str, seed: Path) -> None:
 
 def add_handmade(store: Store, base: str) -> None:
     store.replace_graphs(handmade_updates(base))
+
+
+class Web:
+    """A running service: its root ``url`` (also the IRI base), the store it serves and that store's folder."""
+
+    def __init__(self, url: str, store: Store, store_dir: Path, app) -> None:
+        self.url = url
+        self.base = url
+        self.store = store
+        self.store_dir = store_dir
+        self.app = app
+        self.sparql = f"{url}/sparql"
+
+
+@pytest.fixture(scope="session")
+def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
+    """The seed and the hand-made graphs in a store, served by a real uvicorn on a free loopback port."""
+    from kg.store import open_store
+    from kg.web.app import create_app
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    store_dir = tmp_path_factory.mktemp("web") / "store"
+    ingest_seed(store_dir, base, SEED)
+    store = open_store(store_dir)
+    add_handmade(store, base)
+    app = create_app(store, base)
+    with running(app, port) as url:
+        yield Web(url, store, store_dir, app)
+    store.close()
