@@ -14,7 +14,7 @@ from collections import Counter
 import httpx
 import pytest
 import rdflib
-from _web import Web, web  # noqa: F401  (the fixture)
+from _web import Web
 from rdflib.compare import isomorphic
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TURTLE, XML, SPARQLWrapper
 
@@ -38,8 +38,8 @@ FEATURES = [
     ("sum_decimal", "SELECT (SUM(?v) AS ?total) (AVG(?v) AS ?mean) WHERE { ?m schema:value ?v }", False, 1),
     ("path_sequence", "SELECT ?a ?n WHERE { ?a schema:author/schema:name ?n }", False, 3),
     ("path_alt_inverse", "SELECT ?p ?a WHERE { ?p ^(schema:author|kg:photographer) ?a }", False, 3),
-    ("path_star", "SELECT ?y WHERE { <BASE/person/wei-tao> (^kg:agent/^kg:participation/kg:participation/kg:agent)* ?y }",
-     False, 3),
+    ("path_star", "SELECT ?y WHERE { <BASE/person/wei-tao> "
+     "(^kg:agent/^kg:participation/kg:participation/kg:agent)* ?y }", False, 3),
     ("path_participants", "SELECT ?e ?n WHERE { ?e kg:participation/kg:agent/schema:name ?n }", False, 5),
     ("subquery", "SELECT ?p ?n WHERE { { SELECT ?p (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a schema:mentions ?p } "
      "GROUP BY ?p } FILTER(?n > 1) }", False, 1),

@@ -45,8 +45,10 @@ RDFXML = Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml")
 TRIG = Format("trig", "application/trig", (), ("trig",))
 NQUADS = Format("nquads", "application/n-quads", (), ("nq", "nquads", "n-quads"))
 GRAPH_FORMATS: tuple[Format, ...] = (TURTLE, NTRIPLES, JSONLD, RDFXML, TRIG)
-# What an IRI dereferences to: Turtle by default (browsers too, until an HTML renderer is added).
-DESCRIPTION_FORMATS: tuple[Format, ...] = (TURTLE, JSONLD, RDFXML, NTRIPLES)
+# What an IRI dereferences to: Turtle by default (browsers too, until an HTML renderer is added). RDF/XML
+# only under its own media type here: browsers send application/xml;q=0.9 and should not get RDF/XML.
+RDFXML_ONLY = Format("rdfxml", "application/rdf+xml", (), RDFXML.names)
+DESCRIPTION_FORMATS: tuple[Format, ...] = (TURTLE, JSONLD, RDFXML_ONLY, NTRIPLES)
 
 
 @dataclass(frozen=True)
