@@ -1,4 +1,4 @@
-"""The SERVICE refusal: the keyword is found wherever SPARQL would see it, and nowhere else."""
+"""Keywords in SPARQL texts (SERVICE refusal, FROM detection): found wherever SPARQL sees them, nowhere else."""
 
 from __future__ import annotations
 
@@ -37,3 +37,20 @@ def test_service_is_found(query: str) -> None:
 )
 def test_service_is_not_found(query: str) -> None:
     assert not uses_service(query)
+
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("SELECT * FROM <http://x/g> WHERE { ?s ?p ?o }", True),
+        ("SELECT * from named <http://x/g> { GRAPH ?g { ?s ?p ?o } }", True),
+        ("CONSTRUCT { ?s ?p ?o } FROM <http://x/g> WHERE { ?s ?p ?o }", True),
+        ('SELECT * { ?s ?p "FROM <x>" }', False),
+        ("SELECT ?from { ?from ?p ?o }", False),
+        ("SELECT * { ?s <http://x/FROM> ?o } # FROM", False),
+    ],
+)
+def test_from_is_found(query: str, expected: bool) -> None:
+    from kg.store.sparql_text import has_keyword
+
+    assert has_keyword(query, "FROM") is expected

@@ -53,6 +53,8 @@ FEATURES = [
     ("graph_iri", "SELECT ?s WHERE { GRAPH <BASE/article/test-b> { ?s a kg:Meeting } }", False, 2),
     ("filter_functions", 'SELECT ?a WHERE { ?a schema:datePublished ?d ; schema:headline ?h '
      'FILTER(YEAR(?d) = 2022 && CONTAINS(?h, "人才") && LANG(?h) = "zh") }', False, 2),
+    ("from", "SELECT ?p FROM <BASE/article/test-b> WHERE { ?p a schema:Person }", False, 2),
+    ("from_named", "SELECT ?g ?s FROM NAMED <BASE/article/test-b> WHERE { GRAPH ?g { ?s a kg:Meeting } }", False, 2),
     ("distinct", "SELECT DISTINCT ?class WHERE { ?s a ?class }", False, 6),
     ("regex_str", 'SELECT ?p WHERE { ?p a schema:Person FILTER REGEX(STR(?p), "/person/[a-z-]+$") }', False, 5),
 ]
@@ -231,6 +233,19 @@ def test_named_graph_uri_restricts_graph_patterns(web: Web) -> None:
     assert len(everything) == len(web.store.graph_iris()) == 8
 
 
+def test_from_and_protocol_datasets_follow_the_spec(web: Web) -> None:
+    """FROM narrows the default graph (Oxigraph's union flag would ignore it); named-graph-uri alone
+    leaves an empty default graph; default-graph-uri overrides FROM."""
+    b = f"{web.base}/article/test-b"
+    people = PREFIXES + "SELECT ?p WHERE { ?p a schema:Person }"
+    from_b = PREFIXES + f"SELECT ?p FROM <{b}> WHERE {{ ?p a schema:Person }}"
+    assert len(http_rows(web, from_b)) == 2
+    assert len(http_rows(web, people)) > 2
+    assert http_rows(web, people, **{"named-graph-uri": b}) == []
+    from_a = PREFIXES + f"SELECT ?p FROM <{web.base}/article/test-a> WHERE {{ ?p a schema:Person }}"
+    assert len(http_rows(web, from_a, **{"default-graph-uri": b})) == 2
+
+
 def test_malformed_query_is_400_with_the_parser_message(web: Web) -> None:
     r = httpx.get(web.sparql, params={"query": "SELECT * WHERE { ?s ?p "})
     assert r.status_code == 400
@@ -277,6 +292,7 @@ def test_unknown_post_body_is_415(web: Web) -> None:
         ("ASK {}", None, "nonsense"),
     ],
 )
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")  # results die on their thread
 def test_unacceptable_formats_are_406(web: Web, query: str, accept: str | None, fmt: str | None) -> None:
     params = {"query": query, **({"format": fmt} if fmt else {})}
     r = httpx.get(web.sparql, params=params, headers={"Accept": accept} if accept else {})

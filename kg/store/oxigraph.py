@@ -18,6 +18,7 @@ from rdflib.term import Node
 from kg.errors import QueryError, StoreError
 from kg.rdf.namespaces import KG, PREFIXES
 from kg.store.base import ExportFormat, GraphUpdate, QueryKind, Triple
+from kg.store.sparql_text import has_keyword
 
 RDF_FORMATS = {
     "trig": ox.RdfFormat.TRIG,
@@ -173,9 +174,14 @@ class OxigraphStore:
         kwargs: dict = {}
         if bindings:
             kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+        # The dataset: the protocol's graphs if given (SPARQL 1.1 Protocol: without default-graph-uri the
+        # default graph is then empty), else the query's FROM / FROM NAMED, else the union of all
+        # graphs. Oxigraph's union flag would override FROM, so it is set only when there is none.
         if default_graph_uris:
             kwargs["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
-        else:
+        elif named_graph_uris:
+            kwargs["default_graph"] = ox.DefaultGraph()
+        elif not has_keyword(sparql, "FROM"):
             kwargs["use_default_graph_as_union"] = True
         if named_graph_uris:
             kwargs["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris]

@@ -123,7 +123,9 @@ async def run_query(request: Request, params: Params) -> Response:
         offers = GRAPH_FORMATS if res.kind == "graph" else RESULT_FORMATS
         fmt = choose(accept, fmt_param, offers)
         if fmt is None:
-            raise NotAcceptable(res.kind)
+            kind = res.kind
+            del res  # pyoxigraph results must be dropped on the thread that made them
+            raise NotAcceptable(kind)
         out.announce(fmt)
         res.serialize(fmt.key, out)  # type: ignore[arg-type]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import traceback
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -102,6 +103,9 @@ async def start(job: Callable[[Sink], None]) -> tuple[Any, AsyncIterator[bytes]]
         except Cancelled:
             return
         except BaseException as exc:  # handed to the event loop side, which decides the status
+            # Drop the job's locals here: they may hold engine objects that must die on this thread.
+            traceback.clear_frames(exc.__traceback__)
+            exc = exc.with_traceback(None)
             try:
                 sink._put(_Failed(exc))
             except Cancelled:
