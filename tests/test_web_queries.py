@@ -54,3 +54,14 @@ def test_money_per_organisation(store) -> None:
         ("太原理工大学", "received"): (Decimal(153000000), 1),
         ("山西医科大学", "received"): (Decimal(500000), 1),
     }
+
+
+def test_with_iri_writes_the_iri_in_and_refuses_breakouts() -> None:
+    from kg.queries import with_iri
+
+    q = "CONSTRUCT { ?this ?p ?o . ?thisToo ?p ?o } WHERE { $this ?p ?o }"
+    want = "CONSTRUCT { <http://x/a#b> ?p ?o . ?thisToo ?p ?o } WHERE { <http://x/a#b> ?p ?o }"
+    assert with_iri(q, "this", "http://x/a#b") == want
+    for bad in ("http://x/> } ; DROP ALL", "http://x/a b", 'http://x/"'):
+        with pytest.raises(ValueError):
+            with_iri(q, "this", bad)

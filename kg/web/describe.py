@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from kg.queries import load
+from kg.queries import load, with_iri
 from kg.store.base import Store, Triple
 
 BACKLINKS = 200
@@ -30,7 +30,7 @@ class Description:
 def describe_entity(store: Store, iri: str, kind: str, *, backlinks: int = BACKLINKS) -> Description | None:
     """The bounded description of ``iri``, or None when the store says nothing about it."""
     this = URIRef(iri)
-    triples = list(store.query(load("describe"), bindings={"this": this}).triples())
+    triples = list(store.query(with_iri(load("describe"), "this", iri)).triples())
     if not any(s == this for s, _, _ in triples):
         return None
     if backlinks > 0:

@@ -13,6 +13,7 @@ when it started (restart it after an ingest).
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 
 from kg.errors import StoreError
@@ -53,6 +54,8 @@ def run(store_dir: Path, host: str, port: int, requested_base: str | None) -> in
     store = open_store(store_dir, read_only=True)
     try:
         app = create_app(store, base)
+        # VoID scans the whole store (14 s at 900k quads): start it now, not on the first request.
+        threading.Thread(target=app.state.void_cache.stats, args=(store,), name="kg-void", daemon=True).start()
         here = listening_address(host, port)
         print(f"kg: serving {store_dir} ({store.quad_count()} quads, {len(store.graph_iris())} article graphs)",
               file=sys.stderr)
