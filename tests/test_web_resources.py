@@ -171,14 +171,18 @@ def test_an_html_renderer_can_be_plugged_in(web: Web) -> None:
     app = create_app(web.store, web.base)
     html = Format("html", "text/html", ("application/xhtml+xml",), ("html",))
 
-    def render(request: Request, desc) -> Response:
-        return Response(f"<h1>{desc.iri}</h1>", media_type="text/html")
+    def render(request: Request, desc) -> Response | None:
+        if desc.kind not in ("person", "article"):
+            return None  # no page for this kind: the route falls back to Turtle
+        return Response(f"<h1>{desc.kind} {desc.ident}</h1>", media_type="text/html")
 
     app.state.representations.register(html, render)
     client = TestClient(app)
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     r = client.get("/person/wei-tao", headers={"Accept": browser})
-    assert r.headers["content-type"].startswith("text/html") and "/person/wei-tao" in r.text
+    assert r.headers["content-type"].startswith("text/html") and r.text == "<h1>person wei-tao</h1>"
     assert client.get("/person/wei-tao").headers["content-type"].startswith("text/turtle")
     assert client.get("/person/wei-tao.html").headers["content-type"].startswith("text/html")
     assert client.get("/person/wei-tao", headers={"Accept": "application/ld+json"}).status_code == 200
+    assert client.get("/ontology/Chair", headers={"Accept": browser}).headers["content-type"].startswith("text/turtle")
+    assert client.get("/person/nobody", headers={"Accept": browser}).status_code == 404

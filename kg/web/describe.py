@@ -26,6 +26,11 @@ class Description:
     kind: str
     triples: list[Triple] = field(default_factory=list)
 
+    @property
+    def ident(self) -> str:
+        """The ``{id}`` of ``{base}/{kind}/{id}`` (what an HTML renderer looks the entity up by)."""
+        return self.iri.rsplit("/", 1)[-1]
+
 
 def describe_entity(store: Store, iri: str, kind: str, *, backlinks: int = BACKLINKS) -> Description | None:
     """The bounded description of ``iri``, or None when the store says nothing about it."""

@@ -1,9 +1,13 @@
 """The representations an IRI can be served as, pluggable so HTML pages can be added later.
 
-Each representation pairs a :class:`Format` with a renderer ``(request, description) -> Response``.
+Each representation pairs a :class:`Format` with a renderer ``(request, description) -> Response``
+(a plain function is run in the threadpool, a coroutine function on the loop).
 The RDF ones are built in, Turtle first (so browsers and clients without Accept get Turtle today).
 The pages issue registers ``text/html`` with :meth:`Representations.register`; browsers, which ask for
-``text/html`` explicitly, then get pages while RDF clients keep getting RDF.
+``text/html`` explicitly, then get pages while RDF clients keep getting RDF::
+
+    html = Format("html", "text/html", ("application/xhtml+xml",), ("html",))
+    app.state.representations.register(html, lambda request, desc: HTMLResponse(pages.html_for(desc.kind, desc.ident)))
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from kg.web.describe import Description
 from kg.web.negotiation import DESCRIPTION_FORMATS, Format
 from kg.web.rdfio import serialize_triples
 
-Renderer = Callable[[Request, Description], Response | Awaitable[Response]]
+# A renderer may return None when it has no view for that kind of thing; the route then sends Turtle.
+Renderer = Callable[[Request, Description], Response | None | Awaitable[Response | None]]
 
 
 def rdf_renderer(fmt: Format) -> Renderer:

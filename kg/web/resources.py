@@ -15,8 +15,9 @@ from fastapi.concurrency import run_in_threadpool
 
 from kg.rdf.iris import KINDS
 from kg.web.describe import Description, article_graph, describe_entity
-from kg.web.negotiation import Format, acceptable_list, by_name, choose
+from kg.web.negotiation import TURTLE, Format, acceptable_list, by_name, choose
 from kg.web.ontology import ONTOLOGY_IRI
+from kg.web.representations import rdf_renderer
 
 ID_RE = re.compile(r"^(?P<id>[A-Za-z0-9_-]{1,200})(?:\.(?P<ext>[A-Za-z0-9-]{1,10}))?$")
 TERM_RE = re.compile(r"^(?P<id>[A-Za-z][A-Za-z0-9_-]{0,100})(?:\.(?P<ext>[A-Za-z0-9-]{1,10}))?$")
@@ -37,9 +38,15 @@ def pick(request: Request, ext: str | None) -> tuple[Format | None, bool]:
 
 
 async def represent(request: Request, desc: Description, fmt: Format, negotiated: bool) -> Response:
-    """Render ``desc`` with the renderer registered for ``fmt``."""
-    out = request.app.state.representations.renderer(fmt)(request, desc)
-    resp: Response = await out if inspect.isawaitable(out) else out
+    """Render ``desc`` with the renderer registered for ``fmt`` (a plain function runs in the threadpool:
+    renderers may query the store, as HTML pages will)."""
+    renderer = request.app.state.representations.renderer(fmt)
+    if inspect.iscoroutinefunction(renderer):
+        resp: Response | None = await renderer(request, desc)
+    else:
+        resp = await run_in_threadpool(renderer, request, desc)
+    if resp is None:  # a renderer that has no view of this kind (e.g. HTML for ontology terms): Turtle
+        resp = await run_in_threadpool(rdf_renderer(TURTLE), request, desc)
     if negotiated:
         resp.headers["Vary"] = "Accept"
     return resp

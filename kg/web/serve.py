@@ -24,26 +24,43 @@ def listening_address(host: str, port: int) -> str:
     return f"http://{h}:{port}"
 
 
-def serve_base(store_dir: Path, host: str, port: int, requested: str | None) -> str:
-    """The base to serve with (see the module docstring); raises StoreError on a conflicting --base."""
+def _is_remote(location: object) -> bool:
+    return not isinstance(location, Path) and str(location).startswith(("http://", "https://"))
+
+
+def stored_base(location: object) -> str | None:
+    """The base the store's IRIs were minted with, or None if it has none recorded yet."""
+    if _is_remote(location) or not isinstance(location, (str, Path)):
+        from kg import config
+
+        remote = getattr(config, "remote_stored_base", None)  # the remote-store backend provides it
+        if remote is None:
+            raise StoreError(f"{location}: remote stores are not supported yet; give a folder")
+        return remote(location)
     from kg.config import CONFIG_NAME, resolve_base
+
+    folder = Path(location)
+    return resolve_base(folder, None, writing=False) if (folder / CONFIG_NAME).exists() else None
+
+
+def serve_base(location: object, host: str, port: int, requested: str | None) -> str:
+    """The base to serve with (see the module docstring); raises StoreError on a conflicting --base."""
     from kg.rdf.iris import normalise_base
 
-    stored = resolve_base(store_dir, None, writing=False) if (store_dir / CONFIG_NAME).exists() else None
-    if stored and requested:
-        try:
-            wanted = normalise_base(requested)
-        except ValueError as exc:
-            raise StoreError(str(exc)) from None
-        if wanted != stored:
-            raise StoreError(
-                f"{store_dir}: its IRIs use the base {stored}; serving it under --base {wanted} would make "
-                "every IRI miss (omit --base, or re-ingest into another store with that base)"
-            )
-    return stored or resolve_base(store_dir, requested or listening_address(host, port), writing=False)
+    stored = stored_base(location)
+    try:
+        wanted = normalise_base(requested) if requested else None
+    except ValueError as exc:
+        raise StoreError(str(exc)) from None
+    if stored and wanted and wanted != stored:
+        raise StoreError(
+            f"{location}: its IRIs use the base {stored}; serving it under --base {wanted} would make every IRI "
+            "miss (omit --base, or re-ingest into another store with that base)"
+        )
+    return stored or wanted or normalise_base(listening_address(host, port))
 
 
-def run(store_dir: Path, host: str, port: int, requested_base: str | None) -> int:
+def run(store_dir: object, host: str, port: int, requested_base: str | None) -> int:
     """Serve until interrupted."""
     import uvicorn
 
@@ -51,7 +68,7 @@ def run(store_dir: Path, host: str, port: int, requested_base: str | None) -> in
     from kg.web.app import create_app
 
     base = serve_base(store_dir, host, port, requested_base)
-    store = open_store(store_dir, read_only=True)
+    store = open_store(store_dir, read_only=True)  # type: ignore[arg-type]
     try:
         app = create_app(store, base)
         # VoID scans the whole store (14 s at 900k quads): start it now, not on the first request.
