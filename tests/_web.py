@@ -50,7 +50,10 @@ HANDMADE = """
   <article/test-a#p3> a kg:Participation ; kg:agent <person/li-xiao-bo> ; kg:role kg:Attendee ;
       prov:wasDerivedFrom <article/test-a> .
   <person/zhang-xin-wei> a schema:Person ; schema:name "张新伟"@zh .
-  <person/wei-tao> a schema:Person ; schema:name "韦韬"@zh ; org:holds <post/shi-wei-shu-ji> .
+  <person/wei-tao> a schema:Person ; schema:name "韦韬"@zh ; org:holds <post/shi-wei-shu-ji> ;
+      kg:postHolding <article/test-a#holding-1> .
+  <article/test-a#holding-1> a kg:PostHolding ; kg:holder <person/wei-tao> ; kg:heldPost <post/shi-wei-shu-ji> ;
+      kg:evidence "市委书记韦韬出席"@zh ; prov:wasDerivedFrom <article/test-a> .
   <person/li-xiao-bo> a schema:Person ; schema:name "李晓波"@zh .
   <post/shi-wei-shu-ji> a org:Post ; rdfs:label "市委书记"@zh ; org:postIn <organization/shi-wei> .
   <organization/shi-wei> a schema:Organization ; schema:name "太原市委"@zh .

@@ -56,6 +56,9 @@ def test_person_by_accept(web: Web, accept: str | None) -> None:
         assert len(events) == 1 and (events.pop(), SCHEMA.name, None) in g
     post = URIRef(f"{web.base}/post/shi-wei-shu-ji")
     assert (post, rdflib.RDFS.label, rdflib.Literal("市委书记", lang="zh")) in g
+    holding = URIRef(f"{web.base}/article/test-a#holding-1")
+    assert (this, KG.postHolding, holding) in g
+    assert (holding, KG.evidence, rdflib.Literal("市委书记韦韬出席", lang="zh")) in g
     # what points at it (the articles mentioning it), labelled
     art = URIRef(f"{web.base}/article/test-a")
     assert (art, SCHEMA.mentions, this) in g and (art, SCHEMA.headline, None) in g
@@ -91,7 +94,7 @@ def test_article_is_its_graph(web: Web) -> None:
     for t in web.store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
                              bindings={"g": URIRef(iri)}).triples():
         want.add(t)
-    assert len(g) == len(want) == 63
+    assert len(g) == len(want) == 69
     assert isomorphic(g, want)
 
 
