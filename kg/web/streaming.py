@@ -11,6 +11,7 @@ the first byte aborts the connection rather than ending a truncated body as if i
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import threading
@@ -18,8 +19,6 @@ import traceback
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
-
-import anyio.to_thread
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +47,10 @@ _END = object()
 class Sink:
     """The file-like object a job writes to (``write``/``flush``), plus ``announce``."""
 
-    def __init__(self, q: queue.Queue, cancelled: threading.Event) -> None:
+    def __init__(self, q: queue.Queue, cancelled: threading.Event, notify: Callable[[], None] = lambda: None) -> None:
         self._q = q
         self._cancelled = cancelled
+        self._notify = notify
         self._buf = bytearray()
         self.announced = False
 
@@ -61,6 +61,7 @@ class Sink:
                 raise Cancelled()
             try:
                 self._q.put(item, timeout=0.2)
+                self._notify()
                 return
             except queue.Full:
                 waited += 0.2
@@ -88,10 +89,23 @@ class Sink:
 
 
 async def start(job: Callable[[Sink], None]) -> tuple[Any, AsyncIterator[bytes]]:
-    """Run ``job`` on a thread; return what it announced and an iterator over the bytes it writes."""
+    """Run ``job`` on a thread; return what it announced and an iterator over the bytes it writes.
+
+    The event loop side never blocks a thread waiting: the writer wakes it through the loop
+    (``call_soon_threadsafe``), so many slow streams do not use up the threadpool.
+    """
+    loop = asyncio.get_running_loop()
+    ready = asyncio.Event()
     q: queue.Queue = queue.Queue(maxsize=DEPTH)
     cancelled = threading.Event()
-    sink = Sink(q, cancelled)
+
+    def notify() -> None:
+        try:
+            loop.call_soon_threadsafe(ready.set)
+        except RuntimeError:  # the loop is closed: the server is gone
+            cancelled.set()
+
+    sink = Sink(q, cancelled, notify)
 
     def run() -> None:
         try:
@@ -111,16 +125,25 @@ async def start(job: Callable[[Sink], None]) -> tuple[Any, AsyncIterator[bytes]]
             except Cancelled:
                 return
 
-    def get() -> object:
+    async def get() -> object:
         while True:
             try:
-                return q.get(timeout=0.2)
+                return q.get_nowait()
             except queue.Empty:
-                if cancelled.is_set():
-                    return _END
+                pass
+            ready.clear()
+            try:  # again after clearing, so a put between the two cannot be missed
+                return q.get_nowait()
+            except queue.Empty:
+                pass
+            await ready.wait()
 
     threading.Thread(target=run, name="kg-stream", daemon=True).start()
-    first = await anyio.to_thread.run_sync(get, abandon_on_cancel=True)
+    try:
+        first = await get()
+    except BaseException:  # cancelled (the client left) while the job had not written yet
+        cancelled.set()
+        raise
     if isinstance(first, _Failed):
         cancelled.set()
         raise first.exc
@@ -129,7 +152,7 @@ async def start(job: Callable[[Sink], None]) -> tuple[Any, AsyncIterator[bytes]]
     async def body() -> AsyncIterator[bytes]:
         try:
             while True:
-                item = await anyio.to_thread.run_sync(get, abandon_on_cancel=True)
+                item = await get()
                 if item is _END:
                     return
                 if isinstance(item, _Failed):
