@@ -96,7 +96,12 @@ def main() -> None:
             except httpx.HTTPError:
                 time.sleep(0.1)
         c = httpx.Client(timeout=600)
-        report: dict[str, object] = {"rss_start_mib": round(rss_mib(proc.pid), 1)}
+        # VoID is computed in the background from start-up; wait for it so it does not skew the rest.
+        t = time.perf_counter()
+        c.get(base + "/.well-known/void")
+        report: dict[str, object] = {"void_ready_after_start_s": round(time.perf_counter() - t, 2)}
+        report["void_cached_s"] = round(timed(lambda: c.get(base + "/.well-known/void")), 3)
+        report["rss_start_mib"] = round(rss_mib(proc.pid), 1)
         peak, size = 0.0, 0
         t = time.perf_counter()
         with c.stream("GET", base + "/export.nq") as r:
@@ -115,10 +120,6 @@ def main() -> None:
         report["describe_person_s"] = round(timed(lambda: c.get(base + "/person/p7")), 3)
         report["describe_paper_s"] = round(timed(lambda: c.get(base + "/organization/paper")), 3)
         report["article_graph_s"] = round(timed(lambda: c.get(base + "/article/a5.ttl")), 3)
-        t = time.perf_counter()
-        c.get(base + "/.well-known/void")
-        report["void_first_s"] = round(time.perf_counter() - t, 2)
-        report["void_cached_s"] = round(timed(lambda: c.get(base + "/.well-known/void")), 3)
         report["rss_end_mib"] = round(rss_mib(proc.pid), 1)
         print(json.dumps(report, indent=1))
     finally:
