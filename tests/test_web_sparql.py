@@ -354,6 +354,8 @@ def test_service_description(web: Web) -> None:
     assert (svc, sd.feature, sd.UnionDefaultGraph) in g
     assert (svc, sd.supportedLanguage, sd.SPARQL11Query) in g
     assert (svc, sd.resultFormat, rdflib.URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON")) in g
+    browser = httpx.get(web.sparql, headers={"Accept": "text/html,application/xml;q=0.9,*/*;q=0.8"})
+    assert browser.headers["content-type"].startswith("text/turtle")
     j = httpx.get(web.sparql, headers={"Accept": "application/ld+json"})
     assert j.headers["content-type"].startswith("application/ld+json")
     assert isomorphic(rdflib.Graph().parse(data=j.text, format="json-ld"), g)

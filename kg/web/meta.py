@@ -20,7 +20,7 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 from kg.queries import load
 from kg.rdf.namespaces import ORG, PROV, SCHEMA
 from kg.store.base import Store, Triple
-from kg.web.negotiation import GRAPH_FORMATS, RESULT_FORMATS, Format, acceptable_list, choose
+from kg.web.negotiation import DESCRIPTION_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, Format, acceptable_list, choose
 from kg.web.ontology import ONTOLOGY_IRI
 from kg.web.rdfio import EXTRA_PREFIXES, serialize_triples
 
@@ -38,7 +38,7 @@ W3C_FORMAT = {
     "rdfxml": FORMATS.RDF_XML,
     "trig": FORMATS.TriG,
 }
-META_FORMATS: tuple[Format, ...] = tuple(f for f in GRAPH_FORMATS if f.key != "trig")
+META_FORMATS: tuple[Format, ...] = DESCRIPTION_FORMATS  # as IRIs: a browser's application/xml;q=0.9 gets Turtle
 
 
 def _root(request: Request) -> str:
