@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+
 import httpx
 import pytest
 import rdflib
@@ -189,3 +193,25 @@ def test_an_html_renderer_can_be_plugged_in(web: Web) -> None:
     assert client.get("/person/wei-tao", headers={"Accept": "application/ld+json"}).status_code == 200
     assert client.get("/ontology/Chair", headers={"Accept": browser}).headers["content-type"].startswith("text/turtle")
     assert client.get("/person/nobody", headers={"Accept": browser}).status_code == 404
+
+
+@pytest.mark.skipif(shutil.which("rapper") is None, reason="rapper (raptor2-utils) is not installed")
+@pytest.mark.parametrize("path,syntax", [("/person/wei-tao.ttl", "turtle"), ("/person/wei-tao.rdf", "rdfxml"),
+                                         ("/event/e1.nt", "ntriples"), ("/ontology.ttl", "turtle"),
+                                         ("/export.trig", "trig"), ("/export.nq", "nquads")])
+def test_an_independent_parser_reads_what_we_serve(web: Web, tmp_path, path: str, syntax: str) -> None:
+    """raptor (not rdflib, not Oxigraph) parses each serialisation, to the same number of statements."""
+    r = httpx.get(web.url + path)
+    assert r.status_code == 200
+    f = tmp_path / "doc"
+    f.write_bytes(r.content)
+    out = subprocess.run(["rapper", "-c", "-i", syntax, str(f), web.url + "/"], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0 and "Error" not in out.stderr, out.stderr
+    m = re.search(r"returned (\d+) (?:triples|statements)", out.stderr)
+    assert m, out.stderr
+    count = int(m.group(1))
+    parsed = rdflib.Dataset() if syntax in ("trig", "nquads") else rdflib.Graph()
+    parsed.parse(data=r.content, format={"rdfxml": "xml", "ntriples": "nt"}.get(syntax, syntax))
+    want = sum(len(g) for g in parsed.graphs()) if syntax in ("trig", "nquads") else len(parsed)
+    assert count == want > 0
