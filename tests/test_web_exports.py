@@ -121,6 +121,13 @@ def test_export_streams_before_the_dump_is_complete(fake) -> None:
     assert b"TIMEOUT" not in rest and rest.endswith(b"# last\n")
 
 
+def test_head_does_not_dump_the_store(fake) -> None:
+    store, url = fake
+    r = httpx.head(url + "/export.trig", timeout=30)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/trig")
+    assert not store.writer_stopped.wait(0.5), "HEAD ran the export"
+
+
 def test_a_client_going_away_stops_the_writer(fake) -> None:
     store, url = fake
     store.mode = "endless"

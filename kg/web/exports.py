@@ -16,6 +16,8 @@ router = APIRouter()
 
 
 async def _export(request: Request, fmt: Format) -> Response:
+    if request.method == "HEAD":  # headers only: do not dump the store to throw it away
+        return StreamingResponse(iter(()), media_type=fmt.content_type)
     store = request.app.state.store
 
     def job(out: streaming.Sink) -> None:
