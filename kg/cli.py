@@ -99,7 +99,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"{r.path}: {len(r.articles)} article(s), {r.quads} quads", file=sys.stderr)
     if not results:
         raise KgError("no page files found in the given folders")
-    print(f"store {args.store}: {total} quads", file=sys.stderr)
+    if len(failed) < len(results):
+        print(f"store {args.store}: {total} quads", file=sys.stderr)
     return 1 if failed else 0
 
 

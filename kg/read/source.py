@@ -11,7 +11,7 @@ from pathlib import Path
 from kg.errors import InputError
 from kg.model import Publication
 
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = 8 * 1024 * 1024  # a newspaper page is tens of KB; beyond this, split the file
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,9 @@ def read_source(
         raise InputError(f"{path}: is a folder, not a page file")
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise InputError(f"{path}: {size} bytes is larger than the {MAX_BYTES} byte limit for one page")
+        raise InputError(
+            f"{path}: {size} bytes is larger than the {MAX_BYTES} byte limit for one page; split it into pages"
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -7,6 +7,7 @@ open a store for writing; a second writer gets a clear StoreError, never a corru
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -67,6 +68,14 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"unsupported term {term!r}")
+
+
+def parser_message(exc: Exception) -> str:
+    """Oxigraph's parse error on one line, without its long lists of character classes."""
+    msg = " ".join(str(exc).split())
+    msg = re.sub(r"\[[^\[\]]*\]", "…", msg)
+    msg = re.sub(r"(?:, …)+", ", …", msg)
+    return msg
 
 
 class OxigraphResult:
@@ -147,7 +156,12 @@ class OxigraphStore:
             g = URIRef(up.iri).n3()
             parts.append(f"DROP SILENT GRAPH {g} ;\n")
             if up.triples:
-                body = " .\n".join(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in up.triples)
+                try:
+                    body = " .\n".join(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in up.triples)
+                except Exception as exc:  # rdflib refuses terms it cannot write; nothing is written
+                    raise StoreError(
+                        f"internal error: graph {up.iri} holds a term that cannot be stored: {exc}"
+                    ) from exc
                 parts.append(f"INSERT DATA {{ GRAPH {g} {{\n{body} .\n}} }} ;\n")
         text = "".join(parts).rstrip().rstrip(";")
         try:
@@ -188,7 +202,7 @@ class OxigraphStore:
         try:
             raw = self.db.query(sparql, prefixes=PREFIXES, **kwargs)
         except SyntaxError as exc:
-            raise QueryError(f"malformed query: {exc}") from None
+            raise QueryError(f"malformed query: {parser_message(exc)}") from None
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"query failed: {exc}") from None
         return OxigraphResult(raw)
