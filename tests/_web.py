@@ -66,6 +66,10 @@ HANDMADE = """
   <article/test-a#grant-2> a schema:MonetaryGrant ; schema:amount <article/test-a#amount-2> ;
       schema:funder <organization/shi-wei> ; kg:recipient <organization/yi-yuan> .
   <article/test-a#amount-2> a schema:MonetaryAmount ; schema:value "500000"^^xsd:decimal ; schema:currency "CNY" .
+  <event/award> a kg:AwardCeremony ; schema:name "人才引育贡献奖"@zh ; schema:superEvent <event/e1> .
+  <article/test-a#grant-3> a schema:MonetaryGrant ; schema:amount <article/test-a#amount-3> ;
+      kg:grantedAt <event/award> .
+  <article/test-a#amount-3> a schema:MonetaryAmount ; schema:value "39000000"^^xsd:decimal ; schema:currency "CNY" .
 }
 
 <article/test-b> {

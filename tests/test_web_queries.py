@@ -51,6 +51,7 @@ def test_money_per_organisation(store) -> None:
     got = {(r["name"], r["direction"]): (r["yuan"], r["grants"]) for r in rows(store, "money_per_org")}
     assert got == {
         ("太原市委", "funded"): (Decimal(153500000), 2),
+        ("太原市委", "granted at its event"): (Decimal(39000000), 1),  # no funder named: the organiser
         ("太原理工大学", "received"): (Decimal(153000000), 1),
         ("山西医科大学", "received"): (Decimal(500000), 1),
     }
