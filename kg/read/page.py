@@ -314,7 +314,7 @@ def _build_article(
         par = Para([Piece(ln.text, ln.start)])
         for m in reversed(list(_CONT.finditer(par.text))):
             lead = len(m.group(0)) - len(m.group(0).lstrip(_WS))
-            span = Span(_offset_in_para(par, m.start() + lead), _offset_in_para(par, m.end()))
+            span = Span(_offset_in_para(par, m.start() + lead), _offset_in_para(par, m.end() - 1) + 1)
             direction = "from" if m.group("kind") in ("上接", "接", "续") else "to"
             continuations.append(
                 Continuation(m.group(0).strip(_WS), direction, _cn_page(m.group("page")), span)
