@@ -81,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check every article graph against the SHACL shapes")
     _store_arg(p)
 
+    p = sub.add_parser("serve", help="serve the store over HTTP: SPARQL endpoint, IRIs, exports")
+    _store_arg(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--base", help="IRI base if the store has none recorded (default: the listening address)")
+
     return ap
 
 
@@ -346,12 +352,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if report.conforms else 1
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from kg.web.serve import run
+
+    return run(args.store, args.host, args.port, args.base)
+
+
 COMMANDS = {
     "ingest": cmd_ingest,
     "export": cmd_export,
     "query": cmd_query,
     "stats": cmd_stats,
     "validate": cmd_validate,
+    "serve": cmd_serve,
 }
 
 

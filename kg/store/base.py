@@ -8,7 +8,7 @@ the store as it was. The default graph of queries is the union of all article gr
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal, Protocol, runtime_checkable
@@ -103,8 +103,13 @@ class Store(Protocol):
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         timeout: float | None = None,
+        bindings: Mapping[str, Node] | None = None,
     ) -> QueryResult:
-        """Run a SPARQL 1.1 query; raises QueryError with the parser's message if it is malformed."""
+        """Run a SPARQL 1.1 query; raises QueryError with the parser's message if it is malformed.
+
+        ``bindings`` pre-binds variables (SEP-0007 substitution, like a VALUES of one row) so query
+        texts kept in files can be reused for one entity without splicing IRIs into strings.
+        """
         ...
 
     def export(self, fmt: ExportFormat, out: BinaryIO) -> None:
