@@ -175,7 +175,10 @@ def test_a_worker_that_dies_costs_only_its_file(corpus, tmp_path):
     victim = files[3]
     marked = tmp_path / "pages"
     copied = copy_pages(files, marked, {victim: "\n自毁标记出现在这里。\n"})
-    rep = ingest(tmp_path / "s", [marked], jobs=2, extractor="tests.crashing_extractor:extract")
+    here = str(Path(__file__).resolve().parent)  # workers import the extractor by name, from tests/
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    rep = ingest(tmp_path / "s", [marked], jobs=2, extractor="crashing_extractor:extract")
     assert rep.failed == 1 and str(copied[3]) in rep.errors[0] and "died" in rep.errors[0]
     assert rep.files == 10 and rep.articles > 0
 
