@@ -1,6 +1,6 @@
 """Ingest throughput with one worker against two, and peak memory, on a generated corpus.
 
-    python benchmarks/ingest_scale.py --articles 2000 [--jobs 1,2] [--extractor placeholder|ner-standin]
+    python benchmarks/ingest_scale.py --articles 2000 [--jobs 1,2] [--extractor pipeline|ner-standin]
     python benchmarks/ingest_scale.py --corpus data/corpus-10k        # an existing generated folder
 
 Each configuration runs as its own process (a fresh store in a temporary folder), exactly like
@@ -10,7 +10,7 @@ resident memory of the whole process tree (the writer plus its workers, sampled 
 0.1 s) and of the writer alone. The bare NER tagger (LAC, one process, same text) is measured in
 the same run as the yardstick the issue sets (ingest ≥ 0.5× its chars/s on one worker).
 
-Extractors: ``placeholder`` is whatever ``kg.extract.pipeline.extract`` is on this branch (today it
+Extractors: ``pipeline`` is whatever ``kg.extract.pipeline.extract`` is on this branch (on ``perf`` it
 finds nothing, so the store dominates); ``ner-standin`` runs the LAC tagger over every paragraph in
 the workers (``benchmarks/standin.py``), the cost the real extractor will have.
 
@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-EXTRACTORS = {"placeholder": None, "ner-standin": "benchmarks.standin:extract"}
+EXTRACTORS = {"pipeline": None, "ner-standin": "benchmarks.standin:extract"}
 
 
 @dataclass
@@ -226,9 +226,35 @@ def ratios(runs: list[Run], tagger: tuple[int, float] | None) -> list[str]:
     return out
 
 
+def probe_seconds_per_article(extractor: str, seed: int = 1, articles: int = 24) -> float:
+    """Reading + extraction + mapping time per article in this process (models loaded first)."""
+    import shutil
+
+    from kg.ingest import _read_and_map, walk, warm_up
+
+    spec = EXTRACTORS[extractor]
+    temps: list[Path] = []
+    try:
+        folder = ensure_corpus(None, articles, seed + 1000, temps)
+        warm_up(spec)
+        t0 = time.perf_counter()
+        n = 0
+        for page in walk([folder]):
+            n += len(_read_and_map(page, "http://127.0.0.1:8000", None, None, None, None, spec)[1])
+        return (time.perf_counter() - t0) / max(n, 1)
+    finally:
+        for t in temps:
+            shutil.rmtree(t, ignore_errors=True)
+
+
 def run(articles: int, jobs: list[int], extractors: list[str], *, corpus: Path | None = None, seed: int = 1,
-        ner_articles: int | None = None, tagger_chars: int = 30000, repeat: int = 1) -> dict:
-    """The whole benchmark; returns the runs, the tagger figure, the table and the ratios."""
+        budget: float | None = None, tagger_chars: int = 30000, repeat: int = 1) -> dict:
+    """The whole benchmark; returns the runs, the tagger figure, the table and the ratios.
+
+    ``budget``: seconds a one-worker run may take. Each extractor's cost per article is probed first
+    and its corpus cut to fit (the NER extractors are ~100x slower than reading and mapping), so a
+    size finishes in about the same time whether the extractor is a placeholder or the real one.
+    """
     import shutil
 
     temps: list[Path] = []
@@ -237,8 +263,12 @@ def run(articles: int, jobs: list[int], extractors: list[str], *, corpus: Path |
         runs: list[Run] = []
         for ex in extractors:
             c = main_corpus
-            if ex == "ner-standin" and ner_articles and corpus is None and ner_articles != articles:
-                c = ensure_corpus(None, ner_articles, seed, temps)  # the tagger is slow: a smaller corpus
+            if budget and corpus is None:
+                cost = probe_seconds_per_article(ex, seed)
+                n = min(articles, max(10, int(budget / cost)))
+                print(f"  {ex}: {cost * 1000:.2f} ms per article in one process -> {n} articles", file=sys.stderr)
+                if n != articles:
+                    c = ensure_corpus(None, n, seed, temps)
             tries: dict[int, list[Run]] = {j: [] for j in jobs}
             for _ in range(max(1, repeat)):  # interleaved, so a change of load hits every setting alike
                 for j in jobs:
@@ -261,10 +291,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, help="use this generated folder instead")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", default="1,2", help="worker counts to compare (default 1,2)")
-    ap.add_argument("--extractor", default="placeholder,ner-standin",
-                    help="comma-separated: placeholder, ner-standin (default both)")
-    ap.add_argument("--ner-articles", type=int, default=300,
-                    help="corpus size for ner-standin runs, which are ~50x slower (default 300)")
+    ap.add_argument("--extractor", default="pipeline,ner-standin",
+                    help="comma-separated: pipeline (kg.extract.pipeline as it is), ner-standin (default both)")
+    ap.add_argument("--budget", type=float, default=60.0,
+                    help="seconds a one-worker run may take: slow extractors get a smaller corpus (0: no limit)")
     ap.add_argument("--tagger-chars", type=int, default=30000, help="text for the bare-tagger figure (0: skip)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per configuration; the fastest is kept (default 1)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -278,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         if e not in EXTRACTORS:
             ap.error(f"unknown extractor {e}; choose from {', '.join(EXTRACTORS)}")
     res = run(args.articles, [int(j) for j in args.jobs.split(",")], extractors, corpus=args.corpus,
-              seed=args.seed, ner_articles=args.ner_articles, tagger_chars=args.tagger_chars, repeat=args.repeat)
+              seed=args.seed, budget=args.budget or None, tagger_chars=args.tagger_chars, repeat=args.repeat)
     print(res["table"])
     for line in res["ratios"]:
         print(line)

@@ -75,7 +75,7 @@ def test_no_text_is_copied_from_the_seed(tmp_path, seed_path):
 
 
 def test_ingest_scale_runs_tiny():
-    res = ingest_scale.run(12, [1, 2], ["placeholder", "ner-standin"], ner_articles=3, tagger_chars=200)
+    res = ingest_scale.run(12, [1, 2], ["pipeline", "ner-standin"], budget=0.5, tagger_chars=200)
     assert len(res["runs"]) == 4 and all(r.articles > 0 and r.peak_tree_mib > 0 for r in res["runs"])
     assert "bare LAC tagger" in res["table"] and len(res["ratios"]) == 6
 
