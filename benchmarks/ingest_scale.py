@@ -251,12 +251,13 @@ def probe_seconds_per_article(extractor: str, seed: int = 1, articles: int = 24)
     """Reading + extraction + mapping time per article in this process (models loaded first)."""
     import shutil
 
-    from kg.ingest import _read_and_map, walk, warm_up
+    from kg.ingest import _read_and_map, one_thread_per_process, walk, warm_up
 
     spec = EXTRACTORS[extractor]
     temps: list[Path] = []
     try:
         folder = ensure_corpus(None, articles, seed + 1000, temps)
+        one_thread_per_process()  # as ingest runs it (bare-tagger runs are separate processes)
         warm_up(spec)
         t0 = time.perf_counter()
         n = 0
