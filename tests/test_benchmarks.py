@@ -77,7 +77,8 @@ def test_no_text_is_copied_from_the_seed(tmp_path, seed_path):
 def test_ingest_scale_runs_tiny():
     res = ingest_scale.run(12, [1, 2], ["pipeline", "ner-standin"], budget=0.5, tagger_chars=200)
     assert len(res["runs"]) == 4 and all(r.articles > 0 and r.peak_tree_mib > 0 for r in res["runs"])
-    assert "bare LAC tagger" in res["table"] and len(res["ratios"]) == 6
+    assert "bare LAC tagger" in res["table"] and len(res["ratios"]) == 7
+    assert len(res["scaling"]) == 2 and all(x > 0 for x in res["scaling"])
 
 
 def test_run_py_tiny_prints_every_section():
