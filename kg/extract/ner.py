@@ -68,7 +68,7 @@ NOT_NAME_CHARS = set(
     "的了着过在和与及或等也都就又还再才是为被把将对向从由于以而并且但说讲会上下中内外前后里"
     "各每某该此其这那之所者们一二三四五六七八九十百千万亿年月日时分秒个名位人同志先生女士"
     "市县区省镇乡村党委政协人大出席主持参加讲话表示指出强调介绍要到来去有没不"
-    "却叫让给跟同使令派请称家"
+    "却叫让给跟同使令派请称家曾已正"
 )
 HONORIFIC_TAIL = re.compile(
     r"(老师|老|总|某|家|先生|小姐|女士|教授|大娘|大爷|大妈|师傅|同志|主席|总理|外长|局长|副局长|市长|书记|院士|部长)$"
@@ -77,6 +77,8 @@ SPEECH_VERBS = (
     "主持", "出席", "讲话", "指出", "强调", "表示", "说", "介绍", "认为", "要求", "希望", "宣布", "参加",
     "致辞", "发言", "汇报", "作", "代表", "当选", "陪同", "列席", "会见", "在", "为", "向", "对", "等",
 )
+# Last characters of place and body names that the tagger sometimes reads as people.
+NON_NAME_TAILS = set("省局族部县市村队国方州")
 # Words a name must not run into on its right (the tagger sometimes swallows them).
 RIGHT_TRIM = ("同志", "先生", "女士", "等")
 
@@ -136,6 +138,16 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             if name.endswith(tail) and len(name) - len(tail) >= 2:
                 end -= len(tail)
                 name = name[: -len(tail)]
+        # a surname left outside the name at a clause start: ，和|万春 -> 和万春
+        if (
+            len(name) == 2
+            and surname_of(name) is None
+            and start >= 1
+            and text[start - 1] in word_set("surnames")
+            and (start == 1 or text[start - 2] in "，,。；;：:、“\n ")
+        ):
+            start -= 1
+            name = text[start:end]
         m = HONORIFIC_TAIL.search(name)
         if m and surname_of(name) and len(name) - len(m.group(0)) == len(surname_of(name) or ""):
             end -= len(m.group(0))
@@ -152,22 +164,22 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
                 ):
                     end += 1
                     name = text[start:end]
-        if len(name) == 1 and surname_of(name):
-            out.append((start, end))
+        if len(name) == 1 and surname_of(name) and m:
+            out.append((start, end))  # 胡老 / 李老师 -> the surname refers to the person
             continue
-        if plausible_name(name):
+        if plausible_name(name) and name[-1] not in NON_NAME_TAILS:
             out.append((start, end))
     return _add_context_names(text, out, tokens)
 
 
 @cache
 def _title_regex() -> re.Pattern[str]:
-    return re.compile(f"(?:{alternation('post_titles')})")
+    return re.compile(f"(?:{alternation('post_titles')}|记者|通讯员)")
 
 
 NAME_RIGHT_BOUNDARY = re.compile(
     r"(?=[、，,。；;：:（(\s“”]|和|及|同志|等|出席|主持|参加|列席|讲话|致辞|表示|指出|强调|介绍|汇报|"
-    r"陪同|会见|当选|在|为|代表|分别|先后|一行|率|$)"
+    r"陪同|会见|当选|在|为|代表|分别|先后|一行|率|报道|摄|$)"
 )
 
 
