@@ -78,7 +78,7 @@ SPEECH_VERBS = (
     "致辞", "发言", "汇报", "作", "代表", "当选", "陪同", "列席", "会见", "在", "为", "向", "对", "等",
 )
 # Last characters of place and body names that the tagger sometimes reads as people.
-NON_NAME_TAILS = set("省局族部县市村队国方州")
+NON_NAME_TAILS = set("省局族部县市村队")
 # Words a name must not run into on its right (the tagger sometimes swallows them).
 RIGHT_TRIM = ("同志", "先生", "女士", "等")
 
