@@ -188,7 +188,11 @@ def _add_context_names(
 ) -> list[tuple[int, int]]:
     """Names the tagger missed: right after a post title, or between list separators after a name."""
     taken = sorted(found)
-    words = {(t.start, t.end) for t in tokens if t.tag not in ("PER", "w", "xc") and len(t.text) >= 2}
+    words = {
+        (t.start, t.end)
+        for t in tokens
+        if len(t.text) >= 2 and t.tag not in ("PER", "w", "xc") and not (t.tag == "v" and len(t.text) >= 3)
+    }
     starts = {t.start for t in tokens}
     covered = [False] * (len(text) + 1)
     for s, e in taken:
@@ -201,6 +205,8 @@ def _add_context_names(
             return None
         for length in (3, 2, 4):
             cand = text[pos : pos + length]
+            if length == 4 and cand[:2] not in word_set("surnames"):
+                continue
             if len(cand) < length or any(covered[pos + k] for k in range(length)):
                 continue
             sur = surname_of(cand)
