@@ -80,7 +80,7 @@ SPEECH_VERBS = (
 # Last characters of place and body names that the tagger sometimes reads as people.
 NON_NAME_TAILS = set("省局族部县市村队")
 # Words a name must not run into on its right (the tagger sometimes swallows them).
-RIGHT_TRIM = ("同志", "先生", "女士", "等")
+RIGHT_TRIM = ("同志", "先生", "女士", "等", "摄")
 
 
 def foreign_looking(name: str) -> bool:

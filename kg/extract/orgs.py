@@ -111,6 +111,8 @@ def post_org(label: str, locality: str | None) -> str | None:
     return full
 
 
+# Classes of units rather than named ones: 市属医院, 各区县, 相关部门.
+CATEGORY = re.compile(r"^(市|县|区|省)?(属|管|直|辖)|^(各|部分|相关|有关|全市|全县|全区|其他|所属|驻)")
 ORG_LIST_TAIL = re.compile(r"(主要负责同志|负责同志|负责人|主要负责人|领导同志|代表)")
 
 
@@ -126,7 +128,7 @@ def orgs_in_list(text: str, start: int, end: int, locality: str | None) -> list[
         item_start = text.find(item, pos) if item else pos
         pos = item_start + len(item) + 1
         clean = item.strip()
-        if len(clean) < 2 or not _looks_like_org(clean):
+        if len(clean) < 2 or not _looks_like_org(clean) or CATEGORY.match(clean):
             continue
         out.append(OrgMention(expand_local(clean, locality), clean, item_start, item_start + len(item),
                               org_kind(clean)))

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from kg.extract.lexicon import alternation
+from kg.extract.lexicon import alternation, surname_of
 from kg.extract.ner import Token, person_spans
 
 
@@ -111,6 +111,8 @@ def find_people(text: str, tokens: list[Token]) -> list[PersonMention]:
     out: list[PersonMention] = []
     prev_end = 0
     for s, e in spans:
+        if surname_of(text[s:e]) is None and not _person_context(text, s, e, spans):
+            continue  # a transliterated word (a virus, a brand) unless the sentence treats it as a person
         mention = PersonMention(text[s:e], s, e)
         mention.posts = chain_before(text, s, prev_end, protected)
         # a shared post: 副市长甲、乙、丙 -> 乙 and 丙 take the post next to the head of the list
@@ -123,3 +125,16 @@ def find_people(text: str, tokens: list[Token]) -> list[PersonMention]:
         out.append(mention)
         prev_end = e
     return out
+
+
+PERSON_AFTER = re.compile(
+    r"^(同志|先生|女士|等|在|说|表示|指出|强调|认为|介绍|出席|主持|参加|会见|率|一行|[、，,]\s*[^，,]{0,6}(先生|女士))"
+)
+
+
+def _person_context(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> bool:
+    """Evidence that a name without a Chinese surname is a person: a post before it, a verb of saying
+    or attending after it, or a neighbour in a list of names."""
+    if ends_with_title(text[max(0, s - 8) : s]) or PERSON_AFTER.match(text[e:]):
+        return True
+    return any(abs(s2 - e) <= 1 or abs(s - e2) <= 1 for s2, e2 in spans if (s2, e2) != (s, e))

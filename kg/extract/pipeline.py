@@ -1,0 +1,381 @@
+"""``extract(article) -> Extraction``: the extraction pipeline over one article.
+
+Each sentence is tagged once; then, like the components of a spaCy pipeline, people and posts,
+events, roles, elections and money are read from it by the pure functions of the sibling modules,
+and assembled here into the plain objects of :mod:`kg.model` with evidence offsets into the body.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.extract.dates import find_date
+from kg.extract.elections import ElectedMention, find_elected
+from kg.extract.events import EventMention, find_events
+from kg.extract.money import find_amounts
+from kg.extract.ner import NameTagger, Token, default_tagger
+from kg.extract.orgs import expand_local, org_kind, party_full_name, post_org
+from kg.extract.posts import PersonMention, find_people
+from kg.extract.roles import RoleMention, _triggers, find_roles, meeting_guests
+from kg.extract.sentences import Sentence, split_sentences
+from kg.model import (
+    Article,
+    Event,
+    Evidence,
+    Extraction,
+    MonetaryAmount,
+    Organization,
+    Participation,
+    Person,
+    Place,
+    Post,
+    Span,
+)
+
+CONGRESS_PARTS = re.compile(r"^(开幕式|闭幕式|开幕会|闭幕会|闭幕大会|开幕大会|全体会议|预备会议|大会|会议|第.{1,4}次(全体)?(大会|会议))$")
+AWARD_VERB = re.compile(r"颁发|颁奖|授牌|表彰")
+AWARD_NAME = re.compile(r"[“\"]([^”\"]{2,40}?奖)[”\"]")
+VOTE_WORD = re.compile(r"(换届选举|补选|选举)")
+MEETING_VERB = re.compile(r"(会见|会晤|接见)了?")
+ORGANIZER_BEFORE = re.compile(r"([^，,。；;：:\s]{2,40}?)(隆重|胜利)?(召开|举行|举办)了?$")
+HOSTED_BY = re.compile(r"由([^，,。；;]{2,60}?)(主办|举办|承办)的")
+PLACE = re.compile(r"在([^，,。；;在]{2,25}?)(隆重)?(举行|召开|举办|亲切会见|会见)")
+LEAD_TRIM = re.compile(r"^.*?(\d+月\d+日|[上下]午|晚上|昨天|今天|昨日|今日|昨晚)[,，]?")
+
+
+@dataclass
+class _Sent:
+    s: Sentence
+    tokens: list[Token]
+    people: list[PersonMention]
+    events: list[EventMention] = field(default_factory=list)
+    event_keys: list[str] = field(default_factory=list)  # resolved event of each reported mention
+
+
+class _Builder:
+    """Collects entities by key while the article is read."""
+
+    def __init__(self, article: Article) -> None:
+        self.article = article
+        self.locality = article.publication.locality
+        self.people: dict[str, Person] = {}
+        self.orgs: dict[str, Organization] = {}
+        self.places: dict[str, Place] = {}
+        self.events: list[Event] = []
+        self.aliases: dict[str, list[str]] = {}  # event key -> names seen
+        self.amounts: list[MonetaryAmount] = []
+
+    # ---- evidence
+    def evidence(self, s: Sentence, start: int, end: int) -> Evidence:
+        return Evidence(s.text, Span(s.start, s.end), Span(s.start + start, s.start + end))
+
+    # ---- organisations
+    def org(self, printed: str, ev: Evidence | None = None, full: str | None = None) -> str:
+        name = full or expand_local(printed, self.locality)
+        key = "org:" + name
+        o = self.orgs.get(key)
+        if o is None:
+            o = Organization(key=key, name=name, kind=org_kind(name))
+            self.orgs[key] = o
+        for alt in (printed, party_full_name(name), party_full_name(printed)):
+            if alt and alt != o.name and alt not in o.alternate_names:
+                o.alternate_names.append(alt)
+        if ev is not None:
+            o.mentions.append(ev)
+        return key
+
+    # ---- people
+    def person(self, m: PersonMention, sent: Sentence) -> str | None:
+        if len(m.name) < 2:
+            return None
+        key = "person:" + m.name
+        p = self.people.get(key)
+        if p is None:
+            p = Person(key=key, name=m.name)
+            self.people[key] = p
+        p.mentions.append(self.evidence(sent, m.start, m.end))
+        for post in m.posts:
+            self.add_post(p, post.label, self.evidence(sent, post.start, post.end))
+        return key
+
+    def add_post(self, p: Person, label: str, ev: Evidence) -> Post:
+        for existing in p.posts:
+            if existing.label == label:
+                return existing
+        org_name = post_org(label, self.locality)
+        org_key = self.org(org_name, full=org_name) if org_name else None
+        post = Post(label=label, org=org_key)
+        p.posts.append(post)
+        p.post_evidence.setdefault(label, ev)
+        return post
+
+    # ---- events
+    def new_event(self, etype: str, name: str, sub: str | None, ev: Evidence | None) -> Event:
+        e = Event(key=f"event:{len(self.events) + 1}", type=etype, name=name, subtype=sub, evidence=ev)  # type: ignore[arg-type]
+        self.events.append(e)
+        self.aliases[e.key] = [name]
+        return e
+
+    def event(self, key: str) -> Event:
+        return next(e for e in self.events if e.key == key)
+
+    def main_event(self) -> Event | None:
+        return next((e for e in self.events if e.type != "Election" and e.super_event is None), None)
+
+    def participate(self, event: Event, agent: str, kind: str, roles: list[str], post: Post | None,
+                    ev: Evidence | None) -> None:
+        for part in event.participations:
+            if part.agent == agent:
+                for r in roles:
+                    if r not in part.roles:
+                        part.roles.append(r)  # type: ignore[arg-type]
+                if part.post is None and post is not None:
+                    part.post = post
+                return
+        event.participations.append(Participation(agent, kind, list(roles), post, ev))  # type: ignore[arg-type]
+
+
+def _resolve_event(b: _Builder, m: EventMention, ev: Evidence, sentence: str) -> str | None:
+    """The event a reported mention refers to, creating it when it is new."""
+    congress = next((e for e in b.events if e.type == "Congress"), None)
+    if m.type == "Meeting" and congress is not None and (m.generic or CONGRESS_PARTS.match(m.name)):
+        b.aliases[congress.key].append(m.name)
+        return congress.key
+    same = [e for e in b.events if e.type == m.type and e.type != "Election"]
+    for e in same:
+        if any(m.name in a or a in m.name for a in b.aliases[e.key]):
+            b.aliases[e.key].append(m.name)
+            return e.key
+    if m.generic and same:
+        return same[-1].key
+    if m.generic and m.type == "Meeting" and b.main_event() is not None:
+        return b.main_event().key  # type: ignore[union-attr]
+    if same and m.type != "Meeting":
+        b.aliases[same[0].key].append(m.name)
+        return same[0].key
+    e = b.new_event(m.type, m.name, m.subtype, ev)
+    main = b.main_event()
+    if main is not None and main is not e and m.type == "AwardCeremony" and main.type != "AwardCeremony":
+        e.super_event = main.key
+    return e.key
+
+
+def _organizers(b: _Builder, sent: Sentence, m: EventMention) -> list[str]:
+    text = sent.text
+    out: list[str] = []
+    hm = HOSTED_BY.search(text, 0, m.start + 1)
+    if hm:
+        for item in re.split(r"[、和及]", hm.group(1)):
+            if len(item) >= 2:
+                out.append(b.org(item.strip(), b.evidence(sent, hm.start(1), hm.end(1))))
+        return out
+    om = ORGANIZER_BEFORE.search(text[: m.start])
+    if om:
+        subj = LEAD_TRIM.sub("", om.group(1))
+        for item in re.split(r"[、和]", subj):
+            item = item.strip()
+            if 2 <= len(item) <= 30 and org_kind(expand_local(item, b.locality)) is not None:
+                out.append(b.org(item, b.evidence(sent, om.start(1), om.end(1))))
+    return out
+
+
+def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
+    """Everything this article states: people, posts, organisations, events, roles and money."""
+    tagger = tagger or default_tagger()
+    b = _Builder(article)
+    pub = article.publication
+    trig_re = _triggers()[0]
+    sents: list[_Sent] = []
+    for s in split_sentences(article.body):
+        toks = tagger.tag(s.text)
+        sents.append(_Sent(s, toks, find_people(s.text, toks)))
+
+    # people and their posts
+    for st in sents:
+        for m in st.people:
+            b.person(m, st.s)
+
+    # events
+    election_venue: str | None = None
+    for st in sents:
+        has_role = bool(trig_re.search(st.s.text)) or bool(MEETING_VERB.search(st.s.text))
+        mentions = [m for m in find_events(st.s.text, st.tokens, has_role) if m.reported]
+        voting = bool(VOTE_WORD.search(st.s.text) or "当选" in st.s.text)
+        for m in mentions:
+            ev = b.evidence(st.s, m.start, m.end)
+            if voting and m.at_phrase:
+                election_venue = election_venue or m.name
+                continue
+            key = _resolve_event(b, m, ev, st.s.text)
+            if key is None:
+                continue
+            st.events.append(m)
+            st.event_keys.append(key)
+            e = b.event(key)
+            if e.date is None and e.month_day is None:
+                d, md, _ = find_date(st.s.text, pub.date)
+                e.date, e.month_day = d, md
+            if not e.organizers:
+                e.organizers = _organizers(b, st.s, m)
+            if e.place is None:
+                pm = PLACE.search(st.s.text)
+                if pm:
+                    pkey = "place:" + pm.group(1)
+                    b.places.setdefault(pkey, Place(pkey, pm.group(1)))
+                    b.places[pkey].mentions.append(b.evidence(st.s, pm.start(1), pm.end(1)))
+                    e.place = pkey
+        # 会见: a meeting of its own when nothing else is reported in the sentence
+        mv = MEETING_VERB.search(st.s.text)
+        if mv and not mentions and not b.events:
+            guest = meeting_guests(st.s.text, mv.start())
+            name = "会见" + (guest or "")
+            e = b.new_event("Meeting", name, "Reception", b.evidence(st.s, mv.start(), mv.end()))
+            d, md, _ = find_date(st.s.text, pub.date)
+            e.date, e.month_day = d, md
+            st.events.append(EventMention(name, "Meeting", "Reception", mv.start(), mv.end(), True, False))
+            st.event_keys.append(e.key)
+            pm = PLACE.search(st.s.text)
+            if pm:
+                pkey = "place:" + pm.group(1)
+                b.places.setdefault(pkey, Place(pkey, pm.group(1)))
+                e.place = pkey
+        # an award handed out at a meeting is a ceremony of its own, inside that meeting
+        if AWARD_VERB.search(st.s.text) and not any(e.type == "AwardCeremony" for e in b.events):
+            main = b.main_event()
+            am = AWARD_NAME.search(st.s.text)
+            name = am.group(1) if am else "颁奖"
+            e = b.new_event("AwardCeremony", name, None, b.evidence(st.s, 0, len(st.s.text)))
+            if main is not None:
+                e.super_event = main.key
+                e.date, e.month_day = main.date, main.month_day
+            if e.date is None and e.month_day is None:
+                d, md, _ = find_date(st.s.text, pub.date)
+                e.date, e.month_day = d, md
+
+    # elections
+    elected: list[tuple[_Sent, ElectedMention]] = []
+    for st in sents:
+        for em in find_elected(st.s.text, st.people):
+            elected.append((st, em))
+    if elected:
+        congress = next((e for e in b.events if e.type == "Congress"), None) or b.main_event()
+        whole = article.body
+        vm = VOTE_WORD.search(whole)
+        name = election_venue or (vm.group(1) if vm else "选举")
+        first = elected[0][0].s
+        elec = b.new_event("Election", name, None, b.evidence(first, 0, len(first.text)))
+        if congress is not None:
+            elec.super_event = congress.key
+        for st, em in elected:
+            pkey = "person:" + em.person.name
+            if pkey not in b.people:
+                continue
+            ev = b.evidence(st.s, em.post_start, em.post_end)
+            post = b.add_post(b.people[pkey], em.post, ev)
+            b.participate(elec, pkey, "Person", ["Elected"], post, b.evidence(st.s, em.person.start, em.person.end))
+
+    # dates nobody stated next to the event: the lead's date
+    lead_date = next(((d, md) for st in sents[:3] for d, md, pos in [find_date(st.s.text, pub.date)] if pos >= 0),
+                     (None, None))
+    for e in b.events:
+        if e.date is None and e.month_day is None:
+            sup = b.event(e.super_event) if e.super_event else None
+            if sup is not None and (sup.date or sup.month_day):
+                e.date, e.month_day = sup.date, sup.month_day
+            else:
+                e.date, e.month_day = lead_date
+
+    # roles
+    last_subject: PersonMention | None = None
+    if b.events:
+        for st in sents:
+            for rm in find_roles(st.s.text, st.people, b.locality, last_subject):
+                target = _target_event(b, st, rm)
+                if target is None:
+                    continue
+                _add_roles(b, st, rm, target)
+            mv = MEETING_VERB.search(st.s.text)
+            if mv:
+                _meeting_guest(b, st, mv)
+            if st.people:
+                first = st.people[0]
+                lead = st.s.text[: first.posts[0].start if first.posts else first.start]
+                if len(lead.strip(" ，,")) <= 12:
+                    last_subject = first
+
+    # money
+    seen: set = set()
+    award = next((e for e in b.events if e.type == "AwardCeremony"), None) or b.main_event()
+    for st in sents:
+        for a in find_amounts(st.s.text):
+            if (a.value, a.currency) in seen:
+                continue
+            seen.add((a.value, a.currency))
+            b.amounts.append(MonetaryAmount(a.value, a.text, a.currency, event=award.key if award else None,
+                                            evidence=b.evidence(st.s, a.start, a.end)))
+    for head in [article.headline] + [h.text for h in article.headlines]:
+        for a in find_amounts(head or ""):
+            if (a.value, a.currency) not in seen:
+                seen.add((a.value, a.currency))
+                b.amounts.append(MonetaryAmount(a.value, a.text, a.currency, event=award.key if award else None))
+
+    return Extraction(
+        people=list(b.people.values()),
+        organizations=list(b.orgs.values()),
+        places=list(b.places.values()),
+        events=b.events,
+        amounts=b.amounts,
+    )
+
+
+def _target_event(b: _Builder, st: _Sent, rm: RoleMention) -> Event | None:
+    if rm.roles[0] in ("Recipient", "AwardPresenter"):
+        award = next((e for e in b.events if e.type == "AwardCeremony"), None)
+        if award is not None:
+            return award
+    if st.event_keys:
+        # the event named nearest before the trigger, else the first one named in the sentence
+        before = [k for m, k in zip(st.events, st.event_keys, strict=True) if m.start < rm.start]
+        return b.event(before[-1] if before else st.event_keys[0])
+    main = b.main_event()
+    if main is None:
+        return b.events[0] if b.events else None
+    return main
+
+
+def _add_roles(b: _Builder, st: _Sent, rm: RoleMention, event: Event) -> None:
+    if rm.trigger in ("会见", "会晤", "接见") and event.subtype != "Reception":
+        return  # a courtesy call during another event is not a role in it
+    for p in rm.people:
+        key = "person:" + p.name
+        if key not in b.people:
+            continue
+        post = None
+        if p.posts:
+            label = p.posts[-1].label
+            post = next((x for x in b.people[key].posts if x.label == label), None)
+        b.participate(event, key, "Person", list(rm.roles), post, b.evidence(st.s, p.start, p.end))
+    for o in rm.orgs:
+        ev = b.evidence(st.s, o.start, o.end)
+        key = b.org(o.printed, ev, full=o.name)
+        b.participate(event, key, "Organization", list(rm.roles), None, ev)
+
+
+def _meeting_guest(b: _Builder, st: _Sent, mv: re.Match[str]) -> None:
+    target = next((e for e in b.events if e.subtype == "Reception"), None)
+    if target is None:
+        return
+    guest = meeting_guests(st.s.text, mv.start())
+    if not guest:
+        return
+    gstart = st.s.text.find(guest, mv.end())
+    people = [p for p in st.people if gstart <= p.start < gstart + len(guest)]
+    ev = b.evidence(st.s, gstart, gstart + len(guest))
+    if people:
+        for p in people:
+            if "person:" + p.name in b.people:
+                b.participate(target, "person:" + p.name, "Person", ["Participant"], None, ev)
+        return
+    key = b.org(guest, ev, full=guest)
+    b.participate(target, key, "Organization", ["Participant"], None, ev)
