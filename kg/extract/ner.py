@@ -68,7 +68,7 @@ NOT_NAME_CHARS = set(
     "的了着过在和与及或等也都就又还再才是为被把将对向从由于以而并且但说讲会上下中内外前后里"
     "各每某该此其这那之所者们一二三四五六七八九十百千万亿年月日时分秒个名位人同志先生女士"
     "市县区省镇乡村党委政协人大出席主持参加讲话表示指出强调介绍要到来去有没不"
-    "却叫让给跟同使令派请称家曾已正"
+    "却叫让给跟同使令派请称家曾已正作"
 )
 HONORIFIC_TAIL = re.compile(
     r"(老师|老|总|某|家|先生|小姐|女士|教授|大娘|大爷|大妈|师傅|同志|主席|总理|外长|局长|副局长|市长|书记|院士|部长)$"
@@ -78,7 +78,7 @@ SPEECH_VERBS = (
     "致辞", "发言", "汇报", "作", "代表", "当选", "陪同", "列席", "会见", "在", "为", "向", "对", "等",
 )
 # Last characters of place and body names that the tagger sometimes reads as people.
-NON_NAME_TAILS = set("省局族部县市村队")
+NON_NAME_TAILS = set("省局族部县市村队镇乡")
 # Words a name must not run into on its right (the tagger sometimes swallows them).
 RIGHT_TRIM = ("同志", "先生", "女士", "等", "摄")
 
@@ -216,7 +216,7 @@ def _add_context_names(
                 continue
             if not all("\u4e00" <= c <= "\u9fff" for c in cand):
                 continue
-            whole_item = pos + length == len(text) or text[pos + length] in "、，,。；;"
+            whole_item = pos + length == len(text) or text[pos + length] in "、，,。；;等"
             if ((pos, pos + length) in words and not (in_list and whole_item)) or pos not in starts:
                 continue
             if NAME_RIGHT_BOUNDARY.match(text, pos + length):

@@ -34,7 +34,7 @@ from kg.model import (
 )
 
 CONGRESS_PARTS = re.compile(r"^(开幕式|闭幕式|开幕会|闭幕会|闭幕大会|开幕大会|全体会议|预备会议|大会|会议|第.{1,4}次(全体)?(大会|会议))$")
-AWARD_VERB = re.compile(r"颁发|颁奖|授牌|表彰")
+AWARD_VERB = re.compile(r"颁奖|授牌|表彰|颁发[^，,。；;]{0,30}?(奖|荣誉|称号|奖牌|奖杯|奖金)")
 AWARD_NAME = re.compile(r"[“\"]([^”\"]{2,40}?奖)[”\"]")
 VOTE_WORD = re.compile(r"(换届选举|补选|选举)")
 MEETING_VERB = re.compile(r"(会见|会晤|接见)了?")
@@ -290,7 +290,7 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
     last_subject: PersonMention | None = None
     if b.events:
         for st in sents:
-            for rm in find_roles(st.s.text, st.people, b.locality, last_subject):
+            for rm in find_roles(st.s.text, st.people, b.locality, last_subject, st.tokens):
                 target = _target_event(b, st, rm)
                 if target is None:
                     continue

@@ -14,14 +14,21 @@ from functools import cache
 
 from kg.extract.lexicon import table
 from kg.extract.orgs import OrgMention, orgs_in_list
+from kg.extract.ner import Token
 from kg.extract.posts import PersonMention
 
 OBJECT_MARK = re.compile(r"(为|对|向|给|从|把|同|与|跟|和|听取了|听取)\s*$")
 INHERIT = re.compile(r"^[\s，,]*[^，,。；;]{0,12}?并")
 PRONOUN = re.compile(r"^[\s，,]*(他|她)|(他|她)\s*$")
+RECIPIENT_LIST = re.compile(r"(荣获|获得|获)[^，,。；;]{0,40}?的[^，,。；;]{0,12}?(是|为|有)[:：]")
 FROM_HANDS = re.compile(r"从([^，,。；;]{1,40}?)手中(接过|领取)")
 # A trigger word that is part of a noun here: 主持人, 发言人, 汇报会, 讲话精神, 重要讲话.
-BAD_AFTER = {"主持": "人", "发言": "人|稿", "汇报": "会|材料", "讲话": "稿|精神|要求", "介绍": "信", "出席": "证"}
+AWARD_NOUNS = "典礼|仪式|大会|晚会|会|活动"
+BAD_AFTER = {
+    "主持": "人", "发言": "人|稿", "汇报": "会|材料", "讲话": "稿|精神|要求", "介绍": "信", "出席": "证",
+    "颁奖": AWARD_NOUNS, "授牌": AWARD_NOUNS, "颁发": f"{AWARD_NOUNS}|了?(任命书|聘书|证件|通知|文件|许可证|执照)",
+    "获奖": "者|人员|单位|项目|名单|作品|企业|代表|同志|人才|集体|个人",
+}
 BAD_BEFORE = {"讲话": r"(重要|的|系列)$"}
 
 
@@ -49,16 +56,53 @@ def _triggers() -> tuple[re.Pattern[str], dict[str, tuple[list[str], bool]]]:
     return re.compile("|".join(parts)), names
 
 
-def _is_object(text: str, seg_start: int, prev_end: int, person: PersonMention) -> bool:
-    chain_start = person.posts[0].start if person.posts and not person.inherited else person.start
-    gap = text[max(seg_start, prev_end) : chain_start]
-    return bool(OBJECT_MARK.search(gap))
+def _chain_start(person: PersonMention) -> int:
+    return person.posts[0].start if person.posts and not person.inherited else person.start
+
+
+def _is_object(text: str, seg_start: int, prev_end: int, person: PersonMention, preps: set[int]) -> bool:
+    """The person follows 为/对/向 … in its clause: the receiving side, not the agent."""
+    chain_start = _chain_start(person)
+    lo = max(seg_start, prev_end)
+    gap = text[lo:chain_start]
+    if OBJECT_MARK.search(gap):
+        return True
+    cut = max(gap.rfind("，"), gap.rfind(","))
+    return any(lo + cut + 1 <= k < chain_start for k in preps)
+
+
+PREPOSITIONS = {"为", "对", "向", "给"}
+LIST_FILLER = re.compile(r"[、和及与等\s]|以及|同志|领导|负责同志")
+
+
+def _clause_agents(text: str, seg_start: int, trig_start: int, people: list[PersonMention]) -> list[PersonMention]:
+    """People of the trigger's clause and of the pure name lists before it (甲,乙,丙出席)."""
+    bounds = [k for k in range(seg_start, trig_start) if text[k] in "，,"]
+    clause_lo = bounds[-1] + 1 if bounds else seg_start
+    keep = [p for p in people if p.start >= clause_lo]
+    for b in reversed(bounds):
+        prev_lo = max([k + 1 for k in bounds if k < b], default=seg_start)
+        inside = [p for p in people if prev_lo <= p.start and p.end <= b]
+        if not inside:
+            break
+        residue = text[prev_lo:b]
+        for p in sorted(inside, key=lambda q: -q.start):
+            residue = residue[: _chain_start(p) - prev_lo] + residue[p.end - prev_lo :]
+        if LIST_FILLER.sub("", residue).strip():
+            break
+        keep = inside + keep
+    return keep
 
 
 def find_roles(
-    text: str, people: list[PersonMention], locality: str | None, last_subject: PersonMention | None
+    text: str,
+    people: list[PersonMention],
+    locality: str | None,
+    last_subject: PersonMention | None,
+    tokens: list[Token] | None = None,
 ) -> list[RoleMention]:
     """Role mentions of one sentence. ``last_subject`` resolves 他/她."""
+    preps = {t.start for t in tokens or [] if t.text in PREPOSITIONS and t.tag in ("p", "v")}
     pattern, kinds = _triggers()
     out: list[RoleMention] = []
     prev_end = 0
@@ -80,18 +124,27 @@ def find_roles(
         objects: list[PersonMention] = []
         prev_p_end = seg_start
         for p in in_seg:
-            (objects if _is_object(text, seg_start, prev_p_end, p) else agents).append(p)
+            (objects if _is_object(text, seg_start, prev_p_end, p, preps) else agents).append(p)
             prev_p_end = p.end
+        if not trig.startswith("作"):
+            near = [p for p in _clause_agents(text, seg_start, m.start(), agents) if p in agents]
+            if not near and agents and agents[0] is in_seg[0]:
+                # an agent far from the trigger: the sentence's subject (甲围绕…，进行了阐述)
+                lead = text[seg_start : _chain_start(agents[0])]
+                near = [agents[0]] if len(lead.strip(" ，,")) <= 10 else []
+            agents = near
         rm = RoleMention(list(roles), start=m.start(), end=m.end(), trigger=trig)
         if subject_only:
             first = agents[0] if agents else None
             if first is not None:
                 lead = text[seg_start : (first.posts[0].start if first.posts else first.start)]
-                agents = [first] if len(lead.strip(" ，,")) <= 10 and first is in_seg[0] else []
-        elif trig.startswith("作") and agents:
-            # 某某作的…报告: the reporter is the last name (with list-mates joined by 、)
-            group = [agents[-1]]
-            for p in reversed(agents[:-1]):
+                between = text[first.end : m.start()]
+                ok = len(lead.strip(" ，,")) <= 10 and first is in_seg[0] and not re.search("[，,]", between)
+                agents = [first] if ok else []
+        elif trig.startswith("作") and in_seg:
+            # 某某作的…报告: the reporter is the last name (with list-mates joined by 、), even after 听取
+            group = [in_seg[-1]]
+            for p in reversed(in_seg[:-1]):
                 if text[p.end : group[0].start].strip() in ("、", "和"):
                     group.insert(0, p)
                 else:
@@ -112,6 +165,13 @@ def find_roles(
         prev_end = m.end()
         if agents:
             prev_agents = agents
+    for m in RECIPIENT_LIST.finditer(text):
+        stop = re.search(r"[，,。；;]", text[m.end() :])
+        end = m.end() + stop.start() if stop else len(text)
+        named = [p for p in people if m.end() <= p.start < end]
+        orgs = [] if named else orgs_in_list(text, m.end(), end, locality)
+        if named or orgs:
+            out.append(RoleMention(["Recipient"], named, orgs, start=m.start(), end=m.end(), trigger="获奖名单"))
     for m in FROM_HANDS.finditer(text):
         givers = [p for p in people if p.start >= m.start(1) and p.end <= m.end(1)]
         if givers:
