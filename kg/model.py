@@ -89,8 +89,10 @@ class Headline:
 class Article:
     """One article read from a page: its headlines, credits and body text.
 
-    ``body`` holds the paragraphs joined by ``\\n`` with credits and continuation markers removed;
-    ``segments`` map body offsets back to the source file.
+    ``body`` holds the headline lines (kickers, main headline, subtitles: they carry facts such as
+    某某主持) and then the paragraphs, joined by ``\\n``, with credits and continuation markers
+    removed; ``text_start`` is where the paragraphs begin. ``segments`` map body offsets back to the
+    source file.
     """
 
     headline: str
@@ -104,6 +106,9 @@ class Article:
     source_sha256: str = ""  # of the whole source file
     index: int = 0  # position on the page, 0-based
     span: Span | None = None  # the whole article in the source file
+    text_start: int = 0  # body offset where the text proper starts, after the headline lines
+    id_key: str = ""  # what the article's IRI is minted from (see kg.read.page.article_id_key)
+    id_key: str = ""  # what the article's IRI is minted from (see kg.read.page.article_id_key)
 
     @property
     def paragraphs(self) -> list[str]:

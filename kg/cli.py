@@ -1,0 +1,271 @@
+"""The ``kg`` command line (shared/CONTRACT.md): ingest, export, query, stats, validate, serve.
+
+Every user error is one line on stderr and exit status 1 (2 for bad usage, from argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from pathlib import Path
+from typing import BinaryIO
+
+from kg.errors import KgError
+from kg.store.base import DEFAULT_STORE
+
+EXPORT_FORMATS = ["trig", "turtle", "nquads", "jsonld", "ntriples", "rdfxml"]
+
+
+def _store_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", type=Path, default=DEFAULT_STORE, help=f"store folder (default {DEFAULT_STORE})")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="kg", description="newskg: Chinese news articles as an RDF knowledge graph")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="read page files into the store")
+    _store_arg(p)
+    p.add_argument("--publication", help="newspaper name (overrides the sidecar NAME.meta.json)")
+    p.add_argument("--date", help="publication date YYYY-MM-DD (overrides the sidecar)")
+    p.add_argument("--locality", help="the paper's city or county, e.g. 太原市 (overrides the sidecar)")
+    p.add_argument("--encoding", help="text encoding of the files if not UTF-8, e.g. gb18030")
+    p.add_argument("--base", help="IRI base for new stores (default http://127.0.0.1:8000)")
+    p.add_argument("--resume", action="store_true", help="skip files whose content is already stored")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="page files or folders of them")
+
+    p = sub.add_parser("export", help="write the whole store")
+    _store_arg(p)
+    p.add_argument("--format", choices=EXPORT_FORMATS, default="trig")
+    p.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
+
+    p = sub.add_parser("query", help="run a SPARQL query")
+    _store_arg(p)
+    p.add_argument("query", metavar="QUERY-OR-@FILE")
+    p.add_argument("--format", choices=["json", "csv", "tsv", "xml", "table"], default="table")
+
+    p = sub.add_parser("stats", help="counts of quads, articles and entities")
+    _store_arg(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("validate", help="check every article graph against the SHACL shapes")
+    _store_arg(p)
+
+    return ap
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from kg.config import resolve_base
+    from kg.ingest import ingest_paths
+    from kg.store import open_store
+
+    for p in args.paths:  # a missing path is a usage error before anything is opened
+        if not Path(p).exists():
+            raise KgError(f"{p}: no such file or folder")
+    base = resolve_base(args.store, args.base, writing=True)
+    store = open_store(args.store)
+    try:
+        results = ingest_paths(
+            store,
+            args.paths,
+            base=base,
+            encoding=args.encoding,
+            publication=args.publication,
+            date=args.date,
+            locality=args.locality,
+            skip_known=args.resume,
+        )
+        total = store.quad_count()
+    finally:
+        store.close()
+    failed = [r for r in results if r.error]
+    for r in results:
+        if r.error:
+            print(f"kg: {r.error}", file=sys.stderr)
+        elif r.skipped:
+            print(f"{r.path}: already stored, skipped", file=sys.stderr)
+        else:
+            print(f"{r.path}: {len(r.articles)} article(s), {r.quads} quads", file=sys.stderr)
+    if not results:
+        raise KgError("no page files found in the given folders")
+    if len(failed) < len(results):
+        print(f"store {args.store}: {total} quads", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _out(path: Path | None) -> BinaryIO:
+    return open(path, "wb") if path else sys.stdout.buffer
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kg.store import open_store
+
+    store = open_store(args.store, read_only=True)
+    out = _out(args.output)
+    try:
+        store.export(args.format, out)
+    finally:
+        if args.output:
+            out.close()
+        else:
+            out.flush()
+        store.close()
+    return 0
+
+
+def _read_query(text: str) -> str:
+    if text.startswith("@"):
+        path = Path(text[1:])
+        if not path.exists():
+            raise KgError(f"{path}: no such query file")
+        return path.read_text(encoding="utf-8")
+    return text
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from kg.store import open_store
+
+    sparql = _read_query(args.query)
+    store = open_store(args.store, read_only=True)
+    try:
+        res = store.query(sparql)
+        out = sys.stdout.buffer
+        if res.kind == "graph":
+            res.serialize("turtle", out)
+        elif args.format == "table":
+            out.write(render_table(res).encode("utf-8"))
+        else:
+            res.serialize(args.format, out)
+            if args.format == "json":
+                out.write(b"\n")
+        out.flush()
+    finally:
+        store.close()
+    return 0
+
+
+def short(term) -> str:
+    from rdflib import Literal, URIRef
+
+    from kg.rdf.namespaces import PREFIXES
+
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        for prefix, ns in PREFIXES.items():
+            if str(term).startswith(ns):
+                return f"{prefix}:{str(term)[len(ns):]}"
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        return str(term)
+    return str(term)
+
+
+def render_table(res) -> str:
+    """A plain text table that lines up Chinese (double-width) characters."""
+    import unicodedata
+
+    if res.kind == "boolean":
+        return ("true" if res.boolean() else "false") + "\n"
+    cols = res.variables
+    rows = [[short(r.get(c)) for c in cols] for r in res.rows()]
+
+    def width(s: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+    widths = [max([width(c)] + [width(r[i]) for r in rows]) for i, c in enumerate(cols)]
+
+    def line(cells: list[str]) -> str:
+        return " | ".join(c + " " * (w - width(c)) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    buf = io.StringIO()
+    buf.write(line(cols) + "\n")
+    buf.write("-+-".join("-" * w for w in widths) + "\n")
+    for r in rows:
+        buf.write(line(r) + "\n")
+    buf.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
+    return buf.getvalue()
+
+
+STATS_QUERY = """
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n)
+"""
+
+
+def store_stats(store) -> dict:
+    classes = {short(r["class"]): int(r["n"]) for r in store.query(STATS_QUERY).rows()}
+    return {"quads": store.quad_count(), "articles": len(store.graph_iris()), "classes": classes}
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from kg.store import open_store
+
+    store = open_store(args.store, read_only=True)
+    try:
+        stats = store_stats(store)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False, indent=1))
+    else:
+        print(f"store    {args.store}")
+        print(f"quads    {stats['quads']}")
+        print(f"articles {stats['articles']}")
+        for cls, n in stats["classes"].items():
+            print(f"  {cls:<28} {n}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from rdflib import Graph
+
+    from kg.store import open_store
+    from kg.validate import validate_graphs
+
+    store = open_store(args.store, read_only=True)
+    try:
+        def graphs():
+            for iri in store.graph_iris():
+                buf = io.BytesIO()
+                store.export_graph(iri, "ntriples", buf)
+                g = Graph()
+                g.parse(data=buf.getvalue().decode("utf-8"), format="nt")
+                yield iri, g
+
+        report = validate_graphs(graphs())
+    finally:
+        store.close()
+    print(report.text())
+    return 0 if report.conforms else 1
+
+
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "export": cmd_export,
+    "query": cmd_query,
+    "stats": cmd_stats,
+    "validate": cmd_validate,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except KgError as exc:
+        print(f"kg: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("kg: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,285 @@
+"""kg.model objects → the triples of one article's named graph (graph IRI = article IRI).
+
+Pure: no store, no I/O. The vocabulary is the public contract's (shared/CONTRACT.md) plus the
+project's extensions declared in ontology/newskg.ttl.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from kg.model import Article, Event, Evidence, Extraction, Post
+from kg.rdf import iris
+from kg.rdf.namespaces import KG, ORG, PROV, RDF, RDFS, SCHEMA, XSD
+
+Triple = tuple[Node, Node, Node]
+
+CREDIT_PROPS = {
+    "reporter": (SCHEMA.author, KG.reporter),
+    "correspondent": (SCHEMA.author, KG.correspondent),
+    "author": (SCHEMA.author,),
+    "photographer": (KG.photographer,),
+}
+SUBTYPES = {  # finer event classes the extractor may name; each is declared in the ontology
+    "Symposium",
+    "Lecture",
+    "StandingCommitteeMeeting",
+    "PlenaryMeeting",
+    "Reception",
+    "Conference",
+}
+
+
+def zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+@dataclass
+class ArticleGraph:
+    """The article's IRI and the triples of its graph."""
+
+    iri: URIRef
+    triples: list[Triple] = field(default_factory=list)
+
+
+class _Mapper:
+    def __init__(self, article: Article, extraction: Extraction, base: str) -> None:
+        self.a = article
+        self.x = extraction
+        self.base = iris.normalise_base(base)
+        pub = article.publication
+        self.locality = pub.locality
+        self.article = URIRef(
+            iris.iri(self.base, "article", iris.article_id(article.id_key or article.headline,
+                                                           pub.date.isoformat() if pub.date else None))
+        )
+        self.t: list[Triple] = []
+        self.people = {p.key: p for p in extraction.people}
+        self.orgs = {o.key: o for o in extraction.organizations}
+        self.places = {p.key: p for p in extraction.places}
+        self.events = {e.key: e for e in extraction.events}
+        self.done: set[URIRef] = set()
+        self.counter = 0
+
+    def add(self, s: Node, p: Node, o: Node | None) -> None:
+        if o is not None:
+            self.t.append((s, p, o))
+
+    def local(self, kind: str) -> URIRef:
+        self.counter += 1
+        return URIRef(f"{self.article}#{kind}-{self.counter}")
+
+    # ------------------------------------------------------------ entities
+
+    def person(self, name: str, key: str | None = None) -> URIRef:
+        node = URIRef(iris.iri(self.base, "person", iris.person_id(name)))
+        if node not in self.done:
+            self.done.add(node)
+            self.add(node, RDF.type, SCHEMA.Person)
+            self.add(node, SCHEMA.name, zh(name))
+            self.add(node, KG.pinyin, Literal(iris.pinyin(name)))
+            self.add(self.article, SCHEMA.mentions, node)
+        if key and key in self.people:
+            for alt in self.people[key].alternate_names:
+                self.add(node, SCHEMA.alternateName, zh(alt))
+        return node
+
+    def org(self, key: str) -> URIRef | None:
+        o = self.orgs.get(key)
+        if o is None:
+            return None
+        node = URIRef(iris.iri(self.base, "organization", iris.slug(o.name)))
+        if node not in self.done:
+            self.done.add(node)
+            self.add(node, RDF.type, SCHEMA.Organization)
+            self.add(node, SCHEMA.name, zh(o.name))
+            for alt in o.alternate_names:
+                if alt != o.name:
+                    self.add(node, SCHEMA.alternateName, zh(alt))
+            if o.kind:
+                self.add(node, KG.orgKind, Literal(o.kind))
+            self.add(self.article, SCHEMA.mentions, node)
+        return node
+
+    def place(self, key: str | None) -> URIRef | None:
+        p = self.places.get(key) if key else None
+        if p is None:
+            return None
+        node = URIRef(iris.iri(self.base, "place", iris.slug(p.name)))
+        if node not in self.done:
+            self.done.add(node)
+            self.add(node, RDF.type, SCHEMA.Place)
+            self.add(node, SCHEMA.name, zh(p.name))
+            self.add(self.article, SCHEMA.mentions, node)
+        return node
+
+    def post(self, post: Post) -> URIRef:
+        org_node = self.org(post.org) if post.org else None
+        scope = self.orgs[post.org].name if org_node is not None else (self.locality or "")
+        node = URIRef(iris.iri(self.base, "post", iris.slug(f"{scope}{post.label}", 80)))
+        if node not in self.done:
+            self.done.add(node)
+            self.add(node, RDF.type, ORG.Post)
+            self.add(node, RDFS.label, zh(post.label))
+            self.add(node, ORG.postIn, org_node)
+        return node
+
+    def agent(self, key: str, kind: str) -> URIRef | None:
+        if kind == "Person":
+            p = self.people.get(key)
+            return self.person(p.name, key) if p else None
+        return self.org(key)
+
+    def evidence(self, node: URIRef, ev: Evidence | None) -> None:
+        if ev is None:
+            return
+        self.add(node, KG.evidence, zh(ev.sentence))
+        try:
+            s = self.a.source_span(ev.sentence_span)
+            m = self.a.source_span(ev.mention_span)
+        except ValueError:
+            return
+        self.add(node, KG.evidenceStart, Literal(s.start))
+        self.add(node, KG.evidenceEnd, Literal(s.end))
+        self.add(node, KG.mentionStart, Literal(m.start))
+        self.add(node, KG.mentionEnd, Literal(m.end))
+
+    def event_node(self, e: Event) -> URIRef:
+        date = e.date.isoformat() if e.date else None
+        if date is None and e.month_day:
+            date = f"--{e.month_day[0]:02d}-{e.month_day[1]:02d}"
+        return URIRef(iris.iri(self.base, "event", iris.event_id(e.name, date, self.locality)))
+
+    # ------------------------------------------------------------ the graph
+
+    def article_triples(self) -> None:
+        a, art = self.a, self.article
+        pub = a.publication
+        self.add(art, RDF.type, SCHEMA.NewsArticle)
+        self.add(art, SCHEMA.headline, zh(a.headline))
+        for h in a.headlines:
+            if h.kind == "kicker":
+                self.add(art, KG.kicker, zh(h.text))
+            elif h.kind == "subtitle":
+                self.add(art, KG.subtitle, zh(h.text))
+        if pub.date:
+            self.add(art, SCHEMA.datePublished, Literal(pub.date.isoformat(), datatype=XSD.date))
+        if pub.name:
+            paper = URIRef(iris.iri(self.base, "organization", iris.slug(pub.name)))
+            self.add(paper, RDF.type, SCHEMA.Organization)
+            self.add(paper, RDF.type, SCHEMA.NewsMediaOrganization)
+            self.add(paper, SCHEMA.name, zh(pub.name))
+            self.add(art, SCHEMA.publisher, paper)
+        if pub.locality:
+            self.add(art, KG.locality, zh(pub.locality))
+        self.add(art, SCHEMA.articleBody, zh(a.body[a.text_start:]))
+        if a.source_name:
+            self.add(art, KG.sourceFile, Literal(a.source_name))
+        if a.source_sha256:
+            self.add(art, KG.contentHash, Literal(a.source_sha256))
+        self.add(art, KG.pagePosition, Literal(a.index))
+        if a.span:
+            self.add(art, KG.sourceStart, Literal(a.span.start))
+            self.add(art, KG.sourceEnd, Literal(a.span.end))
+        for c in a.continuations:
+            prop = KG.continuedOnPage if c.direction == "to" else KG.continuedFromPage
+            if c.page is not None:
+                self.add(art, prop, Literal(c.page))
+            self.add(art, KG.continuationText, zh(c.text))
+        for c in a.credits:
+            who = self.person(c.name)
+            for prop in CREDIT_PROPS[c.role]:
+                self.add(art, prop, who)
+
+    def extraction_triples(self) -> None:
+        x = self.x
+        for p in x.people:
+            node = self.person(p.name, p.key)
+            for post in p.posts:
+                post_node = self.post(post)
+                self.add(node, ORG.holds, post_node)
+                holding = self.local("holding")
+                self.add(holding, RDF.type, KG.PostHolding)
+                self.add(holding, KG.holder, node)
+                self.add(holding, KG.heldPost, post_node)
+                self.add(holding, PROV.wasDerivedFrom, self.article)
+                self.add(node, KG.postHolding, holding)
+                self.evidence(holding, p.post_evidence.get(post.label))
+        for o in x.organizations:
+            self.org(o.key)
+        for pl in x.places:
+            self.place(pl.key)
+        nodes = {e.key: self.event_node(e) for e in x.events}
+        for e in x.events:
+            node = nodes[e.key]
+            self.add(node, RDF.type, KG[e.type])
+            if e.subtype in SUBTYPES:
+                self.add(node, RDF.type, KG[e.subtype])
+            self.add(node, SCHEMA.name, zh(e.name))
+            if e.date:
+                self.add(node, SCHEMA.startDate, Literal(e.date.isoformat(), datatype=XSD.date))
+            elif e.month_day:
+                md = f"--{e.month_day[0]:02d}-{e.month_day[1]:02d}"
+                self.add(node, SCHEMA.startDate, Literal(md, datatype=XSD.gMonthDay))
+            self.add(node, SCHEMA.location, self.place(e.place))
+            for org_key in e.organizers:
+                self.add(node, SCHEMA.organizer, self.org(org_key))
+            if e.super_event and e.super_event in nodes:
+                self.add(node, SCHEMA.superEvent, nodes[e.super_event])
+                self.add(nodes[e.super_event], SCHEMA.subEvent, node)
+            self.add(self.article, SCHEMA.about, node)
+            self.add(self.article, SCHEMA.mentions, node)
+            self.evidence(node, e.evidence)
+            for part in e.participations:
+                agent = self.agent(part.agent, part.agent_kind)
+                if agent is None or not part.roles:
+                    continue
+                pn = self.local("participation")
+                self.add(node, KG.participation, pn)
+                self.add(pn, RDF.type, KG.Participation)
+                self.add(pn, KG.agent, agent)
+                for role in dict.fromkeys(part.roles):
+                    self.add(pn, KG.role, KG[role])
+                if part.post is not None:
+                    self.add(pn, KG.post, self.post(part.post))
+                self.add(pn, PROV.wasDerivedFrom, self.article)
+                self.evidence(pn, part.evidence)
+        for amt in x.amounts:
+            an = self.local("amount")
+            self.add(an, RDF.type, SCHEMA.MonetaryAmount)
+            self.add(an, SCHEMA.value, Literal(amt.value, datatype=XSD.decimal))
+            self.add(an, SCHEMA.currency, Literal(amt.currency))
+            self.add(an, KG.amountText, zh(amt.text))
+            self.add(an, PROV.wasDerivedFrom, self.article)
+            self.evidence(an, amt.evidence)
+            if amt.recipient or amt.funder or amt.event or amt.purpose:
+                gn = self.local("grant")
+                self.add(gn, RDF.type, SCHEMA.MonetaryGrant)
+                self.add(gn, SCHEMA.amount, an)
+                if amt.recipient:
+                    kind = "Person" if amt.recipient in self.people else "Organization"
+                    self.add(gn, KG.recipient, self.agent(amt.recipient, kind))
+                if amt.funder:
+                    self.add(gn, SCHEMA.funder, self.org(amt.funder))
+                if amt.event and amt.event in nodes:
+                    self.add(gn, KG.grantedAt, nodes[amt.event])
+                if amt.purpose:
+                    self.add(gn, KG.purpose, zh(amt.purpose))
+                self.add(gn, PROV.wasDerivedFrom, self.article)
+
+
+def map_article(article: Article, extraction: Extraction, base: str = iris.DEFAULT_BASE) -> ArticleGraph:
+    """The named graph of one article: its metadata, credits and every extracted fact."""
+    m = _Mapper(article, extraction, base)
+    m.article_triples()
+    m.extraction_triples()
+    return ArticleGraph(m.article, list(dict.fromkeys(m.t)))
+
+
+def as_quads(graph: ArticleGraph) -> Iterable[tuple[Node, Node, Node, URIRef]]:
+    for s, p, o in graph.triples:
+        yield s, p, o, graph.iri

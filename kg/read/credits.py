@@ -1,0 +1,167 @@
+"""Credits printed around an article: bylines, photo credits, author lines and signatures.
+
+Each finder returns the names with their source offsets and the span of the credit text, so the
+reader can drop the credit from the article's body and keep it as data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.lexicons import load_lines
+from kg.model import CreditRole
+
+_CJK = "\u4e00-\u9fff"
+NAME = rf"[{_CJK}][{_CJK}·]{{1,5}}"
+_SEP = r"(?:\s*[、,，]\s*|\s+)"
+NAMES = rf"{NAME}(?:{_SEP}{NAME})*"
+ROLE_WORDS = {
+    "记者": "reporter",
+    "本报记者": "reporter",
+    "特约记者": "reporter",
+    "见习记者": "reporter",
+    "实习记者": "reporter",
+    "融媒体记者": "reporter",
+    "通讯员": "correspondent",
+    "实习生": "correspondent",
+}
+_ROLE = "|".join(sorted(map(re.escape, ROLE_WORDS), key=len, reverse=True))
+_TAIL = r"(?:\s*(?:文/图|文／图|图/文|摄影|摄|报道|采写|整理))*"
+
+
+@dataclass(frozen=True)
+class FoundName:
+    name: str
+    role: CreditRole
+    start: int  # offsets into the string searched
+    end: int
+
+
+@dataclass(frozen=True)
+class FoundCredit:
+    names: list[FoundName]
+    start: int  # the whole credit text, to be removed from the body
+    end: int
+
+
+def _surnames() -> tuple[frozenset[str], frozenset[str]]:
+    words = load_lines("surnames.txt")
+    return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) == 2)
+
+
+def looks_like_name(text: str) -> bool:
+    """A 2–4 character Chinese name with a known surname (longer with a ·, for minority names)."""
+    single, double = _surnames()
+    if "·" in text:
+        return 3 <= len(text) <= 12
+    if not 2 <= len(text) <= 4:
+        return False
+    return text[:2] in double or text[0] in single
+
+
+def _names_in(text: str, offset: int, role: CreditRole) -> list[FoundName] | None:
+    """Split a run of names; None if any piece is not a plausible name."""
+    out = []
+    for m in re.finditer(NAME, text):
+        if not looks_like_name(m.group(0)):
+            return None
+        out.append(FoundName(m.group(0), role, offset + m.start(), offset + m.end()))
+    return out or None
+
+
+def parse_credit_body(text: str, offset: int, default: CreditRole) -> list[FoundName] | None:
+    """``记者 甲、乙 通讯员 丙`` (or bare names) into names with roles; None if it is not a credit."""
+    text_clean = re.sub(_TAIL + r"\s*$", "", text)
+    parts = re.split(rf"({_ROLE})", text_clean)
+    names: list[FoundName] = []
+    role: CreditRole = default
+    pos = offset
+    for part in parts:
+        if part in ROLE_WORDS:
+            role = ROLE_WORDS[part]  # type: ignore[assignment]
+        elif part.strip(" \u3000:：、,，"):
+            lead = len(part) - len(part.lstrip(" \u3000:：、,，"))
+            found = _names_in(part.strip(" \u3000:：、,，"), pos + lead, role)
+            if found is None:
+                return None
+            names += found
+        pos += len(part)
+    return names or None
+
+
+_DATELINE = re.compile(
+    r"^(?P<dl>[^\s()（）。，,]{0,24}?(?:讯|电))?\s*[（(](?P<inner>[^()（）]{2,80})[)）]\s*"
+)
+
+
+def find_dateline_byline(par: str) -> FoundCredit | None:
+    """``本报讯(记者 甲、乙)`` / ``新华社北京1月1日电（记者 甲）`` at the start of a paragraph."""
+    m = _DATELINE.match(par)
+    if not m or not re.search(_ROLE, m.group("inner")):
+        return None
+    names = parse_credit_body(m.group("inner"), m.start("inner"), "reporter")
+    if not names:
+        return None
+    return FoundCredit(names, 0, m.end())
+
+
+_PHOTO = re.compile(
+    rf"^[□■●◎△▲\s]*(?:(?:本报)?(?:记者|通讯员|实习生)\s*)?(?P<names>{NAMES})\s*(?:/\s*)?摄(?:影)?\s*$"
+    rf"|^[□■●◎△▲\s]*(?:摄影|图)\s*[/／:：]\s*(?:(?:本报)?(?:记者|通讯员)\s*)?(?P<names2>{NAMES})\s*$"
+)
+
+
+def find_photo_credit(line: str) -> FoundCredit | None:
+    """A line that is only a photo credit: ``梁琛摄``, ``□某某 摄``, ``本报记者 某某 摄``, ``摄影/某某``."""
+    m = _PHOTO.match(line)
+    if not m:
+        return None
+    key = "names" if m.group("names") else "names2"
+    names = _names_in(m.group(key), m.start(key), "photographer")
+    if not names:
+        return None
+    return FoundCredit(names, 0, len(line))
+
+
+_BYLINE_LINE = re.compile(rf"^(?:{_ROLE})[\s:：]*{NAMES}(?:\s*(?:{_ROLE})[\s:：]*{NAMES})*{_TAIL}\s*$")
+
+
+def find_byline_line(line: str) -> FoundCredit | None:
+    """A line that is only a byline: ``本报记者 甲 通讯员 乙``."""
+    if not _BYLINE_LINE.match(line):
+        return None
+    names = parse_credit_body(line, 0, "reporter")
+    return FoundCredit(names, 0, len(line)) if names else None
+
+
+_AUTHOR = re.compile(rf"(?:^|\s)(?P<all>(?:作者|撰稿|文)\s*[:：/／]\s*(?P<names>{NAMES}))\s*$")
+
+
+def find_author(line: str) -> FoundCredit | None:
+    """``作者:某某`` at the end of a line (a repost's source line, or a last line)."""
+    m = _AUTHOR.search(line)
+    if not m:
+        return None
+    names = _names_in(m.group("names"), m.start("names"), "author")
+    if not names:
+        return None
+    return FoundCredit(names, m.start("all"), m.end())
+
+
+_SIGNATURE = re.compile(r"[（(]\s*(?P<inner>[^()（）。，,]{2,40}?)\s*[)）]\s*$")
+_NOT_SIGNATURE = {"待续", "全文完", "完", "续完", "上", "下", "中", "图", "资料图", "供图"}
+
+
+def find_signature(par: str) -> FoundCredit | None:
+    """A closing signature ``（某某）`` or ``（记者 某某）`` ending the last paragraph."""
+    m = _SIGNATURE.search(par)
+    if not m or m.group("inner") in _NOT_SIGNATURE:
+        return None
+    before = par[: m.start()].rstrip()
+    if before and before[-1] not in "。！？!?…”’」』；;）)":
+        return None
+    names = parse_credit_body(m.group("inner"), m.start("inner"), "author")
+    if not names:
+        return None
+    return FoundCredit(names, m.start(), m.end())

