@@ -45,6 +45,33 @@ def expand_local(name: str, locality: str | None) -> str:
     return name
 
 
+ORDINAL = r"第?[一二三四五六七八九十百零〇\d]+届"
+
+
+def canonical_org(name: str) -> str:
+    """One spelling for the many ways a body is printed, so posts in it can be compared.
+
+    中国人民政治协商会议某县第十一届委员会 / 政协某县委员会 / 某县政协 -> 某县政协;
+    某市人民代表大会常务委员会 -> 某市人大常委会; 中国共产党某市委员会 -> 中共某市委; 中国民主促进会… -> 民进….
+    """
+    n = re.sub(ORDINAL, "", name)
+    m = re.match(r"^(?:中国人民)?政治协商会议(.+?)委员会$", n) or re.match(r"^政协(.+?)委员会$", n)
+    if m:
+        return m.group(1) + "政协"
+    n = re.sub(r"人民代表大会常务委员会$", "人大常委会", n)
+    m = re.match(r"^中国共产党(.+?)委员会$", n)
+    if m:
+        return "中共" + m.group(1) + "委"
+    n = re.sub(r"人民政府$", "政府", n)
+    abbrev = {k: v for k, v in table("party_abbreviations").items() if not k.startswith("_")}
+    for short, full in abbrev.items():
+        if n.startswith(full) and full != short:
+            n = short + n[len(full) :]
+            break
+    n = re.sub(r"(委员会|委会)$", "委", n) if any(n.startswith(k) for k in abbrev) else n
+    return n
+
+
 def party_full_name(name: str) -> str | None:
     """民进太原市委 -> 中国民主促进会太原市委员会 (for the alternate names)."""
     abbrev = {k: v for k, v in table("party_abbreviations").items() if not k.startswith("_")}
@@ -98,14 +125,14 @@ def post_org(label: str, locality: str | None) -> str | None:
         body = HEAD_POSTS.get(title)
         level = locality_level(locality)
         if body and locality and level and title.lstrip("常务副代")[:1] == level:
-            return locality + body
+            return canonical_org(locality + body)
         return None
     prefix = prefix.removesuffix("党组")
     if not prefix or len(prefix) < 2:
         return None
     if prefix in ("省委", "省政府", "省人大常委会", "省政协"):
         return None  # the province is not known from a local paper's locality
-    full = expand_local(prefix, locality)
+    full = canonical_org(expand_local(prefix, locality))
     if re.search(r"[市县区]委$", full) and not full.startswith("中共"):
         full = "中共" + full
     return full

@@ -16,7 +16,7 @@ from kg.extract.events import EventMention, find_events
 from kg.extract.money import find_amounts
 from kg.extract.ner import NameTagger, Token, default_tagger
 from kg.extract.orgs import expand_local, org_kind, party_full_name, post_org
-from kg.extract.posts import PersonMention, find_people
+from kg.extract.posts import PersonMention, find_people, title_of
 from kg.extract.roles import RoleMention, _triggers, find_roles, meeting_guests
 from kg.extract.sentences import Sentence, split_sentences
 from kg.model import (
@@ -65,6 +65,7 @@ class _Builder:
         self.events: list[Event] = []
         self.aliases: dict[str, list[str]] = {}  # event key -> names seen
         self.amounts: list[MonetaryAmount] = []
+        self.replaced: dict[tuple[str, str], Post] = {}  # (person, label) -> the fuller post that took its place
 
     # ---- evidence
     def evidence(self, s: Sentence, start: int, end: int) -> Evidence:
@@ -100,14 +101,35 @@ class _Builder:
         return key
 
     def add_post(self, p: Person, label: str, ev: Evidence) -> Post:
-        for existing in p.posts:
-            if existing.label == label:
-                return existing
+        """A post of ``p``; one printing per (organisation, title), the fullest one kept."""
         org_name = post_org(label, self.locality)
         org_key = self.org(org_name, full=org_name) if org_name else None
+        title = title_of(label)
+        for i, existing in enumerate(p.posts):
+            if existing.label == label:
+                return existing
+            same = org_key is not None and existing.org == org_key and title_of(existing.label) == title
+            same = same or (existing.label.endswith(label) and existing.org in (org_key, None))
+            if same:
+                if len(label) > len(existing.label) and label.endswith(existing.label):
+                    p.posts[i] = Post(label=label, org=org_key or existing.org)
+                    p.post_evidence[label] = ev
+                    self.replaced[(p.key, existing.label)] = p.posts[i]
+                    return p.posts[i]
+                if len(label) > len(existing.label) and org_key is not None:
+                    p.posts[i] = Post(label=label, org=org_key)
+                    p.post_evidence[label] = ev
+                    self.replaced[(p.key, existing.label)] = p.posts[i]
+                    return p.posts[i]
+                return existing
         post = Post(label=label, org=org_key)
         p.posts.append(post)
         p.post_evidence.setdefault(label, ev)
+        return post
+
+    def current_post(self, person_key: str, post: Post) -> Post:
+        while (person_key, post.label) in self.replaced:
+            post = self.replaced[(person_key, post.label)]
         return post
 
     # ---- events
@@ -196,62 +218,13 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
         for m in st.people:
             b.person(m, st.s)
 
-    # events
-    election_venue: str | None = None
-    for st in sents:
-        has_role = bool(trig_re.search(st.s.text)) or bool(MEETING_VERB.search(st.s.text))
-        mentions = [m for m in find_events(st.s.text, st.tokens, has_role) if m.reported]
-        voting = bool(VOTE_WORD.search(st.s.text) or "当选" in st.s.text)
-        for m in mentions:
-            ev = b.evidence(st.s, m.start, m.end)
-            if voting and m.at_phrase:
-                election_venue = election_venue or m.name
-                continue
-            key = _resolve_event(b, m, ev, st.s.text)
-            if key is None:
-                continue
-            st.events.append(m)
-            st.event_keys.append(key)
-            e = b.event(key)
-            if e.date is None and e.month_day is None:
-                d, md, _ = find_date(st.s.text, pub.date)
-                e.date, e.month_day = d, md
-            if not e.organizers:
-                e.organizers = _organizers(b, st.s, m)
-            if e.place is None:
-                pm = PLACE.search(st.s.text)
-                if pm:
-                    pkey = "place:" + pm.group(1)
-                    b.places.setdefault(pkey, Place(pkey, pm.group(1)))
-                    b.places[pkey].mentions.append(b.evidence(st.s, pm.start(1), pm.end(1)))
-                    e.place = pkey
-        # 会见: a meeting of its own when nothing else is reported in the sentence
-        mv = MEETING_VERB.search(st.s.text)
-        if mv and not mentions and not b.events:
-            guest = meeting_guests(st.s.text, mv.start())
-            name = "会见" + (guest or "")
-            e = b.new_event("Meeting", name, "Reception", b.evidence(st.s, mv.start(), mv.end()))
-            d, md, _ = find_date(st.s.text, pub.date)
-            e.date, e.month_day = d, md
-            st.events.append(EventMention(name, "Meeting", "Reception", mv.start(), mv.end(), True, False))
-            st.event_keys.append(e.key)
-            pm = PLACE.search(st.s.text)
-            if pm:
-                pkey = "place:" + pm.group(1)
-                b.places.setdefault(pkey, Place(pkey, pm.group(1)))
-                e.place = pkey
-        # an award handed out at a meeting is a ceremony of its own, inside that meeting
-        if AWARD_VERB.search(st.s.text) and not any(e.type == "AwardCeremony" for e in b.events):
-            main = b.main_event()
-            am = AWARD_NAME.search(st.s.text)
-            name = am.group(1) if am else "颁奖"
-            e = b.new_event("AwardCeremony", name, None, b.evidence(st.s, 0, len(st.s.text)))
-            if main is not None:
-                e.super_event = main.key
-                e.date, e.month_day = main.date, main.month_day
-            if e.date is None and e.month_day is None:
-                d, md, _ = find_date(st.s.text, pub.date)
-                e.date, e.month_day = d, md
+    # events: the body first, then the headline lines printed at its top, which only add names
+    heads = _headline_paragraphs(article)
+    order = [st for st in sents if st.s.paragraph not in heads] + [st for st in sents if st.s.paragraph in heads]
+    venue: list[str] = []
+    for st in order:
+        _events_of_sentence(b, st, st.s.paragraph in heads, venue, trig_re)
+    election_venue = venue[0] if venue else None
 
     # elections
     elected: list[tuple[_Sent, ElectedMention]] = []
@@ -320,6 +293,10 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
                 seen.add((a.value, a.currency))
                 b.amounts.append(MonetaryAmount(a.value, a.text, a.currency, event=award.key if award else None))
 
+    for e in b.events:
+        for part in e.participations:
+            if part.post is not None and part.agent_kind == "Person":
+                part.post = b.current_post(part.agent, part.post)
     return Extraction(
         people=list(b.people.values()),
         organizations=list(b.orgs.values()),
@@ -327,6 +304,80 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
         events=b.events,
         amounts=b.amounts,
     )
+
+
+def _headline_paragraphs(article: Article) -> set[int]:
+    """Indexes of body paragraphs that repeat the article's headlines (the reader keeps them in the body)."""
+    texts = {h.text.strip() for h in article.headlines} | {article.headline.strip()}
+    parts = {t for h in texts for t in h.split()}
+    out = set()
+    for i, para in enumerate(article.body.split("\n")):
+        para = para.strip()
+        if para and (para in texts or para in parts or any(para in t for t in texts if len(para) >= 4)):
+            out.add(i)
+    return out
+
+
+def _events_of_sentence(b: _Builder, st: _Sent, head: bool, venue: list[str], trig_re: re.Pattern[str]) -> None:
+    pub = b.article.publication
+    has_role = bool(trig_re.search(st.s.text)) or bool(MEETING_VERB.search(st.s.text))
+    mentions = [m for m in find_events(st.s.text, st.tokens, has_role) if m.reported or head]
+    voting = bool(VOTE_WORD.search(st.s.text) or "当选" in st.s.text)
+    for m in mentions:
+        ev = b.evidence(st.s, m.start, m.end)
+        if voting and m.at_phrase:
+            venue.append(m.name)
+            continue
+        same = [e for e in b.events if e.type == m.type]
+        if head and same:
+            key = same[0].key
+            b.aliases[key].append(m.name)
+        elif head and not m.reported:
+            continue
+        else:
+            key = _resolve_event(b, m, ev, st.s.text)
+        st.events.append(m)
+        st.event_keys.append(key)
+        e = b.event(key)
+        if e.date is None and e.month_day is None:
+            d, md, _ = find_date(st.s.text, pub.date)
+            e.date, e.month_day = d, md
+        if not e.organizers:
+            e.organizers = _organizers(b, st.s, m)
+        if e.place is None:
+            pm = PLACE.search(st.s.text)
+            if pm:
+                pkey = "place:" + pm.group(1)
+                b.places.setdefault(pkey, Place(pkey, pm.group(1)))
+                b.places[pkey].mentions.append(b.evidence(st.s, pm.start(1), pm.end(1)))
+                e.place = pkey
+    # 会见: a meeting of its own when nothing else is reported in the article
+    mv = MEETING_VERB.search(st.s.text)
+    if mv and not mentions and not b.events:
+        guest = meeting_guests(st.s.text, mv.start())
+        name = "会见" + (guest or "")
+        e = b.new_event("Meeting", name, "Reception", b.evidence(st.s, mv.start(), mv.end()))
+        d, md, _ = find_date(st.s.text, pub.date)
+        e.date, e.month_day = d, md
+        st.events.append(EventMention(name, "Meeting", "Reception", mv.start(), mv.end(), True, False))
+        st.event_keys.append(e.key)
+        pm = PLACE.search(st.s.text)
+        if pm:
+            pkey = "place:" + pm.group(1)
+            b.places.setdefault(pkey, Place(pkey, pm.group(1)))
+            e.place = pkey
+    # an award handed out at a meeting is a ceremony of its own, inside that meeting
+    if AWARD_VERB.search(st.s.text) and not any(e.type == "AwardCeremony" for e in b.events):
+        main = b.main_event()
+        am = AWARD_NAME.search(st.s.text)
+        name = am.group(1) if am else "颁奖"
+        e = b.new_event("AwardCeremony", name, None, b.evidence(st.s, 0, len(st.s.text)))
+        if main is not None:
+            e.super_event = main.key
+            e.date, e.month_day = main.date, main.month_day
+        if e.date is None and e.month_day is None:
+            d, md, _ = find_date(st.s.text, pub.date)
+            e.date, e.month_day = d, md
 
 
 def _target_event(b: _Builder, st: _Sent, rm: RoleMention) -> Event | None:

@@ -101,6 +101,7 @@ def chain_before(text: str, pos: int, floor: int, protected: list[bool]) -> list
 
 
 LIST_SEPS = "、"
+PLACE_LEVELS = set("市县省州镇乡村区")
 COMRADE = re.compile(r"^\s*同志")
 
 
@@ -113,6 +114,8 @@ def find_people(text: str, tokens: list[Token]) -> list[PersonMention]:
     for s, e in spans:
         if surname_of(text[s:e]) is None and not _person_context(text, s, e, spans):
             continue  # a transliterated word (a virus, a brand) unless the sentence treats it as a person
+        if text[e : e + 1] in PLACE_LEVELS and not COMRADE.match(text[e:]):
+            continue  # 某某市 / 某某县: a place name read as a person
         mention = PersonMention(text[s:e], s, e)
         mention.posts = chain_before(text, s, prev_end, protected)
         # a shared post: 副市长甲、乙、丙 -> 乙 and 丙 take the post next to the head of the list
