@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from kg.extract.posts import PersonMention
 
 END = r"[，,。；;！!？?\n]"
-ELECTED = re.compile(rf"(?:全票|高票|以全票|一致|顺利)?当选(?:为)?(?!的)(?P<post>[^，,。；;：:！!？?\n]{{2,60}}?)(?={END}|$)")
-ELECTED_LIST = re.compile(rf"当选(?:为)?(?P<post>[^，,。；;：:\n]{{2,60}}?)的(?:有|是|为)[:：]?")
+ELECTED = re.compile(
+    rf"(?:全票|高票|以全票|一致|顺利)?当选(?:为)?(?!的)(?P<post>[^，,。；;：:！!？?\n]{{2,60}}?)(?={END}|$)"
+)
+ELECTED_LIST = re.compile(r"当选(?:为)?(?P<post>[^，,。；;：:\n]{2,60}?)的(?:有|是|为)[:：]?")
 VOTE = re.compile(r"(?:选举|补选|推选)(?:出|产生)?")
 AS_POST = re.compile(rf"为(?P<post>[^，,。；;：:！!？?\n为]{{2,60}}?)(?={END}|$)")
 SKIP_POST = re.compile(r"^(的|了)|^[\d一二三四五六七八九十]+[名位]")
@@ -52,8 +54,9 @@ def find_elected(text: str, people: list[PersonMention]) -> list[ElectedMention]
                 add(p, m.group("post"), m.start("post"), m.end("post"))
     prev = 0
     for m in ELECTED.finditer(text):
-        if text[max(0, m.start() - 1) : m.start()] == "新" or text[m.start() - 2 : m.start()] == "新当":
-            continue
+        glued = text[max(0, m.start() - 1) : m.start()] == "新" and not any(p.end == m.start() for p in people)
+        if glued:
+            continue  # 新当选的… describes, it does not report an election
         clause_start = max((k + 1 for k in range(prev, m.start()) if text[k] in "，,。；;：:"), default=prev)
         for p in people:
             if clause_start <= p.start and p.end <= m.start():

@@ -245,7 +245,7 @@ def _add_context_names(
     changed = True
     while changed:
         changed = False
-        for s, e in sorted(taken + extra):
+        for _s, e in sorted(taken + extra):
             if e < len(text) and text[e] in "、，," and not covered[e + 1]:
                 hit = try_at(e + 1, in_list=True)
                 if hit and text[e] == "、":

@@ -33,7 +33,9 @@ from kg.model import (
     Span,
 )
 
-CONGRESS_PARTS = re.compile(r"^(开幕式|闭幕式|开幕会|闭幕会|闭幕大会|开幕大会|全体会议|预备会议|大会|会议|第.{1,4}次(全体)?(大会|会议))$")
+CONGRESS_PARTS = re.compile(
+    r"^(开幕式|闭幕式|开幕会|闭幕会|闭幕大会|开幕大会|全体会议|预备会议|大会|会议|第.{1,4}次(全体)?(大会|会议))$"
+)
 AWARD_VERB = re.compile(r"颁奖|授牌|表彰|颁发[^，,。；;]{0,30}?(奖|荣誉|称号|奖牌|奖杯|奖金)")
 AWARD_NAME = re.compile(r"[“\"]([^”\"]{2,40}?奖)[”\"]")
 VOTE_WORD = re.compile(r"(换届选举|补选|选举)")
@@ -320,9 +322,9 @@ def _headline_paragraphs(article: Article) -> set[int]:
 
 def _events_of_sentence(b: _Builder, st: _Sent, head: bool, venue: list[str], trig_re: re.Pattern[str]) -> None:
     pub = b.article.publication
-    has_role = bool(trig_re.search(st.s.text)) or bool(MEETING_VERB.search(st.s.text))
-    mentions = [m for m in find_events(st.s.text, st.tokens, has_role) if m.reported or head]
     voting = bool(VOTE_WORD.search(st.s.text) or "当选" in st.s.text)
+    has_role = bool(trig_re.search(st.s.text)) or bool(MEETING_VERB.search(st.s.text)) or voting
+    mentions = [m for m in find_events(st.s.text, st.tokens, has_role) if m.reported or head]
     for m in mentions:
         ev = b.evidence(st.s, m.start, m.end)
         if voting and m.at_phrase:

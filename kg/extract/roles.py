@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from kg.extract.lexicon import table
-from kg.extract.orgs import OrgMention, orgs_in_list
 from kg.extract.ner import Token
+from kg.extract.orgs import OrgMention, orgs_in_list
 from kg.extract.posts import PersonMention
 
 OBJECT_MARK = re.compile(r"(为|对|向|给|从|把|同|与|跟|和|听取了|听取)\s*$")

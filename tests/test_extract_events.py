@@ -1,0 +1,99 @@
+"""Events: names as written, types, dates resolved against the publication, super-events, one event."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kg.extract.dates import find_date
+from kg.extract.pipeline import extract
+
+from ._extract_util import article
+
+
+def test_meeting_named_as_written_with_date():
+    x = extract(article("5月19日,市委人才工作会议举行。"))
+    assert [(e.type, e.name, e.date) for e in x.events] == [("Meeting", "市委人才工作会议", dt.date(2023, 5, 19))]
+
+
+def test_referred_meetings_are_not_events():
+    x = extract(article(
+        "5月19日,市委常委会召开扩大会议,传达学习省委经济工作会议精神,研究提请市人大三次会议审议的报告。"
+    ))
+    assert [e.name for e in x.events] == ["市委常委会扩大会议"]
+
+
+def test_congress_session_with_ordinal_object():
+    x = extract(article("8月3日上午,临溪镇召开第五届人民代表大会第二次会议。"))
+    assert [(e.type, e.name) for e in x.events] == [("Congress", "临溪镇第五届人民代表大会第二次会议")]
+
+
+def test_standing_committee_session_is_a_meeting():
+    x = extract(article("12月29日,县十五届人大常委会召开第九次会议。"))
+    assert x.events[0].type == "Meeting"
+    assert x.events[0].name == "县十五届人大常委会第九次会议"
+
+
+def test_election_inside_congress_with_posts():
+    x = extract(article(
+        "5月19日,中国民主同盟临川市第八次代表大会举行。童立新当选民盟临川市第九届委员会主委。"
+        "庞晓光、甘雨薇当选民盟临川市第九届委员会副主委。"
+    ))
+    congress = next(e for e in x.events if e.type == "Congress")
+    election = next(e for e in x.events if e.type == "Election")
+    assert election.super_event == congress.key
+    posts = {next(p.name for p in x.people if p.key == part.agent): part.post.label for part in election.participations}
+    assert posts == {
+        "童立新": "民盟临川市第九届委员会主委",
+        "庞晓光": "民盟临川市第九届委员会副主委",
+        "甘雨薇": "民盟临川市第九届委员会副主委",
+    }
+
+
+def test_vote_x_as_post_lists():
+    x = extract(article(
+        "5月19日,民建临川区第三次会员代表大会召开。在三届一次全委会议上,选举岳振国为主任委员,苗凤英、鲁长河同志为副主任委员。"
+    ))
+    election = next(e for e in x.events if e.type == "Election")
+    assert election.name == "三届一次全委会议"
+    labels = sorted(part.post.label for part in election.participations)
+    assert labels == ["主任委员", "副主任委员", "副主任委员"]
+
+
+def test_elected_list_with_you():
+    x = extract(article("5月19日,市工商联第五次代表大会召开。当选为副主席的有:庞晓光、甘雨薇。"))
+    election = next(e for e in x.events if e.type == "Election")
+    assert len(election.participations) == 2
+    assert {p.post.label for p in election.participations} == {"副主席"}
+
+
+def test_award_ceremony_inside_a_meeting():
+    x = extract(article("5月19日,市委人才工作会议举行。会上为12家企业颁发“人才贡献奖”。"))
+    award = next(e for e in x.events if e.type == "AwardCeremony")
+    meeting = next(e for e in x.events if e.type == "Meeting")
+    assert award.name == "人才贡献奖"
+    assert award.super_event == meeting.key
+
+
+def test_same_event_twice_is_one():
+    x = extract(article("5月19日,市委人才工作会议举行。在市委人才工作会议上,市长郝建平讲话。会议强调,要抓落实。"))
+    assert len(x.events) == 1
+
+
+def test_relative_dates():
+    pub = dt.date(2023, 5, 20)
+    assert find_date("昨天,会议召开", pub)[0] == dt.date(2023, 5, 19)
+    assert find_date("昨晚,晚会举行", pub)[0] == dt.date(2023, 5, 19)
+    assert find_date("今天上午,会议召开", pub)[0] == pub
+    assert find_date("12月29日,会议召开", dt.date(2024, 1, 3))[0] == dt.date(2023, 12, 29)
+
+
+def test_month_day_without_publication_date():
+    x = extract(article("8月18日下午,市委人才工作会议举行。", date=None))
+    assert x.events[0].date is None
+    assert x.events[0].month_day == (8, 18)
+
+
+def test_reception():
+    x = extract(article("昨日下午,市长郝建平在临川宾馆会见了某国友好城市访问团一行。"))
+    assert x.events[0].subtype == "Reception"
+    assert x.events[0].date == dt.date(2023, 5, 19)

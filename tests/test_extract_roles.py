@@ -1,0 +1,90 @@
+"""Roles from the contract's triggers: coordination, lists, 分别, 等, far agents, 为…颁奖."""
+
+from __future__ import annotations
+
+from kg.extract.pipeline import extract
+
+from ._extract_util import article, roles_of
+
+
+def test_attend_and_speak_gives_two_roles():
+    x = extract(article("5月19日,市委经济工作会议举行。市委书记蒋卫东出席并讲话。市长郝建平主持。"))
+    assert roles_of(x, "蒋卫东") == {"Attendee", "Speaker"}
+    assert roles_of(x, "郝建平") == {"Chair"}
+
+
+def test_chair_the_meeting_and_speak():
+    x = extract(article("5月19日,市政府常务会议召开。市长郝建平主持会议并讲话,副市长贺晓东、潘立新出席会议。"))
+    assert roles_of(x, "郝建平") == {"Chair", "Speaker"}
+    assert roles_of(x, "贺晓东") == roles_of(x, "潘立新") == {"Attendee"}
+
+
+def test_comma_separated_people_before_one_trigger():
+    x = extract(article(
+        "5月19日,市委常委会召开扩大会议。市委书记蒋卫东主持会议并讲话,市委副书记、市长郝建平,"
+        "市人大常委会主任孔繁星,市政协主席包玉兰出席会议。"
+    ))
+    for name in ("郝建平", "孔繁星", "包玉兰"):
+        assert roles_of(x, name) == {"Attendee"}, name
+
+
+def test_respectively_present():
+    x = extract(article("5月19日,两市举行合作座谈会。市长郝建平、区长鲍军分别介绍了工作情况。"))
+    assert roles_of(x, "郝建平") == roles_of(x, "鲍军") == {"Presenter"}
+
+
+def test_observer_and_report():
+    x = extract(article(
+        "5月19日,县人大常委会召开第十次会议。副县长冯志坚列席会议。会议听取了副县长冯志坚作的关于财政工作的报告。"
+    ))
+    assert roles_of(x, "冯志坚") == {"Observer", "Speaker"}
+
+
+def test_chair_by_you():
+    x = extract(article("5月19日,县人大常委会召开第十次会议。会议由副主任谷春燕主持。"))
+    assert roles_of(x, "谷春燕") == {"Chair"}
+
+
+def test_remarks_made_while_chairing_are_not_a_speech():
+    x = extract(article("5月19日,市委经济工作会议举行。市长郝建平主持。郝建平在主持会议时指出,要抓好落实。"))
+    assert roles_of(x, "郝建平") == {"Chair"}
+
+
+def test_subject_of_emphasise_is_speaker_and_pronoun_resolves():
+    x = extract(article("5月19日,市委经济工作会议举行。市委书记蒋卫东出席。他强调,要抓好落实。"))
+    assert roles_of(x, "蒋卫东") == {"Attendee", "Speaker"}
+
+
+def test_far_agent_within_the_sentence():
+    x = extract(article(
+        "5月19日,市政协举行宣讲会。市委党校教授韦明哲围绕全会精神的主要内容,进行了系统阐述。"
+    ))
+    assert "Speaker" in roles_of(x, "韦明哲")
+
+
+def test_award_presenter_and_recipients():
+    x = extract(article(
+        "5月19日,全市科技奖励大会召开。甄小龙、詹立群等5位科技人才获奖。市长郝建平为获奖者颁奖。"
+    ))
+    assert roles_of(x, "甄小龙") == roles_of(x, "詹立群") == {"Recipient"}
+    assert roles_of(x, "郝建平") == {"AwardPresenter"}
+
+
+def test_units_presenting_through_their_heads():
+    x = extract(article(
+        "5月19日,市委人才工作会议举行。会上,临川钢铁集团、市教育局、临川大学主要负责同志先后作交流发言。"
+    ))
+    assert roles_of(x, "临川钢铁集团") == {"Presenter"}
+    assert roles_of(x, "临川市教育局") == {"Presenter"}
+    assert roles_of(x, "临川大学") == {"Presenter"}
+
+
+def test_no_event_no_roles():
+    x = extract(article("市疾控中心主任丁晓燕表示,要做好个人防护。"))
+    assert x.events == []
+    assert roles_of(x, "丁晓燕") == set()
+
+
+def test_an_important_speech_referred_to_is_not_a_role():
+    x = extract(article("5月19日,市委经济工作会议举行。会议要求学习贯彻总书记蒋卫东的重要讲话精神。"))
+    assert roles_of(x, "蒋卫东") == set()
