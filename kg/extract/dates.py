@@ -32,6 +32,8 @@ def find_date(text: str, published: dt.date | None) -> tuple[dt.date | None, tup
     """
     m = DATE_RE.search(text)
     r = RELATIVE_RE.search(text)
+    if r and m and 0 <= m.start() - r.end() <= 5:
+        r = None  # 今天下午(12月26日): the stated date wins
     if r and (not m or r.start() < m.start()):
         if published is None:
             return None, None, r.start()

@@ -16,7 +16,7 @@ ELECTED = re.compile(
     rf"(?:全票|高票|以全票|一致|顺利)?当选(?:为)?(?!的)(?P<post>[^，,。；;：:！!？?\n]{{2,60}}?)(?={END}|$)"
 )
 ELECTED_LIST = re.compile(r"当选(?:为)?(?P<post>[^，,。；;：:\n]{2,60}?)的(?:有|是|为)[:：]?")
-VOTE = re.compile(r"(?:选举|补选|推选)(?:出|产生)?")
+VOTE = re.compile(r"(?:选举|补选|增选|推选)(?:出|产生)?")
 AS_POST = re.compile(rf"为(?P<post>[^，,。；;：:！!？?\n为]{{2,60}}?)(?={END}|$)")
 SKIP_POST = re.compile(r"^(的|了)|^[\d一二三四五六七八九十]+[名位]")
 

@@ -20,6 +20,7 @@ NAME_STOPS = re.compile(
     r"|落实|传达|审议|通过|期间|闭幕|开幕|隆重|胜利|圆满|完成|以来"
 )
 SINGLE_STOPS = set("在于是了的为由对向从将并")
+NOT_EVENT_NEXT = set("堂厅室场馆址所处楼")
 REPORT_AFTER = re.compile(r"^[^，。；]{0,20}?(举行|召开|开幕|闭幕|举办|落下帷幕|在[^，。；]{1,20}?(举行|召开))")
 REPORT_BEFORE = re.compile(r"((举行|召开|举办)了?[^，,。；;]*|出席|参加|主持|列席|召开的|举行的|出席了|参加了|主持了)$")
 NOT_REPORTED_AFTER = re.compile(r"^(精神|决议|决定|部署|要求|上的|的精神|以来|审议)")
@@ -29,7 +30,7 @@ GENERIC_PREFIX = re.compile(r"^(本次|此次|这次|该|今天的|昨天的)")
 CONGRESS_BODY = re.compile(r"人大|政协|人民代表大会|政治协商会议|代表大会")
 CONGRESS_NAME = re.compile(r"届.*次(全体)?会议$")
 NOT_CONGRESS = re.compile(r"常委会|常务委员会|主席会议|党组")
-ORDINAL_OBJECT = re.compile(r"^(第|扩大会议|全体会议|常务会议|[一二三四五六七八九十]+届)")
+ORDINAL_OBJECT = re.compile(r"^(第|\d+次|[一二三四五六七八九十百]+次|扩大会议|全体会议|常务会议|[一二三四五六七八九十]+届)")
 SUBJECT_BEFORE_VERB = re.compile(r"([^，,。；;：:\s]{2,30}?)(召开|举行|举办)了?$")
 
 
@@ -84,6 +85,8 @@ def find_events(text: str, tokens: list[Token], has_role: bool) -> list[EventMen
     matches = list(_noun_re().finditer(text))
     for i, m in enumerate(matches):
         head = m.group(0)
+        if text[m.end() : m.end() + 1] in NOT_EVENT_NEXT:
+            continue  # 人民大会堂, 会议室: a building or a room
         # skip a head noun that is part of a longer name going on to another head (政治协商会议…第一次会议)
         nxt = matches[i + 1] if i + 1 < len(matches) else None
         if (
@@ -115,7 +118,17 @@ def find_events(text: str, tokens: list[Token], has_role: bool) -> list[EventMen
         generic = name == head or bool(GENERIC_PREFIX.match(name)) or name in ("大会", "会议")
         etype, sub = classify(name, head)
         out.append(EventMention(name, etype, sub, m.end() - len(name), m.end(), reported, generic, at_phrase))
+    covered = [(e.start, e.end) for e in out]
+    for m in OTHER_MEETING.finditer(text):
+        s, e = m.start("name"), m.end("name")
+        if any(a < e and s < b for a, b in covered) or NAME_STOPS.search(m.group("name")):
+            continue
+        out.append(EventMention(m.group("name"), "Meeting", None, s, e, True, False))
     return out
+
+
+# 召开市长碰头会: a meeting whose head noun the lexicon lacks, reported by its verb
+OTHER_MEETING = re.compile(r"(?:召开|举行|举办)了?(?P<name>[^，,。；;、\s]{1,20}?会)(?=[，,。；;]|$)")
 
 
 MEET_RE = re.compile(r"(会见|会晤|接见)了?")

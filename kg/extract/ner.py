@@ -62,7 +62,7 @@ def default_tagger() -> NameTagger:
 
 # ---------------------------------------------------------------- person names
 
-NAME_JOINERS = "·•—－-"
+NAME_JOINERS = "·•—－-"  # noqa: RUF001
 # Characters after which a two-character name is not extended (function words, verbs).
 NOT_NAME_CHARS = set(
     "的了着过在和与及或等也都就又还再才是为被把将对向从由于以而并且但说讲会上下中内外前后里"
@@ -129,6 +129,12 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         if text[start:end][-1:] in NAME_JOINERS and j < n and tokens[j].tag in ("PER", "nz", "n"):
             end = tokens[j].end
             j += 1
+        # 帕巴拉|·格列朗杰: the tagger leaves the second half of a minority name as punctuation
+        if j < n and tokens[j].text[:1] in NAME_JOINERS and len(tokens[j].text) >= 3 and all(
+            "\u4e00" <= c <= "\u9fff" for c in tokens[j].text[1:]
+        ):
+            end = tokens[j].end
+            j += 1
         spans.append([start, end])
         i = j
     out: list[tuple[int, int]] = []
@@ -164,6 +170,13 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
                 ):
                     end += 1
                     name = text[start:end]
+        # 罗富|和|在…: a name ending in 和 read as the conjunction (nothing named follows it)
+        if len(name) == 2 and surname_of(name) and text[end : end + 1] in ("和",):
+            k = next((x for x, t in enumerate(tokens) if t.start == end + 1), None)
+            nxt = tokens[k] if k is not None else None
+            if nxt is None or nxt.tag in ("w", "p", "v", "d") and nxt.text not in ("是",):
+                end += 1
+                name = text[start:end]
         if len(name) == 1 and surname_of(name) and m:
             out.append((start, end))  # 胡老 / 李老师 -> the surname refers to the person
             continue

@@ -16,7 +16,7 @@ from kg.extract.events import EventMention, find_events
 from kg.extract.money import find_amounts
 from kg.extract.ner import NameTagger, Token, default_tagger
 from kg.extract.orgs import expand_local, org_kind, party_full_name, post_org
-from kg.extract.posts import PersonMention, find_people, title_of
+from kg.extract.posts import PersonMention, ends_with_title, find_people, title_of
 from kg.extract.roles import RoleMention, _triggers, find_roles, meeting_guests
 from kg.extract.sentences import Sentence, split_sentences
 from kg.model import (
@@ -34,11 +34,11 @@ from kg.model import (
 )
 
 CONGRESS_PARTS = re.compile(
-    r"^(开幕式|闭幕式|开幕会|闭幕会|闭幕大会|开幕大会|全体会议|预备会议|大会|会议|第.{1,4}次(全体)?(大会|会议))$"
+    r"^(大会|会议)?(开幕式|闭幕式|开幕会|闭幕会|闭幕大会|开幕大会|全体会议|预备会议|大会|会议|第.{1,4}次(全体)?(大会|会议))$"
 )
 AWARD_VERB = re.compile(r"颁奖|授牌|表彰|颁发[^，,。；;]{0,30}?(奖|荣誉|称号|奖牌|奖杯|奖金)")
 AWARD_NAME = re.compile(r"[“\"]([^”\"]{2,40}?奖)[”\"]")
-VOTE_WORD = re.compile(r"(换届选举|补选|选举)")
+VOTE_WORD = re.compile(r"(换届选举|补选|增选|选举)")
 MEETING_VERB = re.compile(r"(会见|会晤|接见)了?")
 ORGANIZER_BEFORE = re.compile(r"([^，,。；;：:\s]{2,40}?)(隆重|胜利)?(召开|举行|举办)了?$")
 HOSTED_BY = re.compile(r"由([^，,。；;]{2,60}?)(主办|举办|承办)的")
@@ -199,6 +199,8 @@ def _organizers(b: _Builder, sent: Sentence, m: EventMention) -> list[str]:
         subj = LEAD_TRIM.sub("", om.group(1))
         for item in re.split(r"[、和]", subj):
             item = item.strip()
+            if ends_with_title(item) or "主持" in item:
+                continue  # 市委副书记、市长某某主持召开…: the subject is a person, not a body
             if 2 <= len(item) <= 30 and org_kind(expand_local(item, b.locality)) is not None:
                 out.append(b.org(item, b.evidence(sent, om.start(1), om.end(1))))
     return out

@@ -14,7 +14,7 @@ from functools import cache
 
 from kg.extract.lexicon import table
 from kg.extract.ner import Token
-from kg.extract.orgs import OrgMention, orgs_in_list
+from kg.extract.orgs import ORG_LIST_TAIL, OrgMention, orgs_in_list
 from kg.extract.posts import PersonMention
 
 OBJECT_MARK = re.compile(r"(为|对|向|给|从|把|同|与|跟|和|听取了|听取)\s*$")
@@ -159,7 +159,9 @@ def find_roles(
             out.append(RoleMention(["Recipient"], objects, start=m.start(), end=m.end(), trigger=trig))
         if not agents and roles[0] in ("Presenter", "Recipient"):
             clause_start = max(segment.rfind("，"), segment.rfind(","), segment.rfind("上")) + 1
-            rm.orgs = orgs_in_list(text, seg_start + clause_start, m.start(), locality)
+            clause = segment[clause_start:]
+            if roles[0] == "Recipient" or ORG_LIST_TAIL.search(clause):
+                rm.orgs = orgs_in_list(text, seg_start + clause_start, m.start(), locality)
         if rm.people or rm.orgs:
             out.append(rm)
         prev_end = m.end()
