@@ -97,3 +97,19 @@ def test_reception():
     x = extract(article("昨日下午,市长郝建平在临川宾馆会见了某国友好城市访问团一行。"))
     assert x.events[0].subtype == "Reception"
     assert x.events[0].date == dt.date(2023, 5, 19)
+
+
+def test_day_only_date():
+    assert find_date("5日晚,会议举行", dt.date(2023, 1, 6))[0] == dt.date(2023, 1, 5)
+    assert find_date("28日上午,会议举行", dt.date(2023, 1, 6))[0] == dt.date(2022, 12, 28)
+
+
+def test_a_meeting_held_by_a_congress_session():
+    x = extract(article(
+        "5日晚,县第九届人民代表大会第三次会议举行主席团第一次会议。县委书记蒋卫东出席会议,"
+        "会议由县人大常委会主任孔繁星主持。"
+    ))
+    inner = next(e for e in x.events if e.name == "主席团第一次会议")
+    outer = next(e for e in x.events if e.type == "Congress")
+    assert inner.super_event == outer.key
+    assert {p.agent for p in inner.participations} == {"person:蒋卫东", "person:孔繁星"}

@@ -12,6 +12,7 @@ DATE_RE = re.compile(
     rf"(?:(?P<y>\d{{4}}|[{CN_NUM}]{{4}})年)?(?P<m>\d{{1,2}}|[{CN_NUM}]{{1,3}})月"
     rf"(?P<d>\d{{1,2}}|[{CN_NUM}]{{1,3}})[日号]"
 )
+DAY_ONLY_RE = re.compile(r"(?<![\d月年])(?P<d>\d{1,2})日(?:[上下]午|晚|早|凌晨|中午)?")
 RELATIVE = {"前天": -2, "昨天": -1, "昨日": -1, "昨晚": -1, "今天": 0, "今日": 0, "今晚": 0, "今晨": 0, "明天": 1}
 RELATIVE_RE = re.compile("|".join(RELATIVE))
 
@@ -40,7 +41,7 @@ def find_date(text: str, published: dt.date | None) -> tuple[dt.date | None, tup
         day = published + dt.timedelta(days=RELATIVE[r.group(0)])
         return day, (day.month, day.day), r.start()
     if not m:
-        return None, None, -1
+        return _day_only(text, published, r.start() if r else None)
     try:
         month, day = _num(m.group("m")), _num(m.group("d"))
         year = _num(m.group("y")) if m.group("y") else None
@@ -61,3 +62,19 @@ def find_date(text: str, published: dt.date | None) -> tuple[dt.date | None, tup
         return dt.date(year, month, day), (month, day), m.start()
     except ValueError:
         return None, (month, day), m.start()
+
+
+def _day_only(text: str, published: dt.date | None, before: int | None):
+    """5日晚: the day of the publication's month (or of the month before, if it is later)."""
+    m = DAY_ONLY_RE.search(text)
+    if not m or published is None or (before is not None and before < m.start()):
+        return None, None, -1
+    day = int(m.group("d"))
+    year, month = published.year, published.month
+    if day > published.day:
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    try:
+        d = dt.date(year, month, day)
+    except ValueError:
+        return None, None, -1
+    return d, (d.month, d.day), m.start()

@@ -77,6 +77,11 @@ SPEECH_VERBS = (
     "主持", "出席", "讲话", "指出", "强调", "表示", "说", "介绍", "认为", "要求", "希望", "宣布", "参加",
     "致辞", "发言", "汇报", "作", "代表", "当选", "陪同", "列席", "会见", "在", "为", "向", "对", "等",
 )
+# Two-character verbs whose first character the tagger may glue onto a name.
+GLUED_VERBS = {
+    "宣读", "宣布", "主持", "介绍", "表示", "指出", "强调", "出席", "参加", "讲话", "说明", "汇报", "致辞",
+    "发言", "视察", "调研", "会见", "陪同", "要求", "代表", "作了", "当选", "带领", "率领", "看望", "慰问",
+}
 # Last characters of place and body names that the tagger sometimes reads as people.
 NON_NAME_TAILS = set("省局族部县市村队镇乡")
 # Words a name must not run into on its right (the tagger sometimes swallows them).
@@ -157,6 +162,10 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         m = HONORIFIC_TAIL.search(name)
         if m and surname_of(name) and len(name) - len(m.group(0)) == len(surname_of(name) or ""):
             end -= len(m.group(0))
+            name = text[start:end]
+        # 杨武宣|读: the tagger took the first character of a verb into a three-character name
+        if len(name) == 3 and text[end - 1 : end + 1] in GLUED_VERBS and surname_of(name) == name[0]:
+            end -= 1
             name = text[start:end]
         # a two-character name cut short before a verb: 罗豪|才|主持 -> 罗豪才
         if len(name) == 2 and surname_of(name) == name[0]:

@@ -39,6 +39,7 @@ CONGRESS_PARTS = re.compile(
 AWARD_VERB = re.compile(r"颁奖|授牌|表彰|颁发[^，,。；;]{0,30}?(奖|荣誉|称号|奖牌|奖杯|奖金)")
 AWARD_NAME = re.compile(r"[“\"]([^”\"]{2,40}?奖)[”\"]")
 VOTE_WORD = re.compile(r"(换届选举|补选|增选|选举)")
+CONTAINS = re.compile(r"(隆重)?(举行|召开)了?")
 MEETING_VERB = re.compile(r"(会见|会晤|接见)了?")
 ORGANIZER_BEFORE = re.compile(r"([^，,。；;：:\s]{2,40}?)(隆重|胜利)?(召开|举行|举办)了?$")
 HOSTED_BY = re.compile(r"由([^，,。；;]{2,60}?)(主办|举办|承办)的")
@@ -67,7 +68,8 @@ class _Builder:
         self.events: list[Event] = []
         self.aliases: dict[str, list[str]] = {}  # event key -> names seen
         self.amounts: list[MonetaryAmount] = []
-        self.replaced: dict[tuple[str, str], Post] = {}  # (person, label) -> the fuller post that took its place
+        self.replaced: dict[tuple[str, str], Post] = {}  # (person, label) -> the fuller post in its place
+        self.focus: str | None = None  # the session held inside a congress, when reported so
 
     # ---- evidence
     def evidence(self, s: Sentence, start: int, end: int) -> Evidence:
@@ -145,6 +147,9 @@ class _Builder:
         return next(e for e in self.events if e.key == key)
 
     def main_event(self) -> Event | None:
+        """The event the article is about: a session held inside a congress (X举行Y) if so reported."""
+        if self.focus is not None:
+            return self.event(self.focus)
         return next((e for e in self.events if e.type != "Election" and e.super_event is None), None)
 
     def participate(self, event: Event, agent: str, kind: str, roles: list[str], post: Post | None,
@@ -162,6 +167,8 @@ class _Builder:
 
 def _resolve_event(b: _Builder, m: EventMention, ev: Evidence, sentence: str) -> str | None:
     """The event a reported mention refers to, creating it when it is new."""
+    if m.generic and b.focus is not None:
+        return b.focus
     congress = next((e for e in b.events if e.type == "Congress"), None)
     if m.type == "Meeting" and congress is not None and (m.generic or CONGRESS_PARTS.match(m.name)):
         b.aliases[congress.key].append(m.name)
@@ -326,7 +333,15 @@ def _events_of_sentence(b: _Builder, st: _Sent, head: bool, venue: list[str], tr
     pub = b.article.publication
     voting = bool(VOTE_WORD.search(st.s.text) or "当选" in st.s.text)
     has_role = bool(trig_re.search(st.s.text)) or bool(MEETING_VERB.search(st.s.text)) or voting
-    mentions = [m for m in find_events(st.s.text, st.tokens, has_role) if m.reported or head]
+    found = find_events(st.s.text, st.tokens, has_role)
+    # 某会议举行主席团第一次会议: the first holds the second
+    holder = {
+        id(c): a
+        for a, c in zip(found, found[1:], strict=False)
+        if CONTAINS.fullmatch(st.s.text[a.end : c.start])
+    }
+    mentions = [m for m in found if m.reported or head or id(m) in holder]
+    keys: dict[int, str] = {}
     for m in mentions:
         ev = b.evidence(st.s, m.start, m.end)
         if voting and m.at_phrase:
@@ -342,7 +357,17 @@ def _events_of_sentence(b: _Builder, st: _Sent, head: bool, venue: list[str], tr
             key = _resolve_event(b, m, ev, st.s.text)
         st.events.append(m)
         st.event_keys.append(key)
+        keys[id(m)] = key
         e = b.event(key)
+        outer = holder.get(id(m))
+        if outer is not None and keys.get(id(outer)) not in (None, key):
+            e.super_event = keys[id(outer)]
+            b.focus = b.focus or key
+            e.organizers = e.organizers or []
+            if e.date is None and e.month_day is None:
+                d, md, _ = find_date(st.s.text, pub.date)
+                e.date, e.month_day = d, md
+            continue
         if e.date is None and e.month_day is None:
             d, md, _ = find_date(st.s.text, pub.date)
             e.date, e.month_day = d, md

@@ -77,7 +77,7 @@ LIST_FILLER = re.compile(r"[、和及与等\s]|以及|同志|领导|负责同志
 
 def _clause_agents(text: str, seg_start: int, trig_start: int, people: list[PersonMention]) -> list[PersonMention]:
     """People of the trigger's clause and of the pure name lists before it (甲,乙,丙出席)."""
-    bounds = [k for k in range(seg_start, trig_start) if text[k] in "，,"]
+    bounds = [k for k in range(seg_start, trig_start) if text[k] in "，,；;"]
     clause_lo = bounds[-1] + 1 if bounds else seg_start
     keep = [p for p in people if p.start >= clause_lo]
     for b in reversed(bounds):
@@ -158,7 +158,7 @@ def find_roles(
         if roles == ["AwardPresenter"] and objects:
             out.append(RoleMention(["Recipient"], objects, start=m.start(), end=m.end(), trigger=trig))
         if not agents and roles[0] in ("Presenter", "Recipient"):
-            clause_start = max(segment.rfind("，"), segment.rfind(","), segment.rfind("上")) + 1
+            clause_start = max(segment.rfind(c) for c in "，,；;上") + 1
             clause = segment[clause_start:]
             if roles[0] == "Recipient" or ORG_LIST_TAIL.search(clause):
                 rm.orgs = orgs_in_list(text, seg_start + clause_start, m.start(), locality)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ENDERS = "。！？!?；;"
+ENDERS = "。！？!?"  # not ；: it separates the lists of one sentence (甲、乙…；丙、丁…出席)
 CLOSERS = "”’」』)）"
 
 
