@@ -88,3 +88,13 @@ def test_no_event_no_roles():
 def test_an_important_speech_referred_to_is_not_a_role():
     x = extract(article("5月19日,市委经济工作会议举行。会议要求学习贯彻总书记蒋卫东的重要讲话精神。"))
     assert roles_of(x, "蒋卫东") == set()
+
+
+def test_granted_an_award_is_a_recipient():
+    x = extract(article("5月19日,全市科技奖励大会召开。会上,市政府授予甄小龙同志科学技术突出贡献奖,奖励100万元。"))
+    assert roles_of(x, "甄小龙") == {"Recipient"}
+
+
+def test_won_award_adjectival_is_not_the_subject():
+    x = extract(article("5月19日上午,副县长冯志坚为荣获“质量奖”的3家企业颁奖授牌。"))
+    assert roles_of(x, "冯志坚") == {"AwardPresenter"}

@@ -21,6 +21,7 @@ OBJECT_MARK = re.compile(r"(为|对|向|给|从|把|同|与|跟|和|听取了|�
 INHERIT = re.compile(r"^[\s，,]*[^，,。；;]{0,12}?并")
 PRONOUN = re.compile(r"^[\s，,]*(他|她)|(他|她)\s*$")
 RECIPIENT_LIST = re.compile(r"(荣获|获得|获)[^，,。；;]{0,40}?的[^，,。；;]{0,12}?(是|为|有)[:：]")
+GRANTED = re.compile(r"授予([^，,。；;]{2,20}?)(?:同志)?[^，,。；;]{0,30}?(?:奖|称号|荣誉|勋章|奖章)")
 FROM_HANDS = re.compile(r"从([^，,。；;]{1,40}?)手中(接过|领取)")
 # A trigger word that is part of a noun here: 主持人, 发言人, 汇报会, 讲话精神, 重要讲话.
 AWARD_NOUNS = "典礼|仪式|大会|晚会|会|活动"
@@ -29,7 +30,8 @@ BAD_AFTER = {
     "颁奖": AWARD_NOUNS, "授牌": AWARD_NOUNS, "颁发": f"{AWARD_NOUNS}|了?(任命书|聘书|证件|通知|文件|许可证|执照)",
     "获奖": "者|人员|单位|项目|名单|作品|企业|代表|同志|人才|集体|个人",
 }
-BAD_BEFORE = {"讲话": r"(重要|的|系列)$"}
+BAD_BEFORE = {"讲话": r"(重要|的|系列)$", "荣获": r"(为|对|向|给)$"}
+ADJECTIVAL = re.compile(r"^[^，,。；;]*的")  # 荣获…的企业: describes the receivers, names none
 
 
 @dataclass
@@ -115,6 +117,8 @@ def find_roles(
             continue
         if trig in BAD_BEFORE and re.search(BAD_BEFORE[trig], text[: m.start()]):
             continue
+        if trig == "荣获" and ADJECTIVAL.match(text[m.end() :]):
+            continue
         if trig == "说" and not re.match(r"^\s*[，,:：“道]", text[m.end() :]):
             continue
         seg_start = prev_end
@@ -174,6 +178,10 @@ def find_roles(
         orgs = [] if named else orgs_in_list(text, m.end(), end, locality)
         if named or orgs:
             out.append(RoleMention(["Recipient"], named, orgs, start=m.start(), end=m.end(), trigger="获奖名单"))
+    for m in GRANTED.finditer(text):
+        named = [p for p in people if m.start(1) <= p.start and p.end <= m.end()]
+        if named:
+            out.append(RoleMention(["Recipient"], named, start=m.start(), end=m.end(), trigger="授予"))
     for m in FROM_HANDS.finditer(text):
         givers = [p for p in people if p.start >= m.start(1) and p.end <= m.end(1)]
         if givers:
