@@ -7,7 +7,7 @@ import datetime as dt
 from kg.extract.dates import find_date
 from kg.extract.pipeline import extract
 
-from ._extract_util import article
+from ._extract_util import article, roles_of
 
 
 def test_meeting_named_as_written_with_date():
@@ -113,3 +113,30 @@ def test_a_meeting_held_by_a_congress_session():
     outer = next(e for e in x.events if e.type == "Congress")
     assert inner.super_event == outer.key
     assert {p.agent for p in inner.participations} == {"person:蒋卫东", "person:孔繁星"}
+
+
+def test_ceremony_inside_a_session_is_part_of_it():
+    x = extract(article("8月3日上午,临溪镇召开第五届人民代表大会第二次会议。大会还举行了宪法宣誓仪式。"))
+    assert len(x.events) == 1
+
+
+def test_ceremony_on_its_own_is_an_event():
+    x = extract(article("9月10日,市新时代产业研究院揭牌仪式在市民中心举行。市工商联主席包玉兰致辞。"))
+    assert [e.name for e in x.events] == ["市新时代产业研究院揭牌仪式"]
+    assert roles_of(x, "包玉兰") == {"Speaker"}
+
+
+def test_meeting_head_noun_outside_the_lexicon():
+    x = extract(article("12月15日,市长郝建平主持召开市长碰头会。市领导贺晓东、潘立新参加会议。"))
+    assert [e.name for e in x.events] == ["市长碰头会"]
+    assert roles_of(x, "贺晓东") == {"Participant"}
+
+
+def test_election_at_a_plenary_named_for_it():
+    x = extract(article(
+        "11月8日上午,中国共产党新城县第十五次代表大会胜利闭幕。在随后召开的县委十五届一次全会上,"
+        "选举甄小龙为县委书记。"
+    ))
+    election = next(e for e in x.events if e.type == "Election")
+    assert election.name == "县委十五届一次全会"
+    assert len(x.events) == 2

@@ -169,6 +169,10 @@ def _resolve_event(b: _Builder, m: EventMention, ev: Evidence, sentence: str) ->
     """The event a reported mention refers to, creating it when it is new."""
     if m.generic and b.focus is not None:
         return b.focus
+    main = b.main_event()
+    if main is not None and m.type == "Meeting" and m.name.endswith("仪式"):
+        b.aliases[main.key].append(m.name)
+        return main.key  # 大会还举行了宣誓仪式: a part of the event already reported
     congress = next((e for e in b.events if e.type == "Congress"), None)
     if m.type == "Meeting" and congress is not None and (m.generic or CONGRESS_PARTS.match(m.name)):
         b.aliases[congress.key].append(m.name)
@@ -344,7 +348,7 @@ def _events_of_sentence(b: _Builder, st: _Sent, head: bool, venue: list[str], tr
     keys: dict[int, str] = {}
     for m in mentions:
         ev = b.evidence(st.s, m.start, m.end)
-        if voting and m.at_phrase:
+        if voting and (m.at_phrase or st.s.text[m.end : m.end + 1] == "上"):
             venue.append(m.name)
             continue
         same = [e for e in b.events if e.type == m.type]
