@@ -129,7 +129,9 @@ def find_events(text: str, tokens: list[Token], has_role: bool) -> list[EventMen
     return out
 
 
-FALLBACK_STOPS = re.compile(r"召开|举行|举办|出席|参加|主持|的|了|社会|机会|协会|学会|商会|工会|基金会|委员会|理事会|董事会")
+FALLBACK_STOPS = re.compile(
+    r"召开|举行|举办|出席|参加|主持|的|了|社会|机会|协会|学会|商会|工会|基金会|委员会|理事会|董事会"
+)
 # 召开市长碰头会: a meeting whose head noun the lexicon lacks, reported by its verb
 OTHER_MEETING = re.compile(r"(?:召开|举行|举办)了?(?P<name>[^，,。；;、\s]{1,20}?会)(?=[，,。；;]|$)")
 
