@@ -98,3 +98,16 @@ def test_granted_an_award_is_a_recipient():
 def test_won_award_adjectival_is_not_the_subject():
     x = extract(article("5月19日上午,副县长冯志坚为荣获“质量奖”的3家企业颁奖授牌。"))
     assert roles_of(x, "冯志坚") == {"AwardPresenter"}
+
+
+def test_speaker_is_the_subject_of_its_clause():
+    x = extract(article(
+        "5月19日,两县召开工作座谈会。县长孔繁星向督导组介绍了全县情况,孔繁星说,今年以来各项工作稳步推进。"
+    ))
+    assert roles_of(x, "孔繁星") == {"Presenter", "Speaker"}
+
+
+def test_meeting_named_at_sentence_start_with_shang():
+    x = extract(article("7月27日,督导组来县调研。座谈会上,县委副书记岳振国介绍了上半年工作情况。"))
+    assert [e.name for e in x.events] == ["座谈会"]
+    assert roles_of(x, "岳振国") == {"Presenter"}

@@ -33,6 +33,7 @@ NOT_CONGRESS = re.compile(r"常委会|常务委员会|主席会议|党组")
 ORDINAL_OBJECT = re.compile(
     r"^(第|\d+次|[一二三四五六七八九十百]+次|扩大会议|全体会议|常务会议|[一二三四五六七八九十]+届)"
 )
+ORG_END = re.compile(r"(委|会|府|局|协|大|镇|县|区|市|乡|村|院|厅|部|组|团|中心)$")
 SUBJECT_BEFORE_VERB = re.compile(r"([^，,。；;：:\s]{2,30}?)(召开|举行|举办)了?$")
 
 
@@ -106,14 +107,15 @@ def find_events(text: str, tokens: list[Token], has_role: bool) -> list[EventMen
         # 县人大常委会召开第二十次会议 -> 县人大常委会第二十次会议
         if ORDINAL_OBJECT.match(name):
             sm = SUBJECT_BEFORE_VERB.search(before)
-            if sm:
+            if sm and ORG_END.search(re.sub(r"(隆重|胜利)$", "", sm.group(1))):
                 subj = sm.group(1)
                 subj = re.sub(r"^.*(\d+月\d+日|[上下]午|晚上|昨天|今天|昨日)", "", subj)
                 if subj:
                     name = subj + name
         at_phrase = before.endswith("在") and bool(AT_EVENT.match(after))
+        lead_at = after.startswith("上") and (not before.strip() or before[-1] in "，,。；;")  # 座谈会上,…
         reported = bool(
-            (REPORT_AFTER.match(after) or REPORT_BEFORE.search(before) or (at_phrase and has_role))
+            (REPORT_AFTER.match(after) or REPORT_BEFORE.search(before) or ((at_phrase or lead_at) and has_role))
             and not FUTURE_BEFORE.search(before)
             and not NOT_REPORTED_AFTER.match(after)
         )

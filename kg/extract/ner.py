@@ -258,7 +258,7 @@ def _add_context_names(
     for m in _title_regex().finditer(text):
         if m.group(0) in ("领导", "负责人"):
             continue
-        hit = try_at(m.end()) or foreign_at(m.end())
+        hit = try_at(m.end(), in_list=True) or foreign_at(m.end())
         if hit:
             extra.append(hit)
             for k in range(*hit):

@@ -141,9 +141,12 @@ def find_roles(
         if subject_only:
             first = agents[0] if agents else None
             if first is not None:
-                lead = text[seg_start : (first.posts[0].start if first.posts else first.start)]
+                chain = _chain_start(first)
+                clause_lo = max([k + 1 for k in range(seg_start, chain) if text[k] in "，,；;"], default=seg_start)
+                lead = text[clause_lo:chain]
                 between = text[first.end : m.start()]
-                ok = len(lead.strip(" ，,")) <= 10 and first is in_seg[0] and not re.search("[，,]", between)
+                ok = len(lead.strip(" ，,")) <= 10 and not re.search("[，,]", between)
+                ok = ok and not any(clause_lo <= p.start < first.start for p in in_seg)
                 agents = [first] if ok else []
         elif trig.startswith("作") and in_seg:
             # 某某作的…报告: the reporter is the last name (with list-mates joined by 、), even after 听取
