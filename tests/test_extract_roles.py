@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kg.extract.pipeline import extract
 
-from ._extract_util import article, roles_of
+from ._extract_util import article, posts_of, roles_of
 
 
 def test_attend_and_speak_gives_two_roles():
@@ -111,3 +111,17 @@ def test_meeting_named_at_sentence_start_with_shang():
     x = extract(article("7月27日,督导组来县调研。座谈会上,县委副书记岳振国介绍了上半年工作情况。"))
     assert [e.name for e in x.events] == ["座谈会"]
     assert roles_of(x, "岳振国") == {"Presenter"}
+
+
+def test_important_speech_given_is_a_role():
+    x = extract(article("5月19日,全市工作会议召开。市委书记蒋卫东作重要讲话。"))
+    assert roles_of(x, "蒋卫东") == {"Speaker"}
+
+
+def test_welcome_address_and_deputies():
+    x = extract(article(
+        "5月19日,全市工作会议召开。市长郝建平致欢迎辞。全国人大代表、临溪村党支部书记甄小龙作交流发言。"
+    ))
+    assert roles_of(x, "郝建平") == {"Speaker"}
+    assert roles_of(x, "甄小龙") == {"Presenter"}
+    assert posts_of(x, "甄小龙") == ["全国人大代表", "临溪村党支部书记"]
