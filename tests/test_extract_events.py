@@ -140,3 +140,8 @@ def test_election_at_a_plenary_named_for_it():
     election = next(e for e in x.events if e.type == "Election")
     assert election.name == "县委十五届一次全会"
     assert len(x.events) == 2
+
+
+def test_grant_ceremony_is_an_award_ceremony_and_venue_is_no_meeting():
+    x = extract(article("8月24日,市总工会助学金发放仪式在市会议中心举行。"))
+    assert [(e.type, e.name) for e in x.events] == [("AwardCeremony", "市总工会助学金发放仪式")]

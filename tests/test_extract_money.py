@@ -40,3 +40,7 @@ def test_foreign_currency_is_kept_apart():
 def test_amount_in_headline_counted_once():
     a = article("5月19日,全市科技奖励大会召开,每位获奖者获得10万元奖励。", headline="十位人才每人奖励10万元")
     assert [m.value for m in extract(a).amounts] == [Decimal(100000)]
+
+
+def test_approximate_amounts_at_the_stated_number():
+    assert [a.value for a in find_amounts("发放人才项目资助2000余万元")] == [Decimal(20000000)]

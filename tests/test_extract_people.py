@@ -71,3 +71,25 @@ def test_post_org_resolved_with_locality():
 def test_one_post_per_org_and_title_keeps_the_fuller_label():
     x = extract(article("当日,临川市委书记蒋卫东出席会议。会上,市委书记蒋卫东讲话。"))
     assert posts_of(x, "蒋卫东") == ["临川市委书记"]
+
+
+def test_rare_surname_rescued_by_post_before_it():
+    got = people("县委副书记妥永福、县人大常委会主任蒙光荣分别主持会议。")
+    assert got.get("妥永福") == ["县委副书记"]
+
+
+def test_a_doctrine_named_after_a_person_is_not_a_mention():
+    assert people("以邓小平理论为指导,深入学习。") == {}
+
+
+def test_appointment_gives_a_post_not_an_election():
+    x = extract(article("5月19日,市人大常委会召开第九次会议。会议任命甄小龙为临川市教育局局长。"))
+    assert posts_of(x, "甄小龙") == ["临川市教育局局长"]
+    assert not any(e.type == "Election" for e in x.events)
+
+
+def test_place_prefixed_head_post_merges_with_bare_one():
+    x = extract(article(
+        "5月19日,临川市第九届人民代表大会第一次会议举行。詹立群当选为临川市市长。新当选的市长詹立群讲话。"
+    ))
+    assert posts_of(x, "詹立群") == ["临川市市长"]

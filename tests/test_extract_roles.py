@@ -125,3 +125,26 @@ def test_welcome_address_and_deputies():
     assert roles_of(x, "郝建平") == {"Speaker"}
     assert roles_of(x, "甄小龙") == {"Presenter"}
     assert posts_of(x, "甄小龙") == ["全国人大代表", "临溪村党支部书记"]
+
+
+def test_list_mates_of_the_receiving_side_are_recipients():
+    x = extract(article(
+        "5月19日,全市表彰大会召开。副市长贺晓东为优秀学生代表甄小龙、詹立群颁发证书。"
+    ))
+    assert roles_of(x, "贺晓东") == {"AwardPresenter"}
+    assert roles_of(x, "甄小龙") == roles_of(x, "詹立群") == {"Recipient"}
+
+
+def test_units_after_wei_de_receive_the_award():
+    x = extract(article(
+        "5月19日,全区发展大会召开。区委书记郝建平为荣获“突出贡献企业”的临川精密机械有限公司颁奖。"
+    ))
+    assert roles_of(x, "临川精密机械有限公司") == {"Recipient"}
+
+
+def test_named_units_present_without_fuzeren():
+    x = extract(article(
+        "5月19日,全市民营企业家座谈会召开。会上,临川纺织集团有限公司、临川市工商业联合会先后作交流发言。"
+    ))
+    assert roles_of(x, "临川纺织集团有限公司") == {"Presenter"}
+    assert roles_of(x, "临川市工商业联合会") == {"Presenter"}

@@ -70,3 +70,22 @@ def find_elected(text: str, people: list[PersonMention]) -> list[ElectedMention]
                 add(p, m.group("post"), m.start("post"), m.end("post"))
             pos = m.end()
     return out
+
+
+APPOINT = re.compile(r"(?:决定任命|提请任命|任命|聘任|聘请|推举)")
+
+
+def find_appointed(text: str, people: list[PersonMention]) -> list[ElectedMention]:
+    """任命甲为…主任: a post the person holds from now on (an appointment, not an election)."""
+    out: list[ElectedMention] = []
+    for v in APPOINT.finditer(text):
+        stop = re.search(END, text[v.end() :])
+        end = v.end() + stop.start() if stop else len(text)
+        m = AS_POST.search(text, v.end(), end + 1)
+        if not m:
+            continue
+        group = [p for p in people if v.end() <= p.start and p.end <= m.start()]
+        post = _clean_post(m.group("post"))
+        if post and not SKIP_POST.match(post):
+            out += [ElectedMention(p, post, m.start("post"), m.end("post")) for p in group]
+    return out

@@ -60,8 +60,13 @@ def _noun_re() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(a) for a in alts))
 
 
+AWARD_WORDS = re.compile(r"发放|颁发|颁奖|授牌|表彰|奖")
+
+
 def classify(name: str, head: str) -> tuple[str, str | None]:
     etype, sub = _nouns()[head]
+    if etype == "Meeting" and head.endswith("仪式") and AWARD_WORDS.search(name):
+        return "AwardCeremony", None  # 助学金发放仪式, 颁奖仪式
     if (
         etype == "Meeting"
         and CONGRESS_BODY.search(name)
@@ -88,14 +93,15 @@ def find_events(text: str, tokens: list[Token], has_role: bool) -> list[EventMen
     matches = list(_noun_re().finditer(text))
     for i, m in enumerate(matches):
         head = m.group(0)
-        if text[m.end() : m.end() + 1] in NOT_EVENT_NEXT:
-            continue  # 人民大会堂, 会议室: a building or a room
+        if text[m.end() : m.end() + 1] in NOT_EVENT_NEXT or text[m.end() : m.end() + 2] == "中心":
+            continue  # 人民大会堂, 会议室, 会议中心: a building or a room
         # skip a head noun that is part of a longer name going on to another head (政治协商会议…第一次会议)
         nxt = matches[i + 1] if i + 1 < len(matches) else None
         if (
             nxt is not None
             and nxt.start() - m.end() < 30
             and not NAME_STOPS.search(text[m.end() : nxt.start()])
+            and not any(m.end() < e <= nxt.start() for e in stops)
         ):
             continue
         start = max((e for e in stops if e <= m.start()), default=0)

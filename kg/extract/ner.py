@@ -117,6 +117,12 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             continue
         start, end = tok.start, tok.end
         j = i + 1
+        # 妥|永福: a one-character surname the tagger split from the given name
+        if len(tok.text) == 1 and j < n and 1 <= len(tokens[j].text) <= 2 and tokens[j].tag in ("n", "nz", "a", "v"):
+            after = tokens[j].end
+            if NAME_RIGHT_BOUNDARY.match(text, after) and all("\u4e00" <= c <= "\u9fff" for c in tokens[j].text):
+                end = after
+                j += 1
         # transliterated names split at a joiner (约翰—格伦) or in two pieces
         while j < n:
             nxt = tokens[j]
@@ -168,7 +174,8 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             end -= 1
             name = text[start:end]
         # a two-character name cut short before a verb: 罗豪|才|主持 -> 罗豪才
-        if len(name) == 2 and surname_of(name) == name[0]:
+        sur = surname_of(name)
+        if sur is not None and len(name) - len(sur) == 1:
             k = next((x for x, t in enumerate(tokens) if t.start == end), None)
             if k is not None and len(tokens[k].text) == 1 and tokens[k].text not in NOT_NAME_CHARS:
                 after = tokens[k + 1] if k + 1 < len(tokens) else None
@@ -191,7 +198,21 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             continue
         if plausible_name(name) and name[-1] not in NON_NAME_TAILS:
             out.append((start, end))
+        elif 2 <= len(name) <= 3 and all("\u4e00" <= c <= "\u9fff" for c in name) and _strong_context(
+            text, start, end
+        ):
+            out.append((start, end))  # a rare surname, but a post before it or 同志 after it
     return _add_context_names(text, out, tokens)
+
+
+LIST_ITEM_END = re.compile(r"[、，,。；;等]|出席|参加|列席|主持|同志|分别|讲话")
+STRONG_AFTER = re.compile(r"^(同志|主持|出席|讲话|致辞|当选|列席|等[^，,。]{0,6}(出席|参加))")
+
+
+def _strong_context(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 8) : start]
+    titled = bool(re.search(f"(?:{alternation('post_titles')})$", before)) and not before.endswith(("领导", "负责人"))
+    return titled or bool(STRONG_AFTER.match(text[end:]))
 
 
 @cache
@@ -238,7 +259,7 @@ def _add_context_names(
                 continue
             if not all("\u4e00" <= c <= "\u9fff" for c in cand):
                 continue
-            whole_item = pos + length == len(text) or text[pos + length] in "、，,。；;等"
+            whole_item = pos + length == len(text) or bool(LIST_ITEM_END.match(text, pos + length))
             if ((pos, pos + length) in words and not (in_list and whole_item)) or pos not in starts:
                 continue
             if NAME_RIGHT_BOUNDARY.match(text, pos + length):

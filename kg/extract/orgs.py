@@ -127,6 +127,8 @@ def post_org(label: str, locality: str | None) -> str | None:
         if body and locality and level and title.lstrip("常务副代")[:1] == level:
             return canonical_org(locality + body)
         return None
+    if title in HEAD_POSTS and re.search(r"[省市县区镇乡州旗]$", prefix):
+        return canonical_org(expand_local(prefix, locality) + HEAD_POSTS[title])  # 某市市长 -> 某市政府
     prefix = prefix.removesuffix("党组")
     if not prefix or len(prefix) < 2:
         return None
@@ -149,20 +151,21 @@ def orgs_in_list(text: str, start: int, end: int, locality: str | None) -> list[
     m = ORG_LIST_TAIL.search(seg)
     if m:
         seg = seg[: m.start()]
+    seg = re.sub(r"(先后|分别|依次|也|还|等)?(作|进行)?了?$", "", seg)
     out: list[OrgMention] = []
     pos = start
     for item in re.split(r"[、和及]", seg):
         item_start = text.find(item, pos) if item else pos
         pos = item_start + len(item) + 1
         clean = item.strip()
-        if len(clean) < 2 or not _looks_like_org(clean) or CATEGORY.match(clean):
+        if len(clean) < 2 or not looks_like_org(clean) or CATEGORY.match(clean):
             continue
         out.append(OrgMention(expand_local(clean, locality), clean, item_start, item_start + len(item),
                               org_kind(clean)))
     return out
 
 
-def _looks_like_org(name: str) -> bool:
+def looks_like_org(name: str) -> bool:
     if re.search(f"(?:{alternation('org_suffixes')})$", name):
         return True
     return bool(re.search(r"(区|县|市|镇|乡|大学|学院)$", name))

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from kg.extract.dates import find_date
-from kg.extract.elections import ElectedMention, find_elected
+from kg.extract.elections import ElectedMention, find_appointed, find_elected
 from kg.extract.events import EventMention, find_events
 from kg.extract.money import find_amounts
 from kg.extract.ner import NameTagger, Token, default_tagger
@@ -240,6 +240,13 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
     for st in order:
         _events_of_sentence(b, st, st.s.paragraph in heads, venue, trig_re)
     election_venue = venue[0] if venue else None
+
+    # appointments give posts, not elections
+    for st in sents:
+        for am in find_appointed(st.s.text, st.people):
+            pkey = "person:" + am.person.name
+            if pkey in b.people:
+                b.add_post(b.people[pkey], am.post, b.evidence(st.s, am.post_start, am.post_end))
 
     # elections
     elected: list[tuple[_Sent, ElectedMention]] = []

@@ -14,7 +14,7 @@ from functools import cache
 
 from kg.extract.lexicon import table
 from kg.extract.ner import Token
-from kg.extract.orgs import ORG_LIST_TAIL, OrgMention, orgs_in_list
+from kg.extract.orgs import CATEGORY, ORG_LIST_TAIL, OrgMention, looks_like_org, orgs_in_list
 from kg.extract.posts import PersonMention
 
 OBJECT_MARK = re.compile(r"(为|对|向|给|从|把|同|与|跟|和|听取了|听取)\s*$")
@@ -131,7 +131,9 @@ def find_roles(
         objects: list[PersonMention] = []
         prev_p_end = seg_start
         for p in in_seg:
-            (objects if _is_object(text, seg_start, prev_p_end, p, preps) else agents).append(p)
+            mate = objects and objects[-1].end < p.start and text[objects[-1].end : _chain_start(p)].strip() in (
+                "、", "和", "及")
+            (objects if mate or _is_object(text, seg_start, prev_p_end, p, preps) else agents).append(p)
             prev_p_end = p.end
         if not trig.startswith("作"):
             near = [p for p in _clause_agents(text, seg_start, m.start(), agents) if p in agents]
@@ -165,12 +167,13 @@ def find_roles(
         if not agents and not in_seg and PRONOUN.search(segment) and last_subject is not None:
             agents = [last_subject]
         rm.people = agents
-        if roles == ["AwardPresenter"] and objects:
-            out.append(RoleMention(["Recipient"], objects, start=m.start(), end=m.end(), trigger=trig))
+        receiving = _award_receivers(text, seg_start, m.start(), locality) if roles == ["AwardPresenter"] else []
+        if roles == ["AwardPresenter"] and (objects or receiving):
+            out.append(RoleMention(["Recipient"], objects, receiving, start=m.start(), end=m.end(), trigger=trig))
         if not agents and roles[0] in ("Presenter", "Recipient"):
             clause_start = max(segment.rfind(c) for c in "，,；;上") + 1
             clause = segment[clause_start:]
-            if roles[0] == "Recipient" or ORG_LIST_TAIL.search(clause):
+            if roles[0] == "Recipient" or ORG_LIST_TAIL.search(clause) or _named_units(clause):
                 rm.orgs = orgs_in_list(text, seg_start + clause_start, m.start(), locality)
         if rm.people or rm.orgs:
             out.append(rm)
@@ -193,6 +196,26 @@ def find_roles(
         if givers:
             out.append(RoleMention(["AwardPresenter"], givers, start=m.start(), end=m.end(), trigger="手中接过"))
     return out
+
+
+def _named_units(clause: str) -> bool:
+    """甲公司、乙商会、丙管委会先后作交流发言: every item of the list is a named unit."""
+    head = re.sub(r"(先后|分别|依次|也|还|等)?(作|进行)?(了)?$", "", clause.strip())
+    items = [x for x in re.split(r"[、和及]", head) if x]
+    return len(items) >= 1 and all(len(x) >= 4 and looks_like_org(x) and not CATEGORY.match(x) for x in items)
+
+
+def _award_receivers(text: str, seg_start: int, trig_start: int, locality: str | None) -> list[OrgMention]:
+    """Units after 为 in 为荣获…的甲公司、乙公司颁奖."""
+    seg = text[seg_start:trig_start]
+    k = max(seg.rfind("为"), seg.rfind("向"), seg.rfind("给"))
+    if k < 0:
+        return []
+    obj_start = seg_start + k + 1
+    de = text.rfind("的", obj_start, trig_start)
+    if de >= 0:
+        obj_start = de + 1
+    return [o for o in orgs_in_list(text, obj_start, trig_start, locality) if len(o.printed) >= 4]
 
 
 MEET_OBJECT = re.compile(r"(会见|会晤|接见)了?([^，,。；;]{2,40}?)(一行|全体成员|代表团|$|[，,。；;])")
