@@ -148,3 +148,10 @@ def test_named_units_present_without_fuzeren():
     ))
     assert roles_of(x, "临川纺织集团有限公司") == {"Presenter"}
     assert roles_of(x, "临川市工商业联合会") == {"Presenter"}
+
+
+def test_classes_of_units_are_not_named_recipients():
+    x = extract(article(
+        "5月19日,市委人才工作会议举行。会上为首批7家企业和13户新认定的省级企业技术中心颁发“人才贡献奖”。"
+    ))
+    assert not any(p.agent_kind == "Organization" for e in x.events for p in e.participations)
