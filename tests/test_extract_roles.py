@@ -155,3 +155,14 @@ def test_classes_of_units_are_not_named_recipients():
         "5月19日,市委人才工作会议举行。会上为首批7家企业和13户新认定的省级企业技术中心颁发“人才贡献奖”。"
     ))
     assert not any(p.agent_kind == "Organization" for e in x.events for p in e.participations)
+
+
+def test_agents_listed_after_the_trigger():
+    x = extract(article("5月19日,全市经济工作会议召开。出席会议的还有市领导詹立群、甘雨薇。"))
+    assert roles_of(x, "詹立群") == roles_of(x, "甘雨薇") == {"Attendee"}
+
+
+def test_chair_by_you_and_attendees_after_comma():
+    x = extract(article("5月19日,全市经济工作会议召开。会议由市委副书记岳振国主持,市长郝建平、副市长贺晓东出席。"))
+    assert roles_of(x, "岳振国") == {"Chair"}
+    assert roles_of(x, "郝建平") == roles_of(x, "贺晓东") == {"Attendee"}

@@ -20,6 +20,10 @@ from kg.extract.posts import PersonMention
 OBJECT_MARK = re.compile(r"(为|对|向|给|从|把|同|与|跟|和|听取了|听取)\s*$")
 INHERIT = re.compile(r"^[\s，,]*[^，,。；;]{0,12}?并")
 PRONOUN = re.compile(r"^[\s，,]*(他|她)|(他|她)\s*$")
+# 出席会议的还有：甲、乙 — the agents follow the trigger
+AFTER_LIST = re.compile(
+    r"(出席|参加|列席)(?:会议|大会|活动|仪式|开幕式|闭幕式|座谈会|会见)?的(?:还|领导|同志|市领导|县领导|区领导)*(?:有|是)[:：]?"
+)
 RECIPIENT_LIST = re.compile(r"(荣获|获得|获)[^，,。；;]{0,40}?的[^，,。；;]{0,12}?(是|为|有)[:：]")
 GRANTED = re.compile(r"授予([^，,。；;]{2,20}?)(?:同志)?[^，,。；;]{0,30}?(?:奖|称号|荣誉|勋章|奖章)")
 FROM_HANDS = re.compile(r"从([^，,。；;]{1,40}?)手中(接过|领取)")
@@ -180,6 +184,11 @@ def find_roles(
         prev_end = m.end()
         if agents:
             prev_agents = agents
+    for m in AFTER_LIST.finditer(text):
+        roles = {"出席": ["Attendee"], "参加": ["Participant"], "列席": ["Observer"]}[m.group(1)]
+        named = [p for p in people if p.start >= m.end()]
+        if named:
+            out.append(RoleMention(roles, named, start=m.start(), end=m.end(), trigger=m.group(0)))
     for m in RECIPIENT_LIST.finditer(text):
         stop = re.search(r"[，,。；;]", text[m.end() :])
         end = m.end() + stop.start() if stop else len(text)
