@@ -44,6 +44,7 @@ MEETING_VERB = re.compile(r"(会见|会晤|接见)了?")
 ORGANIZER_BEFORE = re.compile(r"([^，,。；;：:\s]{2,40}?)(隆重|胜利)?(召开|举行|举办)了?$")
 HOSTED_BY = re.compile(r"由([^，,。；;]{2,60}?)(主办|举办|承办)的")
 PLACE = re.compile(r"在([^，,。；;在]{2,25}?)(隆重)?(举行|召开|举办|亲切会见|会见)")
+PURPOSE = re.compile(r"助学金|奖补资金|奖金|补助|补贴|奖励|资助|经费|资金|捐款|助学款")
 LEAD_TRIM = re.compile(r"^.*?(\d+月\d+日|[上下]午|晚上|昨天|今天|昨日|今日|昨晚)[,，]?")
 
 
@@ -165,7 +166,7 @@ class _Builder:
         event.participations.append(Participation(agent, kind, list(roles), post, ev))  # type: ignore[arg-type]
 
 
-def _resolve_event(b: _Builder, m: EventMention, ev: Evidence, sentence: str) -> str | None:
+def _resolve_event(b: _Builder, m: EventMention, ev: Evidence) -> str | None:
     """The event a reported mention refers to, creating it when it is new."""
     if m.generic and b.focus is not None:
         return b.focus
@@ -283,6 +284,7 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
 
     # roles
     last_subject: PersonMention | None = None
+    recipients: dict[int, list[tuple[str, int]]] = {}  # sentence -> (agent key, trigger offset) of Recipients
     if b.events:
         for st in sents:
             for rm in find_roles(st.s.text, st.people, b.locality, last_subject, st.tokens):
@@ -290,6 +292,11 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
                 if target is None:
                     continue
                 _add_roles(b, st, rm, target)
+                if "Recipient" in rm.roles:
+                    recipients.setdefault(id(st), []).extend(
+                        [("person:" + p.name, rm.start) for p in rm.people if "person:" + p.name in b.people]
+                        + [("org:" + o.name, rm.start) for o in rm.orgs]
+                    )
             mv = MEETING_VERB.search(st.s.text)
             if mv:
                 _meeting_guest(b, st, mv)
@@ -299,21 +306,37 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
                 if len(lead.strip(" ，,")) <= 12:
                     last_subject = first
 
-    # money
+    # money: linked to the ceremony (or the meeting) it was granted at, its receiver and what it pays for
     seen: set = set()
     award = next((e for e in b.events if e.type == "AwardCeremony"), None) or b.main_event()
+    funder = award.organizers[0] if award is not None and award.organizers else None
     for st in sents:
         for a in find_amounts(st.s.text):
+            # the receiver of a grant is named in the same clause as the amount, never for a total
+            receivers = [
+                k for k, pos in recipients.get(id(st), [])
+                if not re.search(r"[，,；;]", st.s.text[min(pos, a.start) : max(pos, a.start)])
+            ]
+            if re.search(r"(总额|共计|合计|总计|累计)[达为]?$", st.s.text[: a.start]):
+                receivers = []
             if (a.value, a.currency) in seen:
                 continue
             seen.add((a.value, a.currency))
-            b.amounts.append(MonetaryAmount(a.value, a.text, a.currency, event=award.key if award else None,
-                                            evidence=b.evidence(st.s, a.start, a.end)))
+            pm = PURPOSE.search(st.s.text, max(0, a.start - 6), a.end + 6)
+            b.amounts.append(MonetaryAmount(
+                a.value, a.text, a.currency,
+                recipient=receivers[0] if len(receivers) == 1 else None,
+                funder=funder,
+                event=award.key if award else None,
+                purpose=pm.group(0) if pm else None,
+                evidence=b.evidence(st.s, a.start, a.end),
+            ))
     for head in [article.headline] + [h.text for h in article.headlines]:
         for a in find_amounts(head or ""):
             if (a.value, a.currency) not in seen:
                 seen.add((a.value, a.currency))
-                b.amounts.append(MonetaryAmount(a.value, a.text, a.currency, event=award.key if award else None))
+                b.amounts.append(MonetaryAmount(a.value, a.text, a.currency, funder=funder,
+                                                event=award.key if award else None))
 
     for e in b.events:
         for part in e.participations:
@@ -365,7 +388,7 @@ def _events_of_sentence(b: _Builder, st: _Sent, head: bool, venue: list[str], tr
         elif head and not m.reported:
             continue
         else:
-            key = _resolve_event(b, m, ev, st.s.text)
+            key = _resolve_event(b, m, ev)
         st.events.append(m)
         st.event_keys.append(key)
         keys[id(m)] = key
