@@ -47,7 +47,9 @@ def test_approximate_amounts_at_the_stated_number():
 
 
 def test_grant_linked_to_receiver_and_purpose_but_not_the_total():
-    x = extract(article("5月19日,全市科技奖励大会召开。会上,对贡献奖获得者甄小龙颁发了50万元奖金,各项奖励总额达357万元。"))
+    x = extract(article(
+        "5月19日,全市科技奖励大会召开。会上,对贡献奖获得者甄小龙颁发了50万元奖金,各项奖励总额达357万元。"
+    ))
     by_value = {a.value: a for a in x.amounts}
     assert by_value[Decimal(500000)].recipient == "person:甄小龙"
     assert by_value[Decimal(500000)].purpose == "奖金"
