@@ -82,6 +82,7 @@ GLUED_VERBS = {
     "宣读", "宣布", "主持", "介绍", "表示", "指出", "强调", "出席", "参加", "讲话", "说明", "汇报", "致辞",
     "发言", "视察", "调研", "会见", "陪同", "要求", "代表", "作了", "当选", "带领", "率领", "看望", "慰问",
 }
+GLUED_TAIL = set("也派说将曾则却是对向")
 # Last characters of place and body names that the tagger sometimes reads as people.
 NON_NAME_TAILS = set("省局族部县市村队镇乡")
 # Words a name must not run into on its right (the tagger sometimes swallows them).
@@ -165,6 +166,19 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         ):
             start -= 1
             name = text[start:end]
+        # 克林顿派 / 卢金也: a function word glued to the end of a name
+        if len(name) >= 3 and name[-1] in GLUED_TAIL and plausible_name(name[:-1]):
+            end -= 1
+            name = name[:-1]
+        # 格雷特|施莱格, 鲁迪|内: the rest of a transliterated name left outside
+        if foreign_looking(name) and surname_of(name) is None:
+            chars = word_set("transliteration_chars")
+            k = end
+            while k < len(text) and k - end < 4 and text[k] in chars:
+                k += 1
+            if k > end and (k == len(text) or not ("\u4e00" <= text[k] <= "\u9fff") or text[k] in "的在说将是和等也"):
+                end = k
+                name = text[start:end]
         m = HONORIFIC_TAIL.search(name)
         if m and surname_of(name) and len(name) - len(m.group(0)) == len(surname_of(name) or ""):
             end -= len(m.group(0))
