@@ -12,9 +12,12 @@ SHARED = ROOT.parent / "shared"
 
 
 def gold_names() -> set[str]:
+    """People of ../shared/eval (seed and dev gold) and of the repo's own held-out sets (tests/data)."""
     names: set[str] = set()
-    for path in (SHARED / "eval").rglob("*.json"):
+    for path in [*(SHARED / "eval").rglob("*.json"), *(ROOT / "tests" / "data").rglob("*.json")]:
         data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            continue
         for person in data.get("people", []):
             names.update(n for n in person.get("names", []) if n)
     return names
