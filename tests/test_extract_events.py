@@ -145,3 +145,18 @@ def test_election_at_a_plenary_named_for_it():
 def test_grant_ceremony_is_an_award_ceremony_and_venue_is_no_meeting():
     x = extract(article("8月24日,市总工会助学金发放仪式在市会议中心举行。"))
     assert [(e.type, e.name) for e in x.events] == [("AwardCeremony", "市总工会助学金发放仪式")]
+
+
+def test_yesterday_with_the_day_in_brackets():
+    assert find_date("昨(18)日,市委书记会见客人", dt.date(2021, 3, 19))[0] == dt.date(2021, 3, 18)
+
+
+def test_reception_named_after_the_guest_and_meeting_in_phrase_is_no_role():
+    x = extract(article(
+        "2月3日下午,市长郝建平在临川宾馆会见了临川精密机械有限公司董事长甄小龙一行。"
+        "甄小龙在会见中介绍了公司的发展思路。"
+    ))
+    assert len(x.events) == 1 and x.events[0].subtype == "Reception"
+    assert roles_of(x, "郝建平") == {"Chair"}
+    assert "Chair" not in roles_of(x, "甄小龙")
+    assert "Participant" in roles_of(x, "甄小龙")

@@ -93,3 +93,8 @@ def test_place_prefixed_head_post_merges_with_bare_one():
         "5月19日,临川市第九届人民代表大会第一次会议举行。詹立群当选为临川市市长。新当选的市长詹立群讲话。"
     ))
     assert posts_of(x, "詹立群") == ["临川市市长"]
+
+
+def test_same_title_in_a_shorter_printing_of_the_body_is_one_post():
+    x = extract(article("临川精密机械董事长甄小龙出席。5月19日,会议举行。临川精密机械有限公司董事长甄小龙讲话。"))
+    assert posts_of(x, "甄小龙") == ["临川精密机械有限公司董事长"]

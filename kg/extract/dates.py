@@ -13,6 +13,7 @@ DATE_RE = re.compile(
     rf"(?P<d>\d{{1,2}}|[{CN_NUM}]{{1,3}})[日号]"
 )
 DAY_ONLY_RE = re.compile(r"(?<![\d月年])(?P<d>\d{1,2})日(?:[上下]午|晚|早|凌晨|中午)?")
+PAREN_DAY = re.compile(r"[昨今前][(（](?P<d>\d{1,2})[)）]日")
 RELATIVE = {"前天": -2, "昨天": -1, "昨日": -1, "昨晚": -1, "今天": 0, "今日": 0, "今晚": 0, "今晨": 0, "明天": 1}
 RELATIVE_RE = re.compile("|".join(RELATIVE))
 
@@ -33,6 +34,9 @@ def find_date(text: str, published: dt.date | None) -> tuple[dt.date | None, tup
     """
     m = DATE_RE.search(text)
     r = RELATIVE_RE.search(text)
+    pm = PAREN_DAY.search(text)
+    if pm and (not m or pm.start() < m.start()) and (not r or pm.start() <= r.start()):
+        return _day_only(pm.group("d") + "日", published, None)  # 昨(18)日: the day is printed
     if r and m and 0 <= m.start() - r.end() <= 5:
         r = None  # 今天下午(12月26日): the stated date wins
     if r and (not m or r.start() < m.start()):

@@ -113,7 +113,7 @@ class _Builder:
         for i, existing in enumerate(p.posts):
             if existing.label == label:
                 return existing
-            same = org_key is not None and existing.org == org_key and title_of(existing.label) == title
+            same = org_key is not None and title_of(existing.label) == title and _same_org(existing.org, org_key)
             same = same or (existing.label.endswith(label) and existing.org in (org_key, None))
             if same:
                 if len(label) > len(existing.label) and label.endswith(existing.label):
@@ -164,6 +164,14 @@ class _Builder:
                     part.post = post
                 return
         event.participations.append(Participation(agent, kind, list(roles), post, ev))  # type: ignore[arg-type]
+
+
+def _same_org(a: str | None, b: str | None) -> bool:
+    """One body under two printings: 某汽车 / 某汽车股份有限公司 (keys are org:NAME)."""
+    if a is None or b is None:
+        return False
+    a, b = a.removeprefix("org:"), b.removeprefix("org:")
+    return a == b or (min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a)))
 
 
 def _resolve_event(b: _Builder, m: EventMention, ev: Evidence) -> str | None:
@@ -272,7 +280,8 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
             b.participate(elec, pkey, "Person", ["Elected"], post, b.evidence(st.s, em.person.start, em.person.end))
 
     # dates nobody stated next to the event: the lead's date
-    lead_date = next(((d, md) for st in sents[:3] for d, md, pos in [find_date(st.s.text, pub.date)] if pos >= 0),
+    lead = [st for st in sents if st.s.paragraph not in heads][:5]
+    lead_date = next(((d, md) for st in lead for d, md, pos in [find_date(st.s.text, pub.date)] if pos >= 0),
                      (None, None))
     for e in b.events:
         if e.date is None and e.month_day is None:

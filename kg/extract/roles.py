@@ -33,10 +33,12 @@ BAD_AFTER = {
     "主持": "人", "发言": "人|稿", "汇报": "会|材料", "讲话": "稿|精神|要求|中", "介绍": "信", "出席": "证",
     "颁奖": AWARD_NOUNS, "授牌": AWARD_NOUNS, "颁发": f"{AWARD_NOUNS}|了?(任命书|聘书|证件|通知|文件|许可证|执照)",
     "获奖": "者|人员|单位|项目|名单|作品|企业|代表|同志|人才|集体|个人",
+    "会见": "中|时|上|后|前|期间", "会晤": "中|时|上|后|前|期间", "接见": "中|时|上|后|前|期间",
 }
 BAD_BEFORE = {
     "讲话": r"(的|系列)(重要)?$|(?<!作)(?<!发表)(?<!作了)(?<!发表了)重要$",  # 重要讲话精神 vs 作重要讲话
     "荣获": r"(为|对|向|给)$",
+    "会见": r"在$", "会晤": r"在$", "接见": r"在$",
 }
 ADJECTIVAL = re.compile(r"^[^，,。；;]*的")  # 荣获…的企业: describes the receivers, names none
 
@@ -233,7 +235,7 @@ MEET_OBJECT = re.compile(r"(会见|会晤|接见)了?([^，,。；;]{2,40}?)(一
 def meeting_guests(text: str, start: int) -> str | None:
     """The visiting party of 会见 (an organisation such as a delegation), as printed."""
     m = MEET_OBJECT.match(text, start)
-    if not m:
+    if not m or text[start - 1 : start] == "在" or re.match(r"(中|时|上|后|前|期间)", m.group(2)):
         return None
     guest = m.group(2)
     if m.group(3) == "代表团":
