@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from _extract_util import article, roles_of
+
 from kg.extract.dates import find_date
 from kg.extract.pipeline import extract
-
-from ._extract_util import article, roles_of
 
 
 def test_meeting_named_as_written_with_date():

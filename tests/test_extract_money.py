@@ -5,11 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from _extract_util import article
 
 from kg.extract.money import find_amounts
 from kg.extract.pipeline import extract
-
-from ._extract_util import article
 
 
 @pytest.mark.parametrize(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from _extract_util import article, posts_of
+
 from kg.extract.ner import default_tagger
 from kg.extract.pipeline import extract
 from kg.extract.posts import find_people
-
-from ._extract_util import article, posts_of
 
 
 def people(text: str) -> dict[str, list[str]]:

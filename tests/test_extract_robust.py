@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from _extract_util import article
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.extract.pipeline import extract
-
-from ._extract_util import article
 
 PIECES = [
     "市委书记", "、", "，", ",", "。", "出席", "并讲话", "主持", "会议", "举行", "当选", "选举", "为", "副主任",

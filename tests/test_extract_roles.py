@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kg.extract.pipeline import extract
+from _extract_util import article, posts_of, roles_of
 
-from ._extract_util import article, posts_of, roles_of
+from kg.extract.pipeline import extract
 
 
 def test_attend_and_speak_gives_two_roles():

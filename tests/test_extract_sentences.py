@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from _extract_util import article
+
 from kg.extract.pipeline import extract
 from kg.extract.sentences import split_sentences
-
-from ._extract_util import article
 
 
 def test_offsets_round_trip():
