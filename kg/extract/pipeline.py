@@ -233,8 +233,7 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
     pub = article.publication
     trig_re = _triggers()[0]
     sents: list[_Sent] = []
-    for s in split_sentences(article.body):
-        toks = tagger.tag(s.text)
+    for s, toks in _tag_sentences(tagger, article.body):
         sents.append(_Sent(s, toks, find_people(s.text, toks)))
 
     # people and their posts
@@ -358,6 +357,30 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
         events=b.events,
         amounts=b.amounts,
     )
+
+
+def _tag_sentences(tagger: NameTagger, body: str) -> list[tuple[Sentence, list[Token]]]:
+    """Each sentence with its tokens (offsets into the sentence).
+
+    The tagger runs once per paragraph, not per sentence: one model call per line costs far less
+    than one per sentence, and a paragraph gives the tagger the same local context.
+    """
+    out: list[tuple[Sentence, list[Token]]] = []
+    sentences = split_sentences(body)
+    by_para: dict[int, list[Sentence]] = {}
+    for s in sentences:
+        by_para.setdefault(s.paragraph, []).append(s)
+    for group in by_para.values():
+        lo, hi = group[0].start, group[-1].end
+        tokens = tagger.tag(body[lo:hi])
+        for s in group:
+            mine: list[Token] = []
+            for t in tokens:
+                a, z = max(t.start + lo, s.start), min(t.end + lo, s.end)
+                if a < z:
+                    mine.append(Token(body[a:z], t.tag, a - s.start, z - s.start))
+            out.append((s, mine))
+    return out
 
 
 def _headline_paragraphs(article: Article) -> set[int]:
