@@ -160,3 +160,14 @@ def test_reception_named_after_the_guest_and_meeting_in_phrase_is_no_role():
     assert roles_of(x, "郝建平") == {"Chair"}
     assert "Chair" not in roles_of(x, "甄小龙")
     assert "Participant" in roles_of(x, "甄小龙")
+
+
+def test_two_votes_two_elections():
+    x = extract(article(
+        "昨天上午,中共临溪县第十三次代表大会胜利闭幕。甄小龙、詹立群等31人当选为县委委员。"
+        "在随后召开的县委十三届一次全会上,甄小龙当选为县委书记。"
+    ))
+    elections = [e for e in x.events if e.type == "Election"]
+    assert sorted(e.name for e in elections) == ["县委十三届一次全会", "选举"] or len(elections) == 2
+    posts = sorted(p.post.label for e in elections for p in e.participations if p.agent == "person:甄小龙")
+    assert posts == ["县委书记", "县委委员"]

@@ -72,7 +72,7 @@ def find_elected(text: str, people: list[PersonMention]) -> list[ElectedMention]
     return out
 
 
-APPOINT = re.compile(r"(?:决定任命|提请任命|任命|聘任|聘请|推举)")
+APPOINT = re.compile(r"(?:决定任命|提请任命|任命|聘任|聘请|推举|增补)")
 
 
 def find_appointed(text: str, people: list[PersonMention]) -> list[ElectedMention]:

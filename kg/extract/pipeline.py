@@ -244,10 +244,9 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
     # events: the body first, then the headline lines printed at its top, which only add names
     heads = _headline_paragraphs(article)
     order = [st for st in sents if st.s.paragraph not in heads] + [st for st in sents if st.s.paragraph in heads]
-    venue: list[str] = []
+    venue: dict[int, str] = {}  # sentence -> the meeting it says a vote was held at (在…全会上，选举…)
     for st in order:
         _events_of_sentence(b, st, st.s.paragraph in heads, venue, trig_re)
-    election_venue = venue[0] if venue else None
 
     # appointments give posts, not elections
     for st in sents:
@@ -262,15 +261,19 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
         for em in find_elected(st.s.text, st.people):
             elected.append((st, em))
     if elected:
+        # one Election per place of voting: the congress's own vote, a plenary held during it …
         congress = next((e for e in b.events if e.type == "Congress"), None) or b.main_event()
-        whole = article.body
-        vm = VOTE_WORD.search(whole)
-        name = election_venue or (vm.group(1) if vm else "选举")
-        first = elected[0][0].s
-        elec = b.new_event("Election", name, None, b.evidence(first, 0, len(first.text)))
-        if congress is not None:
-            elec.super_event = congress.key
+        vm = VOTE_WORD.search(article.body)
+        elections: dict[str | None, Event] = {}
         for st, em in elected:
+            where = venue.get(id(st))
+            elec = elections.get(where)
+            if elec is None:
+                name = where or (vm.group(1) if vm else "选举")
+                elec = b.new_event("Election", name, None, b.evidence(st.s, 0, len(st.s.text)))
+                if congress is not None:
+                    elec.super_event = congress.key
+                elections[where] = elec
             pkey = "person:" + em.person.name
             if pkey not in b.people:
                 continue
@@ -395,7 +398,9 @@ def _headline_paragraphs(article: Article) -> set[int]:
     return out
 
 
-def _events_of_sentence(b: _Builder, st: _Sent, head: bool, venue: list[str], trig_re: re.Pattern[str]) -> None:
+def _events_of_sentence(
+    b: _Builder, st: _Sent, head: bool, venue: dict[int, str], trig_re: re.Pattern[str]
+) -> None:
     pub = b.article.publication
     voting = bool(VOTE_WORD.search(st.s.text) or "当选" in st.s.text)
     has_role = bool(trig_re.search(st.s.text)) or bool(MEETING_VERB.search(st.s.text)) or voting
@@ -411,7 +416,7 @@ def _events_of_sentence(b: _Builder, st: _Sent, head: bool, venue: list[str], tr
     for m in mentions:
         ev = b.evidence(st.s, m.start, m.end)
         if voting and (m.at_phrase or st.s.text[m.end : m.end + 1] == "上"):
-            venue.append(m.name)
+            venue.setdefault(id(st), m.name)
             continue
         same = [e for e in b.events if e.type == m.type]
         if head and same:
