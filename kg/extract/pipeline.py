@@ -44,6 +44,10 @@ MEETING_VERB = re.compile(r"(会见|会晤|接见)了?")
 ORGANIZER_BEFORE = re.compile(r"([^，,。；;：:\s]{2,40}?)(隆重|胜利)?(召开|举行|举办)了?$")
 HOSTED_BY = re.compile(r"由([^，,。；;]{2,60}?)(主办|举办|承办)的")
 PLACE = re.compile(r"在([^，,。；;在]{2,25}?)(隆重)?(举行|召开|举办|亲切会见|会见)")
+NAME_ORGANIZER = re.compile(
+    r"^((?:中共)?[\u4e00-\u9fff]{0,8}?[省市县区镇](?:委常委会|委|人民政府|政府|政协|人大常委会|人大))"
+    r"(?=[^委会府协大])"
+)
 PURPOSE = re.compile(r"助学金|奖补资金|奖金|补助|补贴|奖励|资助|经费|资金|捐款|助学款")
 LEAD_TRIM = re.compile(r"^.*?(\d+月\d+日|[上下]午|晚上|昨天|今天|昨日|今日|昨晚)[,，]?")
 
@@ -214,6 +218,9 @@ def _organizers(b: _Builder, sent: Sentence, m: EventMention) -> list[str]:
             if len(item) >= 2:
                 out.append(b.org(item.strip(), b.evidence(sent, hm.start(1), hm.end(1))))
         return out
+    nm = NAME_ORGANIZER.match(m.name)
+    if nm:  # 市委人才工作会议, 县政协十一届一次会议: the body the name starts with
+        return [b.org(nm.group(1), b.evidence(sent, m.start, m.start + len(nm.group(1))))]
     om = ORGANIZER_BEFORE.search(text[: m.start])
     if om:
         subj = LEAD_TRIM.sub("", om.group(1))
