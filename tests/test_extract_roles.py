@@ -166,3 +166,13 @@ def test_chair_by_you_and_attendees_after_comma():
     x = extract(article("5月19日,全市经济工作会议召开。会议由市委副书记岳振国主持,市长郝建平、副市长贺晓东出席。"))
     assert roles_of(x, "岳振国") == {"Chair"}
     assert roles_of(x, "郝建平") == roles_of(x, "贺晓东") == {"Attendee"}
+
+
+def test_roles_go_to_the_meeting_reported_last():
+    x = extract(article(
+        "5月20日上午,市委常委会召开会议。市委书记蒋卫东主持会议并讲话。\n"
+        "当天下午,市委理论学习中心组举行专题学习会。市委副书记岳振国主持学习会。市委常委甄小龙作交流发言。"
+    ))
+    names = {e.name: e for e in x.events}
+    assert set(names) == {"市委常委会会议", "专题学习会"}
+    assert {p.agent for p in names["专题学习会"].participations} == {"person:岳振国", "person:甄小龙"}

@@ -31,7 +31,7 @@ CONGRESS_BODY = re.compile(r"人大|政协|人民代表大会|政治协商会议
 CONGRESS_NAME = re.compile(r"届.*次(全体)?会议$")
 NOT_CONGRESS = re.compile(r"常委会|常务委员会|主席会议|党组")
 ORDINAL_OBJECT = re.compile(
-    r"^(第|\d+次|[一二三四五六七八九十百]+次|扩大会议|全体会议|常务会议|[一二三四五六七八九十]+届)"
+    r"^(第|\d+次|[一二三四五六七八九十百]+次|扩大会议|全体会议|常务会议|[一二三四五六七八九十]+届|会议$)"
 )
 ORG_END = re.compile(r"(委|会|府|局|协|大|镇|县|区|市|乡|村|院|厅|部|组|团|中心)$")
 SUBJECT_BEFORE_VERB = re.compile(r"([^，,。；;：:\s]{2,30}?)(召开|举行|举办)了?$")

@@ -304,9 +304,14 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
     last_subject: PersonMention | None = None
     recipients: dict[int, list[tuple[str, int]]] = {}  # sentence -> (agent key, trigger offset) of Recipients
     if b.events:
+        current: str | None = None  # the meeting the article last reported, for sentences naming none
         for st in sents:
+            if st.s.paragraph not in heads:
+                tops = [k for k in st.event_keys if b.event(k).super_event is None or k == b.focus]
+                if tops and b.event(tops[-1]).type != "Election":
+                    current = tops[-1]
             for rm in find_roles(st.s.text, st.people, b.locality, last_subject, st.tokens):
-                target = _target_event(b, st, rm)
+                target = _target_event(b, st, rm, current)
                 if target is None:
                     continue
                 _add_roles(b, st, rm, target)
@@ -487,7 +492,7 @@ def _events_of_sentence(
             e.date, e.month_day = d, md
 
 
-def _target_event(b: _Builder, st: _Sent, rm: RoleMention) -> Event | None:
+def _target_event(b: _Builder, st: _Sent, rm: RoleMention, current: str | None = None) -> Event | None:
     if rm.roles[0] in ("Recipient", "AwardPresenter"):
         award = next((e for e in b.events if e.type == "AwardCeremony"), None)
         if award is not None:
@@ -496,6 +501,8 @@ def _target_event(b: _Builder, st: _Sent, rm: RoleMention) -> Event | None:
         # the event named nearest before the trigger, else the first one named in the sentence
         before = [k for m, k in zip(st.events, st.event_keys, strict=True) if m.start < rm.start]
         return b.event(before[-1] if before else st.event_keys[0])
+    if current is not None:
+        return b.event(current)
     main = b.main_event()
     if main is None:
         return b.events[0] if b.events else None
