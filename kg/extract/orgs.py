@@ -31,7 +31,7 @@ def locality_level(locality: str | None) -> str | None:
 
 
 def expand_local(name: str, locality: str | None) -> str:
-    """市教育局 -> 太原市教育局 in a paper of 太原市; 我市 -> 太原市; other names unchanged."""
+    """市教育局 -> 某市教育局 in a paper of 某市; 我市 -> 某市; other names unchanged."""
     if not locality:
         return name
     level = locality_level(locality)
@@ -73,7 +73,7 @@ def canonical_org(name: str) -> str:
 
 
 def party_full_name(name: str) -> str | None:
-    """民进太原市委 -> 中国民主促进会太原市委员会 (for the alternate names)."""
+    """民进某市委 -> 中国民主促进会某市委员会 (for the alternate names)."""
     abbrev = {k: v for k, v in table("party_abbreviations").items() if not k.startswith("_")}
     for short, full in sorted(abbrev.items(), key=lambda kv: -len(kv[0])):
         if name.startswith(short) and not name.startswith(full):
