@@ -176,3 +176,9 @@ def test_roles_go_to_the_meeting_reported_last():
     names = {e.name: e for e in x.events}
     assert set(names) == {"市委常委会会议", "专题学习会"}
     assert {p.agent for p in names["专题学习会"].participations} == {"person:岳振国", "person:甄小龙"}
+
+
+def test_he_joins_agents_and_honoured_people_are_recipients():
+    x = extract(article("５月１９日，全市经济工作会议召开。市委书记蒋卫东和市长郝建平出席会议。甄小龙、詹立群等12位同志受到表彰。"))
+    assert roles_of(x, "郝建平") == {"Attendee"}
+    assert roles_of(x, "甄小龙", "AwardCeremony") == {"Recipient"}

@@ -17,7 +17,7 @@ from kg.extract.ner import Token
 from kg.extract.orgs import CATEGORY, ORG_LIST_TAIL, OrgMention, looks_like_org, orgs_in_list
 from kg.extract.posts import PersonMention
 
-OBJECT_MARK = re.compile(r"(为|对|向|给|从|把|同|与|跟|和|听取了|听取)\s*$")
+OBJECT_MARK = re.compile(r"(为|对|向|给|从|把|同|与|跟|听取了|听取)\s*$")  # not 和: 甲和乙出席
 INHERIT = re.compile(r"^[\s，,]*[^，,。；;]{0,12}?并")
 PRONOUN = re.compile(r"^[\s，,]*(他|她)|(他|她)\s*$")
 # 出席会议的还有：甲、乙 — the agents follow the trigger
