@@ -179,6 +179,8 @@ def test_roles_go_to_the_meeting_reported_last():
 
 
 def test_he_joins_agents_and_honoured_people_are_recipients():
-    x = extract(article("５月１９日，全市经济工作会议召开。市委书记蒋卫东和市长郝建平出席会议。甄小龙、詹立群等12位同志受到表彰。"))
+    x = extract(article(
+        "５月１９日，全市经济工作会议召开。市委书记蒋卫东和市长郝建平出席会议。甄小龙、詹立群等12位同志受到表彰。"
+    ))
     assert roles_of(x, "郝建平") == {"Attendee"}
     assert roles_of(x, "甄小龙", "AwardCeremony") == {"Recipient"}
