@@ -171,3 +171,13 @@ def test_two_votes_two_elections():
     assert sorted(e.name for e in elections) == ["县委十三届一次全会", "选举"]
     posts = sorted(p.post.label for e in elections for p in e.participations if p.agent == "person:甄小龙")
     assert posts == ["县委书记", "县委委员"]
+
+
+def test_headline_names_a_meeting_the_body_only_calls_huiyi():
+    from kg.read import read_page
+
+    page = "# 市委常委会召开会议\n\n5月20日,市委书记蒋卫东主持会议并讲话。市长郝建平出席会议。\n"
+    art = read_page(page, article("").publication, "x.txt", "")[0]
+    x = extract(art)
+    assert [e.name for e in x.events] == ["市委常委会会议"]
+    assert roles_of(x, "郝建平") == {"Attendee"}

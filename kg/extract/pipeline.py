@@ -434,6 +434,8 @@ def _events_of_sentence(
         if head and same:
             key = same[0].key
             b.aliases[key].append(m.name)
+            if len(same[0].name) <= 3 and not m.generic:
+                same[0].name = m.name  # the body only said 会议; the headline names it
         elif head and not m.reported:
             continue
         else:
