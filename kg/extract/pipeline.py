@@ -103,6 +103,8 @@ class _Builder:
         p = self.people.get(key)
         if p is None:
             p = Person(key=key, name=m.name)
+            if "·" in m.name:
+                p.alternate_names.append(m.name.replace("·", ""))  # 艾尔肯·托合提 is also printed without the dot
             self.people[key] = p
         p.mentions.append(self.evidence(sent, m.start, m.end))
         for post in m.posts:
