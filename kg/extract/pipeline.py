@@ -104,7 +104,7 @@ class _Builder:
         if p is None:
             p = Person(key=key, name=m.name)
             if "·" in m.name:
-                p.alternate_names.append(m.name.replace("·", ""))  # 艾尔肯·托合提 is also printed without the dot
+                p.alternate_names.append(m.name.replace("·", ""))  # 某某·某某 is also printed without the dot
             self.people[key] = p
         p.mentions.append(self.evidence(sent, m.start, m.end))
         for post in m.posts:
