@@ -98,3 +98,8 @@ def test_place_prefixed_head_post_merges_with_bare_one():
 def test_same_title_in_a_shorter_printing_of_the_body_is_one_post():
     x = extract(article("临川精密机械董事长甄小龙出席。5月19日,会议举行。临川精密机械有限公司董事长甄小龙讲话。"))
     assert posts_of(x, "甄小龙") == ["临川精密机械有限公司董事长"]
+
+
+def test_a_word_in_a_list_of_words_is_no_name():
+    assert "安业" not in people("让人安心、安家、安业。")
+    assert set(people("副市长贺晓东、潘立新、谷春燕出席会议。")) == {"贺晓东", "潘立新", "谷春燕"}

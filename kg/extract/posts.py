@@ -122,6 +122,8 @@ def find_people(text: str, tokens: list[Token]) -> list[PersonMention]:
             continue  # 某某市 / 某某县: a place name read as a person
         mention = PersonMention(text[s:e], s, e)
         mention.posts = chain_before(text, s, prev_end, protected)
+        if not mention.posts and _in_list_of_words(text, s, e, spans):
+            continue  # 安心、安业: a word in a list of words, not a name
         # a shared post: 副市长甲、乙、丙 -> 乙 and 丙 take the post next to the head of the list
         if not mention.posts and out and s > 0 and text[s - 1] in LIST_SEPS and out[-1].end == s - 1:
             head = out[-1]
@@ -132,6 +134,23 @@ def find_people(text: str, tokens: list[Token]) -> list[PersonMention]:
         out.append(mention)
         prev_end = e
     return out
+
+
+def _in_list_of_words(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> bool:
+    """The span is an item of a 、 list whose neighbouring items are short words, none of them a name."""
+    neighbours = []
+    if s >= 1 and text[s - 1] == "、":
+        m = re.search(r"([^、，,。；;：:\s]{1,4})$", text[: s - 1])
+        if m:
+            neighbours.append((m.start(1), m.end(1)))
+    if e < len(text) and text[e] == "、":
+        m = re.match(r"[^、，,。；;：:\s]{1,4}", text[e + 1 :])
+        if m:
+            neighbours.append((e + 1, e + 1 + m.end()))
+    if not neighbours:
+        return False
+    named = any(a < ne and ns < b for a, b in spans if (a, b) != (s, e) for ns, ne in neighbours)
+    return not named and all(ne - ns <= 2 for ns, ne in neighbours)
 
 
 PERSON_AFTER = re.compile(
