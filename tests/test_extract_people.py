@@ -103,3 +103,11 @@ def test_same_title_in_a_shorter_printing_of_the_body_is_one_post():
 def test_a_word_in_a_list_of_words_is_no_name():
     assert "安业" not in people("让人安心、安家、安业。")
     assert set(people("副市长贺晓东、潘立新、谷春燕出席会议。")) == {"贺晓东", "潘立新", "谷春燕"}
+
+
+def test_conjunctions_and_companies_in_chains():
+    got = people("台湾某某光电科技(扬州)有限公司总经理甄小龙介绍情况。")
+    assert got["甄小龙"] == ["台湾某某光电科技(扬州)有限公司总经理"]
+    assert people("市委书记蒋卫东和市长郝建平出席。")["郝建平"] == ["市长"]
+    assert people("市住房和城乡建设局局长甄小龙出席。")["甄小龙"] == ["市住房和城乡建设局局长"]
+    assert people("出席会议的有市长郝建平。")["郝建平"] == ["市长"]

@@ -34,10 +34,11 @@ class PersonMention:
 HARD_STOPS = set("，,。；;：:！？!?“”\"《》【】\n\t 　")
 # Words that end the left context of a post chain (the post starts after them).
 SOFT_STOPS = (
+    "的有", "还有",
     "听取了", "听取", "选举", "补选", "决定", "任命", "通过的", "当选的", "的", "了", "由", "对", "为", "向", "从",
-    "把", "被", "请", "让", "给", "率", "会见", "接见", "陪同", "在", "同", "与", "和", "及", "以及", "是",
+    "把", "被", "请", "让", "给", "率", "会见", "接见", "陪同", "在", "以及", "是",
     "出席", "主持", "参加", "列席", "讲话", "召开", "举行", "获得", "荣获", "担任", "现任", "原任", "曾任",
-    "首先", "随后", "其中", "包括", "有", "据", "看望", "慰问", "会上", "期间", "学习", "贯彻", "要求", "强调",
+    "首先", "随后", "其中", "包括", "据", "看望", "慰问", "会上", "期间", "学习", "贯彻", "要求", "强调",
     "指出", "认为", "表示", "落实", "传达", "邀请", "带领", "率领", "支持", "感谢", "欢迎", "祝贺", "宣布",
     "介绍", "视察", "调研", "接受", "会同", "联合", "并",
 )
@@ -88,6 +89,9 @@ def chain_before(text: str, pos: int, floor: int, protected: list[bool]) -> list
                 break
             idx = seg.rfind(word, 0, idx)
     seg_start += cut
+    # a conjunction joining this name to the one before (甲和市长乙), not one inside a body's name
+    while seg_start < pos and text[seg_start] in "和及与同、":
+        seg_start += 1
     seg = text[seg_start:pos]
     pieces: list[PostMention] = []
     end = pos
