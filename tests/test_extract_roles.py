@@ -184,3 +184,10 @@ def test_he_joins_agents_and_honoured_people_are_recipients():
     ))
     assert roles_of(x, "郝建平") == {"Attendee"}
     assert roles_of(x, "甄小龙", "AwardCeremony") == {"Recipient"}
+
+
+def test_adjacent_triggers_share_agents_but_not_join_a_reception():
+    x = extract(article("4月8日,市政协常委会议召开。副市长吴某某应邀到会通报全市经济运行情况。"))
+    assert roles_of(x, "吴某某") == {"Attendee", "Presenter"}
+    y = extract(article("昨日下午,市长郝建平在临川宾馆会见了访问团一行。市领导甄小龙、詹立群参加会见。"))
+    assert roles_of(y, "甄小龙") == {"Participant"}

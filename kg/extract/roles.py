@@ -18,7 +18,7 @@ from kg.extract.orgs import CATEGORY, ORG_LIST_TAIL, OrgMention, looks_like_org,
 from kg.extract.posts import PersonMention
 
 OBJECT_MARK = re.compile(r"(为|对|向|给|从|把|同|与|跟|听取了|听取)\s*$")  # not 和: 甲和乙出席
-INHERIT = re.compile(r"^[\s，,]*[^，,。；;]{0,12}?并")
+INHERIT = re.compile(r"^[\s，,]*[^，,。；;]{0,12}?并")  # 出席并讲话
 PRONOUN = re.compile(r"^[\s，,]*(他|她)|(他|她)\s*$")
 # 出席会议的还有：甲、乙 — the agents follow the trigger
 AFTER_LIST = re.compile(
@@ -30,7 +30,8 @@ FROM_HANDS = re.compile(r"从([^，,。；;]{1,40}?)手中(接过|领取)")
 # A trigger word that is part of a noun here: 主持人, 发言人, 汇报会, 讲话精神, 重要讲话.
 AWARD_NOUNS = "典礼|仪式|大会|晚会|会|活动"
 BAD_AFTER = {
-    "主持": "人", "发言": "人|稿", "汇报": "会|材料", "讲话": "稿|精神|要求|中", "介绍": "信", "出席": "证",
+    "主持": "人", "发言": "人|稿", "汇报": "会|材料", "通报": "会|批评|表扬", "讲话": "稿|精神|要求|中",
+    "介绍": "信", "出席": "证",
     "颁奖": AWARD_NOUNS, "授牌": AWARD_NOUNS, "颁发": f"{AWARD_NOUNS}|了?(任命书|聘书|证件|通知|文件|许可证|执照)",
     "获奖": "者|人员|单位|项目|名单|作品|企业|代表|同志|人才|集体|个人",
     "会见": "中|时|上|后|前|期间", "会晤": "中|时|上|后|前|期间", "接见": "中|时|上|后|前|期间",
@@ -117,6 +118,7 @@ def find_roles(
     pattern, kinds = _triggers()
     out: list[RoleMention] = []
     prev_end = 0
+    prev_trig = ""
     prev_agents: list[PersonMention] = []
     for m in pattern.finditer(text):
         name = m.lastgroup or ""
@@ -168,7 +170,9 @@ def find_roles(
                 else:
                     break
             agents = group
-        if not agents and not subject_only and INHERIT.match(segment) and prev_agents:
+        adjacent = not segment.strip() and prev_trig not in ("参加", "参会", "列席") and trig not in (
+            "会见", "会晤", "接见")  # 应邀到会通报, but not 参加会见
+        if not agents and not subject_only and (INHERIT.match(segment) or adjacent) and prev_agents:
             agents = list(prev_agents)
         if not agents and not in_seg and PRONOUN.search(segment) and last_subject is not None:
             agents = [last_subject]
@@ -184,6 +188,7 @@ def find_roles(
         if rm.people or rm.orgs:
             out.append(rm)
         prev_end = m.end()
+        prev_trig = trig
         if agents:
             prev_agents = agents
     for m in AFTER_LIST.finditer(text):
