@@ -111,3 +111,7 @@ def test_conjunctions_and_companies_in_chains():
     assert people("市委书记蒋卫东和市长郝建平出席。")["郝建平"] == ["市长"]
     assert people("市住房和城乡建设局局长甄小龙出席。")["甄小龙"] == ["市住房和城乡建设局局长"]
     assert people("出席会议的有市长郝建平。")["郝建平"] == ["市长"]
+
+
+def test_a_hall_where_a_ceremony_is_held_is_no_person():
+    assert people("昨晚,颁奖典礼在某某大学梁某堂举行。") == {}

@@ -120,8 +120,8 @@ def find_people(text: str, tokens: list[Token]) -> list[PersonMention]:
     for s, e in spans:
         if surname_of(text[s:e]) is None and not _person_context(text, s, e, spans):
             continue  # a transliterated word (a virus, a brand) unless the sentence treats it as a person
-        if re.match(r"新时代|思想|理论|之乡|之都|之城|故里|故居", text[e:]):
-            continue  # 某某新时代…思想: the name of a doctrine, not a mention of the person
+        if re.match(r"新时代|思想|理论|之乡|之都|之城|故里|故居|(隆重)?(举行|召开|举办)", text[e:]):
+            continue  # 某某新时代…思想, 在某某堂举行: a doctrine or a venue, not a mention of a person
         if text[e : e + 1] in PLACE_LEVELS and not COMRADE.match(text[e:]):
             continue  # 某某市 / 某某县: a place name read as a person
         mention = PersonMention(text[s:e], s, e)
