@@ -132,7 +132,9 @@ def event_iris(base: str = BASE) -> tuple[URIRef, URIRef, URIRef]:
             node(base, "event", iris.event_id("示例市委常委会", "2021-06-01", "示例市")))
 
 
-def build(base: str = BASE, headline: str = "加快人才高地建设", names: dict[str, str] | None = None) -> list[GraphUpdate]:
+def build(
+    base: str = BASE, headline: str = "加快人才高地建设", names: dict[str, str] | None = None
+) -> list[GraphUpdate]:
     """The two article graphs. ``names`` renames people (the XSS test puts markup in them)."""
     nm = {"李明远": "李明远", "王晓红": "王晓红", "陈立": "陈立", "赵一鸣": "赵一鸣"} | (names or {})
     a1_iri, a2_iri = article_iris(base)
