@@ -34,6 +34,7 @@ KIND_OF_CLASS = {
 FALLBACK = {  # used when the ontology files are not at hand
     SCHEMA + "Person": ("人物", "person"),
     SCHEMA + "Organization": ("机构", "organization"),
+    SCHEMA + "NewsMediaOrganization": ("报社", "news media organisation"),
     SCHEMA + "Event": ("事件", "event"),
     SCHEMA + "NewsArticle": ("新闻文章", "news article"),
     ORG + "Post": ("职务", "post"),
