@@ -1,0 +1,149 @@
+"""Real-browser tests: a uvicorn server over a temp store, Debian's chromium, screenshots in test-artefacts/.
+
+The store holds the hand-made graph (invented people with posts, events, roles, evidence and money)
+and the seed page as ingested today, under one base.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pages_fixture as F
+import pytest
+from browser_support import chromium, require_browser, screenshot, serve
+from pages_support import make_store
+
+from kg.ingest import ingest_paths
+
+
+def build_app(store, base: str):
+    """The service's app with the pages wired in when it exists, else the pages' own app."""
+    try:
+        from kg.web.app import create_app
+    except ImportError:
+        from kg.web.pages.app import create_pages_app
+
+        return create_pages_app(store, base)
+    return create_app(store, base)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, seed_path: Path):
+    require_browser()
+    store = make_store(tmp_path_factory.mktemp("browser") / "store", F.build())
+    assert all(r.error is None for r in ingest_paths(store, [seed_path], base=F.BASE))
+    with serve(build_app(store, F.BASE)) as url, chromium() as driver:
+        yield url, driver
+    store.close()
+
+
+def by_css(driver, css: str):
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.CSS_SELECTOR, css)
+
+
+def all_css(driver, css: str):
+    from selenium.webdriver.common.by import By
+
+    return driver.find_elements(By.CSS_SELECTOR, css)
+
+
+def wait_for(driver, css: str, timeout: float = 10):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+
+def test_home_and_search(site) -> None:
+    url, d = site
+    d.get(url + "/")
+    assert "newskg" in d.title
+    counts = by_css(d, "#counts").text
+    assert "人物" in counts and "新闻文章" in counts
+    assert "示例市人才工作会议" in by_css(d, "#recent-events").text
+    screenshot(d, "home")
+    box = by_css(d, "form.search.big input[name=q]")
+    box.send_keys("wang xiao hong")
+    box.submit()
+    wait_for(d, "ol.hits")
+    first = all_css(d, "ol.hits li a")[0]
+    assert first.text == "王晓红"
+    screenshot(d, "search")
+
+
+def test_follow_person_event_article_person(site) -> None:
+    url, d = site
+    d.get(url + "/person/li-ming-yuan")
+    assert by_css(d, "h1").text.startswith("李明远")
+    assert "市委书记" in by_css(d, "#posts").text
+    assert by_css(d, "#posts mark").text == "李明远"
+    assert len(all_css(d, "svg.network circle")) >= 2
+    screenshot(d, "person")
+    # person → event (the timeline's first event)
+    by_css(d, "#timeline a.k-event").click()
+    wait_for(d, "#participants")
+    assert "/event/" in d.current_url and by_css(d, "h1").text == "示例市人才工作会议"
+    roles = [h.text for h in all_css(d, "h3.role-head")]
+    assert roles[0].startswith("主持人")
+    screenshot(d, "event")
+    # event → article (a reporting article)
+    by_css(d, "#articles a.k-article").click()
+    wait_for(d, "#text")
+    assert "/article/" in d.current_url and by_css(d, "h1").text == "加快人才高地建设"
+    linked = all_css(d, "#text a.ent.k-person")
+    assert linked, "the article text links the people it names"
+    screenshot(d, "article")
+    # article → person (a name in the text)
+    target = next(a for a in linked if a.text == "王晓红")
+    target.click()
+    wait_for(d, "#timeline")
+    assert d.current_url.endswith("/person/wang-xiao-hong") and by_css(d, "h1").text.startswith("王晓红")
+
+
+def test_seed_article_page(site) -> None:
+    url, d = site
+    d.get(url + "/search?q=%E8%B5%B5%E7%BB%A7%E9%92%8A")  # 赵继钊, a reporter of the seed
+    by_css(d, "ol.hits a").click()
+    wait_for(d, "#articles")
+    link = next(a for a in all_css(d, "#articles a") if "人才高地建设" in a.text)
+    link.click()
+    wait_for(d, "#text")
+    assert "加快创新高地人才高地建设" in by_css(d, "h1").text
+    facts = by_css(d, "dl.facts").text
+    assert "太原日报" in facts and "2022-01-13" in facts and "赵继钊" in facts and "梁琛" in facts
+    screenshot(d, "seed-article")
+
+
+def test_other_page_types(site) -> None:
+    url, d = site
+    for path, name, heading in (("/organization/zhong-gong-shi-li-shi-wei", "organization", "中共示例市委"),
+                                ("/post/zhong-gong-shi-li-shi-wei-shi-wei-shu-ji", "post", "市委书记")):
+        d.get(url + path)
+        assert by_css(d, "h1").text == heading
+        screenshot(d, name)
+    assert "王晓红" in by_css(d, "#holders").text
+
+
+def test_query_editor_runs_an_example(site) -> None:
+    url, d = site
+    d.get(url + "/query")
+    wait_for(d, ".code-editor.js-on")  # the highlighter attached
+    assert all_css(d, "#query-hl .tok-kw"), "keywords are highlighted"
+    next(a for a in all_css(d, "a.example") if "主持" in a.text or "chaired" in a.text).click()
+    wait_for(d, "#query-hl .tok-var")
+    assert "kg:Chair" in by_css(d, "#query").get_attribute("value")
+    by_css(d, "#run").click()
+    wait_for(d, "table.results")
+    cells = by_css(d, "table.results").text
+    assert "王晓红" in cells
+    person_links = all_css(d, "table.results a.k-person")
+    assert person_links and person_links[0].get_attribute("href").startswith(url + "/person/")
+    formats = [a.get_attribute("data-format") for a in all_css(d, "a.download")]
+    assert formats == ["json", "csv", "tsv", "xml"]
+    screenshot(d, "query")
+    person_links[0].click()
+    wait_for(d, "#timeline")
+    assert "/person/" in d.current_url
