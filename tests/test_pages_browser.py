@@ -49,6 +49,17 @@ def all_css(driver, css: str):
     return driver.find_elements(By.CSS_SELECTOR, css)
 
 
+def follow(driver, element, timeout: float = 10) -> None:
+    """Click a link or button and wait until the next page has replaced this one."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, timeout).until(EC.staleness_of(page))
+
+
 def wait_for(driver, css: str, timeout: float = 10):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
@@ -67,7 +78,7 @@ def test_home_and_search(site) -> None:
     screenshot(d, "home")
     box = by_css(d, "form.search.big input[name=q]")
     box.send_keys("wang xiao hong")
-    box.submit()
+    follow(d, by_css(d, "form.search.big button"))
     wait_for(d, "ol.hits")
     first = all_css(d, "ol.hits li a")[0]
     assert first.text == "王晓红"
@@ -83,14 +94,14 @@ def test_follow_person_event_article_person(site) -> None:
     assert len(all_css(d, "svg.network circle")) >= 2
     screenshot(d, "person")
     # person → event (the timeline's first event)
-    by_css(d, "#timeline a.k-event").click()
+    follow(d, by_css(d, "#timeline a.k-event"))
     wait_for(d, "#participants")
     assert "/event/" in d.current_url and by_css(d, "h1").text == "示例市人才工作会议"
     roles = [h.text for h in all_css(d, "h3.role-head")]
     assert roles[0].startswith("主持人")
     screenshot(d, "event")
     # event → article (a reporting article)
-    by_css(d, "#articles a.k-article").click()
+    follow(d, by_css(d, "#articles a.k-article"))
     wait_for(d, "#text")
     assert "/article/" in d.current_url and by_css(d, "h1").text == "加快人才高地建设"
     linked = all_css(d, "#text a.ent.k-person")
@@ -98,7 +109,7 @@ def test_follow_person_event_article_person(site) -> None:
     screenshot(d, "article")
     # article → person (a name in the text)
     target = next(a for a in linked if a.text == "王晓红")
-    target.click()
+    follow(d, target)
     wait_for(d, "#timeline")
     assert d.current_url.endswith("/person/wang-xiao-hong") and by_css(d, "h1").text.startswith("王晓红")
 
@@ -106,10 +117,10 @@ def test_follow_person_event_article_person(site) -> None:
 def test_seed_article_page(site) -> None:
     url, d = site
     d.get(url + "/search?q=%E8%B5%B5%E7%BB%A7%E9%92%8A")  # 赵继钊, a reporter of the seed
-    by_css(d, "ol.hits a").click()
+    follow(d, by_css(d, "ol.hits a"))
     wait_for(d, "#articles")
     link = next(a for a in all_css(d, "#articles a") if "人才高地建设" in a.text)
-    link.click()
+    follow(d, link)
     wait_for(d, "#text")
     assert "加快创新高地人才高地建设" in by_css(d, "h1").text
     facts = by_css(d, "dl.facts").text
@@ -132,10 +143,10 @@ def test_query_editor_runs_an_example(site) -> None:
     d.get(url + "/query")
     wait_for(d, ".code-editor.js-on")  # the highlighter attached
     assert all_css(d, "#query-hl .tok-kw"), "keywords are highlighted"
-    next(a for a in all_css(d, "a.example") if "主持" in a.text or "chaired" in a.text).click()
+    follow(d, next(a for a in all_css(d, "a.example") if "主持" in a.text or "chaired" in a.text))
     wait_for(d, "#query-hl .tok-var")
     assert "kg:Chair" in by_css(d, "#query").get_attribute("value")
-    by_css(d, "#run").click()
+    follow(d, by_css(d, "#run"))
     wait_for(d, "table.results")
     cells = by_css(d, "table.results").text
     assert "王晓红" in cells
@@ -144,6 +155,6 @@ def test_query_editor_runs_an_example(site) -> None:
     formats = [a.get_attribute("data-format") for a in all_css(d, "a.download")]
     assert formats == ["json", "csv", "tsv", "xml"]
     screenshot(d, "query")
-    person_links[0].click()
+    follow(d, person_links[0])
     wait_for(d, "#timeline")
     assert "/person/" in d.current_url
