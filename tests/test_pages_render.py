@@ -82,6 +82,7 @@ def test_event_page(client: TestClient) -> None:
     assert "王晓红" in chair and "市长" in chair and "<mark>王晓红</mark>" in chair
     assert "示例锅炉集团" in parts
     assert "加快人才高地建设" in section(html, "articles")
+    assert "114,000,000 元" in section(html, "grants")  # granted at its sub-event
     award_html = client.get(path(award)).text
     assert "颁奖仪式" in award_html and f'href="{path(meeting)}"' in award_html  # super-event
     grants = section(award_html, "grants")

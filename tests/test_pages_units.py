@@ -29,7 +29,8 @@ def test_every_query_file_parses(tmp_path) -> None:
     from kg.web.pages.queries import QUERY_DIR
 
     store = OxigraphStore(tmp_path / "s")
-    values = {"this": URIRef("http://kg.test/person/x"), "q": "x", "candidates": [URIRef("http://kg.test/x")]}
+    one = [URIRef("http://kg.test/x")]
+    values = {"this": URIRef("http://kg.test/person/x"), "q": "x", "candidates": one, "iris": one, "graphs": one}
     for path in sorted(QUERY_DIR.glob("*.rq")):
         list(store.query(bind(load(path.stem), values)).rows())
     for _stem, title, text in examples():

@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from kg.store.base import Store
 from kg.web.pages import labels as L
-from kg.web.pages.queries import Row, run
+from kg.web.pages.queries import Row, run, values_of
 from kg.web.pages.text import Highlight, Segment, highlight, link_names, radial_layout
 from kg.web.pages.text import Node as SvgNode
 
@@ -117,6 +117,61 @@ def evidence(row: Row, names: tuple[str, ...] = ()) -> Highlight | None:
     return highlight(s(row["evidence"]), n(row.get("es")), n(row.get("ms")), n(row.get("me")), names)
 
 
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+KG_ROLE, KG_POST, KG_AGENT = L.KG + "role", L.KG + "post", L.KG + "agent"
+ORG_POST_IN = L.ORG + "postIn"
+NAME_PROPS = (L.SCHEMA + "name", "http://www.w3.org/2000/01/rdf-schema#label", L.SCHEMA + "headline")
+Facts = dict[str, dict[str, list[Node]]]
+CHUNK = 400
+
+
+def _fold(store: Store, query: str, iris: list[Node]) -> Facts:
+    out: Facts = {}
+    uniq = list(dict.fromkeys(i for i in iris if isinstance(i, URIRef)))
+    for k in range(0, len(uniq), CHUNK):
+        for r in run(store, query, iris=uniq[k:k + CHUNK]):
+            out.setdefault(s(r["s"]), {}).setdefault(s(r["p"]), []).append(r["o"])  # type: ignore[arg-type]
+    return out
+
+
+def lookup(store: Store, iris: list[Node]) -> Facts:
+    """Types, names, labels, headlines, dates and organisations of shared entities (labels.rq)."""
+    return _fold(store, "labels", iris)
+
+
+def local_nodes(store: Store, iris: list[Node]) -> Facts:
+    """Every triple of article-local nodes: participations, holdings (local_nodes.rq)."""
+    return _fold(store, "local_nodes", iris)
+
+
+def first(facts: Facts, iri: Node | None, prop: str) -> Node | None:
+    vals = facts.get(s(iri), {}).get(prop, []) if iri is not None else []
+    return min(vals, key=str) if vals else None
+
+
+def name_in(facts: Facts, iri: Node | None) -> str:
+    """The name (schema:name, rdfs:label or headline) of ``iri``; its local name when it has none."""
+    if iri is None:
+        return ""
+    for prop in NAME_PROPS:
+        v = first(facts, iri, prop)
+        if v is not None:
+            return str(v)
+    return L.local_name(str(iri))
+
+
+def node_evidence(node: dict[str, list[Node]], names: tuple[str, ...]) -> Highlight | None:
+    """The highlighted evidence of a participation or holding from its own triples."""
+    def one(prop: str) -> Node | None:
+        vals = node.get(L.KG + prop, [])
+        return vals[0] if vals else None
+
+    sentence = one("evidence")
+    if sentence is None:
+        return None
+    return highlight(str(sentence), n(one("evidenceStart")), n(one("mentionStart")), n(one("mentionEnd")), names)
+
+
 @dataclass
 class Paging:
     """Where a paged list stands."""
@@ -159,6 +214,7 @@ def _articles(store: Store, lk: Linker, this: URIRef, page: int = 1) -> tuple[li
 @dataclass
 class Grant:
     how: str
+    value: Decimal
     amount: str
     text: str
     purpose: str
@@ -170,12 +226,37 @@ class Grant:
 
 
 def _grants(store: Store, lk: Linker, this: URIRef) -> list[Grant]:
+    rows = run(store, "grants", this=this)
+    grants = local_nodes(store, values_of(rows, "grant"))
+    amounts = local_nodes(store, [a for g in grants.values() for a in g.get(L.SCHEMA + "amount", [])])
+    parties = [x for g in grants.values() for p in (L.KG + "recipient", L.SCHEMA + "funder", L.KG + "grantedAt")
+               for x in g.get(p, [])]
+    info = lookup(store, parties + values_of(rows, "article"))
     out = []
-    for r in run(store, "grants", this=this):
-        out.append(Grant(s(r["how"]), fmt_yuan(r["value"]), s(r["text"]), s(r["purpose"]),
-                         lk.link(r["recipient"], r["recipientName"]), lk.link(r["funder"], r["funderName"]),
-                         lk.link(r["event"], r["eventName"]), lk.link(r["article"]), s(r["evidence"])))
+    for r in rows:
+        g = grants.get(s(r["grant"]), {})
+        amount = first(grants, r["grant"], L.SCHEMA + "amount")
+        a = amounts.get(s(amount), {})
+
+        def one(node: dict[str, list[Node]], prop: str) -> Node | None:
+            vals = node.get(prop, [])
+            return vals[0] if vals else None
+
+        recipient, funder, event = (one(g, L.KG + "recipient"), one(g, L.SCHEMA + "funder"), one(g, L.KG + "grantedAt"))
+        value = one(a, L.SCHEMA + "value")
+        out.append(Grant(s(r["how"]), _decimal(value), fmt_yuan(value), s(one(a, L.KG + "amountText")),
+                         s(one(g, L.KG + "purpose")), lk.link(recipient, name_in(info, recipient)),
+                         lk.link(funder, name_in(info, funder)), lk.link(event, name_in(info, event)),
+                         lk.link(r["article"], name_in(info, r["article"])), s(one(a, L.KG + "evidence"))))
+    out.sort(key=lambda g: -g.value)
     return out
+
+
+def _decimal(v: Node | None) -> Decimal:
+    try:
+        return Decimal(str(v)) if v is not None else Decimal(0)
+    except InvalidOperation:
+        return Decimal(0)
 
 
 def _types(rows: list[Row]) -> list[str]:
@@ -225,6 +306,7 @@ class PersonPage:
     pinyin: str
     alternate_names: list[str]
     posts: list[PostStatement]
+    post_total: int
     timeline: list[TimelineEntry]
     timeline_paging: Paging
     event_count: int
@@ -244,23 +326,45 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | No
     name = s(_first(head, "name")) or L.local_name(iri)
     alts = _all(head, "alt")
     names = (name, *alts)
-    posts = [
-        PostStatement(lk.link(r["post"], r["label"]), lk.link(r["org"], r["orgName"]),
-                      lk.link(r["article"], r["headline"]), fmt_date(r["date"]), evidence(r, names))
-        for r in run(store, "person_posts", this=this)
-    ]
+    # posts as stated: the newest statements, then their labels, organisations and evidence
+    post_rows = run(store, "person_posts", this=this)
+    post_total = n(run(store, "person_posts_count", this=this)[0]["n"]) or 0
+    holdings = {(s(r["article"]), s(r["post"])): r
+                for r in run(store, "person_holdings", this=this, graphs=values_of(post_rows, "article"))}
+    info = lookup(store, values_of(post_rows, "post") + values_of(post_rows, "article"))
+    orgs = {s(p): first(info, p, ORG_POST_IN) for p in values_of(post_rows, "post")}
+    info.update(lookup(store, [o for o in orgs.values() if o is not None]))
+    posts = []
+    for r in post_rows:
+        h = holdings.get((s(r["article"]), s(r["post"])), {})
+        org = orgs.get(s(r["post"]))
+        posts.append(PostStatement(lk.link(r["post"], name_in(info, r["post"])), lk.link(org, name_in(info, org)),
+                                   lk.link(r["article"], name_in(info, r["article"])), fmt_date(r["date"]),
+                                   evidence(h, names) if h else None))
+    # the timeline: one page of participations, then their details and the names they link to
     counts = run(store, "person_timeline_count", this=this)[0]
     paging = _paging(n(counts["n"]) or 0, page)
-    timeline = [
-        TimelineEntry(lk.link(r["event"], r["eventName"]), fmt_date(r["date"]), roles_of(r["roles"]),
-                      lk.link(r["postIri"], r["postLabel"]), lk.link(r["article"], r["headline"]), evidence(r, names))
-        for r in run(store, "person_timeline", limit=paging.size, offset=paging.offset, this=this)
-    ]
-    co = [CoParticipant(lk.link(r["other"], r["name"]), n(r["n"]) or 0)  # type: ignore[arg-type]
-          for r in run(store, "person_coparticipants", this=this)]
+    rows = run(store, "person_timeline", limit=paging.size, offset=paging.offset, this=this)
+    nodes = local_nodes(store, values_of(rows, "part"))
+    post_of = {s(r["part"]): first(nodes, r["part"], KG_POST) for r in rows}
+    info = lookup(store, values_of(rows, "event") + values_of(rows, "article")
+                  + [p for p in post_of.values() if p is not None])
+    timeline = []
+    for r in rows:
+        node = nodes.get(s(r["part"]), {})
+        post = post_of[s(r["part"])]
+        timeline.append(TimelineEntry(
+            lk.link(r["event"], name_in(info, r["event"])), fmt_date(r["date"]),
+            roles_of(" ".join(s(x) for x in node.get(KG_ROLE, []))), lk.link(post, name_in(info, post)),
+            lk.link(r["article"], name_in(info, r["article"])), node_evidence(node, names)))
+    # co-participants: the most frequent agents at the same events, people only
+    co_rows = run(store, "person_coparticipants", this=this)
+    info = lookup(store, values_of(co_rows, "other"))
+    co = [CoParticipant(lk.link(r["other"], name_in(info, r["other"])), n(r["n"]) or 0)  # type: ignore[arg-type]
+          for r in co_rows if L.SCHEMA + "Person" in [s(x) for x in info.get(s(r["other"]), {}).get(RDF_TYPE, [])]][:12]
     network = radial_layout([(c.link.text, c.link.href, c.count) for c in co])
     arts, apaging = _articles(store, lk, this, page)
-    return PersonPage(iri, name, s(_first(head, "pinyin")), alts, posts, timeline, paging,
+    return PersonPage(iri, name, s(_first(head, "pinyin")), alts, posts, post_total, timeline, paging,
                       n(counts["events"]) or 0, co, network, arts, apaging, _grants(store, lk, this))
 
 
@@ -381,11 +485,22 @@ def event(store: Store, lk: Linker, iri: str, page: int = 1) -> EventPage | None
         return None
     groups: dict[str, list[Participant]] = defaultdict(list)
     parts = run(store, "event_participants", this=this)
-    for r in parts:
-        names = (s(r["name"]),)
-        p = Participant(lk.link(r["agent"], r["name"]), L.KIND_OF_CLASS.get(s(r["agentType"]), "person"),
-                        lk.link(r["postIri"], r["postLabel"]), lk.link(r["article"], r["headline"]), evidence(r, names))
-        for role in s(r["roles"]).split() or ["?"]:
+    nodes = local_nodes(store, values_of(parts, "part"))
+    agents = {s(r["part"]): first(nodes, r["part"], KG_AGENT) for r in parts}
+    posts = {s(r["part"]): first(nodes, r["part"], KG_POST) for r in parts}
+    info = lookup(store, [x for x in (*agents.values(), *posts.values()) if x is not None]
+                  + values_of(parts, "article"))
+    for r in sorted(parts, key=lambda r: name_in(info, agents[s(r["part"])])):
+        node = nodes.get(s(r["part"]), {})
+        agent, post = agents[s(r["part"])], posts[s(r["part"])]
+        if agent is None:
+            continue
+        agent_name = name_in(info, agent)
+        agent_types = [s(x) for x in info.get(s(agent), {}).get(RDF_TYPE, [])]
+        p = Participant(lk.link(agent, agent_name), L.kind_of_classes(agent_types) or "person",
+                        lk.link(post, name_in(info, post)), lk.link(r["article"], name_in(info, r["article"])),
+                        node_evidence(node, (agent_name,)))
+        for role in sorted({s(x) for x in node.get(KG_ROLE, [])}) or ["?"]:
             groups[role].append(p)
     roles = [RoleGroup(L.label(k) if k != "?" else L.Label("角色不详", "role unknown"), v)
              for k, v in sorted(groups.items(), key=lambda kv: L.role_rank(kv[0]))]
