@@ -51,13 +51,21 @@ def all_css(driver, css: str):
 
 def follow(driver, element, timeout: float = 10) -> None:
     """Click a link or button and wait until the next page has replaced this one."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, timeout).until(EC.staleness_of(page))
+
+    def replaced(_: object) -> bool:
+        try:  # chromedriver reports a detached node as stale or as an inspector error
+            page.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+
+    WebDriverWait(driver, timeout).until(replaced)
 
 
 def wait_for(driver, css: str, timeout: float = 10):
