@@ -726,10 +726,12 @@ class HomePage:
 
 def home(store: Store, lk: Linker) -> HomePage:
     counts = [ClassCount(s(r["class"]), L.label(s(r["class"])), n(r["n"]) or 0) for r in run(store, "home_counts")]
-    events = [EventRef(lk.link(r["event"], r["name"]), fmt_date(r["date"]), [])  # type: ignore[arg-type]
-              for r in run(store, "home_events")]
-    arts = [ArticleRef(lk.link(r["article"], r["headline"]), fmt_date(r["date"]))  # type: ignore[arg-type]
-            for r in run(store, "home_articles")]
+    ev_rows, art_rows = run(store, "home_events"), run(store, "home_articles")
+    info = lookup(store, values_of(ev_rows, "event") + values_of(art_rows, "article"))
+    events = [EventRef(lk.link(r["event"], name_in(info, r["event"])), fmt_date(r["date"]), [])  # type: ignore[arg-type]
+              for r in ev_rows]
+    arts = [ArticleRef(lk.link(r["article"], name_in(info, r["article"])), fmt_date(r["date"]))  # type: ignore[arg-type]
+            for r in art_rows]
     return HomePage(store.quad_count(), counts, events, arts)
 
 
