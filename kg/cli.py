@@ -18,8 +18,24 @@ from kg.store.base import DEFAULT_STORE
 EXPORT_FORMATS = ["trig", "turtle", "nquads", "jsonld", "ntriples", "rdfxml"]
 
 
+def store_location(text: str) -> Path | str:
+    """``--store``: an http(s) address stays a string (Path would fold its '//'), anything else a folder."""
+    return text if text.startswith(("http://", "https://")) else Path(text)
+
+
 def _store_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--store", type=Path, default=DEFAULT_STORE, help=f"store folder (default {DEFAULT_STORE})")
+    p.add_argument(
+        "--store",
+        type=store_location,
+        default=DEFAULT_STORE,
+        help=f"store folder, or http(s) address of a SPARQL server (default {DEFAULT_STORE})",
+    )
+    p.add_argument(
+        "--store-config",
+        type=Path,
+        metavar="FILE",
+        help="TOML/JSON file naming a remote store's query, update and graph-store endpoints and credentials",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,6 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     _store_arg(p)
     p.add_argument("--format", choices=EXPORT_FORMATS, default="trig")
     p.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
+    p.add_argument(
+        "--shard-size",
+        type=int,
+        metavar="N",
+        help="with --format nquads/ntriples: write files of N lines (quads) each, for bulk loaders",
+    )
+    p.add_argument("--output-dir", type=Path, help="folder for the shards (default: the current folder)")
 
     p = sub.add_parser("query", help="run a SPARQL query")
     _store_arg(p)
@@ -52,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check every article graph against the SHACL shapes")
     _store_arg(p)
+
+    p = sub.add_parser("serve", help="serve the store over HTTP: SPARQL endpoint, IRIs, exports")
+    _store_arg(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--base", help="IRI base if the store has none recorded (default: the listening address)")
 
     return ap
 
@@ -105,6 +134,8 @@ def _out(path: Path | None) -> BinaryIO:
 def cmd_export(args: argparse.Namespace) -> int:
     from kg.store import open_store
 
+    if args.shard_size is not None or args.output_dir is not None:
+        return export_shards(args)
     store = open_store(args.store, read_only=True)
     out = _out(args.output)
     try:
@@ -115,6 +146,29 @@ def cmd_export(args: argparse.Namespace) -> int:
         else:
             out.flush()
         store.close()
+    return 0
+
+
+def export_shards(args: argparse.Namespace) -> int:
+    """``kg export --format nquads --shard-size N``: files of N quads for the stores' bulk loaders."""
+    from kg.shards import ShardWriter
+    from kg.store import open_store
+
+    if args.format not in ("nquads", "ntriples"):
+        raise KgError("--shard-size needs a line-based format: --format nquads (or ntriples)")
+    if args.output is not None:
+        raise KgError("give --output-dir for shards, not --output")
+    size = args.shard_size or 1_000_000
+    if size < 1:
+        raise KgError("--shard-size must be at least 1")
+    out_dir = args.output_dir or Path(".")
+    store = open_store(args.store, read_only=True)
+    try:
+        with ShardWriter(out_dir, size, suffix=".nq" if args.format == "nquads" else ".nt") as shards:
+            store.export(args.format, shards)
+    finally:
+        store.close()
+    print(f"{shards.lines} quads in {len(shards.paths)} shard(s) in {out_dir}", file=sys.stderr)
     return 0
 
 
@@ -244,18 +298,29 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if report.conforms else 1
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from kg.web.serve import run
+
+    return run(args.store, args.host, args.port, args.base)
+
+
 COMMANDS = {
     "ingest": cmd_ingest,
     "export": cmd_export,
     "query": cmd_query,
     "stats": cmd_stats,
     "validate": cmd_validate,
+    "serve": cmd_serve,
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if getattr(args, "store_config", None) is not None:  # a remote store described by a file
+            from kg.store.remote import RemoteConfig
+
+            args.store = RemoteConfig.from_file(args.store_config)
         return COMMANDS[args.command](args)
     except KgError as exc:
         print(f"kg: {exc}", file=sys.stderr)

@@ -28,3 +28,6 @@ def seed_gold() -> dict:
 @pytest.fixture
 def kg_store(tmp_path: Path) -> Path:
     return tmp_path / "store"
+
+
+from _web import web  # noqa: E402, F401  (the running web service fixture, tests/_web.py)

@@ -1,4 +1,5 @@
-"""Real-browser tests: a uvicorn server over a temp store, Debian's chromium, screenshots in test-artefacts/.
+"""Real-browser tests: the service's app (``kg.web.app.create_app``, pages wired in) on a real uvicorn
+server over a temp store, Debian's chromium, screenshots in test-artefacts/.
 
 The store holds the hand-made graph (invented people with posts, events, roles, evidence and money)
 and the seed page as ingested today, under one base.
@@ -14,17 +15,7 @@ from browser_support import chromium, require_browser, screenshot, serve
 from pages_support import make_store
 
 from kg.ingest import ingest_paths
-
-
-def build_app(store, base: str):
-    """The service's app with the pages wired in when it exists, else the pages' own app."""
-    try:
-        from kg.web.app import create_app
-    except ImportError:
-        from kg.web.pages.app import create_pages_app
-
-        return create_pages_app(store, base)
-    return create_app(store, base)
+from kg.web.app import create_app
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +23,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, seed_path: Path):
     require_browser()
     store = make_store(tmp_path_factory.mktemp("browser") / "store", F.build())
     assert all(r.error is None for r in ingest_paths(store, [seed_path], base=F.BASE))
-    with serve(build_app(store, F.BASE)) as url, chromium() as driver:
+    with serve(create_app(store, F.BASE)) as url, chromium() as driver:
         yield url, driver
     store.close()
 

@@ -158,3 +158,17 @@ def test_no_recognisable_article():
 def test_missing_file(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         read_source(tmp_path / "nope.txt")
+
+
+def test_photo_credit_in_brackets_with_a_rare_surname():
+    page = "# 标题\n\n会议以视频形式召开。\n\n(虎雅琴 摄)\n"
+    (art,) = read_page(page)
+    assert [(c.name, c.role) for c in art.credits] == [("虎雅琴", "photographer")]
+    page = "# 标题\n\n（本报记者 龟一 摄）\n\n会议召开。\n"
+    (art,) = read_page(page)
+    assert [(c.name, c.role) for c in art.credits] == [("龟一", "photographer")]
+
+
+def test_bare_signature_needs_a_known_surname():
+    (art,) = read_page("# 标题\n\n会议审议通过了有关文件。(附件)\n")
+    assert art.credits == []

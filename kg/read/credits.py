@@ -60,18 +60,31 @@ def looks_like_name(text: str) -> bool:
     return text[:2] in double or text[0] in single
 
 
-def _names_in(text: str, offset: int, role: CreditRole) -> list[FoundName] | None:
-    """Split a run of names; None if any piece is not a plausible name."""
+def _names_in(text: str, offset: int, role: CreditRole, strict: bool = False) -> list[FoundName] | None:
+    """Split a run of names; None if any piece is not a plausible name.
+
+    Where a credit word (记者, 摄) marks the names, any 2–4 characters will do (rare surnames too);
+    ``strict`` asks for a known surname, for bare signatures such as （某某）.
+    """
     out = []
     for m in re.finditer(NAME, text):
-        if not looks_like_name(m.group(0)):
+        name = m.group(0)
+        if strict and not looks_like_name(name):
+            return None
+        if not strict and not (2 <= len(name) <= 4 or ("·" in name and len(name) <= 12)):
             return None
         out.append(FoundName(m.group(0), role, offset + m.start(), offset + m.end()))
     return out or None
 
 
 def parse_credit_body(text: str, offset: int, default: CreditRole) -> list[FoundName] | None:
-    """``记者 甲、乙 通讯员 丙`` (or bare names) into names with roles; None if it is not a credit."""
+    """``记者 甲、乙 通讯员 丙`` (or bare names) into names with roles; None if it is not a credit.
+
+    Names marked by a credit word may have any surname; bare names need a known one.
+    """
+    if re.search(r"摄(?:影)?\s*$", text) and not re.search(_ROLE, text):
+        default = "photographer"
+    strict = not re.search(rf"{_ROLE}|摄|文/图|文／图|报道", text)
     text_clean = re.sub(_TAIL + r"\s*$", "", text)
     parts = re.split(rf"({_ROLE})", text_clean)
     names: list[FoundName] = []
@@ -82,7 +95,7 @@ def parse_credit_body(text: str, offset: int, default: CreditRole) -> list[Found
             role = ROLE_WORDS[part]  # type: ignore[assignment]
         elif part.strip(" \u3000:：、,，"):
             lead = len(part) - len(part.lstrip(" \u3000:：、,，"))
-            found = _names_in(part.strip(" \u3000:：、,，"), pos + lead, role)
+            found = _names_in(part.strip(" \u3000:：、,，"), pos + lead, role, strict)
             if found is None:
                 return None
             names += found
@@ -107,7 +120,7 @@ def find_dateline_byline(par: str) -> FoundCredit | None:
 
 
 _PHOTO = re.compile(
-    rf"^[□■●◎△▲\s]*(?:(?:本报)?(?:记者|通讯员|实习生)\s*)?(?P<names>{NAMES})\s*(?:/\s*)?摄(?:影)?\s*$"
+    rf"^[□■●◎△▲\s]*[（(]?\s*(?:(?:本报)?(?:记者|通讯员|实习生)\s*)?(?P<names>{NAMES})\s*(?:/\s*)?摄(?:影)?\s*[)）]?\s*$"
     rf"|^[□■●◎△▲\s]*(?:摄影|图)\s*[/／:：]\s*(?:(?:本报)?(?:记者|通讯员)\s*)?(?P<names2>{NAMES})\s*$"
 )
 

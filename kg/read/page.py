@@ -95,7 +95,7 @@ def is_headlineish(line: Line) -> bool:
     t = line.text
     if not t or line.heading:
         return bool(t)
-    if len(t) > MAX_HEADLINE or t[-1] in "。！？!?；;，,、":
+    if len(t) > MAX_HEADLINE or t[-1] in "。！？!?；;，,、" or "。" in t:
         return False
     if _CONT.search(t) or _SEE.match(t) or is_credit_line(line):
         return False
@@ -128,18 +128,22 @@ def find_blocks(lines: list[Line]) -> list[Block]:
                 first = j
             j -= 1
         # forward: headings, subtitles, captions and credits until the body starts
-        last = i
+        last = solid = i
         k = i + 1
         while k < n:
             ln = lines[k]
             if not ln.text:
                 k += 1
                 continue
-            if ln.heading or is_headlineish(ln) or is_credit_line(ln) or _caption_before_credit(lines, k):
+            if ln.heading or is_headlineish(ln):
+                last = solid = k
+            elif is_credit_line(ln) or _caption_before_credit(lines, k):
                 last = k
-                k += 1
-                continue
-            break
+            else:
+                break
+            k += 1
+        if k >= n:
+            last = solid  # nothing under the captions and credits: they belong to the text
         heads = [x for x in range(first, last + 1) if lines[x].heading and lines[x].text]
         runs: list[list[int]] = []
         for h in heads:

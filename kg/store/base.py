@@ -8,7 +8,7 @@ the store as it was. The default graph of queries is the union of all article gr
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal, Protocol, runtime_checkable
@@ -61,8 +61,13 @@ class Store(Protocol):
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         timeout: float | None = None,
+        bindings: Mapping[str, Node] | None = None,
     ) -> QueryResult:
-        """Run a SPARQL 1.1 query; raises QueryError with the parser's message if it is malformed."""
+        """Run a SPARQL 1.1 query; raises QueryError with the parser's message if it is malformed.
+
+        ``bindings`` pre-binds variables (SEP-0007 substitution, like a VALUES of one row) so query
+        texts kept in files can be reused for one entity without splicing IRIs into strings.
+        """
         ...
 
     def export(self, fmt: ExportFormat, out: BinaryIO) -> None:
@@ -82,13 +87,16 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-def open_store(location: str | os.PathLike | None = None, *, read_only: bool = False) -> Store:
-    """A store from ``--store``: a folder (embedded Oxigraph) or, later, an http(s) endpoint."""
-    loc = str(location) if location is not None else str(DEFAULT_STORE)
-    if loc.startswith(("http://", "https://")):
-        from kg.errors import StoreError
+def open_store(location: str | os.PathLike | object | None = None, *, read_only: bool = False) -> Store:
+    """A store from ``--store``: a folder (embedded Oxigraph), an ``http(s)://`` server, or a
+    ``kg.store.remote.RemoteConfig`` (from ``--store-config FILE``)."""
+    from kg.store.remote import RemoteConfig, RemoteStore, is_remote, remote_config
 
-        raise StoreError(f"{loc}: remote stores are not supported yet; give a folder")
+    if location is not None and is_remote(location):
+        return RemoteStore(remote_config(location), read_only=read_only)  # type: ignore[arg-type]
+    if isinstance(location, RemoteConfig):  # pragma: no cover - is_remote covers it
+        return RemoteStore(location, read_only=read_only)
     from kg.store.oxigraph import OxigraphStore
 
+    loc = str(location) if location is not None else str(DEFAULT_STORE)
     return OxigraphStore(Path(loc), read_only=read_only)

@@ -8,7 +8,7 @@ open a store for writing; a second writer gets a clear StoreError, never a corru
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -19,6 +19,7 @@ from rdflib.term import Node
 from kg.errors import QueryError, StoreError
 from kg.rdf.namespaces import KG, PREFIXES
 from kg.store.base import ExportFormat, GraphUpdate, QueryKind, Triple
+from kg.store.sparql_text import has_keyword
 
 RDF_FORMATS = {
     "trig": ox.RdfFormat.TRIG,
@@ -182,11 +183,19 @@ class OxigraphStore:
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         timeout: float | None = None,
+        bindings: Mapping[str, Node] | None = None,
     ) -> OxigraphResult:
         kwargs: dict = {}
+        if bindings:
+            kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+        # The dataset: the protocol's graphs if given (SPARQL 1.1 Protocol: without default-graph-uri the
+        # default graph is then empty), else the query's FROM / FROM NAMED, else the union of all
+        # graphs. Oxigraph's union flag would override FROM, so it is set only when there is none.
         if default_graph_uris:
             kwargs["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
-        else:
+        elif named_graph_uris:
+            kwargs["default_graph"] = ox.DefaultGraph()
+        elif not has_keyword(sparql, "FROM"):
             kwargs["use_default_graph_as_union"] = True
         if named_graph_uris:
             kwargs["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris]
@@ -194,7 +203,7 @@ class OxigraphStore:
             raw = self.db.query(sparql, prefixes=PREFIXES, **kwargs)
         except SyntaxError as exc:
             raise QueryError(f"malformed query: {parser_message(exc)}") from None
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"query failed: {exc}") from None
         return OxigraphResult(raw)
 

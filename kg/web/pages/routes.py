@@ -46,6 +46,7 @@ class Pages:
         self.base = base.rstrip("/")
         self.linker = V.Linker(self.base)
         self.env = environment()
+        self.kinds = frozenset(V.VIEWS)
 
     # ------------------------------------------------------------ rendering
 

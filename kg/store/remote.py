@@ -1,0 +1,826 @@
+"""A store on a SPARQL server: SPARQL 1.1 Query, Update and the Graph Store HTTP Protocol.
+
+Same contract as the embedded store (``kg.store.base``), so ingest and the web layer do not know which
+one they talk to. Decisions, and why:
+
+- **Writes** are one SPARQL Update request per ``replace_graphs`` batch: ``DROP SILENT GRAPH <g> ;
+  INSERT DATA { GRAPH <g> { … } }`` for every article of the batch. Oxigraph server and Fuseki (TDB2)
+  run one update request as one transaction, so queries see every article of the batch old or every
+  one new, never half an article, and a failure anywhere in the request changes nothing. A GSP PUT
+  per graph would be atomic per article only, and costs one request per article.
+- **Idempotent**: the request states the whole graph, so repeating it (a retry after a lost answer)
+  leaves the same data. That is what makes retrying writes safe.
+- **Retries** with exponential backoff on connection errors and 429/502/503/504 (``Retry-After`` is
+  honoured); anything else is one clear StoreError line with the HTTP status and the server's message.
+  A query the server rejects (400) is a QueryError, as with the embedded parser.
+- **The default graph of queries is the union of the article graphs**, like the embedded store: with
+  Oxigraph server we send its ``union-default-graph`` parameter; other servers are configured to do it
+  themselves (``union_default_graph = "server"``, e.g. Fuseki's ``tdb2:unionDefaultGraph``) or get a
+  special default graph IRI (``urn:x-arq:UnionGraph`` for Jena). A query's own ``FROM`` and the
+  protocol's ``default-graph-uri`` / ``named-graph-uri`` take precedence, as the protocol says.
+- **Pre-bound variables** (``query(bindings=…)``, used by the web layer) become a one-row ``VALUES``
+  block at the start of the WHERE group: the protocol has no parameter for them.
+- **Results** come as SPARQL JSON (solutions, booleans) or N-Triples (graphs) and are parsed with
+  pyoxigraph's own parsers, so rows hold the same rdflib terms, and other serialisations come out
+  byte-for-byte as the embedded store writes them; the server's bytes pass through when the format matches.
+- **Export** streams: the dataset GET of the Graph Store endpoint as N-Quads when the server offers one
+  (Oxigraph ``/store``, Fuseki ``/ds``), else a streamed ``SELECT ?s ?p ?o ?g``; nothing is held whole.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import re
+import shutil
+import tempfile
+import time
+import tomllib
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import httpx
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import QueryError, StoreError
+from kg.rdf.namespaces import KG, PREFIXES
+from kg.store.base import ExportFormat, GraphUpdate, QueryKind, Triple
+from kg.store.oxigraph import QUAD_FORMATS, RDF_FORMATS, RESULT_FORMATS, parser_message, to_rdflib
+
+TRANSIENT_STATUS = frozenset({429, 502, 503, 504})
+RESULTS_JSON = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+N_QUADS = "application/n-quads"
+QUERY_ACCEPT = f"{RESULTS_JSON}, {N_TRIPLES};q=0.9, text/turtle;q=0.5"
+# what a result serialisation is called on the wire, to pass the server's bytes through unchanged
+MEDIA_OF_FORMAT = {"json": RESULTS_JSON, "ntriples": N_TRIPLES}
+SPOOL_BYTES = 8 << 20  # results up to this size stay in memory, larger ones go to a temporary file
+
+
+# ---------------------------------------------------------------- configuration
+
+
+@dataclass(frozen=True)
+class RemoteConfig:
+    """Where a remote store lives and how to talk to it (``--store URL`` or ``--store-config FILE``)."""
+
+    query: str
+    update: str
+    graph_store: str | None = None
+    # GET with Accept: application/n-quads answers the whole dataset (Oxigraph /store, Fuseki /ds)
+    dataset: str | None = None
+    # "param": Oxigraph's union-default-graph parameter; "server": the server does it; else an IRI to
+    # send as default-graph-uri (Jena: urn:x-arq:UnionGraph)
+    union_default_graph: str = "param"
+    base: str | None = None
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    token: str | None = field(default=None, repr=False)
+    timeout: float = 120.0
+    connect_timeout: float = 10.0
+    retries: int = 5
+    backoff: float = 0.2
+    max_backoff: float = 10.0
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return _without_userinfo(self.query)
+
+    @classmethod
+    def from_url(cls, url: str, **overrides: Any) -> RemoteConfig:
+        """A bare ``http://host:port`` is an Oxigraph server; ``http://host:port/ds`` a Fuseki dataset."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise StoreError(f"{url}: not an http(s) store address")
+        username = parts.username
+        password = parts.password
+        netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
+        root = urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
+        if parts.path.strip("/"):
+            cfg = cls(
+                query=f"{root}/query",
+                update=f"{root}/update",
+                graph_store=f"{root}/data",
+                dataset=root,
+                union_default_graph="server",
+                username=username,
+                password=password,
+            )
+        else:
+            cfg = cls(
+                query=f"{root}/query",
+                update=f"{root}/update",
+                graph_store=f"{root}/store",
+                dataset=f"{root}/store",
+                union_default_graph="param",
+                username=username,
+                password=password,
+            )
+        return replace(cfg, **overrides) if overrides else cfg
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike) -> RemoteConfig:
+        """Read a TOML or JSON file; secrets may come from the environment (``password_env``, ``token_env``)."""
+        p = Path(path)
+        try:
+            text = p.read_text(encoding="utf-8")
+            data = json.loads(text) if p.suffix.lower() == ".json" else tomllib.loads(text)
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"{p}: unreadable store config ({exc})") from None
+        return cls.from_mapping(data, source=str(p))
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], *, source: str = "store config") -> RemoteConfig:
+        data = dict(data)
+        auth = dict(data.pop("auth", None) or {})
+        for key in ("username", "password", "token", "password_env", "token_env"):
+            if key in data:
+                auth.setdefault(key, data.pop(key))
+        kw: dict[str, Any] = {}
+        url = data.pop("url", None)
+        aliases = {"query_endpoint": "query", "update_endpoint": "update", "graph_store_endpoint": "graph_store",
+                   "gsp": "graph_store", "data": "graph_store"}
+        for k, v in list(data.items()):
+            kw[aliases.get(k, k)] = v
+        known = set(cls.__dataclass_fields__)
+        unknown = sorted(set(kw) - known - {"type"})
+        if unknown:
+            raise StoreError(f"{source}: unknown store config keys: {', '.join(unknown)}")
+        kw.pop("type", None)
+        if auth.get("username"):
+            kw["username"] = auth["username"]
+        if auth.get("password_env"):
+            kw["password"] = os.environ.get(auth["password_env"])
+            if kw["password"] is None:
+                raise StoreError(f"{source}: the environment variable {auth['password_env']} is not set")
+        elif auth.get("password") is not None:
+            kw["password"] = auth["password"]
+        if auth.get("token_env"):
+            kw["token"] = os.environ.get(auth["token_env"])
+            if kw["token"] is None:
+                raise StoreError(f"{source}: the environment variable {auth['token_env']} is not set")
+        elif auth.get("token"):
+            kw["token"] = auth["token"]
+        if url:
+            return cls.from_url(url, **kw)
+        if not kw.get("query") or not kw.get("update"):
+            raise StoreError(f"{source}: give `url`, or both `query` and `update` endpoints")
+        return cls(**kw)
+
+
+def is_remote(location: object) -> bool:
+    return isinstance(location, RemoteConfig) or (
+        isinstance(location, str) and location.startswith(("http://", "https://"))
+    )
+
+
+def remote_config(location: str | RemoteConfig) -> RemoteConfig:
+    return location if isinstance(location, RemoteConfig) else RemoteConfig.from_url(location)
+
+
+def _without_userinfo(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.username is None:
+        return url
+    netloc = (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+# ---------------------------------------------------------------- terms and update text
+
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+
+
+def nt_term(term: Node) -> str:
+    """A term as N-Triples / SPARQL text; an IRI that no server would accept is refused here."""
+    if isinstance(term, URIRef):
+        s = str(term)
+        if _BAD_IRI.search(s) or ":" not in s:
+            raise StoreError(f"internal error: {s!r} is not an IRI that can be stored")
+        return f"<{s}>"
+    if isinstance(term, Literal):
+        body = '"' + re.sub(r'[\\"\n\r]', lambda m: _ESCAPES[m.group()], str(term)) + '"'
+        if term.language:
+            return f"{body}@{term.language}"
+        if term.datatype and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
+            return f"{body}^^{nt_term(URIRef(term.datatype))}"
+        return body
+    if isinstance(term, BNode):
+        return f"_:{re.sub(r'[^A-Za-z0-9_]', '_', str(term))}"
+    raise StoreError(f"internal error: unsupported term {term!r}")
+
+
+def update_text(updates: Sequence[GraphUpdate]) -> str:
+    """One SPARQL Update replacing each graph; servers run it as one transaction."""
+    parts: list[str] = []
+    for up in updates:
+        g = nt_term(URIRef(up.iri))
+        parts.append(f"DROP SILENT GRAPH {g}")
+        text = getattr(up, "text", None)  # statements already written by batch ingest's workers
+        if text is not None:
+            if text.strip():
+                parts.append(f"INSERT DATA {{ GRAPH {g} {{\n{text} .\n}} }}")
+        elif up.triples:
+            body = " .\n".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)}" for s, p, o in up.triples)
+            parts.append(f"INSERT DATA {{ GRAPH {g} {{\n{body} .\n}} }}")
+    return " ;\n".join(parts) + "\n"
+
+
+_PREFIX_DECL = re.compile(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:")
+
+
+def with_prefixes(sparql: str) -> tuple[str, int]:
+    """The query with the project's prefixes the query does not declare itself (the embedded store
+    accepts ``schema:headline`` undeclared); also how many lines were added, to fix error positions."""
+    declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(sparql)}
+    extra = " ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p not in declared)
+    return (f"{extra}\n{sparql}", 1) if extra else (sparql, 0)
+
+
+_BLANK = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*",
+    re.S,
+)
+
+
+def code_only(sparql: str) -> str:
+    """The query with strings, IRIs and comments blanked to spaces (positions kept), to find keywords."""
+    return _BLANK.sub(lambda m: " " * len(m.group()), sparql)
+
+
+def _keyword(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w:?$.-]){word}(?![\w:.-])", re.I)
+
+
+def has_keyword(sparql: str, word: str) -> bool:
+    """Whether ``word`` is a keyword of the query (not in a string, IRI, comment or name)."""
+    return _keyword(re.escape(word)).search(code_only(sparql)) is not None
+
+
+def with_bindings(sparql: str, bindings: Mapping[str, Node]) -> str:
+    """Pre-bind variables (SEP-0007, as pyoxigraph's substitutions) for a server: a one-row VALUES
+    block at the start of the query's WHERE group, so it joins before grouping and aggregates.
+    Without a WHERE group we can find, a trailing VALUES clause (joined after the pattern)."""
+    if not bindings:
+        return sparql
+    names = " ".join(f"?{k}" for k in bindings)
+    values = f" VALUES ({names}) {{ ({' '.join(nt_term(v) for v in bindings.values())}) }} "
+    code = code_only(sparql)
+    where = _keyword("WHERE").search(code)
+    if where is None:
+        form = _keyword("(SELECT|ASK)").search(code)
+        where = form if form is not None else None
+    brace = code.find("{", where.end()) if where is not None else -1
+    if brace < 0:
+        return f"{sparql}\nVALUES ({names}) {{ ({' '.join(nt_term(v) for v in bindings.values())}) }}"
+    return sparql[: brace + 1] + values + sparql[brace + 1 :]
+
+
+def _error_message(resp: httpx.Response, shift_lines: int = 0) -> str:
+    """The server's explanation on one line (first 300 characters), error positions as the user wrote them."""
+    try:
+        text = resp.text
+    except (httpx.HTTPError, UnicodeDecodeError):
+        text = ""
+    text = parser_message(Exception(text))[:300] or resp.reason_phrase
+    if shift_lines:
+        text = re.sub(
+            r"(error at |line[: ]\s*)(\d+)",
+            lambda m: m.group(1) + str(max(1, int(m.group(2)) - shift_lines)),
+            text,
+        )
+    return text
+
+
+# ---------------------------------------------------------------- streaming helpers
+
+
+class _ResponseReader(io.RawIOBase):
+    """A streamed HTTP body as a file, so pyoxigraph's parsers read it chunk by chunk."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._buf = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        while not self._buf:
+            try:
+                self._buf = next(self._chunks)
+            except StopIteration:
+                return 0
+        n = min(len(b), len(self._buf))
+        b[:n] = self._buf[:n]
+        self._buf = self._buf[n:]
+        return n
+
+
+def _media(resp: httpx.Response) -> str:
+    return resp.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+# ---------------------------------------------------------------- results
+
+
+class _Body:
+    """A response body kept in memory up to SPOOL_BYTES, beyond that in a temporary file; every
+    reader gets its own handle, so a result can be read again, and from several threads at once."""
+
+    def __init__(self) -> None:
+        self._mem = bytearray()
+        self._path: str | None = None
+        self._file: IO[bytes] | None = None
+        self._finalizer: weakref.finalize | None = None
+
+    def write(self, chunk: bytes) -> None:
+        if self._file is None and len(self._mem) + len(chunk) <= SPOOL_BYTES:
+            self._mem += chunk
+            return
+        if self._file is None:
+            fd, self._path = tempfile.mkstemp(prefix="newskg-result-")
+            self._file = os.fdopen(fd, "wb")
+            self._finalizer = weakref.finalize(self, _remove, self._path)
+            self._file.write(self._mem)
+            self._mem = bytearray()
+        self._file.write(chunk)
+
+    @property
+    def path(self) -> str | None:
+        """The temporary file once the body outgrew memory (complete once the response has been read)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        return self._path
+
+    def open(self) -> IO[bytes]:
+        if self._path is None:
+            return io.BytesIO(self._mem)
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        return open(self._path, "rb")  # noqa: SIM115 - the reader closes it
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        if self._finalizer is not None:
+            self._finalizer()
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+class RemoteResult:
+    """A server's answer, kept whole (see _Body) so rows() can be read more than once."""
+
+    def __init__(self, body: _Body, media: str) -> None:
+        self._body = body
+        self.media = media
+        self.kind: QueryKind
+        if media in (RESULTS_JSON, "application/json"):
+            parsed = self._parse_results()
+            if isinstance(parsed, ox.QueryBoolean):
+                self.kind, self.variables, self._bool = "boolean", [], bool(parsed)
+            else:
+                self.kind, self.variables = "solutions", [v.value for v in parsed.variables]
+        elif media in (N_TRIPLES, "text/turtle", "text/plain"):
+            self.kind, self.variables = "graph", ["subject", "predicate", "object"]
+        else:
+            raise StoreError(f"the server answered a query with {media or 'no content type'}, which newskg cannot read")
+
+    def _reader(self) -> IO[bytes]:
+        return self._body.open()
+
+    def _parse_results(self) -> Any:
+        if self._body.path is None:  # pyoxigraph reads lazily: give it its own handle, or the path
+            return ox.parse_query_results(self._reader(), format=ox.QueryResultsFormat.JSON)
+        return ox.parse_query_results(path=self._body.path, format=ox.QueryResultsFormat.JSON)
+
+    def _ox_triples(self) -> Iterator[ox.Triple]:
+        fmt = ox.RdfFormat.TURTLE if self.media == "text/turtle" else ox.RdfFormat.N_TRIPLES
+        with self._reader() as f:
+            for q in ox.parse(f, format=fmt):
+                yield ox.Triple(q.subject, q.predicate, q.object)
+
+    def rows(self) -> Iterator[dict[str, Node | None]]:
+        if self.kind != "solutions":
+            raise TypeError(f"a {self.kind} result has no rows")
+        names = self.variables
+        for sol in self._parse_results():
+            yield {n: to_rdflib(sol[n]) for n in names}
+
+    def boolean(self) -> bool:
+        if self.kind != "boolean":
+            raise TypeError(f"a {self.kind} result is not a boolean")
+        return self._bool
+
+    def triples(self) -> Iterator[Triple]:
+        if self.kind != "graph":
+            raise TypeError(f"a {self.kind} result has no triples")
+        for t in self._ox_triples():
+            yield to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)  # type: ignore[misc]
+
+    def serialize(self, fmt: str, out: BinaryIO) -> None:
+        if MEDIA_OF_FORMAT.get(fmt) == self.media and (fmt == "json") == (self.kind != "graph"):
+            with self._reader() as f:
+                shutil.copyfileobj(f, out)  # the server's own serialisation
+            return
+        if self.kind == "graph":
+            if fmt not in RDF_FORMATS:
+                raise ValueError(f"a graph result cannot be written as {fmt}")
+            ox.serialize(
+                self._ox_triples(), out, RDF_FORMATS[fmt], prefixes=PREFIXES if fmt in ("turtle", "trig") else None
+            )
+        else:
+            if fmt not in RESULT_FORMATS:
+                raise ValueError(f"a {self.kind} result cannot be written as {fmt}")
+            self._parse_results().serialize(out, RESULT_FORMATS[fmt])
+
+    def close(self) -> None:
+        self._body.close()
+
+
+# ---------------------------------------------------------------- the store
+
+
+class RemoteTimeout(StoreError):
+    """No answer within the timeout (not retried: the server may still be working on the request)."""
+
+
+class RemoteStore:
+    """The Store protocol over HTTP. Thread-safe: one pooled httpx client shared by all callers."""
+
+    def __init__(
+        self,
+        config: RemoteConfig,
+        *,
+        read_only: bool = False,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.config = config
+        self.read_only = read_only
+        self._sleep = sleep
+        auth: httpx.Auth | None = None
+        headers = {"User-Agent": "newskg", **dict(config.headers)}
+        user = config.username
+        password = config.password
+        if user is None and urlsplit(config.query).username:
+            user, password = urlsplit(config.query).username, urlsplit(config.query).password
+        if config.token:
+            headers["Authorization"] = f"Bearer {config.token}"
+        elif user is not None:
+            auth = httpx.BasicAuth(user, password or "")
+        self.client = httpx.Client(
+            auth=auth,
+            headers=headers,
+            timeout=httpx.Timeout(config.timeout, connect=config.connect_timeout),
+            transport=transport,
+        )
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.config})"
+
+    # ------------------------------------------------------------ HTTP with retries
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        what: str,
+        stream: bool = False,
+        timeout: float | None = None,
+        ok: Iterable[int] = (),
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """Send with retries on transient failures; any other failure is a StoreError naming the server."""
+        cfg = self.config
+        attempts = max(1, cfg.retries + 1)
+        # None would switch timeouts off altogether: without a per-request one, the client's applies
+        t: Any = httpx.Timeout(timeout, connect=cfg.connect_timeout) if timeout else httpx.USE_CLIENT_DEFAULT
+        last = ""
+        for attempt in range(attempts):
+            retry_after: float | None = None
+            try:
+                req = self.client.build_request(method, url, timeout=t, **kwargs)
+                resp = self.client.send(req, stream=stream)
+            except httpx.TimeoutException as exc:
+                if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
+                    last = f"no connection within {cfg.connect_timeout:g}s"
+                else:  # a slow answer is not retried: the server is busy with the first request
+                    writing = what.startswith("replacing")
+                    hint = " (the server may still apply it; writes are idempotent, so re-run)" if writing else ""
+                    raise RemoteTimeout(
+                        f"{_without_userinfo(url)}: {what} timed out after {timeout or cfg.timeout:g}s{hint}"
+                    ) from None
+            except httpx.TransportError as exc:
+                last = _transport_message(exc)
+            else:
+                if resp.status_code < 400 or resp.status_code in ok:
+                    return resp
+                if stream:
+                    resp.read()
+                if resp.status_code not in TRANSIENT_STATUS:
+                    return resp  # the caller turns it into the right error
+                last = f"HTTP {resp.status_code}: {_error_message(resp)}"
+                retry_after = _retry_after(resp)
+                resp.close()
+            if attempt + 1 < attempts:
+                delay = min(cfg.max_backoff, cfg.backoff * (2**attempt)) * (0.5 + random.random() / 2)
+                self._sleep(max(delay, min(retry_after or 0.0, cfg.max_backoff)))
+        raise StoreError(
+            f"{_without_userinfo(url)}: {what} failed: {last}"
+            + (f" (after {attempts} attempts)" if attempts > 1 else "")
+        )
+
+    def _send_query_with_timeout(self, *args: Any, **kwargs: Any) -> httpx.Response:
+        """A query given its own timeout that runs out is the query's failure (QueryError), as a
+        malformed one is; without one, the store's timeout is a StoreError like any server trouble."""
+        try:
+            return self._send(*args, **kwargs)
+        except RemoteTimeout as exc:
+            raise QueryError(str(exc)) from None
+
+    def _fail(self, resp: httpx.Response, what: str, shift_lines: int = 0) -> StoreError:
+        return StoreError(
+            f"{_without_userinfo(str(resp.request.url).split('?')[0])}: {what} failed: "
+            f"HTTP {resp.status_code}: {_error_message(resp, shift_lines)}"
+        )
+
+    # ------------------------------------------------------------ writing
+
+    def replace_graphs(self, updates: Sequence[GraphUpdate]) -> None:
+        if not updates:
+            return
+        if self.read_only:
+            raise StoreError(f"{self.config}: opened read-only")
+        text = self._update_text(updates)
+        resp = self._send(
+            "POST",
+            self.config.update,
+            what=f"replacing {len(updates)} graph(s)",
+            content=text.encode("utf-8"),
+            headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+        )
+        if resp.status_code >= 400:
+            raise self._fail(resp, f"replacing {len(updates)} graph(s) (nothing was changed)")
+
+    def _update_text(self, updates: Sequence[GraphUpdate]) -> str:
+        """Kept as a method so a test can inject a failure into the middle of a batch."""
+        return update_text(updates)
+
+    def remove_graphs(self, iris: Sequence[str]) -> None:
+        self.replace_graphs([GraphUpdate(i, ()) for i in iris])
+
+    # ------------------------------------------------------------ reading
+
+    def _dataset_params(
+        self, sparql: str, default_graph_uris: Sequence[str], named_graph_uris: Sequence[str]
+    ) -> list[tuple[str, str]]:
+        """The dataset, as the embedded store reads it: the protocol's graphs if given (named graphs
+        alone leave the default graph empty, per the SPARQL 1.1 Protocol), else the query's own FROM /
+        FROM NAMED, else the union of all graphs (Oxigraph's union flag would override FROM)."""
+        params = [("default-graph-uri", u) for u in default_graph_uris]
+        params += [("named-graph-uri", u) for u in named_graph_uris]
+        if params or has_keyword(sparql, "FROM"):
+            return params
+        if self.config.union_default_graph == "param":
+            return [("union-default-graph", "")]
+        if self.config.union_default_graph != "server":
+            return [("default-graph-uri", self.config.union_default_graph)]
+        return []
+
+    def _post_query(
+        self,
+        sparql: str,
+        *,
+        accept: str = QUERY_ACCEPT,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        timeout: float | None = None,
+        stream: bool = False,
+        bindings: Mapping[str, Node] | None = None,
+    ) -> httpx.Response:
+        text, shift = with_prefixes(with_bindings(sparql, bindings) if bindings else sparql)
+        form = [("query", text), *self._dataset_params(sparql, default_graph_uris, named_graph_uris)]
+        if timeout:
+            form.append(("timeout", f"{timeout:g}"))  # seconds: Fuseki (3.9+) stops the query; others ignore it
+        send = self._send if not timeout else self._send_query_with_timeout
+        resp = send(
+            "POST",
+            self.config.query,
+            what="query",
+            content=_form_bytes(form),
+            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+            timeout=(timeout + min(5.0, max(1.0, timeout / 10))) if timeout else None,  # let the server say first
+            stream=stream,
+        )
+        if resp.status_code >= 400:
+            msg = _error_message(resp, shift)
+            if resp.status_code == 400:
+                raise QueryError(f"malformed query: {msg}")
+            raise QueryError(f"query failed: HTTP {resp.status_code}: {msg}")
+        return resp
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        timeout: float | None = None,
+        bindings: Mapping[str, Node] | None = None,
+    ) -> RemoteResult:
+        """A SPARQL query; ``bindings`` pre-binds variables (see ``with_bindings``)."""
+        resp = self._post_query(
+            sparql,
+            default_graph_uris=default_graph_uris,
+            named_graph_uris=named_graph_uris,
+            timeout=timeout,
+            stream=True,
+            bindings=bindings,
+        )
+        body = _Body()
+        try:
+            for chunk in resp.iter_bytes():
+                body.write(chunk)
+        except httpx.HTTPError as exc:
+            body.close()
+            raise StoreError(f"{self.config}: the answer to a query broke off ({_transport_message(exc)})") from None
+        finally:
+            resp.close()
+        try:
+            return RemoteResult(body, _media(resp))
+        except SyntaxError as exc:
+            raise StoreError(f"{self.config}: unreadable query results ({exc})") from None
+
+    def _select_stream(self, sparql: str) -> Iterator[Any]:
+        """Solutions of a SELECT, parsed as they arrive (for exports of any size)."""
+        resp = self._post_query(sparql, accept=RESULTS_JSON, stream=True)
+        try:
+            yield from ox.parse_query_results(_ResponseReader(resp.iter_bytes()), format=ox.QueryResultsFormat.JSON)
+        finally:
+            resp.close()
+
+    def _dataset_quads(self) -> Iterator[ox.Quad]:
+        """Every quad, streamed: the GSP dataset GET when offered, else SELECT over all graphs."""
+        if self.config.dataset:
+            resp = self._send("GET", self.config.dataset, what="export", stream=True, headers={"Accept": N_QUADS})
+            if resp.status_code < 400 and _media(resp) == N_QUADS:
+                try:
+                    yield from ox.parse(_ResponseReader(resp.iter_bytes()), format=ox.RdfFormat.N_QUADS)
+                finally:
+                    resp.close()
+                return
+            resp.close()
+        for sol in self._select_stream("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+            yield ox.Quad(sol["s"], sol["p"], sol["o"], sol["g"])
+
+    def export(self, fmt: ExportFormat, out: BinaryIO) -> None:
+        if fmt not in RDF_FORMATS:
+            raise ValueError(f"unknown export format {fmt}")
+        if fmt == "nquads" and self.config.dataset:
+            resp = self._send("GET", self.config.dataset, what="export", stream=True, headers={"Accept": N_QUADS})
+            try:
+                if resp.status_code < 400 and _media(resp) == N_QUADS:
+                    for chunk in resp.iter_bytes():  # the server's N-Quads, passed through
+                        out.write(chunk)
+                    return
+            finally:
+                resp.close()
+        if fmt in QUAD_FORMATS:
+            ox.serialize(self._dataset_quads(), out, RDF_FORMATS[fmt], prefixes=PREFIXES if fmt == "trig" else None)
+            return
+        triples = (
+            ox.Triple(sol["s"], sol["p"], sol["o"])
+            for sol in self._select_stream("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+        )
+        ox.serialize(triples, out, RDF_FORMATS[fmt], prefixes=PREFIXES if fmt == "turtle" else None)
+
+    def _graph_triples(self, iri: str) -> Iterator[ox.Triple]:
+        if self.config.graph_store:
+            resp = self._send(
+                "GET",
+                self.config.graph_store,
+                what=f"reading graph {iri}",
+                stream=True,
+                params={"graph": iri},
+                headers={"Accept": N_TRIPLES},
+                ok=(404,),
+            )
+            try:
+                if resp.status_code == 404:
+                    return
+                if resp.status_code >= 400:
+                    resp.read()
+                    raise self._fail(resp, f"reading graph {iri}")
+                fmt = ox.RdfFormat.TURTLE if _media(resp) == "text/turtle" else ox.RdfFormat.N_TRIPLES
+                for q in ox.parse(_ResponseReader(resp.iter_bytes()), format=fmt):
+                    yield ox.Triple(q.subject, q.predicate, q.object)
+            finally:
+                resp.close()
+            return
+        for sol in self._select_stream(f"SELECT ?s ?p ?o WHERE {{ GRAPH {nt_term(URIRef(iri))} {{ ?s ?p ?o }} }}"):
+            yield ox.Triple(sol["s"], sol["p"], sol["o"])
+
+    def export_graph(self, iri: str, fmt: ExportFormat, out: BinaryIO) -> None:
+        triples = self._graph_triples(iri)
+        if fmt in ("trig", "nquads"):
+            g = ox.NamedNode(iri)
+            quads = (ox.Quad(t.subject, t.predicate, t.object, g) for t in triples)
+            ox.serialize(quads, out, RDF_FORMATS[fmt], prefixes=PREFIXES if fmt == "trig" else None)
+        else:
+            ox.serialize(triples, out, RDF_FORMATS[fmt], prefixes=PREFIXES if fmt == "turtle" else None)
+
+    def _count(self, sparql: str) -> int:
+        rows = list(self.query(sparql).rows())
+        return int(rows[0]["n"]) if rows and rows[0].get("n") is not None else 0  # type: ignore[arg-type]
+
+    def quad_count(self) -> int:
+        # the embedded store counts the default graph too; newskg writes only named graphs
+        return self._count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+    def graph_iris(self) -> list[str]:
+        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows()
+        return sorted(str(r["g"]) for r in rows if isinstance(r["g"], URIRef))
+
+    def has_content_hash(self, sha256: str) -> bool:
+        q = f"ASK {{ GRAPH ?g {{ ?a {nt_term(KG.contentHash)} {nt_term(Literal(sha256))} }} }}"
+        return self.query(q).boolean()
+
+    def ping(self) -> None:
+        """Fail early and clearly if the server is not there (one ASK)."""
+        self.query("ASK { }")
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def _form_bytes(form: Sequence[tuple[str, str]]) -> bytes:
+    return urlencode(list(form)).encode("ascii")
+
+
+def _retry_after(resp: httpx.Response) -> float | None:
+    try:
+        return float(resp.headers.get("retry-after", ""))
+    except ValueError:
+        return None
+
+
+def _transport_message(exc: Exception) -> str:
+    if isinstance(exc, httpx.ConnectError):
+        msg = str(exc) or "connection failed"
+        if "refused" in msg.lower() or "errno 111" in msg.lower():
+            return "cannot connect (connection refused: is the server running?)"
+        return f"cannot connect ({msg})"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+# ---------------------------------------------------------------- base IRI of a remote store
+
+
+def stored_base(store: RemoteStore) -> str | None:
+    """The IRI base the store's articles already use (``{base}/article/…``), or None if it is empty.
+
+    A remote store has no folder for ``newskg.json``, and a metadata graph would show up in every
+    union-default-graph query, export and article count; the article IRIs themselves carry the base.
+    """
+    rows = list(
+        store.query(
+            "SELECT ?a WHERE { GRAPH ?a { ?a a <https://schema.org/NewsArticle> } } LIMIT 1"
+        ).rows()
+    )
+    if not rows:
+        return None
+    iri = str(rows[0]["a"])
+    # the same question of the default graph: it must be the union of the article graphs, or every
+    # query without GRAPH would silently find nothing
+    if not store.query(f"ASK {{ {nt_term(URIRef(iri))} a <https://schema.org/NewsArticle> }}").boolean():
+        raise StoreError(
+            f"{store.config}: the server's default graph is not the union of its named graphs, so queries "
+            "would miss every article; configure the dataset for it (Fuseki: tdb2:unionDefaultGraph true) "
+            "or set union_default_graph in --store-config (\"param\" for Oxigraph server)"
+        )
+    return iri.rsplit("/article/", 1)[0] if "/article/" in iri else None

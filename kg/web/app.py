@@ -1,0 +1,66 @@
+"""The HTTP application: SPARQL endpoint, dereferenceable IRIs, service metadata and exports.
+
+``create_app`` takes an open store so tests, ``kg serve`` and later deployments decide how it is
+opened (read-only, remote…). Everything here reads; CORS is open for reads so browser SPARQL clients
+(YASGUI and the like) on other origins can query.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+
+from kg.rdf.iris import normalise_base
+from kg.store.base import Store
+from kg.web import exports, resources, sparql
+from kg.web.meta import VoidCache, void_description
+from kg.web.ontology import Ontology
+from kg.web.pages import install as install_pages
+from kg.web.representations import Representations
+
+
+def create_app(
+    store: Store,
+    base: str,
+    *,
+    query_timeout: float | None = None,
+    allow_service: bool = False,
+    ontology_dir: Path | None = None,
+    cors: bool = True,
+) -> FastAPI:
+    """A FastAPI app serving ``store``, whose instance IRIs are ``{base}/{kind}/{id}``."""
+    app = FastAPI(
+        title="newskg",
+        description="Chinese local newspaper articles as an RDF knowledge graph: SPARQL 1.1 endpoint at /sparql.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.store = store
+    app.state.base = normalise_base(base)
+    app.state.query_timeout = query_timeout
+    app.state.allow_service = allow_service
+    app.state.ontology = Ontology(ontology_dir)
+    app.state.representations = Representations()
+    app.state.void_cache = VoidCache()
+    if cors:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=["*"],
+            allow_methods=["GET", "HEAD", "POST", "OPTIONS"],  # POST carries queries, never updates
+            allow_headers=["Accept", "Content-Type"],
+            max_age=3600,
+        )
+    app.include_router(sparql.router)
+    app.include_router(exports.router)
+    app.include_router(resources.router)
+    install_pages(app, store, app.state.base)  # "/", /search, /query, and text/html for entity IRIs
+
+    @app.api_route("/.well-known/void", methods=["GET", "HEAD"])
+    async def void(request: Request) -> Response:
+        """VoID: the dataset's size per class and per property, its endpoint and dumps."""
+        return await void_description(request)
+
+    return app

@@ -1,0 +1,115 @@
+"""Dereferenceable IRIs: ``/{kind}/{id}`` for instances and ``/ontology[/{term}]`` for the vocabulary.
+
+``{id}`` must be a slug (ASCII letters, digits, ``-`` and ``_``): anything else is a 404 before the
+store is asked, so no path can reach outside the IRI space. A suffix (``.ttl``, ``.jsonld``, ``.nt``,
+``.rdf``) picks the format; without one, the Accept header does (Turtle by default).
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+
+from kg.rdf.iris import KINDS
+from kg.web.describe import Description, article_graph, describe_entity
+from kg.web.negotiation import TURTLE, Format, acceptable_list, by_name, choose
+from kg.web.ontology import ONTOLOGY_IRI
+from kg.web.representations import rdf_renderer
+
+ID_RE = re.compile(r"^(?P<id>[A-Za-z0-9_-]{1,200})(?:\.(?P<ext>[A-Za-z0-9-]{1,10}))?$")
+TERM_RE = re.compile(r"^(?P<id>[A-Za-z][A-Za-z0-9_-]{0,100})(?:\.(?P<ext>[A-Za-z0-9-]{1,10}))?$")
+
+router = APIRouter()
+
+
+def not_found(what: str) -> Response:
+    return Response(f"not found: {what}\n", status_code=404, media_type="text/plain; charset=utf-8")
+
+
+def pick(request: Request, ext: str | None) -> tuple[Format | None, bool]:
+    """The format (from the suffix, else ``format=``, else Accept) and whether it was negotiated."""
+    offers = request.app.state.representations.formats()
+    if ext:
+        return by_name(ext, offers), False
+    return choose(request.headers.get("accept"), request.query_params.get("format"), offers), True
+
+
+async def represent(request: Request, desc: Description, fmt: Format, negotiated: bool) -> Response:
+    """Render ``desc`` with the renderer registered for ``fmt`` (a plain function runs in the threadpool:
+    renderers may query the store, as HTML pages will)."""
+    renderer = request.app.state.representations.renderer(fmt)
+    if inspect.iscoroutinefunction(renderer):
+        resp: Response | None = await renderer(request, desc)
+    else:
+        resp = await run_in_threadpool(renderer, request, desc)
+    if resp is None:  # a renderer that has no view of this kind (e.g. HTML for ontology terms): Turtle
+        resp = await run_in_threadpool(rdf_renderer(TURTLE), request, desc)
+    if negotiated:
+        resp.headers["Vary"] = "Accept"
+    return resp
+
+
+def not_acceptable(request: Request) -> Response:
+    offers = request.app.state.representations.formats()
+    return Response(
+        f"not acceptable; this resource is available as: {acceptable_list(offers)}\n",
+        status_code=406,
+        media_type="text/plain; charset=utf-8",
+    )
+
+
+def _entity_route(kind: str):
+    async def entity(request: Request, name: str) -> Response:
+        m = ID_RE.match(name)
+        if not m:
+            return not_found(f"/{kind}/{name}")
+        fmt, negotiated = pick(request, m["ext"])
+        if fmt is None:
+            return not_found(f"/{kind}/{name}") if m["ext"] else not_acceptable(request)
+        store, base = request.app.state.store, request.app.state.base
+        iri = f"{base}/{kind}/{m['id']}"
+        if kind == "article":
+            desc = await run_in_threadpool(article_graph, store, iri)
+        else:
+            desc = await run_in_threadpool(describe_entity, store, iri, kind)
+        if desc is None:
+            return not_found(iri)
+        return await represent(request, desc, fmt, negotiated)
+
+    entity.__name__ = f"get_{kind}"
+    entity.__doc__ = f"A {kind} IRI dereferenced: its bounded description, by Accept or suffix."
+    return entity
+
+
+for _kind in KINDS:
+    router.add_api_route(f"/{_kind}/{{name}}", _entity_route(_kind), methods=["GET", "HEAD"])
+
+
+@router.api_route("/ontology", methods=["GET", "HEAD"])
+@router.api_route("/ontology.{ext}", methods=["GET", "HEAD"])
+async def ontology_document(request: Request, ext: str | None = None) -> Response:
+    """The whole ontology and role vocabulary: where ``kg:`` hash IRIs resolve."""
+    fmt, negotiated = pick(request, ext)
+    if fmt is None:
+        return not_found("/ontology." + ext) if ext else not_acceptable(request)
+    ont = request.app.state.ontology
+    return await represent(request, Description(ONTOLOGY_IRI, "ontology", ont.triples()), fmt, negotiated)
+
+
+@router.api_route("/ontology/{name}", methods=["GET", "HEAD"])
+async def ontology_term(request: Request, name: str) -> Response:
+    """One ontology term (``/ontology/Chair`` → ``kg:Chair``) with what points at it and labels."""
+    m = TERM_RE.match(name)
+    if not m:
+        return not_found(f"/ontology/{name}")
+    fmt, negotiated = pick(request, m["ext"])
+    if fmt is None:
+        return not_found(f"/ontology/{name}") if m["ext"] else not_acceptable(request)
+    ont = request.app.state.ontology
+    triples = ont.describe(m["id"])
+    if triples is None:
+        return not_found(str(ont.term_iri(m["id"])))
+    return await represent(request, Description(str(ont.term_iri(m["id"])), "term", triples), fmt, negotiated)

@@ -1,0 +1,86 @@
+"""``kg serve``: open the store read-only, settle the IRI base, run uvicorn.
+
+The base: a store remembers the base it was ingested with (``newskg.json``, see ``kg.config``) and
+that is what its IRIs use, so serve uses it too; a different ``--base`` is refused, because every IRI
+route would then miss. A store with no recorded base is served with ``--base`` or, failing that, the
+listening address. The routes are paths (``/person/{id}``), so IRIs dereference here whenever their
+base points at this server, directly or through a proxy that forwards the paths.
+
+Read-only: the server never writes and does not lock out ``kg ingest``; it sees the store as it was
+when it started (restart it after an ingest).
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+from kg.errors import StoreError
+
+
+def listening_address(host: str, port: int) -> str:
+    h = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    return f"http://{h}:{port}"
+
+
+def _is_remote(location: object) -> bool:
+    return not isinstance(location, Path) and str(location).startswith(("http://", "https://"))
+
+
+def stored_base(location: object) -> str | None:
+    """The base the store's IRIs were minted with, or None if it has none recorded yet."""
+    if _is_remote(location) or not isinstance(location, (str, Path)):
+        from kg import config
+
+        remote = getattr(config, "remote_stored_base", None)  # the remote-store backend provides it
+        if remote is None:
+            raise StoreError(f"{location}: remote stores are not supported yet; give a folder")
+        return remote(location)
+    from kg.config import CONFIG_NAME, resolve_base
+
+    folder = Path(location)
+    return resolve_base(folder, None, writing=False) if (folder / CONFIG_NAME).exists() else None
+
+
+def serve_base(location: object, host: str, port: int, requested: str | None) -> str:
+    """The base to serve with (see the module docstring); raises StoreError on a conflicting --base."""
+    from kg.rdf.iris import normalise_base
+
+    stored = stored_base(location)
+    try:
+        wanted = normalise_base(requested) if requested else None
+    except ValueError as exc:
+        raise StoreError(str(exc)) from None
+    if stored and wanted and wanted != stored:
+        raise StoreError(
+            f"{location}: its IRIs use the base {stored}; serving it under --base {wanted} would make every IRI "
+            "miss (omit --base, or re-ingest into another store with that base)"
+        )
+    return stored or wanted or normalise_base(listening_address(host, port))
+
+
+def run(store_dir: object, host: str, port: int, requested_base: str | None) -> int:
+    """Serve until interrupted."""
+    import uvicorn
+
+    from kg.store import open_store
+    from kg.web.app import create_app
+
+    base = serve_base(store_dir, host, port, requested_base)
+    store = open_store(store_dir, read_only=True)  # type: ignore[arg-type]
+    try:
+        app = create_app(store, base)
+        # VoID scans the whole store (14 s at 900k quads): start it now, not on the first request.
+        threading.Thread(target=app.state.void_cache.stats, args=(store,), name="kg-void", daemon=True).start()
+        here = listening_address(host, port)
+        print(f"kg: serving {store_dir} ({store.quad_count()} quads, {len(store.graph_iris())} article graphs)",
+              file=sys.stderr)
+        print(f"kg: SPARQL endpoint {here}/sparql ; IRIs {base}/person/… etc.", file=sys.stderr)
+        if base != here:
+            print(f"kg: note: the store's IRIs use {base}, not this address; they dereference here only "
+                  f"through a proxy forwarding {base}/… to {here}/…", file=sys.stderr)
+        uvicorn.run(app, host=host, port=port, log_level="info")
+    finally:
+        store.close()
+    return 0

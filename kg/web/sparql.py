@@ -1,0 +1,142 @@
+"""The SPARQL 1.1 Protocol at ``/sparql`` (query operation only; updates are refused for now).
+
+GET ``?query=``, POST ``application/x-www-form-urlencoded`` and POST ``application/sparql-query``;
+``default-graph-uri`` / ``named-graph-uri`` set the dataset (without them the default graph is the
+union of all article graphs, as the service description says). Results by Accept or ``format=``.
+Status codes: 400 malformed query or request (with the parser's message), 403 update or SERVICE,
+406 no acceptable format, 415 unknown POST body type. GET without a query is the service description.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import StreamingResponse
+
+from kg.errors import QueryError
+from kg.web import streaming
+from kg.web.meta import service_description
+from kg.web.negotiation import GRAPH_FORMATS, RESULT_FORMATS, Format, acceptable_list, choose
+from kg.web.policy import uses_service
+
+router = APIRouter()
+
+TEXT = "text/plain; charset=utf-8"
+
+
+class NotAcceptable(Exception):
+    """No format the client accepts fits the query's kind (known only once the query is parsed)."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        super().__init__(kind)
+
+
+class Params:
+    """The protocol parameters, from the URL and (for form posts) the body, repeated ones kept."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self.pairs = pairs
+
+    def all(self, name: str) -> list[str]:
+        return [v for k, v in self.pairs if k == name]
+
+    def one(self, name: str) -> str | None:
+        vals = self.all(name)
+        return vals[-1] if vals else None
+
+
+def error(status: int, message: str) -> Response:
+    return Response(message.rstrip("\n") + "\n", status_code=status, media_type=TEXT)
+
+
+UPDATES_OFF = "SPARQL Update is not enabled on this endpoint (read-only until authentication is added)"
+
+
+@router.api_route("/sparql", methods=["GET", "HEAD"])
+async def sparql_get(request: Request) -> Response:
+    """Query by GET; without ``query`` the service description."""
+    params = Params(list(request.query_params.multi_items()))
+    if params.all("update"):
+        return error(403, UPDATES_OFF)
+    if not params.all("query"):
+        return await service_description(request)
+    return await run_query(request, params)
+
+
+@router.post("/sparql")
+async def sparql_post(request: Request) -> Response:
+    """Query by POST: a form with ``query=``, or the query itself as ``application/sparql-query``."""
+    ctype, _, cparams = (request.headers.get("content-type") or "").partition(";")
+    ctype = ctype.strip().lower()
+    url_pairs = list(request.query_params.multi_items())
+    body = await request.body()
+    charset = "utf-8"
+    for p in cparams.split(";"):
+        k, _, v = p.partition("=")
+        if k.strip().lower() == "charset" and v.strip():
+            charset = v.strip().strip('"')
+    try:
+        text = body.decode(charset)
+    except (LookupError, UnicodeDecodeError) as exc:
+        return error(400, f"cannot decode the request body as {charset}: {exc}")
+    if ctype == "application/x-www-form-urlencoded":
+        params = Params(url_pairs + parse_qsl(text, keep_blank_values=True))
+        if params.all("update"):
+            return error(403, UPDATES_OFF)
+    elif ctype == "application/sparql-query":
+        if any(k == "query" for k, _ in url_pairs):
+            return error(400, "the query is in the body; do not also give query= in the URL")
+        params = Params(url_pairs + [("query", text)])
+    elif ctype == "application/sparql-update":
+        return error(403, UPDATES_OFF)
+    else:
+        return error(
+            415,
+            "POST a query as application/x-www-form-urlencoded (query=…) or as application/sparql-query",
+        )
+    if not params.all("query"):
+        return error(400, "no query: give query=…")
+    return await run_query(request, params)
+
+
+async def run_query(request: Request, params: Params) -> Response:
+    """Parse, evaluate and serialise on one worker thread; stream the result."""
+    queries = params.all("query")
+    if len(queries) > 1:
+        return error(400, "give exactly one query= parameter")
+    query = queries[0]
+    if not query.strip():
+        return error(400, "empty query")
+    if not request.app.state.allow_service and uses_service(query):
+        return error(403, "SERVICE (federated query) is disabled on this endpoint")
+    accept = request.headers.get("accept")
+    fmt_param = params.one("format")
+    default_graphs = params.all("default-graph-uri")
+    named_graphs = params.all("named-graph-uri")
+    store = request.app.state.store
+    timeout = request.app.state.query_timeout
+
+    def job(out: streaming.Sink) -> None:
+        res = store.query(query, default_graph_uris=default_graphs, named_graph_uris=named_graphs, timeout=timeout)
+        offers = GRAPH_FORMATS if res.kind == "graph" else RESULT_FORMATS
+        fmt = choose(accept, fmt_param, offers)
+        if fmt is None:
+            kind = res.kind
+            del res  # pyoxigraph results must be dropped on the thread that made them
+            raise NotAcceptable(kind)
+        out.announce(fmt)
+        res.serialize(fmt.key, out)  # type: ignore[arg-type]
+
+    try:
+        fmt, body = await streaming.start(job)
+    except QueryError as exc:
+        return error(400, str(exc))
+    except NotAcceptable as exc:
+        offers = GRAPH_FORMATS if exc.kind == "graph" else RESULT_FORMATS
+        what = f"format={fmt_param}" if fmt_param else f"Accept: {accept}"
+        return error(406, f"{what} is not available for this query; choose one of {acceptable_list(offers)}")
+    assert isinstance(fmt, Format)
+    headers = {"Vary": "Accept"} if not fmt_param else {}
+    return StreamingResponse(body, media_type=fmt.content_type, headers=headers)
