@@ -39,6 +39,6 @@ def install(app: Any, store: Any, base: str) -> Pages:
         resp = await run_in_threadpool(pages.html_for, desc.kind, desc.ident, page)
         return resp if resp is not None else pages.not_found(desc.kind, desc.ident)
 
-    app.state.representations.register(html, render)
+    app.state.representations.register(html, render, describe=False)
     app.state.pages = pages
     return pages
