@@ -28,6 +28,7 @@ from kg.rdf import iris
 from kg.rdf.namespaces import KG, ORG, SCHEMA
 
 BASE = "http://bench.test"
+HUB_SHARE = 0.6  # the share of events the hub person takes part in
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志远晓春宇洁继钊雪鸢琛波"
@@ -67,7 +68,7 @@ def synthetic(quads: int, seed: int = 7) -> tuple[str, dict[str, list[str]]]:
         kind, cls = EVENT_KINDS[a % len(EVENT_KINDS)]
         org, org_name = orgs[a % len(orgs)]
         ev_name = f"{org_name}第{a}次{kind}"
-        chosen = {hub} if rnd.random() < 0.6 else set()
+        chosen = {hub} if rnd.random() < HUB_SHARE else set()
         while len(chosen) < rnd.randint(3, 8):
             chosen.add(rnd.choices(people, weights)[0])
         sentences = []
@@ -113,7 +114,8 @@ def synthetic(quads: int, seed: int = 7) -> tuple[str, dict[str, list[str]]]:
             samples["article"].append(f"/article/a{a}")
             samples["event"].append(f"/event/e{a}")
         a += 1
-    samples["person"] = [f"/person/p{i}" for i in range(min(len(people), 30))]  # p0 is the hub
+    samples["person"] = [f"/person/p{i}" for i in range(min(len(people), 30))]
+    samples["person (hub)"] = ["/person/p0", "/person/p0?page=2", "/person/p0?page=5"]
     samples["organization"] = [f"/organization/o{i}" for i in range(len(orgs))]
     samples["post"] = list(used_posts)[:30]
     samples["search"] = [f"/search?q={q}" for q in [n for _, n in people[:10]] + ["wang", "li ming", "zhang"]]
@@ -191,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
             if kind.startswith("_"):
                 continue
             print(f"{size:>8} {kind:<13} {p50:>8.1f} {p99:>8.1f} {n:>4}")
+        sys.stdout.flush()
     return 0
 
 

@@ -135,7 +135,7 @@ def _fold(store: Store, query: str, iris: list[Node]) -> Facts:
 
 
 def lookup(store: Store, iris: list[Node]) -> Facts:
-    """Types, names, labels, headlines, dates and organisations of shared entities (labels.rq)."""
+    """Types, names, labels, headlines and organisations of shared entities (labels.rq)."""
     return _fold(store, "labels", iris)
 
 
@@ -206,7 +206,9 @@ def _articles(store: Store, lk: Linker, this: URIRef, page: int = 1) -> tuple[li
     total = n(run(store, "mentioned_in_count", this=this)[0]["n"]) or 0
     paging = _paging(total, page)
     rows = run(store, "mentioned_in", limit=paging.size, offset=paging.offset, this=this)
-    out = [ArticleRef(lk.link(r["article"], r["headline"]), fmt_date(r["date"]), sorted(s(r["hows"]).split()))
+    info = lookup(store, values_of(rows, "article"))
+    out = [ArticleRef(lk.link(r["article"], name_in(info, r["article"])), fmt_date(r["date"]),  # type: ignore[arg-type]
+                      sorted(s(r["hows"]).split()))
            for r in rows]
     return out, paging  # type: ignore[arg-type]
 
@@ -327,20 +329,25 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | No
     alts = _all(head, "alt")
     names = (name, *alts)
     # posts as stated: the newest statements, then their labels, organisations and evidence
-    post_rows = run(store, "person_posts", this=this)
+    rows = run(store, "person_posts", this=this)
     post_total = n(run(store, "person_posts_count", this=this)[0]["n"]) or 0
-    holdings = {(s(r["article"]), s(r["post"])): r
-                for r in run(store, "person_holdings", this=this, graphs=values_of(post_rows, "article"))}
+    held = local_nodes(store, values_of(rows, "holding"))
+    evidence_of: dict[tuple[str, str], dict[str, list[Node]]] = {}
+    for r in rows:
+        h = held.get(s(r["holding"]), {})
+        if s(first(held, r["holding"], L.KG + "heldPost")) == s(r["post"]):
+            evidence_of[(s(r["article"]), s(r["post"]))] = h
+    post_rows = list({(s(r["article"]), s(r["post"])): r for r in rows}.values())[:100]
     info = lookup(store, values_of(post_rows, "post") + values_of(post_rows, "article"))
     orgs = {s(p): first(info, p, ORG_POST_IN) for p in values_of(post_rows, "post")}
     info.update(lookup(store, [o for o in orgs.values() if o is not None]))
     posts = []
     for r in post_rows:
-        h = holdings.get((s(r["article"]), s(r["post"])), {})
+        h = evidence_of.get((s(r["article"]), s(r["post"])))
         org = orgs.get(s(r["post"]))
         posts.append(PostStatement(lk.link(r["post"], name_in(info, r["post"])), lk.link(org, name_in(info, org)),
                                    lk.link(r["article"], name_in(info, r["article"])), fmt_date(r["date"]),
-                                   evidence(h, names) if h else None))
+                                   node_evidence(h, names) if h else None))
     # the timeline: one page of participations, then their details and the names they link to
     counts = run(store, "person_timeline_count", this=this)[0]
     paging = _paging(n(counts["n"]) or 0, page)
