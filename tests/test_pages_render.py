@@ -152,7 +152,7 @@ def test_home_page(client: TestClient, store) -> None:
 
 
 def test_query_page_runs_an_example(client: TestClient) -> None:
-    html = client.get("/query", params={"example": "01_chairs"}).text
+    html = client.get("/query", params={"example": "chairs"}).text
     assert "kg:Chair" in html and 'id="query"' in html
     assert "sparql-editor.js" in html
     query = re.search(r'<textarea[^>]*>(.*?)</textarea>', html, re.S).group(1)  # type: ignore[union-attr]

@@ -59,7 +59,7 @@ def test_home_search_query_in_the_service(client: TestClient) -> None:
     assert home.status_code == 200 and home.headers["content-type"].startswith("text/html")
     assert "示例市人才工作会议" in home.text
     assert "王晓红" in client.get("/search", params={"q": "wang xiao"}).text
-    q = client.get("/query", params={"example": "01_chairs"})
+    q = client.get("/query", params={"example": "chairs"})
     query = re.search(r"<textarea[^>]*>(.*?)</textarea>", q.text, re.S).group(1)  # type: ignore[union-attr]
     import html
 
@@ -73,7 +73,7 @@ def test_home_search_query_in_the_service(client: TestClient) -> None:
             names = {b["name"]["value"] for b in json.loads(r.text)["results"]["bindings"]}
             assert names == {"王晓红"}
         if fmt == "csv":
-            assert r.text.startswith("person,name,event")
+            assert r.text.startswith("name,eventName,date,person")
 
 
 def test_construct_downloads(client: TestClient) -> None:

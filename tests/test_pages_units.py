@@ -36,7 +36,8 @@ def test_every_query_file_parses(tmp_path) -> None:
     for _stem, title, text in examples():
         assert title and not title.startswith("#")
         store.query(text)
-    assert len(examples()) >= 6
+    assert len(examples()) >= 9
+    assert [stem for stem, _, _ in examples()][:3] == ["chairs", "co_participants", "money_per_org"]
 
 
 def test_highlight_by_offsets_and_fallback() -> None:

@@ -20,6 +20,7 @@ from kg.store.base import Store
 
 QUERY_DIR = Path(__file__).resolve().parents[2] / "queries" / "pages"
 EXAMPLE_DIR = QUERY_DIR / "examples"
+README_EXAMPLES = ("chairs", "co_participants", "money_per_org")  # the README's questions, in kg/queries/
 _VAR = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
@@ -73,10 +74,13 @@ def run(store: Store, name: str, limit: int | None = None, offset: int = 0, **va
     return list(store.query(text).rows())
 
 
+@cache
 def examples() -> list[tuple[str, str, str]]:
-    """The example queries: (file stem, first comment line as a title, text), in file order."""
+    """The example queries: (file stem, first comment line as a title, text): the README's three, then
+    ``kg/queries/pages/examples/*.rq`` in file order."""
     out = []
-    for path in sorted(EXAMPLE_DIR.glob("*.rq")):
+    readme = [QUERY_DIR.parent / f"{stem}.rq" for stem in README_EXAMPLES]
+    for path in [p for p in readme if p.exists()] + sorted(EXAMPLE_DIR.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         first = next((ln for ln in text.splitlines() if ln.startswith("#")), path.stem)
         out.append((path.stem, first.lstrip("# ").strip(), text))
