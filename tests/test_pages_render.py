@@ -149,6 +149,11 @@ def test_home_page(client: TestClient, store) -> None:
     recent = section(html, "recent-events")
     assert recent.index("示例市人才工作会议") < recent.index("示例市委常委会")
     assert 'action="/search"' in html
+    import html as h
+
+    href = re.search(r'<a href="(/query\?query=[^"]+)" class="class-list"><span class="label" lang="zh">人物', html)
+    listing = client.get(h.unescape(href.group(1))).text  # type: ignore[union-attr]
+    assert "李明远" in listing and "赵一鸣" in listing  # every person, named
 
 
 def test_query_page_runs_an_example(client: TestClient) -> None:

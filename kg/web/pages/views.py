@@ -721,6 +721,15 @@ class ClassCount:
     label: L.Label
     count: int
 
+    @property
+    def query(self) -> str:
+        """A query listing instances of this class with their names (linked from the home page)."""
+        return (f"# Every {self.label.en} ({self.label.zh}), with its name\n"
+                "PREFIX schema: <https://schema.org/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n\n"
+                f"SELECT ?s (SAMPLE(?n) AS ?name)\nWHERE {{\n  GRAPH ?g {{ ?s a <{self.cls}> .\n"
+                "    OPTIONAL { ?s schema:name|rdfs:label|schema:headline ?n } }\n}\n"
+                "GROUP BY ?s\nORDER BY ?name\nLIMIT 500\n")
+
 
 @dataclass
 class HomePage:
