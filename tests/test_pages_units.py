@@ -7,7 +7,7 @@ from rdflib import Literal, URIRef
 
 from kg.web.pages import labels as L
 from kg.web.pages.queries import bind, examples, load
-from kg.web.pages.text import Segment, highlight, link_names, radial_layout
+from kg.web.pages.text import Segment, highlight, link_names, marks, radial_layout
 from kg.web.pages.views import fmt_date, fmt_yuan
 
 
@@ -71,3 +71,24 @@ def test_formats_and_labels() -> None:
     assert fmt_yuan(Literal("800")) == "800 元"
     assert L.label(L.KG + "Chair").en == "chair" and L.label(L.KG + "Elected").zh
     assert L.label("http://example.org/x#Thing").zh == "Thing"
+
+
+def test_marks_several_mentions() -> None:
+    expected = [("甲", True), ("、", False), ("乙", True), ("出席。", False)]
+    assert marks("甲、乙出席。", [(2, 3), (0, 1), (9, 12)]) == expected
+    assert marks("甲乙", [(0, 1), (0, 2)]) == [("甲乙", True)]
+    assert marks("甲", []) == [("甲", False)]
+
+
+def test_one_sentence_shown_once_for_its_participants() -> None:
+    from kg.web.pages.views import Link, Participant, RoleGroup
+
+    art = Link("http://a/article/1", "头条", "/article/1", "article")
+    sentence = "甲、乙出席。"
+    ps = [Participant(Link(f"http://a/person/{n}", n, f"/person/{n}", "person"), "person", None, art,
+                      highlight(sentence, 0, i, i + 1)) for i, n in ((0, "甲"), (2, "乙"))]
+    ps.append(Participant(Link("http://a/person/c", "丙", "/person/c", "person"), "person", None, art, None))
+    groups = RoleGroup(L.label(L.KG + "Attendee"), ps).by_sentence
+    assert [len(g.participants) for g in groups] == [2, 1]
+    assert groups[0].sentence == [("甲", True), ("、", False), ("乙", True), ("出席。", False)]
+    assert groups[1].sentence == []

@@ -33,6 +33,27 @@ def highlight(sentence: str, es: int | None, ms: int | None, me: int | None, nam
     return Highlight(sentence, "", "")
 
 
+def marks(sentence: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """``sentence`` cut into (text, marked) runs, marking every span (overlaps merged, bad spans ignored)."""
+    good = sorted((a, b) for a, b in spans if 0 <= a < b <= len(sentence))
+    merged: list[list[int]] = []
+    for a, b in good:
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for a, b in merged:
+        if a > pos:
+            out.append((sentence[pos:a], False))
+        out.append((sentence[a:b], True))
+        pos = b
+    if pos < len(sentence):
+        out.append((sentence[pos:], False))
+    return out
+
+
 @dataclass(frozen=True)
 class Segment:
     """A run of article text; ``ref`` is the key of the entity it names, or None for plain text."""

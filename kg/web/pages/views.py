@@ -17,7 +17,7 @@ from rdflib.term import Node
 from kg.store.base import Store
 from kg.web.pages import labels as L
 from kg.web.pages.queries import Row, run, values_of
-from kg.web.pages.text import Highlight, Segment, highlight, link_names, radial_layout
+from kg.web.pages.text import Highlight, Segment, highlight, link_names, marks, radial_layout
 from kg.web.pages.text import Node as SvgNode
 
 PAGE_SIZE = 50
@@ -452,9 +452,39 @@ class Participant:
 
 
 @dataclass
+class SentenceGroup:
+    """Participants of one role stated by one sentence: the sentence is shown once, every mention marked."""
+
+    participants: list[Participant]
+    sentence: list[tuple[str, bool]]
+    article: Link | None
+
+
+@dataclass
 class RoleGroup:
     role: L.Label
     participants: list[Participant]
+
+    @property
+    def by_sentence(self) -> list[SentenceGroup]:
+        groups: dict[tuple[str, str], SentenceGroup] = {}
+        spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        out: list[SentenceGroup] = []
+        for p in self.participants:
+            if p.evidence is None:
+                out.append(SentenceGroup([p], [], p.article))
+                continue
+            text = p.evidence.before + p.evidence.mark + p.evidence.after
+            key = (text, p.article.iri if p.article else "")
+            a = len(p.evidence.before)
+            spans.setdefault(key, []).append((a, a + len(p.evidence.mark)))
+            if key not in groups:
+                groups[key] = SentenceGroup([], [], p.article)
+                out.append(groups[key])
+            groups[key].participants.append(p)
+        for key, g in groups.items():
+            g.sentence = marks(key[0], spans[key])
+        return out
 
 
 @dataclass
