@@ -6,7 +6,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from kg.web.pages import labels as L
-from kg.web.pages.queries import bind, examples, load
+from kg.web.pages.queries import bind, examples, load, title_of
 from kg.web.pages.text import Segment, highlight, link_names, marks, radial_layout
 from kg.web.pages.views import fmt_date, fmt_yuan
 
@@ -92,3 +92,12 @@ def test_one_sentence_shown_once_for_its_participants() -> None:
     assert [len(g.participants) for g in groups] == [2, 1]
     assert groups[0].sentence == [("甲", True), ("、", False), ("乙", True), ("出席。", False)]
     assert groups[1].sentence == []
+
+
+def test_example_titles() -> None:
+    text = "# Who chaired which meetings: every participation with\n# its date. Run: kg query @x\nSELECT * {}"
+    assert title_of(text) == "Who chaired which meetings: every participation with its date"
+    assert title_of("# One line. More.\n# Rest") == "One line"
+    assert title_of("SELECT * {}") == ""
+    assert dict((s, t) for s, t, _ in examples())["chairs"].startswith("Who chaired which meetings")
+    assert all(len(t) <= 112 for _, t, _ in examples())

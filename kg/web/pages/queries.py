@@ -82,9 +82,23 @@ def examples() -> list[tuple[str, str, str]]:
     readme = [QUERY_DIR.parent / f"{stem}.rq" for stem in README_EXAMPLES]
     for path in [p for p in readme if p.exists()] + sorted(EXAMPLE_DIR.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
-        first = next((ln for ln in text.splitlines() if ln.startswith("#")), path.stem)
-        out.append((path.stem, first.lstrip("# ").strip(), text))
+        out.append((path.stem, title_of(text) or path.stem, text))
     return out
+
+
+def title_of(text: str) -> str:
+    """The first sentence of a query file's leading comment (without a trailing ``Run: …`` hint)."""
+    lines = []
+    for ln in text.splitlines():
+        if not ln.startswith("#"):
+            break
+        lines.append(ln.lstrip("#").strip())
+    joined = " ".join(x for x in lines if x)
+    joined = re.split(r"\s+Run:|(?<=[^.][a-z)。][.。])\s", joined, maxsplit=1)[0].rstrip(" .。")
+    if len(joined) > 110:  # long comments: up to the last clause that fits
+        cut = max(joined.rfind(c, 0, 110) for c in ":,;(")
+        joined = joined[: cut if cut > 40 else 110].rstrip(" ,;:(") + " …"
+    return joined
 
 
 def values_of(rows: Iterable[Row], key: str) -> list[Node]:
