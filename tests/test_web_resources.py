@@ -40,19 +40,27 @@ def test_an_iri_from_a_query_dereferences_at_the_server(web: Web) -> None:
     assert (URIRef(iri), RDF.type, SCHEMA.NewsArticle) in g
 
 
+def test_browsers_get_the_person_page(web: Web) -> None:
+    """A browser's Accept gets the HTML page (issue 6); the RDF forms stay one suffix away."""
+    r = httpx.get(f"{web.base}/person/wei-tao",
+                  headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "Accept" in r.headers["vary"] and "韦韬" in r.text and 'href="/person/wei-tao.ttl"' in r.text
+
+
 @pytest.mark.parametrize("accept", [None, "*/*", "text/turtle", "application/ld+json", "application/rdf+xml",
-                                    "application/n-triples",
-                                    "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"])
+                                    "application/n-triples"])
 def test_person_by_accept(web: Web, accept: str | None) -> None:
     iri = f"{web.base}/person/wei-tao"
     r, g = fetch(iri, accept)
-    expected = accept if accept in PARSE else "text/turtle"  # browsers get Turtle until pages exist
+    expected = accept if accept in PARSE else "text/turtle"  # RDF clients and */* get Turtle
     assert r.headers["content-type"].split(";")[0] == expected
     assert "Accept" in r.headers["vary"]
     this = URIRef(iri)
     assert (this, SCHEMA.name, rdflib.Literal("韦韬", lang="zh")) in g
     # participations with their triples, and labels of what they link to
-    parts = set(g.subjects(KG.agent, this))
+    # the hand-made graphs' two (the seed page, also ingested, adds the extractor's own)
+    parts = {p for p in g.subjects(KG.agent, this) if str(p).startswith(f"{web.base}/article/test-")}
     assert len(parts) == 2
     for p in parts:
         assert (p, KG.role, None) in g
@@ -149,9 +157,12 @@ def test_void_counts_equal_embedded(web: Web) -> None:
     classes = {g.value(p, void["class"]): int(g.value(p, void.entities)) for p in g.objects(ds, void.classPartition)}
     people = int(next(web.store.query("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a schema:Person }").rows())["n"])  # type: ignore[arg-type]
     assert classes[SCHEMA.Person] == people > 5
-    assert classes[KG.Meeting] == 2
+    meetings = int(next(web.store.query("SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a kg:Meeting }").rows())["n"])  # type: ignore[arg-type]
+    assert classes[KG.Meeting] == meetings >= 2
     props = {g.value(p, void.property): int(g.value(p, void.triples)) for p in g.objects(ds, void.propertyPartition)}
-    assert props[KG.agent] == 6
+    agents = int(next(web.store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?o "
+                                      "WHERE { ?s kg:agent ?o } }").rows())["n"])  # type: ignore[arg-type]
+    assert props[KG.agent] == agents >= 6
     assert sum(props.values()) == distinct
     # each class partition's triples: those about its instances
     for p in g.objects(ds, void.classPartition):
