@@ -21,6 +21,7 @@ Every loop is bounded by a request count and by seconds; a slow peer gets fewer 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import socket
@@ -265,7 +266,7 @@ def run(size: str = "small", cache: Path | None = None, peers: tuple[str, ...] =
                 store.db.bulk_load(fh, ox.RdfFormat.N_QUADS)
             n = store.quad_count()
             store.close()
-            (store_dir / "newskg.json").write_text('{"base": "%s"}\n' % BASE)
+            (store_dir / "newskg.json").write_text(json.dumps({"base": BASE}) + "\n")
             print(f"# newskg store: {n} quads", file=sys.stderr, flush=True)
             env = {**os.environ, "PYTHONPATH": str(ROOT)}
             try:
@@ -293,10 +294,10 @@ def run(size: str = "small", cache: Path | None = None, peers: tuple[str, ...] =
         if "rdflib" in peers:
             res = Result("rdflib")
             try:
+                from importlib.metadata import version
+
                 import rdflib
                 import rdflib_endpoint  # noqa: F401
-
-                from importlib.metadata import version
 
                 res.version = f"rdflib-endpoint {version('rdflib-endpoint')}, rdflib {rdflib.__version__}"
                 run_peer(res, [sys.executable, "-c", RDFLIB_SERVER, str(nq), "{port}"], cfg, log)
