@@ -7,9 +7,10 @@ Sections (issue 9):
 
 1. ingest — ``benchmarks/ingest_scale.py``: chars/s and articles/s with one worker and two, peak
    RSS, against the bare NER tagger on the same text.
-2. sparql — SPARQL over HTTP against the Oxigraph server and rdflib-endpoint. Not written yet
-   (issue 9, second half); ``sparql_section`` is the hook.
-3. pages — entity page latency and serve memory. Not written yet; ``pages_section`` is the hook.
+2. sparql — ``benchmarks/sparql.py``: SPARQL over HTTP, ``kg serve`` against ``oxigraph serve`` and
+   rdflib-endpoint on the same synthetic quads (100k at small, 1M at large): p50/p99 of four queries,
+   four-client requests/s, peak RSS of each server, ``kg serve`` restart to first answer.
+3. pages — ``benchmarks/pages.py``: entity page latency per page type, in-process (no sockets).
 
 Every figure printed is measured in this run; a section that cannot run says why instead.
 """
@@ -80,15 +81,35 @@ def ingest_section(size: str, jobs: list[int], repeat: int = 1) -> Section:
 
 
 def sparql_section(size: str) -> Section:
-    """Hook for SPARQL over HTTP (newskg vs `oxigraph serve` vs rdflib-endpoint), to be written."""
-    return Section("sparql", skipped="not measured yet: `kg serve` has landed; the SPARQL-over-HTTP benchmark "
-                   "(issue 9, second half) is still to write")
+    """SPARQL over HTTP: ``kg serve`` against ``oxigraph serve`` and rdflib-endpoint (``benchmarks/sparql.py``)."""
+    from benchmarks import sparql
+
+    res = sparql.run(size)
+    return Section("sparql", res["table"], res["ratios"])
+
+
+PAGE_SIZES = {"tiny": ([2_000], 3), "small": ([10_000, 100_000], 20), "medium": ([10_000, 100_000], 60),
+              "large": ([10_000, 100_000, 1_000_000], 60)}
 
 
 def pages_section(size: str) -> Section:
-    """Hook for entity page latency (10k/100k/1M quads) and serve RSS, to be written."""
-    return Section("pages", skipped="not measured yet: entity page latency and serve RSS "
-                   "(issue 9, second half) are still to write")
+    """Entity page latency in-process (``benchmarks/pages.py``); serve RSS is in the sparql section."""
+    from benchmarks import pages
+
+    sizes, requests = PAGE_SIZES[size]
+    lines = [f"{'quads':>8} {'page':<13} {'p50 ms':>8} {'p99 ms':>8} {'n':>4}"]
+    person: dict[int, tuple[float, float]] = {}
+    for n in sizes:
+        for kind, (p50, p99, count) in pages.measure(n, requests).items():
+            lines.append(f"{n:>8} {kind:<13} {p50:>8.1f} {p99:>8.1f} {count:>4}")
+            if kind == "person":
+                person[n] = (p50, p99)
+    ratios = []
+    if len(person) > 1:
+        lo, hi = min(person), max(person)
+        ratios.append(f"person page p50 at {hi} quads / at {lo} (goal <= 1.5x at 1M vs 10k): "
+                      f"{person[hi][0] / person[lo][0]:.2f}x ({person[hi][0]:.1f} vs {person[lo][0]:.1f} ms)")
+    return Section("pages", "\n".join(lines), ratios)
 
 
 def main(argv: list[str] | None = None) -> int:
