@@ -6,8 +6,10 @@ route would then miss. A store with no recorded base is served with ``--base`` o
 listening address. The routes are paths (``/person/{id}``), so IRIs dereference here whenever their
 base points at this server, directly or through a proxy that forwards the paths.
 
-Read-only: the server never writes and does not lock out ``kg ingest``; it sees the store as it was
-when it started (restart it after an ingest).
+Read-only by default: the server never writes and does not lock out ``kg ingest``; it sees the store
+as it was when it started (restart it after an ingest). With a write token (``--token-file`` or
+``$KG_TOKEN``) it opens the store read-write and so holds RocksDB's single-writer lock: updates and
+``POST /ingest`` go through it, and ``kg ingest`` on the same folder fails with a clear error.
 """
 
 from __future__ import annotations
@@ -15,8 +17,12 @@ from __future__ import annotations
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import StoreError
+
+if TYPE_CHECKING:
+    from kg.web.limits import Limits
 
 
 def listening_address(host: str, port: int) -> str:
@@ -60,27 +66,65 @@ def serve_base(location: object, host: str, port: int, requested: str | None) ->
     return stored or wanted or normalise_base(listening_address(host, port))
 
 
-def run(store_dir: object, host: str, port: int, requested_base: str | None) -> int:
+def limits_from(options: object | None) -> Limits:
+    """``kg.web.limits.Limits`` from the ``kg serve`` options (defaults where not given)."""
+    from kg.web.limits import Limits
+
+    d = Limits()
+
+    def get(name: str, default: Any) -> Any:
+        value = getattr(options, name, None)
+        return default if value is None else value
+
+    timeout = float(get("query_timeout", d.query_timeout))
+    workers = int(get("query_workers", d.workers))
+    max_mb = get("max_result_mb", None)
+    if timeout <= 0 or workers < 1 or (max_mb is not None and max_mb <= 0):
+        raise StoreError("--query-timeout, --query-workers and --max-result-mb must be positive")
+    return Limits(
+        query_timeout=timeout,
+        workers=workers,
+        max_result_bytes=int(max_mb * 1024 * 1024) if max_mb else d.max_result_bytes,
+        isolate=not getattr(options, "no_isolate", False),
+    )
+
+
+def run(store_dir: object, host: str, port: int, requested_base: str | None, options: object | None = None) -> int:
     """Serve until interrupted."""
     import uvicorn
 
     from kg.store import open_store
     from kg.web.app import create_app
+    from kg.web.auth import load_token, token_file_warning
+    from kg.web.hardening import configure_access_log
 
     base = serve_base(store_dir, host, port, requested_base)
-    store = open_store(store_dir, read_only=True)  # type: ignore[arg-type]
+    token_file = getattr(options, "token_file", None)
+    token = load_token(token_file)
+    limits = limits_from(options)
+    store = open_store(store_dir, read_only=token is None)  # type: ignore[arg-type]
     try:
-        app = create_app(store, base)
+        configure_access_log(getattr(options, "access_log", None))
+        app = create_app(store, base, limits=limits, token=token)
         # VoID scans the whole store (14 s at 900k quads): start it now, not on the first request.
         threading.Thread(target=app.state.void_cache.stats, args=(store,), name="kg-void", daemon=True).start()
         here = listening_address(host, port)
         print(f"kg: serving {store_dir} ({store.quad_count()} quads, {len(store.graph_iris())} article graphs)",
               file=sys.stderr)
         print(f"kg: SPARQL endpoint {here}/sparql ; IRIs {base}/person/… etc.", file=sys.stderr)
+        print(f"kg: listening on {here} ; " + (
+            "writes ENABLED with a token (SPARQL Update, /rdf-graphs, POST /ingest); the store is locked for "
+            "writing by this server" if token else "read-only (no token)"
+        ) + f" ; query timeout {limits.query_timeout:g} s, {limits.workers} query "
+            + ("processes" if limits.isolate else "threads"), file=sys.stderr)
+        warning = token_file_warning(token_file)
+        if warning:
+            print(f"kg: warning: {warning}", file=sys.stderr)
         if base != here:
             print(f"kg: note: the store's IRIs use {base}, not this address; they dereference here only "
                   f"through a proxy forwarding {base}/… to {here}/…", file=sys.stderr)
-        uvicorn.run(app, host=host, port=port, log_level="info")
+        # uvicorn's own access log prints query strings (queries, possibly secrets): ours (kg.access) does not
+        uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
     finally:
         store.close()
     return 0
