@@ -144,11 +144,12 @@ def one_request(c: httpx.Client, url: str, kind: str, rnd: random.Random, n: int
         q = rnd.choice([
             "SELECT ?e ?name ?who WHERE { ?e kg:participation ?p . ?p kg:role kg:Chair ; kg:agent/schema:name ?who . "
             "?e schema:name ?name } LIMIT 100",
-            f'SELECT ?e ?role WHERE {{ ?p kg:agent ?x ; kg:role ?role . ?x schema:name "人{rnd.randrange(cast(n))}"@zh . '
-            "?e kg:participation ?p }",
+            f'SELECT ?e ?role WHERE {{ ?p kg:agent ?x ; kg:role ?role . '
+            f'?x schema:name "人{rnd.randrange(cast(n))}"@zh . ?e kg:participation ?p }}',
             f"SELECT ?h ?d WHERE {{ <{url}/article/a{i}> schema:headline ?h ; schema:datePublished ?d }}",
             f"ASK {{ <{url}/event/e{i}> a kg:Meeting }}",
-            f"CONSTRUCT {{ ?a schema:headline ?h }} WHERE {{ ?a schema:about <{url}/event/e{i}> ; schema:headline ?h }}",
+            f"CONSTRUCT {{ ?a schema:headline ?h }} WHERE {{ ?a schema:about <{url}/event/e{i}> ; "
+            "schema:headline ?h }",
         ])
         r = c.post(url + "/sparql", data={"query": q})
     elif kind == "runaway":
