@@ -172,3 +172,11 @@ def test_photo_credit_in_brackets_with_a_rare_surname():
 def test_bare_signature_needs_a_known_surname():
     (art,) = read_page("# 标题\n\n会议审议通过了有关文件。(附件)\n")
     assert art.credits == []
+
+
+def test_photo_credit_after_a_caption_on_one_line():
+    (art,) = read_page("# 标题\n\n会议召开。\n\n图为会议现场。记者 甘小雨 摄\n")
+    assert [(c.name, c.role) for c in art.credits] == [("甘小雨", "photographer")]
+    assert art.body.endswith("图为会议现场。")
+    (art,) = read_page("# 标题\n\n会议召开。照片由记者王小明拍摄\n")
+    assert art.credits == []

@@ -137,6 +137,23 @@ def find_photo_credit(line: str) -> FoundCredit | None:
     return FoundCredit(names, 0, len(line))
 
 
+_TRAILING_PHOTO = re.compile(
+    rf"(?:(?<=[。！？!?”])|(?<=\s))\s*[（(]?\s*(?P<role>(?:本报|新华社)?(?:记者|通讯员))?\s*(?P<names>{NAMES})\s*摄(?:影)?"
+    r"\s*[)）]?\s*$"
+)
+
+
+def find_trailing_photo_credit(line: str) -> FoundCredit | None:
+    """A photo credit after a caption on the same line: ``图为会议现场。记者 某某 摄``."""
+    m = _TRAILING_PHOTO.search(line)
+    if not m or m.group("names").endswith("拍"):
+        return None
+    names = _names_in(m.group("names"), m.start("names"), "photographer", strict=not m.group("role"))
+    if not names:
+        return None
+    return FoundCredit(names, m.start(), m.end())
+
+
 _BYLINE_LINE = re.compile(rf"^(?:{_ROLE})[\s:：]*{NAMES}(?:\s*(?:{_ROLE})[\s:：]*{NAMES})*{_TAIL}\s*$")
 
 

@@ -283,10 +283,8 @@ def _build_article(
             continue
         if k == block.main[0]:
             headlines.append(Headline(main_text, "main", main_span))
-            head_paras.append(Para([Piece(lines[x].text, lines[x].start) for x in block.main[:1]]))
-            for x in block.main[1:]:
-                head_paras[-1].pieces.append(Piece(" ", lines[x].start - 1))
-                head_paras[-1].pieces.append(Piece(lines[x].text, lines[x].start))
+            # a headline printed over several lines: one paragraph per line, so the body stays verbatim
+            head_paras += [Para([Piece(lines[x].text, lines[x].start)]) for x in block.main]
             continue
         found = is_credit_line(ln)
         if found:
@@ -316,7 +314,7 @@ def _build_article(
         par = Para([Piece(ln.text, ln.start)])
         for m in reversed(list(_CONT.finditer(par.text))):
             lead = len(m.group(0)) - len(m.group(0).lstrip(_WS))
-            span = Span(_offset_in_para(par, m.start() + lead), _offset_in_para(par, m.end()))
+            span = Span(_offset_in_para(par, m.start() + lead), _offset_in_para(par, m.end() - 1) + 1)
             direction = "from" if m.group("kind") in ("上接", "接", "续") else "to"
             continuations.append(
                 Continuation(m.group(0).strip(_WS), direction, _cn_page(m.group("page")), span)
@@ -332,6 +330,15 @@ def _build_article(
                     for f in dl.names
                 ]
                 par = _drop(par, dl.start, dl.end)
+        photo = cr.find_trailing_photo_credit(par.text) if len(par.text) <= 200 else None
+        if photo:
+            credits += [
+                Credit(f.name, f.role, Span(_offset_in_para(par, f.start), _offset_in_para(par, f.end)))
+                for f in photo.names
+            ]
+            par = _drop(par, photo.start, photo.end)
+            if not par.pieces:
+                continue
         author = cr.find_author(par.text) if len(par.text) <= 80 else None
         if author:
             credits += [
