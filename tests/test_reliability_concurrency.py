@@ -93,13 +93,48 @@ def test_one_writer_at_a_time(rw: Served) -> None:
     r = subprocess.run([sys.executable, "-m", "kg", "ingest", "--store", str(rw.store_dir), str(SEED)], env=env,
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 1
-    assert "open for writing in another process" in r.stderr and "Traceback" not in r.stderr
+    assert "open in another process" in r.stderr and "Traceback" not in r.stderr
     with pytest.raises(StoreError, match="one writer at a time"):
         OxigraphStore(rw.store_dir)
     tok = rw.store_dir.parent / "tok"
     tok.write_text(TOKEN)
     r = subprocess.run([sys.executable, "-m", "kg", "serve", "--store", str(rw.store_dir), "--token-file", str(tok),
                         "--port", "1"], env=env, capture_output=True, text=True, timeout=120)
-    assert r.returncode == 1 and "open for writing in another process" in r.stderr
+    assert r.returncode == 1 and "open in another process" in r.stderr
     assert rw.store.quad_count() == before
     assert httpx.get(rw.url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
+
+
+def test_a_read_only_server_keeps_writers_out(tmp_path: Path) -> None:
+    """kg serve without a token holds a shared lock: kg ingest is refused clearly while it runs (a
+    read-only reader beside a writer is not safe with RocksDB), and works again once it stops."""
+    import socket
+    import time
+
+    from _web import free_port
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    store_dir = tmp_path / "store"
+    ingest = [sys.executable, "-m", "kg", "ingest", "--store", str(store_dir), str(SEED)]
+    assert subprocess.run(ingest, env=env, capture_output=True, timeout=120).returncode == 0
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--store", str(store_dir), "--port", str(port),
+                             "--query-workers", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        r = subprocess.run(ingest, env=env, capture_output=True, text=True, timeout=120)
+        assert r.returncode == 1 and "open in another process" in r.stderr and "Traceback" not in r.stderr
+        assert httpx.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK { ?s ?p ?o }"},
+                         timeout=30).json()["boolean"] is True
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    assert subprocess.run(ingest, env=env, capture_output=True, timeout=120).returncode == 0

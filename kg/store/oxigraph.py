@@ -141,9 +141,9 @@ class OxigraphStore:
             msg = str(exc)
             if "lock" in msg.lower():
                 raise StoreError(
-                    f"{path}: the store is open for writing in another process (one writer at a time: "
-                    "another kg ingest, or kg serve with writes enabled, which takes POST /ingest); "
-                    "stop that process or use another --store"
+                    f"{path}: the store is open in another process (one writer at a time, and no writer "
+                    "while kg serve reads it: another kg ingest, or kg serve, which with a token takes "
+                    "POST /ingest); stop that process or use another --store"
                 ) from None
             raise StoreError(f"{path}: cannot open the store ({msg})") from None
 

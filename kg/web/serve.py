@@ -6,8 +6,9 @@ route would then miss. A store with no recorded base is served with ``--base`` o
 listening address. The routes are paths (``/person/{id}``), so IRIs dereference here whenever their
 base points at this server, directly or through a proxy that forwards the paths.
 
-Read-only by default: the server never writes and does not lock out ``kg ingest``; it sees the store
-as it was when it started (restart it after an ingest). With a write token (``--token-file`` or
+Read-only by default: the server never writes; it holds a shared lock that keeps writers out while it
+runs (``kg ingest`` then fails with a clear message), because a read-only reader beside a writer is
+not safe with RocksDB. With a write token (``--token-file`` or
 ``$KG_TOKEN``) it opens the store read-write and so holds RocksDB's single-writer lock: updates and
 ``POST /ingest`` go through it, and ``kg ingest`` on the same folder fails with a clear error.
 """
@@ -89,6 +90,32 @@ def limits_from(options: object | None) -> Limits:
     )
 
 
+def hold_reader_lock(store_dir: object) -> int | None:
+    """A read-only server keeps writers out while it runs: a shared POSIX lock on RocksDB's LOCK file,
+    which a writer's open then fails to take (a clear "open in another process" error for ``kg
+    ingest``). Why: pyoxigraph calls reading a store read-only while another process writes it
+    undefined, and it is not safe (measured: a read-only open failed on an .sst file the writer had
+    just compacted away). Returns the descriptor to keep open, or None for a remote store."""
+    import fcntl
+    import os
+
+    if _is_remote(store_dir) or not isinstance(store_dir, (str, Path)):
+        return None
+    lock = Path(store_dir) / "oxigraph" / "LOCK"
+    if not lock.exists():
+        return None
+    fd = os.open(lock, os.O_RDONLY)
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise StoreError(
+            f"{store_dir}: another process is writing this store (kg ingest, or kg serve with writes enabled); "
+            "serve it when that is done, or ingest through one kg serve with a token (POST /ingest)"
+        ) from None
+    return fd
+
+
 def run(store_dir: object, host: str, port: int, requested_base: str | None, options: object | None = None) -> int:
     """Serve until interrupted."""
     import uvicorn
@@ -102,6 +129,7 @@ def run(store_dir: object, host: str, port: int, requested_base: str | None, opt
     token_file = getattr(options, "token_file", None)
     token = load_token(token_file)
     limits = limits_from(options)
+    reader_lock = hold_reader_lock(store_dir) if token is None else None
     store = open_store(store_dir, read_only=token is None)  # type: ignore[arg-type]
     try:
         configure_access_log(getattr(options, "access_log", None))
@@ -127,4 +155,8 @@ def run(store_dir: object, host: str, port: int, requested_base: str | None, opt
         uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
     finally:
         store.close()
+        if reader_lock is not None:
+            import os
+
+            os.close(reader_lock)
     return 0

@@ -2,7 +2,7 @@
 
 Why they exist: the service should be able to take new articles without being stopped (RocksDB lets
 one process write a store; with writes enabled that process is ``kg serve``, and ``kg ingest`` on the
-same folder gets a clear "open for writing in another process" error). Every write holds one lock,
+same folder gets a clear "open in another process" error). Every write holds one lock,
 so writes are serial; readers keep reading snapshots (a query never sees half of a write). After each
 write the query workers (``kg.web.limits``) are renewed so queries see it.
 
