@@ -124,6 +124,47 @@ def rss_mib(pid: int) -> float:
     return float("nan")
 
 
+def tree_cpu_seconds(root: int) -> float:
+    """CPU seconds (user + system) used so far by ``root`` and all its descendants (/proc)."""
+    parent: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parent[int(d.name)] = int(fields[1])
+        cpu[int(d.name)] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += cpu.get(pid, 0.0)
+        todo += [c for c, p in parent.items() if p == pid]
+    return total
+
+
+def runaway_check(url: str, pid: int, timeout: float, n: int = 3) -> dict:
+    """Send ``n`` runaway queries one at a time: how long until the 504, and whether the server's
+    process tree still burns CPU in the second after it (it should not: the worker was killed)."""
+    waits, after = [], []
+    for _ in range(n):
+        t = time.perf_counter()
+        r = httpx.post(url + "/sparql", data={"query": RUNAWAY}, timeout=timeout + 60)
+        waits.append(time.perf_counter() - t)
+        assert r.status_code == 504, r.status_code
+        c0 = tree_cpu_seconds(pid)
+        time.sleep(1.0)
+        after.append(tree_cpu_seconds(pid) - c0)
+    return {
+        "query_timeout_s": timeout,
+        "answer_504_after_s": [round(w, 2) for w in waits],
+        "server_cpu_s_in_the_second_after": [round(a, 2) for a in after],
+    }
+
+
 def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -289,6 +330,7 @@ def main() -> int:
         t = time.perf_counter()
         httpx.get(url + "/.well-known/void", timeout=600)
         void_s = time.perf_counter() - t
+        stop = runaway_check(url, proc.pid, args.query_timeout)
         rss0 = rss_mib(proc.pid)
         report = run_clients(url, args.articles, args.clients, args.seconds, args.max_requests, args.seed)
         report = {
@@ -298,6 +340,7 @@ def main() -> int:
             "void_warmup_s": round(void_s, 1),
             "server_rss_mib_before": round(rss0, 1),
             "server_rss_mib_after": round(rss_mib(proc.pid), 1),
+            "runaway_stop": stop,
             **report,
         }
     finally:
