@@ -122,3 +122,15 @@ def test_threaded_mode_answers_504_at_the_deadline(tmp_path: Path) -> None:
         assert r.status_code == 504 and time.monotonic() - t < 2
         r = httpx.get(s.url + "/ontology/Chair", timeout=10)
         assert r.status_code == 200
+
+
+def test_threaded_mode_size_limit_drops_the_connection(tmp_path: Path) -> None:
+    """On threads the response has started when the limit is hit: it is aborted, never ended as if whole."""
+    with served(tmp_path / "store", limits=Limits(isolate=False, workers=1, max_result_bytes=20_000)) as s:
+        with pytest.raises(httpx.HTTPError):
+            with httpx.stream("GET", s.url + "/sparql", params={"query": "SELECT * { ?s ?p ?o }"},
+                              timeout=30) as r:
+                for _ in r.iter_bytes():
+                    pass
+        r = httpx.get(s.url + "/sparql", params={"query": "SELECT * { ?s ?p ?o } LIMIT 5"}, timeout=30)
+        assert r.status_code == 200

@@ -440,16 +440,23 @@ class ThreadGate:
 
 
 class DeadlineWriter:
-    """Wraps a Sink for threaded queries: a serialisation still writing at the deadline stops there."""
+    """Wraps a Sink for threaded queries: a serialisation still writing at the deadline, or past the
+    size limit, stops there (the response has started, so the connection is dropped, not ended as if
+    the result were whole)."""
 
-    def __init__(self, out: Any, deadline: float, timeout: float) -> None:
+    def __init__(self, out: Any, deadline: float, timeout: float, max_bytes: int | None = None) -> None:
         self.out = out
         self.deadline = deadline
         self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.size = 0
 
     def write(self, data: bytes) -> int:
         if time.monotonic() > self.deadline:
             raise QueryTimeout(f"query timed out after {self.timeout:g} s and was stopped")
+        self.size += len(data)
+        if self.max_bytes is not None and self.size > self.max_bytes:
+            raise ResultTooLarge(f"the result is larger than the limit of {self.max_bytes} bytes")
         return self.out.write(data)
 
     def flush(self) -> None:
@@ -535,7 +542,8 @@ class QueryRunner:
                     del res
                     raise NotAcceptable(kind)
                 out.announce(fmt)
-                res.serialize(fmt.key, DeadlineWriter(out, t0 + limits.query_timeout, limits.query_timeout))
+                res.serialize(fmt.key, DeadlineWriter(out, t0 + limits.query_timeout, limits.query_timeout,
+                                                      limits.max_result_bytes))
                 state.query_seconds = time.monotonic() - t0
             finally:
                 gate.release()
