@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install everything newskg needs on a fresh Debian machine with python3 and apt:
-# Debian packages (raptor2-utils for the independent Turtle check; chromium for browser tests),
+# Debian packages (raptor2-utils for the independent Turtle check; chromium and a CJK font for browser tests),
 # then a virtual environment in .venv with the project and its test dependencies (the test extra brings
 # the oxigraph server CLI for the remote-store tests; Fuseki is not installed: Debian ships only the Jena
 # libraries, libapache-jena-java, without fuseki-server, so its test fixture skips unless one is on PATH).
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(raptor2-utils curl)
 if [[ "${NEWSKG_BROWSER:-1}" == "1" ]]; then
-  APT_PACKAGES+=(chromium chromium-driver)
+  APT_PACKAGES+=(chromium chromium-driver fonts-wqy-microhei)  # a CJK font so pages render Chinese
 fi
 
 missing=()

@@ -18,6 +18,7 @@ from kg.web import exports, hardening, resources, sparql
 from kg.web.limits import Limits
 from kg.web.meta import VoidCache, void_description
 from kg.web.ontology import Ontology
+from kg.web.pages import install as install_pages
 from kg.web.representations import Representations
 
 
@@ -61,6 +62,7 @@ def create_app(
     app.include_router(sparql.router)
     app.include_router(exports.router)
     app.include_router(resources.router)
+    install_pages(app, store, app.state.base)  # "/", /search, /query, and text/html for entity IRIs
     hardening.install(
         app, limits=limits or Limits(isolate=False, query_timeout=query_timeout or Limits.query_timeout), token=token
     )
@@ -69,15 +71,5 @@ def create_app(
     async def void(request: Request) -> Response:
         """VoID: the dataset's size per class and per property, its endpoint and dumps."""
         return await void_description(request)
-
-    @app.get("/", include_in_schema=False)
-    async def root(request: Request) -> Response:
-        """Where to start (the pages issue replaces this with a home page)."""
-        r = str(request.base_url).rstrip("/")
-        return Response(
-            f"newskg\n  SPARQL endpoint  {r}/sparql\n  VoID             {r}/.well-known/void\n"
-            f"  ontology         {r}/ontology\n  dumps            {r}/export.trig  {r}/export.nq\n",
-            media_type="text/plain; charset=utf-8",
-        )
 
     return app

@@ -38,14 +38,26 @@ class Representations:
 
     def __init__(self) -> None:
         self._items: list[tuple[Format, Renderer]] = [(f, rdf_renderer(f)) for f in DESCRIPTION_FORMATS]
+        self._undescribed: set[str] = set()
 
-    def register(self, fmt: Format, renderer: Renderer, *, default: bool = False) -> None:
-        """Add (or replace) a representation; ``default`` puts it first (served for ``*/*``)."""
+    def register(self, fmt: Format, renderer: Renderer, *, default: bool = False, describe: bool = True) -> None:
+        """Add (or replace) a representation; ``default`` puts it first (served for ``*/*``).
+
+        ``describe=False``: the renderer reads the store itself (the HTML pages do, page by page), so the
+        route hands it a Description without triples instead of computing the bounded description.
+        """
         self._items = [(f, r) for f, r in self._items if f.key != fmt.key]
+        self._undescribed.discard(fmt.key)
+        if not describe:
+            self._undescribed.add(fmt.key)
         if default:
             self._items.insert(0, (fmt, renderer))
         else:
             self._items.append((fmt, renderer))
+
+    def describes(self, fmt: Format) -> bool:
+        """Whether the renderer of ``fmt`` needs the bounded description's triples."""
+        return fmt.key not in self._undescribed
 
     def formats(self) -> list[Format]:
         return [f for f, _ in self._items]

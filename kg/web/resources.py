@@ -71,7 +71,9 @@ def _entity_route(kind: str):
             return not_found(f"/{kind}/{name}") if m["ext"] else not_acceptable(request)
         store, base = request.app.state.store, request.app.state.base
         iri = f"{base}/{kind}/{m['id']}"
-        if kind == "article":
+        if not request.app.state.representations.describes(fmt):
+            desc = Description(iri, kind)  # the renderer reads the store itself (HTML pages)
+        elif kind == "article":
             desc = await run_in_threadpool(article_graph, store, iri)
         else:
             desc = await run_in_threadpool(describe_entity, store, iri, kind)

@@ -1,0 +1,1 @@
+"""The web layer: HTTP service, SPARQL endpoint and the HTML entity pages."""

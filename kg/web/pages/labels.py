@@ -1,0 +1,102 @@
+"""Chinese and English labels of classes, properties and roles, read from the ontology files once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import rdflib
+from rdflib.namespace import RDFS, SKOS
+
+ONTOLOGY_DIR = Path(__file__).resolve().parents[3] / "ontology"
+if not ONTOLOGY_DIR.is_dir():  # installed (non-editable): shipped as kg/ontology
+    ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
+
+KG = "https://w3id.org/newskg/ontology#"
+SCHEMA = "https://schema.org/"
+ORG = "http://www.w3.org/ns/org#"
+
+# What an entity page is for each class (the path segment of its IRI).
+KIND_OF_CLASS = {
+    SCHEMA + "Person": "person",
+    SCHEMA + "Organization": "organization",
+    SCHEMA + "NewsMediaOrganization": "organization",
+    SCHEMA + "Place": "place",
+    SCHEMA + "NewsArticle": "article",
+    ORG + "Post": "post",
+    SCHEMA + "Event": "event",
+    KG + "Meeting": "event",
+    KG + "Congress": "event",
+    KG + "AwardCeremony": "event",
+    KG + "Election": "event",
+}
+FALLBACK = {  # used when the ontology files are not at hand
+    SCHEMA + "Person": ("人物", "person"),
+    SCHEMA + "Organization": ("机构", "organization"),
+    SCHEMA + "NewsMediaOrganization": ("报社", "news media organisation"),
+    SCHEMA + "Event": ("事件", "event"),
+    SCHEMA + "NewsArticle": ("新闻文章", "news article"),
+    ORG + "Post": ("职务", "post"),
+}
+
+
+@dataclass(frozen=True)
+class Label:
+    """A term's labels: ``zh`` and ``en`` (either may repeat the local name if missing)."""
+
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.zh if self.zh == self.en else f"{self.zh} {self.en}"
+
+
+def local_name(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+@cache
+def _table() -> dict[str, Label]:
+    g = rdflib.Graph()
+    for name in ("newskg.ttl", "roles.ttl"):
+        path = ONTOLOGY_DIR / name
+        if path.exists():
+            g.parse(path, format="turtle")
+    found: dict[str, dict[str, str]] = {}
+    for prop in (SKOS.prefLabel, RDFS.label):
+        for s, o in g.subject_objects(prop):
+            if isinstance(o, rdflib.Literal) and o.language in ("zh", "en"):
+                found.setdefault(str(s), {}).setdefault(o.language, str(o))
+    out = {iri: Label(*pair) for iri, pair in FALLBACK.items()}
+    for iri, langs in found.items():
+        name = local_name(iri)
+        out[iri] = Label(langs.get("zh", name), langs.get("en", name))
+    return out
+
+
+def label(iri: str) -> Label:
+    """The labels of a class, property or role IRI (its local name when the ontology has none)."""
+    found = _table().get(str(iri))
+    if found is not None:
+        return found
+    name = local_name(str(iri))
+    return Label(name, name)
+
+
+def kind_of_classes(classes: list[str]) -> str | None:
+    """The page kind of an entity with these classes (first match wins)."""
+    for c in classes:
+        if c in KIND_OF_CLASS:
+            return KIND_OF_CLASS[c]
+    return None
+
+
+ROLE_ORDER = ["Chair", "Speaker", "Attendee", "Presenter", "Participant", "Observer", "AwardPresenter",
+              "Recipient", "Elected"]
+
+
+def role_rank(iri: str) -> int:
+    """Order of roles on an event page: chairs first, then speakers, attendees …"""
+    name = local_name(iri)
+    return ROLE_ORDER.index(name) if name in ROLE_ORDER else len(ROLE_ORDER)

@@ -1,0 +1,106 @@
+"""SPARQL texts of the pages (``kg/queries/pages/*.rq``) and running them with bound values.
+
+A query file refers to the values it needs as ``$name`` variables (valid SPARQL on its own, so the
+file runs with ``kg query @FILE`` too). :func:`bind` replaces each bound ``$name`` with the term's
+N-Triples form; IRIs are checked, literals escaped by rdflib, so nothing from a URL can change the
+query's shape.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from kg.store.base import Store
+
+QUERY_DIR = Path(__file__).resolve().parents[2] / "queries" / "pages"
+EXAMPLE_DIR = QUERY_DIR / "examples"
+README_EXAMPLES = ("chairs", "co_participants", "money_per_org")  # the README's questions, in kg/queries/
+_VAR = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+Row = dict[str, Node | None]
+Value = Node | str | int | Sequence[Node]
+
+
+@cache
+def load(name: str) -> str:
+    """The text of ``kg/queries/pages/NAME.rq`` (read once per process)."""
+    return (QUERY_DIR / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def term(value: Node | str | int) -> str:
+    """One value as SPARQL text: an IRI (checked), a literal (escaped) or an integer."""
+    if isinstance(value, URIRef):
+        if _BAD_IRI.search(str(value)):
+            raise ValueError(f"not a usable IRI: {value!r}")
+        return f"<{value}>"
+    if isinstance(value, bool):
+        raise TypeError("booleans are not bound")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and not isinstance(value, Literal):
+        return Literal(value).n3()
+    if isinstance(value, Literal):
+        return value.n3()
+    raise TypeError(f"cannot bind {value!r}")
+
+
+def bind(text: str, values: dict[str, Value]) -> str:
+    """``text`` with every ``$name`` in ``values`` replaced (lists become space-separated terms)."""
+
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name not in values:
+            return m.group(0)
+        v = values[name]
+        if isinstance(v, (list, tuple)):
+            return " ".join(term(x) for x in v)
+        return term(v)  # type: ignore[arg-type]
+
+    return _VAR.sub(sub, text)
+
+
+def run(store: Store, name: str, limit: int | None = None, offset: int = 0, **values: Value) -> list[Row]:
+    """Rows of the page query ``name`` with ``values`` bound; ``limit`` appends LIMIT/OFFSET."""
+    text = bind(load(name), values)
+    if limit is not None:
+        text += f"\nLIMIT {int(limit)} OFFSET {max(0, int(offset))}\n"
+    return list(store.query(text).rows())
+
+
+@cache
+def examples() -> list[tuple[str, str, str]]:
+    """The example queries: (file stem, first comment line as a title, text): the README's three, then
+    ``kg/queries/pages/examples/*.rq`` in file order."""
+    out = []
+    readme = [QUERY_DIR.parent / f"{stem}.rq" for stem in README_EXAMPLES]
+    for path in [p for p in readme if p.exists()] + sorted(EXAMPLE_DIR.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        out.append((path.stem, title_of(text) or path.stem, text))
+    return out
+
+
+def title_of(text: str) -> str:
+    """The first sentence of a query file's leading comment (without a trailing ``Run: …`` hint)."""
+    lines = []
+    for ln in text.splitlines():
+        if not ln.startswith("#"):
+            break
+        lines.append(ln.lstrip("#").strip())
+    joined = " ".join(x for x in lines if x)
+    joined = re.split(r"\s+Run:|(?<=[^.][a-z)。][.。])\s", joined, maxsplit=1)[0].rstrip(" .。")
+    if len(joined) > 110:  # long comments: up to the last clause that fits
+        cut = max(joined.rfind(c, 0, 110) for c in ":,;(")
+        joined = joined[: cut if cut > 40 else 110].rstrip(" ,;:(") + " …"
+    return joined
+
+
+def values_of(rows: Iterable[Row], key: str) -> list[Node]:
+    """The distinct non-empty values of one column, in order."""
+    return list(dict.fromkeys(r[key] for r in rows if r.get(key) is not None))  # type: ignore[misc]

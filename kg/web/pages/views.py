@@ -1,0 +1,831 @@
+"""View functions: the store and an entity IRI in, a plain view model out (None when unknown).
+
+Every function runs the page's SPARQL texts (``kg/queries/pages``) through the ``Store`` protocol and
+folds the rows into dataclasses the templates render. Lists that can grow with the corpus are bounded
+(LIMIT in the query texts) or paged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from kg.store.base import Store
+from kg.web.pages import labels as L
+from kg.web.pages.queries import Row, run, values_of
+from kg.web.pages.text import Highlight, Segment, highlight, link_names, marks, radial_layout
+from kg.web.pages.text import Node as SvgNode
+
+PAGE_SIZE = 50
+XSD_GMONTHDAY = "http://www.w3.org/2001/XMLSchema#gMonthDay"
+
+
+# ---------------------------------------------------------------- shared pieces
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link to an entity page: ``href`` is a local path, or None for IRIs outside the base."""
+
+    iri: str
+    text: str
+    href: str | None
+    kind: str | None = None
+
+
+class Linker:
+    """Turns IRIs under the store's base into local page paths."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base.rstrip("/")
+
+    def path(self, iri: str) -> str | None:
+        if iri.startswith(self.base + "/"):
+            return iri[len(self.base):]
+        return None
+
+    def kind(self, iri: str) -> str | None:
+        p = self.path(iri)
+        if p is None:
+            return None
+        seg = p.split("/")[1] if p.count("/") >= 1 else ""
+        return seg if seg in ("person", "organization", "event", "article", "place", "post") else None
+
+    def link(self, iri: Node | None, text: Node | str | None = None) -> Link | None:
+        if iri is None:
+            return None
+        s = str(iri)
+        shown = str(text) if text is not None and str(text) else L.local_name(s)
+        return Link(s, shown, self.path(s), self.kind(s))
+
+
+def s(v: Node | None) -> str:
+    """A term's lexical form, '' for None."""
+    return "" if v is None else str(v)
+
+
+def n(v: Node | None) -> int | None:
+    try:
+        return int(str(v)) if v is not None else None
+    except ValueError:
+        return None
+
+
+def fmt_date(v: Node | None) -> str:
+    """A date as shown: ``2022-01-12``; a gMonthDay as ``1月12日（年份不详）``."""
+    if v is None:
+        return ""
+    text = str(v)
+    if isinstance(v, Literal) and str(v.datatype) == XSD_GMONTHDAY and text.startswith("--"):
+        try:
+            m, d = int(text[2:4]), int(text[5:7])
+            return f"{m}月{d}日（年份不详）"
+        except ValueError:
+            return text
+    return text
+
+
+def fmt_yuan(v: Node | None) -> str:
+    """An amount in yuan with thousands separators and, from 10,000 up, in 万/亿 too."""
+    if v is None:
+        return ""
+    try:
+        d = Decimal(str(v))
+    except InvalidOperation:
+        return str(v)
+    plain = f"{d:,.2f}".rstrip("0").rstrip(".")
+    if d >= 100_000_000:
+        return f"{plain} 元（{(d / 100_000_000).normalize():f}亿元）"
+    if d >= 10_000:
+        return f"{plain} 元（{(d / 10_000).normalize():f}万元）"
+    return f"{plain} 元"
+
+
+def roles_of(text: Node | None) -> list[L.Label]:
+    """The labels of a space-separated list of role IRIs, in the page's role order."""
+    iris = sorted(set(s(text).split()), key=L.role_rank)
+    return [L.label(i) for i in iris]
+
+
+def evidence(row: Row, names: tuple[str, ...] = ()) -> Highlight | None:
+    if row.get("evidence") is None:
+        return None
+    return highlight(s(row["evidence"]), n(row.get("es")), n(row.get("ms")), n(row.get("me")), names)
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+KG_ROLE, KG_POST, KG_AGENT = L.KG + "role", L.KG + "post", L.KG + "agent"
+ORG_POST_IN = L.ORG + "postIn"
+NAME_PROPS = (L.SCHEMA + "name", "http://www.w3.org/2000/01/rdf-schema#label", L.SCHEMA + "headline")
+Facts = dict[str, dict[str, list[Node]]]
+CHUNK = 400
+
+
+def _fold(store: Store, query: str, iris: list[Node]) -> Facts:
+    out: Facts = {}
+    uniq = list(dict.fromkeys(i for i in iris if isinstance(i, URIRef)))
+    for k in range(0, len(uniq), CHUNK):
+        for r in run(store, query, iris=uniq[k:k + CHUNK]):
+            out.setdefault(s(r["s"]), {}).setdefault(s(r["p"]), []).append(r["o"])  # type: ignore[arg-type]
+    return out
+
+
+def lookup(store: Store, iris: list[Node]) -> Facts:
+    """Types, names, labels, headlines and organisations of shared entities (labels.rq)."""
+    return _fold(store, "labels", iris)
+
+
+def local_nodes(store: Store, iris: list[Node]) -> Facts:
+    """Every triple of article-local nodes: participations, holdings (local_nodes.rq)."""
+    return _fold(store, "local_nodes", iris)
+
+
+def first(facts: Facts, iri: Node | None, prop: str) -> Node | None:
+    vals = facts.get(s(iri), {}).get(prop, []) if iri is not None else []
+    return min(vals, key=str) if vals else None
+
+
+def name_in(facts: Facts, iri: Node | None) -> str:
+    """The name (schema:name, rdfs:label or headline) of ``iri``; its local name when it has none."""
+    if iri is None:
+        return ""
+    for prop in NAME_PROPS:
+        v = first(facts, iri, prop)
+        if v is not None:
+            return str(v)
+    return L.local_name(str(iri))
+
+
+def node_evidence(node: dict[str, list[Node]], names: tuple[str, ...]) -> Highlight | None:
+    """The highlighted evidence of a participation or holding from its own triples."""
+    def one(prop: str) -> Node | None:
+        vals = node.get(L.KG + prop, [])
+        return vals[0] if vals else None
+
+    sentence = one("evidence")
+    if sentence is None:
+        return None
+    return highlight(str(sentence), n(one("evidenceStart")), n(one("mentionStart")), n(one("mentionEnd")), names)
+
+
+@dataclass
+class Paging:
+    """Where a paged list stands."""
+
+    page: int
+    total: int
+    size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.size
+
+
+def _paging(total: int, page: int) -> Paging:
+    p = Paging(1, total)
+    p.page = min(max(1, page), p.pages)
+    return p
+
+
+@dataclass
+class ArticleRef:
+    link: Link
+    date: str
+    hows: list[str] = field(default_factory=list)
+
+
+def _articles(store: Store, lk: Linker, this: URIRef, page: int = 1) -> tuple[list[ArticleRef], Paging]:
+    total = n(run(store, "mentioned_in_count", this=this)[0]["n"]) or 0
+    paging = _paging(total, page)
+    rows = run(store, "mentioned_in", limit=paging.size, offset=paging.offset, this=this)
+    info = lookup(store, values_of(rows, "article"))
+    out = [ArticleRef(lk.link(r["article"], name_in(info, r["article"])), fmt_date(r["date"]),  # type: ignore[arg-type]
+                      sorted(s(r["hows"]).split()))
+           for r in rows]
+    return out, paging  # type: ignore[arg-type]
+
+
+@dataclass
+class Grant:
+    how: str
+    value: Decimal
+    amount: str
+    text: str
+    purpose: str
+    recipient: Link | None
+    funder: Link | None
+    event: Link | None
+    article: Link | None
+    evidence: str
+
+
+def _grants(store: Store, lk: Linker, this: URIRef) -> list[Grant]:
+    rows = run(store, "grants", this=this)
+    grants = local_nodes(store, values_of(rows, "grant"))
+    amounts = local_nodes(store, [a for g in grants.values() for a in g.get(L.SCHEMA + "amount", [])])
+    parties = [x for g in grants.values() for p in (L.KG + "recipient", L.SCHEMA + "funder", L.KG + "grantedAt")
+               for x in g.get(p, [])]
+    info = lookup(store, parties + values_of(rows, "article"))
+    out = []
+    for r in rows:
+        g = grants.get(s(r["grant"]), {})
+        amount = first(grants, r["grant"], L.SCHEMA + "amount")
+        a = amounts.get(s(amount), {})
+
+        def one(node: dict[str, list[Node]], prop: str) -> Node | None:
+            vals = node.get(prop, [])
+            return vals[0] if vals else None
+
+        recipient, funder, event = (one(g, L.KG + "recipient"), one(g, L.SCHEMA + "funder"), one(g, L.KG + "grantedAt"))
+        value = one(a, L.SCHEMA + "value")
+        out.append(Grant(s(r["how"]), _decimal(value), fmt_yuan(value), s(one(a, L.KG + "amountText")),
+                         s(one(g, L.KG + "purpose")), lk.link(recipient, name_in(info, recipient)),
+                         lk.link(funder, name_in(info, funder)), lk.link(event, name_in(info, event)),
+                         lk.link(r["article"], name_in(info, r["article"])), s(one(a, L.KG + "evidence"))))
+    out.sort(key=lambda g: -g.value)
+    return out
+
+
+def _decimal(v: Node | None) -> Decimal:
+    try:
+        return Decimal(str(v)) if v is not None else Decimal(0)
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def _types(rows: list[Row]) -> list[str]:
+    return list(dict.fromkeys(s(r["type"]) for r in rows if r.get("type") is not None))
+
+
+def _first(rows: list[Row], key: str) -> Node | None:
+    return next((r[key] for r in rows if r.get(key) is not None), None)
+
+
+def _all(rows: list[Row], key: str) -> list[str]:
+    return list(dict.fromkeys(s(r[key]) for r in rows if r.get(key) is not None))
+
+
+# ---------------------------------------------------------------- person
+
+
+@dataclass
+class PostStatement:
+    post: Link | None
+    org: Link | None
+    article: Link | None
+    date: str
+    evidence: Highlight | None
+
+
+@dataclass
+class TimelineEntry:
+    event: Link | None
+    date: str
+    roles: list[L.Label]
+    post: Link | None
+    article: Link | None
+    evidence: Highlight | None
+
+
+@dataclass
+class CoParticipant:
+    link: Link
+    count: int
+
+
+@dataclass
+class PersonPage:
+    iri: str
+    name: str
+    pinyin: str
+    alternate_names: list[str]
+    posts: list[PostStatement]
+    post_total: int
+    timeline: list[TimelineEntry]
+    timeline_paging: Paging
+    event_count: int
+    co_participants: list[CoParticipant]
+    network: list[SvgNode]
+    articles: list[ArticleRef]
+    articles_paging: Paging
+    grants: list[Grant]
+    kind: str = "person"
+
+
+def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | None:
+    this = URIRef(iri)
+    head = run(store, "person", this=this)
+    if L.SCHEMA + "Person" not in _types(head):
+        return None
+    name = s(_first(head, "name")) or L.local_name(iri)
+    alts = _all(head, "alt")
+    names = (name, *alts)
+    # posts as stated: the newest statements, then their labels, organisations and evidence
+    rows = run(store, "person_posts", this=this)
+    post_total = n(run(store, "person_posts_count", this=this)[0]["n"]) or 0
+    held = local_nodes(store, values_of(rows, "holding"))
+    evidence_of: dict[tuple[str, str], dict[str, list[Node]]] = {}
+    for r in rows:
+        h = held.get(s(r["holding"]), {})
+        if s(first(held, r["holding"], L.KG + "heldPost")) == s(r["post"]):
+            evidence_of[(s(r["article"]), s(r["post"]))] = h
+    post_rows = list({(s(r["article"]), s(r["post"])): r for r in rows}.values())[:100]
+    info = lookup(store, values_of(post_rows, "post") + values_of(post_rows, "article"))
+    orgs = {s(p): first(info, p, ORG_POST_IN) for p in values_of(post_rows, "post")}
+    info.update(lookup(store, [o for o in orgs.values() if o is not None]))
+    posts = []
+    for r in post_rows:
+        h = evidence_of.get((s(r["article"]), s(r["post"])))
+        org = orgs.get(s(r["post"]))
+        posts.append(PostStatement(lk.link(r["post"], name_in(info, r["post"])), lk.link(org, name_in(info, org)),
+                                   lk.link(r["article"], name_in(info, r["article"])), fmt_date(r["date"]),
+                                   node_evidence(h, names) if h else None))
+    # the timeline: one page of participations, then their details and the names they link to
+    counts = run(store, "person_timeline_count", this=this)[0]
+    paging = _paging(n(counts["n"]) or 0, page)
+    rows = run(store, "person_timeline", limit=paging.size, offset=paging.offset, this=this)
+    nodes = local_nodes(store, values_of(rows, "part"))
+    post_of = {s(r["part"]): first(nodes, r["part"], KG_POST) for r in rows}
+    info = lookup(store, values_of(rows, "event") + values_of(rows, "article")
+                  + [p for p in post_of.values() if p is not None])
+    timeline = []
+    for r in rows:
+        node = nodes.get(s(r["part"]), {})
+        post = post_of[s(r["part"])]
+        timeline.append(TimelineEntry(
+            lk.link(r["event"], name_in(info, r["event"])), fmt_date(r["date"]),
+            roles_of(" ".join(s(x) for x in node.get(KG_ROLE, []))), lk.link(post, name_in(info, post)),
+            lk.link(r["article"], name_in(info, r["article"])), node_evidence(node, names)))
+    # co-participants: the most frequent agents at the same events, people only
+    co_rows = run(store, "person_coparticipants", this=this)
+    info = lookup(store, values_of(co_rows, "other"))
+    co = [CoParticipant(lk.link(r["other"], name_in(info, r["other"])), n(r["n"]) or 0)  # type: ignore[arg-type]
+          for r in co_rows if L.SCHEMA + "Person" in [s(x) for x in info.get(s(r["other"]), {}).get(RDF_TYPE, [])]][:12]
+    network = radial_layout([(c.link.text, c.link.href, c.count) for c in co])
+    arts, apaging = _articles(store, lk, this, page)
+    return PersonPage(iri, name, s(_first(head, "pinyin")), alts, posts, post_total, timeline, paging,
+                      n(counts["events"]) or 0, co, network, arts, apaging, _grants(store, lk, this))
+
+
+# ---------------------------------------------------------------- organisation
+
+
+@dataclass
+class Holder:
+    person: Link | None
+    first: str
+    last: str
+    articles: int
+
+
+@dataclass
+class PostHolders:
+    post: Link
+    holders: list[Holder]
+
+
+@dataclass
+class EventRef:
+    link: Link
+    date: str
+    hows: list[str]
+
+
+@dataclass
+class OrganizationPage:
+    iri: str
+    name: str
+    alternate_names: list[str]
+    org_kind: str
+    types: list[L.Label]
+    posts: list[PostHolders]
+    events: list[EventRef]
+    grants: list[Grant]
+    articles: list[ArticleRef]
+    articles_paging: Paging
+    kind: str = "organization"
+
+
+def _how_label(h: str) -> str:
+    return str(L.label(h)) if h.startswith("http") else h
+
+
+def organization(store: Store, lk: Linker, iri: str, page: int = 1) -> OrganizationPage | None:
+    this = URIRef(iri)
+    head = run(store, "organization", this=this)
+    types = _types(head)
+    if L.SCHEMA + "Organization" not in types:
+        return None
+    posts: dict[str, PostHolders] = {}
+    for r in run(store, "organization_posts", this=this):
+        ph = posts.setdefault(s(r["post"]), PostHolders(lk.link(r["post"], r["label"]), []))  # type: ignore[arg-type]
+        if r["person"] is not None:
+            ph.holders.append(Holder(lk.link(r["person"], r["name"]), fmt_date(r["first"]), fmt_date(r["last"]),
+                                     n(r["articles"]) or 0))
+    events = [EventRef(lk.link(r["event"], r["name"]), fmt_date(r["date"]),  # type: ignore[arg-type]
+                       [_how_label(h) for h in s(r["hows"]).split()])
+              for r in run(store, "organization_events", this=this)]
+    arts, apaging = _articles(store, lk, this, page)
+    return OrganizationPage(iri, s(_first(head, "name")) or L.local_name(iri), _all(head, "alt"),
+                            s(_first(head, "kind")), [L.label(t) for t in types], list(posts.values()), events,
+                            _grants(store, lk, this), arts, apaging)
+
+
+# ---------------------------------------------------------------- event
+
+
+@dataclass
+class Participant:
+    agent: Link | None
+    agent_kind: str
+    post: Link | None
+    article: Link | None
+    evidence: Highlight | None
+
+
+@dataclass
+class SentenceGroup:
+    """Participants of one role stated by one sentence: the sentence is shown once, every mention marked."""
+
+    participants: list[Participant]
+    sentence: list[tuple[str, bool]]
+    article: Link | None
+
+
+@dataclass
+class RoleGroup:
+    role: L.Label
+    participants: list[Participant]
+
+    @property
+    def by_sentence(self) -> list[SentenceGroup]:
+        groups: dict[tuple[str, str], SentenceGroup] = {}
+        spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        out: list[SentenceGroup] = []
+        for p in self.participants:
+            if p.evidence is None:
+                out.append(SentenceGroup([p], [], p.article))
+                continue
+            text = p.evidence.before + p.evidence.mark + p.evidence.after
+            key = (text, p.article.iri if p.article else "")
+            a = len(p.evidence.before)
+            spans.setdefault(key, []).append((a, a + len(p.evidence.mark)))
+            if key not in groups:
+                groups[key] = SentenceGroup([], [], p.article)
+                out.append(groups[key])
+            groups[key].participants.append(p)
+        for key, g in groups.items():
+            g.sentence = marks(key[0], spans[key])
+        return out
+
+
+@dataclass
+class EventPage:
+    iri: str
+    name: str
+    types: list[L.Label]
+    date: str
+    places: list[Link]
+    organizers: list[Link]
+    super_events: list[Link]
+    sub_events: list[Link]
+    evidence: list[str]
+    roles: list[RoleGroup]
+    participant_count: int
+    grants: list[Grant]
+    articles: list[ArticleRef]
+    articles_paging: Paging
+    kind: str = "event"
+
+
+def _links(lk: Linker, rows: list[Row], key: str, label: str) -> list[Link]:
+    seen: dict[str, Link] = {}
+    for r in rows:
+        if r.get(key) is not None and s(r[key]) not in seen:
+            seen[s(r[key])] = lk.link(r[key], r.get(label))  # type: ignore[assignment]
+    return list(seen.values())
+
+
+def event(store: Store, lk: Linker, iri: str, page: int = 1) -> EventPage | None:
+    this = URIRef(iri)
+    head = run(store, "event", this=this)
+    types = _types(head)
+    if not any(L.KIND_OF_CLASS.get(t) == "event" for t in types):
+        return None
+    groups: dict[str, list[Participant]] = defaultdict(list)
+    parts = run(store, "event_participants", this=this)
+    nodes = local_nodes(store, values_of(parts, "part"))
+    agents = {s(r["part"]): first(nodes, r["part"], KG_AGENT) for r in parts}
+    posts = {s(r["part"]): first(nodes, r["part"], KG_POST) for r in parts}
+    info = lookup(store, [x for x in (*agents.values(), *posts.values()) if x is not None]
+                  + values_of(parts, "article"))
+    for r in sorted(parts, key=lambda r: name_in(info, agents[s(r["part"])])):
+        node = nodes.get(s(r["part"]), {})
+        agent, post = agents[s(r["part"])], posts[s(r["part"])]
+        if agent is None:
+            continue
+        agent_name = name_in(info, agent)
+        agent_types = [s(x) for x in info.get(s(agent), {}).get(RDF_TYPE, [])]
+        p = Participant(lk.link(agent, agent_name), L.kind_of_classes(agent_types) or "person",
+                        lk.link(post, name_in(info, post)), lk.link(r["article"], name_in(info, r["article"])),
+                        node_evidence(node, (agent_name,)))
+        for role in sorted({s(x) for x in node.get(KG_ROLE, [])}) or ["?"]:
+            groups[role].append(p)
+    roles = [RoleGroup(L.label(k) if k != "?" else L.Label("角色不详", "role unknown"), v)
+             for k, v in sorted(groups.items(), key=lambda kv: L.role_rank(kv[0]))]
+    shown = [t for t in types if t not in (L.SCHEMA + "Event",)] or types
+    arts, apaging = _articles(store, lk, this, page)
+    return EventPage(iri, s(_first(head, "name")) or L.local_name(iri), [L.label(t) for t in shown],
+                     fmt_date(_first(head, "date")), _links(lk, head, "place", "placeName"),
+                     _links(lk, head, "organizer", "organizerName"), _links(lk, head, "super", "superName"),
+                     _links(lk, head, "sub", "subName"), _all(head, "evidence"), roles, len(parts),
+                     _grants(store, lk, this), arts, apaging)
+
+
+# ---------------------------------------------------------------- article
+
+
+@dataclass
+class Credit:
+    role: L.Label
+    person: Link | None
+
+
+@dataclass
+class Mention:
+    link: Link
+    kind: str
+    names: list[str]
+
+
+@dataclass
+class Fact:
+    event: Link | None
+    event_date: str
+    agent: Link | None
+    roles: list[L.Label]
+    post: Link | None
+    evidence: str
+
+
+@dataclass
+class Holding:
+    person: Link | None
+    post: Link | None
+    org: Link | None
+    evidence: str
+
+
+@dataclass
+class Amount:
+    amount: str
+    text: str
+    recipient: Link | None
+    funder: Link | None
+    event: Link | None
+    purpose: str
+    evidence: str
+
+
+@dataclass
+class ArticlePage:
+    iri: str
+    headline: str
+    kickers: list[str]
+    subtitles: list[str]
+    date: str
+    publisher: Link | None
+    locality: str
+    source: str
+    credits: list[Credit]
+    paragraphs: list[list[Segment]]
+    entities: dict[str, Mention]
+    mentions_by_kind: dict[str, list[Mention]]
+    facts: list[Fact]
+    holdings: list[Holding]
+    amounts: list[Amount]
+    open_questions: list[str]
+    kind: str = "article"
+
+
+CREDIT_ORDER = [L.KG + "reporter", L.KG + "correspondent", L.SCHEMA + "author", L.KG + "photographer"]
+
+
+def article(store: Store, lk: Linker, iri: str, page: int = 1) -> ArticlePage | None:
+    this = URIRef(iri)
+    head = run(store, "article", this=this)
+    if not head:
+        return None
+    credits_rows = run(store, "article_credits", this=this)
+    specific = {s(r["person"]) for r in credits_rows if s(r["prop"]) in (L.KG + "reporter", L.KG + "correspondent")}
+    credits = [Credit(L.label(s(r["prop"])), lk.link(r["person"], r["name"]))
+               for r in sorted(credits_rows, key=lambda r: (CREDIT_ORDER.index(s(r["prop"])), s(r["name"])))
+               if not (s(r["prop"]) == L.SCHEMA + "author" and s(r["person"]) in specific)]
+    entities: dict[str, Mention] = {}
+    names: dict[str, str] = {}
+    for r in run(store, "article_mentions", this=this):
+        key = s(r["entity"])
+        kind = L.KIND_OF_CLASS.get(s(r["type"])) if r["type"] is not None else None
+        m = entities.get(key)
+        if m is None:
+            m = entities[key] = Mention(lk.link(r["entity"], r["name"]), kind or lk.kind(key) or "other", [])  # type: ignore[arg-type]
+        elif kind and m.kind == "other":
+            m.kind = kind
+        if s(r["name"]) not in m.names:
+            m.names.append(s(r["name"]))
+        names.setdefault(s(r["name"]), key)
+    body = s(_first(head, "body"))
+    paragraphs = [link_names(p, names) for p in body.split("\n") if p.strip()]
+    by_kind: dict[str, list[Mention]] = defaultdict(list)
+    for m in sorted(entities.values(), key=lambda m: m.link.text):
+        by_kind[m.kind].append(m)
+    facts = [Fact(lk.link(r["event"], r["eventName"]), fmt_date(r["eventDate"]), lk.link(r["agent"], r["agentName"]),
+                  roles_of(r["roles"]), lk.link(r["post"], r["postLabel"]), s(r["evidence"]))
+             for r in run(store, "article_facts", this=this)]
+    holdings = [Holding(lk.link(r["person"], r["name"]), lk.link(r["post"], r["label"]),
+                        lk.link(r["org"], r["orgName"]), s(r["evidence"]))
+                for r in run(store, "article_holdings", this=this)]
+    amount_rows = run(store, "article_amounts", this=this)
+    amounts = [Amount(fmt_yuan(r["value"]), s(r["text"]), lk.link(r["recipient"], r["recipientName"]),
+                      lk.link(r["funder"], r["funderName"]), lk.link(r["event"], r["eventName"]), s(r["purpose"]),
+                      s(r["evidence"]))
+               for r in amount_rows]
+    return ArticlePage(iri, s(_first(head, "headline")), _all(head, "kicker"), _all(head, "subtitle"),
+                       fmt_date(_first(head, "date")),
+                       lk.link(_first(head, "publisher"), _first(head, "publisherName")),
+                       s(_first(head, "locality")), s(_first(head, "sourceFile")), credits, paragraphs, entities,
+                       dict(by_kind), facts, holdings, amounts,
+                       open_questions(entities, facts, holdings, amounts, credits))
+
+
+def open_questions(entities: dict[str, Mention], facts: list[Fact], holdings: list[Holding],
+                   amounts: list[Amount], credits: list[Credit]) -> list[str]:
+    """What the extraction left undecided, for a reviewer: undated events, roleless or postless facts …"""
+    out: list[str] = []
+    seen_events = {f.event.iri for f in facts if f.event}
+    for m in entities.values():
+        if m.kind == "event" and m.link.iri not in seen_events:
+            out.append(f"事件「{m.link.text}」没有参与者 / event without participants")
+    for f in facts:
+        who = f.agent.text if f.agent else "?"
+        what = f.event.text if f.event else "?"
+        if not f.roles:
+            out.append(f"{who} 在「{what}」中的角色不详 / role unknown")
+        if "年份不详" in f.event_date:
+            out.append(f"「{what}」的年份不详 / year unknown")
+        if not f.evidence:
+            out.append(f"{who} 在「{what}」中的参与没有证据原句 / no evidence sentence")
+    for h in holdings:
+        if h.org is None and h.post is not None:
+            who = h.person.text if h.person else "?"
+            out.append(f"{who} 的职务「{h.post.text}」未确定所属机构 / post without organisation")
+    for a in amounts:
+        if a.recipient is None and a.event is None and a.funder is None:
+            out.append(f"金额 {a.text or a.amount} 未关联到资助或事件 / amount not linked to a grant")
+    active = {f.agent.iri for f in facts if f.agent} | {h.person.iri for h in holdings if h.person}
+    active |= {c.person.iri for c in credits if c.person}
+    for m in entities.values():
+        if m.kind == "person" and m.link.iri not in active:
+            out.append(f"人物「{m.link.text}」只被提及，无职务或参与 / person named without post or role")
+    return list(dict.fromkeys(out))
+
+
+# ---------------------------------------------------------------- post, place
+
+
+@dataclass
+class PostPage:
+    iri: str
+    label: str
+    org: Link | None
+    holders: list[Holder]
+    kind: str = "post"
+
+
+def post(store: Store, lk: Linker, iri: str, page: int = 1) -> PostPage | None:
+    this = URIRef(iri)
+    head = run(store, "post", this=this)
+    if not head:
+        return None
+    holders = [Holder(lk.link(r["person"], r["name"]), fmt_date(r["first"]), fmt_date(r["last"]), n(r["articles"]) or 0)
+               for r in run(store, "post_holders", this=this)]
+    return PostPage(iri, s(_first(head, "label")) or L.local_name(iri), lk.link(_first(head, "org"),
+                    _first(head, "orgName")), holders)
+
+
+@dataclass
+class PlacePage:
+    iri: str
+    name: str
+    events: list[EventRef]
+    articles: list[ArticleRef]
+    articles_paging: Paging
+    kind: str = "place"
+
+
+def place(store: Store, lk: Linker, iri: str, page: int = 1) -> PlacePage | None:
+    this = URIRef(iri)
+    rows = run(store, "place", this=this)
+    if not rows:
+        return None
+    events = [EventRef(lk.link(r["event"], r["eventName"]), fmt_date(r["date"]), [])  # type: ignore[arg-type]
+              for r in rows if r["event"] is not None]
+    arts, apaging = _articles(store, lk, this, page)
+    return PlacePage(iri, s(_first(rows, "name")) or L.local_name(iri), events, arts, apaging)
+
+
+# ---------------------------------------------------------------- home, search
+
+
+@dataclass
+class ClassCount:
+    cls: str
+    label: L.Label
+    count: int
+
+    @property
+    def query(self) -> str:
+        """A query listing instances of this class with their names (linked from the home page)."""
+        return (f"# Every {self.label.en} ({self.label.zh}), with its name\n"
+                "PREFIX schema: <https://schema.org/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n\n"
+                f"SELECT ?s (SAMPLE(?n) AS ?name)\nWHERE {{\n  GRAPH ?g {{ ?s a <{self.cls}> .\n"
+                "    OPTIONAL { ?s schema:name|rdfs:label|schema:headline ?n } }\n}\n"
+                "GROUP BY ?s\nORDER BY ?name\nLIMIT 500\n")
+
+
+@dataclass
+class HomePage:
+    quads: int
+    counts: list[ClassCount]
+    events: list[EventRef]
+    articles: list[ArticleRef]
+    kind: str = "home"
+
+
+def home(store: Store, lk: Linker) -> HomePage:
+    counts = [ClassCount(s(r["class"]), L.label(s(r["class"])), n(r["n"]) or 0) for r in run(store, "home_counts")]
+    ev_rows, art_rows = run(store, "home_events"), run(store, "home_articles")
+    info = lookup(store, values_of(ev_rows, "event") + values_of(art_rows, "article"))
+    events = [EventRef(lk.link(r["event"], name_in(info, r["event"])), fmt_date(r["date"]), [])  # type: ignore[arg-type]
+              for r in ev_rows]
+    arts = [ArticleRef(lk.link(r["article"], name_in(info, r["article"])), fmt_date(r["date"]))  # type: ignore[arg-type]
+            for r in art_rows]
+    return HomePage(store.quad_count(), counts, events, arts)
+
+
+@dataclass
+class Hit:
+    link: Link
+    kind: str
+    matched: str
+    score: tuple[int, int, int]
+
+
+SEARCH_KINDS = {"person": 0, "organization": 1, "event": 2}
+
+
+def normalise_query(q: str) -> str:
+    return "".join(q.lower().split())
+
+
+def search(store: Store, lk: Linker, q: str, limit: int = 50) -> list[Hit]:
+    """People, organisations and events matching ``q`` by name, part of a name or pinyin, ranked:
+    exact matches, then prefixes, then contained; ties go to the entity mentioned in more articles."""
+    key = normalise_query(q)[:100]
+    if not key:
+        return []
+    best: dict[str, tuple[tuple[int, int], str, str]] = {}
+    for r in run(store, "search", q=key):
+        iri = s(r["s"])
+        kind = L.KIND_OF_CLASS.get(s(r["type"]))
+        if kind not in SEARCH_KINDS:
+            continue
+        label = s(r["label"])
+        flat = normalise_query(label)
+        grade = (0 if flat == key else 1 if flat.startswith(key) else 2, 0 if s(r["prop"]) == L.SCHEMA + "name" else 1)
+        if iri not in best or grade < best[iri][0]:
+            best[iri] = (grade, label, kind)
+    if not best:
+        return []
+    top = sorted(best.items(), key=lambda kv: (kv[1][0], len(kv[1][1])))[:200]
+    extra = {s(r["s"]): (s(r["name"]), n(r["n"]) or 0)
+             for r in run(store, "search_weights", candidates=[URIRef(i) for i, _ in top])}
+    hits = []
+    for iri, ((grade, prop), label, kind) in top:
+        name, weight = extra.get(iri, ("", 0))
+        hits.append(Hit(lk.link(URIRef(iri), name or label), kind, label,  # type: ignore[arg-type]
+                        (grade, -weight, SEARCH_KINDS[kind] * 10 + prop)))
+    hits.sort(key=lambda h: (h.score, len(h.link.text), h.link.text))
+    return hits[:limit]
+
+
+VIEWS = {"person": person, "organization": organization, "event": event, "article": article, "post": post,
+         "place": place}

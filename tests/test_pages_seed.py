@@ -1,0 +1,71 @@
+"""The pages on the ingested seed page (whatever the extractor of the day finds in it)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kg.ingest import ingest_paths
+from kg.store.oxigraph import OxigraphStore
+from kg.web.pages.app import create_pages_app
+
+BASE = "http://seed.test"
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory, seed_path: Path):
+    store = OxigraphStore(tmp_path_factory.mktemp("seed") / "store")
+    results = ingest_paths(store, [seed_path], base=BASE)
+    assert all(r.error is None for r in results)
+    yield store, TestClient(create_pages_app(store, BASE))
+    store.close()
+
+
+def article_path(store: OxigraphStore, headline_part: str) -> str:
+    rows = store.query(
+        "SELECT ?a ?h WHERE { ?a <https://schema.org/headline> ?h }").rows()
+    for r in rows:
+        if headline_part in str(r["h"]):
+            return str(r["a"]).replace(BASE, "")
+    raise AssertionError(f"no article with {headline_part}")
+
+
+def test_seed_article_page(seeded) -> None:
+    store, client = seeded
+    html = client.get(article_path(store, "人才高地建设")).text
+    assert "加快创新高地人才高地建设" in re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)  # type: ignore[union-attr]
+    assert "韦韬在市委人才工作会议上强调" in html  # kicker
+    assert "太原日报" in html and "2022-01-13" in html and "太原市" in html
+    assert 'href="/person/zhao-ji-zhao"' in html and 'href="/person/yin-xue-yuan"' in html  # reporters
+    assert 'href="/person/liang-chen"' in html and "摄影" in html  # photographer
+    assert "市委人才工作会议举行" in re.sub(r"<[^>]+>", "", html)  # the text (names in it may be links)
+    assert "000_bd3172a97833ae3d.txt" in html
+    linked = re.findall(r'class="ent k-(\w+)"', html)
+    if store.query('ASK { ?p <https://schema.org/name> "韦韬"@zh }').boolean():
+        assert "person" in linked  # once the extractor finds people, the text links them
+
+
+def test_seed_credit_person_page(seeded) -> None:
+    _, client = seeded
+    html = client.get("/person/zhao-ji-zhao").text
+    assert "赵继钊" in html and "zhao ji zhao" in html
+    assert "加快创新高地人才高地建设" in html and "作者 author" in html
+
+
+def test_seed_home_and_search(seeded) -> None:
+    store, client = seeded
+    html = client.get("/").text
+    assert re.search(r"新闻文章.*?<td class=\"num\">6</td>", html, re.S)
+    assert "太原为20家单位颁奖并发放补助1.53亿元" in html
+    assert 'href="/person/zhao-ji-zhao"' in client.get("/search", params={"q": "zhao ji"}).text
+    assert 'href="/person/liang-chen"' in client.get("/search", params={"q": "梁琛"}).text
+
+
+def test_seed_publisher_page(seeded) -> None:
+    _, client = seeded
+    html = client.get("/organization/tai-yuan-ri-bao").text
+    assert "太原日报" in html and "报社" in html and "news media organisation" in html
+    assert "加快创新高地人才高地建设" in html and "刊登 published" in html  # the articles it published

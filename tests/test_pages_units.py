@@ -1,0 +1,103 @@
+"""Unit tests of the pages' helpers: binding values into query texts, highlighting, linking names."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Literal, URIRef
+
+from kg.web.pages import labels as L
+from kg.web.pages.queries import bind, examples, load, title_of
+from kg.web.pages.text import Segment, highlight, link_names, marks, radial_layout
+from kg.web.pages.views import fmt_date, fmt_yuan
+
+
+def test_bind_iris_literals_lists() -> None:
+    text = "SELECT * WHERE { $this ?p $q . VALUES ?s { $xs } FILTER(?x = $other) }"
+    out = bind(text, {"this": URIRef("http://a/b"), "q": 'x" } DROP ALL', "xs": [URIRef("http://a/1"), 3]})
+    assert "<http://a/b>" in out and '"x\\" } DROP ALL"' in out and "<http://a/1> 3" in out
+    assert "$other" in out  # unbound names stay variables
+
+
+@pytest.mark.parametrize("bad", ["http://a/b> } DROP ALL {", "http://a b", 'http://a/"', "http://a/{x}"])
+def test_bind_refuses_bad_iris(bad: str) -> None:
+    with pytest.raises(ValueError):
+        bind("$this", {"this": URIRef(bad)})
+
+
+def test_every_query_file_parses(tmp_path) -> None:
+    from kg.store.oxigraph import OxigraphStore
+    from kg.web.pages.queries import QUERY_DIR
+
+    store = OxigraphStore(tmp_path / "s")
+    one = [URIRef("http://kg.test/x")]
+    values = {"this": URIRef("http://kg.test/person/x"), "q": "x", "candidates": one, "iris": one, "graphs": one}
+    for path in sorted(QUERY_DIR.glob("*.rq")):
+        list(store.query(bind(load(path.stem), values)).rows())
+    for _stem, title, text in examples():
+        assert title and not title.startswith("#")
+        store.query(text)
+    assert len(examples()) >= 9
+    assert [stem for stem, _, _ in examples()][:3] == ["chairs", "co_participants", "money_per_org"]
+
+
+def test_highlight_by_offsets_and_fallback() -> None:
+    h = highlight("市长王晓红主持。", 100, 102, 105)
+    assert (h.before, h.mark, h.after) == ("市长", "王晓红", "主持。")
+    h = highlight("市长王晓红主持。", 100, 90, 95, ("王晓红",))  # offsets out of the sentence: by name
+    assert h.mark == "王晓红" and h.before == "市长"
+    assert highlight("没有提及。", None, None, None, ("王晓红",)).mark == ""
+
+
+def test_link_names_longest_first_without_overlap() -> None:
+    segs = link_names("示例市人才工作会议在示例市举行", {"示例市": "p", "示例市人才工作会议": "e"})
+    assert segs == [Segment("示例市人才工作会议", "e"), Segment("在"), Segment("示例市", "p"), Segment("举行")]
+    assert link_names("王", {"王": "x"}) == [Segment("王")]  # single characters are not linked
+    assert link_names("", {}) == []
+
+
+def test_radial_layout_weights() -> None:
+    nodes = radial_layout([("甲", "/a", 10), ("乙", None, 1)])
+    assert nodes[0].r > nodes[1].r and nodes[0].width > nodes[1].width
+    assert all(0 <= n.x <= 420 and 0 <= n.y <= 420 for n in nodes)
+    assert radial_layout([]) == []
+
+
+def test_formats_and_labels() -> None:
+    assert fmt_date(Literal("--01-12", datatype=URIRef("http://www.w3.org/2001/XMLSchema#gMonthDay"))) == \
+        "1月12日（年份不详）"
+    assert fmt_date(Literal("2022-01-12")) == "2022-01-12"
+    assert fmt_yuan(Literal("153000000")) == "153,000,000 元（1.53亿元）"
+    assert fmt_yuan(Literal("20000.50")) == "20,000.5 元（2.00005万元）"
+    assert fmt_yuan(Literal("800")) == "800 元"
+    assert L.label(L.KG + "Chair").en == "chair" and L.label(L.KG + "Elected").zh
+    assert L.label("http://example.org/x#Thing").zh == "Thing"
+
+
+def test_marks_several_mentions() -> None:
+    expected = [("甲", True), ("、", False), ("乙", True), ("出席。", False)]
+    assert marks("甲、乙出席。", [(2, 3), (0, 1), (9, 12)]) == expected
+    assert marks("甲乙", [(0, 1), (0, 2)]) == [("甲乙", True)]
+    assert marks("甲", []) == [("甲", False)]
+
+
+def test_one_sentence_shown_once_for_its_participants() -> None:
+    from kg.web.pages.views import Link, Participant, RoleGroup
+
+    art = Link("http://a/article/1", "头条", "/article/1", "article")
+    sentence = "甲、乙出席。"
+    ps = [Participant(Link(f"http://a/person/{n}", n, f"/person/{n}", "person"), "person", None, art,
+                      highlight(sentence, 0, i, i + 1)) for i, n in ((0, "甲"), (2, "乙"))]
+    ps.append(Participant(Link("http://a/person/c", "丙", "/person/c", "person"), "person", None, art, None))
+    groups = RoleGroup(L.label(L.KG + "Attendee"), ps).by_sentence
+    assert [len(g.participants) for g in groups] == [2, 1]
+    assert groups[0].sentence == [("甲", True), ("、", False), ("乙", True), ("出席。", False)]
+    assert groups[1].sentence == []
+
+
+def test_example_titles() -> None:
+    text = "# Who chaired which meetings: every participation with\n# its date. Run: kg query @x\nSELECT * {}"
+    assert title_of(text) == "Who chaired which meetings: every participation with its date"
+    assert title_of("# One line. More.\n# Rest") == "One line"
+    assert title_of("SELECT * {}") == ""
+    assert dict((s, t) for s, t, _ in examples())["chairs"].startswith("Who chaired which meetings")
+    assert all(len(t) <= 112 for _, t, _ in examples())
