@@ -234,8 +234,9 @@ class QueryPool:
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        gen = self._generation
-        self._live[gen] = self._live.get(gen, 0) + 1
+        with self._lock:
+            gen = self._generation
+            self._live[gen] = self._live.get(gen, 0) + 1
         p = self._ctx.Process(
             target=worker_main,
             args=(child, str(self._source(gen)), self.spool_dir, self.limits.max_result_bytes),
@@ -268,12 +269,21 @@ class QueryPool:
 
     def _release(self, w: _Worker, healthy: bool) -> None:
         if not healthy or w.generation != self._generation or self._closed:
-            if healthy:
-                self._retire(w)
-            else:
-                self._kill(w)
-            if not self._closed:
-                self._idle.put(self._spawn())
+            if not healthy:
+                self._kill(w)  # at once: the CPU work stops now, and the client is answered next
+
+            def replace() -> None:
+                if healthy:
+                    self._retire(w)
+                if not self._closed:
+                    fresh = self._spawn()
+                    if self._closed:  # closed meanwhile: do not leave it behind
+                        self._retire(fresh)
+                    else:
+                        self._idle.put(fresh)
+
+            # starting a process takes a while on a busy machine: not on the answer's path
+            threading.Thread(target=replace, name="kg-query-respawn", daemon=True).start()
             return
         self._idle.put(w)
 
