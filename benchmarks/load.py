@@ -321,7 +321,7 @@ def main() -> int:
                 print(proc.stderr.read() if proc.stderr else "", file=sys.stderr)
                 return 1
             try:
-                httpx.get(url + "/", timeout=1)
+                httpx.get(url + "/ontology/Chair", timeout=5)  # cheap: "/" (the home page) scans the store
                 break
             except httpx.HTTPError:
                 if time.perf_counter() - t > 120:
