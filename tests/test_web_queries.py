@@ -42,9 +42,9 @@ def test_chairs(store) -> None:
 
 
 def test_co_participants_counts_events_once(store) -> None:
-    """李晓波 is at e1 in two articles and at e2: two events, not three participations."""
+    """李晓波 is at e1 in two articles and at e2: 韦韬 shares two events with him, not three."""
     got = [(r["otherName"], r["events"]) for r in rows(store, "co_participants")]
-    assert got == [("李晓波", 2), ("张新伟", 1)]
+    assert got == [("韦韬", 2), ("张新伟", 1)]
 
 
 def test_money_per_organisation(store) -> None:
@@ -66,3 +66,22 @@ def test_with_iri_writes_the_iri_in_and_refuses_breakouts() -> None:
     for bad in ("http://x/> } ; DROP ALL", "http://x/a b", 'http://x/"'):
         with pytest.raises(ValueError):
             with_iri(q, "this", bad)
+
+
+def test_money_is_not_multiplied_by_an_organisations_names(tmp_path) -> None:
+    """An organisation printed under several names (太原市委, 中共太原市委) is summed once, not per name."""
+    from rdflib import Literal, URIRef
+
+    from kg.rdf.namespaces import SCHEMA
+    from kg.store.base import GraphUpdate
+
+    s = open_store(tmp_path / "store")
+    try:
+        add_handmade(s, BASE)
+        org = URIRef(f"{BASE}/organization/shi-wei")
+        extra = [(org, SCHEMA.name, Literal("中共太原市委", lang="zh")), (org, SCHEMA.name, Literal("市委", lang="zh"))]
+        s.replace_graphs([GraphUpdate(f"{BASE}/article/extra-names", extra)])
+        got = {(r["direction"], r["yuan"], r["grants"]) for r in rows(s, "money_per_org") if r["org"] == str(org)}
+        assert got == {("funded", Decimal(153500000), 2), ("granted at its event", Decimal(39000000), 1)}
+    finally:
+        s.close()

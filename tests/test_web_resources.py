@@ -59,7 +59,8 @@ def test_person_by_accept(web: Web, accept: str | None) -> None:
     this = URIRef(iri)
     assert (this, SCHEMA.name, rdflib.Literal("韦韬", lang="zh")) in g
     # participations with their triples, and labels of what they link to
-    parts = set(g.subjects(KG.agent, this))
+    # the hand-made graphs' two (the seed page, also ingested, adds the extractor's own)
+    parts = {p for p in g.subjects(KG.agent, this) if str(p).startswith(f"{web.base}/article/test-")}
     assert len(parts) == 2
     for p in parts:
         assert (p, KG.role, None) in g
@@ -156,9 +157,12 @@ def test_void_counts_equal_embedded(web: Web) -> None:
     classes = {g.value(p, void["class"]): int(g.value(p, void.entities)) for p in g.objects(ds, void.classPartition)}
     people = int(next(web.store.query("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a schema:Person }").rows())["n"])  # type: ignore[arg-type]
     assert classes[SCHEMA.Person] == people > 5
-    assert classes[KG.Meeting] == 2
+    meetings = int(next(web.store.query("SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a kg:Meeting }").rows())["n"])  # type: ignore[arg-type]
+    assert classes[KG.Meeting] == meetings >= 2
     props = {g.value(p, void.property): int(g.value(p, void.triples)) for p in g.objects(ds, void.propertyPartition)}
-    assert props[KG.agent] == 6
+    agents = int(next(web.store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?o "
+                                      "WHERE { ?s kg:agent ?o } }").rows())["n"])  # type: ignore[arg-type]
+    assert props[KG.agent] == agents >= 6
     assert sum(props.values()) == distinct
     # each class partition's triples: those about its instances
     for p in g.objects(ds, void.classPartition):

@@ -1,6 +1,6 @@
 """Minting instance IRIs: readable, stable, and the same for the same text on every ingest.
 
-People are ``{base}/person/{pinyin-slug}`` (韦韬 → ``wei-tao``): the same name is the same person
+People are ``{base}/person/{pinyin-slug}`` (张三 → ``zhang-san``): the same name is the same person
 across articles and pages. Namesakes stay apart only when a disambiguator is given (see
 ``person_id``). Organisations, places and posts use a pinyin slug of their (resolved) name; events
 add their date, so two meetings of the same name on different days are different events.
@@ -28,7 +28,7 @@ def normalise_base(base: str) -> str:
 
 @lru_cache(maxsize=65536)
 def pinyin(text: str) -> str:
-    """Toneless pinyin, syllables separated by spaces (韦韬 → "wei tao")."""
+    """Toneless pinyin, syllables separated by spaces (张三 → "zhang san")."""
     return " ".join(s for s in lazy_pinyin(text, style=Style.NORMAL, errors="ignore") if s.strip())
 
 

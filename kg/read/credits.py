@@ -126,7 +126,7 @@ _PHOTO = re.compile(
 
 
 def find_photo_credit(line: str) -> FoundCredit | None:
-    """A line that is only a photo credit: ``梁琛摄``, ``□某某 摄``, ``本报记者 某某 摄``, ``摄影/某某``."""
+    """A line that is only a photo credit: ``李某摄``, ``□某某 摄``, ``本报记者 某某 摄``, ``摄影/某某``."""
     m = _PHOTO.match(line)
     if not m:
         return None

@@ -1,0 +1,91 @@
+"""Elections: who was elected to which post (当选, 当选为…的有, 选举甲为…，乙、丙为…).
+
+The post elected to is kept as printed (民进某市第十三届委员会副主委, 主任委员), so the mapper can
+give the person that post and the Elected participation its ``kg:post``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.extract.posts import PersonMention
+
+END = r"[，,。；;！!？?\n]"
+ELECTED = re.compile(
+    rf"(?:全票|高票|以全票|一致|顺利)?当选(?:为)?(?!的)(?P<post>[^，,。；;：:！!？?\n]{{2,60}}?)(?={END}|$)"
+)
+ELECTED_LIST = re.compile(r"当选(?:为)?(?P<post>[^，,。；;：:\n]{2,60}?)的(?:有|是|为)[:：]?")
+VOTE = re.compile(r"(?:选举|补选|增选|推选)(?:出|产生)?")
+AS_POST = re.compile(rf"为(?P<post>[^，,。；;：:！!？?\n为]{{2,60}}?)(?={END}|$)")
+SKIP_POST = re.compile(r"^(的|了)|^[\d一二三四五六七八九十]+[名位]")
+
+
+@dataclass
+class ElectedMention:
+    person: PersonMention
+    post: str  # as printed
+    post_start: int  # offsets into the sentence
+    post_end: int
+
+
+def _clean_post(post: str) -> str:
+    post = re.sub(r"^(新一届|新)", "", post.strip())
+    return post.strip()
+
+
+def find_elected(text: str, people: list[PersonMention]) -> list[ElectedMention]:
+    """Elected people of one sentence with the posts they were elected to."""
+    out: list[ElectedMention] = []
+    seen: set[str] = set()
+
+    def add(p: PersonMention, post: str, s: int, e: int) -> None:
+        post = _clean_post(post)
+        if p.name in seen or not post or SKIP_POST.match(post):
+            return
+        seen.add(p.name)
+        out.append(ElectedMention(p, post, s, e))
+
+    for m in ELECTED_LIST.finditer(text):
+        nxt = re.search(END, text[m.end() :])
+        stop = m.end() + nxt.start() if nxt else len(text)
+        for p in people:
+            if m.end() <= p.start < stop:
+                add(p, m.group("post"), m.start("post"), m.end("post"))
+    prev = 0
+    for m in ELECTED.finditer(text):
+        glued = text[max(0, m.start() - 1) : m.start()] == "新" and not any(p.end == m.start() for p in people)
+        if glued:
+            continue  # 新当选的… describes, it does not report an election
+        clause_start = max((k + 1 for k in range(prev, m.start()) if text[k] in "，,。；;：:"), default=prev)
+        for p in people:
+            if clause_start <= p.start and p.end <= m.start():
+                add(p, m.group("post"), m.start("post"), m.end("post"))
+        prev = m.end()
+    for v in VOTE.finditer(text):
+        pos = v.end()
+        for m in AS_POST.finditer(text, pos):
+            group = [p for p in people if pos <= p.start and p.end <= m.start()]
+            for p in group:
+                add(p, m.group("post"), m.start("post"), m.end("post"))
+            pos = m.end()
+    return out
+
+
+APPOINT = re.compile(r"(?:决定任命|提请任命|任命|聘任|聘请|推举|增补)")
+
+
+def find_appointed(text: str, people: list[PersonMention]) -> list[ElectedMention]:
+    """任命甲为…主任: a post the person holds from now on (an appointment, not an election)."""
+    out: list[ElectedMention] = []
+    for v in APPOINT.finditer(text):
+        stop = re.search(END, text[v.end() :])
+        end = v.end() + stop.start() if stop else len(text)
+        m = AS_POST.search(text, v.end(), end + 1)
+        if not m:
+            continue
+        group = [p for p in people if v.end() <= p.start and p.end <= m.start()]
+        post = _clean_post(m.group("post"))
+        if post and not SKIP_POST.match(post):
+            out += [ElectedMention(p, post, m.start("post"), m.end("post")) for p in group]
+    return out

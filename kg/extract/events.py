@@ -1,0 +1,152 @@
+"""Event mentions: meetings, congress sessions, award ceremonies, named as written.
+
+A mention counts as a reported event only when the sentence reports it taking place (X举行,
+召开X, X在…举行, 在X上 with a role in the same sentence, 出席X …); meetings merely referred to
+(贯彻…会议精神, 提请…会议审议) are not events of the article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from kg.extract.lexicon import table
+from kg.extract.ner import Token
+
+# Words a name as written does not run across; single characters only where they stand as a word.
+NAME_STOPS = re.compile(
+    r"[，,。；;：:！？!?“”\"《》、（）()\s]|举行|召开了|召开|举办|主办|承办|出席|参加|主持|列席|即将|提请|贯彻|学习"
+    r"|落实|传达|审议|通过|期间|闭幕|开幕|隆重|胜利|圆满|完成|以来"
+)
+SINGLE_STOPS = set("在于是了的为由对向从将并")
+NOT_EVENT_NEXT = set("堂厅室场馆址所处楼")
+REPORT_AFTER = re.compile(r"^[^，。；]{0,20}?(举行|召开|开幕|闭幕|举办|落下帷幕|在[^，。；]{1,20}?(举行|召开))")
+REPORT_BEFORE = re.compile(r"((举行|召开|举办)了?[^，,。；;]*|出席|参加|主持|列席|召开的|举行的|出席了|参加了|主持了)$")
+NOT_REPORTED_AFTER = re.compile(r"^(精神|决议|决定|部署|要求|上的|的精神|以来|审议)")
+FUTURE_BEFORE = re.compile(r"(即将|将于|将要|拟于|计划|筹备)[^，。]{0,8}$|(对|关于|就|决定|筹备|研究)(召开|举行|举办)")
+AT_EVENT = re.compile(r"^(上|中|期间|现场)")
+GENERIC_PREFIX = re.compile(r"^(本次|此次|这次|该|今天的|昨天的)")
+CONGRESS_BODY = re.compile(r"人大|政协|人民代表大会|政治协商会议|代表大会")
+CONGRESS_NAME = re.compile(r"届.*次(全体)?会议$")
+NOT_CONGRESS = re.compile(r"常委会|常务委员会|主席会议|党组")
+ORDINAL_OBJECT = re.compile(
+    r"^(第|\d+次|[一二三四五六七八九十百]+次|扩大会议|全体会议|常务会议|[一二三四五六七八九十]+届|会议$)"
+)
+ORG_END = re.compile(r"(委|会|府|局|协|大|镇|县|区|市|乡|村|院|厅|部|组|团|中心)$")
+SUBJECT_BEFORE_VERB = re.compile(r"([^，,。；;：:\s]{2,30}?)(召开|举行|举办)了?$")
+
+
+@dataclass
+class EventMention:
+    name: str
+    type: str
+    subtype: str | None
+    start: int  # offsets into the sentence
+    end: int
+    reported: bool
+    generic: bool  # the bare head noun or 本次会议: refers back to an event named elsewhere
+    at_phrase: bool = False  # 在X上
+
+
+@cache
+def _nouns() -> dict[str, tuple[str, str | None]]:
+    return {k: (v[0], v[1]) for k, v in table("event_nouns").items() if not k.startswith("_")}
+
+
+@cache
+def _noun_re() -> re.Pattern[str]:
+    alts = sorted(_nouns(), key=len, reverse=True)
+    return re.compile("|".join(re.escape(a) for a in alts))
+
+
+AWARD_WORDS = re.compile(r"发放|颁发|颁奖|授牌|表彰|奖")
+
+
+def classify(name: str, head: str) -> tuple[str, str | None]:
+    etype, sub = _nouns()[head]
+    if etype == "Meeting" and head.endswith("仪式") and AWARD_WORDS.search(name):
+        return "AwardCeremony", None  # 助学金发放仪式, 颁奖仪式
+    if (
+        etype == "Meeting"
+        and CONGRESS_BODY.search(name)
+        and CONGRESS_NAME.search(name)
+        and not NOT_CONGRESS.search(name)
+    ):
+        return "Congress", "CongressSession"
+    if etype == "Congress" and NOT_CONGRESS.search(name):
+        return "Meeting", "StandingCommitteeMeeting"
+    return etype, sub
+
+
+def _stops(text: str, tokens: list[Token]) -> list[int]:
+    """End offsets of every name stop in ``text``."""
+    ends = [m.end() for m in NAME_STOPS.finditer(text)]
+    ends += [t.end for t in tokens if t.text in SINGLE_STOPS and t.tag in ("p", "u", "v", "c", "d", "xc")]
+    return sorted(ends)
+
+
+def find_events(text: str, tokens: list[Token], has_role: bool) -> list[EventMention]:
+    """Event mentions in one sentence; ``has_role`` says whether the sentence has a role trigger."""
+    out: list[EventMention] = []
+    stops = _stops(text, tokens)
+    matches = list(_noun_re().finditer(text))
+    for i, m in enumerate(matches):
+        head = m.group(0)
+        if text[m.end() : m.end() + 1] in NOT_EVENT_NEXT or text[m.end() : m.end() + 2] == "中心":
+            continue  # 人民大会堂, 会议室, 会议中心: a building or a room
+        # skip a head noun that is part of a longer name going on to another head (政治协商会议…第一次会议)
+        nxt = matches[i + 1] if i + 1 < len(matches) else None
+        if (
+            nxt is not None
+            and nxt.start() - m.end() < 30
+            and not NAME_STOPS.search(text[m.end() : nxt.start()])
+            and not any(m.end() < e <= nxt.start() for e in stops)
+        ):
+            continue
+        start = max((e for e in stops if e <= m.start()), default=0)
+        name = text[start : m.end()]
+        if not name:
+            continue
+        before = text[:start]
+        after = text[m.end() :]
+        # 县人大常委会召开第二十次会议 -> 县人大常委会第二十次会议
+        if ORDINAL_OBJECT.match(name):
+            sm = SUBJECT_BEFORE_VERB.search(before)
+            if sm and ORG_END.search(re.sub(r"(隆重|胜利)$", "", sm.group(1))):
+                subj = sm.group(1)
+                subj = re.sub(r"^.*(\d+月\d+日|[上下]午|晚上|昨天|今天|昨日)", "", subj)
+                if subj:
+                    name = subj + name
+        at_phrase = before.endswith("在") and bool(AT_EVENT.match(after))
+        lead_at = after.startswith("上") and (not before.strip() or before[-1] in "，,。；;")  # 座谈会上,…
+        reported = bool(
+            (REPORT_AFTER.match(after) or REPORT_BEFORE.search(before) or ((at_phrase or lead_at) and has_role))
+            and not FUTURE_BEFORE.search(before)
+            and not NOT_REPORTED_AFTER.match(after)
+        )
+        generic = name == head or bool(GENERIC_PREFIX.match(name)) or name in ("大会", "会议")
+        etype, sub = classify(name, head)
+        out.append(EventMention(name, etype, sub, m.end() - len(name), m.end(), reported, generic, at_phrase))
+    covered = [(e.start, e.end) for e in out]
+    for m in OTHER_MEETING.finditer(text):
+        s, e = m.start("name"), m.end("name")
+        if any(a < e and s < b for a, b in covered) or FALLBACK_STOPS.search(m.group("name")):
+            continue
+        out.append(EventMention(m.group("name"), "Meeting", None, s, e, True, False))
+    return out
+
+
+FALLBACK_STOPS = re.compile(
+    r"召开|举行|举办|出席|参加|主持|的|了|社会|机会|协会|学会|商会|工会|基金会|委员会|理事会|董事会"
+)
+# 召开市长碰头会: a meeting whose head noun the lexicon lacks, reported by its verb
+OTHER_MEETING = re.compile(r"(?:召开|举行|举办)了?(?P<name>[^，,。；;、\s]{1,20}?会)(?=[，,。；;]|$)")
+
+
+MEET_RE = re.compile(r"(会见|会晤|接见)了?")
+
+
+def find_meeting_verbs(text: str) -> list[tuple[int, int]]:
+    """会见 as an event of its own (a host receiving a delegation)."""
+    return [(m.start(), m.end()) for m in MEET_RE.finditer(text) if not text[m.end() : m.end() + 1] == "室"]

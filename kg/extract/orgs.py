@@ -1,0 +1,174 @@
+"""Organisations: names as printed, expanded with the publication's locality (市教育局 -> 某市教育局).
+
+Local papers drop the place from the bodies of their own town (市委, 市政协, 县人民法院); the
+publication's locality puts it back, so the mapper can tell 市委 of one city from another's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.extract.lexicon import alternation, table
+from kg.extract.posts import title_of
+
+LEVELS = "省市县区镇乡州旗"
+
+
+@dataclass
+class OrgMention:
+    name: str  # fullest canonical name
+    printed: str
+    start: int  # offsets into the sentence
+    end: int
+    kind: str | None = None
+
+
+def locality_level(locality: str | None) -> str | None:
+    if not locality:
+        return None
+    return locality[-1] if locality[-1] in LEVELS else None
+
+
+def expand_local(name: str, locality: str | None) -> str:
+    """市教育局 -> 某市教育局 in a paper of 某市; 我市 -> 某市; other names unchanged."""
+    if not locality:
+        return name
+    level = locality_level(locality)
+    if name.startswith(("我" + (level or "市"), "本" + (level or "市"))):
+        return locality + name[2:]
+    if level and name.startswith(level) and not name.startswith(locality):
+        rest = name[1:]
+        if rest[:1] in ("委",) and level in "市县区省":
+            return "中共" + locality + rest
+        return locality + rest
+    return name
+
+
+ORDINAL = r"第?[一二三四五六七八九十百零〇\d]+届"
+
+
+def canonical_org(name: str) -> str:
+    """One spelling for the many ways a body is printed, so posts in it can be compared.
+
+    中国人民政治协商会议某县第十一届委员会 / 政协某县委员会 / 某县政协 -> 某县政协;
+    某市人民代表大会常务委员会 -> 某市人大常委会; 中国共产党某市委员会 -> 中共某市委; 中国民主促进会… -> 民进….
+    """
+    n = re.sub(ORDINAL, "", name)
+    m = re.match(r"^(?:中国人民)?政治协商会议(.+?)委员会$", n) or re.match(r"^政协(.+?)委员会$", n)
+    if m:
+        return m.group(1) + "政协"
+    n = re.sub(r"人民代表大会常务委员会$", "人大常委会", n)
+    m = re.match(r"^中国共产党(.+?)委员会$", n)
+    if m:
+        return "中共" + m.group(1) + "委"
+    n = re.sub(r"人民政府$", "政府", n)
+    abbrev = {k: v for k, v in table("party_abbreviations").items() if not k.startswith("_")}
+    for short, full in abbrev.items():
+        if n.startswith(full) and full != short:
+            n = short + n[len(full) :]
+            break
+    n = re.sub(r"(委员会|委会)$", "委", n) if any(n.startswith(k) for k in abbrev) else n
+    return n
+
+
+def party_full_name(name: str) -> str | None:
+    """民进某市委 -> 中国民主促进会某市委员会 (for the alternate names)."""
+    abbrev = {k: v for k, v in table("party_abbreviations").items() if not k.startswith("_")}
+    for short, full in sorted(abbrev.items(), key=lambda kv: -len(kv[0])):
+        if name.startswith(short) and not name.startswith(full):
+            rest = name[len(short) :]
+            if rest.endswith("委") and not rest.endswith("委员会"):
+                rest = rest[:-1] + "委员会"
+            return full + rest
+    return None
+
+
+def org_kind(name: str) -> str | None:
+    abbrev = table("party_abbreviations")
+    if any(name.startswith(k) or name.startswith(v) for k, v in abbrev.items() if not k.startswith("_")):
+        return "party-dp"
+    if name.startswith("中共") or re.search(r"(党委|[省市县区镇]委|党组)$", name):
+        return "party"
+    if re.search(r"(人大常委会|人民代表大会|人大)", name):
+        return "legislature"
+    if "政协" in name or "政治协商会议" in name:
+        return "cppcc"
+    if re.search(r"(公司|集团|厂)$", name):
+        return "company"
+    if re.search(r"(大学|学院|学校|中学|小学)$", name):
+        return "university"
+    if re.search(r"(研究所|研究院|研究中心|实验室)$", name):
+        return "institute"
+    if re.search(r"(政府|局|厅|办|委员会|部|院|中心)$", name):
+        return "government"
+    return None
+
+
+HEAD_POSTS = {
+    "市长": "人民政府", "副市长": "人民政府", "常务副市长": "人民政府", "代市长": "人民政府",
+    "县长": "人民政府", "副县长": "人民政府", "常务副县长": "人民政府", "代县长": "人民政府",
+    "区长": "人民政府", "副区长": "人民政府", "常务副区长": "人民政府", "代区长": "人民政府",
+    "镇长": "人民政府", "副镇长": "人民政府", "乡长": "人民政府", "副乡长": "人民政府",
+    "省长": "人民政府", "副省长": "人民政府",
+}
+
+
+def post_org(label: str, locality: str | None) -> str | None:
+    """The organisation a post belongs to, where the label names it or the locality implies it."""
+    title = title_of(label)
+    if title is None:
+        return None
+    prefix = label[: -len(title)]
+    # 市委书记 / 市委副书记 / 市委常委: the title lexicon ends at 书记, the party committee is the prefix
+    if not prefix:
+        body = HEAD_POSTS.get(title)
+        level = locality_level(locality)
+        if body and locality and level and title.lstrip("常务副代")[:1] == level:
+            return canonical_org(locality + body)
+        return None
+    if title in HEAD_POSTS and re.search(r"[省市县区镇乡州旗]$", prefix):
+        return canonical_org(expand_local(prefix, locality) + HEAD_POSTS[title])  # 某市市长 -> 某市政府
+    prefix = prefix.removesuffix("党组")
+    if not prefix or len(prefix) < 2:
+        return None
+    if prefix in ("省委", "省政府", "省人大常委会", "省政协"):
+        return None  # the province is not known from a local paper's locality
+    full = canonical_org(expand_local(prefix, locality))
+    if re.search(r"[市县区]委$", full) and not full.startswith("中共"):
+        full = "中共" + full
+    return full
+
+
+# Classes of units rather than named ones: 市属医院, 各区县, 相关部门.
+CATEGORY = re.compile(
+    r"^(市|县|区|省)?(属|管|直|辖)|^(各|部分|相关|有关|全市|全县|全区|其他|所属|驻)"
+    r"|^(省级|市级|县级|区级|国家级|新认定|新引进|首批|优秀|先进|重点|爱心|\d+[家个户所])"
+)
+ORG_LIST_TAIL = re.compile(r"(主要负责同志|负责同志|负责人|主要负责人|领导同志|代表)")
+
+
+def orgs_in_list(text: str, start: int, end: int, locality: str | None) -> list[OrgMention]:
+    """Names in 甲、乙、丙(主要)负责同志 — the units that take a role through their heads."""
+    seg = text[start:end]
+    m = ORG_LIST_TAIL.search(seg)
+    if m:
+        seg = seg[: m.start()]
+    seg = re.sub(r"(先后|分别|依次|也|还|等)?(作|进行)?了?$", "", seg)
+    out: list[OrgMention] = []
+    pos = start
+    for item in re.split(r"[、和及]", seg):
+        item_start = text.find(item, pos) if item else pos
+        pos = item_start + len(item) + 1
+        clean = item.strip()
+        if len(clean) < 2 or not looks_like_org(clean) or CATEGORY.match(clean):
+            continue
+        out.append(OrgMention(expand_local(clean, locality), clean, item_start, item_start + len(item),
+                              org_kind(clean)))
+    return out
+
+
+def looks_like_org(name: str) -> bool:
+    if re.search(f"(?:{alternation('org_suffixes')})$", name):
+        return True
+    return bool(re.search(r"(区|县|市|镇|乡|大学|学院)$", name))

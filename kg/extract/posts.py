@@ -1,0 +1,170 @@
+"""People and the posts printed before their names.
+
+The register writes posts as a chain before the name (省委常委、市委书记某某), lets one post cover a
+list of names (副主任甲、乙、丙; 市领导甲、乙、丙), and follows names with 同志. A chain is read
+backwards from the name: pieces separated by 、 that each end with a known post title.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from kg.extract.lexicon import alternation, surname_of
+from kg.extract.ner import Token, person_spans
+
+
+@dataclass
+class PostMention:
+    label: str  # as printed
+    start: int  # offsets into the sentence
+    end: int
+
+
+@dataclass
+class PersonMention:
+    name: str
+    start: int  # offsets into the sentence
+    end: int
+    posts: list[PostMention] = field(default_factory=list)
+    inherited: bool = False  # posts come from the head of a list (市领导甲、乙)
+
+
+HARD_STOPS = set("，,。；;：:！？!?“”\"《》【】\n\t 　")
+# Words that end the left context of a post chain (the post starts after them).
+SOFT_STOPS = (
+    "的有", "还有",
+    "听取了", "听取", "选举", "补选", "决定", "任命", "通过的", "当选的", "的", "了", "由", "对", "为", "向", "从",
+    "把", "被", "请", "让", "给", "率", "会见", "接见", "陪同", "在", "以及", "是",
+    "出席", "主持", "参加", "列席", "讲话", "召开", "举行", "获得", "荣获", "担任", "现任", "原任", "曾任",
+    "首先", "随后", "其中", "包括", "据", "看望", "慰问", "会上", "期间", "学习", "贯彻", "要求", "强调",
+    "指出", "认为", "表示", "落实", "传达", "邀请", "带领", "率领", "支持", "感谢", "欢迎", "祝贺", "宣布",
+    "介绍", "视察", "调研", "接受", "会同", "联合", "并",
+)
+
+
+@cache
+def _title_end() -> re.Pattern[str]:
+    return re.compile(f"(?:{alternation('post_titles')})$")
+
+
+def ends_with_title(text: str) -> bool:
+    return bool(_title_end().search(text))
+
+
+def title_of(label: str) -> str | None:
+    m = _title_end().search(label)
+    return m.group(0) if m else None
+
+
+def _protected(tokens: list[Token]) -> list[bool]:
+    """Characters inside an organisation or place token: a soft stop there is part of a name."""
+    n = tokens[-1].end if tokens else 0
+    out = [False] * (n + 1)
+    for t in tokens:
+        if t.tag in ("ORG", "LOC") and len(t.text) > 2:
+            for k in range(t.start + 1, t.end):
+                out[k] = True
+    return out
+
+
+def chain_before(text: str, pos: int, floor: int, protected: list[bool]) -> list[PostMention]:
+    """The post chain that ends right before ``pos`` (a name's start), not reaching left of ``floor``."""
+    left = pos
+    while left > floor and text[left - 1] not in HARD_STOPS:
+        left -= 1
+    seg_start = left
+    seg = text[seg_start:pos]
+    if not seg or not ends_with_title(seg):
+        return []
+    # cut at the last soft stop that is not inside an organisation name
+    cut = 0
+    for word in SOFT_STOPS:
+        idx = seg.rfind(word)
+        while idx >= 0:
+            absolute = seg_start + idx
+            if not (absolute < len(protected) and protected[absolute]):
+                cut = max(cut, idx + len(word))
+                break
+            idx = seg.rfind(word, 0, idx)
+    seg_start += cut
+    # a conjunction joining this name to the one before (甲和市长乙), not one inside a body's name
+    while seg_start < pos and text[seg_start] in "和及与同、":
+        seg_start += 1
+    seg = text[seg_start:pos]
+    pieces: list[PostMention] = []
+    end = pos
+    for piece in reversed(seg.split("、")):
+        start = end - len(piece)
+        label = piece.strip()
+        if not label or not ends_with_title(label):
+            break
+        pieces.append(PostMention(label, start + (len(piece) - len(piece.lstrip())), end))
+        end = start - 1
+    pieces.reverse()
+    return pieces
+
+
+LIST_SEPS = "、"
+PLACE_LEVELS = set("市县省州镇乡村区")
+COMRADE = re.compile(r"^\s*同志")
+
+
+def find_people(text: str, tokens: list[Token]) -> list[PersonMention]:
+    """Person mentions of one sentence with the posts printed for them."""
+    spans = person_spans(text, tokens)
+    protected = _protected(tokens)
+    out: list[PersonMention] = []
+    prev_end = 0
+    for s, e in spans:
+        if surname_of(text[s:e]) is None and not _person_context(text, s, e, spans):
+            continue  # a transliterated word (a virus, a brand) unless the sentence treats it as a person
+        if re.match(r"新时代|思想|理论|之乡|之都|之城|故里|故居|(隆重)?(举行|召开|举办)", text[e:]):
+            continue  # 某某新时代…思想, 在某某堂举行: a doctrine or a venue, not a mention of a person
+        if text[e : e + 1] in PLACE_LEVELS and not COMRADE.match(text[e:]):
+            continue  # 某某市 / 某某县: a place name read as a person
+        mention = PersonMention(text[s:e], s, e)
+        mention.posts = chain_before(text, s, prev_end, protected)
+        if not mention.posts and _in_list_of_words(text, s, e, spans):
+            continue  # 安心、安业: a word in a list of words, not a name
+        # a shared post: 副市长甲、乙、丙 -> 乙 and 丙 take the post next to the head of the list
+        if not mention.posts and out and s > 0 and text[s - 1] in LIST_SEPS and out[-1].end == s - 1:
+            head = out[-1]
+            if head.posts:
+                last = head.posts[-1]
+                mention.posts = [PostMention(last.label, last.start, last.end)]
+                mention.inherited = True
+        out.append(mention)
+        prev_end = e
+    return out
+
+
+def _in_list_of_words(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> bool:
+    """The span is an item of a 、 list whose neighbouring items are short words, none of them a name."""
+    neighbours = []
+    if s >= 1 and text[s - 1] == "、":
+        m = re.search(r"([^、，,。；;：:\s]{1,4})$", text[: s - 1])
+        if m:
+            neighbours.append((m.start(1), m.end(1)))
+    if e < len(text) and text[e] == "、":
+        m = re.match(r"[^、，,。；;：:\s]{1,4}", text[e + 1 :])
+        if m:
+            neighbours.append((e + 1, e + 1 + m.end()))
+    if not neighbours:
+        return False
+    named = any(a < ne and ns < b for a, b in spans if (a, b) != (s, e) for ns, ne in neighbours)
+    return not named and all(ne - ns <= 2 for ns, ne in neighbours)
+
+
+PERSON_AFTER = re.compile(
+    r"^(同志|先生|女士|等|在|说|表示|指出|强调|认为|介绍|出席|主持|参加|会见|率|一行|[、，,]\s*[^，,]{0,6}(先生|女士))"
+)
+
+
+def _person_context(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> bool:
+    """Evidence that a name without a Chinese surname is a person: a post before it, a verb of saying
+    or attending after it, or a neighbour in a list of names."""
+    if ends_with_title(text[max(0, s - 8) : s]) or PERSON_AFTER.match(text[e:]):
+        return True
+    return any(abs(s2 - e) <= 1 or abs(s - e2) <= 1 for s2, e2 in spans if (s2, e2) != (s, e))

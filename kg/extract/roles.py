@@ -1,0 +1,249 @@
+"""Roles people and units take in events, read from the contract's trigger words.
+
+Agents are the people of the clause before a trigger (甲、乙、丙出席; 甲主持，乙、丙出席), so lists,
+分别 and 等 come for free; 出席并讲话 hands the agents of 出席 on to 讲话; verbs of saying
+(强调, 指出) go to the clause's subject only, and 他/她 to the last subject; 为/对/向 mark the
+receiving side of 颁奖/颁发.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from kg.extract.lexicon import table
+from kg.extract.ner import Token
+from kg.extract.orgs import CATEGORY, ORG_LIST_TAIL, OrgMention, looks_like_org, orgs_in_list
+from kg.extract.posts import PersonMention
+
+OBJECT_MARK = re.compile(r"(为|对|向|给|从|把|同|与|跟|听取了|听取)\s*$")  # not 和: 甲和乙出席
+INHERIT = re.compile(r"^[\s，,]*[^，,。；;]{0,12}?并")  # 出席并讲话
+PRONOUN = re.compile(r"^[\s，,]*(他|她)|(他|她)\s*$")
+# 出席会议的还有：甲、乙 — the agents follow the trigger
+AFTER_LIST = re.compile(
+    r"(出席|参加|列席)(?:会议|大会|活动|仪式|开幕式|闭幕式|座谈会|会见)?的(?:还|领导|同志|市领导|县领导|区领导)*(?:有|是)[:：]?"
+)
+RECIPIENT_LIST = re.compile(r"(荣获|获得|获)[^，,。；;]{0,40}?的[^，,。；;]{0,12}?(是|为|有)[:：]")
+GRANTED = re.compile(r"授予([^，,。；;]{2,20}?)(?:同志)?[^，,。；;]{0,30}?(?:奖|称号|荣誉|勋章|奖章)")
+FROM_HANDS = re.compile(r"从([^，,。；;]{1,40}?)手中(接过|领取)")
+# A trigger word that is part of a noun here: 主持人, 发言人, 汇报会, 讲话精神, 重要讲话.
+AWARD_NOUNS = "典礼|仪式|大会|晚会|会|活动"
+BAD_AFTER = {
+    "主持": "人", "发言": "人|稿", "汇报": "会|材料", "通报": "会|批评|表扬", "讲话": "稿|精神|要求|中",
+    "介绍": "信", "出席": "证",
+    "颁奖": AWARD_NOUNS, "授牌": AWARD_NOUNS, "颁发": f"{AWARD_NOUNS}|了?(任命书|聘书|证件|通知|文件|许可证|执照)",
+    "获奖": "者|人员|单位|项目|名单|作品|企业|代表|同志|人才|集体|个人",
+    "会见": "中|时|上|后|前|期间", "会晤": "中|时|上|后|前|期间", "接见": "中|时|上|后|前|期间",
+}
+BAD_BEFORE = {
+    "讲话": r"(的|系列)(重要)?$|(?<!作)(?<!发表)(?<!作了)(?<!发表了)重要$",  # 重要讲话精神 vs 作重要讲话
+    "荣获": r"(为|对|向|给)$",
+    "会见": r"在$", "会晤": r"在$", "接见": r"在$",
+}
+ADJECTIVAL = re.compile(r"^[^，,。；;]*的")  # 荣获…的企业: describes the receivers, names none
+
+
+@dataclass
+class RoleMention:
+    roles: list[str]
+    people: list[PersonMention] = field(default_factory=list)
+    orgs: list[OrgMention] = field(default_factory=list)
+    start: int = 0  # trigger offsets in the sentence
+    end: int = 0
+    trigger: str = ""
+
+
+@cache
+def _triggers() -> tuple[re.Pattern[str], dict[str, tuple[list[str], bool]]]:
+    data = table("roles")
+    entries: list[tuple[str, list[str], bool]] = [(p, r, False) for p, r in data["triggers"]]
+    entries += [(p, r, True) for p, r in data["subject_triggers"]]
+    entries.sort(key=lambda e: -len(e[0]))
+    names = {}
+    parts = []
+    for i, (pat, roles, subj) in enumerate(entries):
+        names[f"t{i}"] = (roles, subj)
+        parts.append(f"(?P<t{i}>{pat})")
+    return re.compile("|".join(parts)), names
+
+
+def _chain_start(person: PersonMention) -> int:
+    return person.posts[0].start if person.posts and not person.inherited else person.start
+
+
+def _is_object(text: str, seg_start: int, prev_end: int, person: PersonMention, preps: set[int]) -> bool:
+    """The person follows 为/对/向 … in its clause: the receiving side, not the agent."""
+    chain_start = _chain_start(person)
+    lo = max(seg_start, prev_end)
+    gap = text[lo:chain_start]
+    if OBJECT_MARK.search(gap):
+        return True
+    cut = max(gap.rfind("，"), gap.rfind(","))
+    return any(lo + cut + 1 <= k < chain_start for k in preps)
+
+
+PREPOSITIONS = {"为", "对", "向", "给"}
+LIST_FILLER = re.compile(r"[、和及与等\s]|以及|同志|领导|负责同志")
+
+
+def _clause_agents(text: str, seg_start: int, trig_start: int, people: list[PersonMention]) -> list[PersonMention]:
+    """People of the trigger's clause and of the pure name lists before it (甲,乙,丙出席)."""
+    bounds = [k for k in range(seg_start, trig_start) if text[k] in "，,；;"]
+    clause_lo = bounds[-1] + 1 if bounds else seg_start
+    keep = [p for p in people if p.start >= clause_lo]
+    for b in reversed(bounds):
+        prev_lo = max([k + 1 for k in bounds if k < b], default=seg_start)
+        inside = [p for p in people if prev_lo <= p.start and p.end <= b]
+        if not inside:
+            break
+        residue = text[prev_lo:b]
+        for p in sorted(inside, key=lambda q: -q.start):
+            residue = residue[: _chain_start(p) - prev_lo] + residue[p.end - prev_lo :]
+        if LIST_FILLER.sub("", residue).strip():
+            break
+        keep = inside + keep
+    return keep
+
+
+def find_roles(
+    text: str,
+    people: list[PersonMention],
+    locality: str | None,
+    last_subject: PersonMention | None,
+    tokens: list[Token] | None = None,
+) -> list[RoleMention]:
+    """Role mentions of one sentence. ``last_subject`` resolves 他/她."""
+    preps = {t.start for t in tokens or [] if t.text in PREPOSITIONS and t.tag in ("p", "v")}
+    pattern, kinds = _triggers()
+    out: list[RoleMention] = []
+    prev_end = 0
+    prev_trig = ""
+    prev_agents: list[PersonMention] = []
+    for m in pattern.finditer(text):
+        name = m.lastgroup or ""
+        roles, subject_only = kinds[name]
+        trig = m.group(0)
+        if trig in BAD_AFTER and re.match(BAD_AFTER[trig], text[m.end() :]):
+            continue
+        if trig in BAD_BEFORE and re.search(BAD_BEFORE[trig], text[: m.start()]):
+            continue
+        if trig == "荣获" and ADJECTIVAL.match(text[m.end() :]):
+            continue
+        if trig == "说" and not re.match(r"^\s*[，,:：“道]", text[m.end() :]):
+            continue
+        seg_start = prev_end
+        segment = text[seg_start : m.start()]
+        in_seg = [p for p in people if p.start >= seg_start and p.end <= m.start()]
+        agents: list[PersonMention] = []
+        objects: list[PersonMention] = []
+        prev_p_end = seg_start
+        for p in in_seg:
+            mate = objects and objects[-1].end < p.start and text[objects[-1].end : _chain_start(p)].strip() in (
+                "、", "和", "及")
+            (objects if mate or _is_object(text, seg_start, prev_p_end, p, preps) else agents).append(p)
+            prev_p_end = p.end
+        if not trig.startswith("作"):
+            near = [p for p in _clause_agents(text, seg_start, m.start(), agents) if p in agents]
+            if not near and agents and agents[0] is in_seg[0]:
+                # an agent far from the trigger: the sentence's subject (甲围绕…，进行了阐述)
+                lead = text[seg_start : _chain_start(agents[0])]
+                near = [agents[0]] if len(lead.strip(" ，,")) <= 10 else []
+            agents = near
+        rm = RoleMention(list(roles), start=m.start(), end=m.end(), trigger=trig)
+        if subject_only:
+            first = agents[0] if agents else None
+            if first is not None:
+                chain = _chain_start(first)
+                clause_lo = max([k + 1 for k in range(seg_start, chain) if text[k] in "，,；;"], default=seg_start)
+                lead = text[clause_lo:chain]
+                between = text[first.end : m.start()]
+                ok = len(lead.strip(" ，,")) <= 10 and not re.search("[，,]", between)
+                ok = ok and not any(clause_lo <= p.start < first.start for p in in_seg)
+                agents = [first] if ok else []
+        elif trig.startswith("作") and in_seg:
+            # 某某作的…报告: the reporter is the last name (with list-mates joined by 、), even after 听取
+            group = [in_seg[-1]]
+            for p in reversed(in_seg[:-1]):
+                if text[p.end : group[0].start].strip() in ("、", "和"):
+                    group.insert(0, p)
+                else:
+                    break
+            agents = group
+        adjacent = not segment.strip() and prev_trig not in ("参加", "参会", "列席") and trig not in (
+            "会见", "会晤", "接见")  # 应邀到会通报, but not 参加会见
+        if not agents and not subject_only and (INHERIT.match(segment) or adjacent) and prev_agents:
+            agents = list(prev_agents)
+        if not agents and not in_seg and PRONOUN.search(segment) and last_subject is not None:
+            agents = [last_subject]
+        rm.people = agents
+        receiving = _award_receivers(text, seg_start, m.start(), locality) if roles == ["AwardPresenter"] else []
+        if roles == ["AwardPresenter"] and (objects or receiving):
+            out.append(RoleMention(["Recipient"], objects, receiving, start=m.start(), end=m.end(), trigger=trig))
+        if not agents and roles[0] in ("Presenter", "Recipient"):
+            clause_start = max(segment.rfind(c) for c in "，,；;上") + 1
+            clause = segment[clause_start:]
+            if roles[0] == "Recipient" or ORG_LIST_TAIL.search(clause) or _named_units(clause):
+                rm.orgs = orgs_in_list(text, seg_start + clause_start, m.start(), locality)
+        if rm.people or rm.orgs:
+            out.append(rm)
+        prev_end = m.end()
+        prev_trig = trig
+        if agents:
+            prev_agents = agents
+    for m in AFTER_LIST.finditer(text):
+        roles = {"出席": ["Attendee"], "参加": ["Participant"], "列席": ["Observer"]}[m.group(1)]
+        named = [p for p in people if p.start >= m.end()]
+        if named:
+            out.append(RoleMention(roles, named, start=m.start(), end=m.end(), trigger=m.group(0)))
+    for m in RECIPIENT_LIST.finditer(text):
+        stop = re.search(r"[，,。；;]", text[m.end() :])
+        end = m.end() + stop.start() if stop else len(text)
+        named = [p for p in people if m.end() <= p.start < end]
+        orgs = [] if named else orgs_in_list(text, m.end(), end, locality)
+        if named or orgs:
+            out.append(RoleMention(["Recipient"], named, orgs, start=m.start(), end=m.end(), trigger="获奖名单"))
+    for m in GRANTED.finditer(text):
+        named = [p for p in people if m.start(1) <= p.start and p.end <= m.end()]
+        if named:
+            out.append(RoleMention(["Recipient"], named, start=m.start(), end=m.end(), trigger="授予"))
+    for m in FROM_HANDS.finditer(text):
+        givers = [p for p in people if p.start >= m.start(1) and p.end <= m.end(1)]
+        if givers:
+            out.append(RoleMention(["AwardPresenter"], givers, start=m.start(), end=m.end(), trigger="手中接过"))
+    return out
+
+
+def _named_units(clause: str) -> bool:
+    """甲公司、乙商会、丙管委会先后作交流发言: every item of the list is a named unit."""
+    head = re.sub(r"(先后|分别|依次|也|还|等)?(作|进行)?(了)?$", "", clause.strip())
+    items = [x for x in re.split(r"[、和及]", head) if x]
+    return len(items) >= 1 and all(len(x) >= 4 and looks_like_org(x) and not CATEGORY.match(x) for x in items)
+
+
+def _award_receivers(text: str, seg_start: int, trig_start: int, locality: str | None) -> list[OrgMention]:
+    """Units after 为 in 为荣获…的甲公司、乙公司颁奖."""
+    seg = text[seg_start:trig_start]
+    k = max(seg.rfind("为"), seg.rfind("向"), seg.rfind("给"))
+    if k < 0:
+        return []
+    obj_start = seg_start + k + 1
+    de = text.rfind("的", obj_start, trig_start)
+    if de >= 0:
+        obj_start = de + 1
+    return [o for o in orgs_in_list(text, obj_start, trig_start, locality) if len(o.printed) >= 4]
+
+
+MEET_OBJECT = re.compile(r"(会见|会晤|接见)了?([^，,。；;]{2,40}?)(一行|全体成员|代表团|$|[，,。；;])")
+
+
+def meeting_guests(text: str, start: int) -> str | None:
+    """The visiting party of 会见 (an organisation such as a delegation), as printed."""
+    m = MEET_OBJECT.match(text, start)
+    if not m or text[start - 1 : start] == "在" or re.match(r"(中|时|上|后|前|期间)", m.group(2)):
+        return None
+    guest = m.group(2)
+    if m.group(3) == "代表团":
+        guest += "代表团"
+    guest = re.sub(r"^(了|亲切|热情)", "", guest)
+    return guest or None

@@ -1,0 +1,183 @@
+"""Events: names as written, types, dates resolved against the publication, super-events, one event."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from _extract_util import article, roles_of
+
+from kg.extract.dates import find_date
+from kg.extract.pipeline import extract
+
+
+def test_meeting_named_as_written_with_date():
+    x = extract(article("5月19日,市委人才工作会议举行。"))
+    assert [(e.type, e.name, e.date) for e in x.events] == [("Meeting", "市委人才工作会议", dt.date(2023, 5, 19))]
+
+
+def test_referred_meetings_are_not_events():
+    x = extract(article(
+        "5月19日,市委常委会召开扩大会议,传达学习省委经济工作会议精神,研究提请市人大三次会议审议的报告。"
+    ))
+    assert [e.name for e in x.events] == ["市委常委会扩大会议"]
+
+
+def test_congress_session_with_ordinal_object():
+    x = extract(article("8月3日上午,临溪镇召开第五届人民代表大会第二次会议。"))
+    assert [(e.type, e.name) for e in x.events] == [("Congress", "临溪镇第五届人民代表大会第二次会议")]
+
+
+def test_standing_committee_session_is_a_meeting():
+    x = extract(article("12月29日,县十五届人大常委会召开第九次会议。"))
+    assert x.events[0].type == "Meeting"
+    assert x.events[0].name == "县十五届人大常委会第九次会议"
+
+
+def test_election_inside_congress_with_posts():
+    x = extract(article(
+        "5月19日,中国民主同盟临川市第八次代表大会举行。童立新当选民盟临川市第九届委员会主委。"
+        "庞晓光、甘雨薇当选民盟临川市第九届委员会副主委。"
+    ))
+    congress = next(e for e in x.events if e.type == "Congress")
+    election = next(e for e in x.events if e.type == "Election")
+    assert election.super_event == congress.key
+    posts = {next(p.name for p in x.people if p.key == part.agent): part.post.label for part in election.participations}
+    assert posts == {
+        "童立新": "民盟临川市第九届委员会主委",
+        "庞晓光": "民盟临川市第九届委员会副主委",
+        "甘雨薇": "民盟临川市第九届委员会副主委",
+    }
+
+
+def test_vote_x_as_post_lists():
+    x = extract(article(
+        "5月19日,民建临川区第三次会员代表大会召开。在三届一次全委会议上,选举岳振国为主任委员,苗凤英、鲁长河同志为副主任委员。"
+    ))
+    election = next(e for e in x.events if e.type == "Election")
+    assert election.name == "三届一次全委会议"
+    labels = sorted(part.post.label for part in election.participations)
+    assert labels == ["主任委员", "副主任委员", "副主任委员"]
+
+
+def test_elected_list_with_you():
+    x = extract(article("5月19日,市工商联第五次代表大会召开。当选为副主席的有:庞晓光、甘雨薇。"))
+    election = next(e for e in x.events if e.type == "Election")
+    assert len(election.participations) == 2
+    assert {p.post.label for p in election.participations} == {"副主席"}
+
+
+def test_award_ceremony_inside_a_meeting():
+    x = extract(article("5月19日,市委人才工作会议举行。会上为12家企业颁发“人才贡献奖”。"))
+    award = next(e for e in x.events if e.type == "AwardCeremony")
+    meeting = next(e for e in x.events if e.type == "Meeting")
+    assert award.name == "人才贡献奖"
+    assert award.super_event == meeting.key
+
+
+def test_same_event_twice_is_one():
+    x = extract(article("5月19日,市委人才工作会议举行。在市委人才工作会议上,市长郝建平讲话。会议强调,要抓落实。"))
+    assert len(x.events) == 1
+
+
+def test_relative_dates():
+    pub = dt.date(2023, 5, 20)
+    assert find_date("昨天,会议召开", pub)[0] == dt.date(2023, 5, 19)
+    assert find_date("昨晚,晚会举行", pub)[0] == dt.date(2023, 5, 19)
+    assert find_date("今天上午,会议召开", pub)[0] == pub
+    assert find_date("12月29日,会议召开", dt.date(2024, 1, 3))[0] == dt.date(2023, 12, 29)
+
+
+def test_month_day_without_publication_date():
+    x = extract(article("8月18日下午,市委人才工作会议举行。", date=None))
+    assert x.events[0].date is None
+    assert x.events[0].month_day == (8, 18)
+
+
+def test_reception():
+    x = extract(article("昨日下午,市长郝建平在临川宾馆会见了某国友好城市访问团一行。"))
+    assert x.events[0].subtype == "Reception"
+    assert x.events[0].date == dt.date(2023, 5, 19)
+
+
+def test_day_only_date():
+    assert find_date("5日晚,会议举行", dt.date(2023, 1, 6))[0] == dt.date(2023, 1, 5)
+    assert find_date("28日上午,会议举行", dt.date(2023, 1, 6))[0] == dt.date(2022, 12, 28)
+
+
+def test_a_meeting_held_by_a_congress_session():
+    x = extract(article(
+        "5日晚,县第九届人民代表大会第三次会议举行主席团第一次会议。县委书记蒋卫东出席会议,"
+        "会议由县人大常委会主任孔繁星主持。"
+    ))
+    inner = next(e for e in x.events if e.name == "主席团第一次会议")
+    outer = next(e for e in x.events if e.type == "Congress")
+    assert inner.super_event == outer.key
+    assert {p.agent for p in inner.participations} == {"person:蒋卫东", "person:孔繁星"}
+
+
+def test_ceremony_inside_a_session_is_part_of_it():
+    x = extract(article("8月3日上午,临溪镇召开第五届人民代表大会第二次会议。大会还举行了宪法宣誓仪式。"))
+    assert len(x.events) == 1
+
+
+def test_ceremony_on_its_own_is_an_event():
+    x = extract(article("9月10日,市新时代产业研究院揭牌仪式在市民中心举行。市工商联主席包玉兰致辞。"))
+    assert [e.name for e in x.events] == ["市新时代产业研究院揭牌仪式"]
+    assert roles_of(x, "包玉兰") == {"Speaker"}
+
+
+def test_meeting_head_noun_outside_the_lexicon():
+    x = extract(article("12月15日,市长郝建平主持召开市长碰头会。市领导贺晓东、潘立新参加会议。"))
+    assert [e.name for e in x.events] == ["市长碰头会"]
+    assert roles_of(x, "贺晓东") == {"Participant"}
+
+
+def test_election_at_a_plenary_named_for_it():
+    x = extract(article(
+        "11月8日上午,中国共产党新城县第十五次代表大会胜利闭幕。在随后召开的县委十五届一次全会上,"
+        "选举甄小龙为县委书记。"
+    ))
+    election = next(e for e in x.events if e.type == "Election")
+    assert election.name == "县委十五届一次全会"
+    assert len(x.events) == 2
+
+
+def test_grant_ceremony_is_an_award_ceremony_and_venue_is_no_meeting():
+    x = extract(article("8月24日,市总工会助学金发放仪式在市会议中心举行。"))
+    assert [(e.type, e.name) for e in x.events] == [("AwardCeremony", "市总工会助学金发放仪式")]
+
+
+def test_yesterday_with_the_day_in_brackets():
+    assert find_date("昨(18)日,市委书记会见客人", dt.date(2021, 3, 19))[0] == dt.date(2021, 3, 18)
+
+
+def test_reception_named_after_the_guest_and_meeting_in_phrase_is_no_role():
+    x = extract(article(
+        "2月3日下午,市长郝建平在临川宾馆会见了临川精密机械有限公司董事长甄小龙一行。"
+        "甄小龙在会见中介绍了公司的发展思路。"
+    ))
+    assert len(x.events) == 1 and x.events[0].subtype == "Reception"
+    assert roles_of(x, "郝建平") == {"Chair"}
+    assert "Chair" not in roles_of(x, "甄小龙")
+    assert "Participant" in roles_of(x, "甄小龙")
+
+
+def test_two_votes_two_elections():
+    x = extract(article(
+        "昨天上午,中共临溪县第十三次代表大会胜利闭幕。甄小龙、詹立群等31人当选为县委委员。"
+        "在随后召开的县委十三届一次全会上,甄小龙当选为县委书记。"
+    ))
+    elections = [e for e in x.events if e.type == "Election"]
+    assert sorted(e.name for e in elections) == ["县委十三届一次全会", "选举"]
+    posts = sorted(p.post.label for e in elections for p in e.participations if p.agent == "person:甄小龙")
+    assert posts == ["县委书记", "县委委员"]
+
+
+def test_headline_names_a_meeting_the_body_only_calls_huiyi():
+    from kg.read import read_page
+
+    page = "# 市委常委会召开会议\n\n5月20日,市委书记蒋卫东主持会议并讲话。市长郝建平出席会议。\n"
+    art = read_page(page, article("").publication, "x.txt", "")[0]
+    x = extract(art)
+    assert [e.name for e in x.events] == ["市委常委会会议"]
+    assert roles_of(x, "郝建平") == {"Attendee"}

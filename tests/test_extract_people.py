@@ -1,0 +1,117 @@
+"""People and posts: chains, shared posts over lists, 同志, compound surnames."""
+
+from __future__ import annotations
+
+from _extract_util import article, posts_of
+
+from kg.extract.ner import default_tagger
+from kg.extract.pipeline import extract
+from kg.extract.posts import find_people
+
+
+def people(text: str) -> dict[str, list[str]]:
+    return {m.name: [p.label for p in m.posts] for m in find_people(text, default_tagger().tag(text))}
+
+
+def test_post_chain_before_name():
+    got = people("省委常委、市委书记蒋卫东出席会议并讲话。")
+    assert got["蒋卫东"] == ["省委常委", "市委书记"]
+
+
+def test_chain_after_a_comma_list():
+    got = people("市委副书记、市长郝建平,市人大常委会主任孔繁星出席。")
+    assert got["郝建平"] == ["市委副书记", "市长"]
+    assert got["孔繁星"] == ["市人大常委会主任"]
+
+
+def test_shared_post_over_a_list():
+    got = people("副市长贺晓东、潘立新、谷春燕出席会议。")
+    assert got == {"贺晓东": ["副市长"], "潘立新": ["副市长"], "谷春燕": ["副市长"]}
+
+
+def test_each_name_with_its_own_post_is_not_shared():
+    got = people("县政府副县长冯志坚,县人民法院院长邱明远、县人民检察院代检察长闫立波列席会议。")
+    assert got["邱明远"] == ["县人民法院院长"]
+    assert got["闫立波"] == ["县人民检察院代检察长"]
+
+
+def test_leaders_list_takes_the_collective_post():
+    got = people("市领导韩志刚、邵红梅、田国栋等参加。")
+    assert set(got) == {"韩志刚", "邵红梅", "田国栋"}
+    assert all(v == ["市领导"] for v in got.values())
+
+
+def test_names_followed_by_comrade():
+    got = people("选举岳振国为主任委员,苗凤英、鲁长河同志为副主任委员。")
+    assert {"岳振国", "苗凤英", "鲁长河"} <= set(got)
+    assert "鲁长河同志" not in got
+
+
+def test_compound_surname():
+    got = people("市政协副主席欧阳志远出席活动。")
+    assert got == {"欧阳志远": ["市政协副主席"]}
+
+
+def test_two_character_name():
+    got = people("副区长鲍军主持会议。")
+    assert got == {"鲍军": ["副区长"]}
+
+
+def test_a_virus_is_not_a_person():
+    assert people("防范奥密克戎变异株,接种疫苗。") == {}
+
+
+def test_post_org_resolved_with_locality():
+    x = extract(article("市委书记蒋卫东出席会议。"))
+    person = next(p for p in x.people if p.name == "蒋卫东")
+    org = next(o for o in x.organizations if o.key == person.posts[0].org)
+    assert org.name == "中共临川市委"
+
+
+def test_one_post_per_org_and_title_keeps_the_fuller_label():
+    x = extract(article("当日,临川市委书记蒋卫东出席会议。会上,市委书记蒋卫东讲话。"))
+    assert posts_of(x, "蒋卫东") == ["临川市委书记"]
+
+
+def test_rare_surname_rescued_by_post_before_it():
+    got = people("县委副书记妥永福、县人大常委会主任蒙光荣分别主持会议。")
+    assert got.get("妥永福") == ["县委副书记"]
+
+
+def test_a_doctrine_named_after_a_person_is_not_a_mention():
+    assert people("以邓小平理论为指导,深入学习。") == {}
+
+
+def test_appointment_gives_a_post_not_an_election():
+    x = extract(article("5月19日,市人大常委会召开第九次会议。会议任命甄小龙为临川市教育局局长。"))
+    assert posts_of(x, "甄小龙") == ["临川市教育局局长"]
+    assert not any(e.type == "Election" for e in x.events)
+
+
+def test_place_prefixed_head_post_merges_with_bare_one():
+    x = extract(article(
+        "5月19日,临川市第九届人民代表大会第一次会议举行。詹立群当选为临川市市长。新当选的市长詹立群讲话。"
+    ))
+    assert posts_of(x, "詹立群") == ["临川市市长"]
+
+
+def test_same_title_in_a_shorter_printing_of_the_body_is_one_post():
+    x = extract(article("临川精密机械董事长甄小龙出席。5月19日,会议举行。临川精密机械有限公司董事长甄小龙讲话。"))
+    assert posts_of(x, "甄小龙") == ["临川精密机械有限公司董事长"]
+
+
+def test_a_word_in_a_list_of_words_is_no_name():
+    assert "安业" not in people("让人安心、安家、安业。")
+    assert set(people("副市长贺晓东、潘立新、谷春燕出席会议。")) == {"贺晓东", "潘立新", "谷春燕"}
+
+
+def test_conjunctions_and_companies_in_chains():
+    got = people("台湾某某光电科技(扬州)有限公司总经理甄小龙介绍情况。")
+    assert got["甄小龙"] == ["台湾某某光电科技(扬州)有限公司总经理"]
+    assert people("市委书记蒋卫东和市长郝建平出席。")["郝建平"] == ["市长"]
+    assert people("市住房和城乡建设局局长甄小龙出席。")["甄小龙"] == ["市住房和城乡建设局局长"]
+    assert people("出席会议的有市长郝建平。")["郝建平"] == ["市长"]
+
+
+def test_a_hall_where_a_ceremony_is_held_is_no_person():
+    assert people("昨晚,颁奖典礼在某某大学梁某堂举行。") == {}

@@ -1,0 +1,193 @@
+"""Roles from the contract's triggers: coordination, lists, 分别, 等, far agents, 为…颁奖."""
+
+from __future__ import annotations
+
+from _extract_util import article, posts_of, roles_of
+
+from kg.extract.pipeline import extract
+
+
+def test_attend_and_speak_gives_two_roles():
+    x = extract(article("5月19日,市委经济工作会议举行。市委书记蒋卫东出席并讲话。市长郝建平主持。"))
+    assert roles_of(x, "蒋卫东") == {"Attendee", "Speaker"}
+    assert roles_of(x, "郝建平") == {"Chair"}
+
+
+def test_chair_the_meeting_and_speak():
+    x = extract(article("5月19日,市政府常务会议召开。市长郝建平主持会议并讲话,副市长贺晓东、潘立新出席会议。"))
+    assert roles_of(x, "郝建平") == {"Chair", "Speaker"}
+    assert roles_of(x, "贺晓东") == roles_of(x, "潘立新") == {"Attendee"}
+
+
+def test_comma_separated_people_before_one_trigger():
+    x = extract(article(
+        "5月19日,市委常委会召开扩大会议。市委书记蒋卫东主持会议并讲话,市委副书记、市长郝建平,"
+        "市人大常委会主任孔繁星,市政协主席包玉兰出席会议。"
+    ))
+    for name in ("郝建平", "孔繁星", "包玉兰"):
+        assert roles_of(x, name) == {"Attendee"}, name
+
+
+def test_respectively_present():
+    x = extract(article("5月19日,两市举行合作座谈会。市长郝建平、区长鲍军分别介绍了工作情况。"))
+    assert roles_of(x, "郝建平") == roles_of(x, "鲍军") == {"Presenter"}
+
+
+def test_observer_and_report():
+    x = extract(article(
+        "5月19日,县人大常委会召开第十次会议。副县长冯志坚列席会议。会议听取了副县长冯志坚作的关于财政工作的报告。"
+    ))
+    assert roles_of(x, "冯志坚") == {"Observer", "Speaker"}
+
+
+def test_chair_by_you():
+    x = extract(article("5月19日,县人大常委会召开第十次会议。会议由副主任谷春燕主持。"))
+    assert roles_of(x, "谷春燕") == {"Chair"}
+
+
+def test_remarks_made_while_chairing_are_not_a_speech():
+    x = extract(article("5月19日,市委经济工作会议举行。市长郝建平主持。郝建平在主持会议时指出,要抓好落实。"))
+    assert roles_of(x, "郝建平") == {"Chair"}
+
+
+def test_subject_of_emphasise_is_speaker_and_pronoun_resolves():
+    x = extract(article("5月19日,市委经济工作会议举行。市委书记蒋卫东出席。他强调,要抓好落实。"))
+    assert roles_of(x, "蒋卫东") == {"Attendee", "Speaker"}
+
+
+def test_far_agent_within_the_sentence():
+    x = extract(article(
+        "5月19日,市政协举行宣讲会。市委党校教授韦明哲围绕全会精神的主要内容,进行了系统阐述。"
+    ))
+    assert "Speaker" in roles_of(x, "韦明哲")
+
+
+def test_award_presenter_and_recipients():
+    x = extract(article(
+        "5月19日,全市科技奖励大会召开。甄小龙、詹立群等5位科技人才获奖。市长郝建平为获奖者颁奖。"
+    ))
+    assert roles_of(x, "甄小龙") == roles_of(x, "詹立群") == {"Recipient"}
+    assert roles_of(x, "郝建平") == {"AwardPresenter"}
+
+
+def test_units_presenting_through_their_heads():
+    x = extract(article(
+        "5月19日,市委人才工作会议举行。会上,临川钢铁集团、市教育局、临川大学主要负责同志先后作交流发言。"
+    ))
+    assert roles_of(x, "临川钢铁集团") == {"Presenter"}
+    assert roles_of(x, "临川市教育局") == {"Presenter"}
+    assert roles_of(x, "临川大学") == {"Presenter"}
+
+
+def test_no_event_no_roles():
+    x = extract(article("市疾控中心主任丁晓燕表示,要做好个人防护。"))
+    assert x.events == []
+    assert roles_of(x, "丁晓燕") == set()
+
+
+def test_an_important_speech_referred_to_is_not_a_role():
+    x = extract(article("5月19日,市委经济工作会议举行。会议要求学习贯彻总书记蒋卫东的重要讲话精神。"))
+    assert roles_of(x, "蒋卫东") == set()
+
+
+def test_granted_an_award_is_a_recipient():
+    x = extract(article("5月19日,全市科技奖励大会召开。会上,市政府授予甄小龙同志科学技术突出贡献奖,奖励100万元。"))
+    assert roles_of(x, "甄小龙") == {"Recipient"}
+
+
+def test_won_award_adjectival_is_not_the_subject():
+    x = extract(article("5月19日上午,副县长冯志坚为荣获“质量奖”的3家企业颁奖授牌。"))
+    assert roles_of(x, "冯志坚") == {"AwardPresenter"}
+
+
+def test_speaker_is_the_subject_of_its_clause():
+    x = extract(article(
+        "5月19日,两县召开工作座谈会。县长孔繁星向督导组介绍了全县情况,孔繁星说,今年以来各项工作稳步推进。"
+    ))
+    assert roles_of(x, "孔繁星") == {"Presenter", "Speaker"}
+
+
+def test_meeting_named_at_sentence_start_with_shang():
+    x = extract(article("7月27日,督导组来县调研。座谈会上,县委副书记岳振国介绍了上半年工作情况。"))
+    assert [e.name for e in x.events] == ["座谈会"]
+    assert roles_of(x, "岳振国") == {"Presenter"}
+
+
+def test_important_speech_given_is_a_role():
+    x = extract(article("5月19日,全市工作会议召开。市委书记蒋卫东作重要讲话。"))
+    assert roles_of(x, "蒋卫东") == {"Speaker"}
+
+
+def test_welcome_address_and_deputies():
+    x = extract(article(
+        "5月19日,全市工作会议召开。市长郝建平致欢迎辞。全国人大代表、临溪村党支部书记甄小龙作交流发言。"
+    ))
+    assert roles_of(x, "郝建平") == {"Speaker"}
+    assert roles_of(x, "甄小龙") == {"Presenter"}
+    assert posts_of(x, "甄小龙") == ["全国人大代表", "临溪村党支部书记"]
+
+
+def test_list_mates_of_the_receiving_side_are_recipients():
+    x = extract(article(
+        "5月19日,全市表彰大会召开。副市长贺晓东为优秀学生代表甄小龙、詹立群颁发证书。"
+    ))
+    assert roles_of(x, "贺晓东") == {"AwardPresenter"}
+    assert roles_of(x, "甄小龙") == roles_of(x, "詹立群") == {"Recipient"}
+
+
+def test_units_after_wei_de_receive_the_award():
+    x = extract(article(
+        "5月19日,全区发展大会召开。区委书记郝建平为荣获“突出贡献企业”的临川精密机械有限公司颁奖。"
+    ))
+    assert roles_of(x, "临川精密机械有限公司") == {"Recipient"}
+
+
+def test_named_units_present_without_fuzeren():
+    x = extract(article(
+        "5月19日,全市民营企业家座谈会召开。会上,临川纺织集团有限公司、临川市工商业联合会先后作交流发言。"
+    ))
+    assert roles_of(x, "临川纺织集团有限公司") == {"Presenter"}
+    assert roles_of(x, "临川市工商业联合会") == {"Presenter"}
+
+
+def test_classes_of_units_are_not_named_recipients():
+    x = extract(article(
+        "5月19日,市委人才工作会议举行。会上为首批7家企业和13户新认定的省级企业技术中心颁发“人才贡献奖”。"
+    ))
+    assert not any(p.agent_kind == "Organization" for e in x.events for p in e.participations)
+
+
+def test_agents_listed_after_the_trigger():
+    x = extract(article("5月19日,全市经济工作会议召开。出席会议的还有市领导詹立群、甘雨薇。"))
+    assert roles_of(x, "詹立群") == roles_of(x, "甘雨薇") == {"Attendee"}
+
+
+def test_chair_by_you_and_attendees_after_comma():
+    x = extract(article("5月19日,全市经济工作会议召开。会议由市委副书记岳振国主持,市长郝建平、副市长贺晓东出席。"))
+    assert roles_of(x, "岳振国") == {"Chair"}
+    assert roles_of(x, "郝建平") == roles_of(x, "贺晓东") == {"Attendee"}
+
+
+def test_roles_go_to_the_meeting_reported_last():
+    x = extract(article(
+        "5月20日上午,市委常委会召开会议。市委书记蒋卫东主持会议并讲话。\n"
+        "当天下午,市委理论学习中心组举行专题学习会。市委副书记岳振国主持学习会。市委常委甄小龙作交流发言。"
+    ))
+    names = {e.name: e for e in x.events}
+    assert set(names) == {"市委常委会会议", "专题学习会"}
+    assert {p.agent for p in names["专题学习会"].participations} == {"person:岳振国", "person:甄小龙"}
+
+
+def test_he_joins_agents_and_honoured_people_are_recipients():
+    x = extract(article(
+        "５月１９日，全市经济工作会议召开。市委书记蒋卫东和市长郝建平出席会议。甄小龙、詹立群等12位同志受到表彰。"
+    ))
+    assert roles_of(x, "郝建平") == {"Attendee"}
+    assert roles_of(x, "甄小龙", "AwardCeremony") == {"Recipient"}
+
+
+def test_adjacent_triggers_share_agents_but_not_join_a_reception():
+    x = extract(article("4月8日,市政协常委会议召开。副市长吴某某应邀到会通报全市经济运行情况。"))
+    assert roles_of(x, "吴某某") == {"Attendee", "Presenter"}
+    y = extract(article("昨日下午,市长郝建平在临川宾馆会见了访问团一行。市领导甄小龙、詹立群参加会见。"))
+    assert roles_of(y, "甄小龙") == {"Participant"}
