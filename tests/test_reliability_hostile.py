@@ -49,7 +49,7 @@ CORPUS: dict[str, tuple[Callable[[Path], None], str]] = {
     "cr-only": (lambda p: p.write_bytes(PAGE.replace("\n", "\r").encode()), "ok|no recognisable"),
     "50mb": (big_file, "limit"),
     "one-line-1mb": (lambda p: p.write_text("# 标题\n\n" + "会议强调,要抓好落实" * 100_000 + "。\n", encoding="utf-8"),
-                     "ok"),
+                     "characters long"),
     "only-headlines": (lambda p: p.write_text("# 一\n## 二\n# 三\n", encoding="utf-8"), "no recognisable article"),
     "html": (lambda p: p.write_text("<!DOCTYPE html><html><body><h1>标题</h1><p>正文。</p></body></html>",
                                     encoding="utf-8"), "HTML"),
