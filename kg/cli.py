@@ -50,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--encoding", help="text encoding of the files if not UTF-8, e.g. gb18030")
     p.add_argument("--base", help="IRI base for new stores (default http://127.0.0.1:8000)")
     p.add_argument("--resume", action="store_true", help="skip files whose content is already stored")
+    p.add_argument("--jobs", "-j", type=int, metavar="N",
+                   help="worker processes for folders and many files (default: one per core; 1: no workers)")
+    p.add_argument("--batch-size", type=int, default=None, metavar="ARTICLES",
+                   help="articles per store transaction in batch mode (default 500)")
+    p.add_argument("--verbose", "-v", action="store_true", help="in batch mode, also list every file stored")
     p.add_argument("paths", nargs="+", metavar="PATH", help="page files or folders of them")
 
     p = sub.add_parser("export", help="write the whole store")
@@ -105,6 +110,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for p in args.paths:  # a missing path is a usage error before anything is opened
         if not Path(p).exists():
             raise KgError(f"{p}: no such file or folder")
+    if is_batch(args):
+        return cmd_ingest_batch(args)
     base = resolve_base(args.store, args.base, writing=True)
     store = open_store(args.store)
     try:
@@ -134,6 +141,53 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if len(failed) < len(results):
         print(f"store {args.store}: {total} quads", file=sys.stderr)
     return 1 if failed else 0
+
+
+def is_batch(args: argparse.Namespace) -> bool:
+    """Folders or several files: worker processes, progress and a summary. One file: as it always was."""
+    return len(args.paths) > 1 or any(Path(p).is_dir() for p in args.paths)
+
+
+def cmd_ingest_batch(args: argparse.Namespace) -> int:
+    from kg.config import resolve_base
+    from kg.ingest import DEFAULT_BATCH_ARTICLES, ingest_batch, walk
+    from kg.progress import Progress
+    from kg.store import open_store
+
+    if args.jobs is not None and args.jobs < 1:
+        raise KgError("--jobs must be at least 1")
+    if not any(True for _ in walk(args.paths)):
+        raise KgError("no page files found in the given folders")
+    base = resolve_base(args.store, args.base, writing=True)
+    store = open_store(args.store)
+    progress = Progress(0, 0)
+
+    def listed(res) -> None:
+        if args.verbose and not res.error:
+            what = "already stored, skipped" if res.skipped else f"{len(res.articles)} article(s), {res.quads} quads"
+            progress.message(f"{res.path}: {what}")
+
+    try:
+        report = ingest_batch(
+            store,
+            args.paths,
+            base=base,
+            jobs=args.jobs,
+            batch_articles=args.batch_size or DEFAULT_BATCH_ARTICLES,
+            skip_known=args.resume,
+            progress=progress,
+            on_file=listed,
+            encoding=args.encoding,
+            publication=args.publication,
+            date=args.date,
+            locality=args.locality,
+        )
+        total = store.quad_count()
+    finally:
+        store.close()
+    print(report.summary(), file=sys.stderr)
+    print(f"store {args.store}: {total} quads", file=sys.stderr)
+    return 1 if report.failed else 0
 
 
 def _out(path: Path | None) -> BinaryIO:

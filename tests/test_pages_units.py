@@ -101,3 +101,32 @@ def test_example_titles() -> None:
     assert title_of("SELECT * {}") == ""
     assert dict((s, t) for s, t, _ in examples())["chairs"].startswith("Who chaired which meetings")
     assert all(len(t) <= 112 for _, t, _ in examples())
+
+
+def test_home_counts_large_stores_in_the_background(monkeypatch) -> None:
+    """Above the limit the first request does not wait for the class counts; a later one shows them."""
+    import time
+
+    from kg.web.pages import views
+
+    class FakeStore:
+        def quad_count(self) -> int:
+            return views.SYNC_COUNT_LIMIT + 1
+
+    calls: list[str] = []
+
+    def fake_run(store, name, **kw):
+        calls.append(name)
+        time.sleep(0.2)
+        return [{"class": None, "n": None}]
+
+    monkeypatch.setattr(views, "run", fake_run)
+    store = FakeStore()
+    assert views.class_counts(store) is None
+    assert views.class_counts(store) is None  # still running: no second scan
+    for _ in range(50):
+        if views.class_counts(store) is not None:
+            break
+        time.sleep(0.05)
+    assert views.class_counts(store) == [{"class": None, "n": None}]
+    assert calls == ["home_counts"]

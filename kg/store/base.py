@@ -23,10 +23,52 @@ DEFAULT_STORE = Path(os.environ.get("KG_STORE", "data/store"))
 
 @dataclass(frozen=True)
 class GraphUpdate:
-    """One article graph to put in place of whatever the store holds under ``iri``."""
+    """One article graph to put in place of whatever the store holds under ``iri``.
+
+    ``text``, when given, is the same triples already written as Turtle statements without prefixes
+    (``<s> <p> "o"@zh``, one per triple, separated by `` .``): batch ingest serialises in its worker
+    processes, and a backend that speaks SPARQL can send it as is instead of serialising again.
+    """
 
     iri: str
     triples: Sequence[Triple]
+    text: str | None = None
+
+    @classmethod
+    def from_text(cls, iri: str, text: str) -> GraphUpdate:
+        """An update carrying only the text; ``triples`` is parsed from it if a backend asks."""
+        return cls(iri, TextTriples(text), text)
+
+
+def statements(triples: Sequence[Triple]) -> str:
+    """Triples as Turtle statements without prefixes (also valid inside SPARQL ``INSERT DATA``)."""
+    return " .\n".join(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in triples)
+
+
+class TextTriples(Sequence):
+    """The triples of Turtle statement text, parsed on first use (backends that need rdflib terms)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._parsed: list[Triple] | None = None
+
+    def _all(self) -> list[Triple]:
+        if self._parsed is None:
+            from rdflib import Graph
+
+            g = Graph()
+            g.parse(data=self.text + " .\n" if self.text.strip() else "", format="turtle")
+            self._parsed = list(g)
+        return self._parsed
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self._all()[i]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __bool__(self) -> bool:
+        return bool(self.text.strip())
 
 
 class QueryResult(Protocol):

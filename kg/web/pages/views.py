@@ -7,6 +7,7 @@ folds the rows into dataclasses the templates render. Lists that can grow with t
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -767,18 +768,54 @@ class HomePage:
     counts: list[ClassCount]
     events: list[EventRef]
     articles: list[ArticleRef]
+    counting: bool = False  # class counts still being computed (large stores)
     kind: str = "home"
 
 
+SYNC_COUNT_LIMIT = 200_000  # quads; above this, class counts are computed in the background
+_count_cache: dict[tuple[int, int], list[Row]] = {}
+_count_running: set[tuple[int, int]] = set()
+_count_lock = threading.Lock()
+
+
+def class_counts(store: Store) -> list[Row] | None:
+    """Entities per class. The count scans every type triple of the union graph, which takes minutes
+    on a store of 100k articles: small stores count at once, large ones in a background thread
+    (one per store size), and the home page says so until the figures are ready."""
+    key = (id(store), store.quad_count())
+    with _count_lock:
+        if key in _count_cache:
+            return _count_cache[key]
+        if key[1] <= SYNC_COUNT_LIMIT:
+            _count_cache[key] = run(store, "home_counts")
+            return _count_cache[key]
+        if key in _count_running:
+            return None
+        _count_running.add(key)
+
+    def work() -> None:
+        try:
+            rows = run(store, "home_counts")
+            with _count_lock:
+                _count_cache[key] = rows
+        finally:
+            with _count_lock:
+                _count_running.discard(key)
+
+    threading.Thread(target=work, name="home-class-counts", daemon=True).start()
+    return None
+
+
 def home(store: Store, lk: Linker) -> HomePage:
-    counts = [ClassCount(s(r["class"]), L.label(s(r["class"])), n(r["n"]) or 0) for r in run(store, "home_counts")]
+    rows = class_counts(store)
+    counts = [ClassCount(s(r["class"]), L.label(s(r["class"])), n(r["n"]) or 0) for r in rows or []]
     ev_rows, art_rows = run(store, "home_events"), run(store, "home_articles")
     info = lookup(store, values_of(ev_rows, "event") + values_of(art_rows, "article"))
     events = [EventRef(lk.link(r["event"], name_in(info, r["event"])), fmt_date(r["date"]), [])  # type: ignore[arg-type]
               for r in ev_rows]
     arts = [ArticleRef(lk.link(r["article"], name_in(info, r["article"])), fmt_date(r["date"]))  # type: ignore[arg-type]
             for r in art_rows]
-    return HomePage(store.quad_count(), counts, events, arts)
+    return HomePage(store.quad_count(), counts, events, arts, counting=rows is None)
 
 
 @dataclass
