@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -25,6 +26,12 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 def rw(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     with served(tmp_path_factory.mktemp("http") / "store", token=TOKEN, limits=Limits(workers=1)) as s:
         yield s
+
+
+def wait_for_log(caplog: pytest.LogCaptureFixture, n: int) -> None:
+    deadline = time.monotonic() + 5
+    while len({r.getMessage() for r in caplog.records if r.name == "kg.access"}) < n and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def raw_get(url: str, path: str) -> tuple[int, bytes, dict[str, str]]:
@@ -137,10 +144,17 @@ def test_security_headers(rw: Served, path: str) -> None:
 
 
 def test_access_log_lines(rw: Served, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.INFO, logger="kg.access"):
-        httpx.get(rw.url + "/sparql", params={"query": "SELECT * { ?s ?p ?o } LIMIT 3", "secret": "hunter2"})
-        httpx.get(rw.url + "/person/nobody%0A%7B%22status%22%3A200%7D")  # a newline and JSON in the path
-        httpx.post(rw.url + "/sparql", content=b"x" * (2 << 20), headers={"Content-Type": "application/sparql-query"})
+    access = logging.getLogger("kg.access")  # kg serve run in-process elsewhere may stop propagation
+    access.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.INFO, logger="kg.access"):
+            httpx.get(rw.url + "/sparql", params={"query": "SELECT * { ?s ?p ?o } LIMIT 3", "secret": "hunter2"})
+            httpx.get(rw.url + "/person/nobody%0A%7B%22status%22%3A200%7D")  # a newline and JSON in the path
+            httpx.post(rw.url + "/sparql", content=b"x" * (2 << 20),
+                       headers={"Content-Type": "application/sparql-query"})
+            wait_for_log(caplog, 3)  # a line is written just after its response is sent
+    finally:
+        access.removeHandler(caplog.handler)
     lines = [r.getMessage() for r in caplog.records if r.name == "kg.access"]
     recs = [json.loads(line) for line in lines]  # every line is one JSON object
     assert all("\n" not in line for line in lines)
