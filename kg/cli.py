@@ -86,6 +86,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--base", help="IRI base if the store has none recorded (default: the listening address)")
+    p.add_argument("--token-file", type=Path, metavar="FILE",
+                   help="enable writes (SPARQL Update, /rdf-graphs, POST /ingest) for this bearer token "
+                        "(or set $KG_TOKEN); without it the service is read-only")
+    p.add_argument("--query-timeout", type=float, metavar="SECONDS", help="per-query time limit (default 30)")
+    p.add_argument("--query-workers", type=int, metavar="N", help="queries evaluated at once (default 4)")
+    p.add_argument("--max-result-mb", type=float, metavar="MB", help="largest SPARQL result (default 256)")
+    p.add_argument("--no-isolate", action="store_true",
+                   help="run queries on threads, not worker processes (a timed-out query then runs to its end)")
+    p.add_argument("--access-log", metavar="FILE", help="JSON-lines access log file (default: stderr)")
 
     return ap
 
@@ -355,7 +364,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from kg.web.serve import run
 
-    return run(args.store, args.host, args.port, args.base)
+    return run(args.store, args.host, args.port, args.base, options=args)
 
 
 COMMANDS = {

@@ -18,6 +18,7 @@ from _web import Web, free_port, running
 from rdflib.compare import isomorphic
 
 from kg.web.app import create_app
+from kg.web.limits import Limits
 
 
 def test_export_nquads_is_the_whole_store(web: Web) -> None:
@@ -106,7 +107,9 @@ class FakeStore:
 def fake() -> Iterator[tuple[FakeStore, str]]:
     store = FakeStore()
     port = free_port()
-    with running(create_app(store, f"http://127.0.0.1:{port}"), port) as url:  # type: ignore[arg-type]
+    # more query slots than the 45 slow queries below (the default of 4 would queue them: kg.web.limits)
+    limits = Limits(isolate=False, workers=64, max_waiting=64)
+    with running(create_app(store, f"http://127.0.0.1:{port}", limits=limits), port) as url:  # type: ignore[arg-type]
         yield store, url
 
 

@@ -143,8 +143,9 @@ class OxigraphStore:
             msg = str(exc)
             if "lock" in msg.lower():
                 raise StoreError(
-                    f"{path}: the store is open for writing in another process (one writer at a time); "
-                    "stop that process or use another --store"
+                    f"{path}: the store is open in another process (one writer at a time, and no writer "
+                    "while kg serve reads it: another kg ingest, or kg serve, which with a token takes "
+                    "POST /ingest); stop that process or use another --store"
                 ) from None
             raise StoreError(f"{path}: cannot open the store ({msg})") from None
 
@@ -192,6 +193,17 @@ class OxigraphStore:
 
     def remove_graphs(self, iris: Sequence[str]) -> None:
         self.replace_graphs([GraphUpdate(i, ()) for i in iris])
+
+    def update(self, sparql: str) -> None:
+        """A SPARQL 1.1 Update, applied as one transaction (the authenticated ``/sparql`` update)."""
+        try:
+            self.db.update(sparql, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed update: {parser_message(exc)}") from None
+        except (ValueError, RuntimeError) as exc:
+            raise QueryError(f"update failed: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"{self.path}: write failed, nothing was changed ({exc})") from None
 
     # ------------------------------------------------------------ reading
 

@@ -14,7 +14,8 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from kg.rdf.iris import normalise_base
 from kg.store.base import Store
-from kg.web import exports, resources, sparql
+from kg.web import exports, hardening, resources, sparql
+from kg.web.limits import Limits
 from kg.web.meta import VoidCache, void_description
 from kg.web.ontology import Ontology
 from kg.web.pages import install as install_pages
@@ -29,8 +30,13 @@ def create_app(
     allow_service: bool = False,
     ontology_dir: Path | None = None,
     cors: bool = True,
+    limits: Limits | None = None,
+    token: str | None = None,
 ) -> FastAPI:
-    """A FastAPI app serving ``store``, whose instance IRIs are ``{base}/{kind}/{id}``."""
+    """A FastAPI app serving ``store``, whose instance IRIs are ``{base}/{kind}/{id}``.
+
+    ``limits`` (``kg.web.limits``): query timeout, result size, concurrency; without it queries run on
+    threads with the defaults (``kg serve`` passes worker processes). ``token`` enables the writes."""
     app = FastAPI(
         title="newskg",
         description="Chinese local newspaper articles as an RDF knowledge graph: SPARQL 1.1 endpoint at /sparql.",
@@ -57,6 +63,9 @@ def create_app(
     app.include_router(exports.router)
     app.include_router(resources.router)
     install_pages(app, store, app.state.base)  # "/", /search, /query, and text/html for entity IRIs
+    hardening.install(
+        app, limits=limits or Limits(isolate=False, query_timeout=query_timeout or Limits.query_timeout), token=token
+    )
 
     @app.api_route("/.well-known/void", methods=["GET", "HEAD"])
     async def void(request: Request) -> Response:

@@ -6,8 +6,11 @@ route would then miss. A store with no recorded base is served with ``--base`` o
 listening address. The routes are paths (``/person/{id}``), so IRIs dereference here whenever their
 base points at this server, directly or through a proxy that forwards the paths.
 
-Read-only: the server never writes and does not lock out ``kg ingest``; it sees the store as it was
-when it started (restart it after an ingest).
+Read-only by default: the server never writes; it holds a shared lock that keeps writers out while it
+runs (``kg ingest`` then fails with a clear message), because a read-only reader beside a writer is
+not safe with RocksDB. With a write token (``--token-file`` or
+``$KG_TOKEN``) it opens the store read-write and so holds RocksDB's single-writer lock: updates and
+``POST /ingest`` go through it, and ``kg ingest`` on the same folder fails with a clear error.
 """
 
 from __future__ import annotations
@@ -15,8 +18,12 @@ from __future__ import annotations
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import StoreError
+
+if TYPE_CHECKING:
+    from kg.web.limits import Limits
 
 
 def listening_address(host: str, port: int) -> str:
@@ -60,27 +67,96 @@ def serve_base(location: object, host: str, port: int, requested: str | None) ->
     return stored or wanted or normalise_base(listening_address(host, port))
 
 
-def run(store_dir: object, host: str, port: int, requested_base: str | None) -> int:
+def limits_from(options: object | None) -> Limits:
+    """``kg.web.limits.Limits`` from the ``kg serve`` options (defaults where not given)."""
+    from kg.web.limits import Limits
+
+    d = Limits()
+
+    def get(name: str, default: Any) -> Any:
+        value = getattr(options, name, None)
+        return default if value is None else value
+
+    timeout = float(get("query_timeout", d.query_timeout))
+    workers = int(get("query_workers", d.workers))
+    max_mb = get("max_result_mb", None)
+    if timeout <= 0 or workers < 1 or (max_mb is not None and max_mb <= 0):
+        raise StoreError("--query-timeout, --query-workers and --max-result-mb must be positive")
+    return Limits(
+        query_timeout=timeout,
+        workers=workers,
+        max_result_bytes=int(max_mb * 1024 * 1024) if max_mb else d.max_result_bytes,
+        isolate=not getattr(options, "no_isolate", False),
+    )
+
+
+def hold_reader_lock(store_dir: object) -> int | None:
+    """A read-only server keeps writers out while it runs: a shared POSIX lock on RocksDB's LOCK file,
+    which a writer's open then fails to take (a clear "open in another process" error for ``kg
+    ingest``). Why: pyoxigraph calls reading a store read-only while another process writes it
+    undefined, and it is not safe (measured: a read-only open failed on an .sst file the writer had
+    just compacted away). Returns the descriptor to keep open, or None for a remote store."""
+    import fcntl
+    import os
+
+    if _is_remote(store_dir) or not isinstance(store_dir, (str, Path)):
+        return None
+    lock = Path(store_dir) / "oxigraph" / "LOCK"
+    if not lock.exists():
+        return None
+    fd = os.open(lock, os.O_RDONLY)
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise StoreError(
+            f"{store_dir}: another process is writing this store (kg ingest, or kg serve with writes enabled); "
+            "serve it when that is done, or ingest through one kg serve with a token (POST /ingest)"
+        ) from None
+    return fd
+
+
+def run(store_dir: object, host: str, port: int, requested_base: str | None, options: object | None = None) -> int:
     """Serve until interrupted."""
     import uvicorn
 
     from kg.store import open_store
     from kg.web.app import create_app
+    from kg.web.auth import load_token, token_file_warning
+    from kg.web.hardening import configure_access_log
 
     base = serve_base(store_dir, host, port, requested_base)
-    store = open_store(store_dir, read_only=True)  # type: ignore[arg-type]
+    token_file = getattr(options, "token_file", None)
+    token = load_token(token_file)
+    limits = limits_from(options)
+    reader_lock = hold_reader_lock(store_dir) if token is None else None
+    store = open_store(store_dir, read_only=token is None)  # type: ignore[arg-type]
     try:
-        app = create_app(store, base)
+        configure_access_log(getattr(options, "access_log", None))
+        app = create_app(store, base, limits=limits, token=token)
         # VoID scans the whole store (14 s at 900k quads): start it now, not on the first request.
         threading.Thread(target=app.state.void_cache.stats, args=(store,), name="kg-void", daemon=True).start()
         here = listening_address(host, port)
         print(f"kg: serving {store_dir} ({store.quad_count()} quads, {len(store.graph_iris())} article graphs)",
               file=sys.stderr)
         print(f"kg: SPARQL endpoint {here}/sparql ; IRIs {base}/person/… etc.", file=sys.stderr)
+        print(f"kg: listening on {here} ; " + (
+            "writes ENABLED with a token (SPARQL Update, /rdf-graphs, POST /ingest); the store is locked for "
+            "writing by this server" if token else "read-only (no token)"
+        ) + f" ; query timeout {limits.query_timeout:g} s, {limits.workers} query "
+            + ("processes" if limits.isolate else "threads"), file=sys.stderr)
+        warning = token_file_warning(token_file)
+        if warning:
+            print(f"kg: warning: {warning}", file=sys.stderr)
         if base != here:
             print(f"kg: note: the store's IRIs use {base}, not this address; they dereference here only "
                   f"through a proxy forwarding {base}/… to {here}/…", file=sys.stderr)
-        uvicorn.run(app, host=host, port=port, log_level="info")
+        # uvicorn's own access log prints query strings (queries, possibly secrets): ours (kg.access) does not
+        uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
     finally:
         store.close()
+        if reader_lock is not None:
+            import os
+
+            os.close(reader_lock)
     return 0

@@ -16,6 +16,7 @@ from fastapi.responses import StreamingResponse
 
 from kg.errors import QueryError
 from kg.web import streaming
+from kg.web.limits import LimitError
 from kg.web.meta import service_description
 from kg.web.negotiation import GRAPH_FORMATS, RESULT_FORMATS, Format, acceptable_list, choose
 from kg.web.policy import uses_service
@@ -47,8 +48,8 @@ class Params:
         return vals[-1] if vals else None
 
 
-def error(status: int, message: str) -> Response:
-    return Response(message.rstrip("\n") + "\n", status_code=status, media_type=TEXT)
+def error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return Response(message.rstrip("\n") + "\n", status_code=status, media_type=TEXT, headers=headers)
 
 
 UPDATES_OFF = "SPARQL Update is not enabled on this endpoint (read-only until authentication is added)"
@@ -58,8 +59,11 @@ UPDATES_OFF = "SPARQL Update is not enabled on this endpoint (read-only until au
 async def sparql_get(request: Request) -> Response:
     """Query by GET; without ``query`` the service description."""
     params = Params(list(request.query_params.multi_items()))
-    if params.all("update"):
-        return error(403, UPDATES_OFF)
+    if params.all("update"):  # never by GET (SPARQL 1.1 Protocol): updates are POSTed
+        if _writes(request) is None:
+            return error(403, UPDATES_OFF)
+        return error(405, "SPARQL Update must be POSTed (form update=… or application/sparql-update)",
+                     {"Allow": "POST"})
     if not params.all("query"):
         return await service_description(request)
     return await run_query(request, params)
@@ -84,12 +88,16 @@ async def sparql_post(request: Request) -> Response:
     if ctype == "application/x-www-form-urlencoded":
         params = Params(url_pairs + parse_qsl(text, keep_blank_values=True))
         if params.all("update"):
+            if _writes(request) is not None:
+                return await request.app.state.writes.sparql_update(request, params.all("update"), params)
             return error(403, UPDATES_OFF)
     elif ctype == "application/sparql-query":
         if any(k == "query" for k, _ in url_pairs):
             return error(400, "the query is in the body; do not also give query= in the URL")
         params = Params(url_pairs + [("query", text)])
     elif ctype == "application/sparql-update":
+        if _writes(request) is not None:
+            return await request.app.state.writes.sparql_update(request, [text], Params(url_pairs))
         return error(403, UPDATES_OFF)
     else:
         return error(
@@ -99,6 +107,11 @@ async def sparql_post(request: Request) -> Response:
     if not params.all("query"):
         return error(400, "no query: give query=…")
     return await run_query(request, params)
+
+
+def _writes(request: Request):
+    """The write operations (``kg.web.update``) when the app has them, else None (read-only)."""
+    return getattr(request.app.state, "writes", None)
 
 
 async def run_query(request: Request, params: Params) -> Response:
@@ -118,6 +131,8 @@ async def run_query(request: Request, params: Params) -> Response:
     store = request.app.state.store
     timeout = request.app.state.query_timeout
 
+    runner = getattr(request.app.state, "query_runner", None)  # kg.web.limits: timeouts, size, concurrency
+
     def job(out: streaming.Sink) -> None:
         res = store.query(query, default_graph_uris=default_graphs, named_graph_uris=named_graphs, timeout=timeout)
         offers = GRAPH_FORMATS if res.kind == "graph" else RESULT_FORMATS
@@ -129,10 +144,16 @@ async def run_query(request: Request, params: Params) -> Response:
         out.announce(fmt)
         res.serialize(fmt.key, out)  # type: ignore[arg-type]
 
+    if runner is not None:
+        job = runner.job(request.state, query, default_graphs, named_graphs, accept, fmt_param)
     try:
-        fmt, body = await streaming.start(job)
+        fmt, body = await streaming.start(job, runner.first_timeout if runner is not None else None)
     except QueryError as exc:
         return error(400, str(exc))
+    except LimitError as exc:
+        return error(exc.status, str(exc), exc.headers)
+    except streaming.FirstByteTimeout:
+        return error(504, f"query timed out after {runner.limits.query_timeout:g} s")  # type: ignore[union-attr]
     except NotAcceptable as exc:
         offers = GRAPH_FORMATS if exc.kind == "graph" else RESULT_FORMATS
         what = f"format={fmt_param}" if fmt_param else f"Accept: {accept}"

@@ -87,8 +87,18 @@ class Sink:
     def writable(self) -> bool:
         return True
 
+    def is_cancelled(self) -> bool:
+        """Whether the client went away (a job waiting on other work can stop early)."""
+        return self._cancelled.is_set()
 
-async def start(job: Callable[[Sink], None]) -> tuple[Any, AsyncIterator[bytes]]:
+
+class FirstByteTimeout(Exception):
+    """The job announced nothing within ``first_timeout`` seconds (it keeps running until it notices)."""
+
+
+async def start(
+    job: Callable[[Sink], None], first_timeout: float | None = None
+) -> tuple[Any, AsyncIterator[bytes]]:
     """Run ``job`` on a thread; return what it announced and an iterator over the bytes it writes.
 
     The event loop side never blocks a thread waiting: the writer wakes it through the loop
@@ -140,7 +150,10 @@ async def start(job: Callable[[Sink], None]) -> tuple[Any, AsyncIterator[bytes]]
 
     threading.Thread(target=run, name="kg-stream", daemon=True).start()
     try:
-        first = await get()
+        first = await asyncio.wait_for(get(), first_timeout)
+    except TimeoutError:
+        cancelled.set()
+        raise FirstByteTimeout() from None
     except BaseException:  # cancelled (the client left) while the job had not written yet
         cancelled.set()
         raise

@@ -1,0 +1,266 @@
+"""The write operations, enabled only with a token: SPARQL Update, Graph Store writes, ``POST /ingest``.
+
+Why they exist: the service should be able to take new articles without being stopped (RocksDB lets
+one process write a store; with writes enabled that process is ``kg serve``, and ``kg ingest`` on the
+same folder gets a clear "open in another process" error). Every write holds one lock,
+so writes are serial; readers keep reading snapshots (a query never sees half of a write). After each
+write the query workers (``kg.web.limits``) are renewed so queries see it.
+
+- ``POST /sparql`` with ``application/sparql-update`` or form ``update=`` — LOAD and SERVICE are
+  refused (they make the server fetch URLs).
+- Graph Store Protocol at ``/rdf-graphs?graph=IRI``: PUT replaces a named graph, POST adds to it,
+  DELETE drops it (GET reads it, without a token). The default graph is the union of the article
+  graphs, so ``?default`` writes are refused.
+- ``POST /ingest``: the page text as the body (UTF-8, or ``encoding=``), metadata as query parameters
+  ``publication``, ``date``, ``locality``, ``name`` (the file name, which article ids derive from) or
+  as ``X-KG-Publication`` … headers (percent-encoded UTF-8). Same path as ``kg ingest``: read,
+  extract, map, ``store.replace_graphs`` (one transaction for the whole page).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+
+from kg.errors import InputError, KgError, QueryError, StoreError
+from kg.store.base import GraphUpdate
+from kg.store.sparql_text import has_keyword
+from kg.web.auth import Auth
+
+log = logging.getLogger(__name__)
+TEXT = "text/plain; charset=utf-8"
+NAME_RE = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{1,100}$")
+RDF_BODY_TYPES = {
+    "text/turtle": "turtle",
+    "application/n-triples": "ntriples",
+    "application/rdf+xml": "rdfxml",
+    "application/ld+json": "jsonld",
+}
+
+router = APIRouter()
+
+
+def text(status: int, message: str) -> Response:
+    return Response(message.rstrip("\n") + "\n", status_code=status, media_type=TEXT)
+
+
+class Writes:
+    """The write side of one app: the token check, the single writer lock, what to renew afterwards."""
+
+    def __init__(self, store: Any, auth: Auth, after_write: Callable[[], None] = lambda: None) -> None:
+        self.store = store
+        self.auth = auth
+        self.after_write = after_write
+        self.lock = threading.Lock()
+
+    async def write(self, fn: Callable[[], Any]) -> Any:
+        """Run ``fn`` on a thread, one write at a time, then renew what caches the old state."""
+
+        def locked() -> Any:
+            with self.lock:
+                try:
+                    return fn()
+                finally:
+                    self.after_write()
+
+        return await run_in_threadpool(locked)
+
+    async def sparql_update(self, request: Request, updates: list[str], params: Any) -> Response:
+        refused = self.auth.check(request, "SPARQL Update")
+        if refused is not None:
+            return refused
+        if len(updates) != 1 or not updates[0].strip():
+            return text(400, "give exactly one non-empty update")
+        if params.all("using-graph-uri") or params.all("using-named-graph-uri"):
+            return text(400, "using-graph-uri / using-named-graph-uri are not supported; write USING in the update")
+        update = updates[0]
+        for word in ("LOAD", "SERVICE"):
+            if has_keyword(update, word):
+                return text(403, f"{word} is not allowed in updates here (it makes the server fetch URLs)")
+        do = getattr(self.store, "update", None)
+        if do is None:
+            return text(501, "this store does not take SPARQL Update through the service")
+        try:
+            await self.write(lambda: do(update))
+        except QueryError as exc:
+            return text(400, str(exc))
+        except KgError as exc:
+            return text(500, str(exc))
+        return Response(status_code=204)
+
+
+def _writes(request: Request) -> Writes | None:
+    return getattr(request.app.state, "writes", None)
+
+
+def _graph_param(request: Request) -> tuple[str | None, Response | None]:
+    import pyoxigraph as ox
+
+    if "default" in request.query_params:
+        return None, text(400, "the default graph is the union of the article graphs; write to a named graph "
+                                "(?graph=IRI)")
+    graphs = request.query_params.getlist("graph")
+    if len(graphs) != 1:
+        return None, text(400, "give exactly one graph=IRI")
+    try:
+        ox.NamedNode(graphs[0])
+    except ValueError:
+        return None, text(400, "graph= is not a valid IRI")
+    if not re.match(r"^https?://", graphs[0]):
+        return None, text(400, "graph= must be an http(s) IRI")
+    return graphs[0], None
+
+
+@router.get("/rdf-graphs")
+async def gsp_get(request: Request) -> Response:
+    """Graph Store Protocol GET: one named graph as N-Triples or Turtle (reading needs no token)."""
+    import io
+
+    graph, bad = _graph_param(request)
+    if bad is not None:
+        return bad
+    store = request.app.state.store
+    if graph not in await run_in_threadpool(store.graph_iris):
+        return text(404, f"no graph {graph}")
+    fmt = "ntriples" if "n-triples" in (request.headers.get("accept") or "") else "turtle"
+    buf = io.BytesIO()
+    await run_in_threadpool(store.export_graph, graph, fmt, buf)
+    return Response(buf.getvalue(), media_type="application/n-triples" if fmt == "ntriples" else "text/turtle")
+
+
+async def _gsp_write(request: Request, merge: bool) -> Response:
+    import pyoxigraph as ox
+
+    from kg.store.oxigraph import to_rdflib
+
+    writes = _writes(request)
+    if writes is None:
+        return text(403, "Graph Store writes are not enabled on this endpoint (read-only)")
+    refused = writes.auth.check(request, "Graph Store writes")
+    if refused is not None:
+        return refused
+    graph, bad = _graph_param(request)
+    if bad is not None:
+        return bad
+    ctype = (request.headers.get("content-type") or "").partition(";")[0].strip().lower()
+    if ctype not in RDF_BODY_TYPES:
+        return text(415, f"send the graph as one of {', '.join(RDF_BODY_TYPES)}")
+    body = await request.body()
+    try:
+        parsed = [
+            (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
+            for t in ox.parse(body, ox.RdfFormat.from_media_type(ctype), base_iri=graph, without_named_graphs=True)
+        ]
+    except (SyntaxError, ValueError) as exc:
+        return text(400, f"the body is not valid {ctype}: {' '.join(str(exc).split())[:300]}")
+    store = request.app.state.store
+
+    def do() -> bool:
+        existed = graph in store.graph_iris()
+        triples = list(parsed)
+        if merge and existed:
+            res = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+            triples = list(res.triples()) + triples
+        store.replace_graphs([GraphUpdate(graph, triples)])  # type: ignore[arg-type]
+        return existed
+
+    try:
+        existed = await writes.write(do)
+    except KgError as exc:
+        return text(500, str(exc))
+    return Response(status_code=204 if existed else 201)
+
+
+@router.put("/rdf-graphs")
+async def gsp_put(request: Request) -> Response:
+    """Graph Store Protocol PUT: replace the named graph (token needed)."""
+    return await _gsp_write(request, merge=False)
+
+
+@router.post("/rdf-graphs")
+async def gsp_post(request: Request) -> Response:
+    """Graph Store Protocol POST: add the statements to the named graph (token needed)."""
+    return await _gsp_write(request, merge=True)
+
+
+@router.delete("/rdf-graphs")
+async def gsp_delete(request: Request) -> Response:
+    """Graph Store Protocol DELETE: drop the named graph (token needed)."""
+    writes = _writes(request)
+    if writes is None:
+        return text(403, "Graph Store writes are not enabled on this endpoint (read-only)")
+    refused = writes.auth.check(request, "Graph Store writes")
+    if refused is not None:
+        return refused
+    graph, bad = _graph_param(request)
+    if bad is not None:
+        return bad
+    store = request.app.state.store
+
+    def do() -> bool:
+        if graph not in store.graph_iris():
+            return False
+        store.remove_graphs([graph])
+        return True
+
+    return Response(status_code=204) if await writes.write(do) else text(404, f"no graph {graph}")
+
+
+def _meta(request: Request, name: str) -> str | None:
+    value = request.query_params.get(name)
+    if value is None:
+        header = request.headers.get(f"x-kg-{name}")
+        value = unquote(header, errors="strict") if header is not None else None
+    return value or None
+
+
+@router.post("/ingest")
+async def ingest(request: Request) -> Response:
+    """Ingest one page (the body) like ``kg ingest FILE``; answers its article IRIs and quad count."""
+    from kg.ingest import ingest_file
+
+    writes = _writes(request)
+    if writes is None:
+        return text(403, "POST /ingest is not enabled on this endpoint (read-only: start kg serve with a token)")
+    refused = writes.auth.check(request, "POST /ingest")
+    if refused is not None:
+        return refused
+    try:
+        publication, date, locality = _meta(request, "publication"), _meta(request, "date"), _meta(request, "locality")
+        name = _meta(request, "name") or "upload.txt"
+        encoding = _meta(request, "encoding")
+    except UnicodeDecodeError:
+        return text(400, "X-KG-* headers must be percent-encoded UTF-8")
+    if not NAME_RE.match(name) or name.startswith("."):
+        return text(400, "name= must be a plain file name (letters, digits, Chinese characters, . _ -)")
+    if not name.endswith((".txt", ".md", ".text")):
+        name += ".txt"
+    body = await request.body()
+    store, base = request.app.state.store, request.app.state.base
+
+    def do() -> Any:
+        with tempfile.TemporaryDirectory(prefix="kg-ingest-") as tmp:
+            path = Path(tmp) / name
+            path.write_bytes(body)
+            return ingest_file(store, path, base=base, encoding=encoding, publication=publication, date=date,
+                               locality=locality)
+
+    try:
+        res = await writes.write(do)
+    except KgError as exc:
+        # the temporary folder means nothing to the client: name the upload instead
+        msg = re.sub(r"(?:/[^\s:]*)?/kg-ingest-[^/\s]+/", "", str(exc))
+        status = 422 if isinstance(exc, InputError) else 503 if isinstance(exc, StoreError) else 400
+        return text(status, msg)
+    payload = {"articles": res.articles, "quads": res.quads}
+    return Response(json.dumps(payload, ensure_ascii=False) + "\n", status_code=201, media_type="application/json")

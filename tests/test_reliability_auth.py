@@ -1,0 +1,181 @@
+"""Writes need the token: read-only by default; 401 without a token, 403 with a wrong one, and in
+both cases nothing changes; with it, SPARQL Update, Graph Store writes and POST /ingest work and the
+query workers see the write. The token is never logged."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+from _reliability import TOKEN, Served, served
+from _web import SEED
+
+from kg.errors import KgError
+from kg.web.auth import load_token
+from kg.web.limits import Limits
+
+INSERT = 'INSERT DATA { GRAPH <http://example.org/g1> { <http://example.org/s> <http://example.org/p> "v" } }'
+G = "http://example.org/g2"
+
+
+@pytest.fixture(scope="module")
+def rw(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    with served(tmp_path_factory.mktemp("auth") / "store", token=TOKEN, limits=Limits(workers=2)) as s:
+        yield s
+
+
+def count(s: Served) -> int:
+    r = httpx.get(s.url + "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
+                  headers={"Accept": "text/csv"}, timeout=30)
+    assert r.status_code == 200, r.text
+    return int(r.text.split()[1])
+
+
+def wait_for_log(caplog: pytest.LogCaptureFixture, n: int) -> None:
+    deadline = time.monotonic() + 5
+    while len({r.getMessage() for r in caplog.records if r.name == "kg.access"}) < n and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def auth(token: str = TOKEN) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_load_token(tmp_path: Path) -> None:
+    f = tmp_path / "tok"
+    f.write_text(TOKEN + "\n")
+    assert load_token(f, env={}) == TOKEN
+    assert load_token(None, env={}) is None
+    assert load_token(None, env={"KG_TOKEN": f" {TOKEN} "}) == TOKEN
+    f.write_text("short\n")
+    with pytest.raises(KgError, match="at least 16"):
+        load_token(f, env={})
+    with pytest.raises(KgError, match="cannot read"):
+        load_token(tmp_path / "missing", env={})
+
+
+def test_read_only_by_default(tmp_path: Path) -> None:
+    with served(tmp_path / "store", limits=Limits(workers=1)) as s:
+        n = count(s)
+        for headers in ({}, auth()):
+            r = httpx.post(s.url + "/sparql", content=INSERT, headers={**headers, "Content-Type":
+                                                                       "application/sparql-update"}, timeout=30)
+            assert r.status_code == 403 and "not enabled" in r.text
+            assert httpx.put(s.url + "/rdf-graphs", params={"graph": G}, content="<a:b> <a:c> <a:d> .",
+                             headers={**headers, "Content-Type": "application/n-triples"}).status_code == 403
+            assert httpx.post(s.url + "/ingest", content=SEED.read_bytes(), headers=headers).status_code == 403
+        assert count(s) == n
+
+
+@pytest.mark.parametrize("headers,status", [({}, 401), ({"Authorization": "Basic abc"}, 401),
+                                            (auth("wrong-token-0123456789"), 403), (auth(TOKEN + "x"), 403),
+                                            (auth(TOKEN[:-1]), 403), ({"Authorization": "Bearer"}, 401)])
+def test_missing_or_wrong_token_changes_nothing(rw: Served, headers: dict, status: int) -> None:
+    n = count(rw)
+    r = httpx.post(rw.url + "/sparql", data={"update": INSERT}, headers=headers, timeout=30)
+    assert r.status_code == status
+    if status == 401:
+        assert r.headers["www-authenticate"].startswith("Bearer")
+    assert TOKEN not in r.text
+    r = httpx.put(rw.url + "/rdf-graphs", params={"graph": G}, content="<http://a/b> <http://a/c> <http://a/d> .",
+                  headers={**headers, "Content-Type": "application/n-triples"}, timeout=30)
+    assert r.status_code == status
+    r = httpx.delete(rw.url + "/rdf-graphs", params={"graph": G}, headers=headers, timeout=30)
+    assert r.status_code == status
+    r = httpx.post(rw.url + "/ingest", content=SEED.read_bytes(), headers=headers, timeout=30)
+    assert r.status_code == status
+    assert count(rw) == n
+
+
+def test_update_with_token(rw: Served) -> None:
+    n = count(rw)
+    r = httpx.post(rw.url + "/sparql", content=INSERT,
+                   headers={**auth(), "Content-Type": "application/sparql-update"}, timeout=30)
+    assert r.status_code == 204, r.text
+    assert count(rw) == n + 1  # the query workers were renewed onto the new snapshot
+    r = httpx.post(rw.url + "/sparql", data={"update": "DROP GRAPH <http://example.org/g1>"}, headers=auth(),
+                   timeout=30)
+    assert r.status_code == 204
+    assert count(rw) == n
+    r = httpx.post(rw.url + "/sparql", data={"update": "INSERT DATA { oops"}, headers=auth(), timeout=30)
+    assert r.status_code == 400 and "malformed update" in r.text
+    r = httpx.post(rw.url + "/sparql", data={"update": "LOAD <http://127.0.0.1:1/x>"}, headers=auth(), timeout=30)
+    assert r.status_code == 403 and "LOAD" in r.text
+    r = httpx.get(rw.url + "/sparql", params={"update": INSERT}, headers=auth(), timeout=30)
+    assert r.status_code == 405
+    assert count(rw) == n
+
+
+def test_graph_store_writes(rw: Served) -> None:
+    n = count(rw)
+    nt = "application/n-triples"
+    r = httpx.put(rw.url + "/rdf-graphs", params={"graph": G}, content="<http://a/s> <http://a/p> \"1\" .\n",
+                  headers={**auth(), "Content-Type": nt}, timeout=30)
+    assert r.status_code == 201
+    r = httpx.post(rw.url + "/rdf-graphs", params={"graph": G}, content="<http://a/s> <http://a/p> \"2\" .\n",
+                   headers={**auth(), "Content-Type": nt}, timeout=30)
+    assert r.status_code == 204
+    assert count(rw) == n + 2
+    got = httpx.get(rw.url + "/rdf-graphs", params={"graph": G}, headers={"Accept": nt}, timeout=30)
+    assert got.status_code == 200 and got.text.count("\n") == 2
+    r = httpx.put(rw.url + "/rdf-graphs", params={"graph": G}, content="@prefix : <http://a/> . :s :p 3 .",
+                  headers={**auth(), "Content-Type": "text/turtle"}, timeout=30)
+    assert r.status_code == 204 and count(rw) == n + 1
+    bad = httpx.put(rw.url + "/rdf-graphs", params={"graph": G}, content="<http://a/s> <http://a/p> .",
+                    headers={**auth(), "Content-Type": nt}, timeout=30)
+    assert bad.status_code == 400 and count(rw) == n + 1
+    assert httpx.put(rw.url + "/rdf-graphs", params={"graph": "not an iri"}, content="",
+                     headers={**auth(), "Content-Type": nt}).status_code == 400
+    assert httpx.put(rw.url + "/rdf-graphs", params={"default": ""}, content="",
+                     headers={**auth(), "Content-Type": nt}).status_code == 400
+    assert httpx.delete(rw.url + "/rdf-graphs", params={"graph": G}, headers=auth(), timeout=30).status_code == 204
+    assert httpx.delete(rw.url + "/rdf-graphs", params={"graph": G}, headers=auth(), timeout=30).status_code == 404
+    assert count(rw) == n
+
+
+def test_ingest_over_http(rw: Served) -> None:
+    n = count(rw)
+    # another paper than the seed's sidecar names: new article IRIs (ids derive from paper and text)
+    params = {"publication": "测试日报", "date": "2022-01-14", "locality": "太原市", "name": "page-1.txt"}
+    r = httpx.post(rw.url + "/ingest", params=params, content=SEED.read_bytes(), headers=auth(), timeout=120)
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert len(body["articles"]) == 6 and body["quads"] > 0
+    after = count(rw)
+    assert after > n
+    # the same text again mints the same IRIs and replaces its graphs: no growth
+    again = httpx.post(rw.url + "/ingest", params=params, content=SEED.read_bytes(), headers=auth(), timeout=120)
+    assert again.json() == body and count(rw) == after
+    # metadata as percent-encoded headers
+    h = {**auth(), "X-KG-Publication": quote("测试日报"), "X-KG-Date": "2022-01-14",
+         "X-KG-Locality": quote("太原市"), "X-KG-Name": "page-1.txt"}
+    assert httpx.post(rw.url + "/ingest", content=SEED.read_bytes(), headers=h, timeout=120).json() == body
+    art = body["articles"][0].rsplit("/", 1)[1]
+    assert httpx.get(f"{rw.url}/article/{art}.ttl", timeout=30).status_code == 200
+    for bad in [{"name": "../../etc/passwd"}, {"name": ".hidden"}, {"date": "13/01/2022"}]:
+        r = httpx.post(rw.url + "/ingest", params={**params, **bad}, content=SEED.read_bytes(), headers=auth())
+        assert r.status_code in (400, 422), bad
+        assert "/tmp" not in r.text and "kg-ingest-" not in r.text
+    assert count(rw) == after
+
+
+def test_token_is_never_logged(rw: Served, caplog: pytest.LogCaptureFixture) -> None:
+    access = logging.getLogger("kg.access")  # kg serve run in-process elsewhere may stop propagation
+    access.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.INFO, logger="kg.access"):
+            httpx.post(rw.url + "/sparql", data={"update": "DROP SILENT GRAPH <http://x/none>"}, headers=auth(),
+                       timeout=30)
+            httpx.post(rw.url + "/sparql", data={"update": INSERT}, headers=auth("wrong-" + TOKEN), timeout=30)
+            httpx.get(rw.url + "/sparql", params={"query": "ASK {}", "token": TOKEN}, timeout=30)
+            wait_for_log(caplog, 3)  # a line is written just after its response is sent
+    finally:
+        access.removeHandler(caplog.handler)
+    lines = [r.getMessage() for r in caplog.records if r.name == "kg.access"]
+    assert len(lines) >= 3
+    assert all(TOKEN not in line and "Bearer" not in line for line in lines)

@@ -1,0 +1,136 @@
+"""Query limits: a runaway query is stopped at its deadline (the worker process is killed), other
+requests are answered meanwhile, results have a size limit, and a burst queues then gets 503."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from _reliability import RUNAWAY, Served, served
+
+from kg.web.limits import Limits
+
+TIMEOUT = 1.5
+
+
+@pytest.fixture(scope="module")
+def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    store_dir = tmp_path_factory.mktemp("limits") / "store"
+    with served(store_dir, limits=Limits(workers=2, query_timeout=TIMEOUT, max_result_bytes=200_000,
+                                         queue_timeout=1.0, max_waiting=4)) as s:
+        yield s
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().split(") ")[1].startswith("Z"))
+
+
+def worker_pids(s: Served) -> set[int]:
+    return {c.pid for c in __import__("multiprocessing").active_children() if c.name == "kg-query"}
+
+
+def test_runaway_query_is_stopped_and_others_are_answered(srv: Served) -> None:
+    before = worker_pids(srv)
+    result: dict = {}
+
+    def runaway() -> None:
+        t = time.monotonic()
+        r = httpx.post(srv.url + "/sparql", data={"query": RUNAWAY}, timeout=60)
+        result["status"], result["text"], result["s"] = r.status_code, r.text, time.monotonic() - t
+
+    th = threading.Thread(target=runaway)
+    th.start()
+    time.sleep(0.3)
+    # while it runs: a page, a cheap query (the other worker) and an article graph are answered quickly
+    for path in ["/ontology/Chair", "/sparql?query=ASK%7B%7D", "/.well-known/void"]:
+        t = time.monotonic()
+        r = httpx.get(srv.url + path, timeout=30)
+        assert r.status_code == 200, path
+        assert time.monotonic() - t < 1.0, f"{path} waited behind the runaway query"
+    th.join(30)
+    assert result["status"] == 504
+    assert "timed out" in result["text"] and "stopped" in result["text"]
+    assert TIMEOUT <= result["s"] < TIMEOUT + 1.5
+    stats = srv.runner.stats
+    assert stats.timeouts >= 1 and stats.kills >= 1
+    assert stats.last_kill_seconds is not None and stats.last_kill_seconds < 1.0
+    killed = before - worker_pids(srv)
+    assert killed, "no worker was replaced"
+    for pid in killed:  # the CPU work stopped: the process that ran it is gone
+        assert not alive(pid)
+    # and the pool is whole again: a query right after is answered
+    r = httpx.get(srv.url + "/sparql", params={"query": "SELECT * { ?s ?p ?o } LIMIT 1"}, timeout=30)
+    assert r.status_code == 200
+
+
+def test_result_size_limit(srv: Served) -> None:
+    big = "SELECT ?a ?b ?c ?d WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 100000"
+    r = httpx.get(srv.url + "/sparql", params={"query": big}, timeout=30)
+    assert r.status_code == 422
+    assert "larger than the limit" in r.text and "LIMIT" in r.text
+    small = httpx.get(srv.url + "/sparql", params={"query": "SELECT * { ?s ?p ?o } LIMIT 10"}, timeout=30)
+    assert small.status_code == 200 and len(small.json()["results"]["bindings"]) == 10
+
+
+def test_burst_queues_then_gets_503(srv: Served) -> None:
+    """Two workers, both busy with runaways: the next queries wait up to queue_timeout, then 503;
+    beyond max_waiting they are refused at once. Nothing else breaks."""
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def ask(q: str) -> None:
+        r = httpx.post(srv.url + "/sparql", data={"query": q}, timeout=60)
+        with lock:
+            statuses.append(r.status_code)
+            if r.status_code == 503:
+                assert r.headers.get("retry-after")
+
+    runaways = [threading.Thread(target=ask, args=(RUNAWAY,)) for _ in range(2)]
+    for th in runaways:
+        th.start()
+    time.sleep(0.3)
+    burst = [threading.Thread(target=ask, args=("ASK {}",)) for _ in range(8)]
+    for th in burst:
+        th.start()
+    for th in runaways + burst:
+        th.join(60)
+    assert statuses.count(504) == 2
+    assert statuses.count(503) + statuses.count(200) == 8
+    assert statuses.count(503) >= 4  # at most max_waiting=4 wait; they time out after 1 s < 1.5 s
+    r = httpx.get(srv.url + "/sparql", params={"query": "ASK {}"}, timeout=30)
+    assert r.status_code == 200
+
+
+def test_threaded_mode_answers_504_at_the_deadline(tmp_path: Path) -> None:
+    """Without worker processes (remote stores, --no-isolate) the client still gets 504 on time;
+    the engine's work itself then runs to its end (what worker processes are for)."""
+    three_way = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # a few seconds, bounded
+    with served(tmp_path / "store", limits=Limits(isolate=False, workers=2, query_timeout=0.5)) as s:
+        assert s.runner.pool is None
+        t = time.monotonic()
+        r = httpx.post(s.url + "/sparql", data={"query": three_way}, timeout=60)
+        assert r.status_code == 504 and time.monotonic() - t < 2
+        r = httpx.get(s.url + "/ontology/Chair", timeout=10)
+        assert r.status_code == 200
+
+
+def test_threaded_mode_size_limit_drops_the_connection(tmp_path: Path) -> None:
+    """On threads the response has started when the limit is hit: it is aborted, never ended as if whole."""
+    with served(tmp_path / "store", limits=Limits(isolate=False, workers=1, max_result_bytes=20_000)) as s:
+        with pytest.raises(httpx.HTTPError):
+            with httpx.stream("GET", s.url + "/sparql", params={"query": "SELECT * { ?s ?p ?o }"},
+                              timeout=30) as r:
+                for _ in r.iter_bytes():
+                    pass
+        r = httpx.get(s.url + "/sparql", params={"query": "SELECT * { ?s ?p ?o } LIMIT 5"}, timeout=30)
+        assert r.status_code == 200
