@@ -139,8 +139,7 @@ def test_security_headers(rw: Served, path: str) -> None:
     assert r.headers["x-frame-options"] == "DENY"
     csp = r.headers["content-security-policy"]
     assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
-    if path != "/api/docs":
-        assert "default-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "default-src 'self'" in csp and "unsafe-inline" not in csp
 
 
 def test_access_log_lines(rw: Served, caplog: pytest.LogCaptureFixture) -> None:

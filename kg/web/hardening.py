@@ -33,12 +33,6 @@ CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-# FastAPI's /api/docs loads Swagger UI from a CDN with an inline bootstrap script.
-CSP_DOCS = (
-    "default-src 'self'; img-src 'self' data: https://fastapi.tiangolo.com; "
-    "style-src 'self' https://cdn.jsdelivr.net; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-)
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
@@ -120,7 +114,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = (CSP_DOCS if scope.get("path", "").startswith("/api/docs") else CSP).encode()
+        csp = CSP.encode()
 
         async def add(msg: Message) -> None:
             if msg["type"] == "http.response.start":
