@@ -121,6 +121,24 @@ def _graph_param(request: Request) -> tuple[str | None, Response | None]:
     return graphs[0], None
 
 
+def _writer(request: Request, what: str, disabled: str) -> tuple[Writes | None, Response | None]:
+    """The write gate every write endpoint passes: writes enabled on this server, and the token."""
+    writes = _writes(request)
+    if writes is None:
+        return None, text(403, disabled)
+    return writes, writes.auth.check(request, what)
+
+
+def _gsp_gate(request: Request) -> tuple[Writes, str, Response | None]:
+    """Graph Store writes: the write gate, then exactly one named graph."""
+    writes, refused = _writer(request, "Graph Store writes",
+                              "Graph Store writes are not enabled on this endpoint (read-only)")
+    if refused is not None or writes is None:
+        return writes, "", refused  # type: ignore[return-value]
+    graph, bad = _graph_param(request)
+    return writes, graph or "", bad
+
+
 @router.get("/rdf-graphs")
 async def gsp_get(request: Request) -> Response:
     """Graph Store Protocol GET: one named graph as N-Triples or Turtle (reading needs no token)."""
@@ -143,15 +161,9 @@ async def _gsp_write(request: Request, merge: bool) -> Response:
 
     from kg.store.oxigraph import to_rdflib
 
-    writes = _writes(request)
-    if writes is None:
-        return text(403, "Graph Store writes are not enabled on this endpoint (read-only)")
-    refused = writes.auth.check(request, "Graph Store writes")
+    writes, graph, refused = _gsp_gate(request)
     if refused is not None:
         return refused
-    graph, bad = _graph_param(request)
-    if bad is not None:
-        return bad
     ctype = (request.headers.get("content-type") or "").partition(";")[0].strip().lower()
     if ctype not in RDF_BODY_TYPES:
         return text(415, f"send the graph as one of {', '.join(RDF_BODY_TYPES)}")
@@ -196,15 +208,9 @@ async def gsp_post(request: Request) -> Response:
 @router.delete("/rdf-graphs")
 async def gsp_delete(request: Request) -> Response:
     """Graph Store Protocol DELETE: drop the named graph (token needed)."""
-    writes = _writes(request)
-    if writes is None:
-        return text(403, "Graph Store writes are not enabled on this endpoint (read-only)")
-    refused = writes.auth.check(request, "Graph Store writes")
+    writes, graph, refused = _gsp_gate(request)
     if refused is not None:
         return refused
-    graph, bad = _graph_param(request)
-    if bad is not None:
-        return bad
     store = request.app.state.store
 
     def do() -> bool:
@@ -229,12 +235,11 @@ async def ingest(request: Request) -> Response:
     """Ingest one page (the body) like ``kg ingest FILE``; answers its article IRIs and quad count."""
     from kg.ingest import ingest_file
 
-    writes = _writes(request)
-    if writes is None:
-        return text(403, "POST /ingest is not enabled on this endpoint (read-only: start kg serve with a token)")
-    refused = writes.auth.check(request, "POST /ingest")
-    if refused is not None:
-        return refused
+    writes, refused = _writer(
+        request, "POST /ingest", "POST /ingest is not enabled on this endpoint (read-only: start kg serve with a token)"
+    )
+    if refused is not None or writes is None:
+        return refused  # type: ignore[return-value]
     try:
         publication, date, locality = _meta(request, "publication"), _meta(request, "date"), _meta(request, "locality")
         name = _meta(request, "name") or "upload.txt"
