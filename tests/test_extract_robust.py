@@ -34,3 +34,19 @@ def test_never_fails_and_spans_stay_in_body(parts, dated):
 
 def test_empty_body():
     assert extract(article("")).events == []
+
+
+def test_long_report_is_extracted_and_overlong_text_refused():
+    """A full-text report of tens of thousands of characters goes through; past the limit a clear error."""
+    import pytest
+
+    from kg.errors import InputError
+    from kg.extract.pipeline import MAX_ARTICLE_CHARS
+
+    para = "1月12日,市政协召开座谈会。市政协主席王海出席并讲话,李晓波主持。会议强调,要抓好落实。\n"
+    body = para * (30_000 // len(para) + 1)
+    assert 30_000 < len(body) < MAX_ARTICLE_CHARS
+    x = extract(article(body, date="2022-01-13"))
+    assert {p.name for p in x.people} >= {"王海", "李晓波"}
+    with pytest.raises(InputError, match="characters long"):
+        extract(article("会议强调,要抓好落实" * (MAX_ARTICLE_CHARS // 10 + 1)))
