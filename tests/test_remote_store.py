@@ -795,3 +795,33 @@ def test_kg_serve_on_a_remote_store(fresh, tmp_path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_sparql_update_through_the_service(fresh) -> None:
+    """With a token, ``/sparql`` updates reach the remote store (one request): applied, then visible;
+    a malformed update is a 400 with the server's message and changes nothing; read-only refuses."""
+    from kg.web.app import create_app
+
+    store = open_store(fresh.config)
+    token = "t0ken-for-remote-update"
+    client = TestClient(create_app(store, BASE, token=token))
+    auth = {"Authorization": f"Bearer {token}"}
+    g = "http://example.org/remote-update"
+    ins = f'INSERT DATA {{ GRAPH <{g}> {{ <http://example.org/s> schema:name "名"@zh }} }}'
+    r = client.post("/sparql", content=ins, headers={**auth, "Content-Type": "application/sparql-update"})
+    assert r.status_code == 204, r.text
+    ask = f'ASK {{ GRAPH <{g}> {{ ?s schema:name "名"@zh }} }}'
+    assert store.query(ask).boolean() is True
+    before = store.quad_count()
+    r = client.post("/sparql", data={"update": "INSERT DATA { oops"}, headers=auth)
+    assert r.status_code == 400 and "malformed update" in r.text
+    assert store.quad_count() == before
+    r = client.post("/sparql", data={"update": f"DROP GRAPH <{g}>"})
+    assert r.status_code in (401, 403) and store.quad_count() == before
+    r = client.post("/sparql", data={"update": f"DROP GRAPH <{g}>"}, headers=auth)
+    assert r.status_code == 204 and store.query(ask).boolean() is False
+    store.close()
+    ro = open_store(fresh.config, read_only=True)
+    with pytest.raises(StoreError, match="read-only"):
+        ro.update(ins)
+    ro.close()
