@@ -206,7 +206,7 @@ class ArticleRef:
 def _articles(store: Store, lk: Linker, this: URIRef, page: int = 1) -> tuple[list[ArticleRef], Paging]:
     total = n(run(store, "mentioned_in_count", this=this)[0]["n"]) or 0
     paging = _paging(total, page)
-    rows = run(store, "mentioned_in", limit=paging.size, offset=paging.offset, this=this)
+    rows = by_date(run(store, "mentioned_in", limit=paging.size, offset=paging.offset, this=this), "date", "article")
     info = lookup(store, values_of(rows, "article"))
     out = [ArticleRef(lk.link(r["article"], name_in(info, r["article"])), fmt_date(r["date"]),  # type: ignore[arg-type]
                       sorted(s(r["hows"]).split()))
@@ -260,6 +260,23 @@ def _decimal(v: Node | None) -> Decimal:
         return Decimal(str(v)) if v is not None else Decimal(0)
     except InvalidOperation:
         return Decimal(0)
+
+
+def by_date(rows: list[Row], date: str, key: str) -> list[Row]:
+    """Rows the query ordered by ``date`` alone, with each run of equal dates ordered by ``key``.
+
+    Oxigraph compares IRIs by reading their text from the store, which made a tie-break on an IRI in
+    ``ORDER BY`` the slowest part of the person page (7x for a person in 5,000 events); the queries sort
+    by date only and the rows of each page are put in (date, IRI) order here. Across a page boundary,
+    rows of the same date come in the store's order."""
+    out: list[Row] = []
+    run_: list[Row] = []
+    for r in rows:
+        if run_ and r.get(date) != run_[0].get(date):
+            out += sorted(run_, key=lambda x: s(x.get(key)))
+            run_ = []
+        run_.append(r)
+    return out + sorted(run_, key=lambda x: s(x.get(key)))
 
 
 def _types(rows: list[Row]) -> list[str]:
@@ -330,7 +347,7 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | No
     alts = _all(head, "alt")
     names = (name, *alts)
     # posts as stated: the newest statements, then their labels, organisations and evidence
-    rows = run(store, "person_posts", this=this)
+    rows = by_date(run(store, "person_posts", this=this), "date", "post")
     post_total = n(run(store, "person_posts_count", this=this)[0]["n"]) or 0
     held = local_nodes(store, values_of(rows, "holding"))
     evidence_of: dict[tuple[str, str], dict[str, list[Node]]] = {}
@@ -352,7 +369,7 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | No
     # the timeline: one page of participations, then their details and the names they link to
     counts = run(store, "person_timeline_count", this=this)[0]
     paging = _paging(n(counts["n"]) or 0, page)
-    rows = run(store, "person_timeline", limit=paging.size, offset=paging.offset, this=this)
+    rows = by_date(run(store, "person_timeline", limit=paging.size, offset=paging.offset, this=this), "date", "part")
     nodes = local_nodes(store, values_of(rows, "part"))
     post_of = {s(r["part"]): first(nodes, r["part"], KG_POST) for r in rows}
     info = lookup(store, values_of(rows, "event") + values_of(rows, "article")
