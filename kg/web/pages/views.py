@@ -17,7 +17,7 @@ from rdflib.term import Node
 
 from kg.store.base import Store
 from kg.web.pages import labels as L
-from kg.web.pages.queries import Row, run, values_of
+from kg.web.pages.queries import Row, bind, load, run, values_of
 from kg.web.pages.text import Highlight, Segment, highlight, link_names, marks, radial_layout
 from kg.web.pages.text import Node as SvgNode
 
@@ -319,6 +319,21 @@ class CoParticipant:
     count: int
 
 
+CO_ROWS = 40  # co-participant rows fetched (people among them are shown, up to 12)
+BUSY = 1000  # a person in more articles than this gets co-participants over their RECENT latest articles
+RECENT = 300
+
+
+@dataclass
+class CoWindow:
+    """Co-participants were counted over the latest ``articles`` of ``total`` articles; ``query`` is
+    the full count, for the editor."""
+
+    articles: int
+    total: int
+    query: str
+
+
 @dataclass
 class PersonPage:
     iri: str
@@ -335,6 +350,7 @@ class PersonPage:
     articles: list[ArticleRef]
     articles_paging: Paging
     grants: list[Grant]
+    co_window: CoWindow | None = None
     kind: str = "person"
 
 
@@ -383,14 +399,34 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | No
             roles_of(" ".join(s(x) for x in node.get(KG_ROLE, []))), lk.link(post, name_in(info, post)),
             lk.link(r["article"], name_in(info, r["article"])), node_evidence(node, names)))
     # co-participants: the most frequent agents at the same events, people only
-    co_rows = run(store, "person_coparticipants", this=this)
+    arts, apaging = _articles(store, lk, this, page)
+    window = None
+    if apaging.total > BUSY:
+        recent = run(store, "person_recent_articles", limit=RECENT, this=this)
+        window = CoWindow(len(recent), apaging.total, bind(load("person_coparticipants"), {"this": this, "min": 1})
+                          + f"LIMIT {CO_ROWS}\n")
+        co_rows = _co_participants(store, this, values_of(recent, "article"))
+    else:
+        co_rows = _co_participants(store, this)
     info = lookup(store, values_of(co_rows, "other"))
     co = [CoParticipant(lk.link(r["other"], name_in(info, r["other"])), n(r["n"]) or 0)  # type: ignore[arg-type]
           for r in co_rows if L.SCHEMA + "Person" in [s(x) for x in info.get(s(r["other"]), {}).get(RDF_TYPE, [])]][:12]
     network = radial_layout([(c.link.text, c.link.href, c.count) for c in co])
-    arts, apaging = _articles(store, lk, this, page)
     return PersonPage(iri, name, s(_first(head, "pinyin")), alts, posts, post_total, timeline, paging,
-                      n(counts["events"]) or 0, co, network, arts, apaging, _grants(store, lk, this))
+                      n(counts["events"]) or 0, co, network, arts, apaging, _grants(store, lk, this), window)
+
+
+def _co_participants(store: Store, this: URIRef, articles: list[Node] | None = None) -> list[Row]:
+    """The CO_ROWS agents sharing most events with ``this`` (over all its articles, or over
+    ``articles`` only), ties by IRI. The query orders by count alone (see person_coparticipants.rq);
+    when the cut-off count is tied, every agent with at least that count is fetched and sorted here."""
+    name, extra = ("person_coparticipants", {}) if articles is None else ("person_coparticipants_recent",
+                                                                          {"articles": articles})
+    rows = run(store, name, limit=CO_ROWS, this=this, min=1, **extra)
+    if len(rows) == CO_ROWS:
+        rows = run(store, name, this=this, min=n(rows[-1]["n"]) or 1, **extra)
+    rows.sort(key=lambda r: (-(n(r["n"]) or 0), s(r["other"])))
+    return rows[:CO_ROWS]
 
 
 # ---------------------------------------------------------------- organisation
