@@ -8,9 +8,12 @@ folds the rows into dataclasses the templates render. Lists that can grow with t
 from __future__ import annotations
 
 import threading
+import time
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -835,7 +838,7 @@ def class_counts(store: Store) -> list[Row] | None:
     """Entities per class. The count scans every type triple of the union graph, which takes minutes
     on a store of 100k articles: small stores count at once, large ones in a background thread
     (one per store size), and the home page says so until the figures are ready."""
-    key = (id(store), store.quad_count())
+    key = (id(store), quad_count(store))
     with _count_lock:
         if key in _count_cache:
             return _count_cache[key]
@@ -859,16 +862,74 @@ def class_counts(store: Store) -> list[Row] | None:
     return None
 
 
+HOME_ROWS = 12
+
+
+def recent_articles(store: Store) -> list[Row]:
+    """The HOME_ROWS newest articles, ties by IRI (the same rows as home_articles_all.rq): the dates of
+    the newest, then every article of those dates."""
+    dated = run(store, "home_articles")
+    dates = values_of(dated, "date")
+    if len(dated) < HOME_ROWS:
+        return run(store, "home_articles_all")
+    order = {s(d): i for i, d in enumerate(dates)}
+    rows = sorted(run(store, "home_articles_on", dates=dates), key=lambda r: (order[s(r["date"])], s(r["article"])))
+    if len(rows) < HOME_ROWS:  # something other than an article had a date
+        return run(store, "home_articles_all")
+    return rows[:HOME_ROWS]
+
+
+QUAD_COUNT_TTL = 30.0  # seconds a slow quad count is reused
+SLOW_COUNT = 0.02  # seconds: a count slower than this is cached
+_quads: dict[int, tuple[Any, int, float, float]] = {}  # id(store) -> (store ref, count, when, took)
+_quads_running: set[int] = set()
+
+
+def quad_count(store: Store) -> int:
+    """The store's quad count for the home page. Oxigraph counts by scanning every quad (150 ms at 1M
+    quads), so a count that took more than SLOW_COUNT seconds is reused for QUAD_COUNT_TTL seconds and
+    then recounted in a background thread while the last figure is shown; small stores count on
+    every request."""
+    key, now = id(store), time.monotonic()
+    with _count_lock:
+        hit = _quads.get(key)
+        if hit is not None and hit[0]() is store and hit[3] >= SLOW_COUNT:
+            if now - hit[2] >= QUAD_COUNT_TTL and key not in _quads_running:
+                _quads_running.add(key)
+                threading.Thread(target=_recount, args=(store,), name="home-quad-count", daemon=True).start()
+            return hit[1]
+    return _recount(store)
+
+
+def _recount(store: Store) -> int:
+    t = time.monotonic()
+    try:
+        c = store.quad_count()
+        with _count_lock:
+            _quads[id(store)] = (_ref(store), c, time.monotonic(), time.monotonic() - t)
+        return c
+    finally:
+        with _count_lock:
+            _quads_running.discard(id(store))
+
+
+def _ref(store: Store) -> Any:
+    try:
+        return weakref.ref(store)
+    except TypeError:  # not weak-referenceable: never reused
+        return lambda: None
+
+
 def home(store: Store, lk: Linker) -> HomePage:
     rows = class_counts(store)
     counts = [ClassCount(s(r["class"]), L.label(s(r["class"])), n(r["n"]) or 0) for r in rows or []]
-    ev_rows, art_rows = run(store, "home_events"), run(store, "home_articles")
+    ev_rows, art_rows = run(store, "home_events"), recent_articles(store)
     info = lookup(store, values_of(ev_rows, "event") + values_of(art_rows, "article"))
     events = [EventRef(lk.link(r["event"], name_in(info, r["event"])), fmt_date(r["date"]), [])  # type: ignore[arg-type]
               for r in ev_rows]
     arts = [ArticleRef(lk.link(r["article"], name_in(info, r["article"])), fmt_date(r["date"]))  # type: ignore[arg-type]
             for r in art_rows]
-    return HomePage(store.quad_count(), counts, events, arts, counting=rows is None)
+    return HomePage(quad_count(store), counts, events, arts, counting=rows is None)
 
 
 @dataclass
