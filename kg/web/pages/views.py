@@ -206,10 +206,19 @@ class ArticleRef:
     hows: list[str] = field(default_factory=list)
 
 
-def _articles(store: Store, lk: Linker, this: URIRef, page: int = 1) -> tuple[list[ArticleRef], Paging]:
+def _articles(store: Store, lk: Linker, this: URIRef, page: int = 1,
+              dated: Dated | None = None) -> tuple[list[ArticleRef], Paging]:
     total = n(run(store, "mentioned_in_count", this=this)[0]["n"]) or 0
     paging = _paging(total, page)
-    rows = by_date(run(store, "mentioned_in", limit=paging.size, offset=paging.offset, this=this), "date", "article")
+    rows = None
+    if dated is not None and total > BUSY_ROWS:
+        rows = dated.newest_first("articles", "mentioned_in_at", min(total, paging.offset + paging.size), total,
+                                  "article", this=this)
+    if rows is not None:
+        rows = rows[paging.offset:paging.offset + paging.size]
+    else:
+        rows = by_date(run(store, "mentioned_in", limit=paging.size, offset=paging.offset, this=this), "date",
+                       "article")
     info = lookup(store, values_of(rows, "article"))
     out = [ArticleRef(lk.link(r["article"], name_in(info, r["article"])), fmt_date(r["date"]),  # type: ignore[arg-type]
                       sorted(s(r["hows"]).split()))
@@ -282,6 +291,70 @@ def by_date(rows: list[Row], date: str, key: str) -> list[Row]:
     return out + sorted(run_, key=lambda x: s(x.get(key)))
 
 
+BUSY_ROWS = 500  # a list longer than this may be read newest-first from the store's latest dates
+MAX_SCAN = 4000  # … reading at most this many of them
+
+
+class Dated:
+    """Lists of a busy entity (hundreds of participations, statements or articles) read newest first
+    from the store's latest dates rather than sorted from all of the entity's rows (see newest_first)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._totals: dict[str, int] | None = None
+        self._latest: dict[str, list[Row]] = {}  # what -> the longest list of latest dates read
+        self._read: dict[str, int] = {}  # what -> the LIMIT it was read with
+
+    def total(self, what: str) -> int:
+        """How many dated events or articles the store holds (dated_counts.rq, once per page)."""
+        if self._totals is None:
+            r = run(self.store, "dated_counts")[0]
+            self._totals = {"events": n(r["events"]) or 0, "articles": n(r["articles"]) or 0}
+        return self._totals[what]
+
+    def latest(self, what: str, k: int) -> list[Row]:
+        """The ``k`` latest dated events or articles (a prefix of a longer list read before serves: any
+        prefix of a list sorted by date is the same query with a smaller LIMIT)."""
+        have = self._latest.get(what)
+        if have is None or (len(have) < k and len(have) == self._read.get(what)):
+            have = self._latest[what] = run(self.store, f"dated_{what}", limit=k)
+            self._read[what] = k
+        return have[:k]
+
+    def newest_first(self, what: str, query: str, need: int, rows_total: int, tie: str,
+                     **values: Any) -> list[Row] | None:
+        """The first ``need`` rows of ``query`` (bound to ``values``), ordered by date, newest first,
+        ties by ``tie`` -- the order of the entity's own query, exactly -- read from the store's
+        latest dated ``what`` (events or articles; ``dated_*.rq``, one pattern sorted by date alone)
+        and kept when ``query`` finds the entity among them (``$items``). Rows dated after the last
+        date read are complete; when fewer than ``need`` are, four times as many dates are read.
+
+        None when that would mean reading more than MAX_SCAN dates, or when undated rows are needed:
+        the caller then runs its ordinary query. ``rows_total`` (the entity's rows in all) tells how
+        far to read at first."""
+        if need <= 0:
+            return []
+        share = rows_total / max(1, self.total(what))
+        k = max(100, int(need / max(share, 1e-9) * 1.5) + 1)
+        key = "event" if what == "events" else "article"
+        while k <= MAX_SCAN:
+            base = self.latest(what, k)
+            rank: dict[Node, int] = {}
+            for r in base:
+                rank.setdefault(r["date"], len(rank))  # type: ignore[index]
+            complete = len(base) < k
+            cut = len(rank) if complete or not base else rank[base[-1]["date"]]  # type: ignore[index]
+            rows = [r for r in run(self.store, query, items=values_of(base, key), **values)
+                    if r.get("date") in rank and rank[r["date"]] < cut]  # type: ignore[index]
+            if len(rows) >= need:
+                rows.sort(key=lambda r: (rank[r["date"]], s(r.get(tie))))  # type: ignore[index]
+                return rows
+            if complete:
+                return None
+            k *= 4
+        return None
+
+
 def _types(rows: list[Row]) -> list[str]:
     return list(dict.fromkeys(s(r["type"]) for r in rows if r.get("type") is not None))
 
@@ -325,6 +398,7 @@ class CoParticipant:
 CO_ROWS = 40  # co-participant rows fetched (people among them are shown, up to 12)
 BUSY = 1000  # a person in more articles than this gets co-participants over their RECENT latest articles
 RECENT = 300
+POST_ROWS = 150  # post statements read (person_posts.rq's LIMIT); the newest 100 (article, post) are shown
 
 
 @dataclass
@@ -365,9 +439,12 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | No
     name = s(_first(head, "name")) or L.local_name(iri)
     alts = _all(head, "alt")
     names = (name, *alts)
+    dated = Dated(store)
     # posts as stated: the newest statements, then their labels, organisations and evidence
-    rows = by_date(run(store, "person_posts", this=this), "date", "post")
     post_total = n(run(store, "person_posts_count", this=this)[0]["n"]) or 0
+    rows = _busy_posts(dated, this, post_total) if post_total > BUSY_ROWS else None
+    if rows is None:
+        rows = by_date(run(store, "person_posts", this=this), "date", "post")
     held = local_nodes(store, values_of(rows, "holding"))
     evidence_of: dict[tuple[str, str], dict[str, list[Node]]] = {}
     for r in rows:
@@ -388,7 +465,15 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | No
     # the timeline: one page of participations, then their details and the names they link to
     counts = run(store, "person_timeline_count", this=this)[0]
     paging = _paging(n(counts["n"]) or 0, page)
-    rows = by_date(run(store, "person_timeline", limit=paging.size, offset=paging.offset, this=this), "date", "part")
+    rows = None
+    if paging.total > BUSY_ROWS:
+        rows = dated.newest_first("events", "person_timeline_at", min(paging.total, paging.offset + paging.size),
+                                  paging.total, "part", this=this)
+    if rows is not None:
+        rows = rows[paging.offset:paging.offset + paging.size]
+    else:
+        rows = by_date(run(store, "person_timeline", limit=paging.size, offset=paging.offset, this=this), "date",
+                       "part")
     nodes = local_nodes(store, values_of(rows, "part"))
     post_of = {s(r["part"]): first(nodes, r["part"], KG_POST) for r in rows}
     info = lookup(store, values_of(rows, "event") + values_of(rows, "article")
@@ -402,13 +487,14 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | No
             roles_of(" ".join(s(x) for x in node.get(KG_ROLE, []))), lk.link(post, name_in(info, post)),
             lk.link(r["article"], name_in(info, r["article"])), node_evidence(node, names)))
     # co-participants: the most frequent agents at the same events, people only
-    arts, apaging = _articles(store, lk, this, page)
+    arts, apaging = _articles(store, lk, this, page, dated)
     window = None
-    if apaging.total > BUSY:
-        recent = run(store, "person_recent_articles", limit=RECENT, this=this)
-        window = CoWindow(len(recent), apaging.total, bind(load("person_coparticipants"), {"this": this, "min": 1})
+    recent = dated.newest_first("articles", "mentioned_in_at", RECENT, apaging.total, "article", this=this) \
+        if apaging.total > BUSY else None
+    if recent is not None:
+        window = CoWindow(RECENT, apaging.total, bind(load("person_coparticipants"), {"this": this, "min": 1})
                           + f"LIMIT {CO_ROWS}\n")
-        co_rows = _co_participants(store, this, values_of(recent, "article"))
+        co_rows = _co_participants(store, this, values_of(recent[:RECENT], "article"))
     else:
         co_rows = _co_participants(store, this)
     info = lookup(store, values_of(co_rows, "other"))
@@ -417,6 +503,20 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | No
     network = radial_layout([(c.link.text, c.link.href, c.count) for c in co])
     return PersonPage(iri, name, s(_first(head, "pinyin")), alts, posts, post_total, timeline, paging,
                       n(counts["events"]) or 0, co, network, arts, apaging, _grants(store, lk, this), window)
+
+
+def _busy_posts(dated: Dated, this: URIRef, total: int) -> list[Row] | None:
+    """person_posts.rq's rows for a busy person, read from the latest articles (Dated.newest_first),
+    with the post-holding nodes of $this in those articles (every holding of the article on each
+    statement, as the OPTIONAL of person_posts.rq gives them)."""
+    rows = dated.newest_first("articles", "person_posts_at", min(total, POST_ROWS), total, "post", this=this)
+    if rows is None:
+        return None
+    rows = rows[:POST_ROWS]
+    holdings: dict[str, list[Node]] = {}
+    for r in run(dated.store, "person_holdings_at", this=this, items=values_of(rows, "article")):
+        holdings.setdefault(s(r["article"]), []).append(r["holding"])  # type: ignore[arg-type]
+    return [{**r, "holding": h} for r in rows for h in holdings.get(s(r["article"]), [None])]
 
 
 def _co_participants(store: Store, this: URIRef, articles: list[Node] | None = None) -> list[Row]:
