@@ -143,6 +143,23 @@ def lookup(store: Store, iris: list[Node]) -> Facts:
     return _fold(store, "labels", iris)
 
 
+class Lookup:
+    """lookup() for one page: each IRI is looked up once however many lists show it (a post or an
+    organisation named in thousands of article graphs costs milliseconds each)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.facts: Facts = {}
+        self.seen: set[str] = set()
+
+    def __call__(self, iris: list[Node]) -> Facts:
+        new = [i for i in dict.fromkeys(iris) if isinstance(i, URIRef) and str(i) not in self.seen]
+        if new:
+            self.facts.update(lookup(self.store, new))
+            self.seen.update(str(i) for i in new)
+        return self.facts
+
+
 def local_nodes(store: Store, iris: list[Node]) -> Facts:
     """Every triple of article-local nodes: participations, holdings (local_nodes.rq)."""
     return _fold(store, "local_nodes", iris)
@@ -206,12 +223,18 @@ class ArticleRef:
     hows: list[str] = field(default_factory=list)
 
 
-def _articles(store: Store, lk: Linker, this: URIRef, page: int = 1,
-              dated: Dated | None = None) -> tuple[list[ArticleRef], Paging]:
-    total = n(run(store, "mentioned_in_count", this=this)[0]["n"]) or 0
+def _articles(store: Store, lk: Linker, this: URIRef, page: int = 1, dated: Dated | None = None,
+              total: int | None = None, newest: list[Row] | None = None,
+              look: Lookup | None = None) -> tuple[list[ArticleRef], Paging]:
+    """One page of the articles about ``this``; for a busy entity (``dated``) read newest first, from
+    ``newest`` (mentioned_in_at.rq rows already read newest first) when the page is among them."""
+    if total is None:
+        total = n(run(store, "mentioned_in_count", this=this)[0]["n"]) or 0
     paging = _paging(total, page)
     rows = None
-    if dated is not None and total > BUSY_ROWS:
+    if newest is not None and paging.offset + paging.size <= len(newest):
+        rows = newest
+    elif dated is not None and total > BUSY_ROWS:
         rows = dated.newest_first("articles", "mentioned_in_at", min(total, paging.offset + paging.size), total,
                                   "article", this=this)
     if rows is not None:
@@ -219,7 +242,7 @@ def _articles(store: Store, lk: Linker, this: URIRef, page: int = 1,
     else:
         rows = by_date(run(store, "mentioned_in", limit=paging.size, offset=paging.offset, this=this), "date",
                        "article")
-    info = lookup(store, values_of(rows, "article"))
+    info = (look or Lookup(store))(values_of(rows, "article"))
     out = [ArticleRef(lk.link(r["article"], name_in(info, r["article"])), fmt_date(r["date"]),  # type: ignore[arg-type]
                       sorted(s(r["hows"]).split()))
            for r in rows]
@@ -439,7 +462,12 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | No
     name = s(_first(head, "name")) or L.local_name(iri)
     alts = _all(head, "alt")
     names = (name, *alts)
-    dated = Dated(store)
+    dated, look = Dated(store), Lookup(store)
+    art_total = n(run(store, "mentioned_in_count", this=this)[0]["n"]) or 0
+    # a busy person: their latest RECENT articles first (the co-participants' window, the first pages of
+    # their articles), which also reads far enough into the store's latest dates for the other lists
+    recent = dated.newest_first("articles", "mentioned_in_at", RECENT, art_total, "article", this=this) \
+        if art_total > BUSY else None
     # posts as stated: the newest statements, then their labels, organisations and evidence
     post_total = n(run(store, "person_posts_count", this=this)[0]["n"]) or 0
     rows = _busy_posts(dated, this, post_total) if post_total > BUSY_ROWS else None
@@ -452,9 +480,9 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | No
         if s(first(held, r["holding"], L.KG + "heldPost")) == s(r["post"]):
             evidence_of[(s(r["article"]), s(r["post"]))] = h
     post_rows = list({(s(r["article"]), s(r["post"])): r for r in rows}.values())[:100]
-    info = lookup(store, values_of(post_rows, "post") + values_of(post_rows, "article"))
+    info = look(values_of(post_rows, "post") + values_of(post_rows, "article"))
     orgs = {s(p): first(info, p, ORG_POST_IN) for p in values_of(post_rows, "post")}
-    info.update(lookup(store, [o for o in orgs.values() if o is not None]))
+    info = look([o for o in orgs.values() if o is not None])
     posts = []
     for r in post_rows:
         h = evidence_of.get((s(r["article"]), s(r["post"])))
@@ -476,8 +504,7 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | No
                        "part")
     nodes = local_nodes(store, values_of(rows, "part"))
     post_of = {s(r["part"]): first(nodes, r["part"], KG_POST) for r in rows}
-    info = lookup(store, values_of(rows, "event") + values_of(rows, "article")
-                  + [p for p in post_of.values() if p is not None])
+    info = look(values_of(rows, "event") + values_of(rows, "article") + [p for p in post_of.values() if p is not None])
     timeline = []
     for r in rows:
         node = nodes.get(s(r["part"]), {})
@@ -487,17 +514,15 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | No
             roles_of(" ".join(s(x) for x in node.get(KG_ROLE, []))), lk.link(post, name_in(info, post)),
             lk.link(r["article"], name_in(info, r["article"])), node_evidence(node, names)))
     # co-participants: the most frequent agents at the same events, people only
-    arts, apaging = _articles(store, lk, this, page, dated)
+    arts, apaging = _articles(store, lk, this, page, dated, art_total, recent, look)
     window = None
-    recent = dated.newest_first("articles", "mentioned_in_at", RECENT, apaging.total, "article", this=this) \
-        if apaging.total > BUSY else None
     if recent is not None:
         window = CoWindow(RECENT, apaging.total, bind(load("person_coparticipants"), {"this": this, "min": 1})
                           + f"LIMIT {CO_ROWS}\n")
         co_rows = _co_participants(store, this, values_of(recent[:RECENT], "article"))
     else:
         co_rows = _co_participants(store, this)
-    info = lookup(store, values_of(co_rows, "other"))
+    info = look(values_of(co_rows, "other"))
     co = [CoParticipant(lk.link(r["other"], name_in(info, r["other"])), n(r["n"]) or 0)  # type: ignore[arg-type]
           for r in co_rows if L.SCHEMA + "Person" in [s(x) for x in info.get(s(r["other"]), {}).get(RDF_TYPE, [])]][:12]
     network = radial_layout([(c.link.text, c.link.href, c.count) for c in co])
