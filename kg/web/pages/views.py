@@ -236,12 +236,11 @@ def _articles(store: Store, lk: Linker, this: URIRef, page: int = 1, dated: Date
         rows = newest
     elif dated is not None and total > BUSY_ROWS:
         rows = dated.newest_first("articles", "mentioned_in_at", min(total, paging.offset + paging.size), total,
-                                  "article", this=this)
+                                  ("article",), this=this)
     if rows is not None:
         rows = rows[paging.offset:paging.offset + paging.size]
     else:
-        rows = by_date(run(store, "mentioned_in", limit=paging.size, offset=paging.offset, this=this), "date",
-                       "article")
+        rows = run(store, "mentioned_in", limit=paging.size, offset=paging.offset, this=this)
     info = (look or Lookup(store))(values_of(rows, "article"))
     out = [ArticleRef(lk.link(r["article"], name_in(info, r["article"])), fmt_date(r["date"]),  # type: ignore[arg-type]
                       sorted(s(r["hows"]).split()))
@@ -297,25 +296,8 @@ def _decimal(v: Node | None) -> Decimal:
         return Decimal(0)
 
 
-def by_date(rows: list[Row], date: str, key: str) -> list[Row]:
-    """Rows the query ordered by ``date`` alone, with each run of equal dates ordered by ``key``.
-
-    Oxigraph compares IRIs by reading their text from the store, which made a tie-break on an IRI in
-    ``ORDER BY`` the slowest part of the person page (7x for a person in 5,000 events); the queries sort
-    by date only and the rows of each page are put in (date, IRI) order here. Across a page boundary,
-    rows of the same date come in the store's order."""
-    out: list[Row] = []
-    run_: list[Row] = []
-    for r in rows:
-        if run_ and r.get(date) != run_[0].get(date):
-            out += sorted(run_, key=lambda x: s(x.get(key)))
-            run_ = []
-        run_.append(r)
-    return out + sorted(run_, key=lambda x: s(x.get(key)))
-
-
 BUSY_ROWS = 500  # a list longer than this may be read newest-first from the store's latest dates
-MAX_SCAN = 4000  # … reading at most this many of them
+MAX_SCAN = 1000  # … reading at most this many of them (beyond, sorting the entity's own rows is cheaper)
 
 
 class Dated:
@@ -344,7 +326,7 @@ class Dated:
             self._read[what] = k
         return have[:k]
 
-    def newest_first(self, what: str, query: str, need: int, rows_total: int, tie: str,
+    def newest_first(self, what: str, query: str, need: int, rows_total: int, tie: tuple[str, ...],
                      **values: Any) -> list[Row] | None:
         """The first ``need`` rows of ``query`` (bound to ``values``), ordered by date, newest first,
         ties by ``tie`` -- the order of the entity's own query, exactly -- read from the store's
@@ -370,7 +352,7 @@ class Dated:
             rows = [r for r in run(self.store, query, items=values_of(base, key), **values)
                     if r.get("date") in rank and rank[r["date"]] < cut]  # type: ignore[index]
             if len(rows) >= need:
-                rows.sort(key=lambda r: (rank[r["date"]], s(r.get(tie))))  # type: ignore[index]
+                rows.sort(key=lambda r: (rank[r["date"]], *(s(r.get(k)) for k in tie)))  # type: ignore[index]
                 return rows
             if complete:
                 return None
@@ -466,13 +448,13 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | No
     art_total = n(run(store, "mentioned_in_count", this=this)[0]["n"]) or 0
     # a busy person: their latest RECENT articles first (the co-participants' window, the first pages of
     # their articles), which also reads far enough into the store's latest dates for the other lists
-    recent = dated.newest_first("articles", "mentioned_in_at", RECENT, art_total, "article", this=this) \
+    recent = dated.newest_first("articles", "mentioned_in_at", RECENT, art_total, ("article",), this=this) \
         if art_total > BUSY else None
     # posts as stated: the newest statements, then their labels, organisations and evidence
     post_total = n(run(store, "person_posts_count", this=this)[0]["n"]) or 0
     rows = _busy_posts(dated, this, post_total) if post_total > BUSY_ROWS else None
     if rows is None:
-        rows = by_date(run(store, "person_posts", this=this), "date", "post")
+        rows = run(store, "person_posts", this=this)
     held = local_nodes(store, values_of(rows, "holding"))
     evidence_of: dict[tuple[str, str], dict[str, list[Node]]] = {}
     for r in rows:
@@ -496,12 +478,11 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | No
     rows = None
     if paging.total > BUSY_ROWS:
         rows = dated.newest_first("events", "person_timeline_at", min(paging.total, paging.offset + paging.size),
-                                  paging.total, "part", this=this)
+                                  paging.total, ("part",), this=this)
     if rows is not None:
         rows = rows[paging.offset:paging.offset + paging.size]
     else:
-        rows = by_date(run(store, "person_timeline", limit=paging.size, offset=paging.offset, this=this), "date",
-                       "part")
+        rows = run(store, "person_timeline", limit=paging.size, offset=paging.offset, this=this)
     nodes = local_nodes(store, values_of(rows, "part"))
     post_of = {s(r["part"]): first(nodes, r["part"], KG_POST) for r in rows}
     info = look(values_of(rows, "event") + values_of(rows, "article") + [p for p in post_of.values() if p is not None])
@@ -534,7 +515,8 @@ def _busy_posts(dated: Dated, this: URIRef, total: int) -> list[Row] | None:
     """person_posts.rq's rows for a busy person, read from the latest articles (Dated.newest_first),
     with the post-holding nodes of $this in those articles (every holding of the article on each
     statement, as the OPTIONAL of person_posts.rq gives them)."""
-    rows = dated.newest_first("articles", "person_posts_at", min(total, POST_ROWS), total, "post", this=this)
+    rows = dated.newest_first("articles", "person_posts_at", min(total, POST_ROWS), total, ("post", "article"),
+                                 this=this)
     if rows is None:
         return None
     rows = rows[:POST_ROWS]
@@ -615,7 +597,7 @@ def organization(store: Store, lk: Linker, iri: str, page: int = 1) -> Organizat
     events = [EventRef(lk.link(r["event"], r["name"]), fmt_date(r["date"]),  # type: ignore[arg-type]
                        [_how_label(h) for h in s(r["hows"]).split()])
               for r in run(store, "organization_events", this=this)]
-    arts, apaging = _articles(store, lk, this, page)
+    arts, apaging = _articles(store, lk, this, page, Dated(store))
     return OrganizationPage(iri, s(_first(head, "name")) or L.local_name(iri), _all(head, "alt"),
                             s(_first(head, "kind")), [L.label(t) for t in types], list(posts.values()), events,
                             _grants(store, lk, this), arts, apaging)
@@ -724,7 +706,7 @@ def event(store: Store, lk: Linker, iri: str, page: int = 1) -> EventPage | None
     roles = [RoleGroup(L.label(k) if k != "?" else L.Label("角色不详", "role unknown"), v)
              for k, v in sorted(groups.items(), key=lambda kv: L.role_rank(kv[0]))]
     shown = [t for t in types if t not in (L.SCHEMA + "Event",)] or types
-    arts, apaging = _articles(store, lk, this, page)
+    arts, apaging = _articles(store, lk, this, page, Dated(store))
     return EventPage(iri, s(_first(head, "name")) or L.local_name(iri), [L.label(t) for t in shown],
                      fmt_date(_first(head, "date")), _links(lk, head, "place", "placeName"),
                      _links(lk, head, "organizer", "organizerName"), _links(lk, head, "super", "superName"),
@@ -920,7 +902,7 @@ def place(store: Store, lk: Linker, iri: str, page: int = 1) -> PlacePage | None
         return None
     events = [EventRef(lk.link(r["event"], r["eventName"]), fmt_date(r["date"]), [])  # type: ignore[arg-type]
               for r in rows if r["event"] is not None]
-    arts, apaging = _articles(store, lk, this, page)
+    arts, apaging = _articles(store, lk, this, page, Dated(store))
     return PlacePage(iri, s(_first(rows, "name")) or L.local_name(iri), events, arts, apaging)
 
 
