@@ -298,6 +298,7 @@ def _decimal(v: Node | None) -> Decimal:
 
 BUSY_ROWS = 500  # a list longer than this may be read newest-first from the store's latest dates
 MAX_SCAN = 1000  # … reading at most this many of them (beyond, sorting the entity's own rows is cheaper)
+MIN_GAIN = 2  # … and at first at most 1/MIN_GAIN as many dates as the entity has rows
 
 
 class Dated:
@@ -334,13 +335,16 @@ class Dated:
         and kept when ``query`` finds the entity among them (``$items``). Rows dated after the last
         date read are complete; when fewer than ``need`` are, four times as many dates are read.
 
-        None when that would mean reading more than MAX_SCAN dates, or when undated rows are needed:
-        the caller then runs its ordinary query. ``rows_total`` (the entity's rows in all) tells how
-        far to read at first."""
+        None when that would mean reading more than MAX_SCAN dates or, at first, more than 1/MIN_GAIN
+        as many as the entity has rows (sorting its own rows is then as cheap), or when undated rows are needed: the
+        caller then runs its ordinary query. ``rows_total`` (the entity's rows in all) tells how far
+        to read at first."""
         if need <= 0:
             return []
         share = rows_total / max(1, self.total(what))
         k = max(100, int(need / max(share, 1e-9) * 1.5) + 1)
+        if k * MIN_GAIN > rows_total:
+            return None
         key = "event" if what == "events" else "article"
         while k <= MAX_SCAN:
             base = self.latest(what, k)
@@ -354,9 +358,9 @@ class Dated:
             if len(rows) >= need:
                 rows.sort(key=lambda r: (rank[r["date"]], *(s(r.get(k)) for k in tie)))  # type: ignore[index]
                 return rows
-            if complete:
+            if complete or k >= MAX_SCAN:
                 return None
-            k *= 4
+            k = min(4 * k, MAX_SCAN)
         return None
 
 
