@@ -1,13 +1,18 @@
-"""Page latency on a synthetic corpus: p50 and p99 per page type at 10k and 100k quads, in one run.
+"""Page latency on a synthetic corpus: p50 and p99 per page type at 10k, 100k and 1M quads, in one run.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/pages.py [--sizes 10000 100000] [--requests 60]
+    PYTHONPATH=. .venv/bin/python benchmarks/pages.py [--sizes 10000 100000] [--requests 60] [--queries]
+    PYTHONPATH=. .venv/bin/python benchmarks/pages.py --size large     # 10k, 100k and 1M
 
 The corpus is generated in-process (invented names, the mapper's shapes: articles with bodies and
 mentions, events with participations carrying roles, posts and evidence offsets, post holdings, grants)
-and bulk-loaded into a temp Oxigraph store as N-Quads. One "hub" person takes part in a large share of
-the events, so the person page is measured where it is heaviest. Requests go through the service's app
-(``kg.web.app.create_app``, a browser's Accept header, so entity IRIs negotiate to HTML) in-process:
-routing, negotiation, SPARQL, rendering; no sockets.
+and bulk-loaded into an Oxigraph store as N-Quads (from CACHE_FROM quads up, once, under
+~/.cache/newskg-bench). People are drawn with Zipf weights from a pool that grows with the corpus, so
+most appear in one to three articles and a few in very many; one "hub" person takes part in 60% of the
+events. The person page is measured for three groups, with their participation counts: "typical" (the
+30 people nearest the median person), "frequent" (the 30 busiest) and "hub" (the busiest). Requests go
+through the service's app (``kg.web.app.create_app``, a browser's Accept header, so entity IRIs
+negotiate to HTML) in-process: routing, negotiation, SPARQL, rendering; no sockets. ``--queries`` also
+times every page query (``kg.web.pages.views.run``) per page type.
 """
 
 from __future__ import annotations
