@@ -945,11 +945,11 @@ _count_running: set[tuple[int, int]] = set()
 _count_lock = threading.Lock()
 
 
-def class_counts(store: Store) -> list[Row] | None:
+def class_counts(store: Store, quads: int | None = None) -> list[Row] | None:
     """Entities per class. The count scans every type triple of the union graph, which takes minutes
     on a store of 100k articles: small stores count at once, large ones in a background thread
     (one per store size), and the home page says so until the figures are ready."""
-    key = (id(store), quad_count(store))
+    key = (id(store), quad_count(store) if quads is None else quads)
     with _count_lock:
         if key in _count_cache:
             return _count_cache[key]
@@ -1032,7 +1032,8 @@ def _ref(store: Store) -> Any:
 
 
 def home(store: Store, lk: Linker) -> HomePage:
-    rows = class_counts(store)
+    quads = quad_count(store)
+    rows = class_counts(store, quads)
     counts = [ClassCount(s(r["class"]), L.label(s(r["class"])), n(r["n"]) or 0) for r in rows or []]
     ev_rows, art_rows = run(store, "home_events"), recent_articles(store)
     info = lookup(store, values_of(ev_rows, "event") + values_of(art_rows, "article"))
@@ -1040,7 +1041,7 @@ def home(store: Store, lk: Linker) -> HomePage:
               for r in ev_rows]
     arts = [ArticleRef(lk.link(r["article"], name_in(info, r["article"])), fmt_date(r["date"]))  # type: ignore[arg-type]
             for r in art_rows]
-    return HomePage(quad_count(store), counts, events, arts, counting=rows is None)
+    return HomePage(quads, counts, events, arts, counting=rows is None)
 
 
 @dataclass
