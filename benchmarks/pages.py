@@ -1,24 +1,34 @@
-"""Page latency on a synthetic corpus: p50 and p99 per page type at 10k and 100k quads, in one run.
+"""Page latency on a synthetic corpus: p50 and p99 per page type at 10k, 100k and 1M quads, in one run.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/pages.py [--sizes 10000 100000] [--requests 60]
+    PYTHONPATH=. .venv/bin/python benchmarks/pages.py [--sizes 10000 100000] [--requests 60] [--queries]
+    PYTHONPATH=. .venv/bin/python benchmarks/pages.py --size large     # 10k, 100k and 1M
 
 The corpus is generated in-process (invented names, the mapper's shapes: articles with bodies and
 mentions, events with participations carrying roles, posts and evidence offsets, post holdings, grants)
-and bulk-loaded into a temp Oxigraph store as N-Quads. One "hub" person takes part in a large share of
-the events, so the person page is measured where it is heaviest. Requests go through the service's app
-(``kg.web.app.create_app``, a browser's Accept header, so entity IRIs negotiate to HTML) in-process:
-routing, negotiation, SPARQL, rendering; no sockets.
+and bulk-loaded into an Oxigraph store as N-Quads (from CACHE_FROM quads up, once, under
+~/.cache/newskg-bench). People are drawn with Zipf weights from a pool that grows with the corpus, so
+most appear in one to three articles and a few in very many; one "hub" person takes part in 60% of the
+events. The person page is measured for three groups, with their participation counts: "typical" (the
+30 people nearest the median person), "frequent" (the 30 busiest) and "hub" (the busiest). Requests go
+through the service's app (``kg.web.app.create_app``, a browser's Accept header, so entity IRIs
+negotiate to HTML) in-process: routing, negotiation, SPARQL, rendering; no sockets. ``--queries`` also
+times every page query (``kg.web.pages.views.run``) per page type.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
+import itertools
+import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -45,6 +55,21 @@ def zh(text: str) -> Literal:
 
 def synthetic(quads: int, seed: int = 7) -> tuple[str, dict[str, list[str]]]:
     """N-Quads text of about ``quads`` quads, and sample entity paths per page type."""
+    data = generate(quads, seed)
+    return data.text, data.samples
+
+
+@dataclass
+class Synthetic:
+    """The generated N-Quads, sample paths per page type, and each person's participation count."""
+
+    text: str
+    samples: dict[str, list[str]]
+    participations: dict[str, int]  # person path -> participations
+
+
+def generate(quads: int, seed: int = 7) -> Synthetic:
+    """See :func:`synthetic`; also counts each person's participations to pick the person samples."""
     rnd = random.Random(seed)
     n_people = max(40, quads // 120)
     names = list(dict.fromkeys(rnd.choice(SURNAMES) + "".join(rnd.choices(GIVEN, k=rnd.choice((1, 2))))
@@ -57,8 +82,11 @@ def synthetic(quads: int, seed: int = 7) -> tuple[str, dict[str, list[str]]]:
     count = 0
     samples: dict[str, list[str]] = {"person": [], "event": [], "article": [], "organization": [], "post": []}
     a = 0
+    parts: dict[str, int] = {}
     used_posts: dict[str, None] = {}
-    weights = [1.0 / (i + 1) ** 0.8 for i in range(len(people))]
+    # cumulative Zipf weights, computed once (``choices(weights=…)`` recomputes them on every call; the
+    # draws are the same)
+    cum_weights = list(itertools.accumulate(1.0 / (i + 1) ** 0.8 for i in range(len(people))))
     while count < quads:
         art = URIRef(f"{BASE}/article/a{a}")
         g = f"<{art}>"
@@ -70,7 +98,7 @@ def synthetic(quads: int, seed: int = 7) -> tuple[str, dict[str, list[str]]]:
         ev_name = f"{org_name}第{a}次{kind}"
         chosen = {hub} if rnd.random() < HUB_SHARE else set()
         while len(chosen) < rnd.randint(3, 8):
-            chosen.add(rnd.choices(people, weights)[0])
+            chosen.add(rnd.choices(people, cum_weights=cum_weights)[0])
         sentences = []
         body_parts = [f"本报讯 {day[5:7]}月{day[8:10]}日,{ev_name}举行。"]
         offset = len(body_parts[0])
@@ -88,6 +116,7 @@ def synthetic(quads: int, seed: int = 7) -> tuple[str, dict[str, list[str]]]:
             sentences.append(sentence)
             es, ms = offset, offset + len(post_label)
             offset += len(sentence)
+            parts[str(person).replace(BASE, "")] = parts.get(str(person).replace(BASE, ""), 0) + 1
             part = URIRef(f"{art}#participation-{k}")
             hold = URIRef(f"{art}#holding-{k}")
             t += [(person, RDF.type, SCHEMA.Person), (person, SCHEMA.name, zh(name)),
@@ -114,8 +143,8 @@ def synthetic(quads: int, seed: int = 7) -> tuple[str, dict[str, list[str]]]:
             samples["article"].append(f"/article/a{a}")
             samples["event"].append(f"/event/e{a}")
         a += 1
-    samples["person"] = [f"/person/p{i}" for i in range(min(len(people), 30))]
-    samples["person (hub)"] = ["/person/p0", "/person/p0?page=2", "/person/p0?page=5"]
+    samples.pop("person")
+    samples.update(person_groups(parts))
     samples["organization"] = [f"/organization/o{i}" for i in range(len(orgs))]
     samples["post"] = list(used_posts)[:30]
     samples["search"] = [f"/search?q={q}" for q in [n for _, n in people[:10]] + ["wang", "li ming", "zhang"]]
@@ -123,7 +152,20 @@ def synthetic(quads: int, seed: int = 7) -> tuple[str, dict[str, list[str]]]:
     # the editor running examples of kg/queries/pages/examples (the README's chairs.rq is timed in docs/pages.md)
     samples["query"] = ["/query?example=03_co_participants", "/query?example=04_money",
                         "/query?example=07_facts_with_evidence"]
-    return "".join(out), samples
+    return Synthetic("".join(out), samples, parts)
+
+
+def person_groups(parts: dict[str, int], k: int = 30) -> dict[str, list[str]]:
+    """The person samples: "typical" = the ``k`` people whose participation count is nearest the median
+    person's (a typical person of a newspaper archive is in one to a few articles); "frequent" = the
+    ``k`` people with the most participations; "hub" = the one with the most, pages 1, 2 and 5 of its
+    timeline."""
+    by_count = sorted(parts, key=lambda p: (-parts[p], int(p.rsplit("p", 1)[1])))
+    median = statistics.median_low(parts.values())
+    typical = sorted(parts, key=lambda p: (abs(parts[p] - median), int(p.rsplit("p", 1)[1])))[:k]
+    hub = by_count[0]
+    return {"person (typical)": typical, "person (frequent)": by_count[:k],
+            "person (hub)": [hub, f"{hub}?page=2", f"{hub}?page=5"]}
 
 
 def load(path: Path, nquads: str):
@@ -143,59 +185,178 @@ def percentile(xs: list[float], p: float) -> float:
     return xs[k]
 
 
-def measure(size: int, requests: int) -> dict[str, tuple[float, float, int]]:
+GENERATOR_VERSION = 1  # bump when generate() changes what it writes: names the cached stores
+CACHE = Path.home() / ".cache" / "newskg-bench"
+CACHE_FROM = 500_000  # quads: stores at least this big are kept in CACHE between runs
+
+
+@contextlib.contextmanager
+def bench_store(size: int, cache: Path | None = None):
+    """(store, Synthetic without text) of ``size`` quads: built in a temp dir, or, from CACHE_FROM quads
+    (or with ``cache``), built once under the cache folder and reopened on later runs."""
+    import json
+
+    from kg.store.oxigraph import OxigraphStore
+
+    if cache is None and size >= CACHE_FROM:
+        cache = CACHE
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = (cache / f"pages-v{GENERATOR_VERSION}-{size}") if cache else Path(tmp) / "store"
+        meta_file = folder / "samples.json"
+        t0 = time.perf_counter()
+        if meta_file.exists():
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+            data = Synthetic("", meta["samples"], meta["participations"])
+            store = OxigraphStore(folder)
+            how = f"reopened from {folder}"
+        else:
+            if folder.exists():
+                shutil.rmtree(folder)  # a build that did not finish
+            data = generate(size)
+            store = load(folder, data.text)
+            data.text = ""
+            meta_file.write_text(json.dumps({"samples": data.samples, "participations": data.participations}),
+                                 encoding="utf-8")
+            how = "built"
+        print(f"# {size:>7} quads requested: {store.quad_count()} stored, {len(store.graph_iris())} articles, "
+              f"{how} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        try:
+            yield store, data
+        finally:
+            store.close()
+
+
+@dataclass
+class Result:
+    """One page type at one size: latency, and for person groups their participation counts."""
+
+    p50: float
+    p99: float
+    n: int
+    counts: tuple[int, float, int] | None = None  # min, median, max participations of the people sampled
+
+    def __iter__(self):  # (p50, p99, n), as before
+        return iter((self.p50, self.p99, self.n))
+
+
+class QueryClock:
+    """Times every page query (``kg.web.pages.views.run``) while pages render, by page type."""
+
+    def __init__(self) -> None:
+        self.kind = ""
+        self.times: dict[tuple[str, str], list[float]] = {}
+
+    @contextlib.contextmanager
+    def installed(self):
+        from kg.web.pages import views
+
+        original = views.run
+
+        def timed(store, name, *args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return original(store, name, *args, **kwargs)
+            finally:
+                self.times.setdefault((self.kind, name), []).append((time.perf_counter() - t) * 1000)
+
+        views.run = timed
+        try:
+            yield self
+        finally:
+            views.run = original
+
+
+def measure(size: int, requests: int, clock: QueryClock | None = None,
+            cache: Path | None = None) -> dict[str, Result]:
+    """p50/p99 per page type at ``size`` quads (``requests`` requests per type, after 3 warm-up ones)."""
     from fastapi.testclient import TestClient
 
     from kg.web.app import create_app
 
-    t0 = time.perf_counter()
-    text, samples = synthetic(size)
-    with tempfile.TemporaryDirectory() as d:
-        store = load(Path(d) / "store", text)
-        built = time.perf_counter() - t0
-        print(f"# {size:>7} quads requested: {store.quad_count()} stored, {len(store.graph_iris())} articles, "
-              f"built in {built:.1f} s", file=sys.stderr)
+    with bench_store(size, cache) as (store, data):
         client = TestClient(create_app(store, BASE), headers=BROWSER)
-        results: dict[str, tuple[float, float, int]] = {}
-        for kind, paths in samples.items():
+        results: dict[str, Result] = {}
+        for kind, paths in data.samples.items():
             for p in paths[:3]:  # warm up
                 r = client.get(p)
                 assert r.status_code == 200 and r.headers["content-type"].startswith("text/html"), p
             times = []
-            for i in range(requests):
-                p = paths[i % len(paths)]
-                t = time.perf_counter()
-                r = client.get(p)
-                times.append((time.perf_counter() - t) * 1000)
-                assert r.status_code == 200, (p, r.status_code)
-            results[kind] = (statistics.median(times), percentile(times, 99), len(times))
-        hub = run_count(store)
-        print(f"# hub person p0: {hub} participations", file=sys.stderr)
-        store.close()
+            if clock is not None:
+                clock.kind = kind
+            with clock.installed() if clock is not None else contextlib.nullcontext():
+                for i in range(requests):
+                    p = paths[i % len(paths)]
+                    t = time.perf_counter()
+                    r = client.get(p)
+                    times.append((time.perf_counter() - t) * 1000)
+                    assert r.status_code == 200, (p, r.status_code)
+            counts = None
+            if kind.startswith("person"):
+                c = [data.participations[p.split("?")[0]] for p in paths]
+                counts = (min(c), statistics.median(c), max(c))
+            results[kind] = Result(statistics.median(times), percentile(times, 99), len(times), counts)
     return results
 
 
-def run_count(store: object) -> int:
-    from rdflib import URIRef
+def fmt_counts(counts: tuple[int, float, int] | None) -> str:
+    if counts is None:
+        return ""
+    lo, med, hi = counts
+    return f"{lo}/{med:g}/{hi}"
 
-    from kg.web.pages.queries import run
 
-    return int(str(run(store, "person_timeline_count", this=URIRef(BASE + "/person/p0"))[0]["n"]))  # type: ignore[arg-type]
+HEADER = f"{'quads':>8} {'page':<18} {'p50 ms':>8} {'p99 ms':>8} {'n':>4}  participations min/median/max"
+
+
+def line(size: int, kind: str, r: Result) -> str:
+    return f"{size:>8} {kind:<18} {r.p50:>8.1f} {r.p99:>8.1f} {r.n:>4}  {fmt_counts(r.counts)}".rstrip()
+
+
+def ratios(by_size: dict[int, dict[str, Result]]) -> list[str]:
+    """The issue's person-page goals, from the figures of this run."""
+    out = []
+    typical = {n: res["person (typical)"] for n, res in by_size.items() if "person (typical)" in res}
+    if len(typical) > 1:
+        lo, hi = min(typical), max(typical)
+        out.append(f"typical person p50 at {hi} quads / at {lo} (goal <= 1.5x at 1M vs 10k): "
+                   f"{typical[hi].p50 / typical[lo].p50:.2f}x ({typical[hi].p50:.1f} vs {typical[lo].p50:.1f} ms)")
+    for n, res in sorted(by_size.items()):
+        if n >= 1_000_000 and "person (typical)" in res:
+            out.append(f"typical person p50 at {n} quads (goal < 30 ms): {res['person (typical)'].p50:.1f} ms")
+        if n >= 1_000_000 and "person (hub)" in res:
+            hub = res["person (hub)"]
+            out.append(f"hub person p99 at {n} quads, {fmt_counts(hub.counts).split('/')[0]} participations "
+                       f"(goal < 100 ms): {hub.p99:.1f} ms")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--size", choices=["small", "large"],
+                    help="small: 10k and 100k quads; large: 10k, 100k and 1M (overrides --sizes)")
     ap.add_argument("--requests", type=int, default=60, help="requests per page type (default 60)")
+    ap.add_argument("--queries", action="store_true", help="also print each page query's p50 per page type")
+    ap.add_argument("--cache", type=Path, help=f"keep the built stores here (default: {CACHE} from "
+                                               f"{CACHE_FROM} quads up, else a temp dir)")
     args = ap.parse_args(argv)
-    print(f"{'quads':>8} {'page':<13} {'p50 ms':>8} {'p99 ms':>8} {'n':>4}")
-    for size in args.sizes:
-        res = measure(size, args.requests)
-        for kind, (p50, p99, n) in res.items():
-            if kind.startswith("_"):
-                continue
-            print(f"{size:>8} {kind:<13} {p50:>8.1f} {p99:>8.1f} {n:>4}")
+    sizes = {"small": [10_000, 100_000], "large": [10_000, 100_000, 1_000_000]}.get(args.size or "", args.sizes)
+    print(f"# load average {os.getloadavg()[0]:.1f} at start", file=sys.stderr)
+    print(HEADER)
+    by_size: dict[int, dict[str, Result]] = {}
+    for size in sizes:
+        clock = QueryClock() if args.queries else None
+        res = by_size[size] = measure(size, args.requests, clock, args.cache)
+        for kind, r in res.items():
+            print(line(size, kind, r))
+        if clock is not None:
+            print(f"# {size} quads: page queries, p50 / max ms (calls)")
+            for (kind, name), ts in clock.times.items():
+                print(f"#   {kind:<18} {name:<24} {statistics.median(ts):>8.1f} {max(ts):>8.1f} ({len(ts)})")
         sys.stdout.flush()
+    for r in ratios(by_size):
+        print(f"# {r}")
+    print(f"# load average {os.getloadavg()[0]:.1f} at end", file=sys.stderr)
     return 0
 
 

@@ -97,19 +97,12 @@ def pages_section(size: str) -> Section:
     from benchmarks import pages
 
     sizes, requests = PAGE_SIZES[size]
-    lines = [f"{'quads':>8} {'page':<13} {'p50 ms':>8} {'p99 ms':>8} {'n':>4}"]
-    person: dict[int, tuple[float, float]] = {}
+    lines = [pages.HEADER]
+    by_size = {}
     for n in sizes:
-        for kind, (p50, p99, count) in pages.measure(n, requests).items():
-            lines.append(f"{n:>8} {kind:<13} {p50:>8.1f} {p99:>8.1f} {count:>4}")
-            if kind == "person":
-                person[n] = (p50, p99)
-    ratios = []
-    if len(person) > 1:
-        lo, hi = min(person), max(person)
-        ratios.append(f"person page p50 at {hi} quads / at {lo} (goal <= 1.5x at 1M vs 10k): "
-                      f"{person[hi][0] / person[lo][0]:.2f}x ({person[hi][0]:.1f} vs {person[lo][0]:.1f} ms)")
-    return Section("pages", "\n".join(lines), ratios)
+        by_size[n] = pages.measure(n, requests)
+        lines += [pages.line(n, kind, r) for kind, r in by_size[n].items()]
+    return Section("pages", "\n".join(lines), pages.ratios(by_size))
 
 
 def main(argv: list[str] | None = None) -> int:

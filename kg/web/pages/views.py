@@ -8,16 +8,19 @@ folds the rows into dataclasses the templates render. Lists that can grow with t
 from __future__ import annotations
 
 import threading
+import time
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kg.store.base import Store
 from kg.web.pages import labels as L
-from kg.web.pages.queries import Row, run, values_of
+from kg.web.pages.queries import Row, bind, load, run, values_of
 from kg.web.pages.text import Highlight, Segment, highlight, link_names, marks, radial_layout
 from kg.web.pages.text import Node as SvgNode
 
@@ -140,6 +143,23 @@ def lookup(store: Store, iris: list[Node]) -> Facts:
     return _fold(store, "labels", iris)
 
 
+class Lookup:
+    """lookup() for one page: each IRI is looked up once however many lists show it (a post or an
+    organisation named in thousands of article graphs costs milliseconds each)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.facts: Facts = {}
+        self.seen: set[str] = set()
+
+    def __call__(self, iris: list[Node]) -> Facts:
+        new = [i for i in dict.fromkeys(iris) if isinstance(i, URIRef) and str(i) not in self.seen]
+        if new:
+            self.facts.update(lookup(self.store, new))
+            self.seen.update(str(i) for i in new)
+        return self.facts
+
+
 def local_nodes(store: Store, iris: list[Node]) -> Facts:
     """Every triple of article-local nodes: participations, holdings (local_nodes.rq)."""
     return _fold(store, "local_nodes", iris)
@@ -203,11 +223,25 @@ class ArticleRef:
     hows: list[str] = field(default_factory=list)
 
 
-def _articles(store: Store, lk: Linker, this: URIRef, page: int = 1) -> tuple[list[ArticleRef], Paging]:
-    total = n(run(store, "mentioned_in_count", this=this)[0]["n"]) or 0
+def _articles(store: Store, lk: Linker, this: URIRef, page: int = 1, dated: Dated | None = None,
+              total: int | None = None, newest: list[Row] | None = None,
+              look: Lookup | None = None) -> tuple[list[ArticleRef], Paging]:
+    """One page of the articles about ``this``; for a busy entity (``dated``) read newest first, from
+    ``newest`` (mentioned_in_at.rq rows already read newest first) when the page is among them."""
+    if total is None:
+        total = n(run(store, "mentioned_in_count", this=this)[0]["n"]) or 0
     paging = _paging(total, page)
-    rows = run(store, "mentioned_in", limit=paging.size, offset=paging.offset, this=this)
-    info = lookup(store, values_of(rows, "article"))
+    rows = None
+    if newest is not None and paging.offset + paging.size <= len(newest):
+        rows = newest
+    elif dated is not None and total > BUSY_ROWS:
+        rows = dated.newest_first("articles", "mentioned_in_at", min(total, paging.offset + paging.size), total,
+                                  ("article",), this=this)
+    if rows is not None:
+        rows = rows[paging.offset:paging.offset + paging.size]
+    else:
+        rows = run(store, "mentioned_in", limit=paging.size, offset=paging.offset, this=this)
+    info = (look or Lookup(store))(values_of(rows, "article"))
     out = [ArticleRef(lk.link(r["article"], name_in(info, r["article"])), fmt_date(r["date"]),  # type: ignore[arg-type]
                       sorted(s(r["hows"]).split()))
            for r in rows]
@@ -262,6 +296,74 @@ def _decimal(v: Node | None) -> Decimal:
         return Decimal(0)
 
 
+BUSY_ROWS = 500  # a list longer than this may be read newest-first from the store's latest dates
+MAX_SCAN = 1000  # … reading at most this many of them (beyond, sorting the entity's own rows is cheaper)
+MIN_GAIN = 2  # … and at first at most 1/MIN_GAIN as many dates as the entity has rows
+
+
+class Dated:
+    """Lists of a busy entity (hundreds of participations, statements or articles) read newest first
+    from the store's latest dates rather than sorted from all of the entity's rows (see newest_first)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._totals: dict[str, int] | None = None
+        self._latest: dict[str, list[Row]] = {}  # what -> the longest list of latest dates read
+        self._read: dict[str, int] = {}  # what -> the LIMIT it was read with
+
+    def total(self, what: str) -> int:
+        """How many dated events or articles the store holds (dated_counts.rq, once per page)."""
+        if self._totals is None:
+            r = run(self.store, "dated_counts")[0]
+            self._totals = {"events": n(r["events"]) or 0, "articles": n(r["articles"]) or 0}
+        return self._totals[what]
+
+    def latest(self, what: str, k: int) -> list[Row]:
+        """The ``k`` latest dated events or articles (a prefix of a longer list read before serves: any
+        prefix of a list sorted by date is the same query with a smaller LIMIT)."""
+        have = self._latest.get(what)
+        if have is None or (len(have) < k and len(have) == self._read.get(what)):
+            have = self._latest[what] = run(self.store, f"dated_{what}", limit=k)
+            self._read[what] = k
+        return have[:k]
+
+    def newest_first(self, what: str, query: str, need: int, rows_total: int, tie: tuple[str, ...],
+                     **values: Any) -> list[Row] | None:
+        """The first ``need`` rows of ``query`` (bound to ``values``), ordered by date, newest first,
+        ties by ``tie`` -- the order of the entity's own query, exactly -- read from the store's
+        latest dated ``what`` (events or articles; ``dated_*.rq``, one pattern sorted by date alone)
+        and kept when ``query`` finds the entity among them (``$items``). Rows dated after the last
+        date read are complete; when fewer than ``need`` are, four times as many dates are read.
+
+        None when that would mean reading more than MAX_SCAN dates or, at first, more than 1/MIN_GAIN
+        as many as the entity has rows (sorting its own rows is then as cheap), or when undated rows are needed: the
+        caller then runs its ordinary query. ``rows_total`` (the entity's rows in all) tells how far
+        to read at first."""
+        if need <= 0:
+            return []
+        share = rows_total / max(1, self.total(what))
+        k = max(100, int(need / max(share, 1e-9) * 1.5) + 1)
+        if k * MIN_GAIN > rows_total:
+            return None
+        key = "event" if what == "events" else "article"
+        while k <= MAX_SCAN:
+            base = self.latest(what, k)
+            rank: dict[Node, int] = {}
+            for r in base:
+                rank.setdefault(r["date"], len(rank))  # type: ignore[index]
+            complete = len(base) < k
+            cut = len(rank) if complete or not base else rank[base[-1]["date"]]  # type: ignore[index]
+            rows = [r for r in run(self.store, query, items=values_of(base, key), **values)
+                    if r.get("date") in rank and rank[r["date"]] < cut]  # type: ignore[index]
+            if len(rows) >= need:
+                rows.sort(key=lambda r: (rank[r["date"]], *(s(r.get(k)) for k in tie)))  # type: ignore[index]
+                return rows
+            if complete or k >= MAX_SCAN:
+                return None
+            k = min(4 * k, MAX_SCAN)
+        return None
+
+
 def _types(rows: list[Row]) -> list[str]:
     return list(dict.fromkeys(s(r["type"]) for r in rows if r.get("type") is not None))
 
@@ -302,6 +404,22 @@ class CoParticipant:
     count: int
 
 
+CO_ROWS = 40  # co-participant rows fetched (people among them are shown, up to 12)
+BUSY = 1000  # a person in more articles than this gets co-participants over their RECENT latest articles
+RECENT = 300
+POST_ROWS = 150  # post statements read (person_posts.rq's LIMIT); the newest 100 (article, post) are shown
+
+
+@dataclass
+class CoWindow:
+    """Co-participants were counted over the latest ``articles`` of ``total`` articles; ``query`` is
+    the full count, for the editor."""
+
+    articles: int
+    total: int
+    query: str
+
+
 @dataclass
 class PersonPage:
     iri: str
@@ -318,6 +436,7 @@ class PersonPage:
     articles: list[ArticleRef]
     articles_paging: Paging
     grants: list[Grant]
+    co_window: CoWindow | None = None
     kind: str = "person"
 
 
@@ -329,9 +448,17 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | No
     name = s(_first(head, "name")) or L.local_name(iri)
     alts = _all(head, "alt")
     names = (name, *alts)
+    dated, look = Dated(store), Lookup(store)
+    art_total = n(run(store, "mentioned_in_count", this=this)[0]["n"]) or 0
+    # a busy person: their latest RECENT articles first (the co-participants' window, the first pages of
+    # their articles), which also reads far enough into the store's latest dates for the other lists
+    recent = dated.newest_first("articles", "mentioned_in_at", RECENT, art_total, ("article",), this=this) \
+        if art_total > BUSY else None
     # posts as stated: the newest statements, then their labels, organisations and evidence
-    rows = run(store, "person_posts", this=this)
     post_total = n(run(store, "person_posts_count", this=this)[0]["n"]) or 0
+    rows = _busy_posts(dated, this, post_total) if post_total > BUSY_ROWS else None
+    if rows is None:
+        rows = run(store, "person_posts", this=this)
     held = local_nodes(store, values_of(rows, "holding"))
     evidence_of: dict[tuple[str, str], dict[str, list[Node]]] = {}
     for r in rows:
@@ -339,9 +466,9 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | No
         if s(first(held, r["holding"], L.KG + "heldPost")) == s(r["post"]):
             evidence_of[(s(r["article"]), s(r["post"]))] = h
     post_rows = list({(s(r["article"]), s(r["post"])): r for r in rows}.values())[:100]
-    info = lookup(store, values_of(post_rows, "post") + values_of(post_rows, "article"))
+    info = look(values_of(post_rows, "post") + values_of(post_rows, "article"))
     orgs = {s(p): first(info, p, ORG_POST_IN) for p in values_of(post_rows, "post")}
-    info.update(lookup(store, [o for o in orgs.values() if o is not None]))
+    info = look([o for o in orgs.values() if o is not None])
     posts = []
     for r in post_rows:
         h = evidence_of.get((s(r["article"]), s(r["post"])))
@@ -352,11 +479,17 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | No
     # the timeline: one page of participations, then their details and the names they link to
     counts = run(store, "person_timeline_count", this=this)[0]
     paging = _paging(n(counts["n"]) or 0, page)
-    rows = run(store, "person_timeline", limit=paging.size, offset=paging.offset, this=this)
+    rows = None
+    if paging.total > BUSY_ROWS:
+        rows = dated.newest_first("events", "person_timeline_at", min(paging.total, paging.offset + paging.size),
+                                  paging.total, ("part",), this=this)
+    if rows is not None:
+        rows = rows[paging.offset:paging.offset + paging.size]
+    else:
+        rows = run(store, "person_timeline", limit=paging.size, offset=paging.offset, this=this)
     nodes = local_nodes(store, values_of(rows, "part"))
     post_of = {s(r["part"]): first(nodes, r["part"], KG_POST) for r in rows}
-    info = lookup(store, values_of(rows, "event") + values_of(rows, "article")
-                  + [p for p in post_of.values() if p is not None])
+    info = look(values_of(rows, "event") + values_of(rows, "article") + [p for p in post_of.values() if p is not None])
     timeline = []
     for r in rows:
         node = nodes.get(s(r["part"]), {})
@@ -366,14 +499,48 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | No
             roles_of(" ".join(s(x) for x in node.get(KG_ROLE, []))), lk.link(post, name_in(info, post)),
             lk.link(r["article"], name_in(info, r["article"])), node_evidence(node, names)))
     # co-participants: the most frequent agents at the same events, people only
-    co_rows = run(store, "person_coparticipants", this=this)
-    info = lookup(store, values_of(co_rows, "other"))
+    arts, apaging = _articles(store, lk, this, page, dated, art_total, recent, look)
+    window = None
+    if recent is not None:
+        window = CoWindow(RECENT, apaging.total, bind(load("person_coparticipants"), {"this": this, "min": 1})
+                          + f"LIMIT {CO_ROWS}\n")
+        co_rows = _co_participants(store, this, values_of(recent[:RECENT], "article"))
+    else:
+        co_rows = _co_participants(store, this)
+    info = look(values_of(co_rows, "other"))
     co = [CoParticipant(lk.link(r["other"], name_in(info, r["other"])), n(r["n"]) or 0)  # type: ignore[arg-type]
           for r in co_rows if L.SCHEMA + "Person" in [s(x) for x in info.get(s(r["other"]), {}).get(RDF_TYPE, [])]][:12]
     network = radial_layout([(c.link.text, c.link.href, c.count) for c in co])
-    arts, apaging = _articles(store, lk, this, page)
     return PersonPage(iri, name, s(_first(head, "pinyin")), alts, posts, post_total, timeline, paging,
-                      n(counts["events"]) or 0, co, network, arts, apaging, _grants(store, lk, this))
+                      n(counts["events"]) or 0, co, network, arts, apaging, _grants(store, lk, this), window)
+
+
+def _busy_posts(dated: Dated, this: URIRef, total: int) -> list[Row] | None:
+    """person_posts.rq's rows for a busy person, read from the latest articles (Dated.newest_first),
+    with the post-holding nodes of $this in those articles (every holding of the article on each
+    statement, as the OPTIONAL of person_posts.rq gives them)."""
+    rows = dated.newest_first("articles", "person_posts_at", min(total, POST_ROWS), total, ("post", "article"),
+                                 this=this)
+    if rows is None:
+        return None
+    rows = rows[:POST_ROWS]
+    holdings: dict[str, list[Node]] = {}
+    for r in run(dated.store, "person_holdings_at", this=this, items=values_of(rows, "article")):
+        holdings.setdefault(s(r["article"]), []).append(r["holding"])  # type: ignore[arg-type]
+    return [{**r, "holding": h} for r in rows for h in holdings.get(s(r["article"]), [None])]
+
+
+def _co_participants(store: Store, this: URIRef, articles: list[Node] | None = None) -> list[Row]:
+    """The CO_ROWS agents sharing most events with ``this`` (over all its articles, or over
+    ``articles`` only), ties by IRI. The query orders by count alone (see person_coparticipants.rq);
+    when the cut-off count is tied, every agent with at least that count is fetched and sorted here."""
+    name, extra = ("person_coparticipants", {}) if articles is None else ("person_coparticipants_recent",
+                                                                          {"articles": articles})
+    rows = run(store, name, limit=CO_ROWS, this=this, min=1, **extra)
+    if len(rows) == CO_ROWS:
+        rows = run(store, name, this=this, min=n(rows[-1]["n"]) or 1, **extra)
+    rows.sort(key=lambda r: (-(n(r["n"]) or 0), s(r["other"])))
+    return rows[:CO_ROWS]
 
 
 # ---------------------------------------------------------------- organisation
@@ -434,7 +601,7 @@ def organization(store: Store, lk: Linker, iri: str, page: int = 1) -> Organizat
     events = [EventRef(lk.link(r["event"], r["name"]), fmt_date(r["date"]),  # type: ignore[arg-type]
                        [_how_label(h) for h in s(r["hows"]).split()])
               for r in run(store, "organization_events", this=this)]
-    arts, apaging = _articles(store, lk, this, page)
+    arts, apaging = _articles(store, lk, this, page, Dated(store))
     return OrganizationPage(iri, s(_first(head, "name")) or L.local_name(iri), _all(head, "alt"),
                             s(_first(head, "kind")), [L.label(t) for t in types], list(posts.values()), events,
                             _grants(store, lk, this), arts, apaging)
@@ -543,7 +710,7 @@ def event(store: Store, lk: Linker, iri: str, page: int = 1) -> EventPage | None
     roles = [RoleGroup(L.label(k) if k != "?" else L.Label("角色不详", "role unknown"), v)
              for k, v in sorted(groups.items(), key=lambda kv: L.role_rank(kv[0]))]
     shown = [t for t in types if t not in (L.SCHEMA + "Event",)] or types
-    arts, apaging = _articles(store, lk, this, page)
+    arts, apaging = _articles(store, lk, this, page, Dated(store))
     return EventPage(iri, s(_first(head, "name")) or L.local_name(iri), [L.label(t) for t in shown],
                      fmt_date(_first(head, "date")), _links(lk, head, "place", "placeName"),
                      _links(lk, head, "organizer", "organizerName"), _links(lk, head, "super", "superName"),
@@ -739,7 +906,7 @@ def place(store: Store, lk: Linker, iri: str, page: int = 1) -> PlacePage | None
         return None
     events = [EventRef(lk.link(r["event"], r["eventName"]), fmt_date(r["date"]), [])  # type: ignore[arg-type]
               for r in rows if r["event"] is not None]
-    arts, apaging = _articles(store, lk, this, page)
+    arts, apaging = _articles(store, lk, this, page, Dated(store))
     return PlacePage(iri, s(_first(rows, "name")) or L.local_name(iri), events, arts, apaging)
 
 
@@ -778,11 +945,11 @@ _count_running: set[tuple[int, int]] = set()
 _count_lock = threading.Lock()
 
 
-def class_counts(store: Store) -> list[Row] | None:
+def class_counts(store: Store, quads: int | None = None) -> list[Row] | None:
     """Entities per class. The count scans every type triple of the union graph, which takes minutes
     on a store of 100k articles: small stores count at once, large ones in a background thread
     (one per store size), and the home page says so until the figures are ready."""
-    key = (id(store), store.quad_count())
+    key = (id(store), quad_count(store) if quads is None else quads)
     with _count_lock:
         if key in _count_cache:
             return _count_cache[key]
@@ -806,16 +973,75 @@ def class_counts(store: Store) -> list[Row] | None:
     return None
 
 
+HOME_ROWS = 12
+
+
+def recent_articles(store: Store) -> list[Row]:
+    """The HOME_ROWS newest articles, ties by IRI (the same rows as home_articles_all.rq): the dates of
+    the newest, then every article of those dates."""
+    dated = run(store, "home_articles")
+    dates = values_of(dated, "date")
+    if len(dated) < HOME_ROWS:
+        return run(store, "home_articles_all")
+    order = {s(d): i for i, d in enumerate(dates)}
+    rows = sorted(run(store, "home_articles_on", dates=dates), key=lambda r: (order[s(r["date"])], s(r["article"])))
+    if len(rows) < HOME_ROWS:  # something other than an article had a date
+        return run(store, "home_articles_all")
+    return rows[:HOME_ROWS]
+
+
+QUAD_COUNT_TTL = 30.0  # seconds a slow quad count is reused
+SLOW_COUNT = 0.02  # seconds: a count slower than this is cached
+_quads: dict[int, tuple[Any, int, float, float]] = {}  # id(store) -> (store ref, count, when, took)
+_quads_running: set[int] = set()
+
+
+def quad_count(store: Store) -> int:
+    """The store's quad count for the home page. Oxigraph counts by scanning every quad (150 ms at 1M
+    quads), so a count that took more than SLOW_COUNT seconds is reused for QUAD_COUNT_TTL seconds and
+    then recounted in a background thread while the last figure is shown; small stores count on
+    every request."""
+    key, now = id(store), time.monotonic()
+    with _count_lock:
+        hit = _quads.get(key)
+        if hit is not None and hit[0]() is store and hit[3] >= SLOW_COUNT:
+            if now - hit[2] >= QUAD_COUNT_TTL and key not in _quads_running:
+                _quads_running.add(key)
+                threading.Thread(target=_recount, args=(store,), name="home-quad-count", daemon=True).start()
+            return hit[1]
+    return _recount(store)
+
+
+def _recount(store: Store) -> int:
+    t = time.monotonic()
+    try:
+        c = store.quad_count()
+        with _count_lock:
+            _quads[id(store)] = (_ref(store), c, time.monotonic(), time.monotonic() - t)
+        return c
+    finally:
+        with _count_lock:
+            _quads_running.discard(id(store))
+
+
+def _ref(store: Store) -> Any:
+    try:
+        return weakref.ref(store)
+    except TypeError:  # not weak-referenceable: never reused
+        return lambda: None
+
+
 def home(store: Store, lk: Linker) -> HomePage:
-    rows = class_counts(store)
+    quads = quad_count(store)
+    rows = class_counts(store, quads)
     counts = [ClassCount(s(r["class"]), L.label(s(r["class"])), n(r["n"]) or 0) for r in rows or []]
-    ev_rows, art_rows = run(store, "home_events"), run(store, "home_articles")
+    ev_rows, art_rows = run(store, "home_events"), recent_articles(store)
     info = lookup(store, values_of(ev_rows, "event") + values_of(art_rows, "article"))
     events = [EventRef(lk.link(r["event"], name_in(info, r["event"])), fmt_date(r["date"]), [])  # type: ignore[arg-type]
               for r in ev_rows]
     arts = [ArticleRef(lk.link(r["article"], name_in(info, r["article"])), fmt_date(r["date"]))  # type: ignore[arg-type]
             for r in art_rows]
-    return HomePage(store.quad_count(), counts, events, arts, counting=rows is None)
+    return HomePage(quads, counts, events, arts, counting=rows is None)
 
 
 @dataclass
