@@ -131,6 +131,7 @@ class OxigraphStore:
     def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = path
         self.read_only = read_only
+        self.generation = 0  # counts writes through this object (its only writer), for caches of answers
         try:
             if read_only:
                 if not (path / "oxigraph").exists():
@@ -154,6 +155,13 @@ class OxigraphStore:
     def replace_graphs(self, updates: Sequence[GraphUpdate]) -> None:
         if not updates:
             return
+        self.generation += 1  # before and after: a reader never keeps an answer computed mid-write
+        try:
+            self._replace_graphs(updates)
+        finally:
+            self.generation += 1
+
+    def _replace_graphs(self, updates: Sequence[GraphUpdate]) -> None:
         bodies: list[tuple[str, str]] = []  # (graph IRI in <>, statements)
         for up in updates:
             if up.text is not None:  # serialised already (batch ingest workers)
@@ -196,6 +204,7 @@ class OxigraphStore:
 
     def update(self, sparql: str) -> None:
         """A SPARQL 1.1 Update, applied as one transaction (the authenticated ``/sparql`` update)."""
+        self.generation += 1
         try:
             self.db.update(sparql, prefixes=PREFIXES)
         except SyntaxError as exc:
@@ -204,6 +213,8 @@ class OxigraphStore:
             raise QueryError(f"update failed: {exc}") from None
         except OSError as exc:
             raise StoreError(f"{self.path}: write failed, nothing was changed ({exc})") from None
+        finally:
+            self.generation += 1
 
     # ------------------------------------------------------------ reading
 

@@ -17,6 +17,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kg.store.base import Store
+from kg.web.pages.cache import cached_rows
 
 QUERY_DIR = Path(__file__).resolve().parents[2] / "queries" / "pages"
 EXAMPLE_DIR = QUERY_DIR / "examples"
@@ -67,11 +68,12 @@ def bind(text: str, values: dict[str, Value]) -> str:
 
 
 def run(store: Store, name: str, limit: int | None = None, offset: int = 0, **values: Value) -> list[Row]:
-    """Rows of the page query ``name`` with ``values`` bound; ``limit`` appends LIMIT/OFFSET."""
+    """Rows of the page query ``name`` with ``values`` bound; ``limit`` appends LIMIT/OFFSET. Slow answers
+    are kept until the store is written (``kg.web.pages.cache``)."""
     text = bind(load(name), values)
     if limit is not None:
         text += f"\nLIMIT {int(limit)} OFFSET {max(0, int(offset))}\n"
-    return list(store.query(text).rows())
+    return cached_rows(store, text, lambda: list(store.query(text).rows()))
 
 
 @cache

@@ -1,0 +1,81 @@
+"""Answers of slow page queries, kept until the store is written.
+
+Why: the page of a much-mentioned person (a city's mayor: thousands of participations at 1M quads)
+runs queries that read all of them, hundreds of milliseconds each time, for answers that only change
+when the store does. Only a store that counts its own writes (``generation``: the embedded store, whose
+serving process is its only writer) is cached; a remote store, which others may write, never is.
+Quick answers are not kept (they are as cheap to ask again), nor very long ones (memory).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable
+
+from rdflib.term import Node
+
+Row = dict[str, Node | None]
+
+MAX_ENTRIES = 512  # answers kept per store (least recently used go first)
+MIN_SECONDS = 0.02  # an answer computed faster than this is not kept
+MAX_ROWS = 5_000  # nor one longer than this
+
+
+class QueryCache:
+    """Least-recently-used answers of one store, keyed by query text, valid for one generation."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.generation: int | None = None
+        self.entries: OrderedDict[str, list[Row]] = OrderedDict()
+        self.hits = 0
+
+    def rows(self, generation: int, text: str, compute: Callable[[], list[Row]]) -> list[Row]:
+        with self.lock:
+            if generation != self.generation:
+                self.entries.clear()
+                self.generation = generation
+            got = self.entries.get(text)
+            if got is not None:
+                self.entries.move_to_end(text)
+                self.hits += 1
+                return [dict(r) for r in got]
+        t0 = time.perf_counter()
+        rows = compute()
+        if time.perf_counter() - t0 >= MIN_SECONDS and len(rows) <= MAX_ROWS:
+            with self.lock:
+                if generation == self.generation:  # not written meanwhile
+                    self.entries[text] = [dict(r) for r in rows]
+                    while len(self.entries) > MAX_ENTRIES:
+                        self.entries.popitem(last=False)
+        return rows
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+_caches: weakref.WeakKeyDictionary[object, QueryCache] = weakref.WeakKeyDictionary()
+_caches_lock = threading.Lock()
+
+
+def cache_for(store: object) -> QueryCache | None:
+    """The cache of ``store``, or None if its answers cannot be kept (it does not count its writes)."""
+    if not isinstance(getattr(store, "generation", None), int):
+        return None
+    with _caches_lock:
+        c = _caches.get(store)
+        if c is None:
+            c = _caches[store] = QueryCache()
+        return c
+
+
+def cached_rows(store: object, text: str, compute: Callable[[], list[Row]]) -> list[Row]:
+    """``compute()``'s rows, or the kept answer to ``text`` if the store has not been written since."""
+    c = cache_for(store)
+    if c is None:
+        return compute()
+    return c.rows(store.generation, text, compute)  # type: ignore[attr-defined]
