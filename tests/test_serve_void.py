@@ -52,3 +52,22 @@ def test_a_store_open_for_writing_is_scanned_in_process(tmp_path: Path) -> None:
     finally:
         app.state.query_runner.close()
         store.close()
+
+
+def test_the_void_child_stops_when_the_server_goes_away(tmp_path: Path) -> None:
+    """The server's end of the pipe closes (it stopped or was killed): the child exits, answered or not,
+    instead of scanning on as an orphan holding the server's stdout and stderr."""
+    import multiprocessing as mp
+
+    from kg.web.serve import void_child
+
+    store_dir = tmp_path / "store"
+    make_store(store_dir, "http://127.0.0.1:1")
+    ctx = mp.get_context("forkserver")
+    mine, theirs = ctx.Pipe()
+    child = ctx.Process(target=void_child, args=(theirs, str(store_dir)), daemon=True)
+    child.start()
+    theirs.close()
+    mine.close()
+    child.join(30)
+    assert not child.is_alive()

@@ -15,6 +15,7 @@ not safe with RocksDB. With a write token (``--token-file`` or
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 from pathlib import Path
@@ -128,6 +129,29 @@ def void_stats_of(store_dir: str) -> dict[str, Any]:
         store.close()
 
 
+def void_child(conn: Any, store_dir: str) -> None:
+    """The child's side: compute on a thread, send the stats; stop at once if the server goes away (its end
+    of the pipe closes: the only thing the server ever does on it), rather than scanning on as an orphan."""
+    import os
+
+    done = threading.Event()
+    answer: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            answer["stats"] = void_stats_of(store_dir)
+        except Exception as exc:  # noqa: BLE001 - reported to the server, which logs it
+            answer["error"] = f"{type(exc).__name__}: {exc}"
+        done.set()
+
+    threading.Thread(target=work, daemon=True).start()
+    while not done.wait(0.5):
+        if conn.poll(0):  # EOF: the server stopped or was killed
+            os._exit(0)
+    with contextlib.suppress(OSError):
+        conn.send(answer)
+
+
 def void_at_start(app: Any, store: Any, store_dir: object, read_only: bool) -> None:
     """Fill the VoID cache at start-up. For a read-only folder store the scan runs in a child process
     that exits when done: its distinct-triple sets (≈260 MiB at 1M quads) and the memory the allocator
@@ -142,11 +166,22 @@ def void_at_start(app: Any, store: Any, store_dir: object, read_only: bool) -> N
             cache.stats(store)
             return
         import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
 
         def in_child() -> dict[str, Any]:
-            with ProcessPoolExecutor(1, mp_context=mp.get_context("forkserver")) as ex:
-                return ex.submit(void_stats_of, str(store_dir)).result()
+            ctx = mp.get_context("forkserver")
+            mine, theirs = ctx.Pipe()
+            # daemonic: ended by multiprocessing's exit handler if the server stops before it is done
+            child = ctx.Process(target=void_child, args=(theirs, str(store_dir)), name="kg-void", daemon=True)
+            child.start()
+            theirs.close()
+            try:
+                answer = mine.recv()
+            finally:
+                mine.close()
+                child.join(5)
+            if "error" in answer:
+                raise RuntimeError(answer["error"])
+            return answer["stats"]
 
         cache.fill(store, in_child)
     except Exception as exc:  # noqa: BLE001 - VoID is computed again on its first request
