@@ -14,7 +14,9 @@ free loopback port:
 
 For each, four queries are timed over HTTP (JSON results), one client: p50 and p99; then four
 concurrent clients send one query at a time for a fixed time: requests/s per query. Peak RSS is the
-server process's VmHWM. Finally ``kg serve`` is restarted and the time to its first answer taken.
+server process's VmHWM, and for the whole process tree (kg serve's query workers, its forkserver and the
+start-up VoID child) the summed RSS sampled every 0.5 s: its peak and its value at the end. Finally
+``kg serve`` is restarted and the time to its first answer taken.
 Every loop is bounded by a request count and by seconds; a slow peer gets fewer samples (``n``).
 """
 
@@ -97,7 +99,9 @@ class Result:
     rps4: dict[str, float] = field(default_factory=dict)  # four clients, requests/s per query
     n4: int = 0
     errors4: int = 0
-    hwm_mib: float = float("nan")
+    hwm_mib: float = float("nan")  # the server process itself (VmHWM)
+    tree_peak_mib: float = float("nan")  # its process tree (query workers etc.): summed RSS, sampled peak
+    tree_end_mib: float = float("nan")  # the same at the end of the measurements
     restart_s: float = float("nan")
     skipped: str | None = None
 
@@ -116,6 +120,55 @@ def hwm_mib(pid: int) -> float:
     except OSError:
         pass
     return float("nan")
+
+
+def descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (kg serve's query workers, forkserver, VoID child)."""
+    out = [pid]
+    try:
+        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        kids = []
+    for k in kids:
+        out += descendants(int(k))
+    return out
+
+
+def status_kib(pid: int, field: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class TreeSampler:
+    """Samples the summed RSS of a process tree every ``every`` seconds: its peak and its last value."""
+
+    def __init__(self, pid: int, every: float = 0.5) -> None:
+        self.pid, self.every = pid, every
+        self.peak_mib = 0.0
+        self.last_mib = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def sample(self) -> float:
+        mib = sum(status_kib(p, "VmRSS") for p in descendants(self.pid)) / 1024
+        self.peak_mib = max(self.peak_mib, mib)
+        self.last_mib = mib
+        return mib
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self.sample()
+
+    def stop(self) -> None:
+        self.sample()
+        self._stop.set()
+        self._thread.join()
 
 
 def dataset(quads: int, cache: Path) -> Path:
@@ -222,16 +275,19 @@ def run_peer(res: Result, cmd: list[str], cfg: dict, log: Path, env: dict | None
     with log.open("ab") as fh:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=fh, stderr=fh, env=env)
+        tree = TreeSampler(proc.pid)
         try:
             wait_ready(url, proc, cfg["start"])
             res.start_s = time.perf_counter() - t0
             if res.name == "newskg":
-                # kg serve scans the store for VoID in a background thread from start-up; let it finish so it
+                # kg serve scans the store for VoID from start-up (in a child process); let it finish so it
                 # does not share the cores with the measured queries
                 httpx.get(url.replace("/sparql", "/.well-known/void"), timeout=cfg["start"])
             measure(res, url, cfg)
             res.hwm_mib = hwm_mib(proc.pid)
         finally:
+            tree.stop()
+            res.tree_peak_mib, res.tree_end_mib = tree.peak_mib, tree.last_mib
             stop(proc)
         if restart:
             t0 = time.perf_counter()
@@ -333,6 +389,8 @@ def table(results: list[Result], quads: int) -> str:
         lines.append(f"{'4 clients req/s ' + q.split()[0]:<22}" + "".join(f"{r.rps4[q]:>26.1f}" for r in ok))
     lines.append(f"{'4 clients: n, errors':<22}" + "".join(f"{f'{r.n4}, {r.errors4}':>26}" for r in ok))
     lines.append(f"{'peak RSS MiB (VmHWM)':<22}" + "".join(f"{r.hwm_mib:>26.0f}" for r in ok))
+    lines.append(f"{'tree RSS MiB peak/end':<22}" + "".join(
+        f"{f'{r.tree_peak_mib:.0f} / {r.tree_end_mib:.0f}':>26}" for r in ok))
     lines.append(f"{'start to 1st answer s':<22}" + "".join(f"{r.start_s:>26.2f}" for r in ok))
     lines.append(f"{'restart to 1st answer':<22}" + "".join(
         f"{(f'{r.restart_s:.2f}' if r.restart_s == r.restart_s else '-'):>26}" for r in ok))
@@ -355,7 +413,8 @@ def ratios(results: list[Result]) -> list[str]:
         parts = [f"{q.split()[0]} {kg.rps4[q] / ox.rps4[q]:.2f}x ({kg.rps4[q]:.0f} vs {ox.rps4[q]:.0f})"
                  for q in QUERIES]
         out.append("sparql 4-client req/s newskg/oxigraph (goal >= 0.8x): " + ", ".join(parts))
-        out.append(f"serve peak RSS newskg {kg.hwm_mib:.0f} MiB vs oxigraph {ox.hwm_mib:.0f} MiB; "
+        out.append(f"serve peak RSS newskg {kg.hwm_mib:.0f} MiB (process tree: peak {kg.tree_peak_mib:.0f}, "
+                   f"at the end {kg.tree_end_mib:.0f} MiB) vs oxigraph {ox.hwm_mib:.0f} MiB; "
                    f"kg serve restart to first answer {kg.restart_s:.2f} s (goal < 5 s)")
     rd = by.get("rdflib")
     if kg and rd:

@@ -134,3 +134,22 @@ def test_threaded_mode_size_limit_drops_the_connection(tmp_path: Path) -> None:
                     pass
         r = httpx.get(s.url + "/sparql", params={"query": "SELECT * { ?s ?p ?o } LIMIT 5"}, timeout=30)
         assert r.status_code == 200
+
+
+def test_large_result_comes_whole_from_the_workers_file_which_is_then_removed(tmp_path: Path) -> None:
+    """Results over 1 MiB travel through a temporary file (smaller ones through the pipe, as one message):
+    both arrive whole, and the file is gone once the response is sent."""
+    with served(tmp_path / "store", limits=Limits(workers=1, max_result_bytes=32 << 20)) as s:
+        pool = s.runner.pool
+        assert pool is not None
+        big = "SELECT ?a ?b ?c ?d WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 9000"
+        r = httpx.get(s.url + "/sparql", params={"query": big}, timeout=60)
+        assert r.status_code == 200 and len(r.content) > 1 << 20
+        assert len(r.json()["results"]["bindings"]) == 9000
+        small = httpx.get(s.url + "/sparql", params={"query": "SELECT * { ?s ?p ?o } LIMIT 7"}, timeout=30)
+        assert small.status_code == 200 and len(small.json()["results"]["bindings"]) == 7
+        assert int(small.headers["content-length"]) == len(small.content)
+        deadline = time.monotonic() + 10
+        while os.listdir(pool.spool_dir) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert os.listdir(pool.spool_dir) == []

@@ -9,7 +9,6 @@ gets a clear StoreError, never a corrupt store.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -21,22 +20,10 @@ from rdflib.term import Node
 from kg.errors import QueryError, StoreError
 from kg.rdf.namespaces import KG, PREFIXES
 from kg.store.base import ExportFormat, GraphUpdate, QueryKind, Triple, statements
-from kg.store.sparql_text import has_keyword
+from kg.store.oxigraph_query import RDF_FORMATS, RESULT_FORMATS, parser_message  # noqa: F401 - re-exported
+from kg.store.oxigraph_query import query as run_query
+from kg.store.oxigraph_query import serialize as serialize_raw
 
-RDF_FORMATS = {
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
 QUAD_FORMATS = {"trig", "nquads", "jsonld"}
 
 
@@ -70,14 +57,6 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"unsupported term {term!r}")
-
-
-def parser_message(exc: Exception) -> str:
-    """Oxigraph's parse error on one line, without its long lists of character classes."""
-    msg = " ".join(str(exc).split())
-    msg = re.sub(r"\[[^\[\]]*\]", "…", msg)
-    msg = re.sub(r"(?:, …)+", ", …", msg)
-    return msg
 
 
 class OxigraphResult:
@@ -115,14 +94,7 @@ class OxigraphResult:
             yield to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)  # type: ignore[misc]
 
     def serialize(self, fmt: str, out: BinaryIO) -> None:
-        if self.kind == "graph":
-            if fmt not in RDF_FORMATS:
-                raise ValueError(f"a graph result cannot be written as {fmt}")
-            ox.serialize(self.raw, out, RDF_FORMATS[fmt], prefixes=PREFIXES if fmt in ("turtle", "trig") else None)
-        else:
-            if fmt not in RESULT_FORMATS:
-                raise ValueError(f"a {self.kind} result cannot be written as {fmt}")
-            self.raw.serialize(out, RESULT_FORMATS[fmt])  # type: ignore[attr-defined]
+        serialize_raw(self.raw, self.kind, fmt, out, PREFIXES)
 
 
 class OxigraphStore:
@@ -227,26 +199,10 @@ class OxigraphStore:
         timeout: float | None = None,
         bindings: Mapping[str, Node] | None = None,
     ) -> OxigraphResult:
-        kwargs: dict = {}
+        extra: dict = {}
         if bindings:
-            kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
-        # The dataset: the protocol's graphs if given (SPARQL 1.1 Protocol: without default-graph-uri the
-        # default graph is then empty), else the query's FROM / FROM NAMED, else the union of all
-        # graphs. Oxigraph's union flag would override FROM, so it is set only when there is none.
-        if default_graph_uris:
-            kwargs["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
-        elif named_graph_uris:
-            kwargs["default_graph"] = ox.DefaultGraph()
-        elif not has_keyword(sparql, "FROM"):
-            kwargs["use_default_graph_as_union"] = True
-        if named_graph_uris:
-            kwargs["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris]
-        try:
-            raw = self.db.query(sparql, prefixes=PREFIXES, **kwargs)
-        except SyntaxError as exc:
-            raise QueryError(f"malformed query: {parser_message(exc)}") from None
-        except (OSError, ValueError, RuntimeError) as exc:
-            raise QueryError(f"query failed: {exc}") from None
+            extra["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+        raw = run_query(self.db, sparql, PREFIXES, default_graph_uris, named_graph_uris, **extra)
         return OxigraphResult(raw)
 
     def export(self, fmt: ExportFormat, out: BinaryIO) -> None:

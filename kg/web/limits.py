@@ -25,15 +25,16 @@ sent to the server and the same bounded concurrency.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import multiprocessing as mp
 import os
-import queue
 import shutil
 import signal
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,8 +117,9 @@ class _Spool:
         return True
 
     def payload(self) -> tuple[str, Any]:
+        """("memory", None): the bytes follow the answer as one ``send_bytes`` message; ("file", path)."""
         if self.file is None:
-            return ("memory", bytes(self.buf))
+            return ("memory", None)
         self.file.close()
         return ("file", self.file.name)
 
@@ -132,14 +134,17 @@ class _TooLarge(Exception):
     pass
 
 
-def worker_main(conn: Any, store_dir: str, spool_dir: str, max_bytes: int) -> None:
-    """A query worker: open the store read-only, answer requests until the pipe closes."""
+def worker_main(conn: Any, store_dir: str, spool_dir: str, max_bytes: int, prefixes: dict[str, str]) -> None:
+    """A query worker: open the store read-only, answer requests until the pipe closes. It imports only
+    pyoxigraph and small modules (``kg.store.oxigraph_query``), not rdflib: ~25 MiB resident, not ~43."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
-    from kg.store.oxigraph import OxigraphStore
+    import pyoxigraph as ox
+
+    from kg.store import oxigraph_query as oxq
     from kg.web.negotiation import GRAPH_FORMATS, RESULT_FORMATS, choose
 
     try:
-        store = OxigraphStore(Path(store_dir), read_only=True)
+        db = ox.Store.read_only(str(Path(store_dir) / "oxigraph"))
     except Exception as exc:  # reported as the answer to the first request
         with contextlib.suppress(EOFError, OSError):
             conn.recv()
@@ -154,12 +159,13 @@ def worker_main(conn: Any, store_dir: str, spool_dir: str, max_bytes: int) -> No
         t0 = time.perf_counter()
         spool = _Spool(max_bytes, spool_dir)
         try:
-            res = store.query(query, default_graph_uris=default_graphs, named_graph_uris=named_graphs)
-            fmt = choose(accept, fmt_param, GRAPH_FORMATS if res.kind == "graph" else RESULT_FORMATS)
+            res = oxq.query(db, query, prefixes, default_graphs, named_graphs)
+            kind = oxq.kind_of(res)
+            fmt = choose(accept, fmt_param, GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS)
             if fmt is None:
-                answer: tuple = ("notacceptable", res.kind)
+                answer: tuple = ("notacceptable", kind)
             else:
-                res.serialize(fmt.key, spool)
+                oxq.serialize(res, kind, fmt.key, spool, prefixes)  # type: ignore[arg-type]
                 answer = ("ok", fmt, spool.payload(), time.perf_counter() - t0)
             del res
         except QueryError as exc:
@@ -172,6 +178,8 @@ def worker_main(conn: Any, store_dir: str, spool_dir: str, max_bytes: int) -> No
                 answer = ("failed", f"query failed: {type(exc).__name__}: {exc}")
         try:
             conn.send(answer)
+            if answer[0] == "ok" and answer[2][0] == "memory":
+                conn.send_bytes(spool.buf)  # the serialised result as it is: no copy, no pickling
         except (OSError, EOFError):
             return
 
@@ -197,8 +205,66 @@ class Stats:
     last_kill_seconds: float | None = None  # from the kill signal until the process was gone
 
 
+class _Idle:
+    """Idle workers, handed to waiting requests in arrival order. ``put`` may be called from any thread
+    (the respawn threads); ``get`` is awaited on the event loop, which is woken through
+    ``call_soon_threadsafe``, so a request waiting for a worker holds no thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._workers: deque[_Worker] = deque()
+        self._waiters: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future]] = deque()
+
+    def put(self, w: _Worker) -> None:
+        with self._lock:
+            if not self._waiters:
+                self._workers.append(w)
+                return
+            loop, fut = self._waiters.popleft()
+        try:
+            loop.call_soon_threadsafe(self._deliver, fut, w)
+        except RuntimeError:  # that loop is closed: keep the worker for the next request
+            self.put(w)
+
+    def _deliver(self, fut: asyncio.Future, w: _Worker) -> None:
+        if fut.done():  # the waiter timed out or was cancelled meanwhile: the worker goes back
+            self.put(w)
+        else:
+            fut.set_result(w)
+
+    def get_nowait(self) -> _Worker | None:
+        with self._lock:
+            return self._workers.popleft() if self._workers else None
+
+    async def get(self, timeout: float) -> _Worker | None:
+        """An idle worker, waiting up to ``timeout`` seconds for one; None if none came."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if self._workers:
+                return self._workers.popleft()
+            fut: asyncio.Future = loop.create_future()
+            entry = (loop, fut)
+            self._waiters.append(entry)
+        try:
+            return await asyncio.wait_for(fut, timeout)
+        except TimeoutError:
+            return None
+        finally:
+            if not fut.done() or fut.cancelled():
+                with self._lock, contextlib.suppress(ValueError):
+                    self._waiters.remove(entry)
+
+    def drain(self) -> list[_Worker]:
+        with self._lock:
+            out = list(self._workers)
+            self._workers.clear()
+            return out
+
+
 class QueryPool:
-    """``workers`` query processes over a folder store; ``run`` answers one query or raises LimitError."""
+    """``workers`` query processes over a folder store; ``run`` (awaited on the server's event loop)
+    answers one query or raises LimitError. No thread per request: the worker's pipe is watched by the
+    event loop (``add_reader``) and the deadline is a timer on it, at which the worker is killed."""
 
     def __init__(self, store_dir: Path, limits: Limits, checkpoint: Callable[[str], None] | None = None) -> None:
         """``checkpoint(target)``: the writer's ``Store.backup``; given, workers read checkpoints."""
@@ -209,9 +275,12 @@ class QueryPool:
         self._live: dict[int, int] = {}  # generation -> workers alive on it
         self.spool_dir = tempfile.mkdtemp(prefix="kg-results-")
         self._ctx = mp.get_context("forkserver")  # a clean process: no inherited store handles or threads
-        with contextlib.suppress(ValueError, AttributeError):
-            self._ctx.set_forkserver_preload(["kg.web.limits", "kg.store.oxigraph", "kg.web.negotiation"])
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        with contextlib.suppress(ValueError, AttributeError):  # no rdflib in the workers (see worker_main)
+            self._ctx.set_forkserver_preload(["kg.web.limits", "kg.store.oxigraph_query", "kg.web.negotiation"])
+        from kg.rdf.namespaces import PREFIXES
+
+        self.prefixes = dict(PREFIXES)
+        self._idle = _Idle()
         self._lock = threading.Lock()
         self._generation = 0
         self._closed = False
@@ -239,7 +308,7 @@ class QueryPool:
             self._live[gen] = self._live.get(gen, 0) + 1
         p = self._ctx.Process(
             target=worker_main,
-            args=(child, str(self._source(gen)), self.spool_dir, self.limits.max_result_bytes),
+            args=(child, str(self._source(gen)), self.spool_dir, self.limits.max_result_bytes, self.prefixes),
             name="kg-query",
             daemon=True,
         )
@@ -302,55 +371,61 @@ class QueryPool:
             if self.checkpoint is not None:
                 self._snapshot(self._generation + 1)
             self._generation += 1
-        stale = []
-        while True:
-            try:
-                stale.append(self._idle.get_nowait())
-            except queue.Empty:
-                break
-        for w in stale:
+        for w in self._idle.drain():
             self._release(w, healthy=True)
 
-    def run(
+    async def run(
         self,
         query: str,
         default_graphs: list[str],
         named_graphs: list[str],
         accept: str | None,
         fmt_param: str | None,
-        cancelled: Callable[[], bool] = lambda: False,
     ) -> tuple[Any, tuple[str, Any], float]:
-        """(format, payload, seconds); raises QueryError, LimitError or NotAcceptable(kind)."""
+        """(format, payload, seconds); raises QueryError, LimitError or NotAcceptable(kind).
+
+        ``payload`` is ("memory", bytes) or ("file", path). If the awaiting request is cancelled (the
+        client went away, the server stops) the worker is killed: the CPU work stops with it."""
         from kg.web.sparql import NotAcceptable
 
-        try:
+        w = self._idle.get_nowait()
+        if w is None:
             with self.waiting:
-                w = self._idle.get(timeout=self.limits.queue_timeout)
-        except queue.Empty:
-            self.stats.busy += 1
-            raise Busy(
-                f"the server is busy: {self.limits.workers} queries are running and none finished within "
-                f"{self.limits.queue_timeout:g} s; try again shortly"
-            ) from None
+                w = await self._idle.get(self.limits.queue_timeout)
+            if w is None:
+                self.stats.busy += 1
+                raise Busy(
+                    f"the server is busy: {self.limits.workers} queries are running and none finished within "
+                    f"{self.limits.queue_timeout:g} s; try again shortly"
+                )
         self.stats.queries += 1
         timeout = self.limits.query_timeout
-        deadline = time.monotonic() + timeout
+        loop = asyncio.get_running_loop()
         healthy = False
         try:
             w.conn.send((query, default_graphs, named_graphs, accept, fmt_param))
-            while True:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    self.stats.timeouts += 1
-                    raise QueryTimeout(
-                        f"query timed out after {timeout:g} s and was stopped; narrow it (a LIMIT, more "
-                        "specific patterns) or ask the operator for a longer --query-timeout"
-                    )
-                if w.conn.poll(min(left, 0.25)):
-                    break
-                if cancelled():  # the client went away: stop the work now
-                    raise QueryTimeout("the client went away")
-            answer = w.conn.recv()
+            ready = loop.create_future()
+            fd = w.conn.fileno()
+
+            def readable() -> None:
+                if not ready.done():
+                    ready.set_result(None)
+
+            loop.add_reader(fd, readable)
+            try:
+                await asyncio.wait_for(ready, timeout)
+            except TimeoutError:
+                self.stats.timeouts += 1
+                raise QueryTimeout(
+                    f"query timed out after {timeout:g} s and was stopped; narrow it (a LIMIT, more "
+                    "specific patterns) or ask the operator for a longer --query-timeout"
+                ) from None
+            finally:
+                loop.remove_reader(fd)
+                os.set_blocking(fd, True)  # uvloop's add_reader made it non-blocking; recv below blocks
+            answer = w.conn.recv()  # readable: the worker has answered (the rest of it is being written)
+            if answer[0] == "ok" and answer[2][0] == "memory":
+                answer = (*answer[:2], ("memory", w.conn.recv_bytes()), *answer[3:])
             healthy = True
         except (EOFError, OSError) as exc:
             raise WorkerFailed(f"the query worker died ({exc.__class__.__name__}); try again") from None
@@ -372,30 +447,11 @@ class QueryPool:
 
     def close(self) -> None:
         self._closed = True
-        while True:
-            try:
-                w = self._idle.get_nowait()
-            except queue.Empty:
-                break
+        for w in self._idle.drain():
             self._retire(w)
         shutil.rmtree(self.spool_dir, ignore_errors=True)
         if self.checkpoint is not None:
             shutil.rmtree(self.snap_root, ignore_errors=True)
-
-
-def write_payload(payload: tuple[str, Any], out: Any) -> None:
-    """Copy a worker's result to the response (and remove its temporary file)."""
-    where, value = payload
-    if where == "memory":
-        out.write(value)
-        return
-    try:
-        with open(value, "rb") as f:
-            while chunk := f.read(READ_CHUNK):
-                out.write(chunk)
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(value)
 
 
 def discard_payload(payload: tuple[str, Any]) -> None:
@@ -516,23 +572,8 @@ class QueryRunner:
         accept: str | None,
         fmt_param: str | None,
     ) -> Callable[[Any], None]:
-        """A ``kg.web.streaming`` job; sets ``state.query_seconds`` for the access log."""
-        if self.pool is not None:
-            pool = self.pool
-
-            def pooled(out: Any) -> None:
-                fmt, payload, secs = pool.run(
-                    query, default_graphs, named_graphs, accept, fmt_param, cancelled=out.is_cancelled
-                )
-                state.query_seconds = secs
-                try:
-                    out.announce(fmt)
-                except BaseException:
-                    discard_payload(payload)
-                    raise
-                write_payload(payload, out)
-
-            return pooled
+        """A ``kg.web.streaming`` job for the threaded mode (no pool: the route awaits ``pool.run`` itself);
+        sets ``state.query_seconds`` for the access log."""
         store, limits, gate = self.store, self.limits, self.gate
 
         def threaded(out: Any) -> None:

@@ -10,6 +10,7 @@ request (where clients actually reached it); the IRI space from the configured b
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request, Response
@@ -96,10 +97,15 @@ class VoidCache:
         self._stats: dict[str, Any] = {}
 
     def stats(self, store: Store) -> dict[str, Any]:
+        return self.fill(store, lambda: compute_stats(store))
+
+    def fill(self, store: Store, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """The stats, computed by ``compute`` if the store changed (``kg serve`` computes them in another
+        process at start-up); a request meanwhile waits for them rather than computing them twice."""
         with self._lock:
             key = store.quad_count()
             if key != self._key:
-                self._stats = compute_stats(store)
+                self._stats = compute()
                 self._key = key
             return self._stats
 

@@ -9,14 +9,17 @@ Status codes: 400 malformed query or request (with the parser's message), 403 up
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
+from starlette.background import BackgroundTask
 
 from kg.errors import QueryError
 from kg.web import streaming
-from kg.web.limits import LimitError
+from kg.web.limits import READ_CHUNK, LimitError, discard_payload
 from kg.web.meta import service_description
 from kg.web.negotiation import GRAPH_FORMATS, RESULT_FORMATS, Format, acceptable_list, choose
 from kg.web.policy import uses_service
@@ -115,7 +118,7 @@ def _writes(request: Request):
 
 
 async def run_query(request: Request, params: Params) -> Response:
-    """Parse, evaluate and serialise on one worker thread; stream the result."""
+    """Parse, evaluate and serialise in a query worker process (or, without one, on a thread); send the result."""
     queries = params.all("query")
     if len(queries) > 1:
         return error(400, "give exactly one query= parameter")
@@ -144,10 +147,16 @@ async def run_query(request: Request, params: Params) -> Response:
         out.announce(fmt)
         res.serialize(fmt.key, out)  # type: ignore[arg-type]
 
-    if runner is not None:
-        job = runner.job(request.state, query, default_graphs, named_graphs, accept, fmt_param)
+    pool = runner.pool if runner is not None else None
     try:
-        fmt, body = await streaming.start(job, runner.first_timeout if runner is not None else None)
+        if pool is not None:  # worker processes: awaited on the event loop, no thread for the request
+            fmt, payload, secs = await pool.run(query, default_graphs, named_graphs, accept, fmt_param)
+            request.state.query_seconds = secs  # for the access log
+            body: Any = payload
+        else:
+            if runner is not None:
+                job = runner.job(request.state, query, default_graphs, named_graphs, accept, fmt_param)
+            fmt, body = await streaming.start(job, runner.first_timeout if runner is not None else None)
     except QueryError as exc:
         return error(400, str(exc))
     except LimitError as exc:
@@ -160,4 +169,20 @@ async def run_query(request: Request, params: Params) -> Response:
         return error(406, f"{what} is not available for this query; choose one of {acceptable_list(offers)}")
     assert isinstance(fmt, Format)
     headers = {"Vary": "Accept"} if not fmt_param else {}
-    return StreamingResponse(body, media_type=fmt.content_type, headers=headers)
+    if pool is None:
+        return StreamingResponse(body, media_type=fmt.content_type, headers=headers)
+    where, value = body
+    if where == "memory":  # up to 1 MiB, serialised by the worker: sent as it is, with its length
+        return Response(value, media_type=fmt.content_type, headers=headers)
+    return StreamingResponse(result_file(value), media_type=fmt.content_type, headers=headers,
+                             background=BackgroundTask(discard_payload, body))
+
+
+def result_file(path: str) -> Iterator[bytes]:
+    """A worker's large result, read from its temporary file in chunks (on Starlette's threadpool)."""
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(READ_CHUNK):
+                yield chunk
+    finally:
+        discard_payload(("file", path))
