@@ -71,3 +71,45 @@ def test_the_void_child_stops_when_the_server_goes_away(tmp_path: Path) -> None:
     mine.close()
     child.join(30)
     assert not child.is_alive()
+
+
+def test_void_stats_are_kept_for_a_restart_and_dropped_by_a_write(tmp_path: Path) -> None:
+    """The first start keeps the child's answer beside the store; the next start of the unchanged store
+    reads it (no scan); any write removes it; a file for another quad count is ignored."""
+    import json
+
+    from kg.store.base import GraphUpdate
+    from kg.store.oxigraph import DERIVED_FILES
+    from kg.web.serve import VOID_FILE
+
+    assert VOID_FILE in DERIVED_FILES
+    store_dir = tmp_path / "store"
+    make_store(store_dir, "http://127.0.0.1:1")
+    kept = store_dir / VOID_FILE
+
+    def start() -> dict:
+        store = open_store(store_dir, read_only=True)
+        app = create_app(store, "http://127.0.0.1:1", limits=Limits(isolate=False))
+        try:
+            void_at_start(app, store, store_dir, read_only=True)
+            return app.state.void_cache.stats(store)
+        finally:
+            app.state.query_runner.close()
+            store.close()
+
+    first = start()
+    assert kept.exists() and first["graphs"] > 0
+    data = json.loads(kept.read_text(encoding="utf-8"))
+    data["stats"]["graphs"] = 12345  # a mark: only a start that reads the file can report it
+    kept.write_text(json.dumps(data), encoding="utf-8")
+    again = start()
+    assert again["graphs"] == 12345 and again["classes"] == first["classes"]
+
+    data["quads"] += 1  # describes another store: ignored, computed again
+    kept.write_text(json.dumps(data), encoding="utf-8")
+    assert start()["graphs"] == first["graphs"]
+
+    store = open_store(store_dir)
+    store.replace_graphs([GraphUpdate("http://127.0.0.1:1/article/extra", [])])
+    store.close()
+    assert not kept.exists()

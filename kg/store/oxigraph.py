@@ -97,6 +97,11 @@ class OxigraphResult:
         serialize_raw(self.raw, self.kind, fmt, out, PREFIXES)
 
 
+# Files beside the RocksDB folder that are computed from the store's content (the VoID statistics kg serve
+# keeps, ``kg.web.serve``): every write removes them first, so none outlives the content it describes.
+DERIVED_FILES = ("void-stats.json",)
+
+
 class OxigraphStore:
     """A persistent Oxigraph store: the RocksDB files live in ``PATH/oxigraph``."""
 
@@ -128,10 +133,20 @@ class OxigraphStore:
         if not updates:
             return
         self.generation += 1  # before and after: a reader never keeps an answer computed mid-write
+        self._forget_derived()
         try:
             self._replace_graphs(updates)
         finally:
             self.generation += 1
+
+    def _forget_derived(self) -> None:
+        for name in DERIVED_FILES:
+            try:
+                (self.path / name).unlink(missing_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"{self.path}: cannot remove {name} before writing ({exc}); nothing was changed"
+                ) from None
 
     def _replace_graphs(self, updates: Sequence[GraphUpdate]) -> None:
         bodies: list[tuple[str, str]] = []  # (graph IRI in <>, statements)
@@ -177,6 +192,7 @@ class OxigraphStore:
     def update(self, sparql: str) -> None:
         """A SPARQL 1.1 Update, applied as one transaction (the authenticated ``/sparql`` update)."""
         self.generation += 1
+        self._forget_derived()
         try:
             self.db.update(sparql, prefixes=PREFIXES)
         except SyntaxError as exc:

@@ -152,12 +152,57 @@ def void_child(conn: Any, store_dir: str) -> None:
         conn.send(answer)
 
 
+VOID_FILE = "void-stats.json"  # in kg.store.oxigraph.DERIVED_FILES: every write to the store removes it
+
+
+def save_void_stats(store_dir: Path, quads: int, stats: dict[str, Any]) -> None:
+    """Keep the statistics beside the store, so a restart does not scan again (minutes at 1M quads).
+    Written to a temp file then renamed: a reader sees the whole file or none. Only IRIs are kept (a
+    class or property that is not an IRI leaves nothing written: the next start computes again)."""
+    import json
+    import os
+
+    from rdflib import URIRef
+
+    if not all(isinstance(c, URIRef) for c, *_ in stats["classes"] + stats["property_partitions"]):
+        return
+    data = {"quads": quads, "stats": {**stats, "classes": [[str(c), e, t] for c, e, t in stats["classes"]],
+                                      "property_partitions": [[str(p), t] for p, t in stats["property_partitions"]]}}
+    tmp = store_dir / f".{VOID_FILE}.{os.getpid()}.tmp"
+    try:
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, store_dir / VOID_FILE)
+    except OSError as exc:  # a read-only folder: computed again next time
+        tmp.unlink(missing_ok=True)
+        print(f"kg: warning: could not keep the VoID statistics in {store_dir} ({exc})", file=sys.stderr)
+
+
+def load_void_stats(store_dir: Path, quads: int) -> dict[str, Any] | None:
+    """The kept statistics, if they describe a store of ``quads`` quads (a second check beside the
+    removal on every write), else None."""
+    import json
+
+    from rdflib import URIRef
+
+    try:
+        data = json.loads((store_dir / VOID_FILE).read_text(encoding="utf-8"))
+        if data["quads"] != quads:
+            return None
+        st = data["stats"]
+        return {**st, "classes": [(URIRef(c), int(e), int(t)) for c, e, t in st["classes"]],
+                "property_partitions": [(URIRef(p), int(t)) for p, t in st["property_partitions"]]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def void_at_start(app: Any, store: Any, store_dir: object, read_only: bool) -> None:
     """Fill the VoID cache at start-up. For a read-only folder store the scan runs in a child process
     that exits when done: its distinct-triple sets (≈260 MiB at 1M quads) and the memory the allocator
     would keep afterwards are returned to the system instead of staying in the server for its lifetime.
-    A request for VoID meanwhile waits for the child's answer. A store opened for writing is scanned in
-    this process (a read-only open beside the writer is not safe with RocksDB)."""
+    A request for VoID meanwhile waits for the child's answer. The answer is kept beside the store
+    (``void-stats.json``, removed by every write), so a restart of an unchanged store reads it instead.
+    A store opened for writing is scanned in this process (a read-only open beside the writer is not
+    safe with RocksDB)."""
     cache = app.state.void_cache
     local = read_only and isinstance(store_dir, (str, Path)) and not _is_remote(store_dir) \
         and (Path(store_dir) / "oxigraph").exists()
@@ -183,7 +228,14 @@ def void_at_start(app: Any, store: Any, store_dir: object, read_only: bool) -> N
                 raise RuntimeError(answer["error"])
             return answer["stats"]
 
-        cache.fill(store, in_child)
+        def kept_or_in_child() -> dict[str, Any]:
+            stats = load_void_stats(Path(store_dir), store.quad_count())
+            if stats is None:
+                stats = in_child()
+                save_void_stats(Path(store_dir), store.quad_count(), stats)
+            return stats
+
+        cache.fill(store, kept_or_in_child)
     except Exception as exc:  # noqa: BLE001 - VoID is computed again on its first request
         print(f"kg: warning: VoID statistics at start-up failed ({exc}); computed on the first request",
               file=sys.stderr)
