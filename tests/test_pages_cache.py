@@ -104,3 +104,12 @@ def test_quick_answers_are_not_kept(store) -> None:
     run(counting, "person", this=URIRef(person_iri(store)))
     run(counting, "person", this=URIRef(person_iri(store)))
     assert counting.asked == 2  # the seed's answers take well under MIN_SECONDS
+
+
+def test_kept_rows_are_bounded(monkeypatch) -> None:
+    monkeypatch.setattr(cache, "MIN_SECONDS", 0.0)
+    monkeypatch.setattr(cache, "MAX_TOTAL_ROWS", 10)
+    c = cache.QueryCache()
+    for k in range(6):
+        c.rows(1, f"q{k}", lambda: [{"x": None}] * 3)
+    assert c.rows_kept <= 10 and list(c.entries) == ["q3", "q4", "q5"]  # the least recently used went first

@@ -4,7 +4,7 @@ Why: the page of a much-mentioned person (a city's mayor: thousands of participa
 runs queries that read all of them, hundreds of milliseconds each time, for answers that only change
 when the store does. Only a store that counts its own writes (``generation``: the embedded store, whose
 serving process is its only writer) is cached; a remote store, which others may write, never is.
-Quick answers are not kept (they are as cheap to ask again), nor very long ones (memory).
+Quick answers (under 5 ms) are not kept, nor long ones; the rows kept per store are bounded (memory).
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from rdflib.term import Node
 Row = dict[str, Node | None]
 
 MAX_ENTRIES = 512  # answers kept per store (least recently used go first)
-MIN_SECONDS = 0.02  # an answer computed faster than this is not kept
+MAX_TOTAL_ROWS = 50_000  # and rows in all (a row is a few hundred bytes: tens of MiB at most)
+MIN_SECONDS = 0.005  # an answer computed faster than this is not kept
 MAX_ROWS = 5_000  # nor one longer than this
 
 
@@ -31,12 +32,13 @@ class QueryCache:
         self.lock = threading.Lock()
         self.generation: int | None = None
         self.entries: OrderedDict[str, list[Row]] = OrderedDict()
+        self.rows_kept = 0
         self.hits = 0
 
     def rows(self, generation: int, text: str, compute: Callable[[], list[Row]]) -> list[Row]:
         with self.lock:
             if generation != self.generation:
-                self.entries.clear()
+                self._drop()
                 self.generation = generation
             got = self.entries.get(text)
             if got is not None:
@@ -47,15 +49,20 @@ class QueryCache:
         rows = compute()
         if time.perf_counter() - t0 >= MIN_SECONDS and len(rows) <= MAX_ROWS:
             with self.lock:
-                if generation == self.generation:  # not written meanwhile
+                if generation == self.generation and text not in self.entries:  # not written meanwhile
                     self.entries[text] = [dict(r) for r in rows]
-                    while len(self.entries) > MAX_ENTRIES:
-                        self.entries.popitem(last=False)
+                    self.rows_kept += len(rows)
+                    while len(self.entries) > MAX_ENTRIES or self.rows_kept > MAX_TOTAL_ROWS:
+                        self.rows_kept -= len(self.entries.popitem(last=False)[1])
         return rows
+
+    def _drop(self) -> None:
+        self.entries.clear()
+        self.rows_kept = 0
 
     def clear(self) -> None:
         with self.lock:
-            self.entries.clear()
+            self._drop()
 
 
 _caches: weakref.WeakKeyDictionary[object, QueryCache] = weakref.WeakKeyDictionary()
