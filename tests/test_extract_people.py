@@ -115,3 +115,26 @@ def test_conjunctions_and_companies_in_chains():
 
 def test_a_hall_where_a_ceremony_is_held_is_no_person():
     assert people("昨晚,颁奖典礼在某某大学梁某堂举行。") == {}
+
+
+def test_middle_dot_names_are_read_whole():
+    got = people("大会执行主席李国华、买合木提·吐尔洪、努尔古丽·艾买提在主席台就座。")
+    assert "买合木提·吐尔洪" in got and "努尔古丽·艾买提" in got
+    got = people("阿卜杜拉·热合曼当选县人民政府县长；肉孜·司马义当选副县长。")
+    assert "阿卜杜拉·热合曼" in got and "肉孜·司马义" in got
+    got = people("县委副书记艾尼瓦尔·库尔班主持会议。")
+    assert got.get("艾尼瓦尔·库尔班") == ["县委副书记"]
+
+
+def test_a_dotted_place_pair_is_no_person():
+    assert people("2023中国·东盟博览会在南宁开幕。") == {}
+
+
+def test_a_preposition_glued_to_a_name_is_cut():
+    got = people("苏立新、贺明达为获奖者颁奖。")
+    assert "贺明达" in got and "贺明达为" not in got
+
+
+def test_rare_surname_before_elected():
+    got = people("钮志刚当选区政协秘书长。")
+    assert "钮志刚" in got

@@ -83,6 +83,8 @@ GLUED_VERBS = {
     "发言", "视察", "调研", "会见", "陪同", "要求", "代表", "作了", "当选", "带领", "率领", "看望", "慰问",
 }
 GLUED_TAIL = set("也派说将曾则却是对向")
+# A preposition a four-character name may end in (任某某为…颁奖): read as the next word, not the name's.
+GLUED_PREP = set("为")
 # Last characters of place and body names that the tagger sometimes reads as people.
 NON_NAME_TAILS = set("省局族部县市村队镇乡")
 # Words a name must not run into on its right (the tagger sometimes swallows them).
@@ -170,6 +172,9 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         if len(name) >= 3 and name[-1] in GLUED_TAIL and plausible_name(name[:-1]):
             end -= 1
             name = name[:-1]
+        elif len(name) == 4 and name[-1] in GLUED_PREP and len(surname_of(name) or "xx") == 1:
+            end -= 1
+            name = name[:-1]
         # 格雷特|施莱格, 鲁迪|内: the rest of a transliterated name left outside
         if foreign_looking(name) and surname_of(name) is None:
             chars = word_set("transliteration_chars")
@@ -216,7 +221,50 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             text, start, end
         ):
             out.append((start, end))  # a rare surname, but a post before it or 同志 after it
-    return _add_context_names(text, out, tokens)
+    return _add_context_names(text, _dotted_names(text, tokens, out), tokens)
+
+
+# 阿不都热合曼·依明, 古丽娜尔·买买提: Uyghur, Kazakh and other minority names printed with a middle dot.
+DOTTED = re.compile(r"[\u4e00-\u9fff]{2,10}(?:[·•][\u4e00-\u9fff]{1,10})+")
+DOTTED_LEFT_STOP = re.compile(r"(?:同志|代表|以及|和|与|及|由|为|是|在|等|的|了|向|对|从|率|请)")
+
+
+def _dotted_names(text: str, tokens: list[Token], found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Names joined by a middle dot, whole, wherever the tagger read part of them as a person.
+
+    The tagger often keeps only a piece (阿不|都|热合曼) or glues the next verb on (艾则孜当选…);
+    the dot is a surer sign: the name runs from the list separator, post title or function word
+    before it to the first verb or separator after its last piece."""
+    if "·" not in text and "•" not in text:
+        return found
+    per = [(t.start, t.end) for t in tokens if t.tag == "PER"]
+    titles = _title_regex()
+    out = list(found)
+    for m in DOTTED.finditer(text):
+        start, end = m.start(), m.end()
+        first = m.group(0)[: re.search("[·•]", m.group(0)).start()]  # type: ignore[union-attr]
+        cut = 0
+        for t in titles.finditer(first):
+            cut = max(cut, t.end())
+        for w in DOTTED_LEFT_STOP.finditer(first):
+            if w.end() <= len(first) - 2:
+                cut = max(cut, w.end())
+        if len(first) - cut > 6 or len(first) - cut < 2:
+            continue
+        start += cut
+        last_at = max(m.group(0).rfind("·"), m.group(0).rfind("•")) + m.start() + 1
+        stop = next((k for k in range(last_at + 1, min(end, last_at + 6) + 1) if NAME_RIGHT_BOUNDARY.match(text, k)
+                     and k < end), None)
+        if stop is not None:
+            end = stop
+        elif end - last_at > 5:
+            continue
+        if end - last_at < 1 or text[end - 1] in NON_NAME_TAILS:
+            continue
+        if not any(a < end and start < b for a, b in per):
+            continue  # 中国·东盟: the tagger does not read any of it as a person
+        out = [(a, b) for a, b in out if b <= start or a >= end] + [(start, end)]
+    return sorted(out)
 
 
 LIST_ITEM_END = re.compile(r"[、，,。；;等]|出席|参加|列席|主持|同志|分别|讲话")
