@@ -191,3 +191,17 @@ def test_adjacent_triggers_share_agents_but_not_join_a_reception():
     assert roles_of(x, "吴某某") == {"Attendee", "Presenter"}
     y = extract(article("昨日下午,市长郝建平在临川宾馆会见了访问团一行。市领导甄小龙、詹立群参加会见。"))
     assert roles_of(y, "甄小龙") == {"Participant"}
+
+
+def test_units_present_through_their_heads():
+    x = extract(article("3月2日，市政府召开常务会议。市长吴明主持会议。市交通局、市财政局负责同志列席会议。"))
+    assert roles_of(x, "临川市交通局") == {"Observer"} and roles_of(x, "临川市财政局") == {"Observer"}
+    x = extract(article("5月3日，市政协召开座谈会。省农业厅、省林业局负责同志，市发改委、市工商联负责同志参加座谈。"))
+    assert all(roles_of(x, n) == {"Participant"} for n in ("省农业厅", "省林业局", "临川市发改委", "临川市工商联"))
+    x = extract(article("5月3日，市政府召开全体会议。市人大常委会、市政协有关负责同志列席会议。"))
+    assert roles_of(x, "临川市政协") == {"Observer"}
+
+
+def test_leaders_listed_by_rank_are_not_units():
+    x = extract(article("5月3日，市委召开全会。市委常委、市政协主要负责同志，副市长，市法院、检察院主要负责同志出席。"))
+    assert not any(p.agent_kind == "Organization" for e in x.events for p in e.participations)

@@ -15,7 +15,7 @@ from functools import cache
 from kg.extract.lexicon import table
 from kg.extract.ner import Token
 from kg.extract.orgs import CATEGORY, ORG_LIST_TAIL, OrgMention, looks_like_org, orgs_in_list
-from kg.extract.posts import PersonMention
+from kg.extract.posts import PersonMention, ends_with_title
 
 OBJECT_MARK = re.compile(r"(为|对|向|给|从|把|同|与|跟|听取了|听取)\s*$")  # not 和: 甲和乙出席
 INHERIT = re.compile(r"^[\s，,]*[^，,。；;]{0,12}?并")  # 出席并讲话
@@ -180,6 +180,8 @@ def find_roles(
         receiving = _award_receivers(text, seg_start, m.start(), locality) if roles == ["AwardPresenter"] else []
         if roles == ["AwardPresenter"] and (objects or receiving):
             out.append(RoleMention(["Recipient"], objects, receiving, start=m.start(), end=m.end(), trigger=trig))
+        if not agents and roles[0] in ("Attendee", "Participant", "Observer") and trig not in ("陪同", "莅临"):
+            rm.orgs = _unit_heads(text, seg_start, m.start(), locality)
         if not agents and roles[0] in ("Presenter", "Recipient"):
             clause_start = max(segment.rfind(c) for c in "，,；;上") + 1
             clause = segment[clause_start:]
@@ -211,6 +213,36 @@ def find_roles(
         givers = [p for p in people if p.start >= m.start(1) and p.end <= m.end(1)]
         if givers:
             out.append(RoleMention(["AwardPresenter"], givers, start=m.start(), end=m.end(), trigger="手中接过"))
+    return out
+
+
+HEADS_TAIL = re.compile(
+    r"(?:等[^、，,；;]{0,12}?)?(?:有关|相关)?(?:主要负责同志|主要负责人|负责同志|负责人|领导同志)"
+    r"(?:应邀|也|还|分别|一同|共同|等)*\s*$"
+)
+
+
+def _unit_heads(text: str, seg_start: int, trig_start: int, locality: str | None) -> list[OrgMention]:
+    """甲局、乙局负责同志列席会议; 甲厅负责同志，乙委、丙局负责同志参加座谈: units present through their heads.
+
+    Each clause before the trigger that is a list of named units ending in 负责同志 counts; a clause of
+    anything else ends the walk back."""
+    out: list[OrgMention] = []
+    hi = trig_start
+    while hi > seg_start:
+        lo = max([k + 1 for k in range(seg_start, hi) if text[k] in "，,；;"], default=seg_start)
+        m = HEADS_TAIL.search(text, lo, hi)
+        if not m or m.end() != hi or m.start() <= lo:
+            if out and ends_with_title(text[lo:hi].strip()):
+                return []  # 市委常委，副市长，市法院负责同志出席: leaders listed by rank, not units
+            break
+        if any(ends_with_title(x) for x in re.split(r"[、和及]", text[lo : m.start()])):
+            return []
+        units = orgs_in_list(text, lo, m.start(), locality)
+        if not units:
+            break
+        out = units + out
+        hi = lo - 1
     return out
 
 
