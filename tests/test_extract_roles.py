@@ -205,3 +205,13 @@ def test_units_present_through_their_heads():
 def test_leaders_listed_by_rank_are_not_units():
     x = extract(article("5月3日，市委召开全会。市委常委、市政协主要负责同志，副市长，市法院、检察院主要负责同志出席。"))
     assert not any(p.agent_kind == "Organization" for e in x.events for p in e.participations)
+
+
+def test_the_one_heard_reports():
+    x = extract(article("3月2日，县长吴明主持召开专题会议，听取了县水务局、县林业局关于防汛准备工作情况的汇报。"))
+    assert roles_of(x, "县水务局") == {"Presenter"} and roles_of(x, "县林业局") == {"Presenter"}
+    assert roles_of(x, "吴明") == {"Chair"}
+    x = extract(article("3月2日，市委常委会召开会议。会议听取了李晓东关于一季度经济运行情况的汇报。"))
+    assert roles_of(x, "李晓东") == {"Presenter"}
+    x = extract(article("3月2日，县长吴明主持召开专题会议，听取了关于防汛准备工作情况的汇报。"))
+    assert {o.name for o in x.organizations if "局" in o.name} == set()

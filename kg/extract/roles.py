@@ -25,6 +25,11 @@ AFTER_LIST = re.compile(
     r"(出席|参加|列席)(?:会议|大会|活动|仪式|开幕式|闭幕式|座谈会|会见)?的(?:还|领导|同志|市领导|县领导|区领导)*(?:有|是)[:：]?"
 )
 RECIPIENT_LIST = re.compile(r"(荣获|获得|获)[^，,。；;]{0,40}?的[^，,。；;]{0,12}?(是|为|有)[:：]")
+# 听取了甲关于…的汇报, 听取乙局、丙局的工作汇报: the one heard reports (the listener is the meeting)
+HEARD = re.compile(
+    r"听取(?:了)?(?P<who>[^，,。；;：:“”关的]{2,40}?)(?:(?:关于|就|对)[^，,。；;]{1,80}?的|的|所作的)"
+    r"(?:[^，,。；;的]{0,12}?)(?:情况|工作|专题)?汇报"
+)
 GRANTED = re.compile(r"授予([^，,。；;]{2,20}?)(?:同志)?[^，,。；;]{0,30}?(?:奖|称号|荣誉|勋章|奖章)")
 FROM_HANDS = re.compile(r"从([^，,。；;]{1,40}?)手中(接过|领取)")
 # A trigger word that is part of a noun here: 主持人, 发言人, 汇报会, 讲话精神, 重要讲话.
@@ -198,6 +203,12 @@ def find_roles(
         named = [p for p in people if p.start >= m.end()]
         if named:
             out.append(RoleMention(roles, named, start=m.start(), end=m.end(), trigger=m.group(0)))
+    for m in HEARD.finditer(text):
+        lo, hi = m.start("who"), m.end("who")
+        named = [p for p in people if lo <= p.start and p.end <= hi]
+        orgs = [] if named else [o for o in orgs_in_list(text, lo, hi, locality) if len(o.printed) >= 3]
+        if named or orgs:
+            out.append(RoleMention(["Presenter"], named, orgs, start=m.start(), end=m.end(), trigger="听取汇报"))
     for m in RECIPIENT_LIST.finditer(text):
         stop = re.search(r"[，,。；;]", text[m.end() :])
         end = m.end() + stop.start() if stop else len(text)
