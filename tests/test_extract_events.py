@@ -181,3 +181,16 @@ def test_headline_names_a_meeting_the_body_only_calls_huiyi():
     x = extract(art)
     assert [e.name for e in x.events] == ["市委常委会会议"]
     assert roles_of(x, "郝建平") == {"Attendee"}
+
+
+def test_a_study_session_and_a_meeting_the_same_afternoon_are_two_events():
+    x = extract(article(
+        "昨天上午，县委理论学习中心组举行2023年第三次集中学习。县委书记方立成主持并讲话。"
+        "县委副书记、县长邵宏作交流发言。\n"
+        "当天下午，邵宏主持召开全县森林防火工作专题会议，听取了县林业局关于防火准备工作的汇报。副县长沈一帆参加会议。"
+    ))
+    names = sorted(e.name for e in x.events)
+    assert len(names) == 2 and any("集中学习" in n for n in names) and any("专题会议" in n for n in names)
+    study = next(e for e in x.events if "集中学习" in e.name)
+    assert {p.agent for p in study.participations} == {"person:方立成", "person:邵宏"}
+    assert roles_of(x, "沈一帆") == {"Participant"} and roles_of(x, "县林业局") == {"Presenter"}
