@@ -215,3 +215,18 @@ def test_the_one_heard_reports():
     assert roles_of(x, "李晓东") == {"Presenter"}
     x = extract(article("3月2日，县长吴明主持召开专题会议，听取了关于防汛准备工作情况的汇报。"))
     assert {o.name for o in x.organizations if "局" in o.name} == set()
+
+
+def test_receivers_after_a_glued_preposition_and_units_before_a_count():
+    x = extract(article(
+        "4月8日，全市人才工作表彰大会召开。市长苏立新主持会议。苏立新、贺明达为获得“科技贡献奖”的某某材料有限公司首席科学家"
+        "郑雨辰、某某学院教授陶一凡颁奖；贺明达为东岭电子有限公司、西河智能装备有限公司等12家先进单位颁奖。"
+    ))
+    assert roles_of(x, "郑雨辰") == {"Recipient"} and roles_of(x, "陶一凡") == {"Recipient"}
+    assert "AwardPresenter" in roles_of(x, "贺明达")
+    assert roles_of(x, "东岭电子有限公司") == {"Recipient"} and roles_of(x, "西河智能装备有限公司") == {"Recipient"}
+
+
+def test_a_town_among_units_that_speak():
+    x = extract(article("5月6日，县政府召开推进会。县交通运输局、东湖镇和县经济开发区管委会作交流发言。"))
+    assert all(roles_of(x, n) == {"Presenter"} for n in ("县交通运输局", "东湖镇", "县经济开发区管委会"))

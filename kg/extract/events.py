@@ -57,7 +57,8 @@ def _nouns() -> dict[str, tuple[str, str | None]]:
 @cache
 def _noun_re() -> re.Pattern[str]:
     alts = sorted(_nouns(), key=len, reverse=True)
-    return re.compile("|".join(re.escape(a) for a in alts))
+    # 集中学习 is a session, 集中学习会 one too, named by its longer head 学习会 (the name keeps the rest)
+    return re.compile("|".join(re.escape(a) + ("(?!会)" if a.endswith("学习") else "") for a in alts))
 
 
 AWARD_WORDS = re.compile(r"发放|颁发|颁奖|授牌|表彰|奖")

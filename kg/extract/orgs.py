@@ -155,6 +155,8 @@ def orgs_in_list(text: str, start: int, end: int, locality: str | None) -> list[
     if m:
         seg = seg[: m.start()]
     seg = re.sub(r"(先后|分别|依次|也|还|等)?(作|进行)?了?$", "", seg)
+    # 甲公司、乙公司等20家先进单位: the count and class after 等 are no unit
+    seg = re.sub(r"等[\d一二三四五六七八九十百千几多]+[家个所户批][^、和及]{0,20}$", "", seg)
     out: list[OrgMention] = []
     pos = start
     for item in re.split(r"[、和及]", seg):

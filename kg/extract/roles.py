@@ -120,6 +120,7 @@ def find_roles(
 ) -> list[RoleMention]:
     """Role mentions of one sentence. ``last_subject`` resolves 他/她."""
     preps = {t.start for t in tokens or [] if t.text in PREPOSITIONS and t.tag in ("p", "v")}
+    preps |= {p.end for p in people if text[p.end : p.end + 1] in PREPOSITIONS}  # 甲、乙为…: 为 read into 乙
     pattern, kinds = _triggers()
     out: list[RoleMention] = []
     prev_end = 0
@@ -261,7 +262,7 @@ def _named_units(clause: str) -> bool:
     """甲公司、乙商会、丙管委会先后作交流发言: every item of the list is a named unit."""
     head = re.sub(r"(先后|分别|依次|也|还|等)?(作|进行)?(了)?$", "", clause.strip())
     items = [x for x in re.split(r"[、和及]", head) if x]
-    return len(items) >= 1 and all(len(x) >= 4 and looks_like_org(x) and not CATEGORY.match(x) for x in items)
+    return len(items) >= 1 and all(len(x) >= 3 and looks_like_org(x) and not CATEGORY.match(x) for x in items)
 
 
 def _award_receivers(text: str, seg_start: int, trig_start: int, locality: str | None) -> list[OrgMention]:
