@@ -194,3 +194,19 @@ def test_a_study_session_and_a_meeting_the_same_afternoon_are_two_events():
     study = next(e for e in x.events if "集中学习" in e.name)
     assert {p.agent for p in study.participations} == {"person:方立成", "person:邵宏"}
     assert roles_of(x, "沈一帆") == {"Participant"} and roles_of(x, "县林业局") == {"Presenter"}
+
+
+def test_a_caption_naming_the_bare_congress_before_the_lead_is_the_congress():
+    x = extract(article(
+        "大会闭幕现场。\n1月9日上午，临川县第十届人民代表大会第三次会议胜利闭幕。县委书记罗启明主持闭幕大会。", locality="临川县"
+    ))
+    tops = [e for e in x.events if e.super_event is None]
+    assert [e.type for e in tops] == ["Congress"] and roles_of(x, "罗启明") == {"Chair"}
+
+
+def test_a_meeting_described_as_one_of_a_kind_is_not_reported():
+    x = extract(article(
+        "1月9日，县政协第九届第二次会议开幕。县委书记罗启明讲话。他指出，这次会议是在关键时刻召开的一次重要会议。",
+        locality="临川县",
+    ))
+    assert [e.name for e in x.events] == ["县政协第九届第二次会议"]

@@ -26,6 +26,7 @@ REPORT_BEFORE = re.compile(r"((举行|召开|举办)了?[^，,。；;]*|出席|�
 NOT_REPORTED_AFTER = re.compile(r"^(精神|决议|决定|部署|要求|上的|的精神|以来|审议)")
 FUTURE_BEFORE = re.compile(r"(即将|将于|将要|拟于|计划|筹备)[^，。]{0,8}$|(对|关于|就|决定|筹备|研究)(召开|举行|举办)")
 AT_EVENT = re.compile(r"^(上|中|期间|现场)")
+INDEFINITE = re.compile(r"^(一次|一场|一个)")
 GENERIC_PREFIX = re.compile(r"^(本次|此次|这次|该|今天的|昨天的)")
 CONGRESS_BODY = re.compile(r"人大|政协|人民代表大会|政治协商会议|代表大会")
 CONGRESS_NAME = re.compile(r"届.*次(全体)?会议$")
@@ -126,6 +127,8 @@ def find_events(text: str, tokens: list[Token], has_role: bool) -> list[EventMen
             and not FUTURE_BEFORE.search(before)
             and not NOT_REPORTED_AFTER.match(after)
         )
+        if INDEFINITE.match(name):
+            reported = False  # 这次大会是…召开的一次重要会议: a description, not a report
         generic = name == head or bool(GENERIC_PREFIX.match(name)) or name in ("大会", "会议")
         etype, sub = classify(name, head)
         out.append(EventMention(name, etype, sub, m.end() - len(name), m.end(), reported, generic, at_phrase))

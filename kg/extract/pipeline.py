@@ -74,6 +74,7 @@ class _Builder:
         self.aliases: dict[str, list[str]] = {}  # event key -> names seen
         self.amounts: list[MonetaryAmount] = []
         self.replaced: dict[tuple[str, str], Post] = {}  # (person, label) -> the fuller post in its place
+        self.minted = 0  # events minted so far (keys stay unique when one is merged away)
         self.focus: str | None = None  # the session held inside a congress, when reported so
 
     # ---- evidence
@@ -145,7 +146,8 @@ class _Builder:
 
     # ---- events
     def new_event(self, etype: str, name: str, sub: str | None, ev: Evidence | None) -> Event:
-        e = Event(key=f"event:{len(self.events) + 1}", type=etype, name=name, subtype=sub, evidence=ev)  # type: ignore[arg-type]
+        self.minted += 1
+        e = Event(key=f"event:{self.minted}", type=etype, name=name, subtype=sub, evidence=ev)  # type: ignore[arg-type]
         self.events.append(e)
         self.aliases[e.key] = [name]
         return e
@@ -279,6 +281,8 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
     venue: dict[int, str] = {}  # sentence -> the meeting it says a vote was held at (在…全会上，选举…)
     for st in order:
         _events_of_sentence(b, st, st.s.paragraph in heads, venue, trig_re)
+
+    _merge_early_generic(b, sents)
 
     # appointments give posts, not elections
     for st in sents:
@@ -517,6 +521,27 @@ def _events_of_sentence(
         if e.date is None and e.month_day is None:
             d, md, _ = find_date(st.s.text, pub.date)
             e.date, e.month_day = d, md
+
+
+def _merge_early_generic(b: _Builder, sents: list[_Sent]) -> None:
+    """大会闭幕现场 (a caption) before 某县人代会…闭幕: a bare 大会/会议 reported before the event it
+    stands for is named is that event, not one of its own."""
+    if b.focus is not None:
+        return
+    for i, e in enumerate(list(b.events)):
+        if e.type != "Meeting" or not CONGRESS_PARTS.match(e.name) or e.super_event is not None:
+            continue
+        later = next((x for x in b.events[i + 1 :] if x.type in ("Congress", "Meeting") and x.super_event is None
+                      and not CONGRESS_PARTS.match(x.name)), None)
+        if later is None or any(x.super_event == e.key for x in b.events):
+            continue
+        b.events.remove(e)
+        b.aliases[later.key] += b.aliases.pop(e.key, [])
+        for st in sents:
+            st.event_keys = [later.key if k == e.key else k for k in st.event_keys]
+        if later.date is None and later.month_day is None:
+            later.date, later.month_day = e.date, e.month_day
+        return
 
 
 def _target_event(b: _Builder, st: _Sent, rm: RoleMention, current: str | None = None) -> Event | None:
