@@ -198,7 +198,8 @@ def test_a_study_session_and_a_meeting_the_same_afternoon_are_two_events():
 
 def test_a_caption_naming_the_bare_congress_before_the_lead_is_the_congress():
     x = extract(article(
-        "大会闭幕现场。\n1月9日上午，临川县第十届人民代表大会第三次会议胜利闭幕。县委书记罗启明主持闭幕大会。", locality="临川县"
+        "大会闭幕现场。\n1月9日上午，临川县第十届人民代表大会第三次会议胜利闭幕。县委书记罗启明主持闭幕大会。",
+        locality="临川县",
     ))
     tops = [e for e in x.events if e.super_event is None]
     assert [e.type for e in tops] == ["Congress"] and roles_of(x, "罗启明") == {"Chair"}
