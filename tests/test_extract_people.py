@@ -138,3 +138,8 @@ def test_a_preposition_glued_to_a_name_is_cut():
 def test_rare_surname_before_elected():
     got = people("钮志刚当选区政协秘书长。")
     assert "钮志刚" in got
+
+
+def test_appointment_with_the_post_after_the_names():
+    x = extract(article("会议表决通过了对邱明远、闫立波两位审判委员会委员和12位人民陪审员的任命。"))
+    assert posts_of(x, "邱明远") == ["审判委员会委员"] and posts_of(x, "闫立波") == ["审判委员会委员"]
