@@ -143,3 +143,12 @@ def test_rare_surname_before_elected():
 def test_appointment_with_the_post_after_the_names():
     x = extract(article("会议表决通过了对邱明远、闫立波两位审判委员会委员和12位人民陪审员的任命。"))
     assert posts_of(x, "邱明远") == ["审判委员会委员"] and posts_of(x, "闫立波") == ["审判委员会委员"]
+
+
+def test_short_and_long_title_of_a_party_chair_are_one_post():
+    x = extract(article(
+        "5月6日，民盟临川市第五次代表大会召开。市政协副主席、民盟临川市委主委魏东来出席会议。"
+        "在随后召开的五届一次全委会议上，魏东来当选为主任委员，程雨当选为副主任委员。"
+    ))
+    assert posts_of(x, "魏东来") == ["市政协副主席", "民盟临川市委主委"]
+    assert posts_of(x, "程雨") == ["副主任委员"]

@@ -122,6 +122,10 @@ class _Builder:
                 return existing
             same = org_key is not None and title_of(existing.label) == title and _same_org(existing.org, org_key)
             same = same or (existing.label.endswith(label) and existing.org in (org_key, None))
+            # 某党派市委主委 / 主任委员 (elected): one post under its short and long title
+            a, z = _short_title(existing.label), _short_title(label)
+            same = same or (a != existing.label or z != label) and (
+                (a.endswith(z) and org_key is None) or (z.endswith(a) and existing.org is None))
             if same:
                 if len(label) > len(existing.label) and label.endswith(existing.label):
                     p.posts[i] = Post(label=label, org=org_key or existing.org)
@@ -172,6 +176,10 @@ class _Builder:
                     part.post = post
                 return
         event.participations.append(Participation(agent, kind, list(roles), post, ev))  # type: ignore[arg-type]
+
+
+def _short_title(label: str) -> str:
+    return re.sub(r"主任委员$", "主委", label)
 
 
 def _same_org(a: str | None, b: str | None) -> bool:
