@@ -152,3 +152,8 @@ def test_short_and_long_title_of_a_party_chair_are_one_post():
     ))
     assert posts_of(x, "魏东来") == ["市政协副主席", "民盟临川市委主委"]
     assert posts_of(x, "程雨") == ["副主任委员"]
+
+
+def test_the_deputy_in_charge_holds_the_plain_post():
+    x = extract(article("5月6日，市政府召开常务会议。副市长林一鸣出席会议。会议要求，分管副市长林一鸣牵头抓总。"))
+    assert posts_of(x, "林一鸣") == ["副市长"]
