@@ -211,3 +211,14 @@ def test_a_meeting_described_as_one_of_a_kind_is_not_reported():
         locality="临川县",
     ))
     assert [e.name for e in x.events] == ["县政协第九届第二次会议"]
+
+
+def test_a_session_that_elects_is_reported_and_holds_the_election():
+    x = extract(article(
+        "1月8日，县政协第十届委员会第一次会议选举产生了新一届领导班子。何文斌当选为县政协主席，王静、胡海当选为县政协副主席。",
+        locality="临川县",
+    ))
+    congress = next(e for e in x.events if e.type == "Congress")
+    election = next(e for e in x.events if e.type == "Election")
+    assert election.super_event == congress.key
+    assert {p.agent for p in election.participations} == {"person:何文斌", "person:王静", "person:胡海"}

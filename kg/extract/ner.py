@@ -196,7 +196,12 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         sur = surname_of(name)
         if sur is not None and len(name) - len(sur) == 1:
             k = next((x for x, t in enumerate(tokens) if t.start == end), None)
-            if k is not None and len(tokens[k].text) == 1 and tokens[k].text not in NOT_NAME_CHARS:
+            if (
+                k is not None
+                and len(tokens[k].text) == 1
+                and tokens[k].text not in NOT_NAME_CHARS
+                and text[end : end + 2] not in GLUED_VERBS  # 胡海|当|选为: the verb 当选, split
+            ):
                 after = tokens[k + 1] if k + 1 < len(tokens) else None
                 if (
                     "\u4e00" <= tokens[k].text <= "\u9fff"
