@@ -21,7 +21,9 @@ NAME_STOPS = re.compile(
 )
 SINGLE_STOPS = set("在于是了的为由对向从将并")
 NOT_EVENT_NEXT = set("堂厅室场馆址所处楼")
-REPORT_AFTER = re.compile(r"^[^，。；]{0,20}?(举行|召开|开幕|闭幕|举办|落下帷幕|选举产生|在[^，。；]{1,20}?(举行|召开))")
+REPORT_AFTER = re.compile(
+    r"^[^，。；]{0,20}?(举行|召开|开幕|闭幕|举办|落下帷幕|选举产生|在[^，。；]{1,20}?(举行|召开))"
+)
 REPORT_BEFORE = re.compile(r"((举行|召开|举办)了?[^，,。；;]*|出席|参加|主持|列席|召开的|举行的|出席了|参加了|主持了)$")
 NOT_REPORTED_AFTER = re.compile(r"^(精神|决议|决定|部署|要求|上的|的精神|以来|审议)")
 FUTURE_BEFORE = re.compile(r"(即将|将于|将要|拟于|计划|筹备)[^，。]{0,8}$|(对|关于|就|决定|筹备|研究)(召开|举行|举办)")
