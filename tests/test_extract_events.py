@@ -222,3 +222,15 @@ def test_a_session_that_elects_is_reported_and_holds_the_election():
     election = next(e for e in x.events if e.type == "Election")
     assert election.super_event == congress.key
     assert {p.agent for p in election.participations} == {"person:何文斌", "person:王静", "person:胡海"}
+
+
+def test_a_standing_committee_held_after_the_conference_is_a_second_event():
+    x = extract(article(
+        "6月8日上午，市委召开全市组织工作会议。市委书记罗建国出席会议并讲话。市委副书记邓丽主持会议。"
+        "会后，罗建国主持召开市委常委会会议，研究部署近期重点工作。市委常委钱伟、孙立出席。"
+    ))
+    by_name = {e.name: e for e in x.events}
+    assert set(by_name) == {"全市组织工作会议", "市委常委会会议"}
+    second = by_name["市委常委会会议"]
+    assert {p.agent: p.roles for p in second.participations} == {
+        "person:罗建国": ["Chair"], "person:钱伟": ["Attendee"], "person:孙立": ["Attendee"]}

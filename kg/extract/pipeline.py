@@ -39,6 +39,7 @@ CONGRESS_PARTS = re.compile(
 AWARD_VERB = re.compile(r"颁奖|授牌|表彰|颁发[^，,。；;]{0,30}?(奖|荣誉|称号|奖牌|奖杯|奖金)")
 AWARD_NAME = re.compile(r"[“\"]([^”\"]{2,40}?奖)[”\"]")
 VOTE_WORD = re.compile(r"(换届选举|补选|增选|选举)")
+BARE_NAMES = {"会议", "大会", "本次会议", "此次会议", "这次会议", "本次大会", "此次大会", "这次大会", "该会议"}
 CONTAINS = re.compile(r"(隆重)?(举行|召开)了?")
 MEETING_VERB = re.compile(r"(会见|会晤|接见)了?")
 ORGANIZER_BEFORE = re.compile(r"([^，,。；;：:\s]{2,40}?)(隆重|胜利)?(召开|举行|举办)了?$")
@@ -204,7 +205,9 @@ def _resolve_event(b: _Builder, m: EventMention, ev: Evidence) -> str | None:
         return congress.key
     same = [e for e in b.events if e.type == m.type and e.type != "Election"]
     for e in same:
-        if any(m.name in a or a in m.name for a in b.aliases[e.key]):
+        # a bare 会议 said of one meeting does not make every later 某某会议 the same one
+        named = [a for a in b.aliases[e.key] if not (m.generic and a == m.name) and a not in BARE_NAMES]
+        if m.name not in BARE_NAMES and any(m.name in a or a in m.name for a in named):
             b.aliases[e.key].append(m.name)
             return e.key
     if m.generic and same:
