@@ -230,3 +230,36 @@ def test_receivers_after_a_glued_preposition_and_units_before_a_count():
 def test_a_town_among_units_that_speak():
     x = extract(article("5月6日，县政府召开推进会。县交通运输局、东湖镇和县经济开发区管委会作交流发言。"))
     assert all(roles_of(x, n) == {"Presenter"} for n in ("县交通运输局", "东湖镇", "县经济开发区管委会"))
+
+
+def test_units_at_a_branch_venue_and_bracketed_lists():
+    x = extract(article(
+        "8月2日，全市防汛工作调度会召开。市长罗建国出席会议并讲话。各县（市、区）政府、市直有关单位主要负责同志在分会场参加会议。"
+        "市水利局、市气象局负责同志在主会场参加会议。"
+    ))
+    units = {o.name for o in x.organizations for e in x.events for p in e.participations if p.agent == o.key}
+    assert units == {"临川市水利局", "临川市气象局"}
+
+
+def test_a_unit_that_sits_in_and_reports():
+    x = extract(article("11月3日，市政协召开主席会议。市政协主席许洁主持会议。市发改委应邀列席会议并通报有关情况。"))
+    assert roles_of(x, "临川市发改委") == {"Observer", "Presenter"}
+
+
+def test_units_that_pledge_in_turn_are_presenters():
+    x = extract(article("2月20日，县委召开经济工作会议。东风镇、西湖乡、县工信局作了表态发言。", locality="临川县"))
+    assert all(roles_of(x, n) == {"Presenter"} for n in ("东风镇", "西湖乡", "临川县工信局"))
+
+
+def test_named_winners_of_a_title_at_a_ceremony():
+    x = extract(article(
+        "9月9日，全市教育大会隆重召开。会上，市委书记罗建国、市长邓丽为获得“优秀教师”称号的钱伟、孙立等10名教师颁发证书。"
+        "李明、王芳等20名同志获得“优秀班主任”称号。"
+    ))
+    assert roles_of(x, "邓丽") == {"AwardPresenter"}
+    assert all(roles_of(x, n) == {"Recipient"} for n in ("钱伟", "孙立", "李明", "王芳"))
+
+
+def test_a_title_won_outside_any_ceremony_is_no_role():
+    x = extract(article("5月3日，市政府召开常务会议。市长罗建国主持会议。会议指出，去年李明获得全国劳动模范称号。"))
+    assert roles_of(x, "李明") == set()

@@ -85,6 +85,7 @@ GLUED_VERBS = {
 GLUED_TAIL = set("也派说将曾则却是对向")
 # A preposition a four-character name may end in (任某某为…颁奖): read as the next word, not the name's.
 GLUED_PREP = set("为")
+AWARD_AFTER = re.compile(r"[^。；;，,为]{2,60}?(颁奖|颁发|授牌|颁授|授予)")
 # Last characters of place and body names that the tagger sometimes reads as people.
 NON_NAME_TAILS = set("省局族部县市村队镇乡")
 # Words a name must not run into on its right (the tagger sometimes swallows them).
@@ -174,6 +175,9 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             name = name[:-1]
         elif len(name) == 4 and name[-1] in GLUED_PREP and len(surname_of(name) or "xx") == 1:
             end -= 1
+            name = name[:-1]
+        elif len(name) == 3 and name[-1] in GLUED_PREP and plausible_name(name[:-1]) and AWARD_AFTER.match(text, end):
+            end -= 1  # 甲、邓某|为…颁奖: the 为 of 为…颁奖, whose verb follows with no other 为 between
             name = name[:-1]
         # 格雷特|施莱格, 鲁迪|内: the rest of a transliterated name left outside
         if foreign_looking(name) and surname_of(name) is None:

@@ -36,7 +36,7 @@ from kg.model import (
 CONGRESS_PARTS = re.compile(
     r"^(大会|会议)?(开幕式|闭幕式|开幕会|闭幕会|闭幕大会|开幕大会|全体会议|预备会议|大会|会议|第.{1,4}次(全体)?(大会|会议))$"
 )
-AWARD_VERB = re.compile(r"颁奖|授牌|表彰|颁发[^，,。；;]{0,30}?(奖|荣誉|称号|奖牌|奖杯|奖金)")
+AWARD_VERB = re.compile(r"颁奖|授牌|表彰|颁发[^，,。；;]{0,30}?(奖|荣誉|称号|奖牌|奖杯|奖金|证书)")
 AWARD_NAME = re.compile(r"[“\"]([^”\"]{2,40}?奖)[”\"]")
 VOTE_WORD = re.compile(r"(换届选举|补选|增选|选举)")
 BARE_NAMES = {"会议", "大会", "本次会议", "此次会议", "这次会议", "本次大会", "此次大会", "这次大会", "该会议"}
@@ -560,6 +560,8 @@ def _target_event(b: _Builder, st: _Sent, rm: RoleMention, current: str | None =
         award = next((e for e in b.events if e.type == "AwardCeremony"), None)
         if award is not None:
             return award
+        if rm.trigger == "获得":
+            return None  # 获得…称号 outside any award ceremony is news, not a role
     if st.event_keys:
         # the event named nearest before the trigger, else the first one named in the sentence
         before = [k for m, k in zip(st.events, st.event_keys, strict=True) if m.start < rm.start]

@@ -14,7 +14,7 @@ from functools import cache
 
 from kg.extract.lexicon import table
 from kg.extract.ner import Token
-from kg.extract.orgs import CATEGORY, ORG_LIST_TAIL, OrgMention, looks_like_org, orgs_in_list
+from kg.extract.orgs import CATEGORY, LIST_VERB_TAIL, ORG_LIST_TAIL, OrgMention, looks_like_org, orgs_in_list
 from kg.extract.posts import PersonMention, ends_with_title
 
 OBJECT_MARK = re.compile(r"(为|对|向|给|从|把|同|与|跟|听取了|听取)\s*$")  # not 和: 甲和乙出席
@@ -36,14 +36,14 @@ FROM_HANDS = re.compile(r"从([^，,。；;]{1,40}?)手中(接过|领取)")
 AWARD_NOUNS = "典礼|仪式|大会|晚会|会|活动"
 BAD_AFTER = {
     "主持": "人", "发言": "人|稿", "汇报": "会|材料", "通报": "会|批评|表扬", "讲话": "稿|精神|要求|中",
-    "介绍": "信", "出席": "证",
+    "介绍": "信", "出席": "证", "获得": "者|感",
     "颁奖": AWARD_NOUNS, "授牌": AWARD_NOUNS, "颁发": f"{AWARD_NOUNS}|了?(任命书|聘书|证件|通知|文件|许可证|执照)",
     "获奖": "者|人员|单位|项目|名单|作品|企业|代表|同志|人才|集体|个人",
     "会见": "中|时|上|后|前|期间", "会晤": "中|时|上|后|前|期间", "接见": "中|时|上|后|前|期间",
 }
 BAD_BEFORE = {
     "讲话": r"(的|系列)(重要)?$|(?<!作)(?<!发表)(?<!作了)(?<!发表了)重要$",  # 重要讲话精神 vs 作重要讲话
-    "荣获": r"(为|对|向|给)$",
+    "荣获": r"(为|对|向|给)$", "获得": r"(为|对|向|给)$",
     "会见": r"在$", "会晤": r"在$", "接见": r"在$",
 }
 ADJECTIVAL = re.compile(r"^[^，,。；;]*的")  # 荣获…的企业: describes the receivers, names none
@@ -126,6 +126,7 @@ def find_roles(
     prev_end = 0
     prev_trig = ""
     prev_agents: list[PersonMention] = []
+    prev_orgs: list[OrgMention] = []
     for m in pattern.finditer(text):
         name = m.lastgroup or ""
         roles, subject_only = kinds[name]
@@ -134,7 +135,7 @@ def find_roles(
             continue
         if trig in BAD_BEFORE and re.search(BAD_BEFORE[trig], text[: m.start()]):
             continue
-        if trig == "荣获" and ADJECTIVAL.match(text[m.end() :]):
+        if trig in ("荣获", "获得") and ADJECTIVAL.match(text[m.end() :]):
             continue
         if trig == "说" and not re.match(r"^\s*[，,:：“道]", text[m.end() :]):
             continue
@@ -188,7 +189,12 @@ def find_roles(
             out.append(RoleMention(["Recipient"], objects, receiving, start=m.start(), end=m.end(), trigger=trig))
         if not agents and roles[0] in ("Attendee", "Participant", "Observer") and trig not in ("陪同", "莅临"):
             rm.orgs = _unit_heads(text, seg_start, m.start(), locality)
-        if not agents and roles[0] in ("Presenter", "Recipient"):
+            clause = segment[max(segment.rfind(c) for c in "，,；;") + 1 :]
+            if not rm.orgs and not in_seg and _named_units(clause):
+                rm.orgs = orgs_in_list(text, m.start() - len(clause), m.start(), locality)  # 市某局应邀列席
+        if not agents and not rm.orgs and not subject_only and INHERIT.match(segment) and prev_orgs:
+            rm.orgs = list(prev_orgs)  # 某局列席会议并通报
+        if not agents and roles[0] in ("Presenter", "Recipient") and trig != "获得":
             clause_start = max(segment.rfind(c) for c in "，,；;上") + 1
             clause = segment[clause_start:]
             if roles[0] == "Recipient" or ORG_LIST_TAIL.search(clause) or _named_units(clause):
@@ -199,6 +205,7 @@ def find_roles(
         prev_trig = trig
         if agents:
             prev_agents = agents
+        prev_orgs = [] if agents else rm.orgs
     for m in AFTER_LIST.finditer(text):
         roles = {"出席": ["Attendee"], "参加": ["Participant"], "列席": ["Observer"]}[m.group(1)]
         named = [p for p in people if p.start >= m.end()]
@@ -230,7 +237,7 @@ def find_roles(
 
 HEADS_TAIL = re.compile(
     r"(?:等[^、，,；;]{0,12}?)?(?:有关|相关)?(?:主要负责同志|主要负责人|负责同志|负责人|领导同志)"
-    r"(?:应邀|也|还|分别|一同|共同|等)*\s*$"
+    r"(?:应邀|也|还|分别|一同|共同|等)*(?:在[^，,；;、]{1,12})?\s*$"
 )
 
 
@@ -260,7 +267,7 @@ def _unit_heads(text: str, seg_start: int, trig_start: int, locality: str | None
 
 def _named_units(clause: str) -> bool:
     """甲公司、乙商会、丙管委会先后作交流发言: every item of the list is a named unit."""
-    head = re.sub(r"(先后|分别|依次|也|还|等)?(作|进行)?(了)?$", "", clause.strip())
+    head = LIST_VERB_TAIL.sub("", clause.strip())
     items = [x for x in re.split(r"[、和及]", head) if x]
     return len(items) >= 1 and all(len(x) >= 3 and looks_like_org(x) and not CATEGORY.match(x) for x in items)
 
