@@ -234,3 +234,18 @@ def test_a_standing_committee_held_after_the_conference_is_a_second_event():
     second = by_name["市委常委会会议"]
     assert {p.agent: p.roles for p in second.participations} == {
         "person:罗建国": ["Chair"], "person:钱伟": ["Attendee"], "person:孙立": ["Attendee"]}
+
+
+def test_a_meeting_of_another_kind_called_later_is_another_event():
+    x = extract(article(
+        "7月11日上午，市委常委会召开会议。市委书记祁明主持会议并讲话。随后，祁明主持召开座谈会，听取基层代表意见。"
+        "市委常委郭宁参加座谈会。"
+    ))
+    by_name = {e.name: e for e in x.events}
+    assert set(by_name) == {"市委常委会会议", "座谈会"}
+    assert {p.agent for p in by_name["座谈会"].participations} == {"person:祁明", "person:郭宁"}
+
+
+def test_the_same_kind_of_meeting_called_again_is_the_same_event():
+    x = extract(article("7月11日，市政协召开民营经济座谈会。市政协主席许洁主持召开座谈会并讲话。郭宁参加座谈会。"))
+    assert len(x.events) == 1

@@ -210,9 +210,10 @@ def _resolve_event(b: _Builder, m: EventMention, ev: Evidence) -> str | None:
         if m.name not in BARE_NAMES and any(m.name in a or a in m.name for a in named):
             b.aliases[e.key].append(m.name)
             return e.key
-    if m.generic and same:
+    fresh = m.generic and bool(same) and _new_session(b, m, ev, same)
+    if m.generic and same and not fresh:
         return same[-1].key
-    if m.generic and m.type == "Meeting" and b.main_event() is not None:
+    if m.generic and m.type == "Meeting" and b.main_event() is not None and not fresh:
         return b.main_event().key  # type: ignore[union-attr]
     if same and m.type != "Meeting":
         b.aliases[same[0].key].append(m.name)
@@ -222,6 +223,19 @@ def _resolve_event(b: _Builder, m: EventMention, ev: Evidence) -> str | None:
     if main is not None and main is not e and m.type == "AwardCeremony" and main.type != "AwardCeremony":
         e.super_event = main.key
     return e.key
+
+
+NEW_SESSION_BEFORE = re.compile(r"(主持召开|召开|举行|组织召开)了?$")
+
+
+def _new_session(b: _Builder, m: EventMention, ev: Evidence, same: list[Event]) -> bool:
+    """当天下午，乙主持召开专题会议: a meeting of another kind, called by its own verb, is another event."""
+    if m.name in BARE_NAMES or m.name != m.name.strip() or len(m.name) < 3:
+        return False
+    start = ev.mention_span.start - ev.sentence_span.start
+    if not NEW_SESSION_BEFORE.search(ev.sentence[:start]):
+        return False
+    return not any(a.endswith(m.name) for e in same for a in b.aliases[e.key])
 
 
 def _organizers(b: _Builder, sent: Sentence, m: EventMention) -> list[str]:
