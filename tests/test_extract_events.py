@@ -249,3 +249,12 @@ def test_a_meeting_of_another_kind_called_later_is_another_event():
 def test_the_same_kind_of_meeting_called_again_is_the_same_event():
     x = extract(article("7月11日，市政协召开民营经济座谈会。市政协主席许洁主持召开座谈会并讲话。郭宁参加座谈会。"))
     assert len(x.events) == 1
+
+
+def test_opening_ceremony_and_first_plenary_of_a_session_name_the_session():
+    x = extract(article(
+        "11月2日上午，东河县第九届人民代表大会第一次会议开幕式及第一次全体会议在县礼堂隆重举行。"
+        "县人大常委会主任韩明主持会议并宣布大会开幕。",
+        locality="东河县",
+    ))
+    assert [(e.type, e.name) for e in x.events] == [("Congress", "东河县第九届人民代表大会第一次会议")]

@@ -17,7 +17,7 @@ from kg.extract.ner import Token
 # Words a name as written does not run across; single characters only where they stand as a word.
 NAME_STOPS = re.compile(
     r"[，,。；;：:！？!?“”\"《》、（）()\s]|举行|召开了|召开|举办|主办|承办|出席|参加|主持|列席|即将|提请|贯彻|学习"
-    r"|落实|传达|审议|通过|期间|闭幕|开幕|隆重|胜利|圆满|完成|以来"
+    r"|落实|传达|审议|通过|期间|闭幕(?![式会])|开幕(?![式会])|隆重|胜利|圆满|完成|以来|宣布"
 )
 SINGLE_STOPS = set("在于是了的为由对向从将并")
 NOT_EVENT_NEXT = set("堂厅室场馆址所处楼")
@@ -29,6 +29,9 @@ NOT_REPORTED_AFTER = re.compile(r"^(精神|决议|决定|部署|要求|上的|�
 FUTURE_BEFORE = re.compile(r"(即将|将于|将要|拟于|计划|筹备)[^，。]{0,8}$|(对|关于|就|决定|筹备|研究)(召开|举行|举办)")
 AT_EVENT = re.compile(r"^(上|中|期间|现场)")
 INDEFINITE = re.compile(r"^(一次|一场|一个)")
+SESSION_AND_PART = re.compile(
+    r"^(.+?届.*?次(?:全体)?会议)(?:开幕式|闭幕式|开幕会|闭幕会|开幕大会|闭幕大会)(?:及|暨|和).+$"
+)
 GENERIC_PREFIX = re.compile(r"^(本次|此次|这次|该|今天的|昨天的)")
 CONGRESS_BODY = re.compile(r"人大|政协|人民代表大会|政治协商会议|代表大会")
 CONGRESS_NAME = re.compile(r"届.*次(全体)?会议$")
@@ -132,8 +135,12 @@ def find_events(text: str, tokens: list[Token], has_role: bool) -> list[EventMen
         if INDEFINITE.match(name):
             reported = False  # 这次大会是…召开的一次重要会议: a description, not a report
         generic = name == head or bool(GENERIC_PREFIX.match(name)) or name in ("大会", "会议")
+        first = m.end() - len(name)
+        part = SESSION_AND_PART.match(name)
+        if part and CONGRESS_BODY.search(part.group(1)):
+            name, head = part.group(1), "会议"  # 某县人代会第一次会议开幕式及第一次全体会议: the session
         etype, sub = classify(name, head)
-        out.append(EventMention(name, etype, sub, m.end() - len(name), m.end(), reported, generic, at_phrase))
+        out.append(EventMention(name, etype, sub, first, first + len(name), reported, generic, at_phrase))
     covered = [(e.start, e.end) for e in out]
     for m in OTHER_MEETING.finditer(text):
         s, e = m.start("name"), m.end("name")
