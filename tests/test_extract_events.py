@@ -258,3 +258,8 @@ def test_opening_ceremony_and_first_plenary_of_a_session_name_the_session():
         locality="东河县",
     ))
     assert [(e.type, e.name) for e in x.events] == [("Congress", "东河县第九届人民代表大会第一次会议")]
+
+
+def test_an_enlarged_meeting_keeps_its_bracket_in_the_name():
+    x = extract(article("3月2日，县委常委会（扩大）会议召开。县委书记韩明主持会议并讲话。", locality="东河县"))
+    assert [e.name for e in x.events] == ["县委常委会（扩大）会议"]

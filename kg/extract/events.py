@@ -19,6 +19,7 @@ NAME_STOPS = re.compile(
     r"[，,。；;：:！？!?“”\"《》、（）()\s]|举行|召开了|召开|举办|主办|承办|出席|参加|主持|列席|即将|提请|贯彻|学习"
     r"|落实|传达|审议|通过|期间|闭幕(?![式会])|开幕(?![式会])|隆重|胜利|圆满|完成|以来|宣布"
 )
+NAME_BRACKET = re.compile(r"[（(](?:扩大|联席|视频|电视电话)[）)]")
 SINGLE_STOPS = set("在于是了的为由对向从将并")
 NOT_EVENT_NEXT = set("堂厅室场馆址所处楼")
 REPORT_AFTER = re.compile(
@@ -88,7 +89,8 @@ def classify(name: str, head: str) -> tuple[str, str | None]:
 
 def _stops(text: str, tokens: list[Token]) -> list[int]:
     """End offsets of every name stop in ``text``."""
-    ends = [m.end() for m in NAME_STOPS.finditer(text)]
+    inside = {k for g in NAME_BRACKET.finditer(text) for k in range(g.start() + 1, g.end() + 1)}
+    ends = [m.end() for m in NAME_STOPS.finditer(text) if m.end() not in inside]  # 党组（扩大）会议
     ends += [t.end for t in tokens if t.text in SINGLE_STOPS and t.tag in ("p", "u", "v", "c", "d", "xc")]
     return sorted(ends)
 
