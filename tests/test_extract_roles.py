@@ -263,3 +263,17 @@ def test_named_winners_of_a_title_at_a_ceremony():
 def test_a_title_won_outside_any_ceremony_is_no_role():
     x = extract(article("5月3日，市政府召开常务会议。市长罗建国主持会议。会议指出，去年李明获得全国劳动模范称号。"))
     assert roles_of(x, "李明") == set()
+
+
+def test_a_speech_described_and_the_pronoun_after_it():
+    x = extract(article(
+        "4月6日晚，东河县在县剧院举行第三届劳动模范颁奖大会。在颁奖典礼上，县长韩明发表了热情洋溢的讲话，他强调，劳动光荣。",
+        locality="东河县",
+    ))
+    assert [e.name for e in x.events] == ["东河县第三届劳动模范颁奖大会"]
+    assert roles_of(x, "韩明") == {"Speaker"}
+
+
+def test_a_speech_referred_to_is_no_role():
+    x = extract(article("4月6日，县委常委会召开会议。会议传达了韩明同志发表的重要讲话精神。", locality="东河县"))
+    assert roles_of(x, "韩明") == set()

@@ -122,8 +122,9 @@ def find_events(text: str, tokens: list[Token], has_role: bool) -> list[EventMen
         # 县人大常委会召开第二十次会议 -> 县人大常委会第二十次会议
         if ORDINAL_OBJECT.match(name):
             sm = SUBJECT_BEFORE_VERB.search(before)
-            if sm and ORG_END.search(re.sub(r"(隆重|胜利)$", "", sm.group(1))):
-                subj = sm.group(1)
+            bare = re.sub(r"在[^在]*$", "", sm.group(1)) if sm else ""  # 某县在某剧院举行第四届…: not the venue
+            if sm and bare and ORG_END.search(re.sub(r"(隆重|胜利)$", "", bare)):
+                subj = re.sub(r"(隆重|胜利)$", "", bare) if bare != sm.group(1) else sm.group(1)
                 subj = re.sub(r"^.*(\d+月\d+日|[上下]午|晚上|昨天|今天|昨日)", "", subj)
                 if subj:
                     name = subj + name

@@ -181,8 +181,8 @@ def find_roles(
             "会见", "会晤", "接见")  # 应邀到会通报, but not 参加会见
         if not agents and not subject_only and (INHERIT.match(segment) or adjacent) and prev_agents:
             agents = list(prev_agents)
-        if not agents and not in_seg and PRONOUN.search(segment) and last_subject is not None:
-            agents = [last_subject]
+        if not agents and not in_seg and PRONOUN.search(segment) and (prev_agents or last_subject is not None):
+            agents = prev_agents[:1] if prev_agents else [last_subject]  # 甲…讲话，他强调: 他 is 甲
         rm.people = agents
         receiving = _award_receivers(text, seg_start, m.start(), locality) if roles == ["AwardPresenter"] else []
         if roles == ["AwardPresenter"] and (objects or receiving):
