@@ -263,3 +263,12 @@ def test_opening_ceremony_and_first_plenary_of_a_session_name_the_session():
 def test_an_enlarged_meeting_keeps_its_bracket_in_the_name():
     x = extract(article("3月2日，县委常委会（扩大）会议召开。县委书记韩明主持会议并讲话。", locality="东河县"))
     assert [e.name for e in x.events] == ["县委常委会（扩大）会议"]
+
+
+def test_a_session_that_votes_is_reported_but_not_one_whose_results_are_announced():
+    x = extract(article("1月7日，县政协十一届一次会议选举韩明同志为县政协主席，选举王刚、李强同志为县政协副主席。",
+                        locality="东河县"))
+    congress = next(e for e in x.events if e.type == "Congress")
+    assert next(e for e in x.events if e.type == "Election").super_event == congress.key
+    x = extract(article("1月7日，县政协十一届一次会议闭幕。会上，韩明宣布了第二次大会选举结果。", locality="东河县"))
+    assert [e.name for e in x.events] == ["县政协十一届一次会议"]

@@ -26,6 +26,8 @@ REPORT_AFTER = re.compile(
     r"^[^，。；]{0,20}?(举行|召开|开幕|闭幕|举办|落下帷幕|选举产生|在[^，。；]{1,20}?(举行|召开))"
 )
 REPORT_BEFORE = re.compile(r"((举行|召开|举办)了?[^，,。；;]*|出席|参加|主持|列席|召开的|举行的|出席了|参加了|主持了)$")
+# 某会议选举甲为…: a session that votes is reported (not 选举结果, 选举办法)
+VOTE_AFTER = re.compile(r"^(?:依法|还|以[^，,。；;]{0,10}?方式)?(?:选举|补选|增选)(?!结果|办法|工作|事项|的)")
 NOT_REPORTED_AFTER = re.compile(r"^(精神|决议|决定|部署|要求|上的|的精神|以来|审议)")
 FUTURE_BEFORE = re.compile(r"(即将|将于|将要|拟于|计划|筹备)[^，。]{0,8}$|(对|关于|就|决定|筹备|研究)(召开|举行|举办)")
 AT_EVENT = re.compile(r"^(上|中|期间|现场)")
@@ -131,7 +133,8 @@ def find_events(text: str, tokens: list[Token], has_role: bool) -> list[EventMen
         at_phrase = before.endswith("在") and bool(AT_EVENT.match(after))
         lead_at = after.startswith("上") and (not before.strip() or before[-1] in "，,。；;")  # 座谈会上,…
         reported = bool(
-            (REPORT_AFTER.match(after) or REPORT_BEFORE.search(before) or ((at_phrase or lead_at) and has_role))
+            (REPORT_AFTER.match(after) or REPORT_BEFORE.search(before) or ((at_phrase or lead_at) and has_role)
+             or VOTE_AFTER.match(after))
             and not FUTURE_BEFORE.search(before)
             and not NOT_REPORTED_AFTER.match(after)
         )
