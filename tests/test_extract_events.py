@@ -272,3 +272,8 @@ def test_a_session_that_votes_is_reported_but_not_one_whose_results_are_announce
     assert next(e for e in x.events if e.type == "Election").super_event == congress.key
     x = extract(article("1月7日，县政协十一届一次会议闭幕。会上，韩明宣布了第二次大会选举结果。", locality="东河县"))
     assert [e.name for e in x.events] == ["县政协十一届一次会议"]
+
+
+def test_a_quoted_slogan_inside_a_meeting_name_is_kept():
+    x = extract(article("5月6日，全省深化“放管服”改革电视电话会议召开。省长王国强出席并讲话。"))
+    assert [e.name for e in x.events] == ["全省深化“放管服”改革电视电话会议"]
