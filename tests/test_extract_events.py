@@ -277,3 +277,14 @@ def test_a_session_that_votes_is_reported_but_not_one_whose_results_are_announce
 def test_a_quoted_slogan_inside_a_meeting_name_is_kept():
     x = extract(article("5月6日，全省深化“放管服”改革电视电话会议召开。省长王国强出席并讲话。"))
     assert [e.name for e in x.events] == ["全省深化“放管服”改革电视电话会议"]
+
+
+def test_a_bare_title_elected_takes_the_body_named_just_before():
+    x = extract(article(
+        "1月6日，县第十八届人民代表大会第一次会议举行第三次全体会议。会议选举李明为县人大常委会主任，王芳、张强为副主任，"
+        "刘伟等15人为委员；选举孙强为县人民政府县长，赵丽为副县长。",
+        locality="东河县",
+    ))
+    got = {p.agent: p.post.label for e in x.events if e.type == "Election" for p in e.participations}
+    assert got["person:王芳"] == "县人大常委会副主任" and got["person:刘伟"] == "县人大常委会委员"
+    assert got["person:赵丽"] == "县人民政府副县长"

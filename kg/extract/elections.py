@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.posts import PersonMention, ends_with_title
+from kg.extract.posts import PersonMention, ends_with_title, title_of
 
 END = r"[，,。；;！!？?\n]"
 ELECTED = re.compile(
@@ -69,6 +69,17 @@ def find_elected(text: str, people: list[PersonMention]) -> list[ElectedMention]
             for p in group:
                 add(p, m.group("post"), m.start("post"), m.end("post"))
             pos = m.end()
+    # 选举甲为县人大常委会主任，乙、丙为副主任: the bare title is in the body named just before
+    out.sort(key=lambda e: e.post_start)
+    body = None
+    for em in out:
+        title = title_of(em.post)
+        if title is None:
+            continue
+        if em.post == title and body:
+            em.post = body + title
+        elif em.post != title:
+            body = em.post[: -len(title)]
     return out
 
 
