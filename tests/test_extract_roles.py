@@ -277,3 +277,12 @@ def test_a_speech_described_and_the_pronoun_after_it():
 def test_a_speech_referred_to_is_no_role():
     x = extract(article("4月6日，县委常委会召开会议。会议传达了韩明同志发表的重要讲话精神。", locality="东河县"))
     assert roles_of(x, "韩明") == set()
+
+
+def test_those_who_also_took_part_in_a_visit_and_a_glued_zuo():
+    x = extract(article(
+        "5月6日，市委书记罗建国到东湖区调研。参加调研的还有市委常委、秘书长钱伟，副市长孙立。随后召开座谈会，罗建国讲话。"
+    ))
+    assert roles_of(x, "钱伟") == {"Participant"} and roles_of(x, "孙立") == {"Participant"}
+    x = extract(article("5月6日，全市民营经济发展大会召开。受市委、市政府委托，副市长孙立作工作报告。"))
+    assert roles_of(x, "孙立") == {"Speaker"}

@@ -85,6 +85,7 @@ GLUED_VERBS = {
 GLUED_TAIL = set("也派说将曾则却是对向")
 # A preposition a four-character name may end in (任某某为…颁奖): read as the next word, not the name's.
 GLUED_PREP = set("为")
+SPEECH_AFTER = re.compile(r"[^，,。；;]{0,20}?(报告|讲话|发言|说明|辅导|部署|动员|汇报|批示|指示|讲座)")
 AWARD_AFTER = re.compile(r"[^。；;，,为]{2,60}?(颁奖|颁发|授牌|颁授|授予)")
 # Last characters of place and body names that the tagger sometimes reads as people.
 NON_NAME_TAILS = set("省局族部县市村队镇乡")
@@ -175,6 +176,9 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             name = name[:-1]
         elif len(name) == 4 and name[-1] in GLUED_PREP and len(surname_of(name) or "xx") == 1:
             end -= 1
+            name = name[:-1]
+        elif len(name) == 3 and name[-1] == "作" and plausible_name(name[:-1]) and SPEECH_AFTER.match(text, end):
+            end -= 1  # 孙某|作工作报告: the verb 作, not the name's
             name = name[:-1]
         elif len(name) == 3 and name[-1] in GLUED_PREP and plausible_name(name[:-1]) and AWARD_AFTER.match(text, end):
             end -= 1  # 甲、邓某|为…颁奖: the 为 of 为…颁奖, whose verb follows with no other 为 between
