@@ -237,7 +237,7 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
     return _add_context_names(text, _dotted_names(text, tokens, out), tokens)
 
 
-# 阿不都热合曼·依明, 古丽娜尔·买买提: Uyghur, Kazakh and other minority names printed with a middle dot.
+# 买合木提·吐尔洪, 努尔古丽·艾买提 (invented): Uyghur, Kazakh and other minority names printed with a middle dot.
 DOTTED = re.compile(r"[\u4e00-\u9fff]{2,10}(?:[·•][\u4e00-\u9fff]{1,10})+")
 DOTTED_LEFT_STOP = re.compile(r"(?:同志|代表|以及|和|与|及|由|为|是|在|等|的|了|向|对|从|率|请)")
 
