@@ -245,7 +245,7 @@ DOTTED_LEFT_STOP = re.compile(r"(?:同志|代表|以及|和|与|及|由|为|是|
 def _dotted_names(text: str, tokens: list[Token], found: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Names joined by a middle dot, whole, wherever the tagger read part of them as a person.
 
-    The tagger often keeps only a piece (阿不|都|热合曼) or glues the next verb on (艾则孜当选…);
+    The tagger often keeps only a piece (买合|木|提) or glues the next verb on (吐尔洪当选…);
     the dot is a surer sign: the name runs from the list separator, post title or function word
     before it to the first verb or separator after its last piece."""
     if "·" not in text and "•" not in text:
