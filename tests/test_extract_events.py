@@ -181,3 +181,110 @@ def test_headline_names_a_meeting_the_body_only_calls_huiyi():
     x = extract(art)
     assert [e.name for e in x.events] == ["市委常委会会议"]
     assert roles_of(x, "郝建平") == {"Attendee"}
+
+
+def test_a_study_session_and_a_meeting_the_same_afternoon_are_two_events():
+    x = extract(article(
+        "昨天上午，县委理论学习中心组举行2023年第三次集中学习。县委书记方立成主持并讲话。"
+        "县委副书记、县长邵宏作交流发言。\n"
+        "当天下午，邵宏主持召开全县森林防火工作专题会议，听取了县林业局关于防火准备工作的汇报。副县长沈一帆参加会议。"
+    ))
+    names = sorted(e.name for e in x.events)
+    assert len(names) == 2 and any("集中学习" in n for n in names) and any("专题会议" in n for n in names)
+    study = next(e for e in x.events if "集中学习" in e.name)
+    assert {p.agent for p in study.participations} == {"person:方立成", "person:邵宏"}
+    assert roles_of(x, "沈一帆") == {"Participant"} and roles_of(x, "县林业局") == {"Presenter"}
+
+
+def test_a_caption_naming_the_bare_congress_before_the_lead_is_the_congress():
+    x = extract(article(
+        "大会闭幕现场。\n1月9日上午，临川县第十届人民代表大会第三次会议胜利闭幕。县委书记罗启明主持闭幕大会。",
+        locality="临川县",
+    ))
+    tops = [e for e in x.events if e.super_event is None]
+    assert [e.type for e in tops] == ["Congress"] and roles_of(x, "罗启明") == {"Chair"}
+
+
+def test_a_meeting_described_as_one_of_a_kind_is_not_reported():
+    x = extract(article(
+        "1月9日，县政协第九届第二次会议开幕。县委书记罗启明讲话。他指出，这次会议是在关键时刻召开的一次重要会议。",
+        locality="临川县",
+    ))
+    assert [e.name for e in x.events] == ["县政协第九届第二次会议"]
+
+
+def test_a_session_that_elects_is_reported_and_holds_the_election():
+    x = extract(article(
+        "1月8日，县政协第十届委员会第一次会议选举产生了新一届领导班子。何文斌当选为县政协主席，王静、胡海当选为县政协副主席。",
+        locality="临川县",
+    ))
+    congress = next(e for e in x.events if e.type == "Congress")
+    election = next(e for e in x.events if e.type == "Election")
+    assert election.super_event == congress.key
+    assert {p.agent for p in election.participations} == {"person:何文斌", "person:王静", "person:胡海"}
+
+
+def test_a_standing_committee_held_after_the_conference_is_a_second_event():
+    x = extract(article(
+        "6月8日上午，市委召开全市组织工作会议。市委书记罗建国出席会议并讲话。市委副书记邓丽主持会议。"
+        "会后，罗建国主持召开市委常委会会议，研究部署近期重点工作。市委常委钱伟、孙立出席。"
+    ))
+    by_name = {e.name: e for e in x.events}
+    assert set(by_name) == {"全市组织工作会议", "市委常委会会议"}
+    second = by_name["市委常委会会议"]
+    assert {p.agent: p.roles for p in second.participations} == {
+        "person:罗建国": ["Chair"], "person:钱伟": ["Attendee"], "person:孙立": ["Attendee"]}
+
+
+def test_a_meeting_of_another_kind_called_later_is_another_event():
+    x = extract(article(
+        "7月11日上午，市委常委会召开会议。市委书记祁明主持会议并讲话。随后，祁明主持召开座谈会，听取基层代表意见。"
+        "市委常委郭宁参加座谈会。"
+    ))
+    by_name = {e.name: e for e in x.events}
+    assert set(by_name) == {"市委常委会会议", "座谈会"}
+    assert {p.agent for p in by_name["座谈会"].participations} == {"person:祁明", "person:郭宁"}
+
+
+def test_the_same_kind_of_meeting_called_again_is_the_same_event():
+    x = extract(article("7月11日，市政协召开民营经济座谈会。市政协主席许洁主持召开座谈会并讲话。郭宁参加座谈会。"))
+    assert len(x.events) == 1
+
+
+def test_opening_ceremony_and_first_plenary_of_a_session_name_the_session():
+    x = extract(article(
+        "11月2日上午，东河县第九届人民代表大会第一次会议开幕式及第一次全体会议在县礼堂隆重举行。"
+        "县人大常委会主任韩明主持会议并宣布大会开幕。",
+        locality="东河县",
+    ))
+    assert [(e.type, e.name) for e in x.events] == [("Congress", "东河县第九届人民代表大会第一次会议")]
+
+
+def test_an_enlarged_meeting_keeps_its_bracket_in_the_name():
+    x = extract(article("3月2日，县委常委会（扩大）会议召开。县委书记韩明主持会议并讲话。", locality="东河县"))
+    assert [e.name for e in x.events] == ["县委常委会（扩大）会议"]
+
+
+def test_a_session_that_votes_is_reported_but_not_one_whose_results_are_announced():
+    x = extract(article("1月7日，县政协十一届一次会议选举韩明同志为县政协主席，选举王刚、李强同志为县政协副主席。",
+                        locality="东河县"))
+    congress = next(e for e in x.events if e.type == "Congress")
+    assert next(e for e in x.events if e.type == "Election").super_event == congress.key
+    x = extract(article("1月7日，县政协十一届一次会议闭幕。会上，韩明宣布了第二次大会选举结果。", locality="东河县"))
+    assert [e.name for e in x.events] == ["县政协十一届一次会议"]
+
+
+def test_a_quoted_slogan_inside_a_meeting_name_is_kept():
+    x = extract(article("5月6日，全省深化“放管服”改革电视电话会议召开。省长王国强出席并讲话。"))
+    assert [e.name for e in x.events] == ["全省深化“放管服”改革电视电话会议"]
+
+
+def test_a_bare_title_elected_takes_the_body_named_just_before():
+    x = extract(article(
+        "1月6日，县第十八届人民代表大会第一次会议举行第三次全体会议。会议选举李明为县人大常委会主任，王芳、张强为副主任，"
+        "刘伟等15人为委员；选举孙强为县人民政府县长，赵丽为副县长。",
+        locality="东河县",
+    ))
+    got = {p.agent: p.post.label for e in x.events if e.type == "Election" for p in e.participations}
+    assert got["person:王芳"] == "县人大常委会副主任" and got["person:刘伟"] == "县人大常委会委员"
+    assert got["person:赵丽"] == "县人民政府副县长"

@@ -115,3 +115,45 @@ def test_conjunctions_and_companies_in_chains():
 
 def test_a_hall_where_a_ceremony_is_held_is_no_person():
     assert people("昨晚,颁奖典礼在某某大学梁某堂举行。") == {}
+
+
+def test_middle_dot_names_are_read_whole():
+    got = people("大会执行主席李国华、买合木提·吐尔洪、努尔古丽·艾买提在主席台就座。")
+    assert "买合木提·吐尔洪" in got and "努尔古丽·艾买提" in got
+    got = people("阿卜杜拉·热合曼当选县人民政府县长；肉孜·司马义当选副县长。")
+    assert "阿卜杜拉·热合曼" in got and "肉孜·司马义" in got
+    got = people("县委副书记艾尼瓦尔·吾斯曼主持会议。")
+    assert got.get("艾尼瓦尔·吾斯曼") == ["县委副书记"]
+
+
+def test_a_dotted_place_pair_is_no_person():
+    assert people("2023中国·东盟博览会在南宁开幕。") == {}
+
+
+def test_a_preposition_glued_to_a_name_is_cut():
+    got = people("苏立新、贺明达为获奖者颁奖。")
+    assert "贺明达" in got and "贺明达为" not in got
+
+
+def test_rare_surname_before_elected():
+    got = people("钮志刚当选区政协秘书长。")
+    assert "钮志刚" in got
+
+
+def test_appointment_with_the_post_after_the_names():
+    x = extract(article("会议表决通过了对邱明远、闫立波两位审判委员会委员和12位人民陪审员的任命。"))
+    assert posts_of(x, "邱明远") == ["审判委员会委员"] and posts_of(x, "闫立波") == ["审判委员会委员"]
+
+
+def test_short_and_long_title_of_a_party_chair_are_one_post():
+    x = extract(article(
+        "5月6日，民盟临川市第五次代表大会召开。市政协副主席、民盟临川市委主委魏东来出席会议。"
+        "在随后召开的五届一次全委会议上，魏东来当选为主任委员，程雨当选为副主任委员。"
+    ))
+    assert posts_of(x, "魏东来") == ["市政协副主席", "民盟临川市委主委"]
+    assert posts_of(x, "程雨") == ["副主任委员"]
+
+
+def test_the_deputy_in_charge_holds_the_plain_post():
+    x = extract(article("5月6日，市政府召开常务会议。副市长林一鸣出席会议。会议要求，分管副市长林一鸣牵头抓总。"))
+    assert posts_of(x, "林一鸣") == ["副市长"]

@@ -191,3 +191,98 @@ def test_adjacent_triggers_share_agents_but_not_join_a_reception():
     assert roles_of(x, "吴某某") == {"Attendee", "Presenter"}
     y = extract(article("昨日下午,市长郝建平在临川宾馆会见了访问团一行。市领导甄小龙、詹立群参加会见。"))
     assert roles_of(y, "甄小龙") == {"Participant"}
+
+
+def test_units_present_through_their_heads():
+    x = extract(article("3月2日，市政府召开常务会议。市长吴明主持会议。市交通局、市财政局负责同志列席会议。"))
+    assert roles_of(x, "临川市交通局") == {"Observer"} and roles_of(x, "临川市财政局") == {"Observer"}
+    x = extract(article("5月3日，市政协召开座谈会。省农业厅、省林业局负责同志，市发改委、市工商联负责同志参加座谈。"))
+    assert all(roles_of(x, n) == {"Participant"} for n in ("省农业厅", "省林业局", "临川市发改委", "临川市工商联"))
+    x = extract(article("5月3日，市政府召开全体会议。市人大常委会、市政协有关负责同志列席会议。"))
+    assert roles_of(x, "临川市政协") == {"Observer"}
+
+
+def test_leaders_listed_by_rank_are_not_units():
+    x = extract(article("5月3日，市委召开全会。市委常委、市政协主要负责同志，副市长，市法院、检察院主要负责同志出席。"))
+    assert not any(p.agent_kind == "Organization" for e in x.events for p in e.participations)
+
+
+def test_the_one_heard_reports():
+    x = extract(article("3月2日，县长吴明主持召开专题会议，听取了县水务局、县林业局关于防汛准备工作情况的汇报。"))
+    assert roles_of(x, "县水务局") == {"Presenter"} and roles_of(x, "县林业局") == {"Presenter"}
+    assert roles_of(x, "吴明") == {"Chair"}
+    x = extract(article("3月2日，市委常委会召开会议。会议听取了李晓东关于一季度经济运行情况的汇报。"))
+    assert roles_of(x, "李晓东") == {"Presenter"}
+    x = extract(article("3月2日，县长吴明主持召开专题会议，听取了关于防汛准备工作情况的汇报。"))
+    assert {o.name for o in x.organizations if "局" in o.name} == set()
+
+
+def test_receivers_after_a_glued_preposition_and_units_before_a_count():
+    x = extract(article(
+        "4月8日，全市人才工作表彰大会召开。市长苏立新主持会议。苏立新、贺明达为获得“科技贡献奖”的某某材料有限公司首席科学家"
+        "郑雨辰、某某学院教授陶一凡颁奖；贺明达为东岭电子有限公司、西河智能装备有限公司等12家先进单位颁奖。"
+    ))
+    assert roles_of(x, "郑雨辰") == {"Recipient"} and roles_of(x, "陶一凡") == {"Recipient"}
+    assert "AwardPresenter" in roles_of(x, "贺明达")
+    assert roles_of(x, "东岭电子有限公司") == {"Recipient"} and roles_of(x, "西河智能装备有限公司") == {"Recipient"}
+
+
+def test_a_town_among_units_that_speak():
+    x = extract(article("5月6日，县政府召开推进会。县交通运输局、东湖镇和县经济开发区管委会作交流发言。"))
+    assert all(roles_of(x, n) == {"Presenter"} for n in ("县交通运输局", "东湖镇", "县经济开发区管委会"))
+
+
+def test_units_at_a_branch_venue_and_bracketed_lists():
+    x = extract(article(
+        "8月2日，全市防汛工作调度会召开。市长罗建国出席会议并讲话。各县（市、区）政府、市直有关单位主要负责同志在分会场参加会议。"
+        "市水利局、市气象局负责同志在主会场参加会议。"
+    ))
+    units = {o.name for o in x.organizations for e in x.events for p in e.participations if p.agent == o.key}
+    assert units == {"临川市水利局", "临川市气象局"}
+
+
+def test_a_unit_that_sits_in_and_reports():
+    x = extract(article("11月3日，市政协召开主席会议。市政协主席许洁主持会议。市发改委应邀列席会议并通报有关情况。"))
+    assert roles_of(x, "临川市发改委") == {"Observer", "Presenter"}
+
+
+def test_units_that_pledge_in_turn_are_presenters():
+    x = extract(article("2月20日，县委召开经济工作会议。东风镇、西湖乡、县工信局作了表态发言。", locality="临川县"))
+    assert all(roles_of(x, n) == {"Presenter"} for n in ("东风镇", "西湖乡", "临川县工信局"))
+
+
+def test_named_winners_of_a_title_at_a_ceremony():
+    x = extract(article(
+        "9月9日，全市教育大会隆重召开。会上，市委书记罗建国、市长邓丽为获得“优秀教师”称号的钱伟、孙立等10名教师颁发证书。"
+        "李明、王芳等20名同志获得“优秀班主任”称号。"
+    ))
+    assert roles_of(x, "邓丽") == {"AwardPresenter"}
+    assert all(roles_of(x, n) == {"Recipient"} for n in ("钱伟", "孙立", "李明", "王芳"))
+
+
+def test_a_title_won_outside_any_ceremony_is_no_role():
+    x = extract(article("5月3日，市政府召开常务会议。市长罗建国主持会议。会议指出，去年李明获得全国劳动模范称号。"))
+    assert roles_of(x, "李明") == set()
+
+
+def test_a_speech_described_and_the_pronoun_after_it():
+    x = extract(article(
+        "4月6日晚，东河县在县剧院举行第三届劳动模范颁奖大会。在颁奖典礼上，县长韩明发表了热情洋溢的讲话，他强调，劳动光荣。",
+        locality="东河县",
+    ))
+    assert [e.name for e in x.events] == ["东河县第三届劳动模范颁奖大会"]
+    assert roles_of(x, "韩明") == {"Speaker"}
+
+
+def test_a_speech_referred_to_is_no_role():
+    x = extract(article("4月6日，县委常委会召开会议。会议传达了韩明同志发表的重要讲话精神。", locality="东河县"))
+    assert roles_of(x, "韩明") == set()
+
+
+def test_those_who_also_took_part_in_a_visit_and_a_glued_zuo():
+    x = extract(article(
+        "5月6日，市委书记罗建国到东湖区调研。参加调研的还有市委常委、秘书长钱伟，副市长孙立。随后召开座谈会，罗建国讲话。"
+    ))
+    assert roles_of(x, "钱伟") == {"Participant"} and roles_of(x, "孙立") == {"Participant"}
+    x = extract(article("5月6日，全市民营经济发展大会召开。受市委、市政府委托，副市长孙立作工作报告。"))
+    assert roles_of(x, "孙立") == {"Speaker"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.posts import PersonMention
+from kg.extract.posts import PersonMention, ends_with_title, title_of
 
 END = r"[，,。；;！!？?\n]"
 ELECTED = re.compile(
@@ -69,6 +69,17 @@ def find_elected(text: str, people: list[PersonMention]) -> list[ElectedMention]
             for p in group:
                 add(p, m.group("post"), m.start("post"), m.end("post"))
             pos = m.end()
+    # 选举甲为县人大常委会主任，乙、丙为副主任: the bare title is in the body named just before
+    out.sort(key=lambda e: e.post_start)
+    body = None
+    for em in out:
+        title = title_of(em.post)
+        if title is None:
+            continue
+        if em.post == title and body:
+            em.post = body + title
+        elif em.post != title:
+            body = em.post[: -len(title)]
     return out
 
 
@@ -88,4 +99,17 @@ def find_appointed(text: str, people: list[PersonMention]) -> list[ElectedMentio
         post = _clean_post(m.group("post"))
         if post and not SKIP_POST.match(post):
             out += [ElectedMention(p, post, m.start("post"), m.end("post")) for p in group]
+    for m in APPOINTMENT_OF.finditer(text):
+        group = [p for p in people if m.start("body") <= p.start and p.end <= m.end("body")]
+        if not group:
+            continue
+        after = text[group[-1].end : m.end("body")]
+        tail = re.match(r"(?:同志)?(?:[两二三四五六七八九十\d]+[位名])?(?P<post>[^、和及]{2,20})", after)
+        if tail and ends_with_title(tail.group("post")):
+            s = group[-1].end + tail.start("post")
+            out += [ElectedMention(p, tail.group("post"), s, s + len(tail.group("post"))) for p in group]
     return out
+
+
+# 通过了对甲、乙两位审判委员会委员的任命: the post follows the names
+APPOINTMENT_OF = re.compile(r"对(?P<body>[^，,。；;对]{2,80}?)的(?:任命|任职)")

@@ -17,15 +17,24 @@ from kg.extract.ner import Token
 # Words a name as written does not run across; single characters only where they stand as a word.
 NAME_STOPS = re.compile(
     r"[，,。；;：:！？!?“”\"《》、（）()\s]|举行|召开了|召开|举办|主办|承办|出席|参加|主持|列席|即将|提请|贯彻|学习"
-    r"|落实|传达|审议|通过|期间|闭幕|开幕|隆重|胜利|圆满|完成|以来"
+    r"|落实|传达|审议|通过|期间|闭幕(?![式会])|开幕(?![式会])|隆重|胜利|圆满|完成|以来|宣布"
 )
+NAME_BRACKET = re.compile(r"[（(](?:扩大|联席|视频|电视电话)[）)]|“[^“”，,。；;]{1,12}”(?=[\u4e00-\u9fff])")
 SINGLE_STOPS = set("在于是了的为由对向从将并")
 NOT_EVENT_NEXT = set("堂厅室场馆址所处楼")
-REPORT_AFTER = re.compile(r"^[^，。；]{0,20}?(举行|召开|开幕|闭幕|举办|落下帷幕|在[^，。；]{1,20}?(举行|召开))")
+REPORT_AFTER = re.compile(
+    r"^[^，。；]{0,20}?(举行|召开|开幕|闭幕|举办|落下帷幕|选举产生|在[^，。；]{1,20}?(举行|召开))"
+)
 REPORT_BEFORE = re.compile(r"((举行|召开|举办)了?[^，,。；;]*|出席|参加|主持|列席|召开的|举行的|出席了|参加了|主持了)$")
+# 某会议选举甲为…: a session that votes is reported (not 选举结果, 选举办法)
+VOTE_AFTER = re.compile(r"^(?:依法|还|以[^，,。；;]{0,10}?方式)?(?:选举|补选|增选)(?!结果|办法|工作|事项|的)")
 NOT_REPORTED_AFTER = re.compile(r"^(精神|决议|决定|部署|要求|上的|的精神|以来|审议)")
 FUTURE_BEFORE = re.compile(r"(即将|将于|将要|拟于|计划|筹备)[^，。]{0,8}$|(对|关于|就|决定|筹备|研究)(召开|举行|举办)")
 AT_EVENT = re.compile(r"^(上|中|期间|现场)")
+INDEFINITE = re.compile(r"^(一次|一场|一个)")
+SESSION_AND_PART = re.compile(
+    r"^(.+?届.*?次(?:全体)?会议)(?:开幕式|闭幕式|开幕会|闭幕会|开幕大会|闭幕大会)(?:及|暨|和).+$"
+)
 GENERIC_PREFIX = re.compile(r"^(本次|此次|这次|该|今天的|昨天的)")
 CONGRESS_BODY = re.compile(r"人大|政协|人民代表大会|政治协商会议|代表大会")
 CONGRESS_NAME = re.compile(r"届.*次(全体)?会议$")
@@ -57,7 +66,8 @@ def _nouns() -> dict[str, tuple[str, str | None]]:
 @cache
 def _noun_re() -> re.Pattern[str]:
     alts = sorted(_nouns(), key=len, reverse=True)
-    return re.compile("|".join(re.escape(a) for a in alts))
+    # 集中学习 is a session, 集中学习会 one too, named by its longer head 学习会 (the name keeps the rest)
+    return re.compile("|".join(re.escape(a) + ("(?!会)" if a.endswith("学习") else "") for a in alts))
 
 
 AWARD_WORDS = re.compile(r"发放|颁发|颁奖|授牌|表彰|奖")
@@ -81,7 +91,8 @@ def classify(name: str, head: str) -> tuple[str, str | None]:
 
 def _stops(text: str, tokens: list[Token]) -> list[int]:
     """End offsets of every name stop in ``text``."""
-    ends = [m.end() for m in NAME_STOPS.finditer(text)]
+    inside = {k for g in NAME_BRACKET.finditer(text) for k in range(g.start() + 1, g.end() + 1)}
+    ends = [m.end() for m in NAME_STOPS.finditer(text) if m.end() not in inside]  # 党组（扩大）会议
     ends += [t.end for t in tokens if t.text in SINGLE_STOPS and t.tag in ("p", "u", "v", "c", "d", "xc")]
     return sorted(ends)
 
@@ -113,21 +124,29 @@ def find_events(text: str, tokens: list[Token], has_role: bool) -> list[EventMen
         # 县人大常委会召开第二十次会议 -> 县人大常委会第二十次会议
         if ORDINAL_OBJECT.match(name):
             sm = SUBJECT_BEFORE_VERB.search(before)
-            if sm and ORG_END.search(re.sub(r"(隆重|胜利)$", "", sm.group(1))):
-                subj = sm.group(1)
+            bare = re.sub(r"在[^在]*$", "", sm.group(1)) if sm else ""  # 某县在某剧院举行第四届…: not the venue
+            if sm and bare and ORG_END.search(re.sub(r"(隆重|胜利)$", "", bare)):
+                subj = re.sub(r"(隆重|胜利)$", "", bare) if bare != sm.group(1) else sm.group(1)
                 subj = re.sub(r"^.*(\d+月\d+日|[上下]午|晚上|昨天|今天|昨日)", "", subj)
                 if subj:
                     name = subj + name
         at_phrase = before.endswith("在") and bool(AT_EVENT.match(after))
         lead_at = after.startswith("上") and (not before.strip() or before[-1] in "，,。；;")  # 座谈会上,…
         reported = bool(
-            (REPORT_AFTER.match(after) or REPORT_BEFORE.search(before) or ((at_phrase or lead_at) and has_role))
+            (REPORT_AFTER.match(after) or REPORT_BEFORE.search(before) or ((at_phrase or lead_at) and has_role)
+             or VOTE_AFTER.match(after))
             and not FUTURE_BEFORE.search(before)
             and not NOT_REPORTED_AFTER.match(after)
         )
+        if INDEFINITE.match(name):
+            reported = False  # 这次大会是…召开的一次重要会议: a description, not a report
         generic = name == head or bool(GENERIC_PREFIX.match(name)) or name in ("大会", "会议")
+        first = m.end() - len(name)
+        part = SESSION_AND_PART.match(name)
+        if part and CONGRESS_BODY.search(part.group(1)):
+            name, head = part.group(1), "会议"  # 某县人代会第一次会议开幕式及第一次全体会议: the session
         etype, sub = classify(name, head)
-        out.append(EventMention(name, etype, sub, m.end() - len(name), m.end(), reported, generic, at_phrase))
+        out.append(EventMention(name, etype, sub, first, first + len(name), reported, generic, at_phrase))
     covered = [(e.start, e.end) for e in out]
     for m in OTHER_MEETING.finditer(text):
         s, e = m.start("name"), m.end("name")

@@ -83,6 +83,10 @@ GLUED_VERBS = {
     "发言", "视察", "调研", "会见", "陪同", "要求", "代表", "作了", "当选", "带领", "率领", "看望", "慰问",
 }
 GLUED_TAIL = set("也派说将曾则却是对向")
+# A preposition a four-character name may end in (任某某为…颁奖): read as the next word, not the name's.
+GLUED_PREP = set("为")
+SPEECH_AFTER = re.compile(r"[^，,。；;]{0,20}?(报告|讲话|发言|说明|辅导|部署|动员|汇报|批示|指示|讲座)")
+AWARD_AFTER = re.compile(r"[^。；;，,为]{2,60}?(颁奖|颁发|授牌|颁授|授予)")
 # Last characters of place and body names that the tagger sometimes reads as people.
 NON_NAME_TAILS = set("省局族部县市村队镇乡")
 # Words a name must not run into on its right (the tagger sometimes swallows them).
@@ -170,6 +174,15 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         if len(name) >= 3 and name[-1] in GLUED_TAIL and plausible_name(name[:-1]):
             end -= 1
             name = name[:-1]
+        elif len(name) == 4 and name[-1] in GLUED_PREP and len(surname_of(name) or "xx") == 1:
+            end -= 1
+            name = name[:-1]
+        elif len(name) == 3 and name[-1] == "作" and plausible_name(name[:-1]) and SPEECH_AFTER.match(text, end):
+            end -= 1  # 孙某|作工作报告: the verb 作, not the name's
+            name = name[:-1]
+        elif len(name) == 3 and name[-1] in GLUED_PREP and plausible_name(name[:-1]) and AWARD_AFTER.match(text, end):
+            end -= 1  # 甲、邓某|为…颁奖: the 为 of 为…颁奖, whose verb follows with no other 为 between
+            name = name[:-1]
         # 格雷特|施莱格, 鲁迪|内: the rest of a transliterated name left outside
         if foreign_looking(name) and surname_of(name) is None:
             chars = word_set("transliteration_chars")
@@ -191,7 +204,12 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         sur = surname_of(name)
         if sur is not None and len(name) - len(sur) == 1:
             k = next((x for x, t in enumerate(tokens) if t.start == end), None)
-            if k is not None and len(tokens[k].text) == 1 and tokens[k].text not in NOT_NAME_CHARS:
+            if (
+                k is not None
+                and len(tokens[k].text) == 1
+                and tokens[k].text not in NOT_NAME_CHARS
+                and text[end : end + 2] not in GLUED_VERBS  # 胡海|当|选为: the verb 当选, split
+            ):
                 after = tokens[k + 1] if k + 1 < len(tokens) else None
                 if (
                     "\u4e00" <= tokens[k].text <= "\u9fff"
@@ -216,7 +234,50 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             text, start, end
         ):
             out.append((start, end))  # a rare surname, but a post before it or 同志 after it
-    return _add_context_names(text, out, tokens)
+    return _add_context_names(text, _dotted_names(text, tokens, out), tokens)
+
+
+# 买合木提·吐尔洪, 努尔古丽·艾买提 (invented): Uyghur, Kazakh and other minority names printed with a middle dot.
+DOTTED = re.compile(r"[\u4e00-\u9fff]{2,10}(?:[·•][\u4e00-\u9fff]{1,10})+")
+DOTTED_LEFT_STOP = re.compile(r"(?:同志|代表|以及|和|与|及|由|为|是|在|等|的|了|向|对|从|率|请)")
+
+
+def _dotted_names(text: str, tokens: list[Token], found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Names joined by a middle dot, whole, wherever the tagger read part of them as a person.
+
+    The tagger often keeps only a piece (买合|木|提) or glues the next verb on (吐尔洪当选…);
+    the dot is a surer sign: the name runs from the list separator, post title or function word
+    before it to the first verb or separator after its last piece."""
+    if "·" not in text and "•" not in text:
+        return found
+    per = [(t.start, t.end) for t in tokens if t.tag == "PER"]
+    titles = _title_regex()
+    out = list(found)
+    for m in DOTTED.finditer(text):
+        start, end = m.start(), m.end()
+        first = m.group(0)[: re.search("[·•]", m.group(0)).start()]  # type: ignore[union-attr]
+        cut = 0
+        for t in titles.finditer(first):
+            cut = max(cut, t.end())
+        for w in DOTTED_LEFT_STOP.finditer(first):
+            if w.end() <= len(first) - 2:
+                cut = max(cut, w.end())
+        if len(first) - cut > 6 or len(first) - cut < 2:
+            continue
+        start += cut
+        last_at = max(m.group(0).rfind("·"), m.group(0).rfind("•")) + m.start() + 1
+        stop = next((k for k in range(last_at + 1, min(end, last_at + 6) + 1) if NAME_RIGHT_BOUNDARY.match(text, k)
+                     and k < end), None)
+        if stop is not None:
+            end = stop
+        elif end - last_at > 5:
+            continue
+        if end - last_at < 1 or text[end - 1] in NON_NAME_TAILS:
+            continue
+        if not any(a < end and start < b for a, b in per):
+            continue  # 中国·东盟: the tagger does not read any of it as a person
+        out = [(a, b) for a, b in out if b <= start or a >= end] + [(start, end)]
+    return sorted(out)
 
 
 LIST_ITEM_END = re.compile(r"[、，,。；;等]|出席|参加|列席|主持|同志|分别|讲话")

@@ -145,6 +145,8 @@ CATEGORY = re.compile(
     r"^(市|县|区|省)?(属|管|直|辖)|^(各|部分|相关|有关|全市|全县|全区|其他|所属|驻)"
     r"|^(省级|市级|县级|区级|国家级|新认定|新引进|首批|优秀|先进|重点|爱心|\d+[家个户所])"
 )
+# 甲局、乙镇(先后)作了表态 | 应邀: what stands between a list of units and its verb
+LIST_VERB_TAIL = re.compile(r"(先后|分别|依次|也|还|等|应邀|一同|共同)?(作|进行)?了?(表态|交流|典型|书面|大会)?$")
 ORG_LIST_TAIL = re.compile(r"(主要负责同志|负责同志|负责人|主要负责人|领导同志|代表)")
 
 
@@ -154,10 +156,17 @@ def orgs_in_list(text: str, start: int, end: int, locality: str | None) -> list[
     m = ORG_LIST_TAIL.search(seg)
     if m:
         seg = seg[: m.start()]
-    seg = re.sub(r"(先后|分别|依次|也|还|等)?(作|进行)?了?$", "", seg)
+    seg = LIST_VERB_TAIL.sub("", seg)
+    # 甲公司、乙公司等20家先进单位: the count and class after 等 are no unit
+    seg = re.sub(r"等[\d一二三四五六七八九十百千几多]+[家个所户批][^、和及]{0,20}$", "", seg)
     out: list[OrgMention] = []
+    # 各县（市、区）政府: a 、 inside brackets does not separate units
+    masked = re.sub(r"[（(][^（()）]*[）)]", lambda g: "＿" * len(g.group(0)), seg)
     pos = start
-    for item in re.split(r"[、和及]", seg):
+    k = 0
+    for piece in re.split(r"[、和及]", masked):
+        item = seg[k : k + len(piece)]
+        k += len(piece) + 1
         item_start = text.find(item, pos) if item else pos
         pos = item_start + len(item) + 1
         clean = item.strip()

@@ -36,9 +36,10 @@ from kg.model import (
 CONGRESS_PARTS = re.compile(
     r"^(大会|会议)?(开幕式|闭幕式|开幕会|闭幕会|闭幕大会|开幕大会|全体会议|预备会议|大会|会议|第.{1,4}次(全体)?(大会|会议))$"
 )
-AWARD_VERB = re.compile(r"颁奖|授牌|表彰|颁发[^，,。；;]{0,30}?(奖|荣誉|称号|奖牌|奖杯|奖金)")
+AWARD_VERB = re.compile(r"颁奖|授牌|表彰|颁发[^，,。；;]{0,30}?(奖|荣誉|称号|奖牌|奖杯|奖金|证书)")
 AWARD_NAME = re.compile(r"[“\"]([^”\"]{2,40}?奖)[”\"]")
 VOTE_WORD = re.compile(r"(换届选举|补选|增选|选举)")
+BARE_NAMES = {"会议", "大会", "本次会议", "此次会议", "这次会议", "本次大会", "此次大会", "这次大会", "该会议"}
 CONTAINS = re.compile(r"(隆重)?(举行|召开)了?")
 MEETING_VERB = re.compile(r"(会见|会晤|接见)了?")
 ORGANIZER_BEFORE = re.compile(r"([^，,。；;：:\s]{2,40}?)(隆重|胜利)?(召开|举行|举办)了?$")
@@ -74,6 +75,7 @@ class _Builder:
         self.aliases: dict[str, list[str]] = {}  # event key -> names seen
         self.amounts: list[MonetaryAmount] = []
         self.replaced: dict[tuple[str, str], Post] = {}  # (person, label) -> the fuller post in its place
+        self.minted = 0  # events minted so far (keys stay unique when one is merged away)
         self.focus: str | None = None  # the session held inside a congress, when reported so
 
     # ---- evidence
@@ -121,6 +123,10 @@ class _Builder:
                 return existing
             same = org_key is not None and title_of(existing.label) == title and _same_org(existing.org, org_key)
             same = same or (existing.label.endswith(label) and existing.org in (org_key, None))
+            # 某党派市委主委 / 主任委员 (elected): one post under its short and long title
+            a, z = _short_title(existing.label), _short_title(label)
+            same = same or (a != existing.label or z != label) and (
+                (a.endswith(z) and org_key is None) or (z.endswith(a) and existing.org is None))
             if same:
                 if len(label) > len(existing.label) and label.endswith(existing.label):
                     p.posts[i] = Post(label=label, org=org_key or existing.org)
@@ -145,7 +151,8 @@ class _Builder:
 
     # ---- events
     def new_event(self, etype: str, name: str, sub: str | None, ev: Evidence | None) -> Event:
-        e = Event(key=f"event:{len(self.events) + 1}", type=etype, name=name, subtype=sub, evidence=ev)  # type: ignore[arg-type]
+        self.minted += 1
+        e = Event(key=f"event:{self.minted}", type=etype, name=name, subtype=sub, evidence=ev)  # type: ignore[arg-type]
         self.events.append(e)
         self.aliases[e.key] = [name]
         return e
@@ -172,6 +179,10 @@ class _Builder:
         event.participations.append(Participation(agent, kind, list(roles), post, ev))  # type: ignore[arg-type]
 
 
+def _short_title(label: str) -> str:
+    return re.sub(r"主任委员$", "主委", label)
+
+
 def _same_org(a: str | None, b: str | None) -> bool:
     """One body under two printings: 某汽车 / 某汽车股份有限公司 (keys are org:NAME)."""
     if a is None or b is None:
@@ -194,12 +205,15 @@ def _resolve_event(b: _Builder, m: EventMention, ev: Evidence) -> str | None:
         return congress.key
     same = [e for e in b.events if e.type == m.type and e.type != "Election"]
     for e in same:
-        if any(m.name in a or a in m.name for a in b.aliases[e.key]):
+        # a bare 会议 said of one meeting does not make every later 某某会议 the same one
+        named = [a for a in b.aliases[e.key] if not (m.generic and a == m.name) and a not in BARE_NAMES]
+        if m.name not in BARE_NAMES and any(m.name in a or a in m.name for a in named):
             b.aliases[e.key].append(m.name)
             return e.key
-    if m.generic and same:
+    fresh = m.generic and bool(same) and _new_session(b, m, ev, same)
+    if m.generic and same and not fresh:
         return same[-1].key
-    if m.generic and m.type == "Meeting" and b.main_event() is not None:
+    if m.generic and m.type == "Meeting" and b.main_event() is not None and not fresh:
         return b.main_event().key  # type: ignore[union-attr]
     if same and m.type != "Meeting":
         b.aliases[same[0].key].append(m.name)
@@ -209,6 +223,19 @@ def _resolve_event(b: _Builder, m: EventMention, ev: Evidence) -> str | None:
     if main is not None and main is not e and m.type == "AwardCeremony" and main.type != "AwardCeremony":
         e.super_event = main.key
     return e.key
+
+
+NEW_SESSION_BEFORE = re.compile(r"(主持召开|召开|举行|组织召开)了?$")
+
+
+def _new_session(b: _Builder, m: EventMention, ev: Evidence, same: list[Event]) -> bool:
+    """当天下午，乙主持召开专题会议: a meeting of another kind, called by its own verb, is another event."""
+    if m.name in BARE_NAMES or m.name != m.name.strip() or len(m.name) < 3:
+        return False
+    start = ev.mention_span.start - ev.sentence_span.start
+    if not NEW_SESSION_BEFORE.search(ev.sentence[:start]):
+        return False
+    return not any(a.endswith(m.name) for e in same for a in b.aliases[e.key])
 
 
 def _organizers(b: _Builder, sent: Sentence, m: EventMention) -> list[str]:
@@ -279,6 +306,8 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
     venue: dict[int, str] = {}  # sentence -> the meeting it says a vote was held at (在…全会上，选举…)
     for st in order:
         _events_of_sentence(b, st, st.s.paragraph in heads, venue, trig_re)
+
+    _merge_early_generic(b, sents)
 
     # appointments give posts, not elections
     for st in sents:
@@ -519,11 +548,34 @@ def _events_of_sentence(
             e.date, e.month_day = d, md
 
 
+def _merge_early_generic(b: _Builder, sents: list[_Sent]) -> None:
+    """大会闭幕现场 (a caption) before 某县人代会…闭幕: a bare 大会/会议 reported before the event it
+    stands for is named is that event, not one of its own."""
+    if b.focus is not None:
+        return
+    for i, e in enumerate(list(b.events)):
+        if e.type != "Meeting" or not CONGRESS_PARTS.match(e.name) or e.super_event is not None:
+            continue
+        later = next((x for x in b.events[i + 1 :] if x.type in ("Congress", "Meeting") and x.super_event is None
+                      and not CONGRESS_PARTS.match(x.name)), None)
+        if later is None or any(x.super_event == e.key for x in b.events):
+            continue
+        b.events.remove(e)
+        b.aliases[later.key] += b.aliases.pop(e.key, [])
+        for st in sents:
+            st.event_keys = [later.key if k == e.key else k for k in st.event_keys]
+        if later.date is None and later.month_day is None:
+            later.date, later.month_day = e.date, e.month_day
+        return
+
+
 def _target_event(b: _Builder, st: _Sent, rm: RoleMention, current: str | None = None) -> Event | None:
     if rm.roles[0] in ("Recipient", "AwardPresenter"):
         award = next((e for e in b.events if e.type == "AwardCeremony"), None)
         if award is not None:
             return award
+        if rm.trigger == "获得":
+            return None  # 获得…称号 outside any award ceremony is news, not a role
     if st.event_keys:
         # the event named nearest before the trigger, else the first one named in the sentence
         before = [k for m, k in zip(st.events, st.event_keys, strict=True) if m.start < rm.start]

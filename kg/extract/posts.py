@@ -100,12 +100,17 @@ def chain_before(text: str, pos: int, floor: int, protected: list[bool]) -> list
         label = piece.strip()
         if not label or not ends_with_title(label):
             break
-        pieces.append(PostMention(label, start + (len(piece) - len(piece.lstrip())), end))
+        lead = len(piece) - len(piece.lstrip())
+        q = QUALIFIER.match(label)
+        if q and ends_with_title(label[q.end() :]) and len(label) - q.end() >= 2:
+            label, lead = label[q.end() :], lead + q.end()  # 分管副市长: the post is 副市长
+        pieces.append(PostMention(label, start + lead, end))
         end = start - 1
     pieces.reverse()
     return pieces
 
 
+QUALIFIER = re.compile(r"^(分管|主管|协管|联系)(的)?")
 LIST_SEPS = "、"
 PLACE_LEVELS = set("市县省州镇乡村区")
 COMRADE = re.compile(r"^\s*同志")
@@ -158,7 +163,7 @@ def _in_list_of_words(text: str, s: int, e: int, spans: list[tuple[int, int]]) -
 
 
 PERSON_AFTER = re.compile(
-    r"^(同志|先生|女士|等|在|说|表示|指出|强调|认为|介绍|出席|主持|参加|会见|率|一行|[、，,]\s*[^，,]{0,6}(先生|女士))"
+    r"^(同志|先生|女士|等|在|说|表示|指出|强调|认为|介绍|出席|主持|参加|会见|当选|率|一行|[、，,]\s*[^，,]{0,6}(先生|女士))"
 )
 
 

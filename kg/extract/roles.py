@@ -14,31 +14,36 @@ from functools import cache
 
 from kg.extract.lexicon import table
 from kg.extract.ner import Token
-from kg.extract.orgs import CATEGORY, ORG_LIST_TAIL, OrgMention, looks_like_org, orgs_in_list
-from kg.extract.posts import PersonMention
+from kg.extract.orgs import CATEGORY, LIST_VERB_TAIL, ORG_LIST_TAIL, OrgMention, looks_like_org, orgs_in_list
+from kg.extract.posts import PersonMention, ends_with_title
 
 OBJECT_MARK = re.compile(r"(为|对|向|给|从|把|同|与|跟|听取了|听取)\s*$")  # not 和: 甲和乙出席
 INHERIT = re.compile(r"^[\s，,]*[^，,。；;]{0,12}?并")  # 出席并讲话
 PRONOUN = re.compile(r"^[\s，,]*(他|她)|(他|她)\s*$")
 # 出席会议的还有：甲、乙 — the agents follow the trigger
 AFTER_LIST = re.compile(
-    r"(出席|参加|列席)(?:会议|大会|活动|仪式|开幕式|闭幕式|座谈会|会见)?的(?:还|领导|同志|市领导|县领导|区领导)*(?:有|是)[:：]?"
+    r"(出席|参加|列席)(?:[^，,。；;的有是]{0,10})?的(?:还|领导|同志|市领导|县领导|区领导|省领导|州领导)*(?:有|是)[:：]?"
 )
 RECIPIENT_LIST = re.compile(r"(荣获|获得|获)[^，,。；;]{0,40}?的[^，,。；;]{0,12}?(是|为|有)[:：]")
+# 听取了甲关于…的汇报, 听取乙局、丙局的工作汇报: the one heard reports (the listener is the meeting)
+HEARD = re.compile(
+    r"听取(?:了)?(?P<who>[^，,。；;：:“”关的]{2,40}?)(?:(?:关于|就|对)[^，,。；;]{1,80}?的|的|所作的)"
+    r"(?:[^，,。；;的]{0,12}?)(?:情况|工作|专题)?汇报"
+)
 GRANTED = re.compile(r"授予([^，,。；;]{2,20}?)(?:同志)?[^，,。；;]{0,30}?(?:奖|称号|荣誉|勋章|奖章)")
 FROM_HANDS = re.compile(r"从([^，,。；;]{1,40}?)手中(接过|领取)")
 # A trigger word that is part of a noun here: 主持人, 发言人, 汇报会, 讲话精神, 重要讲话.
 AWARD_NOUNS = "典礼|仪式|大会|晚会|会|活动"
 BAD_AFTER = {
     "主持": "人", "发言": "人|稿", "汇报": "会|材料", "通报": "会|批评|表扬", "讲话": "稿|精神|要求|中",
-    "介绍": "信", "出席": "证",
+    "介绍": "信", "出席": "证", "获得": "者|感",
     "颁奖": AWARD_NOUNS, "授牌": AWARD_NOUNS, "颁发": f"{AWARD_NOUNS}|了?(任命书|聘书|证件|通知|文件|许可证|执照)",
     "获奖": "者|人员|单位|项目|名单|作品|企业|代表|同志|人才|集体|个人",
     "会见": "中|时|上|后|前|期间", "会晤": "中|时|上|后|前|期间", "接见": "中|时|上|后|前|期间",
 }
 BAD_BEFORE = {
     "讲话": r"(的|系列)(重要)?$|(?<!作)(?<!发表)(?<!作了)(?<!发表了)重要$",  # 重要讲话精神 vs 作重要讲话
-    "荣获": r"(为|对|向|给)$",
+    "荣获": r"(为|对|向|给)$", "获得": r"(为|对|向|给)$",
     "会见": r"在$", "会晤": r"在$", "接见": r"在$",
 }
 ADJECTIVAL = re.compile(r"^[^，,。；;]*的")  # 荣获…的企业: describes the receivers, names none
@@ -115,11 +120,13 @@ def find_roles(
 ) -> list[RoleMention]:
     """Role mentions of one sentence. ``last_subject`` resolves 他/她."""
     preps = {t.start for t in tokens or [] if t.text in PREPOSITIONS and t.tag in ("p", "v")}
+    preps |= {p.end for p in people if text[p.end : p.end + 1] in PREPOSITIONS}  # 甲、乙为…: 为 read into 乙
     pattern, kinds = _triggers()
     out: list[RoleMention] = []
     prev_end = 0
     prev_trig = ""
     prev_agents: list[PersonMention] = []
+    prev_orgs: list[OrgMention] = []
     for m in pattern.finditer(text):
         name = m.lastgroup or ""
         roles, subject_only = kinds[name]
@@ -128,7 +135,7 @@ def find_roles(
             continue
         if trig in BAD_BEFORE and re.search(BAD_BEFORE[trig], text[: m.start()]):
             continue
-        if trig == "荣获" and ADJECTIVAL.match(text[m.end() :]):
+        if trig in ("荣获", "获得") and ADJECTIVAL.match(text[m.end() :]):
             continue
         if trig == "说" and not re.match(r"^\s*[，,:：“道]", text[m.end() :]):
             continue
@@ -174,13 +181,20 @@ def find_roles(
             "会见", "会晤", "接见")  # 应邀到会通报, but not 参加会见
         if not agents and not subject_only and (INHERIT.match(segment) or adjacent) and prev_agents:
             agents = list(prev_agents)
-        if not agents and not in_seg and PRONOUN.search(segment) and last_subject is not None:
-            agents = [last_subject]
+        if not agents and not in_seg and PRONOUN.search(segment) and (prev_agents or last_subject is not None):
+            agents = prev_agents[:1] if prev_agents else [last_subject]  # 甲…讲话，他强调: 他 is 甲
         rm.people = agents
         receiving = _award_receivers(text, seg_start, m.start(), locality) if roles == ["AwardPresenter"] else []
         if roles == ["AwardPresenter"] and (objects or receiving):
             out.append(RoleMention(["Recipient"], objects, receiving, start=m.start(), end=m.end(), trigger=trig))
-        if not agents and roles[0] in ("Presenter", "Recipient"):
+        if not agents and roles[0] in ("Attendee", "Participant", "Observer") and trig not in ("陪同", "莅临"):
+            rm.orgs = _unit_heads(text, seg_start, m.start(), locality)
+            clause = segment[max(segment.rfind(c) for c in "，,；;") + 1 :]
+            if not rm.orgs and not in_seg and _named_units(clause):
+                rm.orgs = orgs_in_list(text, m.start() - len(clause), m.start(), locality)  # 市某局应邀列席
+        if not agents and not rm.orgs and not subject_only and INHERIT.match(segment) and prev_orgs:
+            rm.orgs = list(prev_orgs)  # 某局列席会议并通报
+        if not agents and roles[0] in ("Presenter", "Recipient") and trig != "获得":
             clause_start = max(segment.rfind(c) for c in "，,；;上") + 1
             clause = segment[clause_start:]
             if roles[0] == "Recipient" or ORG_LIST_TAIL.search(clause) or _named_units(clause):
@@ -191,11 +205,18 @@ def find_roles(
         prev_trig = trig
         if agents:
             prev_agents = agents
+        prev_orgs = [] if agents else rm.orgs
     for m in AFTER_LIST.finditer(text):
         roles = {"出席": ["Attendee"], "参加": ["Participant"], "列席": ["Observer"]}[m.group(1)]
         named = [p for p in people if p.start >= m.end()]
         if named:
             out.append(RoleMention(roles, named, start=m.start(), end=m.end(), trigger=m.group(0)))
+    for m in HEARD.finditer(text):
+        lo, hi = m.start("who"), m.end("who")
+        named = [p for p in people if lo <= p.start and p.end <= hi]
+        orgs = [] if named else [o for o in orgs_in_list(text, lo, hi, locality) if len(o.printed) >= 3]
+        if named or orgs:
+            out.append(RoleMention(["Presenter"], named, orgs, start=m.start(), end=m.end(), trigger="听取汇报"))
     for m in RECIPIENT_LIST.finditer(text):
         stop = re.search(r"[，,。；;]", text[m.end() :])
         end = m.end() + stop.start() if stop else len(text)
@@ -214,11 +235,41 @@ def find_roles(
     return out
 
 
+HEADS_TAIL = re.compile(
+    r"(?:等[^、，,；;]{0,12}?)?(?:有关|相关)?(?:主要负责同志|主要负责人|负责同志|负责人|领导同志)"
+    r"(?:应邀|也|还|分别|一同|共同|等)*(?:在[^，,；;、]{1,12})?\s*$"
+)
+
+
+def _unit_heads(text: str, seg_start: int, trig_start: int, locality: str | None) -> list[OrgMention]:
+    """甲局、乙局负责同志列席会议; 甲厅负责同志，乙委、丙局负责同志参加座谈: units present through their heads.
+
+    Each clause before the trigger that is a list of named units ending in 负责同志 counts; a clause of
+    anything else ends the walk back."""
+    out: list[OrgMention] = []
+    hi = trig_start
+    while hi > seg_start:
+        lo = max([k + 1 for k in range(seg_start, hi) if text[k] in "，,；;"], default=seg_start)
+        m = HEADS_TAIL.search(text, lo, hi)
+        if not m or m.end() != hi or m.start() <= lo:
+            if out and ends_with_title(text[lo:hi].strip()):
+                return []  # 市委常委，副市长，市法院负责同志出席: leaders listed by rank, not units
+            break
+        if any(ends_with_title(x) for x in re.split(r"[、和及]", text[lo : m.start()])):
+            return []
+        units = orgs_in_list(text, lo, m.start(), locality)
+        if not units:
+            break
+        out = units + out
+        hi = lo - 1
+    return out
+
+
 def _named_units(clause: str) -> bool:
     """甲公司、乙商会、丙管委会先后作交流发言: every item of the list is a named unit."""
-    head = re.sub(r"(先后|分别|依次|也|还|等)?(作|进行)?(了)?$", "", clause.strip())
+    head = LIST_VERB_TAIL.sub("", clause.strip())
     items = [x for x in re.split(r"[、和及]", head) if x]
-    return len(items) >= 1 and all(len(x) >= 4 and looks_like_org(x) and not CATEGORY.match(x) for x in items)
+    return len(items) >= 1 and all(len(x) >= 3 and looks_like_org(x) and not CATEGORY.match(x) for x in items)
 
 
 def _award_receivers(text: str, seg_start: int, trig_start: int, locality: str | None) -> list[OrgMention]:
