@@ -180,3 +180,13 @@ def test_photo_credit_after_a_caption_on_one_line():
     assert art.body.endswith("图为会议现场。")
     (art,) = read_page("# 标题\n\n会议召开。照片由记者王小明拍摄\n")
     assert art.credits == []
+
+
+def test_photo_credit_with_a_middle_dot_name() -> None:
+    """Transliterated minority names keep their middle dot and may be longer than six characters."""
+    from kg.read.credits import find_photo_credit, find_trailing_photo_credit
+
+    got = find_trailing_photo_credit("会场一角。阿布都拉·买买提明 摄")
+    assert got is not None and [n.name for n in got.names] == ["阿布都拉·买买提明"]
+    got = find_photo_credit("阿布都拉·买买提明 摄")
+    assert got is not None and [n.name for n in got.names] == ["阿布都拉·买买提明"]

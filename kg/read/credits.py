@@ -13,7 +13,9 @@ from kg.lexicons import load_lines
 from kg.model import CreditRole
 
 _CJK = "\u4e00-\u9fff"
-NAME = rf"[{_CJK}][{_CJK}·]{{1,5}}"
+# a name of 2-6 characters, or one written with middle dots (transliterated minority names:
+# 某某某·某某某, up to 20 characters in all)
+NAME = rf"(?:[{_CJK}]{{1,8}}·[{_CJK}·]{{1,11}}|[{_CJK}][{_CJK}·]{{1,5}})"
 _SEP = r"(?:\s*[、,，]\s*|\s+)"
 NAMES = rf"{NAME}(?:{_SEP}{NAME})*"
 ROLE_WORDS = {
