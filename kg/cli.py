@@ -91,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "(or set $KG_TOKEN); without it the service is read-only")
     p.add_argument("--query-timeout", type=float, metavar="SECONDS", help="per-query time limit (default 30)")
     p.add_argument("--query-workers", type=int, metavar="N", help="queries evaluated at once (default 4)")
+    p.add_argument("--per-client-queries", type=int, metavar="N",
+                   help="queries one client address may have running or waiting at once; more get 429 "
+                        "(default 0: no cap; behind a proxy every client has the proxy's address)")
     p.add_argument("--max-result-mb", type=float, metavar="MB", help="largest SPARQL result (default 256)")
     p.add_argument("--no-isolate", action="store_true",
                    help="run queries on threads, not worker processes (a timed-out query then runs to its end)")

@@ -153,3 +153,36 @@ def test_large_result_comes_whole_from_the_workers_file_which_is_then_removed(tm
         while os.listdir(pool.spool_dir) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert os.listdir(pool.spool_dir) == []
+
+
+def test_per_client_cap_answers_429_and_others_go_on(tmp_path: Path) -> None:
+    """With --per-client-queries 1, a client busy with one query gets 429 (Retry-After) for a second at
+    once, while the first is answered as usual; the slot is given back when a query ends."""
+    with served(tmp_path / "store", limits=Limits(workers=2, query_timeout=TIMEOUT, per_client=1)) as s:
+        got: dict = {}
+
+        def runaway() -> None:
+            got["first"] = httpx.post(s.url + "/sparql", data={"query": RUNAWAY}, timeout=60).status_code
+
+        th = threading.Thread(target=runaway)
+        th.start()
+        time.sleep(0.3)
+        r = httpx.get(s.url + "/sparql", params={"query": "ASK {}"}, timeout=30)
+        assert r.status_code == 429 and r.headers.get("retry-after") == "1"
+        assert "per client" in r.text
+        th.join(60)
+        assert got["first"] == 504
+        for _ in range(3):  # slots given back, whatever the outcome
+            assert httpx.get(s.url + "/sparql", params={"query": "ASK {}"}, timeout=30).status_code == 200
+
+
+def test_per_client_option() -> None:
+    from types import SimpleNamespace
+
+    from kg.errors import StoreError
+    from kg.web.serve import limits_from
+
+    assert limits_from(None).per_client == 0
+    assert limits_from(SimpleNamespace(per_client_queries=2)).per_client == 2
+    with pytest.raises(StoreError, match="per-client"):
+        limits_from(SimpleNamespace(per_client_queries=-1))

@@ -35,7 +35,7 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,9 @@ class Limits:
     max_waiting: int = 64  # requests queued for a slot beyond this get 503 at once
     max_body_bytes: int = 1 << 20  # a query or update; /ingest has its own (the reader's page limit)
     isolate: bool = True  # worker processes for folder stores (False: threads, no hard stop)
+    # queries one client address may have running or waiting at once; 0: no cap. Off by default: behind
+    # a reverse proxy, or for local clients, every request comes from the same address
+    per_client: int = 0
 
 
 class LimitError(Exception):
@@ -73,6 +76,42 @@ class QueryTimeout(LimitError):
 class Busy(LimitError):
     status = 503
     headers = {"Retry-After": "5"}
+
+
+class TooManyFromClient(LimitError):
+    status = 429
+    headers = {"Retry-After": "1"}
+
+
+class PerClient:
+    """Queries in progress per client address; ``slot`` refuses one past the cap (429) at once."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.n: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def slot(self, client: str) -> Iterator[None]:
+        if self.cap <= 0:
+            yield
+            return
+        with self._lock:
+            if self.n.get(client, 0) >= self.cap:
+                raise TooManyFromClient(
+                    f"this client already has {self.cap} queries running or waiting (the limit per client); "
+                    "wait for one to finish"
+                )
+            self.n[client] = self.n.get(client, 0) + 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                left = self.n[client] - 1
+                if left:
+                    self.n[client] = left
+                else:
+                    del self.n[client]
 
 
 class ResultTooLarge(LimitError):
@@ -545,6 +584,7 @@ class QueryRunner:
             writable = not getattr(store, "read_only", True) and db is not None
             self.pool = QueryPool(path, limits, checkpoint=db.backup if writable else None)
         self.gate = ThreadGate(limits)
+        self.per_client = PerClient(limits.per_client)
 
     @property
     def stats(self) -> Stats:

@@ -81,13 +81,17 @@ def limits_from(options: object | None) -> Limits:
     timeout = float(get("query_timeout", d.query_timeout))
     workers = int(get("query_workers", d.workers))
     max_mb = get("max_result_mb", None)
+    per_client = int(get("per_client_queries", d.per_client))
     if timeout <= 0 or workers < 1 or (max_mb is not None and max_mb <= 0):
         raise StoreError("--query-timeout, --query-workers and --max-result-mb must be positive")
+    if per_client < 0:
+        raise StoreError("--per-client-queries must be 0 (no cap) or more")
     return Limits(
         query_timeout=timeout,
         workers=workers,
         max_result_bytes=int(max_mb * 1024 * 1024) if max_mb else d.max_result_bytes,
         isolate=not getattr(options, "no_isolate", False),
+        per_client=per_client,
     )
 
 

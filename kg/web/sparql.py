@@ -9,6 +9,7 @@ Status codes: 400 malformed query or request (with the parser's message), 403 up
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl
@@ -148,6 +149,18 @@ async def run_query(request: Request, params: Params) -> Response:
         res.serialize(fmt.key, out)  # type: ignore[arg-type]
 
     pool = runner.pool if runner is not None else None
+    client = request.client.host if request.client else "-"
+    slot = runner.per_client.slot(client) if runner is not None else contextlib.nullcontext()
+    try:
+        with slot:
+            return await _answer(job, runner, pool, request, query, default_graphs, named_graphs, accept, fmt_param)
+    except LimitError as exc:
+        return error(exc.status, str(exc), exc.headers)
+
+
+async def _answer(job: Any, runner: Any, pool: Any, request: Request, query: str, default_graphs: list[str],
+                  named_graphs: list[str], accept: str | None, fmt_param: str | None) -> Response:
+    """The query's response, under the limits (a slot of this client's is held meanwhile)."""
     try:
         if pool is not None:  # worker processes: awaited on the event loop, no thread for the request
             fmt, payload, secs = await pool.run(query, default_graphs, named_graphs, accept, fmt_param)
