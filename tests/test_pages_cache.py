@@ -113,3 +113,23 @@ def test_kept_rows_are_bounded(monkeypatch) -> None:
     for k in range(6):
         c.rows(1, f"q{k}", lambda: [{"x": None}] * 3)
     assert c.rows_kept <= 10 and list(c.entries) == ["q3", "q4", "q5"]  # the least recently used went first
+
+
+def test_labels_are_kept_per_iri_until_a_write(store) -> None:
+    """lookup() reads each IRI's names once per store state, whatever other IRIs are asked with it."""
+    from rdflib import URIRef
+
+    from kg.web.pages.views import _fold, lookup
+
+    counting = Counting(store)
+    this = URIRef(person_iri(store))
+    rows = store.query("SELECT DISTINCT ?o WHERE { GRAPH ?g { ?s schema:about ?o } } LIMIT 3").rows()
+    others = [r["o"] for r in rows]
+    want = _fold(store, "labels", [this, *others])
+    assert lookup(counting, [this]) == {k: v for k, v in want.items() if k == str(this)}
+    asked = counting.asked
+    assert lookup(counting, [this, *others]) == want  # this one kept, the others read
+    assert counting.asked == asked + 1
+    assert lookup(counting, [*others, this]) == want and counting.asked == asked + 1
+    store.update(f'INSERT DATA {{ GRAPH <{BASE}/article/x> {{ <{this}> schema:name "又一名"@zh }} }}')
+    assert "又一名" in {str(o) for o in lookup(counting, [this])[str(this)]["https://schema.org/name"]}

@@ -19,7 +19,7 @@ from rdflib.term import Node
 
 Row = dict[str, Node | None]
 
-MAX_ENTRIES = 512  # answers kept per store (least recently used go first)
+MAX_ENTRIES = 4096  # answers kept per store (least recently used go first)
 MAX_TOTAL_ROWS = 50_000  # and rows in all (a row is a few hundred bytes: tens of MiB at most)
 MIN_SECONDS = 0.005  # an answer computed faster than this is not kept
 MAX_ROWS = 5_000  # nor one longer than this
@@ -55,6 +55,28 @@ class QueryCache:
                     while len(self.entries) > MAX_ENTRIES or self.rows_kept > MAX_TOTAL_ROWS:
                         self.rows_kept -= len(self.entries.popitem(last=False)[1])
         return rows
+
+    def get(self, generation: int, key: str) -> list[Row] | None:
+        """A kept value (a copy), or None; for values kept by ``put`` rather than by ``rows``."""
+        with self.lock:
+            if generation != self.generation:
+                self._drop()
+                self.generation = generation
+            got = self.entries.get(key)
+            if got is None:
+                return None
+            self.entries.move_to_end(key)
+            self.hits += 1
+            return [dict(r) for r in got]
+
+    def put(self, generation: int, key: str, rows: list[Row]) -> None:
+        """Keep ``rows`` under ``key`` if the store is still at ``generation``."""
+        with self.lock:
+            if generation == self.generation and key not in self.entries and len(rows) <= MAX_ROWS:
+                self.entries[key] = [dict(r) for r in rows]
+                self.rows_kept += len(rows)
+                while len(self.entries) > MAX_ENTRIES or self.rows_kept > MAX_TOTAL_ROWS:
+                    self.rows_kept -= len(self.entries.popitem(last=False)[1])
 
     def _drop(self) -> None:
         self.entries.clear()

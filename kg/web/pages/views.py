@@ -20,6 +20,7 @@ from rdflib.term import Node
 
 from kg.store.base import Store
 from kg.web.pages import labels as L
+from kg.web.pages.cache import cache_for
 from kg.web.pages.queries import Row, bind, load, run, values_of
 from kg.web.pages.text import Highlight, Segment, highlight, link_names, marks, radial_layout
 from kg.web.pages.text import Node as SvgNode
@@ -139,8 +140,30 @@ def _fold(store: Store, query: str, iris: list[Node]) -> Facts:
 
 
 def lookup(store: Store, iris: list[Node]) -> Facts:
-    """Types, names, labels, headlines and organisations of shared entities (labels.rq)."""
-    return _fold(store, "labels", iris)
+    """Types, names, labels, headlines and organisations of shared entities (labels.rq). Each IRI's
+    facts are kept until the store is written (``kg.web.pages.cache``): a much-mentioned person or
+    post, linked from many pages, has its name read from thousands of article graphs only once."""
+    kept = cache_for(store)
+    if kept is None:
+        return _fold(store, "labels", iris)
+    generation = store.generation  # type: ignore[attr-defined]  # read before the query, as cached_rows does
+    out: Facts = {}
+    missing: list[Node] = []
+    for i in dict.fromkeys(i for i in iris if isinstance(i, URIRef)):
+        got = kept.get(generation, f"labels {i}")
+        if got is None:
+            missing.append(i)
+        elif got:
+            out[str(i)] = {}
+            for r in got:
+                out[str(i)].setdefault(s(r["p"]), []).append(r["o"])  # type: ignore[arg-type]
+    if missing:
+        found = _fold(store, "labels", missing)
+        out.update(found)
+        for i in missing:
+            rows = [{"p": URIRef(p), "o": o} for p, os in found.get(str(i), {}).items() for o in os]
+            kept.put(generation, f"labels {i}", rows)
+    return out
 
 
 class Lookup:
