@@ -36,28 +36,18 @@ class QueryCache:
         self.hits = 0
 
     def rows(self, generation: int, text: str, compute: Callable[[], list[Row]]) -> list[Row]:
-        with self.lock:
-            if generation != self.generation:
-                self._drop()
-                self.generation = generation
-            got = self.entries.get(text)
-            if got is not None:
-                self.entries.move_to_end(text)
-                self.hits += 1
-                return [dict(r) for r in got]
+        """The kept answer to ``text``, or ``compute()``'s, kept if it took ``MIN_SECONDS`` or more."""
+        got = self.get(generation, text)
+        if got is not None:
+            return got
         t0 = time.perf_counter()
         rows = compute()
-        if time.perf_counter() - t0 >= MIN_SECONDS and len(rows) <= MAX_ROWS:
-            with self.lock:
-                if generation == self.generation and text not in self.entries:  # not written meanwhile
-                    self.entries[text] = [dict(r) for r in rows]
-                    self.rows_kept += len(rows)
-                    while len(self.entries) > MAX_ENTRIES or self.rows_kept > MAX_TOTAL_ROWS:
-                        self.rows_kept -= len(self.entries.popitem(last=False)[1])
+        if time.perf_counter() - t0 >= MIN_SECONDS:
+            self.put(generation, text, rows)
         return rows
 
     def get(self, generation: int, key: str) -> list[Row] | None:
-        """A kept value (a copy), or None; for values kept by ``put`` rather than by ``rows``."""
+        """A kept value (a copy: callers may change their rows), or None."""
         with self.lock:
             if generation != self.generation:
                 self._drop()
@@ -70,7 +60,7 @@ class QueryCache:
             return [dict(r) for r in got]
 
     def put(self, generation: int, key: str, rows: list[Row]) -> None:
-        """Keep ``rows`` under ``key`` if the store is still at ``generation``."""
+        """Keep ``rows`` under ``key`` if the store is still at ``generation`` (not written meanwhile)."""
         with self.lock:
             if generation == self.generation and key not in self.entries and len(rows) <= MAX_ROWS:
                 self.entries[key] = [dict(r) for r in rows]
