@@ -97,15 +97,15 @@ class VoidCache:
         self._stats: dict[str, Any] = {}
 
     def stats(self, store: Store) -> dict[str, Any]:
-        return self.fill(store, lambda: compute_stats(store))
+        return self.fill(store, lambda _quads: compute_stats(store))
 
-    def fill(self, store: Store, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    def fill(self, store: Store, compute: Callable[[int], dict[str, Any]]) -> dict[str, Any]:
         """The stats, computed by ``compute`` if the store changed (``kg serve`` computes them in another
         process at start-up); a request meanwhile waits for them rather than computing them twice."""
         with self._lock:
             key = store.quad_count()
             if key != self._key:
-                self._stats = compute()
+                self._stats = compute(key)  # given the quad count, a full scan in Oxigraph, not to repeat
                 self._key = key
             return self._stats
 

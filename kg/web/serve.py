@@ -232,11 +232,11 @@ def void_at_start(app: Any, store: Any, store_dir: object, read_only: bool) -> N
                 raise RuntimeError(answer["error"])
             return answer["stats"]
 
-        def kept_or_in_child() -> dict[str, Any]:
-            stats = load_void_stats(Path(store_dir), store.quad_count())
+        def kept_or_in_child(quads: int) -> dict[str, Any]:
+            stats = load_void_stats(Path(store_dir), quads)
             if stats is None:
                 stats = in_child()
-                save_void_stats(Path(store_dir), store.quad_count(), stats)
+                save_void_stats(Path(store_dir), quads, stats)
             return stats
 
         cache.fill(store, kept_or_in_child)
