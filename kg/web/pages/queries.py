@@ -67,12 +67,16 @@ def bind(text: str, values: dict[str, Value]) -> str:
     return _VAR.sub(sub, text)
 
 
-def run(store: Store, name: str, limit: int | None = None, offset: int = 0, **values: Value) -> list[Row]:
+def run(store: Store, name: str, limit: int | None = None, offset: int = 0, keep: bool = True,
+        **values: Value) -> list[Row]:
     """Rows of the page query ``name`` with ``values`` bound; ``limit`` appends LIMIT/OFFSET. Slow answers
-    are kept until the store is written (``kg.web.pages.cache``)."""
+    are kept until the store is written (``kg.web.pages.cache``) unless ``keep`` is false (the caller
+    keeps them in another form)."""
     text = bind(load(name), values)
     if limit is not None:
         text += f"\nLIMIT {int(limit)} OFFSET {max(0, int(offset))}\n"
+    if not keep:
+        return list(store.query(text).rows())
     return cached_rows(store, text, lambda: list(store.query(text).rows()))
 
 

@@ -130,11 +130,11 @@ Facts = dict[str, dict[str, list[Node]]]
 CHUNK = 400
 
 
-def _fold(store: Store, query: str, iris: list[Node]) -> Facts:
+def _fold(store: Store, query: str, iris: list[Node], keep: bool = True) -> Facts:
     out: Facts = {}
     uniq = list(dict.fromkeys(i for i in iris if isinstance(i, URIRef)))
     for k in range(0, len(uniq), CHUNK):
-        for r in run(store, query, iris=uniq[k:k + CHUNK]):
+        for r in run(store, query, keep=keep, iris=uniq[k:k + CHUNK]):
             out.setdefault(s(r["s"]), {}).setdefault(s(r["p"]), []).append(r["o"])  # type: ignore[arg-type]
     return out
 
@@ -158,7 +158,7 @@ def lookup(store: Store, iris: list[Node]) -> Facts:
             for r in got:
                 out[str(i)].setdefault(s(r["p"]), []).append(r["o"])  # type: ignore[arg-type]
     if missing:
-        found = _fold(store, "labels", missing)
+        found = _fold(store, "labels", missing, keep=False)  # kept per IRI below, not per chunk
         out.update(found)
         for i in missing:
             rows = [{"p": URIRef(p), "o": o} for p, os in found.get(str(i), {}).items() for o in os]
