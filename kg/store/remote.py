@@ -574,39 +574,35 @@ class RemoteStore:
     def replace_graphs(self, updates: Sequence[GraphUpdate]) -> None:
         if not updates:
             return
-        if self.read_only:
-            raise StoreError(f"{self.config}: opened read-only")
-        text = self._update_text(updates)
-        resp = self._send(
-            "POST",
-            self.config.update,
-            what=f"replacing {len(updates)} graph(s)",
-            content=text.encode("utf-8"),
-            headers={"Content-Type": "application/sparql-update; charset=utf-8"},
-        )
+        what = f"replacing {len(updates)} graph(s)"
+        resp = self._post_update(self._update_text(updates), what)
         if resp.status_code >= 400:
-            raise self._fail(resp, f"replacing {len(updates)} graph(s) (nothing was changed)")
+            raise self._fail(resp, f"{what} (nothing was changed)")
 
     def update(self, sparql: str) -> None:
         """A SPARQL 1.1 Update sent as it is (with the project's prefixes it leaves undeclared): the
         authenticated ``/sparql`` update of a service over this store. One request, so one transaction
         on servers that run an update request as one (Oxigraph, TDB2). A 400 is the update's fault
         (QueryError, with the server's message), anything else the store's (StoreError)."""
-        if self.read_only:
-            raise StoreError(f"{self.config}: opened read-only")
         text, shift = with_prefixes(sparql)
-        resp = self._send(
-            "POST",
-            self.config.update,
-            what="a SPARQL update",
-            content=text.encode("utf-8"),
-            headers={"Content-Type": "application/sparql-update; charset=utf-8"},
-            ok=(400,),
-        )
+        resp = self._post_update(text, "a SPARQL update", ok=(400,))
         if resp.status_code == 400:
             raise QueryError(f"malformed update: {_error_message(resp, shift)}")
         if resp.status_code >= 400:
             raise self._fail(resp, "a SPARQL update", shift)
+
+    def _post_update(self, text: str, what: str, ok: Iterable[int] = ()) -> httpx.Response:
+        """One SPARQL Update request (refused at once on a store opened read-only)."""
+        if self.read_only:
+            raise StoreError(f"{self.config}: opened read-only")
+        return self._send(
+            "POST",
+            self.config.update,
+            what=what,
+            content=text.encode("utf-8"),
+            headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+            ok=ok,
+        )
 
     def _update_text(self, updates: Sequence[GraphUpdate]) -> str:
         """Kept as a method so a test can inject a failure into the middle of a batch."""
