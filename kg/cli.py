@@ -98,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-isolate", action="store_true",
                    help="run queries on threads, not worker processes (a timed-out query then runs to its end)")
     p.add_argument("--access-log", metavar="FILE", help="JSON-lines access log file (default: stderr)")
+    p.add_argument("--worker-memory-mb", type=int, metavar="MB",
+                   help="address space one query worker may use; a query needing more is stopped (default 4096)")
+    p.add_argument("--allow-service", action="store_true",
+                   help="let SPARQL SERVICE and LOAD make the server fetch URLs (off: refused, and query workers "
+                        "have no network)")
 
     return ap
 

@@ -54,6 +54,7 @@ from kg.errors import QueryError, StoreError
 from kg.rdf.namespaces import KG, PREFIXES
 from kg.store.base import ExportFormat, GraphUpdate, QueryKind, Triple
 from kg.store.oxigraph import QUAD_FORMATS, RDF_FORMATS, RESULT_FORMATS, parser_message, to_rdflib
+from kg.store.sparql_text import code_only, has_keyword, keyword_span
 
 TRANSIENT_STATUS = frozenset({429, 502, 503, 504})
 RESULTS_JSON = "application/sparql-results+json"
@@ -246,31 +247,6 @@ def with_prefixes(sparql: str) -> tuple[str, int]:
     return (f"{extra}\n{sparql}", 1) if extra else (sparql, 0)
 
 
-_BLANK = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r"|<[^<>\"{}|^`\\\s]*>"
-    r"|#[^\n]*",
-    re.S,
-)
-
-
-def code_only(sparql: str) -> str:
-    """The query with strings, IRIs and comments blanked to spaces (positions kept), to find keywords."""
-    return _BLANK.sub(lambda m: " " * len(m.group()), sparql)
-
-
-def _keyword(word: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w:?$.-]){word}(?![\w:.-])", re.I)
-
-
-def has_keyword(sparql: str, word: str) -> bool:
-    """Whether ``word`` is a keyword of the query (not in a string, IRI, comment or name)."""
-    return _keyword(re.escape(word)).search(code_only(sparql)) is not None
-
-
 def with_bindings(sparql: str, bindings: Mapping[str, Node]) -> str:
     """Pre-bind variables (SEP-0007, as pyoxigraph's substitutions) for a server: a one-row VALUES
     block at the start of the query's WHERE group, so it joins before grouping and aggregates.
@@ -280,11 +256,8 @@ def with_bindings(sparql: str, bindings: Mapping[str, Node]) -> str:
     names = " ".join(f"?{k}" for k in bindings)
     values = f" VALUES ({names}) {{ ({' '.join(nt_term(v) for v in bindings.values())}) }} "
     code = code_only(sparql)
-    where = _keyword("WHERE").search(code)
-    if where is None:
-        form = _keyword("(SELECT|ASK)").search(code)
-        where = form if form is not None else None
-    brace = code.find("{", where.end()) if where is not None else -1
+    where = keyword_span(sparql, "WHERE") or keyword_span(sparql, "SELECT|ASK")
+    brace = code.find("{", where[1]) if where is not None else -1
     if brace < 0:
         return f"{sparql}\nVALUES ({names}) {{ ({' '.join(nt_term(v) for v in bindings.values())}) }}"
     return sparql[: brace + 1] + values + sparql[brace + 1 :]

@@ -1,42 +1,146 @@
-"""Looking at a SPARQL text's keywords without a full parser.
+"""The one SPARQL text toolkit: a lexer that follows the grammar's terminals, and what is read from it.
 
-Used where the engine's API cannot answer a question about a query: whether it has a dataset clause
-(``FROM``), which must switch off the union default graph, and whether it uses ``SERVICE`` (see
-``kg.web.policy``). Strings, IRIs and comments are removed first, and ``\\uXXXX`` escapes (which SPARQL
-expands before parsing) are expanded, so a keyword inside a literal is not seen and an escaped one is.
+Used where the engine's API cannot answer a question about a query before running it: whether it has a
+dataset clause (``FROM``, which must switch off the union default graph), where its WHERE group starts
+(to bind values for a remote server), and how deeply it nests (a limit checked before any parser runs:
+Oxigraph's parser recurses, and a query of 3,000 nested groups overflows its stack).
+
+The lexer knows SPARQL's strings (short and long, with escapes), IRIs, comments, variables and prefixed
+names with their escapes (``ex:a\\#`` is a name, not a comment), so a keyword inside a literal is not
+seen and ``.SERVICE`` is. It is not a parser: the decision to refuse ``SERVICE`` and ``LOAD`` is taken on
+a real parse (``kg.web.policy``), with this lexer as a second opinion.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
+from kg.errors import QueryError
+
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_STRIP = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # long strings
+
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_PN_CHARS = _PN_CHARS_BASE + "_\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PN_PREFIX = rf"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+_PN_LOCAL = rf"(?:[{_PN_CHARS_BASE}_:0-9]|{_PLX})(?:[{_PN_CHARS}.:]|{_PLX})*"
+
+# one alternative per terminal; the first that matches at a position wins
+_TOKEN = re.compile(
+    r"(?P<ws>\s+)"
+    r"|(?P<comment>#[^\r\n]*)"
+    r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""'
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'  # short strings
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r"|<[^<>\"{}|^`\\\s]*>"  # IRIs
-    r"|#[^\n]*",  # comments
+    r'|"(?:[^"\\\r\n]|\\.)*"'
+    r"|'(?:[^'\\\r\n]|\\.)*')"
+    r"|(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)"
+    r"|(?P<var>[?$][" + _PN_CHARS + r"]+)"
+    r"|(?P<pname>(?:" + _PN_PREFIX + r")?:(?:" + _PN_LOCAL + r")?)"
+    r"|(?P<blank>_:[" + _PN_CHARS + r".]*)"
+    r"|(?P<word>[A-Za-z][A-Za-z0-9_]*)"
+    r"|(?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)"
+    r"|(?P<punct>.)",
     re.S,
 )
+_OPEN = frozenset("{([")
+_CLOSE = frozenset("})]")
+_BRACKET = re.compile(r"[{}()\[\]]")
 
 
-def _unescape(m: re.Match) -> str:
-    try:
-        return chr(int(m.group(1) or m.group(2), 16))
-    except ValueError:
-        return ""
+def unescape(text: str) -> str:
+    """``\\uXXXX`` / ``\\UXXXXXXXX`` expanded, as the SPARQL grammar says happens before parsing.
+
+    Oxigraph does not expand them outside strings and IRIs, but an engine that does would read
+    ``\\u0053ERVICE`` as ``SERVICE``: anything that refuses a keyword looks at the expanded text."""
+
+    def one(m: re.Match[str]) -> str:
+        try:
+            return chr(int(m.group(1) or m.group(2), 16))
+        except (ValueError, OverflowError):
+            return ""
+
+    return _ESCAPE.sub(one, text)
+
+
+def tokens(text: str) -> Iterator[tuple[str, int, int]]:
+    """(kind, start, end) of every token; kinds are the group names of ``_TOKEN``."""
+    for m in _TOKEN.finditer(text):
+        yield m.lastgroup or "punct", m.start(), m.end()
 
 
 @lru_cache(maxsize=1024)
-def code_only(query: str) -> str:
-    """The query with strings, IRIs and comments blanked out and codepoint escapes expanded."""
-    return _STRIP.sub(" ", _ESCAPE.sub(_unescape, query))
+def code_only(text: str) -> str:
+    """The text with strings, IRIs and comments blanked to spaces, positions kept (no escapes expanded)."""
+    out = []
+    for kind, start, end in tokens(text):
+        out.append(" " * (end - start) if kind in ("string", "iri", "comment") else text[start:end])
+    return "".join(out)
 
 
-def has_keyword(query: str, word: str) -> bool:
-    """Whether ``word`` occurs as a keyword (not a prefixed name, variable or part of one)."""
-    pattern = rf"(?<![\w:?$.-]){re.escape(word)}(?![\w:.-])"
-    return re.search(pattern, code_only(query), re.I) is not None
+@lru_cache(maxsize=1024)
+def keywords(text: str) -> frozenset[str]:
+    """The upper-cased bare words of the query (keywords and the ``a`` of triples), escapes expanded."""
+    text = unescape(text)
+    return frozenset(text[s:e].upper() for kind, s, e in tokens(text) if kind == "word")
+
+
+def has_keyword(text: str, word: str) -> bool:
+    """Whether ``word`` occurs as a keyword (not in a string, IRI, comment, prefixed name or variable)."""
+    return word.upper() in keywords(text)
+
+
+def keyword_span(text: str, word: str, start: int = 0) -> tuple[int, int] | None:
+    """Where the keyword ``word`` (a regular expression over one bare word) first occurs from ``start``."""
+    pattern = re.compile(rf"(?:{word})\Z", re.I)
+    for kind, s, e in tokens(text):
+        if s >= start and kind == "word" and pattern.match(text, s, e):
+            return s, e
+    return None
+
+
+def nesting(text: str) -> tuple[int, int]:
+    """(depth of groups and brackets in the code, depth counting every bracket character).
+
+    The first is the depth a reader sees; the second also counts brackets inside strings, IRIs and
+    comments, so a text on which this lexer and a parser disagree (where a string starts, say) cannot
+    hide its nesting from the limit: that count is checked against a higher bound."""
+    code = code_max = 0
+    for kind, s, _e in tokens(text):
+        if kind == "punct":
+            ch = text[s]
+            if ch in _OPEN:
+                code += 1
+                code_max = max(code_max, code)
+            elif ch in _CLOSE:
+                code = max(0, code - 1)
+    raw = raw_max = 0
+    for m in _BRACKET.finditer(text):
+        if m.group() in _OPEN:
+            raw += 1
+            raw_max = max(raw_max, raw)
+        else:
+            raw = max(0, raw - 1)
+    return code_max, raw_max
+
+
+class TooComplex(QueryError):
+    """A query or update over the length or nesting limit, refused before any parser sees it (400)."""
+
+
+def check_size(text: str, what: str, max_chars: int, max_depth: int) -> None:
+    """Raise TooComplex if ``text`` is longer than ``max_chars`` or nests deeper than ``max_depth``
+    (groups, brackets and parentheses outside strings, IRIs and comments; ``4 × max_depth`` counting
+    every bracket character)."""
+    if len(text) > max_chars:
+        raise TooComplex(f"the {what} is {len(text):,} characters long; the limit is {max_chars:,}")
+    code, raw = nesting(text)
+    if code > max_depth or raw > 4 * max_depth:
+        raise TooComplex(
+            f"the {what} nests {max(code, raw // 4)} levels deep (groups, brackets, parentheses); the limit is "
+            f"{max_depth}"
+        )

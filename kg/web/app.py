@@ -7,6 +7,7 @@ opened (read-only, remote…). Everything here reads; CORS is open for reads so 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
@@ -63,9 +64,11 @@ def create_app(
     app.include_router(exports.router)
     app.include_router(resources.router)
     install_pages(app, store, app.state.base)  # "/", /search, /query, and text/html for entity IRIs
-    hardening.install(
-        app, limits=limits or Limits(isolate=False, query_timeout=query_timeout or Limits.query_timeout), token=token
-    )
+    limits = limits or Limits(isolate=False, query_timeout=query_timeout or Limits.query_timeout)
+    if allow_service and not limits.allow_service:
+        limits = replace(limits, allow_service=True)
+    app.state.allow_service = limits.allow_service
+    hardening.install(app, limits=limits, token=token)
 
     @app.api_route("/.well-known/void", methods=["GET", "HEAD"])
     async def void(request: Request) -> Response:

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import QueryError
+from kg.store.sparql_text import check_size
 
 MEMORY_RESULT = 1 << 20  # results up to this size travel through the pipe; larger ones through a file
 READ_CHUNK = 64 * 1024
@@ -60,6 +61,10 @@ class Limits:
     # queries one client address may have running or waiting at once; 0: no cap. Off by default: behind
     # a reverse proxy, or for local clients, every request comes from the same address
     per_client: int = 0
+    max_query_chars: int = 256 * 1024  # a query or update's length, checked before any parser sees it
+    max_query_depth: int = 128  # nesting of groups and brackets (Oxigraph's parser recurses; 3,000 crash it)
+    worker_memory_mb: int = 4096  # address space of one query worker (RLIMIT_AS)
+    allow_service: bool = False  # SERVICE and LOAD (outbound requests); off: refused, and workers have no network
 
 
 class LimitError(Exception):
@@ -122,6 +127,12 @@ class WorkerFailed(LimitError):
     status = 503
 
 
+class WorkerDied(LimitError):
+    """The worker process ended while running the request (a crash, or its CPU or memory cap)."""
+
+    status = 500
+
+
 # ------------------------------------------------------------------ the worker process
 
 
@@ -173,52 +184,220 @@ class _TooLarge(Exception):
     pass
 
 
-def worker_main(conn: Any, store_dir: str, spool_dir: str, max_bytes: int, prefixes: dict[str, str]) -> None:
-    """A query worker: open the store read-only, answer requests until the pipe closes. It imports only
-    pyoxigraph and small modules (``kg.store.oxigraph_query``), not rdflib: ~25 MiB resident, not ~43."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+@dataclass(frozen=True)
+class QueryJob:
+    """``/sparql``: one query, its dataset and the client's format wishes; answered serialised."""
+
+    query: str
+    default_graphs: list[str]
+    named_graphs: list[str]
+    accept: str | None
+    fmt_param: str | None
+
+
+@dataclass(frozen=True)
+class TableJob:
+    """The query editor: the first ``max_rows`` rows of a query as plain cells (see ``_cell``)."""
+
+    query: str
+    max_rows: int
+
+
+@dataclass(frozen=True)
+class UpdateCheck:
+    """A SPARQL Update run against an empty store in the worker before the server runs it on the real one:
+    a text that crashes the parser (deep nesting, long operator chains) kills a worker, not the server."""
+
+    update: str
+
+
+@dataclass(frozen=True)
+class ParseJob:
+    """An uploaded graph (in a file) parsed into N-Triples in another file, off the server's event loop."""
+
+    path: str
+    media_type: str
+    base_iri: str
+
+
+@dataclass(frozen=True)
+class Probe:
+    """Asks a worker how it is confined (tests and the start-up line)."""
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """What a worker is started with."""
+
+    store_dir: str
+    spool_dir: str
+    max_bytes: int
+    prefixes: dict[str, str]
+    allow_outbound: bool = False
+    memory_bytes: int = 0  # RLIMIT_AS; 0: none
+    cpu_seconds: float = 0  # per job, RLIMIT_CPU over what the worker had used; 0: none
+
+
+_CONFINEMENT: dict[str, Any] = {}  # how this worker process is confined (``Probe``)
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNET = 0x40000000
+
+
+def cut_network() -> bool:
+    """Move this process into a network namespace of its own (only a loopback that is down): no socket it
+    opens can reach any address. Root may do so directly; others through a user namespace, where the
+    kernel allows unprivileged ones. False (and nothing changed) where neither works."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return False
+    private = _CLONE_NEWUSER | _CLONE_NEWNET
+    attempts = [_CLONE_NEWNET, private] if os.geteuid() == 0 else [private]
+    return any(libc.unshare(flags) == 0 for flags in attempts)
+
+
+def _confine(cfg: WorkerConfig) -> dict[str, Any]:
+    """Caps for this worker process: address space, and the network cut off unless outbound is allowed."""
+    import resource
+
+    if cfg.memory_bytes > 0:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (cfg.memory_bytes, cfg.memory_bytes))
+    network_cut = False if cfg.allow_outbound else cut_network()
+    return {"network_cut": network_cut, "memory_bytes": cfg.memory_bytes, "cpu_seconds": cfg.cpu_seconds}
+
+
+def _cpu_cap(seconds: float) -> None:
+    """At most ``seconds`` more CPU time for this process (SIGXCPU ends it past that)."""
+    import resource
+
+    if seconds <= 0:
+        return
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    soft = int(use.ru_utime + use.ru_stime + seconds) + 1
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, resource.RLIM_INFINITY))
+
+
+def _cell(term: Any) -> tuple | None:
+    """A result term as plain data: ("iri", v), ("bnode", id), ("literal", v, lang, datatype) or None."""
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return ("iri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return ("bnode", term.value)
+    if isinstance(term, ox.Literal):
+        return ("literal", term.value, term.language, term.datatype.value if term.datatype else None)
+    return ("literal", str(term), None, None)
+
+
+def _answer(job: Any, db: Any, cfg: WorkerConfig, spool: _Spool) -> tuple:
+    """One job's reply (a tagged tuple); raises what the caller maps to a reply."""
     import pyoxigraph as ox
 
     from kg.store import oxigraph_query as oxq
     from kg.web.negotiation import GRAPH_FORMATS, RESULT_FORMATS, choose
+    from kg.web.policy import check_outbound
+
+    t0 = time.perf_counter()
+    if isinstance(job, Probe):
+        return ("probe", dict(_CONFINEMENT))
+    if isinstance(job, ParseJob):
+        with open(job.path, "rb") as f:
+            triples = ox.parse(f, ox.RdfFormat.from_media_type(job.media_type), base_iri=job.base_iri,
+                               without_named_graphs=True)
+            ox.serialize(triples, spool, ox.RdfFormat.N_TRIPLES)
+        return ("parsed", spool.payload())
+    text = job.update if isinstance(job, UpdateCheck) else job.query
+    if not cfg.allow_outbound:
+        check_outbound(text, update=isinstance(job, UpdateCheck))
+    if isinstance(job, UpdateCheck):
+        try:
+            ox.Store().update(text)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed update: {oxq.parser_message(exc)}") from None
+        except (OSError, ValueError, RuntimeError):
+            pass  # on an empty store (DROP GRAPH of a graph it lacks): the real store decides
+        return ("checked",)
+    if isinstance(job, TableJob):
+        res = oxq.query(db, text, cfg.prefixes)
+        kind = oxq.kind_of(res)
+        if kind == "boolean":
+            return ("table", kind, [], bool(res), False, time.perf_counter() - t0)
+        rows: list[list] = []
+        truncated = False
+        columns = [v.value for v in res.variables] if kind == "solutions" else ["subject", "predicate", "object"]
+        for item in res:
+            if len(rows) >= job.max_rows:
+                truncated = True
+                break
+            rows.append([_cell(x) for x in item] if kind == "solutions" else
+                        [_cell(item.subject), _cell(item.predicate), _cell(item.object)])
+        del res
+        return ("table", kind, columns, rows, truncated, time.perf_counter() - t0)
+    res = oxq.query(db, text, cfg.prefixes, job.default_graphs, job.named_graphs)
+    kind = oxq.kind_of(res)
+    fmt = choose(job.accept, job.fmt_param, GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS)
+    if fmt is None:
+        return ("notacceptable", kind)
+    oxq.serialize(res, kind, fmt.key, spool, cfg.prefixes)  # type: ignore[arg-type]
+    del res
+    return ("ok", fmt, spool.payload(), time.perf_counter() - t0)
+
+
+def worker_main(conn: Any, cfg: WorkerConfig) -> None:
+    """A query worker: confine itself, open the store read-only, answer jobs until the pipe closes.
+
+    It imports pyoxigraph and small modules (``kg.store.oxigraph_query``), and rdflib's SPARQL parser only
+    when a text names SERVICE or LOAD (``kg.web.policy``): ~25 MiB resident for plain queries."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    _CONFINEMENT.update(_confine(cfg))
+    import pyoxigraph as ox
+
+    from kg.web.policy import Forbidden
 
     try:
-        db = ox.Store.read_only(str(Path(store_dir) / "oxigraph"))
+        db = ox.Store.read_only(str(Path(cfg.store_dir) / "oxigraph"))
     except Exception as exc:  # reported as the answer to the first request
         with contextlib.suppress(EOFError, OSError):
             conn.recv()
-            conn.send(("failed", f"the query worker cannot open the store: {exc}"))
+            conn.send(("failed", f"the query worker cannot open the store: {type(exc).__name__}"))
         return
     while True:
         try:
-            req = conn.recv()
+            job = conn.recv()
         except (EOFError, OSError):
             return
-        query, default_graphs, named_graphs, accept, fmt_param = req
-        t0 = time.perf_counter()
-        spool = _Spool(max_bytes, spool_dir)
+        _cpu_cap(cfg.cpu_seconds)
+        spool = _Spool(cfg.max_bytes, cfg.spool_dir)
         try:
-            res = oxq.query(db, query, prefixes, default_graphs, named_graphs)
-            kind = oxq.kind_of(res)
-            fmt = choose(accept, fmt_param, GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS)
-            if fmt is None:
-                answer: tuple = ("notacceptable", kind)
-            else:
-                oxq.serialize(res, kind, fmt.key, spool, prefixes)  # type: ignore[arg-type]
-                answer = ("ok", fmt, spool.payload(), time.perf_counter() - t0)
-            del res
+            answer = _answer(job, db, cfg, spool)
+        except Forbidden as exc:
+            answer = ("forbidden", str(exc))
         except QueryError as exc:
             answer = ("badquery", str(exc))
+        except MemoryError:
+            spool.discard()
+            answer = ("failed", "the query needed more memory than a query worker may use, and was stopped")
         except Exception as exc:  # reported to the client as a failed query, the worker carries on
             spool.discard()
-            if isinstance(exc, _TooLarge) or spool.size > max_bytes:  # the engine may wrap our exception
+            if isinstance(exc, _TooLarge) or spool.size > cfg.max_bytes:  # the engine may wrap our exception
                 answer = ("toolarge", spool.size)
+            elif isinstance(job, ParseJob):
+                answer = ("badquery", " ".join(str(exc).split())[:300])
             else:
                 answer = ("failed", f"query failed: {type(exc).__name__}: {exc}")
         try:
             conn.send(answer)
-            if answer[0] == "ok" and answer[2][0] == "memory":
-                conn.send_bytes(spool.buf)  # the serialised result as it is: no copy, no pickling
+            if answer[0] in ("ok", "parsed"):
+                payload = answer[2] if answer[0] == "ok" else answer[1]
+                if payload[0] == "memory":
+                    conn.send_bytes(spool.buf)  # the serialised result as it is: no copy, no pickling
         except (OSError, EOFError):
             return
 
@@ -345,9 +524,15 @@ class QueryPool:
         with self._lock:
             gen = self._generation
             self._live[gen] = self._live.get(gen, 0) + 1
+        cfg = WorkerConfig(
+            store_dir=str(self._source(gen)), spool_dir=self.spool_dir, max_bytes=self.limits.max_result_bytes,
+            prefixes=self.prefixes, allow_outbound=self.limits.allow_service,
+            memory_bytes=self.limits.worker_memory_mb << 20,
+            cpu_seconds=self.limits.query_timeout * 2 + 5 if self.limits.query_timeout else 0,
+        )
         p = self._ctx.Process(
             target=worker_main,
-            args=(child, str(self._source(gen)), self.spool_dir, self.limits.max_result_bytes, self.prefixes),
+            args=(child, cfg),
             name="kg-query",
             daemon=True,
         )
@@ -413,20 +598,10 @@ class QueryPool:
         for w in self._idle.drain():
             self._release(w, healthy=True)
 
-    async def run(
-        self,
-        query: str,
-        default_graphs: list[str],
-        named_graphs: list[str],
-        accept: str | None,
-        fmt_param: str | None,
-    ) -> tuple[Any, tuple[str, Any], float]:
-        """(format, payload, seconds); raises QueryError, LimitError or NotAcceptable(kind).
-
-        ``payload`` is ("memory", bytes) or ("file", path). If the awaiting request is cancelled (the
-        client went away, the server stops) the worker is killed: the CPU work stops with it."""
-        from kg.web.sparql import NotAcceptable
-
+    async def call(self, job: Any, timeout: float | None = None) -> tuple:
+        """A worker's reply to ``job`` (a tagged tuple), within ``timeout`` (default: the query timeout);
+        raises LimitError (busy, timed out, worker died). If the awaiting request is cancelled (the client
+        went away, the server stops) the worker is killed: the CPU work stops with it."""
         w = self._idle.get_nowait()
         if w is None:
             with self.waiting:
@@ -438,11 +613,11 @@ class QueryPool:
                     f"{self.limits.queue_timeout:g} s; try again shortly"
                 )
         self.stats.queries += 1
-        timeout = self.limits.query_timeout
+        timeout = self.limits.query_timeout if timeout is None else timeout
         loop = asyncio.get_running_loop()
         healthy = False
         try:
-            w.conn.send((query, default_graphs, named_graphs, accept, fmt_param))
+            w.conn.send(job)
             ready = loop.create_future()
             fd = w.conn.fileno()
 
@@ -463,26 +638,60 @@ class QueryPool:
                 loop.remove_reader(fd)
                 os.set_blocking(fd, True)  # uvloop's add_reader made it non-blocking; recv below blocks
             answer = w.conn.recv()  # readable: the worker has answered (the rest of it is being written)
-            if answer[0] == "ok" and answer[2][0] == "memory":
-                answer = (*answer[:2], ("memory", w.conn.recv_bytes()), *answer[3:])
+            if answer[0] in ("ok", "parsed"):
+                at = 2 if answer[0] == "ok" else 1
+                if answer[at][0] == "memory":
+                    answer = (*answer[:at], ("memory", w.conn.recv_bytes()), *answer[at + 1:])
             healthy = True
-        except (EOFError, OSError) as exc:
-            raise WorkerFailed(f"the query worker died ({exc.__class__.__name__}); try again") from None
+        except (EOFError, OSError):
+            w.process.join(1)
+            raise WorkerDied(self._death(w.process.exitcode)) from None
         finally:
             self._release(w, healthy)
-        kind = answer[0]
-        if kind == "ok":
-            return answer[1], answer[2], answer[3]
-        if kind == "badquery":
+        if answer[0] == "forbidden":
+            from kg.web.policy import Forbidden
+
+            raise Forbidden(answer[1])
+        if answer[0] == "badquery":
             raise QueryError(answer[1])
-        if kind == "notacceptable":
-            raise NotAcceptable(answer[1])
-        if kind == "toolarge":
+        if answer[0] == "toolarge":
             raise ResultTooLarge(
                 f"the result is larger than the limit of {self.limits.max_result_bytes} bytes; add a LIMIT "
                 "or select fewer variables"
             )
-        raise WorkerFailed(answer[1])
+        if answer[0] == "failed":
+            raise WorkerFailed(answer[1])
+        return answer
+
+    def _death(self, code: int | None) -> str:
+        """Why a worker ended, for the client: its CPU or memory cap, or a crash (the engine's stack)."""
+        if code is not None and code < 0:
+            sig = -code
+            if sig == signal.SIGXCPU:
+                return "the query used more CPU time than a query worker may, and was stopped"
+            name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
+            return (f"the query worker ended on {name} while running it (the query may be too large or too "
+                    f"complex for the engine, or need more than the {self.limits.worker_memory_mb} MiB a worker "
+                    "may use); the server goes on")
+        return "the query worker ended while running it; the server goes on"
+
+    async def run(
+        self,
+        query: str,
+        default_graphs: list[str],
+        named_graphs: list[str],
+        accept: str | None,
+        fmt_param: str | None,
+    ) -> tuple[Any, tuple[str, Any], float]:
+        """(format, payload, seconds); raises QueryError, LimitError or NotAcceptable(kind).
+
+        ``payload`` is ("memory", bytes) or ("file", path)."""
+        from kg.web.sparql import NotAcceptable
+
+        answer = await self.call(QueryJob(query, default_graphs, named_graphs, accept, fmt_param))
+        if answer[0] == "notacceptable":
+            raise NotAcceptable(answer[1])
+        return answer[1], answer[2], answer[3]
 
     def close(self) -> None:
         self._closed = True
@@ -603,6 +812,118 @@ class QueryRunner:
         if self.pool is not None:
             self.pool.close()
 
+    def check_size(self, text: str, what: str = "query") -> None:
+        """TooComplex (400) for a text over the length or nesting limit, before any parser sees it."""
+        check_size(text, what, self.limits.max_query_chars, self.limits.max_query_depth)
+
+    async def answer(
+        self,
+        state: Any,
+        query: str,
+        default_graphs: list[str],
+        named_graphs: list[str],
+        accept: str | None,
+        fmt_param: str | None,
+    ) -> tuple[Any, Any]:
+        """(format, body) for ``/sparql``: body is ("memory", bytes) or ("file", path) from a worker
+        process, or an iterator of chunks from a thread. Raises QueryError (Forbidden, TooComplex),
+        LimitError or NotAcceptable; sets ``state.query_seconds`` for the access log."""
+        from kg.web import streaming
+
+        self.check_size(query)
+        if self.pool is not None:
+            fmt, payload, secs = await self.pool.run(query, default_graphs, named_graphs, accept, fmt_param)
+            state.query_seconds = secs
+            return fmt, payload
+        job = self.job(state, query, default_graphs, named_graphs, accept, fmt_param)
+        try:
+            return await streaming.start(job, self.first_timeout)
+        except streaming.FirstByteTimeout:
+            raise QueryTimeout(f"query timed out after {self.limits.query_timeout:g} s") from None
+
+    async def table(self, query: str, max_rows: int) -> dict[str, Any]:
+        """The first ``max_rows`` rows of a query as plain cells (the query editor's page), under the same
+        guards as ``/sparql``: {"kind", "columns", "rows" | "value", "truncated", "seconds"}."""
+        self.check_size(query)
+        if self.pool is not None:
+            reply = await self.pool.call(TableJob(query, max_rows))
+        else:
+            from fastapi.concurrency import run_in_threadpool
+
+            reply = await asyncio.wait_for(run_in_threadpool(self._table_on_thread, query, max_rows),
+                                           self.limits.query_timeout)
+        _, kind, columns, rows, truncated, secs = reply
+        if kind == "boolean":
+            return {"kind": kind, "value": rows, "columns": [], "rows": [], "truncated": False, "seconds": secs}
+        return {"kind": kind, "columns": columns, "rows": rows, "truncated": truncated, "seconds": secs}
+
+    def _table_on_thread(self, query: str, max_rows: int) -> tuple:
+        from kg.web.policy import check_outbound
+
+        if not self.limits.allow_service:
+            check_outbound(query)
+        self.gate.acquire()
+        try:
+            t0 = time.monotonic()
+            res = self.store.query(query, timeout=self.limits.query_timeout)
+            kind, columns = res.kind, list(res.variables) if res.kind == "solutions" else []
+            if kind == "boolean":
+                value = res.boolean()
+                del res  # pyoxigraph results must be dropped on the thread that made them
+                return ("table", "boolean", [], value, False, time.monotonic() - t0)
+            rows: list[list] = []
+            items = res.rows() if kind == "solutions" else res.triples()
+            truncated = False
+            for item in items:
+                if len(rows) >= max_rows:
+                    truncated = True
+                    break
+                cells = [item.get(v) for v in columns] if kind == "solutions" else list(item)
+                rows.append([_plain(x) for x in cells])
+            del items, res
+            return ("table", kind, columns or ["subject", "predicate", "object"], rows, truncated,
+                    time.monotonic() - t0)
+        finally:
+            self.gate.release()
+
+    async def check_update(self, update: str) -> None:
+        """Refuse an update that is too large or deep (TooComplex), uses LOAD or SERVICE (Forbidden) or
+        does not parse (QueryError), deciding in a worker process where there is one: a text that
+        crashes the parser ends a worker, not the server (WorkerDied)."""
+        self.check_size(update, "update")
+        if self.pool is not None:
+            await self.pool.call(UpdateCheck(update))
+        elif not self.limits.allow_service:
+            from fastapi.concurrency import run_in_threadpool
+
+            from kg.web.policy import check_outbound
+
+            await run_in_threadpool(check_outbound, update, True)
+
+    async def parse_upload(self, body: bytes, media_type: str, base_iri: str) -> bytes:
+        """An uploaded graph as N-Triples, parsed in a worker process where there is one (capped in memory
+        and time, off the event loop); QueryError if it does not parse."""
+        if self.pool is not None:
+            fd, path = tempfile.mkstemp(prefix="kg-upload-", dir=self.pool.spool_dir)
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(body)
+                reply = await self.pool.call(ParseJob(path, media_type, base_iri))
+            finally:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+            where, value = reply[1]
+            if where == "memory":
+                return bytes(value)
+            try:
+                with open(value, "rb") as f:
+                    return f.read()
+            finally:
+                discard_payload(reply[1])
+        from fastapi.concurrency import run_in_threadpool
+
+        return await run_in_threadpool(parse_to_ntriples, body, media_type, base_iri)
+
     def job(
         self,
         state: Any,
@@ -618,8 +939,11 @@ class QueryRunner:
 
         def threaded(out: Any) -> None:
             from kg.web.negotiation import GRAPH_FORMATS, RESULT_FORMATS, choose
+            from kg.web.policy import check_outbound
             from kg.web.sparql import NotAcceptable
 
+            if not limits.allow_service:
+                check_outbound(query)
             gate.acquire()
             try:
                 t0 = time.monotonic()
@@ -640,3 +964,34 @@ class QueryRunner:
                 gate.release()
 
         return threaded
+
+
+def _plain(term: Any) -> tuple | None:
+    """An rdflib term as the plain cell a worker sends (see ``_cell``)."""
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return ("iri", str(term))
+    if isinstance(term, BNode):
+        return ("bnode", str(term))
+    if isinstance(term, Literal):
+        return ("literal", str(term), term.language, str(term.datatype) if term.datatype else None)
+    return ("literal", str(term), None, None)
+
+
+def parse_to_ntriples(body: bytes, media_type: str, base_iri: str) -> bytes:
+    """Parse an uploaded graph and write it as N-Triples (no named graphs); QueryError if it does not parse."""
+    import io
+
+    import pyoxigraph as ox
+
+    out = io.BytesIO()
+    try:
+        triples = ox.parse(body, ox.RdfFormat.from_media_type(media_type), base_iri=base_iri,
+                           without_named_graphs=True)
+        ox.serialize(triples, out, ox.RdfFormat.N_TRIPLES)
+    except (SyntaxError, ValueError) as exc:
+        raise QueryError(" ".join(str(exc).split())[:300]) from None
+    return out.getvalue()

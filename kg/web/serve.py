@@ -82,6 +82,9 @@ def limits_from(options: object | None) -> Limits:
     workers = int(get("query_workers", d.workers))
     max_mb = get("max_result_mb", None)
     per_client = int(get("per_client_queries", d.per_client))
+    memory_mb = int(get("worker_memory_mb", d.worker_memory_mb))
+    if memory_mb < 256:
+        raise StoreError("--worker-memory-mb must be at least 256")
     if timeout <= 0 or workers < 1 or (max_mb is not None and max_mb <= 0):
         raise StoreError("--query-timeout, --query-workers and --max-result-mb must be positive")
     if per_client < 0:
@@ -92,6 +95,8 @@ def limits_from(options: object | None) -> Limits:
         max_result_bytes=int(max_mb * 1024 * 1024) if max_mb else d.max_result_bytes,
         isolate=not getattr(options, "no_isolate", False),
         per_client=per_client,
+        worker_memory_mb=memory_mb,
+        allow_service=bool(getattr(options, "allow_service", False)),
     )
 
 

@@ -1,17 +1,16 @@
-"""The SPARQL 1.1 Protocol at ``/sparql`` (query operation only; updates are refused for now).
+"""The SPARQL 1.1 Protocol at ``/sparql`` (queries; updates with a token, in ``kg.web.update``).
 
 GET ``?query=``, POST ``application/x-www-form-urlencoded`` and POST ``application/sparql-query``;
 ``default-graph-uri`` / ``named-graph-uri`` set the dataset (without them the default graph is the
 union of all article graphs, as the service description says). Results by Accept or ``format=``.
-Status codes: 400 malformed query or request (with the parser's message), 403 update or SERVICE,
+Status codes: 400 malformed, too long or too deeply nested query or request (with the parser's message),
+403 update without a token, SERVICE or LOAD (``kg.web.policy``),
 406 no acceptable format, 415 unknown POST body type. GET without a query is the service description.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
-from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
@@ -19,11 +18,10 @@ from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
 from kg.errors import QueryError
-from kg.web import streaming
 from kg.web.limits import READ_CHUNK, LimitError, discard_payload
 from kg.web.meta import service_description
-from kg.web.negotiation import GRAPH_FORMATS, RESULT_FORMATS, Format, acceptable_list, choose
-from kg.web.policy import uses_service
+from kg.web.negotiation import GRAPH_FORMATS, RESULT_FORMATS, Format, acceptable_list
+from kg.web.policy import Forbidden
 
 router = APIRouter()
 
@@ -126,63 +124,28 @@ async def run_query(request: Request, params: Params) -> Response:
     query = queries[0]
     if not query.strip():
         return error(400, "empty query")
-    if not request.app.state.allow_service and uses_service(query):
-        return error(403, "SERVICE (federated query) is disabled on this endpoint")
     accept = request.headers.get("accept")
     fmt_param = params.one("format")
     default_graphs = params.all("default-graph-uri")
     named_graphs = params.all("named-graph-uri")
-    store = request.app.state.store
-    timeout = request.app.state.query_timeout
-
-    runner = getattr(request.app.state, "query_runner", None)  # kg.web.limits: timeouts, size, concurrency
-
-    def job(out: streaming.Sink) -> None:
-        res = store.query(query, default_graph_uris=default_graphs, named_graph_uris=named_graphs, timeout=timeout)
-        offers = GRAPH_FORMATS if res.kind == "graph" else RESULT_FORMATS
-        fmt = choose(accept, fmt_param, offers)
-        if fmt is None:
-            kind = res.kind
-            del res  # pyoxigraph results must be dropped on the thread that made them
-            raise NotAcceptable(kind)
-        out.announce(fmt)
-        res.serialize(fmt.key, out)  # type: ignore[arg-type]
-
-    pool = runner.pool if runner is not None else None
+    runner = request.app.state.query_runner  # kg.web.limits: the one guarded path for visitors' queries
     client = request.client.host if request.client else "-"
-    slot = runner.per_client.slot(client) if runner is not None else contextlib.nullcontext()
     try:
-        with slot:
-            return await _answer(job, runner, pool, request, query, default_graphs, named_graphs, accept, fmt_param)
-    except LimitError as exc:
-        return error(exc.status, str(exc), exc.headers)
-
-
-async def _answer(job: Any, runner: Any, pool: Any, request: Request, query: str, default_graphs: list[str],
-                  named_graphs: list[str], accept: str | None, fmt_param: str | None) -> Response:
-    """The query's response, under the limits (a slot of this client's is held meanwhile)."""
-    try:
-        if pool is not None:  # worker processes: awaited on the event loop, no thread for the request
-            fmt, payload, secs = await pool.run(query, default_graphs, named_graphs, accept, fmt_param)
-            request.state.query_seconds = secs  # for the access log
-            body: Any = payload
-        else:
-            if runner is not None:
-                job = runner.job(request.state, query, default_graphs, named_graphs, accept, fmt_param)
-            fmt, body = await streaming.start(job, runner.first_timeout if runner is not None else None)
+        with runner.per_client.slot(client):
+            fmt, body = await runner.answer(request.state, query, default_graphs, named_graphs, accept, fmt_param)
+    except Forbidden as exc:
+        return error(403, str(exc))
     except QueryError as exc:
         return error(400, str(exc))
     except LimitError as exc:
         return error(exc.status, str(exc), exc.headers)
-    except streaming.FirstByteTimeout:
-        return error(504, f"query timed out after {runner.limits.query_timeout:g} s")  # type: ignore[union-attr]
     except NotAcceptable as exc:
         offers = GRAPH_FORMATS if exc.kind == "graph" else RESULT_FORMATS
         what = f"format={fmt_param}" if fmt_param else f"Accept: {accept}"
         return error(406, f"{what} is not available for this query; choose one of {acceptable_list(offers)}")
     assert isinstance(fmt, Format)
     headers = {"Vary": "Accept"} if not fmt_param else {}
-    if pool is None:
+    if not isinstance(body, tuple):  # chunks from a thread
         return StreamingResponse(body, media_type=fmt.content_type, headers=headers)
     where, value = body
     if where == "memory":  # up to 1 MiB, serialised by the worker: sent as it is, with its length

@@ -19,6 +19,8 @@ write the query workers (``kg.web.limits``) are renewed so queries see it.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import json
 import logging
 import re
@@ -34,8 +36,9 @@ from fastapi.concurrency import run_in_threadpool
 
 from kg.errors import InputError, KgError, QueryError, StoreError
 from kg.store.base import GraphUpdate
-from kg.store.sparql_text import has_keyword
 from kg.web.auth import Auth
+from kg.web.limits import LimitError
+from kg.web.policy import Forbidden
 
 log = logging.getLogger(__name__)
 TEXT = "text/plain; charset=utf-8"
@@ -48,6 +51,25 @@ RDF_BODY_TYPES = {
 }
 
 router = APIRouter()
+
+
+_DECLARATION = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.I)
+
+
+def declares_entities(body: bytes) -> bool:
+    """Whether an XML body has a DOCTYPE or ENTITY declaration, in UTF-8 or UTF-16 (either byte order)."""
+    if _DECLARATION.search(body):
+        return True
+    for enc in ("utf-16-le", "utf-16-be"):
+        with contextlib.suppress(UnicodeDecodeError):
+            if _DECLARATION.search(body.decode(enc, errors="ignore").encode("utf-8")):
+                return True
+    return False
+
+
+def public_message(exc: Exception) -> str:
+    """An error's message without the server's file system paths (the store's folder, temporary files)."""
+    return re.sub(r"(?:/[^\s:'\"]+)+/?", "…", str(exc))
 
 
 def text(status: int, message: str) -> Response:
@@ -84,18 +106,23 @@ class Writes:
         if params.all("using-graph-uri") or params.all("using-named-graph-uri"):
             return text(400, "using-graph-uri / using-named-graph-uri are not supported; write USING in the update")
         update = updates[0]
-        for word in ("LOAD", "SERVICE"):
-            if has_keyword(update, word):
-                return text(403, f"{word} is not allowed in updates here (it makes the server fetch URLs)")
         do = getattr(self.store, "update", None)
         if do is None:
             return text(501, "this store does not take SPARQL Update through the service")
+        try:  # size, LOAD/SERVICE and a dry run in a worker process, before the store sees it
+            await request.app.state.query_runner.check_update(update)
+        except Forbidden as exc:
+            return text(403, str(exc))
+        except QueryError as exc:
+            return text(400, str(exc))
+        except LimitError as exc:
+            return text(exc.status, str(exc))
         try:
             await self.write(lambda: do(update))
         except QueryError as exc:
             return text(400, str(exc))
         except KgError as exc:
-            return text(500, str(exc))
+            return text(500, public_message(exc))
         return Response(status_code=204)
 
 
@@ -168,13 +195,19 @@ async def _gsp_write(request: Request, merge: bool) -> Response:
     if ctype not in RDF_BODY_TYPES:
         return text(415, f"send the graph as one of {', '.join(RDF_BODY_TYPES)}")
     body = await request.body()
-    try:
-        parsed = [
-            (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
-            for t in ox.parse(body, ox.RdfFormat.from_media_type(ctype), base_iri=graph, without_named_graphs=True)
-        ]
-    except (SyntaxError, ValueError) as exc:
-        return text(400, f"the body is not valid {ctype}: {' '.join(str(exc).split())[:300]}")
+    if ctype == "application/rdf+xml" and declares_entities(body):
+        return text(400, "RDF/XML with a DOCTYPE or ENTITY declaration is refused (entity expansion can exhaust "
+                         "the server's memory); send the document without one")
+    try:  # in a worker process (capped in memory and time), off the event loop
+        ntriples = await request.app.state.query_runner.parse_upload(body, ctype, graph)
+    except QueryError as exc:
+        return text(400, f"the body is not valid {ctype}: {exc}")
+    except LimitError as exc:
+        return text(exc.status, f"the body could not be read: {exc}")
+    parsed = [
+        (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
+        for t in ox.parse(ntriples, ox.RdfFormat.N_TRIPLES)
+    ]
     store = request.app.state.store
 
     def do() -> bool:
@@ -189,7 +222,7 @@ async def _gsp_write(request: Request, merge: bool) -> Response:
     try:
         existed = await writes.write(do)
     except KgError as exc:
-        return text(500, str(exc))
+        return text(500, public_message(exc))
     return Response(status_code=204 if existed else 201)
 
 
@@ -246,6 +279,11 @@ async def ingest(request: Request) -> Response:
         encoding = _meta(request, "encoding")
     except UnicodeDecodeError:
         return text(400, "X-KG-* headers must be percent-encoded UTF-8")
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except (LookupError, ValueError):
+            return text(400, "encoding= is not a known text encoding (e.g. utf-8, gb18030)")
     if not NAME_RE.match(name) or name.startswith("."):
         return text(400, "name= must be a plain file name (letters, digits, Chinese characters, . _ -)")
     if not name.endswith((".txt", ".md", ".text")):
@@ -264,7 +302,7 @@ async def ingest(request: Request) -> Response:
         res = await writes.write(do)
     except KgError as exc:
         # the temporary folder means nothing to the client: name the upload instead
-        msg = re.sub(r"(?:/[^\s:]*)?/kg-ingest-[^/\s]+/", "", str(exc))
+        msg = public_message(re.sub(r"(?:/[^\s:]*)?/kg-ingest-[^/\s]+/", "", str(exc)))
         status = 422 if isinstance(exc, InputError) else 503 if isinstance(exc, StoreError) else 400
         return text(status, msg)
     payload = {"articles": res.articles, "quads": res.quads}

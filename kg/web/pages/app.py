@@ -11,6 +11,10 @@ from kg.web.pages.routes import Pages
 
 def create_pages_app(store: Store, base: str) -> FastAPI:
     """FastAPI app: ``/``, ``/search``, ``/query`` and ``/{kind}/{id}`` as HTML."""
+    from kg.web.limits import Limits, QueryRunner
+
     app = FastAPI(title="newskg pages", docs_url=None, redoc_url=None, openapi_url=None)
     app.include_router(Pages(store, base).router(entity_routes=True))
+    # the editor's queries take the service's guarded path (here on threads, with the same checks)
+    app.state.query_runner = QueryRunner(store, Limits(isolate=False))
     return app

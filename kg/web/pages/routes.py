@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -88,8 +87,8 @@ class Pages:
             return self.render("search.html", q=q, hits=hits, title=f"搜索 {q}" if q else "搜索 Search")
 
         @r.get("/query", response_class=HTMLResponse)
-        def query(query: str = Query("", max_length=20000), example: str = "") -> HTMLResponse:
-            return self.query_page(query, example)
+        async def query(request: Request, query: str = Query("", max_length=20000), example: str = "") -> Response:
+            return await self.query_page(request, query, example)
 
         @r.get("/static/pages/{name}")
         def static(name: str) -> Response:
@@ -108,57 +107,55 @@ class Pages:
 
     # ------------------------------------------------------------ the query editor
 
-    def query_page(self, text: str, example: str = "") -> HTMLResponse:
+    async def query_page(self, request: Request, text: str, example: str = "") -> Response:
+        """The editor and, for a query, its first rows: run by the app's query runner (``kg.web.limits``),
+        the same guarded path as ``/sparql`` (worker process, deadline, size and per-client limits, no
+        SERVICE or LOAD), never in the server process."""
+        from kg.web.limits import LimitError
+        from kg.web.policy import Forbidden
+
         exs = examples()
         if not text.strip() and example:
             text = next((t for stem, _, t in exs if stem == example), "")
         if not text.strip():
             return self.render("query.html", text=exs[0][2] if exs else "", examples=exs, result=None,
                                error=None, title="SPARQL 查询 Query")
-        error = None
+        runner = request.app.state.query_runner
+        client = request.client.host if request.client else "-"
+        error, status, headers = None, 200, {}
         result: dict[str, Any] | None = None
-        started = time.perf_counter()
         try:
-            res = self.store.query(text, timeout=30)
-            if res.kind == "solutions":
-                rows = []
-                for i, row in enumerate(res.rows()):
-                    if i >= MAX_ROWS:
-                        break
-                    rows.append([self.cell(row.get(v)) for v in res.variables])
-                result = {"kind": "solutions", "columns": res.variables, "rows": rows, "formats": SELECT_FORMATS}
-            elif res.kind == "boolean":
-                result = {"kind": "boolean", "value": res.boolean(), "formats": SELECT_FORMATS}
-            else:
-                rows = []
-                for i, t in enumerate(res.triples()):
-                    if i >= MAX_ROWS:
-                        break
-                    rows.append([self.cell(x) for x in t])
-                result = {"kind": "graph", "columns": ["subject", "predicate", "object"], "rows": rows,
-                          "formats": GRAPH_FORMATS}
-            result["truncated"] = len(result.get("rows", [])) >= MAX_ROWS
-            result["ms"] = round((time.perf_counter() - started) * 1000, 1)
+            with runner.per_client.slot(client):
+                table = await runner.table(text, MAX_ROWS)
+        except Forbidden as exc:
+            error, status = str(exc), 403
         except KgError as exc:
-            error = str(exc)
-        status = 400 if error else 200
-        return self.render("query.html", status=status, text=text, examples=exs, result=result, error=error,
+            error, status = str(exc), 400
+        except LimitError as exc:
+            error, status, headers = str(exc), exc.status, exc.headers
+        except TimeoutError:
+            error, status = f"query timed out after {runner.limits.query_timeout:g} s", 504
+        else:
+            result = dict(table)
+            result["rows"] = [[self.cell(c) for c in row] for row in table["rows"]]
+            result["formats"] = GRAPH_FORMATS if table["kind"] == "graph" else SELECT_FORMATS
+            result["ms"] = round(table["seconds"] * 1000, 1)
+        page = self.render("query.html", status=status, text=text, examples=exs, result=result, error=error,
                            title="SPARQL 查询 Query")
+        page.headers.update(headers)
+        return page
 
-    def cell(self, term: Any) -> dict[str, Any] | None:
-        """One result cell: an IRI (with its local page path), a literal (value, language, datatype)."""
+    def cell(self, term: tuple | None) -> dict[str, Any] | None:
+        """One result cell from the runner's plain data: an IRI (with its local page path), a blank node, a
+        literal (value, language, datatype)."""
         if term is None:
             return None
-        from rdflib import BNode, Literal, URIRef
-
-        if isinstance(term, URIRef):
-            return {"iri": str(term), "href": self.linker.path(str(term)), "kind": self.linker.kind(str(term))}
-        if isinstance(term, BNode):
-            return {"text": f"_:{term}"}
-        if isinstance(term, Literal):
-            dt = L.local_name(str(term.datatype)) if term.datatype else None
-            return {"text": str(term), "lang": term.language, "datatype": dt}
-        return {"text": str(term)}
+        if term[0] == "iri":
+            return {"iri": term[1], "href": self.linker.path(term[1]), "kind": self.linker.kind(term[1])}
+        if term[0] == "bnode":
+            return {"text": f"_:{term[1]}"}
+        dt = L.local_name(term[3]) if term[3] else None
+        return {"text": term[1], "lang": term[2], "datatype": dt}
 
 
 def _title(model: Any) -> str:
