@@ -6,6 +6,7 @@ Every user error is one line on stderr and exit status 1 (2 for bad usage, from 
 from __future__ import annotations
 
 import argparse
+import errno
 import io
 import json
 import sys
@@ -117,6 +118,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     for p in args.paths:  # a missing path is a usage error before anything is opened
         if not Path(p).exists():
+            if Path(p).is_symlink():
+                try:
+                    Path(p).stat()
+                except OSError as exc:
+                    if exc.errno == errno.ELOOP:
+                        raise KgError(f"{p}: a loop of symbolic links") from None
+                raise KgError(f"{p}: a symbolic link to nothing (no such file or folder)")
             raise KgError(f"{p}: no such file or folder")
     if is_batch(args):
         return cmd_ingest_batch(args)

@@ -41,6 +41,7 @@ def resolve_base(store_dir: Path | str | object, requested: str | None, *, writi
         )
     base = stored or wanted or DEFAULT_BASE
     if writing and not stored:
+        check_store_folder(store_dir)
         store_dir.mkdir(parents=True, exist_ok=True)
         cfg_path.write_text(json.dumps({"base": base}) + "\n", encoding="utf-8")
     return base
@@ -77,3 +78,22 @@ def remote_stored_base(location: object) -> str | None:
         return stored_base(store)
     finally:
         store.close()
+
+
+STORE_FILES = {"oxigraph", "newskg.json", "void-stats.json", ".kg-snapshots", ".kg-lock", "lost+found"}
+
+
+def check_store_folder(path: Path) -> None:
+    """Refuse a ``--store`` that is not a store nor a place for a new one: a file, or a folder of other
+    files (making a store inside a user's folder of pages would be a surprise nobody asked for)."""
+    try:
+        if path.exists() and not path.is_dir():
+            raise StoreError(f"{path}: is a file, not a store folder; give a new or empty folder for --store")
+        if path.is_dir() and not (path / "oxigraph").is_dir():
+            others = sorted(p.name for p in path.iterdir() if p.name not in STORE_FILES)
+            if others:
+                shown = ", ".join(others[:3]) + (" …" if len(others) > 3 else "")
+                raise StoreError(f"{path}: is a folder of other files ({shown}), not a store; give a new or empty "
+                                 "folder for --store")
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot use as a store ({exc.strerror or exc})") from None

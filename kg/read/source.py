@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +33,7 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
     if encoding:
         try:
             text = data.decode(encoding)
-        except LookupError:
+        except (LookupError, ValueError):
             raise InputError(f"{name}: unknown encoding {encoding!r}") from None
         except UnicodeDecodeError as exc:
             raise InputError(f"{name}: not valid {encoding} at byte {exc.start}") from None
@@ -86,6 +88,36 @@ def read_publication(
     return Publication(name=pub_name or None, date=pub_date, locality=pub_loc or None)
 
 
+def read_page_bytes(path: Path) -> bytes:
+    """A page file's bytes: a regular file of at most MAX_BYTES, or one line saying why not. Devices, FIFOs
+    and sockets are refused before opening (``/dev/zero`` never ends, a FIFO blocks), and the read itself
+    stops past the limit (a file may grow while it is read)."""
+    try:
+        st = path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError(f"{path}: a loop of symbolic links") from None
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            raise InputError(f"{path}: no such file") from None
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(f"{path}: is a folder, not a page file")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"{path}: not a regular file (a device, FIFO or socket); give a page file")
+    if st.st_size > MAX_BYTES:
+        raise InputError(
+            f"{path}: {st.st_size} bytes is larger than the {MAX_BYTES} byte limit for one page; split it into pages"
+        )
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{path}: larger than the {MAX_BYTES} byte limit for one page; split it into pages")
+    return data
+
+
 def read_source(
     path: str | Path,
     *,
@@ -96,19 +128,7 @@ def read_source(
 ) -> Source:
     """Read and decode one page file with its metadata."""
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder, not a page file")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise InputError(
-            f"{path}: {size} bytes is larger than the {MAX_BYTES} byte limit for one page; split it into pages"
-        )
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    data = read_page_bytes(path)
     text = decode(data, str(path), encoding)
     pub = read_publication(path, publication, date, locality)
     return Source(path=path, text=text, sha256=hashlib.sha256(data).hexdigest(), publication=pub)

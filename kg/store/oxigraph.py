@@ -115,6 +115,9 @@ class OxigraphStore:
                     raise StoreError(f"{path}: no store here (ingest something first)")
                 self.db = ox.Store.read_only(str(path / "oxigraph"))
             else:
+                from kg.config import check_store_folder
+
+                check_store_folder(path)
                 (path / "oxigraph").mkdir(parents=True, exist_ok=True)
                 self.db = ox.Store(str(path / "oxigraph"))
         except OSError as exc:

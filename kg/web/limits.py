@@ -127,6 +127,12 @@ class WorkerFailed(LimitError):
     status = 503
 
 
+class QueryFailed(LimitError):
+    """The engine failed while evaluating or writing the result (not the client's syntax): 500, no trace."""
+
+    status = 500
+
+
 class WorkerDied(LimitError):
     """The worker process ended while running the request (a crash, or its CPU or memory cap)."""
 
@@ -391,7 +397,7 @@ def worker_main(conn: Any, cfg: WorkerConfig) -> None:
             elif isinstance(job, ParseJob):
                 answer = ("badquery", " ".join(str(exc).split())[:300])
             else:
-                answer = ("failed", f"query failed: {type(exc).__name__}: {exc}")
+                answer = ("error", f"query failed: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}")
         try:
             conn.send(answer)
             if answer[0] in ("ok", "parsed"):
@@ -661,6 +667,8 @@ class QueryPool:
             )
         if answer[0] == "failed":
             raise WorkerFailed(answer[1])
+        if answer[0] == "error":
+            raise QueryFailed(answer[1])
         return answer
 
     def _death(self, code: int | None) -> str:

@@ -87,7 +87,7 @@ class Pages:
             return self.render("search.html", q=q, hits=hits, title=f"搜索 {q}" if q else "搜索 Search")
 
         @r.get("/query", response_class=HTMLResponse)
-        async def query(request: Request, query: str = Query("", max_length=20000), example: str = "") -> Response:
+        async def query(request: Request, query: str = "", example: str = "") -> Response:
             return await self.query_page(request, query, example)
 
         @r.get("/static/pages/{name}")
