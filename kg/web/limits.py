@@ -35,14 +35,15 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from kg.errors import QueryError
 from kg.store.sparql_text import check_size
 
+T = TypeVar("T")
 MEMORY_RESULT = 1 << 20  # results up to this size travel through the pipe; larger ones through a file
 READ_CHUNK = 64 * 1024
 
@@ -786,6 +787,42 @@ class DeadlineWriter:
 
     def writable(self) -> bool:
         return True
+
+
+async def while_connected(request: Any, work: Awaitable[T]) -> T:
+    """Await ``work`` unless the client goes away first; then cancel it (a query waiting for a worker
+    leaves the queue, a running one's worker is killed) and raise ClientGone. Without this, requests
+    queued by clients that have left would each still run a query to its deadline: 40 abandoned runaway
+    queries kept a server stalled for minutes after their clients had gone."""
+    task = asyncio.ensure_future(work)
+
+    async def disconnected() -> None:
+        while True:
+            msg = await request.receive()
+            if msg.get("type") == "http.disconnect":
+                return
+
+    watch = asyncio.ensure_future(disconnected())
+    try:
+        done, _ = await asyncio.wait({task, watch}, return_when=asyncio.FIRST_COMPLETED)
+    except BaseException:
+        task.cancel()
+        raise
+    finally:
+        if not watch.done():
+            watch.cancel()
+    if task in done:
+        return task.result()
+    task.cancel()
+    with contextlib.suppress(BaseException):
+        await task
+    raise ClientGone("the client went away; its query was stopped")
+
+
+class ClientGone(LimitError):
+    """The client disconnected before its answer (499 in the access log: nobody reads this answer)."""
+
+    status = 499
 
 
 class QueryRunner:

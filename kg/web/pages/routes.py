@@ -111,7 +111,7 @@ class Pages:
         """The editor and, for a query, its first rows: run by the app's query runner (``kg.web.limits``),
         the same guarded path as ``/sparql`` (worker process, deadline, size and per-client limits, no
         SERVICE or LOAD), never in the server process."""
-        from kg.web.limits import LimitError
+        from kg.web.limits import LimitError, while_connected
         from kg.web.policy import Forbidden
 
         exs = examples()
@@ -126,7 +126,7 @@ class Pages:
         result: dict[str, Any] | None = None
         try:
             with runner.per_client.slot(client):
-                table = await runner.table(text, MAX_ROWS)
+                table = await while_connected(request, runner.table(text, MAX_ROWS))
         except Forbidden as exc:
             error, status = str(exc), 403
         except KgError as exc:
