@@ -26,9 +26,7 @@ import difflib
 import re
 from collections import Counter
 from collections.abc import Callable
-from functools import cache
 
-from kg.lexicons import load_lines
 from kg.model import (
     Article,
     Event,
@@ -42,31 +40,7 @@ from kg.model import (
     Post,
     Span,
 )
-
-
-@cache
-def traditional_only() -> frozenset[str]:
-    """Characters only traditional script uses (generated from OpenCC's tables by scripts/traditional_only.py)."""
-    return frozenset(load_lines("traditional_only.txt"))
-
-
-def has_traditional(text: str) -> bool:
-    """Whether ``text`` holds a traditional-only character: the whole cost of the feature on simplified text."""
-    return not traditional_only().isdisjoint(text)
-
-
-@cache
-def _converter() -> Callable[[str], str]:
-    """OpenCC's t2s converter (the C++ library of the ``opencc`` wheel), loaded on first need only."""
-    import opencc
-
-    return opencc.OpenCC("t2s").convert
-
-
-def to_simplified(text: str) -> str:
-    """The simplified rendering of ``text`` by OpenCC t2s (phrase tables before characters)."""
-    return _converter()(text) if text else text
-
+from kg.script import has_traditional, to_simplified
 
 # a clause boundary: OpenCC's phrases hold no punctuation or space, so converting clause by clause
 # gives the same text as converting the whole
