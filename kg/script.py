@@ -1,7 +1,7 @@
 """Which script a text is written in, and its simplified rendering (issue 22).
 
 Shared by extraction (which reads traditional-script articles through a simplified rendering, see
-:mod:`kg.extract.script`) and search (where 陸曉延 should find a person printed 陆晓延). Telling the
+:mod:`kg.extract.script`) and search (where 裴漢舟 should find a person printed 裴汉舟). Telling the
 scripts apart costs one set-disjointness test, so simplified text pays nothing measurable; OpenCC is
 loaded only when a traditional character is actually met.
 """

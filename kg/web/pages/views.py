@@ -1090,7 +1090,7 @@ def search(store: Store, lk: Linker, q: str, limit: int = 50) -> list[Hit]:
     if not key:
         return []
     keys = [key]
-    if has_traditional(key):  # 陸曉延 also finds a person only ever printed 陆晓延 (issue 22)
+    if has_traditional(key):  # 裴漢舟 also finds a person only ever printed 裴汉舟 (issue 22)
         keys = list(dict.fromkeys([key, normalise_query(to_simplified(key))[:100]]))
     best: dict[str, tuple[tuple[int, int], str, str]] = {}
     for k in keys:
