@@ -32,19 +32,24 @@ BASE = "http://kg.test"
 
 MEETING = (
     "# 澜江县召开乡村振兴工作推进会\n\n"
-    "本报讯 3月12日，澜江县乡村振兴工作推进会在县行政中心召开。县委书记裴汉舟出席会议并讲话，县长沈立勋主持会议。"
+    "本报讯（记者 苏晓雯 通讯员 冯启航）3月12日，澜江县乡村振兴工作推进会在县行政中心召开。"
+    "县委书记裴汉舟出席会议并讲话，县长沈立勋主持会议。"
     "县委副书记程婉秋、副县长邵嘉禾参加会议。\n"
-    "会议指出，今年全县将统筹安排乡村振兴资金2.35亿元，重点支持特色产业发展和人居环境整治。\n",
+    "会议指出，今年全县将统筹安排乡村振兴资金2.35亿元，重点支持特色产业发展和人居环境整治。\n"
+    "图为会议现场。记者 顾长风 摄\n",
     "# 瀾江縣召開鄉村振興工作推進會\n\n"
-    "本報訊 3月12日，瀾江縣鄉村振興工作推進會在縣行政中心召開。縣委書記裴漢舟出席會議並講話，縣長沈立勳主持會議。"
+    "本報訊（記者 蘇曉雯 通訊員 馮啟航）3月12日，瀾江縣鄉村振興工作推進會在縣行政中心召開。"
+    "縣委書記裴漢舟出席會議並講話，縣長沈立勳主持會議。"
     "縣委副書記程婉秋、副縣長邵嘉禾參加會議。\n"
-    "會議指出，今年全縣將統籌安排鄉村振興資金2.35億元，重點支持特色產業發展和人居環境整治。\n",
+    "會議指出，今年全縣將統籌安排鄉村振興資金2.35億元，重點支持特色產業發展和人居環境整治。\n"
+    "圖為會議現場。記者 顧長風 攝\n",
     {
         "people": [
             {"names": ["裴汉舟"], "posts": [["县委书记"]]},
             {"names": ["沈立勋"], "posts": [["县长"]]},
             {"names": ["程婉秋"], "posts": [["县委副书记"]]},
             {"names": ["邵嘉禾"], "posts": [["副县长"]]},
+            *({"names": [n], "posts": []} for n in ("苏晓雯", "冯启航", "顾长风")),  # credited people are people
         ],
         "events": [{"key": "e1", "types": ["Meeting"], "names": ["澜江县乡村振兴工作推进会"], "date": "2023-03-12",
                     "participants": [
@@ -54,6 +59,8 @@ MEETING = (
                         {"names": ["邵嘉禾"], "roles": ["Participant"]},
                     ]}],
         "amounts": [{"value": 235000000}],
+        "credits": [{"names": ["苏晓雯"], "role": "Reporter"}, {"names": ["冯启航"], "role": "Correspondent"},
+                    {"names": ["顾长风"], "role": "Photographer"}],
     },
 )
 CONGRESS = (
@@ -164,7 +171,7 @@ def test_traditional_twin_states_the_same_facts(name: str, score: ModuleType, on
         tallies[text] = score.score_one(want, score.read_prediction(g + ontology))
     by_kind = {t: {k: (v.tp_r, v.fp, v.fn) for k, v in tallies[t].items()} for t in (simp, trad)}
     assert by_kind[trad] == by_kind[simp]
-    for kind in ("persons", "posts", "events", "participations", "elected", "amounts"):
+    for kind in ("persons", "posts", "events", "participations", "elected", "amounts", "credits"):
         assert by_kind[simp][kind][1:] == (0, 0), (kind, tallies[simp][kind].misses)  # no fp, no fn
 
 
@@ -207,6 +214,20 @@ def test_printed_name_with_the_simplified_one_as_alternate() -> None:
     assert str(node).endswith("/person/pei-han-zhou")  # the same IRI as the simplified twin mints
     assert {o.name for o in x.organizations} >= {"中共瀾江縣委"}  # composed from the locality, in the print's script
     assert all(not has_traditional(a) for o in x.organizations for a in o.alternate_names[-1:])
+
+
+def test_credits_printed_in_traditional_characters() -> None:
+    """本報訊（記者 …）and 記者 … 攝 are credits, with printed names and spans, not people of the story."""
+    (_, trad, _), locality = TWINS["meeting"]
+    (art,), (x,), g = ingest(trad, locality)
+    assert [(c.name, c.role) for c in art.credits] == [
+        ("蘇曉雯", "reporter"), ("馮啟航", "correspondent"), ("顧長風", "photographer")]
+    assert all(trad[c.span.start : c.span.end] == c.name for c in art.credits)
+    assert not {"蘇曉雯", "馮啟航", "顧長風"} & {p.name for p in x.people}
+    assert "記者" not in art.body and "本報訊" not in art.body
+    # no simplified alternate name on a credited person: score.py counts every name of one as a credit
+    reporter = next(g.subjects(SCHEMA.name, Literal("蘇曉雯", lang="zh")))
+    assert g.value(reporter, SCHEMA.alternateName) is None
 
 
 def test_mixed_scripts_each_name_as_printed() -> None:
