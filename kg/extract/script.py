@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -61,7 +62,10 @@ class OffsetMap:
 
     @classmethod
     def build(cls, original: str, converted: str, convert: Callable[[str], str]) -> OffsetMap:
-        """The alignment of ``converted`` (= ``convert(original)``) to ``original``."""
+        """The alignment of ``converted`` (= ``convert(original)``) to ``original``.
+
+        Equal total lengths mean one to one: every table entry keeps its length (see the module's
+        docstring), so no shorter phrase can be made up for by a longer one elsewhere."""
         if len(original) == len(converted):
             return cls([(0, 0, len(original), len(original))], identity=True)
         pieces: list[tuple[int, int, int, int]] = []
@@ -125,22 +129,18 @@ class ScriptView:
         s, m = self.span(ev.sentence_span), self.span(ev.mention_span)
         return Evidence(self.original.body[s.start : s.end], s, m)
 
-    @property
+    @functools.cached_property
     def _chars(self) -> dict[str, str]:
         """Simplified character -> the form this article prints it in, learnt from the article itself."""
-        cached = self.__dict__.get("_char_map")
-        if cached is None:
-            seen: dict[str, Counter[str]] = {}
-            conv, orig = self.simplified.body, self.original.body
-            for cs, os_, cl, ol in self.offsets.pieces:
-                if cl != ol:
-                    continue
-                for a, b in zip(conv[cs : cs + cl], orig[os_ : os_ + ol], strict=True):
-                    if a != b:
-                        seen.setdefault(a, Counter())[b] += 1
-            cached = {a: cnt.most_common(1)[0][0] for a, cnt in seen.items()}
-            self.__dict__["_char_map"] = cached
-        return cached
+        seen: dict[str, Counter[str]] = {}
+        conv, orig = self.simplified.body, self.original.body
+        for cs, os_, cl, ol in self.offsets.pieces:
+            if cl != ol:
+                continue
+            for a, b in zip(conv[cs : cs + cl], orig[os_ : os_ + ol], strict=True):
+                if a != b:
+                    seen.setdefault(a, Counter())[b] += 1
+        return {a: cnt.most_common(1)[0][0] for a, cnt in seen.items()}
 
     def printed(self, text: str, near: Span | None = None) -> str:
         """``text`` (read from the simplified rendering) as the article prints it.
