@@ -105,12 +105,12 @@ def check_cost(repeat: int = 2000) -> None:
     print(f"articles converted although simplified (a traditional-only character in a simplified print): {flagged}")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("gold", nargs="*", default=[str(SHARED / "eval" / "dev"), str(SHARED / "eval" / "dev2")])
     ap.add_argument("--misses", action="store_true")
     ap.add_argument("--no-cost", action="store_true", help="skip the cost measurement")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     score = load_scorer()
     worst = 0.0
     for folder in args.gold:

@@ -336,3 +336,15 @@ def test_search_by_either_script_finds_the_person(tmp_path: Path) -> None:
         assert "林若岚" in found("若嵐")
     finally:
         store.close()
+
+
+def test_traditional_benchmark_runs_on_one_article(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """benchmarks/traditional.py at a tiny size, so it cannot rot (no figure asserted but its own goal)."""
+    dev = sorted((ROOT.parent / "shared" / "eval" / "dev").glob("*.json"))
+    if not dev or not SCORE.is_file():
+        pytest.skip("../shared/eval is not beside the repo")
+    (tmp_path / dev[0].name).write_bytes(dev[0].read_bytes())
+    from benchmarks import traditional
+
+    assert traditional.main([str(tmp_path), "--no-cost"]) == 0
+    assert "traditional" in capsys.readouterr().out
