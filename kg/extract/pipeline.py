@@ -18,6 +18,7 @@ from kg.extract.ner import NameTagger, Token, default_tagger
 from kg.extract.orgs import expand_local, org_kind, party_full_name, post_org
 from kg.extract.posts import PersonMention, ends_with_title, find_people, title_of
 from kg.extract.roles import RoleMention, _triggers, find_roles, meeting_guests
+from kg.extract.script import simplified_view
 from kg.extract.sentences import Sentence, split_sentences
 from kg.model import (
     Article,
@@ -287,6 +288,9 @@ def check_size(article: Article) -> None:
 def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
     """Everything this article states: people, posts, organisations, events, roles and money."""
     check_size(article)
+    view = simplified_view(article)
+    if view is not None:  # traditional script: the rules read a simplified rendering, facts point at the print
+        return view.restore(extract(view.simplified, tagger))
     tagger = tagger or default_tagger()
     b = _Builder(article)
     pub = article.publication

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from kg.errors import InputError
 from kg.model import Article, Continuation, Credit, Headline, Publication, Segment, Span
-from kg.read import credits as cr
+from kg.read import script as cr  # the credit finders, for bylines in either script (issue 22)
 
 MAX_HEADLINE = 40
 _WS = " \t\r\u3000\u00a0\ufeff"

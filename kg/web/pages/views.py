@@ -18,6 +18,7 @@ from typing import Any
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from kg.script import has_traditional, to_simplified
 from kg.store.base import Store
 from kg.web.pages import labels as L
 from kg.web.pages.cache import cache_for
@@ -1088,17 +1089,22 @@ def search(store: Store, lk: Linker, q: str, limit: int = 50) -> list[Hit]:
     key = normalise_query(q)[:100]
     if not key:
         return []
+    keys = [key]
+    if has_traditional(key):  # 裴漢舟 also finds a person only ever printed 裴汉舟 (issue 22)
+        keys = list(dict.fromkeys([key, normalise_query(to_simplified(key))[:100]]))
     best: dict[str, tuple[tuple[int, int], str, str]] = {}
-    for r in run(store, "search", q=key):
-        iri = s(r["s"])
-        kind = L.KIND_OF_CLASS.get(s(r["type"]))
-        if kind not in SEARCH_KINDS:
-            continue
-        label = s(r["label"])
-        flat = normalise_query(label)
-        grade = (0 if flat == key else 1 if flat.startswith(key) else 2, 0 if s(r["prop"]) == L.SCHEMA + "name" else 1)
-        if iri not in best or grade < best[iri][0]:
-            best[iri] = (grade, label, kind)
+    for k in keys:
+        for r in run(store, "search", q=k):
+            iri = s(r["s"])
+            kind = L.KIND_OF_CLASS.get(s(r["type"]))
+            if kind not in SEARCH_KINDS:
+                continue
+            label = s(r["label"])
+            flat = normalise_query(label)
+            grade = (0 if flat == k else 1 if flat.startswith(k) else 2,
+                     0 if s(r["prop"]) == L.SCHEMA + "name" else 1)
+            if iri not in best or grade < best[iri][0]:
+                best[iri] = (grade, label, kind)
     if not best:
         return []
     top = sorted(best.items(), key=lambda kv: (kv[1][0], len(kv[1][1])))[:200]
