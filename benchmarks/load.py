@@ -165,6 +165,69 @@ def runaway_check(url: str, pid: int, timeout: float, n: int = 3) -> dict:
     }
 
 
+def flood(url: str, n: int, timeout: float, give_up: float) -> dict:
+    """``n`` runaway queries at once, spread over every path that runs a visitor's query (``/sparql`` by
+    GET, form POST and body POST, the ``/query`` editor), each client giving up after ``give_up`` seconds;
+    meanwhile a simple page is fetched every 50 ms. Reports that page's latency during the flood and how
+    long after the flood's clients had gone a plain query was answered in under a second again."""
+    paths = [
+        lambda c: c.get(url + "/sparql", params={"query": RUNAWAY}),
+        lambda c: c.post(url + "/sparql", data={"query": RUNAWAY}),
+        lambda c: c.post(url + "/sparql", content=RUNAWAY, headers={"Content-Type": "application/sparql-query"}),
+        lambda c: c.get(url + "/query", params={"query": RUNAWAY}),
+    ]
+    statuses: Counter = Counter()
+    page_ms: list[float] = []
+    stop = threading.Event()
+
+    def attacker(i: int) -> None:
+        with httpx.Client(timeout=give_up) as c:
+            try:
+                statuses[paths[i % len(paths)](c).status_code] += 1
+            except httpx.HTTPError:
+                statuses["client gave up"] += 1
+
+    def prober() -> None:
+        with httpx.Client(timeout=30) as c:
+            while not stop.is_set():
+                t = time.perf_counter()
+                r = c.get(url + "/ontology/Chair", headers={"Accept": "text/turtle"})
+                page_ms.append((time.perf_counter() - t) * 1000)
+                assert r.status_code == 200, r.status_code
+                time.sleep(0.05)
+
+    probe = threading.Thread(target=prober)
+    probe.start()
+    started = time.perf_counter()
+    threads = [threading.Thread(target=attacker, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    gone = time.perf_counter()
+    stop.set()
+    probe.join()
+    recovered = None
+    while time.perf_counter() - gone < 10 * timeout:
+        t = time.perf_counter()
+        r = httpx.get(url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"},
+                      headers={"Accept": "application/json"}, timeout=60)
+        if r.status_code == 200 and time.perf_counter() - t < 1.0:
+            recovered = time.perf_counter() - gone
+            break
+        time.sleep(0.1)
+    return {
+        "runaway_queries": n,
+        "query_timeout_s": timeout,
+        "client_gives_up_after_s": give_up,
+        "flood_s": round(gone - started, 1),
+        "answers": dict(statuses),
+        "simple_page_during_flood_ms": {"n": len(page_ms), "p50": round(pct(page_ms, 50), 1),
+                                        "p99": round(pct(page_ms, 99), 1), "max": round(max(page_ms), 1)},
+        "back_to_normal_after_clients_left_s": None if recovered is None else round(recovered, 2),
+    }
+
+
 def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -292,6 +355,8 @@ def main() -> int:
     ap.add_argument("--port", type=int, default=8797)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", type=Path, help="also write the report here")
+    ap.add_argument("--flood", type=int, default=40, metavar="N",
+                    help="runaway queries sent at once over every query path before the mixed load (0: none)")
     args = ap.parse_args()
     if not (1 <= args.clients <= 16 and 0 < args.seconds <= 600 and args.articles >= 10):
         ap.error("--clients 1..16, --seconds up to 600, --articles at least 10")
@@ -331,6 +396,7 @@ def main() -> int:
         httpx.get(url + "/.well-known/void", timeout=600)
         void_s = time.perf_counter() - t
         stop = runaway_check(url, proc.pid, args.query_timeout)
+        flooded = flood(url, args.flood, args.query_timeout, give_up=args.query_timeout / 2) if args.flood else None
         rss0 = rss_mib(proc.pid)
         report = run_clients(url, args.articles, args.clients, args.seconds, args.max_requests, args.seed)
         report = {
@@ -341,6 +407,7 @@ def main() -> int:
             "server_rss_mib_before": round(rss0, 1),
             "server_rss_mib_after": round(rss_mib(proc.pid), 1),
             "runaway_stop": stop,
+            "flood": flooded,
             **report,
         }
     finally:

@@ -3,6 +3,7 @@ carries one gets a clear 4xx/5xx, the server goes on answering, the store is unc
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -190,3 +191,27 @@ def test_kg_serve_survives_every_crash_attack(tmp_path: Path) -> None:
             proc.kill()
             _, err = proc.communicate()
     assert b"Traceback" not in err, err.decode(errors="replace")[-2000:]
+
+
+def test_runaway_queries_from_clients_that_left_stop_within_one_deadline(tmp_path: Path) -> None:
+    """Finding 4: 40 runaway queries stalled every page and the server stayed stalled after the clients had
+    gone. Here 8 of them (over /sparql and the editor) from clients that give up after 1 s, on 2 workers with
+    a 20 s deadline: once the clients are gone a plain query is answered well within one deadline (queued
+    ones would otherwise run 4 rounds of 20 s)."""
+    from _reliability import RUNAWAY
+
+    with served(tmp_path / "store", limits=Limits(workers=2, query_timeout=20, queue_timeout=60)) as s:
+        def attack(i: int) -> None:
+            path = "/query" if i % 2 else "/sparql"
+            with contextlib.suppress(httpx.HTTPError):
+                httpx.get(s.url + path, params={"query": RUNAWAY}, timeout=1)
+
+        threads = [threading.Thread(target=attack, args=(i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        gone = time.monotonic()
+        assert count(s) > 0
+        assert time.monotonic() - gone < 20, "a plain query waited behind abandoned runaway queries"
+        assert s.runner.stats.kills >= 2  # the running ones were stopped, not left to their deadline
