@@ -556,24 +556,32 @@ class QueryPool:
                 del self._live[w.generation]
                 shutil.rmtree(self.snap_root / str(w.generation), ignore_errors=True)
 
-    def _kill(self, w: _Worker) -> None:
-        t = time.perf_counter()
+    def _signal_kill(self, w: _Worker) -> float:
+        """SIGKILL now (the CPU work stops with it); the time it was sent, for ``_reap``."""
         with contextlib.suppress(ProcessLookupError, OSError, ValueError, AttributeError):
             os.kill(w.process.pid, signal.SIGKILL)
+        self.stats.kills += 1
+        return time.perf_counter()
+
+    def _reap(self, w: _Worker, since: float) -> None:
+        """Wait for a killed worker to be gone (off the event loop: a busy machine takes its time)."""
         w.process.join(5)
         with contextlib.suppress(OSError):
             w.conn.close()
-        self.stats.kills += 1
-        self.stats.last_kill_seconds = time.perf_counter() - t
+        self.stats.last_kill_seconds = time.perf_counter() - since
         self._gone(w)
+
+    def _kill(self, w: _Worker) -> None:
+        self._reap(w, self._signal_kill(w))
 
     def _release(self, w: _Worker, healthy: bool) -> None:
         if not healthy or w.generation != self._generation or self._closed:
-            if not healthy:
-                self._kill(w)  # at once: the CPU work stops now, and the client is answered next
+            killed = None if healthy else self._signal_kill(w)  # at once, on the loop; reaped on a thread
 
             def replace() -> None:
-                if healthy:
+                if killed is not None:
+                    self._reap(w, killed)
+                else:
                     self._retire(w)
                 if not self._closed:
                     fresh = self._spawn()
@@ -671,6 +679,25 @@ class QueryPool:
         if answer[0] == "error":
             raise QueryFailed(answer[1])
         return answer
+
+    def confinement(self, timeout: float = 30) -> dict[str, Any] | None:
+        """How a worker is confined (network cut, memory and CPU caps), asked of an idle one without an
+        event loop (the start-up line); None if none answered in time."""
+        w = self._idle.get_nowait()
+        if w is None:
+            return None
+        healthy = False
+        try:
+            w.conn.send(Probe())
+            if w.conn.poll(timeout):
+                reply = w.conn.recv()
+                healthy = True
+                return reply[1]
+            return None
+        except (EOFError, OSError):
+            return None
+        finally:
+            self._release(w, healthy)
 
     def _death(self, code: int | None) -> str:
         """Why a worker ended, for the client: its CPU or memory cap, or a crash (the engine's stack)."""

@@ -280,6 +280,13 @@ def run(store_dir: object, host: str, port: int, requested_base: str | None, opt
             "writing by this server" if token else "read-only (no token)"
         ) + f" ; query timeout {limits.query_timeout:g} s, {limits.workers} query "
             + ("processes" if limits.isolate else "threads"), file=sys.stderr)
+        pool = app.state.query_runner.pool
+        confined = pool.confinement() if pool is not None else None
+        if limits.allow_service:
+            print("kg: warning: --allow-service: SPARQL SERVICE and LOAD make this server fetch URLs", file=sys.stderr)
+        elif confined is not None and not confined.get("network_cut"):
+            print("kg: note: query workers could not be given a network namespace of their own here; SERVICE and "
+                  "LOAD are still refused on the parse", file=sys.stderr)
         warning = token_file_warning(token_file)
         if warning:
             print(f"kg: warning: {warning}", file=sys.stderr)
