@@ -16,15 +16,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 import rdflib
 from pyshacl import validate as _shacl_validate
 from rdflib import RDF, XSD, BNode, Literal, Namespace, URIRef
 
-ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
-if not ONTOLOGY_DIR.is_dir():  # an installed (non-editable) package ships it as kg/ontology
-    ONTOLOGY_DIR = Path(__file__).resolve().parent / "ontology"
+from kg.resources import ONTOLOGY_DIR
+
 ONTOLOGY_FILES = ("newskg.ttl", "roles.ttl")
 SHAPES_FILE = "shapes.ttl"
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from pathlib import Path
 
-LEXICON_DIR = Path(__file__).resolve().parents[1] / "lexicons"
+from kg.resources import LEXICON_DIR
 
 
 @cache

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+from kg.resources import LEXICON_DIR
+
+HERE = LEXICON_DIR
 
 
 @cache

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 
-QUERY_DIR = Path(__file__).resolve().parent
+from kg.resources import data_path
+
+QUERY_DIR = data_path("queries")
 
 
 @cache

@@ -14,6 +14,7 @@ from rdflib import URIRef
 from rdflib.namespace import RDFS, SKOS
 
 from kg.rdf.namespaces import KG, SCHEMA
+from kg.resources import ONTOLOGY_DIR
 from kg.store.base import Triple
 
 ONTOLOGY_IRI = "https://w3id.org/newskg/ontology"
@@ -22,10 +23,8 @@ LABELS = (RDFS.label, SKOS.prefLabel, SCHEMA.name)
 
 
 def ontology_dir() -> Path:
-    """``ontology/`` beside the package (a checkout), else ``kg/ontology`` (an installed wheel)."""
-    here = Path(__file__).resolve()
-    repo = here.parents[2] / "ontology"
-    return repo if repo.is_dir() else here.parents[1] / "ontology"
+    """The package's ontology files (``kg.resources``)."""
+    return ONTOLOGY_DIR
 
 
 class Ontology:

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import rdflib
 from rdflib.namespace import RDFS, SKOS
 
-ONTOLOGY_DIR = Path(__file__).resolve().parents[3] / "ontology"
-if not ONTOLOGY_DIR.is_dir():  # installed (non-editable): shipped as kg/ontology
-    ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
+from kg.resources import ONTOLOGY_DIR
 
 KG = "https://w3id.org/newskg/ontology#"
 SCHEMA = "https://schema.org/"

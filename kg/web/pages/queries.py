@@ -11,15 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache
-from pathlib import Path
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from kg.resources import data_path
 from kg.store.base import Store
 from kg.web.pages.cache import cached_rows
 
-QUERY_DIR = Path(__file__).resolve().parents[2] / "queries" / "pages"
+QUERY_DIR = data_path("queries", "pages")
 EXAMPLE_DIR = QUERY_DIR / "examples"
 README_EXAMPLES = ("chairs", "co_participants", "money_per_org")  # the README's questions, in kg/queries/
 _VAR = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")

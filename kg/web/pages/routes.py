@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,14 +11,14 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kg.errors import KgError
+from kg.resources import STATIC_DIR, TEMPLATE_DIR
 from kg.store.base import Store
 from kg.web.pages import labels as L
 from kg.web.pages import views as V
 from kg.web.pages.queries import examples
 
-WEB_DIR = Path(__file__).resolve().parents[1]
-TEMPLATES = WEB_DIR / "templates"
-STATIC = WEB_DIR / "static" / "pages"
+TEMPLATES = TEMPLATE_DIR
+STATIC = STATIC_DIR / "pages"
 ID_RE = re.compile(r"^[A-Za-z0-9._~%-]{1,300}$")
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                 ".svg": "image/svg+xml"}
