@@ -14,12 +14,12 @@ import site
 import subprocess
 import sys
 import sysconfig
-import time
 import zipfile
 from pathlib import Path
 
 import httpx
 import pytest
+from _serve_process import kg_serve
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_bd3172a97833ae3d.txt"
@@ -76,30 +76,13 @@ def test_ingest_validate_and_serve_from_the_wheel(installed: Path, tmp_path: Pat
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "KG_STORE")}
-    proc = subprocess.Popen([str(installed / "kg"), "serve", "--store", "store", "--port", str(port),
-                             "--query-workers", "1"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                r = httpx.get(url + "/ontology", headers={"Accept": "text/turtle"}, timeout=10)
-                break
-            except httpx.HTTPError:
-                assert proc.poll() is None and time.monotonic() < deadline, "kg serve did not start"
-                time.sleep(0.3)
+    command = [str(installed / "kg"), "serve", "--store", "store", "--port", str(port), "--query-workers", "1"]
+    with kg_serve(command, port, tmp_path, env) as srv:
+        r = httpx.get(srv.url + "/ontology", headers={"Accept": "text/turtle"}, timeout=10)
         assert r.status_code == 200 and "Chair" in r.text  # the ontology is served, not empty
-        page = httpx.get(url + "/", timeout=30)
+        page = httpx.get(srv.url + "/", timeout=30)
         assert page.status_code == 200 and "newskg" in page.text
-        q = httpx.get(url + "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
+        q = httpx.get(srv.url + "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
                       headers={"Accept": "text/csv"}, timeout=30)
         assert q.status_code == 200 and int(q.text.split()[1]) > 1000
-    finally:
-        proc.terminate()
-        try:
-            _, err = proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            _, err = proc.communicate()
-    assert "Traceback" not in err, err[-2000:]
+    assert "Traceback" not in srv.stderr, srv.stderr[-2000:]

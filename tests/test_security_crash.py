@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -15,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from _reliability import TOKEN, Served, served
+from _serve_process import kg_serve
 from _web import free_port
 
 from kg.web.limits import Limits
@@ -162,35 +162,17 @@ def test_kg_serve_survives_every_crash_attack(tmp_path: Path) -> None:
     store = tmp_path / "store"
     make_store(store, f"http://127.0.0.1:{port}")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port", str(port),
-                             "--query-workers", "2", "--query-timeout", "5", "--worker-memory-mb", "768"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, "kg serve did not start"
-            time.sleep(0.2)
+    command = [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port", str(port),
+               "--query-workers", "2", "--query-timeout", "5", "--worker-memory-mb", "768"]
+    with kg_serve(command, port, ROOT, env, start_timeout=60) as srv:
         for path in ("/query", "/sparql"):
             for q in (NESTED, CHAIN, DOUBLING):
-                r = httpx.get(url + path, params={"query": q}, timeout=60)
+                r = httpx.get(srv.url + path, params={"query": q}, timeout=60)
                 assert 400 <= r.status_code < 600, r.status_code
-                assert proc.poll() is None, f"kg serve died on {q[:40]} through {path}"
-        r = httpx.get(url + "/sparql", params={"query": COUNT}, headers={"Accept": "text/csv"}, timeout=30)
+                assert srv.alive(), f"kg serve died on {q[:40]} through {path}"
+        r = httpx.get(srv.url + "/sparql", params={"query": COUNT}, headers={"Accept": "text/csv"}, timeout=30)
         assert r.status_code == 200 and int(r.text.split()[1]) > 0, r.text
-    finally:
-        proc.terminate()
-        try:
-            _, err = proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            _, err = proc.communicate()
-    assert b"Traceback" not in err, err.decode(errors="replace")[-2000:]
+    assert "Traceback" not in srv.stderr, srv.stderr[-2000:]
 
 
 def test_runaway_queries_from_clients_that_left_stop_within_one_deadline(tmp_path: Path) -> None:
