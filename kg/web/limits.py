@@ -711,20 +711,13 @@ class QueryPool:
                     "may use); the server goes on")
         return "the query worker ended while running it; the server goes on"
 
-    async def run(
-        self,
-        query: str,
-        default_graphs: list[str],
-        named_graphs: list[str],
-        accept: str | None,
-        fmt_param: str | None,
-    ) -> tuple[Any, tuple[str, Any], float]:
+    async def run(self, job: QueryJob) -> tuple[Any, tuple[str, Any], float]:
         """(format, payload, seconds); raises QueryError, LimitError or NotAcceptable(kind).
 
         ``payload`` is ("memory", bytes) or ("file", path)."""
         from kg.web.sparql import NotAcceptable
 
-        answer = await self.call(QueryJob(query, default_graphs, named_graphs, accept, fmt_param))
+        answer = await self.call(job)
         if answer[0] == "notacceptable":
             raise NotAcceptable(answer[1])
         return answer[1], answer[2], answer[3]
@@ -888,28 +881,19 @@ class QueryRunner:
         """TooComplex (400) for a text over the length or nesting limit, before any parser sees it."""
         check_size(text, what, self.limits.max_query_chars, self.limits.max_query_depth)
 
-    async def answer(
-        self,
-        state: Any,
-        query: str,
-        default_graphs: list[str],
-        named_graphs: list[str],
-        accept: str | None,
-        fmt_param: str | None,
-    ) -> tuple[Any, Any]:
+    async def answer(self, state: Any, job: QueryJob) -> tuple[Any, Any]:
         """(format, body) for ``/sparql``: body is ("memory", bytes) or ("file", path) from a worker
         process, or an iterator of chunks from a thread. Raises QueryError (Forbidden, TooComplex),
         LimitError or NotAcceptable; sets ``state.query_seconds`` for the access log."""
         from kg.web import streaming
 
-        self.check_size(query)
+        self.check_size(job.query)
         if self.pool is not None:
-            fmt, payload, secs = await self.pool.run(query, default_graphs, named_graphs, accept, fmt_param)
+            fmt, payload, secs = await self.pool.run(job)
             state.query_seconds = secs
             return fmt, payload
-        job = self.job(state, query, default_graphs, named_graphs, accept, fmt_param)
         try:
-            return await streaming.start(job, self.first_timeout)
+            return await streaming.start(self.job(state, job), self.first_timeout)
         except streaming.FirstByteTimeout:
             raise QueryTimeout(f"query timed out after {self.limits.query_timeout:g} s") from None
 
@@ -996,18 +980,12 @@ class QueryRunner:
 
         return await run_in_threadpool(parse_to_ntriples, body, media_type, base_iri)
 
-    def job(
-        self,
-        state: Any,
-        query: str,
-        default_graphs: list[str],
-        named_graphs: list[str],
-        accept: str | None,
-        fmt_param: str | None,
-    ) -> Callable[[Any], None]:
+    def job(self, state: Any, job: QueryJob) -> Callable[[Any], None]:
         """A ``kg.web.streaming`` job for the threaded mode (no pool: the route awaits ``pool.run`` itself);
         sets ``state.query_seconds`` for the access log."""
         store, limits, gate = self.store, self.limits, self.gate
+        query, default_graphs, named_graphs, accept, fmt_param = (
+            job.query, job.default_graphs, job.named_graphs, job.accept, job.fmt_param)
 
         def threaded(out: Any) -> None:
             from kg.web.negotiation import GRAPH_FORMATS, RESULT_FORMATS, choose

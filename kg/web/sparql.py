@@ -18,7 +18,7 @@ from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
 from kg.errors import QueryError
-from kg.web.limits import READ_CHUNK, LimitError, discard_payload, while_connected
+from kg.web.limits import READ_CHUNK, LimitError, QueryJob, discard_payload, while_connected
 from kg.web.meta import service_description
 from kg.web.negotiation import GRAPH_FORMATS, RESULT_FORMATS, Format, acceptable_list
 from kg.web.policy import Forbidden
@@ -132,8 +132,8 @@ async def run_query(request: Request, params: Params) -> Response:
     client = request.client.host if request.client else "-"
     try:
         with runner.per_client.slot(client):
-            fmt, body = await while_connected(
-                request, runner.answer(request.state, query, default_graphs, named_graphs, accept, fmt_param))
+            job = QueryJob(query, default_graphs, named_graphs, accept, fmt_param)
+            fmt, body = await while_connected(request, runner.answer(request.state, job))
     except Forbidden as exc:
         return error(403, str(exc))
     except QueryError as exc:
