@@ -288,3 +288,36 @@ def test_a_bare_title_elected_takes_the_body_named_just_before():
     got = {p.agent: p.post.label for e in x.events if e.type == "Election" for p in e.participations}
     assert got["person:王芳"] == "县人大常委会副主任" and got["person:刘伟"] == "县人大常委会委员"
     assert got["person:赵丽"] == "县人民政府副县长"
+
+
+def test_verb_taking_the_meeting_as_object_is_not_a_meeting():
+    """祝贺大会召开: 祝贺 governs 大会, which is the congress already reported, not a 祝贺大会."""
+    x = extract(article(
+        "6月3日,政协临川市第九届委员会第二次会议开幕。市委书记窦明澜等应邀出席,祝贺大会召开。"
+        "开幕会由柏思远主持。"
+    ))
+    assert [e.type for e in x.events] == ["Congress"]
+    assert roles_of(x, "窦明澜") == {"Attendee"}
+    assert roles_of(x, "柏思远") == {"Chair"}
+
+
+def test_plenum_carried_out_is_referred_to_not_reported():
+    """落实区委某届某次全会工作安排 (with an ASCII comma before 召开的): referred to, not held."""
+    x = extract(article(
+        "6月3日,青溪区政协五届二次会议开幕。会议指出,本次会议是在落实区委九届三次全会工作安排之际,"
+        "召开的一次重要会议。"
+    ))
+    assert [e.name for e in x.events] == ["青溪区政协五届二次会议"]
+
+
+def test_members_congress_of_a_chamber_is_a_congress():
+    x = extract(article("6月3日,临川青溪商会三届一次会员大会暨换届选举大会在某酒店召开。"))
+    assert [e.type for e in x.events] == ["Congress"]
+
+
+def test_award_words_in_a_document_title_or_for_unnamed_ranks_make_no_ceremony():
+    x = extract(article(
+        "6月3日,县委常委会议召开。会议审议了县妇联《关于召开表彰大会有关事项的请示》。"
+        "会上,县领导对优秀会员、优秀理事等进行了表彰。"
+    ))
+    assert [e.type for e in x.events] == ["Meeting"]

@@ -49,6 +49,7 @@ NAME_ORGANIZER = re.compile(
     r"^((?:中共)?[\u4e00-\u9fff]{0,8}?[省市县区镇](?:委常委会|委|人民政府|政府|政协|人大常委会|人大))"
     r"(?=[^委会府协大])"
 )
+TITLE_QUOTE = re.compile(r"《[^《》]*》")
 PURPOSE = re.compile(r"助学金|奖补资金|奖金|补助|补贴|奖励|资助|经费|资金|捐款|助学款")
 LEAD_TRIM = re.compile(r"^.*?(\d+月\d+日|[上下]午|晚上|昨天|今天|昨日|今日|昨晚)[,，]?")
 
@@ -535,9 +536,15 @@ def _events_of_sentence(
             b.places.setdefault(pkey, Place(pkey, pm.group(1)))
             e.place = pkey
     # an award handed out at a meeting is a ceremony of its own, inside that meeting
-    if AWARD_VERB.search(st.s.text) and not any(e.type == "AwardCeremony" for e in b.events):
+    # (not a 表彰 inside a document title 《关于表彰…的决定》, nor prizes handed to unnamed ranks:
+    # 对优秀会员、优秀理事等进行表彰 at a congress is a part of its agenda, not a ceremony of its own)
+    am = AWARD_NAME.search(st.s.text)
+    if (
+        AWARD_VERB.search(TITLE_QUOTE.sub(_blank, st.s.text))
+        and (am is not None or st.people)
+        and not any(e.type == "AwardCeremony" for e in b.events)
+    ):
         main = b.main_event()
-        am = AWARD_NAME.search(st.s.text)
         name = am.group(1) if am else "颁奖"
         e = b.new_event("AwardCeremony", name, None, b.evidence(st.s, 0, len(st.s.text)))
         if main is not None:
@@ -546,6 +553,11 @@ def _events_of_sentence(
         if e.date is None and e.month_day is None:
             d, md, _ = find_date(st.s.text, pub.date)
             e.date, e.month_day = d, md
+
+
+def _blank(m: re.Match[str]) -> str:
+    """The same number of spaces: masks a span without moving offsets."""
+    return " " * len(m.group(0))
 
 
 def _merge_early_generic(b: _Builder, sents: list[_Sent]) -> None:
