@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from _extract_util import article, posts_of
+from _extract_util import article, posts_of, roles_of
 
-from kg.extract.ner import default_tagger
+from kg.extract.ner import Token, default_tagger
 from kg.extract.pipeline import extract
 from kg.extract.posts import find_people
 
@@ -157,3 +157,32 @@ def test_short_and_long_title_of_a_party_chair_are_one_post():
 def test_the_deputy_in_charge_holds_the_plain_post():
     x = extract(article("5月6日，市政府召开常务会议。副市长林一鸣出席会议。会议要求，分管副市长林一鸣牵头抓总。"))
     assert posts_of(x, "林一鸣") == ["副市长"]
+
+
+def test_name_glued_to_the_title_by_the_tagger():
+    """主任何某某 read as one noun: the title ends inside the word and the name runs to its end."""
+    text = "县人大常委会主任何雪樵,县长汤立新出席会议。"
+    words = [("县人大常委会", "ORG"), ("主任何雪樵", "n"), (",", "w"), ("县长", "n"), ("汤立新", "PER"),
+             ("出席", "v"), ("会议", "n"), ("。", "w")]
+    tokens, pos = [], 0
+    for w, tag in words:
+        tokens.append(Token(w, tag, pos, pos + len(w)))
+        pos += len(w)
+    found = {m.name: [p.label for p in m.posts] for m in find_people(text, tokens)}
+    assert found == {"何雪樵": ["县人大常委会主任"], "汤立新": ["县长"]}
+
+
+def test_verb_after_a_title_is_not_a_name():
+    """各街道联络委主任应邀参加: 应 is a surname, but 应邀 is a verb."""
+    x = extract(article("6月3日,县政协会议开幕。区政协调研员、各街道联络委主任应邀参加开幕会。"))
+    assert "应邀" not in {p.name for p in x.people}
+
+
+def test_rank_as_post_keeps_the_list_of_attendees():
+    """市某委副县级干部某某: a rank printed as a post, one item of a list with posts."""
+    x = extract(article(
+        "7月2日,青溪县招商项目签约仪式举行。县委书记庞振宇,市发改委副县级干部邝立群,副县长汤立新出席签约仪式。"
+    ))
+    assert posts_of(x, "邝立群") == ["市发改委副县级干部"]
+    for name in ("庞振宇", "邝立群", "汤立新"):
+        assert roles_of(x, name) == {"Attendee"}

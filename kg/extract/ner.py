@@ -312,13 +312,17 @@ def _add_context_names(
         if len(t.text) >= 2 and t.tag not in ("PER", "w", "xc") and not (t.tag == "v" and len(t.text) >= 3)
     }
     starts = {t.start for t in tokens}
+    # 应邀, 出席: a verb the tagger read as one is not a name, even where a list item would end there
+    verbs = {(t.start, t.end) for t in tokens if t.tag in ("v", "vd", "d", "p", "c", "ad")}
+    # 主任何某某 read as one word: the title ends inside it and the name runs to the word's end
+    glued_after_title = {t.end for t in tokens if t.tag in ("n", "nz") and len(t.text) >= 4}
     covered = [False] * (len(text) + 1)
     for s, e in taken:
         for k in range(s, e):
             covered[k] = True
     extra: list[tuple[int, int]] = []
 
-    def try_at(pos: int, in_list: bool = False) -> tuple[int, int] | None:
+    def try_at(pos: int, in_list: bool = False, after_title: bool = False) -> tuple[int, int] | None:
         if pos >= len(text) or covered[pos]:
             return None
         for length in (3, 2, 4):
@@ -335,7 +339,10 @@ def _add_context_names(
             if not all("\u4e00" <= c <= "\u9fff" for c in cand):
                 continue
             whole_item = pos + length == len(text) or bool(LIST_ITEM_END.match(text, pos + length))
-            if ((pos, pos + length) in words and not (in_list and whole_item)) or pos not in starts:
+            if (pos, pos + length) in verbs:
+                continue
+            glued = after_title and pos not in starts and pos + length in glued_after_title
+            if ((pos, pos + length) in words and not (in_list and whole_item)) or (pos not in starts and not glued):
                 continue
             if NAME_RIGHT_BOUNDARY.match(text, pos + length):
                 return (pos, pos + length)
@@ -354,7 +361,7 @@ def _add_context_names(
     for m in _title_regex().finditer(text):
         if m.group(0) in ("领导", "负责人"):
             continue
-        hit = try_at(m.end(), in_list=True) or foreign_at(m.end())
+        hit = try_at(m.end(), in_list=True, after_title=True) or foreign_at(m.end())
         if hit:
             extra.append(hit)
             for k in range(*hit):
