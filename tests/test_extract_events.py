@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from _extract_util import article, roles_of
+from _extract_util import article, posts_of, roles_of
 
 from kg.extract.dates import find_date
 from kg.extract.pipeline import extract
@@ -321,3 +321,22 @@ def test_award_words_in_a_document_title_or_for_unnamed_ranks_make_no_ceremony()
         "会上,县领导对优秀会员、优秀理事等进行了表彰。"
     ))
     assert [e.type for e in x.events] == ["Meeting"]
+
+
+def test_elected_post_ends_before_a_second_verb():
+    """当选会长并发表讲话: the post is 会长, 并发表讲话 is what the new chair did next."""
+    x = extract(article(
+        "6月3日,青溪商会二届一次会员大会召开。大会选举产生了新一届理事会。柴远帆当选第二届理事会会长并发表讲话。"
+    ))
+    election = next(e for e in x.events if e.type == "Election")
+    assert [p.post.label for p in election.participations] == ["第二届理事会会长"]
+
+
+def test_elected_respectively_pairs_names_and_posts():
+    """甲、乙两名同志分别以全票当选为X和Y: in order, one post each."""
+    x = extract(article(
+        "1月9日,柳川镇召开第七届人民代表大会第三次会议。"
+        "葛青岚、苗子墨两名同志分别以全票当选为柳川镇人民政府镇长和镇人大主席团主席。"
+    ))
+    assert posts_of(x, "葛青岚") == ["柳川镇人民政府镇长"]
+    assert posts_of(x, "苗子墨") == ["镇人大主席团主席"]
