@@ -286,3 +286,47 @@ def test_those_who_also_took_part_in_a_visit_and_a_glued_zuo():
     assert roles_of(x, "钱伟") == {"Participant"} and roles_of(x, "孙立") == {"Participant"}
     x = extract(article("5月6日，全市民营经济发展大会召开。受市委、市政府委托，副市长孙立作工作报告。"))
     assert roles_of(x, "孙立") == {"Speaker"}
+
+
+def test_units_that_sent_in_a_winning_work_are_recipients():
+    """甲局选送的《…》、乙局与丙局联合选送的《…》获得二等奖: the senders receive the prize."""
+    x = extract(article(
+        "3月6日晚,青溪县文旅技能大赛颁奖大会举行。经过评委投票,县水利局选送的《山歌》、"
+        "县农业局与县林业局联合选送的《竹林》获得二等奖,奖金3000元;"
+    ))
+    got = {o.name for e in x.events for part in e.participations if "Recipient" in part.roles
+           for o in x.organizations if o.key == part.agent}
+    assert len(got) == 3 and all(n.endswith(("水利局", "农业局", "林业局")) for n in got)
+
+
+def test_people_who_made_a_winning_photo_are_recipients_across_a_comma():
+    x = extract(article(
+        "5月2日,摄影大赛颁奖仪式举行。经过评委会遴选,晏秋池拍摄的反映山乡新貌,产业兴旺的《春耕》"
+        "和滕望舒拍摄的《新村》获得一等奖。"
+    ))
+    assert roles_of(x, "晏秋池") == {"Recipient"}
+    assert roles_of(x, "滕望舒") == {"Recipient"}
+
+
+def test_list_of_winners_after_the_sentence_that_announces_it():
+    """揭晓了获奖者名单。他们是：甲、乙、丙 — and 百姓某某 in quotes is a title, not an attendee."""
+    x = extract(article(
+        "3月3日,青溪市“乡村好人”年度人物颁奖典礼隆重举行。往届“乡村好人”也出席了颁奖典礼。"
+        "市委副书记仇雪松揭晓了获奖者名单。他们是:童可卿、糜南星、闵立秋。"
+    ))
+    for name in ("童可卿", "糜南星", "闵立秋"):
+        assert roles_of(x, name) == {"Recipient"}
+
+
+def test_name_inside_a_quoted_title_takes_no_role():
+    x = extract(article("3月3日,青溪市“百姓柯镇远”年度人物颁奖典礼隆重举行。往届“百姓柯镇远”也出席了颁奖典礼。"))
+    assert roles_of(x, "柯镇远") == set()
+
+
+def test_speaker_kept_over_subjectless_clauses():
+    """甲代表镇党委，对…表示肯定，同时要求…: both verbs of saying are the same speaker's."""
+    x = extract(article(
+        "1月9日,柳川镇第七届人民代表大会第三次会议召开。会上,镇党委书记葛青岚同志代表镇党委,"
+        "对过去一年的工作表示肯定,同时要求全体代表牢记使命。"
+    ))
+    assert roles_of(x, "葛青岚") == {"Speaker"}

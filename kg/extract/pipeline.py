@@ -17,7 +17,7 @@ from kg.extract.money import find_amounts
 from kg.extract.ner import NameTagger, Token, default_tagger
 from kg.extract.orgs import expand_local, org_kind, party_full_name, post_org
 from kg.extract.posts import PersonMention, ends_with_title, find_people, title_of
-from kg.extract.roles import RoleMention, _triggers, find_roles, meeting_guests
+from kg.extract.roles import RoleMention, _triggers, find_roles, listed_recipients, meeting_guests
 from kg.extract.sentences import Sentence, split_sentences
 from kg.model import (
     Article,
@@ -360,12 +360,16 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
     recipients: dict[int, list[tuple[str, int]]] = {}  # sentence -> (agent key, trigger offset) of Recipients
     if b.events:
         current: str | None = None  # the meeting the article last reported, for sentences naming none
+        previous = ""  # the sentence before, for a list of winners that follows it
         for st in sents:
             if st.s.paragraph not in heads:
                 tops = [k for k in st.event_keys if b.event(k).super_event is None or k == b.focus]
                 if tops and b.event(tops[-1]).type != "Election":
                     current = tops[-1]
-            for rm in find_roles(st.s.text, st.people, b.locality, last_subject, st.tokens):
+            mentions = find_roles(st.s.text, st.people, b.locality, last_subject, st.tokens)
+            listed = listed_recipients(st.s.text, previous, st.people)
+            previous = st.s.text
+            for rm in mentions + ([listed] if listed else []):
                 target = _target_event(b, st, rm, current)
                 if target is None:
                     continue

@@ -47,6 +47,16 @@ BAD_BEFORE = {
     "会见": r"在$", "会晤": r"在$", "接见": r"在$",
 }
 ADJECTIVAL = re.compile(r"^[^，,。；;]*的")  # 荣获…的企业: describes the receivers, names none
+# clauses that open with a preposition or 代表 have no subject of their own (甲代表镇党委，对…表示肯定)
+SUBJECTLESS = re.compile(r"(?:对|向|就|围绕|针对|结合|代表|从|在|同时|并|还|也)")
+CARRIED_SUBJECT = re.compile(r"(?:同时|并且|并|还|也|随后|最后|进而|又|他|她|其)*")
+# 甲单位选送的《…》、乙拍摄的《…》获得二等奖: whoever sent in or made a winning work receives the prize
+WORK_BY = re.compile(r"(?P<who>[^，,。；;、：:》]{2,40}?)(?:联合|共同)?(?:选送|报送|推送|拍摄|创作|摄制)的")
+PRIZE = re.compile(r"(?:荣获|获得|摘得|夺得|捧得)[^，,。；;]{0,20}?(?:奖|桂冠|冠军)")
+# 揭晓获奖者名单。他们是：甲、乙: the names follow in the next sentence
+LISTED_AFTER = re.compile(r"^\s*(?:他们|她们|获奖者|获奖人员)?(?:分别|依次)?是[:：]")
+PRIZE_LIST_BEFORE = re.compile(r"获奖者?|获奖名单|表彰名单|荣获|评选出")
+QUOTES = re.compile(r"“[^“”]*”|《[^《》]*》")
 
 
 @dataclass
@@ -121,11 +131,13 @@ def find_roles(
     """Role mentions of one sentence. ``last_subject`` resolves 他/她."""
     preps = {t.start for t in tokens or [] if t.text in PREPOSITIONS and t.tag in ("p", "v")}
     preps |= {p.end for p in people if text[p.end : p.end + 1] in PREPOSITIONS}  # 甲、乙为…: 为 read into 乙
+    people = [p for p in people if not inside_title(text, p)]
     pattern, kinds = _triggers()
     out: list[RoleMention] = []
     prev_end = 0
     prev_trig = ""
     prev_agents: list[PersonMention] = []
+    prev_subject = False  # the last agents were a speaker's (强调, 表示 …)
     prev_orgs: list[OrgMention] = []
     for m in pattern.finditer(text):
         name = m.lastgroup or ""
@@ -165,7 +177,14 @@ def find_roles(
                 clause_lo = max([k + 1 for k in range(seg_start, chain) if text[k] in "，,；;"], default=seg_start)
                 lead = text[clause_lo:chain]
                 between = text[first.end : m.start()]
-                ok = len(lead.strip(" ，,")) <= 10 and not re.search("[，,]", between)
+                # 甲代表镇党委，对…表示肯定，同时要求…: a clause of nothing but 同时/并/还 before the verb
+                # keeps the subject of the sentence, as long as nobody else is named on the way
+                own = re.split(r"[，,]", segment)[-1]
+                later = re.split(r"[，,]", between)[1:]
+                carried = (bool(CARRIED_SUBJECT.fullmatch(own.strip())) or all(
+                    SUBJECTLESS.match(c.strip()) for c in later)) and not any(
+                    first.end <= p.start < m.start() for p in people)
+                ok = len(lead.strip(" ，,")) <= 10 and (not re.search("[，,]", between) or carried)
                 ok = ok and not any(clause_lo <= p.start < first.start for p in in_seg)
                 agents = [first] if ok else []
         elif trig.startswith("作") and in_seg:
@@ -181,6 +200,9 @@ def find_roles(
             "会见", "会晤", "接见")  # 应邀到会通报, but not 参加会见
         if not agents and not subject_only and (INHERIT.match(segment) or adjacent) and prev_agents:
             agents = list(prev_agents)
+        if subject_only and not agents and not in_seg and prev_agents and prev_subject and CARRIED_SUBJECT.fullmatch(
+                re.split(r"[，,]", segment)[-1].strip()) and re.search(r"[，,]", segment):
+            agents = prev_agents[:1]  # 甲…表示肯定，同时要求: the same speaker
         if not agents and not in_seg and PRONOUN.search(segment) and (prev_agents or last_subject is not None):
             agents = prev_agents[:1] if prev_agents else [last_subject]  # 甲…讲话，他强调: 他 is 甲
         rm.people = agents
@@ -205,6 +227,7 @@ def find_roles(
         prev_trig = trig
         if agents:
             prev_agents = agents
+            prev_subject = subject_only
         prev_orgs = [] if agents else rm.orgs
     for m in AFTER_LIST.finditer(text):
         roles = {"出席": ["Attendee"], "参加": ["Participant"], "列席": ["Observer"]}[m.group(1)]
@@ -224,6 +247,7 @@ def find_roles(
         orgs = [] if named else orgs_in_list(text, m.end(), end, locality)
         if named or orgs:
             out.append(RoleMention(["Recipient"], named, orgs, start=m.start(), end=m.end(), trigger="获奖名单"))
+    out += _work_senders(text, people, locality)
     for m in GRANTED.finditer(text):
         named = [p for p in people if m.start(1) <= p.start and p.end <= m.end()]
         if named:
@@ -233,6 +257,47 @@ def find_roles(
         if givers:
             out.append(RoleMention(["AwardPresenter"], givers, start=m.start(), end=m.end(), trigger="手中接过"))
     return out
+
+
+def inside_title(text: str, p: PersonMention) -> bool:
+    """“百姓雷锋”, 《某某视察工地》: a name inside a quoted title or a work's title names no agent."""
+    return any(q.start() < p.start and p.end < q.end() and q.end() - q.start() - 2 > len(p.name)
+               for q in QUOTES.finditer(text))
+
+
+def _work_senders(text: str, people: list[PersonMention], locality: str | None) -> list[RoleMention]:
+    """Recipients who sent in (选送) or made (拍摄) a work that won: 甲局选送的《…》获得二等奖."""
+    out: list[RoleMention] = []
+    lo = 0
+    for pm in PRIZE.finditer(text):
+        hi = pm.start()
+        stop = max(text.rfind(c, lo, hi) for c in "；;。")
+        lo = max(lo, stop + 1)
+        named: list[PersonMention] = []
+        orgs: list[OrgMention] = []
+        for w in WORK_BY.finditer(text, lo, hi):
+            a, z = w.start("who"), w.end("who")
+            who = [p for p in people if a <= p.start and p.end <= z]
+            if who:
+                named += who
+                continue
+            pos = a
+            for piece in re.split(r"与|和|及|同", text[a:z]):
+                orgs += orgs_in_list(text, pos, pos + len(piece), locality)
+                pos += len(piece) + 1
+        if named or orgs:
+            out.append(RoleMention(["Recipient"], named, orgs, start=pm.start(), end=pm.end(), trigger="选送获奖"))
+        lo = pm.end()
+    return out
+
+
+def listed_recipients(text: str, previous: str, people: list[PersonMention]) -> RoleMention | None:
+    """揭晓了获奖者名单。他们是：甲、乙、丙: the names of the sentence after a prize list are Recipients."""
+    m = LISTED_AFTER.match(text)
+    if not m or not PRIZE_LIST_BEFORE.search(previous):
+        return None
+    named = [p for p in people if p.start >= m.end()]
+    return RoleMention(["Recipient"], named, start=m.start(), end=m.end(), trigger="获奖名单") if named else None
 
 
 HEADS_TAIL = re.compile(
