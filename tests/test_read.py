@@ -190,3 +190,32 @@ def test_photo_credit_with_a_middle_dot_name() -> None:
     assert got is not None and [n.name for n in got.names] == ["阿布都拉·买买提明"]
     got = find_photo_credit("阿布都拉·买买提明 摄")
     assert got is not None and [n.name for n in got.names] == ["阿布都拉·买买提明"]
+
+
+def test_reporter_ranked_by_the_paper_is_no_name():
+    """(分站记者 某某), (首席记者 某某): the rank before 记者 is part of the credit word."""
+    (art,) = read_page("# 标题\n\n某网临川讯(分站记者 蔺秋原) 5月3日,会议召开。\n")
+    assert [(c.name, c.role) for c in art.credits] == [("蔺秋原", "reporter")]
+    (art,) = read_page("# 标题\n\n本报讯(首席记者 蔺秋原 通讯员 杭小满) 会议召开。\n")
+    assert [(c.name, c.role) for c in art.credits] == [("蔺秋原", "reporter"), ("杭小满", "correspondent")]
+
+
+def test_caption_with_a_boxed_slash_photo_credit():
+    (art,) = read_page("# 标题\n\n掌声献给乡邻。□本报记者/庞新禾 摄\n\n3月3日,颁奖典礼举行。\n")
+    assert [(c.name, c.role) for c in art.credits] == [("庞新禾", "photographer")]
+    assert "庞新禾" not in art.body
+
+
+def test_source_line_with_names_before_the_publisher():
+    """某某 某某 某县融媒体中心 2023-03-08 07:40:19 under the headline: the names are the authors."""
+    (art,) = read_page("# 标题\n\n程慕白 闻夕照 青溪县融媒体中心 2023-03-08 07:40:19\n\n3月6日晚,大赛举行。\n")
+    assert [(c.name, c.role) for c in art.credits] == [("程慕白", "author"), ("闻夕照", "author")]
+    assert "融媒体中心" not in art.body
+
+
+def test_captions_run_together_with_prize_levels():
+    """title + 某某摄(X等奖), several in a row before the lead: each photographer is a credit."""
+    page = ("# 标题\n\n山村晨雾蒲清远摄(二等奖)新村夜景邢晚晴摄(一等奖)本刊讯今天上午,摄影大赛颁奖仪式举行。\n")
+    (art,) = read_page(page)
+    assert [(c.name, c.role) for c in art.credits] == [("蒲清远", "photographer"), ("邢晚晴", "photographer")]
+    assert art.body.split("\n")[-1].startswith("本刊讯今天上午")

@@ -28,6 +28,11 @@ ROLE_WORDS = {
     "通讯员": "correspondent",
     "实习生": "correspondent",
 }
+# 分站记者, 首席记者, 全媒体记者 …: a reporter however the paper ranks its staff (分站 is no name)
+for _rank in ("分站", "驻站", "首席", "全媒体", "融媒", "特派", "驻地", "本台", "本网", "本刊", "总台", "资深"):
+    ROLE_WORDS.setdefault(_rank + "记者", "reporter")
+    ROLE_WORDS.setdefault("本报" + _rank + "记者", "reporter")
+ROLE_WORDS.setdefault("本报通讯员", "correspondent")
 _ROLE = "|".join(sorted(map(re.escape, ROLE_WORDS), key=len, reverse=True))
 _TAIL = r"(?:\s*(?:文/图|文／图|图/文|摄影|摄|报道|采写|整理))*"
 
@@ -140,8 +145,8 @@ def find_photo_credit(line: str) -> FoundCredit | None:
 
 
 _TRAILING_PHOTO = re.compile(
-    rf"(?:(?<=[。！？!?”])|(?<=\s))\s*[（(]?\s*(?P<role>(?:本报|新华社)?(?:记者|通讯员))?\s*(?P<names>{NAMES})\s*摄(?:影)?"
-    r"\s*[)）]?\s*$"
+    rf"(?:(?<=[。！？!?”])|(?<=\s))[□■●◎△▲\s]*[（(]?\s*(?P<role>(?:本报|新华社)?(?:记者|通讯员))?\s*[/／]?\s*"
+    rf"(?P<names>{NAMES})\s*摄(?:影)?\s*[)）]?\s*$"
 )
 
 
@@ -197,3 +202,46 @@ def find_signature(par: str) -> FoundCredit | None:
     if not names:
         return None
     return FoundCredit(names, m.start(), m.end())
+
+
+# 田园 张棋铭 某县融媒体中心 2023-03-08 07:40:19: a web page's source line, names before the publisher
+_SOURCE_LINE = re.compile(
+    rf"^(?P<names>{NAME}(?:\s+{NAME}){{0,3}})\s+(?P<org>[{_CJK}]{{2,20}}(?:中心|日报|晚报|报社|报|电视台|台|网|社|杂志))"
+    r"\s+\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$"
+)
+
+
+def find_source_line(line: str) -> FoundCredit | None:
+    """A line of names (known surnames only) followed by the publisher and the time of posting."""
+    m = _SOURCE_LINE.match(line)
+    if not m:
+        return None
+    names = _names_in(m.group("names"), m.start("names"), "author", strict=True)
+    return FoundCredit(names, 0, len(line)) if names else None
+
+
+# 某某视察工地古某某摄(二等奖)怀远新村左某某摄(一等奖)…: photo captions run together, each a title, the
+# photographer and the prize; the name is the last 2–3 characters before 摄 (3 when they start with a surname)
+_CAPTION_CREDIT = re.compile(
+    r"(?P<title>[^。，,；;！？!?()（）]{1,30}?)摄\s*[（(](?P<prize>[^()（）]{1,8}奖)[)）]"
+)
+
+
+def find_caption_run(par: str) -> FoundCredit | None:
+    """Captions with their photo credits at the start of a paragraph, each ``title + 某某摄(X等奖)``."""
+    names: list[FoundName] = []
+    pos = 0
+    for m in _CAPTION_CREDIT.finditer(par):
+        if m.start() != pos:
+            break
+        title = m.group("title")
+        single, double = _surnames()
+        cut = 3 if len(title) >= 4 and (title[-3] in single or title[-3:-1] in double) else 2
+        if cut == 2 and not (title[-2] in single or len(title) >= 4):
+            cut = 3
+        if len(title) <= cut:
+            break
+        start = m.start("title") + len(title) - cut
+        names.append(FoundName(par[start : m.end("title")], "photographer", start, m.end("title")))
+        pos = m.end()
+    return FoundCredit(names, 0, pos) if names else None

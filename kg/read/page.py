@@ -87,7 +87,7 @@ def _cn_page(value: str) -> int | None:
 
 
 def is_credit_line(line: Line) -> cr.FoundCredit | None:
-    return cr.find_photo_credit(line.text) or cr.find_byline_line(line.text)
+    return cr.find_photo_credit(line.text) or cr.find_byline_line(line.text) or cr.find_source_line(line.text)
 
 
 def is_headlineish(line: Line) -> bool:
@@ -322,6 +322,15 @@ def _build_article(
             par = _drop(par, m.start(), m.end())
         if not par.pieces:
             continue
+        run = cr.find_caption_run(par.text) if not paras else None
+        if run:
+            credits += [
+                Credit(f.name, f.role, Span(_offset_in_para(par, f.start), _offset_in_para(par, f.end)))
+                for f in run.names
+            ]
+            par = _drop(par, run.start, run.end)
+            if not par.pieces:
+                continue
         if not paras:
             dl = cr.find_dateline_byline(par.text)
             if dl:
