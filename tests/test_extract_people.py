@@ -186,3 +186,24 @@ def test_rank_as_post_keeps_the_list_of_attendees():
     assert posts_of(x, "邝立群") == ["市发改委副县级干部"]
     for name in ("庞振宇", "邝立群", "汤立新"):
         assert roles_of(x, name) == {"Attendee"}
+
+
+def test_words_of_a_quoted_verse_are_no_person():
+    """“柏舟轻泛绿波上，…。”: the tagger may read 柏舟轻 as a name; inside a quoted line it is not one."""
+
+    class VerseAsName:
+        """The real tagger, but 柏舟轻 read as a person, as the tagger does with some lines of verse."""
+
+        def tag(self, text: str) -> list[Token]:
+            k = text.find("柏舟轻")
+            if k < 0:
+                return default_tagger().tag(text)
+            rest = [Token(t.text, t.tag, t.start + k + 3, t.end + k + 3) for t in default_tagger().tag(text[k + 3 :])]
+            return default_tagger().tag(text[:k]) + [Token("柏舟轻", "PER", k, k + 3)] + rest
+
+    body = "“柏舟轻泛绿波上,桃李无言下自蹊。”3月6日晚,青溪县技能大赛举行。县长汤立新出席。"
+    assert "柏舟轻" in {m.name for m in find_people(body, VerseAsName().tag(body))}
+    x = extract(article(body), tagger=VerseAsName())
+    names = {p.name for p in x.people}
+    assert "汤立新" in names
+    assert not any(n.startswith("柏舟") for n in names)

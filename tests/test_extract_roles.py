@@ -330,3 +330,20 @@ def test_speaker_kept_over_subjectless_clauses():
         "对过去一年的工作表示肯定,同时要求全体代表牢记使命。"
     ))
     assert roles_of(x, "葛青岚") == {"Speaker"}
+
+
+def test_attending_as_an_attribute_of_the_guests_is_no_role():
+    """他向参加仪式的各位来宾表示欢迎: 参加…的 describes the guests, the speaker does not 参加."""
+    x = extract(article(
+        "12月2日,青溪县项目集中签约仪式举行。县委书记应怀瑾出席签约仪式。"
+        "应怀瑾在仪式上作了致辞。他代表县四家班子向参加本次签约仪式的各位来宾表示欢迎。"
+    ))
+    assert roles_of(x, "应怀瑾") == {"Attendee", "Speaker"}
+
+
+def test_museum_among_units_present_through_their_heads():
+    x = extract(article(
+        "11月4日,青溪县摄影大赛颁奖仪式举行。县委宣传部、县文联、县衙博物馆及某某公司负责同志出席仪式。"
+    ))
+    present = {o.name for o in x.organizations if roles_of(x, o.name) == {"Attendee"}}
+    assert any(n.endswith("县衙博物馆") for n in present)

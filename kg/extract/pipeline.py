@@ -424,6 +424,7 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
         for part in e.participations:
             if part.post is not None and part.agent_kind == "Person":
                 part.post = b.current_post(part.agent, part.post)
+    _drop_quoted_words(b, article.body)
     return Extraction(
         people=list(b.people.values()),
         organizations=list(b.orgs.values()),
@@ -557,6 +558,26 @@ def _events_of_sentence(
         if e.date is None and e.month_day is None:
             d, md, _ = find_date(st.s.text, pub.date)
             e.date, e.month_day = d, md
+
+
+QUOTED_SENTENCE = re.compile(r"“[^“”]*?[，,。！？!?；;][^“”]*?”")
+
+
+def _drop_quoted_words(b: _Builder, body: str) -> None:
+    """“杨柳轻吐绿芽眉，…。”: words of a quoted line (verse, a slogan) that the tagger read as a name.
+
+    A person counts only if named somewhere outside a quoted sentence, holds a post, or takes part in
+    something; a name seen nowhere but inside quoted sentences is dropped (leaving a fact out rather
+    than inventing a person)."""
+    quotes = [(m.start(), m.end()) for m in QUOTED_SENTENCE.finditer(body)]
+    if not quotes:
+        return
+    acting = {part.agent for e in b.events for part in e.participations}
+    for key, p in list(b.people.items()):
+        if p.posts or key in acting or not p.mentions:
+            continue
+        if all(any(a < ev.mention_span.start and ev.mention_span.end < z for a, z in quotes) for ev in p.mentions):
+            del b.people[key]
 
 
 def _blank(m: re.Match[str]) -> str:

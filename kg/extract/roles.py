@@ -45,6 +45,8 @@ BAD_BEFORE = {
     "讲话": r"(的|系列)(重要)?$|(?<!作)(?<!发表)(?<!作了)(?<!发表了)重要$",  # 重要讲话精神 vs 作重要讲话
     "荣获": r"(为|对|向|给)$", "获得": r"(为|对|向|给)$",
     "会见": r"在$", "会晤": r"在$", "接见": r"在$",
+    # 向参加仪式的各位来宾表示欢迎: 参加…的 describes the guests greeted, it is no role of the speaker
+    "参加": r"(向|对|为|给|感谢|欢迎)$", "出席": r"(向|对|为|给|感谢|欢迎)$",
 }
 ADJECTIVAL = re.compile(r"^[^，,。；;]*的")  # 荣获…的企业: describes the receivers, names none
 # clauses that open with a preposition or 代表 have no subject of their own (甲代表镇党委，对…表示肯定)
