@@ -207,3 +207,22 @@ def test_words_of_a_quoted_verse_are_no_person():
     names = {p.name for p in x.people}
     assert "汤立新" in names
     assert not any(n.startswith("柏舟") for n in names)
+
+
+def test_names_of_a_list_read_whole():
+    """县领导甲、乙、丙出席: a rare surname (郗) as the first item, a surname the tagger split off (帅|小川,
+    满|江红) — the items of a list of names are names whole."""
+    found = people("县委书记晏清,县领导郗望舒、满江红、冉雪峰出席会议。")
+    assert {"郗望舒", "满江红", "冉雪峰"} <= set(found)
+    found = people("县领导满江红、冉雪峰、帅小川出席会议。")
+    assert {"满江红", "冉雪峰", "帅小川"} <= set(found)
+
+
+def test_list_of_places_is_not_read_as_names():
+    assert not {"双良", "申达"} & set(people("这些年,华西、双良、阳光、申达等一大批乡镇企业都经历了技改。"))
+
+
+def test_commander_posts_of_a_headquarters():
+    found = people("县委副书记、指挥部总指挥林远舟,副县长、指挥部副总指挥杜若衡出席会议。")
+    assert found["林远舟"] == ["县委副书记", "指挥部总指挥"]
+    assert found["杜若衡"] == ["副县长", "指挥部副总指挥"]

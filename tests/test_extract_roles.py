@@ -347,3 +347,9 @@ def test_museum_among_units_present_through_their_heads():
     ))
     present = {o.name for o in x.organizations if roles_of(x, o.name) == {"Attendee"}}
     assert any(n.endswith("县衙博物馆") for n in present)
+
+
+def test_putting_forward_views_is_a_speech():
+    """县长某某对下一步工作提出了具体意见: a speaker, as with 指出 and 要求."""
+    x = extract(article("3月1日,青溪县重点项目推进会召开。县长查文博对下一步工作提出了具体意见。"))
+    assert roles_of(x, "查文博") == {"Speaker"}

@@ -122,8 +122,9 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             continue
         start, end = tok.start, tok.end
         j = i + 1
-        # 妥|永福: a one-character surname the tagger split from the given name
-        if len(tok.text) == 1 and j < n and 1 <= len(tokens[j].text) <= 2 and tokens[j].tag in ("n", "nz", "a", "v"):
+        # 妥|永福, 满|江红 (both read as names): a one-character surname split from the given name
+        split_given = ("n", "nz", "a", "v", "PER")
+        if len(tok.text) == 1 and j < n and 1 <= len(tokens[j].text) <= 2 and tokens[j].tag in split_given:
             after = tokens[j].end
             if NAME_RIGHT_BOUNDARY.match(text, after) and all("\u4e00" <= c <= "\u9fff" for c in tokens[j].text):
                 end = after
@@ -154,6 +155,7 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         spans.append([start, end])
         i = j
     out: list[tuple[int, int]] = []
+    per_spans = {(t.start, t.end) for t in tokens if t.tag == "PER" and plausible_name(t.text)}
     for start, end in spans:
         name = text[start:end]
         for tail in RIGHT_TRIM:
@@ -228,6 +230,13 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         if len(name) == 1 and surname_of(name) and m:
             out.append((start, end))  # 胡老 / 李老师 -> the surname refers to the person
             continue
+        item = _list_item(text, start, end, per_spans) if not plausible_name(name) else None
+        if item is not None:
+            start, end = item  # 县领导甲、帅|小川、郗某某出席: a whole item of a list of names
+            name = text[start:end]
+            if name[-1] not in NON_NAME_TAILS:
+                out.append((start, end))
+                continue
         if plausible_name(name) and name[-1] not in NON_NAME_TAILS:
             out.append((start, end))
         elif 2 <= len(name) <= 3 and all("\u4e00" <= c <= "\u9fff" for c in name) and _strong_context(
@@ -235,6 +244,37 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         ):
             out.append((start, end))  # a rare surname, but a post before it or 同志 after it
     return _add_context_names(text, _dotted_names(text, tokens, out), tokens)
+
+
+LEADERS_BEFORE = re.compile(r"(领导|同志)$")
+
+
+def _list_item(text: str, start: int, end: int, names: set[tuple[int, int]]) -> tuple[int, int] | None:
+    """The item of a 、 list that holds the name at [start, end), when it is 2–3 Chinese characters.
+
+    Inside a list of names the separators are surer than the surname list: a rare surname (郗) or
+    one the tagger split off (帅|小川) still makes a name of the whole item."""
+    left = start
+    while left > 0 and left > start - 2 and "\u4e00" <= text[left - 1] <= "\u9fff" and text[left - 1] != "、":
+        left -= 1
+    if left > 0 and text[left - 1] not in "、，,：:":
+        if not LEADERS_BEFORE.search(text[max(0, start - 12) : start]):
+            return None
+        left = start  # 县领导郗某某、…: the first item follows the list's title
+    m = NAME_RIGHT_BOUNDARY.search(text, end)
+    right = m.start() if m else len(text)
+    if right - end > 1:
+        return None
+    before = text[left - 1] if left > 0 else ""
+    after = text[right] if right < len(text) else ""
+    if "、" not in (before, after) or not 2 <= right - left <= 3:
+        return None
+    if not all("\u4e00" <= c <= "\u9fff" for c in text[left:right]):
+        return None
+    # a list of names: the item next to it is a name the tagger found with a known surname
+    nxt = next(((a, b) for a, b in names if a == right + 1), None) if after == "、" else None
+    prv = next(((a, b) for a, b in names if b == left - 1), None) if before == "、" else None
+    return (left, right) if nxt or prv else None
 
 
 # 买合木提·吐尔洪, 努尔古丽·艾买提 (invented): Uyghur, Kazakh and other minority names printed with a middle dot.
