@@ -226,3 +226,14 @@ def test_commander_posts_of_a_headquarters():
     found = people("县委副书记、指挥部总指挥林远舟,副县长、指挥部副总指挥杜若衡出席会议。")
     assert found["林远舟"] == ["县委副书记", "指挥部总指挥"]
     assert found["杜若衡"] == ["副县长", "指挥部副总指挥"]
+
+
+def test_foreign_names_with_other_middle_dots():
+    """约翰・史密斯 (katakana dot), 玛丽亚‧冈萨雷斯, 彼得.卡尔森: one person each, printed form kept."""
+    x = extract(article(
+        "3月1日,青溪市友好城市交流座谈会举行。外宾代表约翰・史密斯、玛丽亚‧冈萨雷斯、彼得.卡尔森出席座谈会。"
+    ))
+    names = {p.name: p.alternate_names for p in x.people}
+    assert {"约翰·史密斯", "玛丽亚·冈萨雷斯", "彼得·卡尔森"} <= set(names)
+    assert "约翰・史密斯" in names["约翰·史密斯"]
+    assert roles_of(x, "彼得·卡尔森") == {"Attendee"}

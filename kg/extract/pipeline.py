@@ -7,6 +7,7 @@ and assembled here into the plain objects of :mod:`kg.model` with evidence offse
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -289,6 +290,10 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
     """Everything this article states: people, posts, organisations, events, roles and money."""
     check_size(article)
     tagger = tagger or default_tagger()
+    printed = article.body
+    body = same_length_normal(printed)
+    if body != printed:
+        article = dataclasses.replace(article, body=body)
     b = _Builder(article)
     pub = article.publication
     trig_re = _triggers()[0]
@@ -425,6 +430,12 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
             if part.post is not None and part.agent_kind == "Person":
                 part.post = b.current_post(part.agent, part.post)
     _drop_quoted_words(b, article.body)
+    if body != printed:  # 约翰・史密斯 as printed is also the person's name
+        for p in b.people.values():
+            for ev in p.mentions[:1]:
+                form = printed[ev.mention_span.start : ev.mention_span.end]
+                if form != p.name and form not in p.alternate_names:
+                    p.alternate_names.append(form)
     return Extraction(
         people=list(b.people.values()),
         organizations=list(b.orgs.values()),
@@ -578,6 +589,18 @@ def _drop_quoted_words(b: _Builder, body: str) -> None:
             continue
         if all(any(a < ev.mention_span.start and ev.mention_span.end < z for a, z in quotes) for ev in p.mentions):
             del b.people[key]
+
+
+NAME_DOT_VARIANTS = str.maketrans({c: "·" for c in "・･‧∙⋅•"})
+ASCII_NAME_DOT = re.compile(r"(?<=[\u4e00-\u9fff])\.(?=[\u4e00-\u9fff])")
+
+
+def same_length_normal(text: str) -> str:
+    """The middle dots of transliterated names in one form (・, ‧, • and 约翰.史密斯's full stop → ·).
+
+    Each character is replaced by one character, so every offset into the body stays valid; the
+    tagger and the name rules know only ·, and a name printed with another dot was lost or split."""
+    return ASCII_NAME_DOT.sub("·", text.translate(NAME_DOT_VARIANTS))
 
 
 def _blank(m: re.Match[str]) -> str:
