@@ -340,3 +340,14 @@ def test_elected_respectively_pairs_names_and_posts():
     ))
     assert posts_of(x, "葛青岚") == ["柳川镇人民政府镇长"]
     assert posts_of(x, "苗子墨") == ["镇人大主席团主席"]
+
+
+def test_new_post_after_a_vote_is_an_election():
+    """选举产生了新一届党委班子，新任党委书记甲主持会议: 甲 was elected 党委书记 at that meeting."""
+    x = extract(article(
+        "3月1日,青溪镇召开党员大会。会议选举产生了新一届镇党委领导班子,新任党委书记柯望川主持会议并作表态发言。"
+    ))
+    election = next(e for e in x.events if e.type == "Election")
+    assert [(p.agent, p.post.label) for p in election.participations] == [("person:柯望川", "党委书记")]
+    assert posts_of(x, "柯望川") == ["党委书记"]
+    assert roles_of(x, "柯望川", "Meeting") >= {"Chair"}

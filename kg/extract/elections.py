@@ -21,6 +21,10 @@ AS_POST = re.compile(rf"为(?P<post>[^，,。；;：:！!？?\n为]{{2,60}}?)(?=
 SKIP_POST = re.compile(r"^(的|了)|^[\d一二三四五六七八九十]+[名位]")
 
 
+NEW_BY_VOTE = re.compile(r"选举产生|换届选举|选举出")
+NEW_POST = re.compile(r"(新任|新当选的?)$")
+
+
 @dataclass
 class ElectedMention:
     person: PersonMention
@@ -95,6 +99,12 @@ def find_elected(text: str, people: list[PersonMention]) -> list[ElectedMention]
             for p in group:
                 add(p, m.group("post"), m.start("post"), m.end("post"))
             pos = m.end()
+    # 选举产生了新一届党委班子，新任党委书记甲…: a post called new, in a sentence that reports the vote
+    if NEW_BY_VOTE.search(text):
+        for p in people:
+            for post in p.posts:
+                if NEW_POST.search(text[max(0, post.start - 4) : post.start]):
+                    add(p, post.label, post.start, post.end)
     # 选举甲为县人大常委会主任，乙、丙为副主任: the bare title is in the body named just before
     out.sort(key=lambda e: e.post_start)
     body = None
