@@ -219,3 +219,43 @@ def test_captions_run_together_with_prize_levels():
     (art,) = read_page(page)
     assert [(c.name, c.role) for c in art.credits] == [("蒲清远", "photographer"), ("邢晚晴", "photographer")]
     assert art.body.split("\n")[-1].startswith("本刊讯今天上午")
+
+
+def _credits_of(page: str) -> list[tuple[str, str]]:
+    (art,) = read_page(page)
+    return [(c.name, c.role) for c in art.credits]
+
+
+def test_name_padded_with_a_space_is_one_name():
+    assert _credits_of("# 标题\n\n本报讯(记者 蔺 菲 通讯员 杭小满) 5月3日,会议召开。\n") == [
+        ("蔺菲", "reporter"), ("杭小满", "correspondent")]
+
+
+def test_text_and_photo_marks_before_the_names():
+    assert _credits_of("# 标题\n\n文/图 本报记者 蔺秋原 杭小满\n\n5月3日,会议召开。\n") == [
+        ("蔺秋原", "reporter"), ("杭小满", "reporter")]
+    assert _credits_of("# 标题\n\n文/本报记者 蔺秋原 图/杭小满\n\n5月3日,会议召开。\n") == [
+        ("蔺秋原", "reporter"), ("杭小满", "photographer")]
+
+
+def test_trailing_byline_with_spaced_credit_word():
+    """记 者 甲 见习记者 乙 on the article's last line."""
+    (art,) = read_page("# 标题\n\n5月3日,会议召开。县长汤立新出席。\n\n记 者 蔺秋原 见习记者 杭小满\n")
+    assert [(c.name, c.role) for c in art.credits] == [("蔺秋原", "reporter"), ("杭小满", "reporter")]
+    assert "记" not in art.body.split("\n")[-1]
+
+
+def test_signature_followed_by_the_source_paper():
+    (art,) = read_page("# 标题\n\n本报讯 5月3日,青溪县召开会议。县长汤立新出席。(蔺秋原)(某某日报)\n")
+    assert [(c.name, c.role) for c in art.credits] == [("蔺秋原", "author")]
+    assert art.body.endswith("出席。")
+
+
+def test_each_signed_brief_under_one_headline():
+    page = "# 简讯\n\n5月3日,青溪县召开防汛会议。(蔺秋原)\n\n5月4日,柳川镇举办培训班。(杭小满)\n"
+    assert _credits_of(page) == [("蔺秋原", "author"), ("杭小满", "author")]
+
+
+def test_names_before_the_papers_name():
+    assert _credits_of("# 标题\n\n蔺秋原 杭小满 青溪日报\n\n5月3日,会议召开。\n") == [
+        ("蔺秋原", "author"), ("杭小满", "author")]

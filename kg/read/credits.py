@@ -15,7 +15,8 @@ from kg.model import CreditRole
 _CJK = "\u4e00-\u9fff"
 # a name of 2-6 characters, or one written with middle dots (transliterated minority names:
 # 某某某·某某某, up to 20 characters in all)
-NAME = rf"(?:[{_CJK}]{{1,8}}·[{_CJK}·]{{1,11}}|[{_CJK}][{_CJK}·]{{1,5}})"
+# 吴 菲: a two-character name padded to three with a space is one name
+NAME = rf"(?:[{_CJK}]{{1,8}}·[{_CJK}·]{{1,11}}|[{_CJK}][{_CJK}·]{{1,5}}|[{_CJK}][ \u3000]{{1,2}}[{_CJK}](?![{_CJK}]))"
 _SEP = r"(?:\s*[、,，]\s*|\s+)"
 NAMES = rf"{NAME}(?:{_SEP}{NAME})*"
 ROLE_WORDS = {
@@ -33,7 +34,10 @@ for _rank in ("分站", "驻站", "首席", "全媒体", "融媒", "特派", "�
     ROLE_WORDS.setdefault(_rank + "记者", "reporter")
     ROLE_WORDS.setdefault("本报" + _rank + "记者", "reporter")
 ROLE_WORDS.setdefault("本报通讯员", "correspondent")
-_ROLE = "|".join(sorted(map(re.escape, ROLE_WORDS), key=len, reverse=True))
+# 记 者 某某: a credit word may be printed with spaces between its characters
+_ROLE = "|".join(r"\s?".join(map(re.escape, w)) for w in sorted(ROLE_WORDS, key=len, reverse=True))
+# 文/图, 文/, 图/, 摄影/: what the names after it did (图/ and 摄影/ are photographers)
+_MARK = r"(?:文\s*[/／]\s*图|图\s*[/／]\s*文|文\s*[/／]|图\s*[/／]|摄影\s*[/／:：])"
 _TAIL = r"(?:\s*(?:文/图|文／图|图/文|摄影|摄|报道|采写|整理))*"
 
 
@@ -75,12 +79,12 @@ def _names_in(text: str, offset: int, role: CreditRole, strict: bool = False) ->
     """
     out = []
     for m in re.finditer(NAME, text):
-        name = m.group(0)
+        name = re.sub(r"[ \u3000]", "", m.group(0))
         if strict and not looks_like_name(name):
             return None
         if not strict and not (2 <= len(name) <= 4 or ("·" in name and len(name) <= 12)):
             return None
-        out.append(FoundName(m.group(0), role, offset + m.start(), offset + m.end()))
+        out.append(FoundName(name, role, offset + m.start(), offset + m.end()))
     return out or None
 
 
@@ -91,15 +95,18 @@ def parse_credit_body(text: str, offset: int, default: CreditRole) -> list[Found
     """
     if re.search(r"摄(?:影)?\s*$", text) and not re.search(_ROLE, text):
         default = "photographer"
-    strict = not re.search(rf"{_ROLE}|摄|文/图|文／图|报道", text)
+    strict = not re.search(rf"{_ROLE}|{_MARK}|摄|报道", text)
     text_clean = re.sub(_TAIL + r"\s*$", "", text)
-    parts = re.split(rf"({_ROLE})", text_clean)
+    parts = re.split(rf"({_ROLE}|{_MARK})", text_clean)
     names: list[FoundName] = []
     role: CreditRole = default
     pos = offset
     for part in parts:
-        if part in ROLE_WORDS:
-            role = ROLE_WORDS[part]  # type: ignore[assignment]
+        word = re.sub(r"\s", "", part)
+        if word in ROLE_WORDS:
+            role = ROLE_WORDS[word]  # type: ignore[assignment]
+        elif re.fullmatch(_MARK, part.strip()):
+            role = "photographer" if word.startswith(("图", "摄影")) and not word.startswith("图/文") else "author"
         elif part.strip(" \u3000:：、,，"):
             lead = len(part) - len(part.lstrip(" \u3000:：、,，"))
             found = _names_in(part.strip(" \u3000:：、,，"), pos + lead, role, strict)
@@ -161,12 +168,15 @@ def find_trailing_photo_credit(line: str) -> FoundCredit | None:
     return FoundCredit(names, m.start(), m.end())
 
 
-_BYLINE_LINE = re.compile(rf"^(?:{_ROLE})[\s:：]*{NAMES}(?:\s*(?:{_ROLE})[\s:：]*{NAMES})*{_TAIL}\s*$")
+_BYLINE_LINE = re.compile(
+    rf"^(?:{_MARK})?\s*(?:{_ROLE})?[\s:：]*{NAMES}(?:\s*(?:{_MARK}|{_ROLE})+[\s:：]*{NAMES})*{_TAIL}\s*$"
+)
 
 
 def find_byline_line(line: str) -> FoundCredit | None:
-    """A line that is only a byline: ``本报记者 甲 通讯员 乙``."""
-    if not _BYLINE_LINE.match(line):
+    """A line that is only a byline: ``本报记者 甲 通讯员 乙``, ``记 者 甲 见习记者 乙`` (a trailing one),
+    ``文/图 本报记者 甲 乙``, ``文/本报记者 甲 图/乙``."""
+    if not _BYLINE_LINE.match(line) or not re.match(rf"\s*(?:{_MARK}|{_ROLE})", line):
         return None
     names = parse_credit_body(line, 0, "reporter")
     return FoundCredit(names, 0, len(line)) if names else None
@@ -186,7 +196,11 @@ def find_author(line: str) -> FoundCredit | None:
     return FoundCredit(names, m.start("all"), m.end())
 
 
-_SIGNATURE = re.compile(r"[（(]\s*(?P<inner>[^()（）。，,]{2,40}?)\s*[)）]\s*$")
+# （某某）, and （某某）（某某日报）: the writer, then the paper the brief was taken from
+_SIGNATURE = re.compile(
+    r"[（(]\s*(?P<inner>[^()（）。，,]{2,40}?)\s*[)）]"
+    r"(?:\s*[（(][^()（）。，,]{2,16}?(?:报|社|网|台|中心|杂志)[)）])?\s*$"
+)
 _NOT_SIGNATURE = {"待续", "全文完", "完", "续完", "上", "下", "中", "图", "资料图", "供图"}
 
 
@@ -207,7 +221,7 @@ def find_signature(par: str) -> FoundCredit | None:
 # 田园 张棋铭 某县融媒体中心 2023-03-08 07:40:19: a web page's source line, names before the publisher
 _SOURCE_LINE = re.compile(
     rf"^(?P<names>{NAME}(?:\s+{NAME}){{0,3}})\s+(?P<org>[{_CJK}]{{2,20}}(?:中心|日报|晚报|报社|报|电视台|台|网|社|杂志))"
-    r"\s+\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$"
+    r"(?:\s+\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)?\s*$"
 )
 
 

@@ -355,6 +355,14 @@ def _build_article(
                 for f in author.names
             ]
             par = _drop(par, author.start, author.end)
+        # briefs run together under one headline, each signed （某某） at the end of its paragraph
+        sig = cr.find_signature(par.text) if par.pieces else None
+        if sig:
+            credits += [
+                Credit(f.name, f.role, Span(_offset_in_para(par, f.start), _offset_in_para(par, f.end)))
+                for f in sig.names
+            ]
+            par = _drop(par, sig.start, sig.end)
         if par.pieces:
             paras.append(par)
     if paras:
