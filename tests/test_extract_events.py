@@ -105,14 +105,23 @@ def test_day_only_date():
 
 
 def test_a_meeting_held_by_a_congress_session():
+    """A session's presidium meeting reported on its own is one Meeting named by both (the convention
+    of ../shared/eval/dev2/README.md), with the people of the meeting in it."""
     x = extract(article(
         "5日晚,县第九届人民代表大会第三次会议举行主席团第一次会议。县委书记蒋卫东出席会议,"
         "会议由县人大常委会主任孔繁星主持。"
     ))
-    inner = next(e for e in x.events if e.name == "主席团第一次会议")
-    outer = next(e for e in x.events if e.type == "Congress")
-    assert inner.super_event == outer.key
-    assert {p.agent for p in inner.participations} == {"person:蒋卫东", "person:孔繁星"}
+    (meeting,) = x.events
+    assert (meeting.type, meeting.name) == ("Meeting", "县第九届人民代表大会第三次会议主席团第一次会议")
+    assert {p.agent for p in meeting.participations} == {"person:蒋卫东", "person:孔繁星"}
+
+
+def test_plenary_held_by_a_session_stays_inside_it():
+    """第一次会议举行第三次全体会议: a plenary is part of the session (only preparatory meetings merge)."""
+    x = extract(article(
+        "12月22日上午,青溪县第十六届人民代表大会第一次会议举行第三次全体会议。县人大常委会主任孔繁星主持会议。"
+    ))
+    assert any(e.type == "Congress" for e in x.events)
 
 
 def test_ceremony_inside_a_session_is_part_of_it():
@@ -351,3 +360,12 @@ def test_new_post_after_a_vote_is_an_election():
     assert [(p.agent, p.post.label) for p in election.participations] == [("person:柯望川", "党委书记")]
     assert posts_of(x, "柯望川") == ["党委书记"]
     assert roles_of(x, "柯望川", "Meeting") >= {"Chair"}
+
+
+def test_presidium_meeting_of_a_session_is_one_meeting():
+    """某县人代会第五次会议举行主席团第一次会议: one Meeting named by both, not a congress holding it."""
+    x = extract(article(
+        "5日晚,县第十六届人民代表大会第五次会议举行主席团第一次会议。县委书记晏秋池出席会议,会议由滕望舒主持。"
+    ))
+    assert [(e.type, e.name) for e in x.events] == [("Meeting", "县第十六届人民代表大会第五次会议主席团第一次会议")]
+    assert roles_of(x, "滕望舒") == {"Chair"}

@@ -353,3 +353,34 @@ def test_putting_forward_views_is_a_speech():
     """县长某某对下一步工作提出了具体意见: a speaker, as with 指出 and 要求."""
     x = extract(article("3月1日,青溪县重点项目推进会召开。县长查文博对下一步工作提出了具体意见。"))
     assert roles_of(x, "查文博") == {"Speaker"}
+
+
+def test_prize_first_then_who_took_it():
+    """一等奖由甲、乙获得; 三等奖丙、丁 戊获得; 甲社区、乙镇等单位获得组织奖 (a name padded with a space)."""
+    x = extract(article(
+        "6月13日,青溪县有奖征文活动颁奖仪式隆重举行。一等奖由晏秋池、滕望舒获得;三等奖蒲清远、邢 岚、童可卿获得;"
+        "城南社区、柳川镇等单位获得组织奖。"
+    ))
+    for name in ("晏秋池", "滕望舒", "蒲清远", "邢 岚", "童可卿"):
+        assert roles_of(x, name) == {"Recipient"}, name
+    units = {o.name for o in x.organizations if roles_of(x, o.name) == {"Recipient"}}
+    assert any(u.endswith("城南社区") for u in units) and any(u.endswith("柳川镇") for u in units)
+
+
+def test_honour_taken_by_a_mixed_list():
+    """甲、乙、某合作社电商团队、丙获此殊荣: people and the unit in the list are Recipients."""
+    x = extract(article(
+        "3月2日晚,青溪市十大新闻人物颁奖晚会隆重举行。晏秋池、滕望舒、柳川镇果业合作社电商团队、童可卿获此殊荣。"
+    ))
+    for name in ("晏秋池", "滕望舒", "童可卿"):
+        assert roles_of(x, name) == {"Recipient"}
+    assert any(o.name.endswith("电商团队") and roles_of(x, o.name) == {"Recipient"} for o in x.organizations)
+
+
+def test_delegates_sent_to_another_congress_do_not_attend():
+    """某县出席某市人民代表大会代表54名: the number of delegates elected, nobody attending here."""
+    x = extract(article(
+        "11月9日下午,青溪县第七届人民代表大会第一次会议第三次全体会议召开。会议由晏秋池主持。"
+        "会议投票选举青溪县出席临川市第七届人民代表大会代表54名。"
+    ))
+    assert all(part.agent_kind == "Person" for e in x.events for part in e.participations)

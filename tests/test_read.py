@@ -259,3 +259,11 @@ def test_each_signed_brief_under_one_headline():
 def test_names_before_the_papers_name():
     assert _credits_of("# 标题\n\n蔺秋原 杭小满 青溪日报\n\n5月3日,会议召开。\n") == [
         ("蔺秋原", "author"), ("杭小满", "author")]
+
+
+def test_more_credit_forms_of_local_sites():
+    """据某报报道(记者 …) after the site's dateline; （特约摄影 某某）; （某县图书馆：某某）."""
+    assert _credits_of("# 标题\n\n某网3月4日讯 据某某日报报道(记者 蔺秋原 杭小满) 3月2日晚,晚会举行。\n") == [
+        ("蔺秋原", "reporter"), ("杭小满", "reporter")]
+    assert _credits_of("# 标题\n\n5月3日,会议召开。(特约摄影 蔺秋原)\n") == [("蔺秋原", "photographer")]
+    assert _credits_of("# 标题\n\n5月3日,会议召开。(青溪县图书馆:蔺秋原)\n") == [("蔺秋原", "author")]

@@ -123,7 +123,7 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         start, end = tok.start, tok.end
         j = i + 1
         # 妥|永福, 满|江红 (both read as names): a one-character surname split from the given name
-        split_given = ("n", "nz", "a", "v", "PER")
+        split_given = ("n", "nz", "a", "v", "PER") + (("LOC",) if surname_of(tok.text) else ())  # 蒲|清远
         if len(tok.text) == 1 and j < n and 1 <= len(tokens[j].text) <= 2 and tokens[j].tag in split_given:
             after = tokens[j].end
             if NAME_RIGHT_BOUNDARY.match(text, after) and all("\u4e00" <= c <= "\u9fff" for c in tokens[j].text):
@@ -237,7 +237,9 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             if name[-1] not in NON_NAME_TAILS:
                 out.append((start, end))
                 continue
-        if plausible_name(name) and name[-1] not in NON_NAME_TAILS:
+        if SPACED_NAME.fullmatch(name) and surname_of(name[0]):
+            out.append((start, end))  # 郭 伟: a two-character name padded to the width of three
+        elif plausible_name(name) and name[-1] not in NON_NAME_TAILS:
             out.append((start, end))
         elif 2 <= len(name) <= 3 and all("\u4e00" <= c <= "\u9fff" for c in name) and _strong_context(
             text, start, end
@@ -246,7 +248,8 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
     return _add_context_names(text, _dotted_names(text, tokens, out), tokens)
 
 
-LEADERS_BEFORE = re.compile(r"(领导|同志)$")
+SPACED_NAME = re.compile(r"[\u4e00-\u9fff][ \u3000][\u4e00-\u9fff]")
+LEADERS_BEFORE = re.compile(r"(领导|同志|由)$")  # 县领导甲、乙; 一等奖由甲、乙获得
 
 
 def _list_item(text: str, start: int, end: int, names: set[tuple[int, int]]) -> tuple[int, int] | None:
@@ -337,7 +340,7 @@ def _title_regex() -> re.Pattern[str]:
 
 NAME_RIGHT_BOUNDARY = re.compile(
     r"(?=[、，,。；;：:（(\s“”]|和|及|同志|等|出席|主持|参加|列席|讲话|致辞|表示|指出|强调|介绍|汇报|"
-    r"陪同|会见|当选|在|为|代表|分别|先后|一行|率|报道|摄|$)"
+    r"陪同|会见|当选|在|为|代表|分别|先后|一行|率|报道|摄|获得|荣获|获此|$)"
 )
 
 
@@ -353,7 +356,7 @@ def _add_context_names(
     }
     starts = {t.start for t in tokens}
     # 应邀, 出席: a verb the tagger read as one is not a name, even where a list item would end there
-    verbs = {(t.start, t.end) for t in tokens if t.tag in ("v", "vd", "d", "p", "c", "ad")}
+    verbs = {(t.start, t.end) for t in tokens if t.tag in ("v", "vd", "d", "p", "c", "ad") and len(t.text) == 2}
     # 主任何某某 read as one word: the title ends inside it and the name runs to the word's end
     glued_after_title = {t.end for t in tokens if t.tag in ("n", "nz") and len(t.text) >= 4}
     covered = [False] * (len(text) + 1)

@@ -50,6 +50,7 @@ NAME_ORGANIZER = re.compile(
     r"^((?:中共)?[\u4e00-\u9fff]{0,8}?[省市县区镇](?:委常委会|委|人民政府|政府|政协|人大常委会|人大))"
     r"(?=[^委会府协大])"
 )
+PREPARATORY = re.compile(r"^(主席团|预备|召集人|代表团团长)")
 TITLE_QUOTE = re.compile(r"《[^《》]*》")
 PURPOSE = re.compile(r"助学金|奖补资金|奖金|补助|补贴|奖励|资助|经费|资金|捐款|助学款")
 LEAD_TRIM = re.compile(r"^.*?(\d+月\d+日|[上下]午|晚上|昨天|今天|昨日|今日|昨晚)[,，]?")
@@ -494,6 +495,14 @@ def _events_of_sentence(
         for a, c in zip(found, found[1:], strict=False)
         if CONTAINS.fullmatch(st.s.text[a.end : c.start])
     }
+    # 某会议举行主席团第一次会议 / 预备会议: a preparatory meeting of the session is one event, named
+    # by both (Meeting), not a meeting inside a congress event that the article does not report
+    for a, c in zip(found, found[1:], strict=False):
+        if holder.get(id(c)) is a and PREPARATORY.match(c.name) and a.type == "Congress":
+            merged = dataclasses.replace(c, name=a.name + c.name, type="Meeting", subtype=None, start=a.start,
+                                         reported=True, generic=False)
+            found = [merged if x is c else x for x in found if x is not a]
+            holder.pop(id(c))
     mentions = [m for m in found if m.reported or head or id(m) in holder]
     keys: dict[int, str] = {}
     for m in mentions:

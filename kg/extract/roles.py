@@ -36,7 +36,8 @@ FROM_HANDS = re.compile(r"从([^，,。；;]{1,40}?)手中(接过|领取)")
 AWARD_NOUNS = "典礼|仪式|大会|晚会|会|活动"
 BAD_AFTER = {
     "主持": "人", "发言": "人|稿", "汇报": "会|材料", "通报": "会|批评|表扬", "讲话": "稿|精神|要求|中",
-    "介绍": "信", "出席": "证", "获得": "者|感",
+    # 出席某市人民代表大会代表54名: the delegates a county sends, not anyone attending here
+    "介绍": "信", "出席": "证|[^，,。；;]{0,30}?代表大会代表", "获得": "者|感",
     "颁奖": AWARD_NOUNS, "授牌": AWARD_NOUNS, "颁发": f"{AWARD_NOUNS}|了?(任命书|聘书|证件|通知|文件|许可证|执照)",
     "获奖": "者|人员|单位|项目|名单|作品|企业|代表|同志|人才|集体|个人",
     "会见": "中|时|上|后|前|期间", "会晤": "中|时|上|后|前|期间", "接见": "中|时|上|后|前|期间",
@@ -51,6 +52,11 @@ BAD_BEFORE = {
 ADJECTIVAL = re.compile(r"^[^，,。；;]*的")  # 荣获…的企业: describes the receivers, names none
 # clauses that open with a preposition or 代表 have no subject of their own (甲代表镇党委，对…表示肯定)
 SUBJECTLESS = re.compile(r"(?:对|向|就|围绕|针对|结合|代表|从|在|同时|并|还|也)")
+# 一等奖由甲、乙获得; 三等奖丙、丁获得: the prize first, then who took it
+PRIZE_TAKEN_BY = re.compile(
+    r"奖(?:由)?(?P<who>[^，,。；;由获]{2,200}?)(?:分别|共同)?(?:获得|摘得|夺得)(?=[，,。；;]|$)"
+)
+UNITS_TAIL = re.compile(r"等(?:[\d一二三四五六七八九十]+[家个])?(?:单位|集体|企业|部门)$")
 CARRIED_SUBJECT = re.compile(r"(?:同时|并且|并|还|也|随后|最后|进而|又|他|她|其)*")
 # 甲单位选送的《…》、乙拍摄的《…》获得二等奖: whoever sent in or made a winning work receives the prize
 WORK_BY = re.compile(r"(?P<who>[^，,。；;、：:》]{2,40}?)(?:联合|共同)?(?:选送|报送|推送|拍摄|创作|摄制)的")
@@ -169,7 +175,8 @@ def find_roles(
             if not near and agents and agents[0] is in_seg[0]:
                 # an agent far from the trigger: the sentence's subject (甲围绕…，进行了阐述)
                 lead = text[seg_start : _chain_start(agents[0])]
-                near = [agents[0]] if len(lead.strip(" ，,")) <= 10 else []
+                apart = re.search("[；;]", text[agents[0].end : m.start()])  # another list of its own
+                near = [agents[0]] if len(lead.strip(" ，,")) <= 10 and not apart else []
             agents = near
         rm = RoleMention(list(roles), start=m.start(), end=m.end(), trigger=trig)
         if subject_only:
@@ -218,11 +225,18 @@ def find_roles(
                 rm.orgs = orgs_in_list(text, m.start() - len(clause), m.start(), locality)  # 市某局应邀列席
         if not agents and not rm.orgs and not subject_only and INHERIT.match(segment) and prev_orgs:
             rm.orgs = list(prev_orgs)  # 某局列席会议并通报
-        if not agents and roles[0] in ("Presenter", "Recipient") and trig != "获得":
+        if not agents and roles[0] in ("Presenter", "Recipient"):
             clause_start = max(segment.rfind(c) for c in "，,；;上") + 1
             clause = segment[clause_start:]
-            if roles[0] == "Recipient" or ORG_LIST_TAIL.search(clause) or _named_units(clause):
+            if trig == "获得" and not UNITS_TAIL.search(clause):
+                pass  # 获得…奖 with a unit as subject only where the clause lists units (甲社区、乙镇等单位获得)
+            elif roles[0] == "Recipient" or ORG_LIST_TAIL.search(clause) or _named_units(clause):
                 rm.orgs = orgs_in_list(text, seg_start + clause_start, m.start(), locality)
+        if trig.startswith("获此") and agents:
+            # 甲、乙、某合作社、丙获此殊荣: the units of a mixed list receive it too
+            lo = max([k + 1 for k in range(seg_start, m.start()) if text[k] in "，,；;"], default=seg_start)
+            rm.orgs = [o for o in orgs_in_list(text, lo, m.start(), locality)
+                       if not any(o.start <= p.start < o.end for p in people) and len(o.printed) >= 4]
         if rm.people or rm.orgs:
             out.append(rm)
         prev_end = m.end()
@@ -250,6 +264,11 @@ def find_roles(
         if named or orgs:
             out.append(RoleMention(["Recipient"], named, orgs, start=m.start(), end=m.end(), trigger="获奖名单"))
     out += _work_senders(text, people, locality)
+    for m in PRIZE_TAKEN_BY.finditer(text):
+        lo, hi = m.start("who"), m.end("who")
+        named = [p for p in people if lo <= p.start and p.end <= hi]
+        if named:
+            out.append(RoleMention(["Recipient"], named, start=m.start(), end=m.end(), trigger="奖由获得"))
     for m in GRANTED.finditer(text):
         named = [p for p in people if m.start(1) <= p.start and p.end <= m.end()]
         if named:

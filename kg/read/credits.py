@@ -34,6 +34,8 @@ for _rank in ("分站", "驻站", "首席", "全媒体", "融媒", "特派", "�
     ROLE_WORDS.setdefault(_rank + "记者", "reporter")
     ROLE_WORDS.setdefault("本报" + _rank + "记者", "reporter")
 ROLE_WORDS.setdefault("本报通讯员", "correspondent")
+for _photo in ("摄影记者", "本报摄影记者", "特约摄影记者", "特约摄影", "摄影"):
+    ROLE_WORDS.setdefault(_photo, "photographer")  # （特约摄影 某某）
 # 记 者 某某: a credit word may be printed with spaces between its characters
 _ROLE = "|".join(r"\s?".join(map(re.escape, w)) for w in sorted(ROLE_WORDS, key=len, reverse=True))
 # 文/图, 文/, 图/, 摄影/: what the names after it did (图/ and 摄影/ are photographers)
@@ -118,7 +120,7 @@ def parse_credit_body(text: str, offset: int, default: CreditRole) -> list[Found
 
 
 _DATELINE = re.compile(
-    r"^(?P<dl>[^\s()（）。，,]{0,24}?(?:讯|电))?\s*[（(](?P<inner>[^()（）]{2,80})[)）]\s*"
+    r"^(?P<dl>[^\s()（）。，,]{0,24}?(?:讯|电))?(?:\s*据[^\s()（）。，,]{2,20}?报道)?\s*[（(](?P<inner>[^()（）]{2,80})[)）]\s*"
 )
 
 
@@ -212,10 +214,19 @@ def find_signature(par: str) -> FoundCredit | None:
     before = par[: m.start()].rstrip()
     if before and before[-1] not in "。！？!?…”’」』；;）)":
         return None
-    names = parse_credit_body(m.group("inner"), m.start("inner"), "author")
+    inner, at = m.group("inner"), m.start("inner")
+    unit = UNIT_PREFIX.match(inner)
+    if unit and not re.search(_ROLE, inner[: unit.end()]):
+        inner, at = inner[unit.end() :], at + unit.end()  # （某县图书馆：某某）: the writer's unit, then the name
+        names = _names_in(inner, at, "author", strict=True)
+    else:
+        names = parse_credit_body(inner, at, "author")
     if not names:
         return None
     return FoundCredit(names, m.start(), m.end())
+
+
+UNIT_PREFIX = re.compile(rf"[{_CJK}]{{2,16}}\s*[:：]\s*")
 
 
 # 田园 张棋铭 某县融媒体中心 2023-03-08 07:40:19: a web page's source line, names before the publisher
