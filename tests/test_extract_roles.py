@@ -384,3 +384,11 @@ def test_delegates_sent_to_another_congress_do_not_attend():
         "会议投票选举青溪县出席临川市第七届人民代表大会代表54名。"
     ))
     assert all(part.agent_kind == "Person" for e in x.events for part in e.participations)
+
+
+def test_prize_holder_named_after_the_title():
+    """一等奖获得者，某校教师甲同志代表获奖人员发言: 甲 holds the prize (and speaks)."""
+    x = extract(article(
+        "12月18日,青溪县有奖征文活动颁奖仪式召开。一等奖获得者,柳川镇中心学校教师童可卿同志代表获奖人员发言。"
+    ))
+    assert roles_of(x, "童可卿") == {"Recipient", "Presenter"}

@@ -267,3 +267,9 @@ def test_more_credit_forms_of_local_sites():
         ("蔺秋原", "reporter"), ("杭小满", "reporter")]
     assert _credits_of("# 标题\n\n5月3日,会议召开。(特约摄影 蔺秋原)\n") == [("蔺秋原", "photographer")]
     assert _credits_of("# 标题\n\n5月3日,会议召开。(青溪县图书馆:蔺秋原)\n") == [("蔺秋原", "author")]
+
+
+def test_dateline_byline_under_a_photo_caption():
+    page = ("# 标题\n\n图为晚会现场。 记者 蔺秋原 摄\n\n"
+            "某网3月4日讯 据某某日报报道(记者 杭小满 童可卿) 3月2日晚,晚会举行。\n")
+    assert _credits_of(page) == [("蔺秋原", "photographer"), ("杭小满", "reporter"), ("童可卿", "reporter")]

@@ -56,6 +56,7 @@ SUBJECTLESS = re.compile(r"(?:对|向|就|围绕|针对|结合|代表|从|在|�
 PRIZE_TAKEN_BY = re.compile(
     r"奖(?:由)?(?P<who>[^，,。；;由获]{2,200}?)(?:分别|共同)?(?:获得|摘得|夺得)(?=[，,。；;]|$)"
 )
+PRIZE_HOLDER = re.compile(r"(?:奖|称号)(?:获得者|获奖者)[，,]?")
 UNITS_TAIL = re.compile(r"等(?:[\d一二三四五六七八九十]+[家个])?(?:单位|集体|企业|部门)$")
 CARRIED_SUBJECT = re.compile(r"(?:同时|并且|并|还|也|随后|最后|进而|又|他|她|其)*")
 # 甲单位选送的《…》、乙拍摄的《…》获得二等奖: whoever sent in or made a winning work receives the prize
@@ -264,6 +265,12 @@ def find_roles(
         if named or orgs:
             out.append(RoleMention(["Recipient"], named, orgs, start=m.start(), end=m.end(), trigger="获奖名单"))
     out += _work_senders(text, people, locality)
+    for m in PRIZE_HOLDER.finditer(text):  # 一等奖获得者，某校教师甲代表获奖人员发言
+        # the person right after it, past the description of who they are (某校教师), in the same clause
+        named = [p for p in people
+                 if m.end() <= _chain_start(p) and not re.search("[，,。；;]", text[m.end() : p.start])]
+        if named and named[0].start - m.end() <= 30:
+            out.append(RoleMention(["Recipient"], named[:1], start=m.start(), end=m.end(), trigger="获得者"))
     for m in PRIZE_TAKEN_BY.finditer(text):
         lo, hi = m.start("who"), m.end("who")
         named = [p for p in people if lo <= p.start and p.end <= hi]

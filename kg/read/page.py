@@ -157,6 +157,9 @@ def find_blocks(lines: list[Line]) -> list[Block]:
     return blocks
 
 
+_CAPTION = re.compile(r"^(?:图为|上图|下图|图[:：])")
+
+
 def _caption_before_credit(lines: list[Line], k: int) -> bool:
     """A photo caption: a short line whose next non-blank line is a photo credit."""
     if len(lines[k].text) > 80:
@@ -331,7 +334,7 @@ def _build_article(
             par = _drop(par, run.start, run.end)
             if not par.pieces:
                 continue
-        if not paras:
+        if all(_CAPTION.match(p.text) for p in paras):  # the lead, perhaps under a photo caption
             dl = cr.find_dateline_byline(par.text)
             if dl:
                 credits += [
