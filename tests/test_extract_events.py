@@ -369,3 +369,23 @@ def test_presidium_meeting_of_a_session_is_one_meeting():
     ))
     assert [(e.type, e.name) for e in x.events] == [("Meeting", "县第十六届人民代表大会第五次会议主席团第一次会议")]
     assert roles_of(x, "滕望舒") == {"Chair"}
+
+
+def test_certificate_of_election_is_no_award_and_no_post():
+    """向甲颁发镇长当选证书: neither an award ceremony nor a post 证书 elected by whoever hands it over."""
+    x = extract(article(
+        "10月11日,柳川镇召开第十五届人民代表大会第一次会议。葛青岚当选为镇长。"
+        "区委常委苗子墨向葛青岚颁发镇长当选证书。"
+    ))
+    assert [e.type for e in x.events] == ["Congress", "Election"]
+    assert posts_of(x, "苗子墨") == ["区委常委"]
+    assert posts_of(x, "葛青岚") == ["镇长"]
+
+
+def test_elected_post_printed_short_then_full_is_one_post():
+    """新当选的镇人民政府镇长甲 and 选举甲为某镇人民政府镇长: one post, the fuller printing."""
+    x = extract(article(
+        "9月24日,柳川镇第十八届人民代表大会第一次会议继续举行。会议依法选举葛青岚为柳川镇人民政府镇长。"
+        "新当选的镇人民政府镇长葛青岚作履职表态发言。当选镇长葛青岚表示,不负重托。"
+    ))
+    assert posts_of(x, "葛青岚") == ["柳川镇人民政府镇长"]

@@ -237,3 +237,8 @@ def test_foreign_names_with_other_middle_dots():
     assert {"约翰·史密斯", "玛丽亚·冈萨雷斯", "彼得·卡尔森"} <= set(names)
     assert "约翰・史密斯" in names["约翰·史密斯"]
     assert roles_of(x, "彼得·卡尔森") == {"Attendee"}
+
+
+def test_name_ending_in_yi_before_deng():
+    """房某|一等领导: the tagger reads 一等; the name keeps its 一 (but not in 一等奖)."""
+    assert "芮华一" in people("接受县总工会主席芮华一等领导向他们颁发的奖章。")

@@ -273,3 +273,13 @@ def test_dateline_byline_under_a_photo_caption():
     page = ("# 标题\n\n图为晚会现场。 记者 蔺秋原 摄\n\n"
             "某网3月4日讯 据某某日报报道(记者 杭小满 童可卿) 3月2日晚,晚会举行。\n")
     assert _credits_of(page) == [("蔺秋原", "photographer"), ("杭小满", "reporter"), ("童可卿", "reporter")]
+
+
+def test_labelled_source_fields_and_editors():
+    """来源: 作者: 实习生: 编辑: and a time: writers are credits, editors are not, the line leaves the body."""
+    (art,) = read_page("# 标题\n\n来源:青溪融媒体中心 作者:蔺秋原 杭小满 实习生:童可卿 编辑:邢岚 "
+                       "2021-03-01 16:43:19\n\n3月1日,仪式举行。\n")
+    assert [(c.name, c.role) for c in art.credits] == [
+        ("蔺秋原", "author"), ("杭小满", "author"), ("童可卿", "correspondent")]
+    assert "邢岚" not in art.body
+    assert _credits_of("# 标题\n\n5月3日,会议召开。(记者 蔺秋原 编辑 杭小满)\n") == [("蔺秋原", "reporter")]

@@ -21,6 +21,8 @@ AS_POST = re.compile(rf"为(?P<post>[^，,。；;：:！!？?\n为]{{2,60}}?)(?=
 SKIP_POST = re.compile(r"^(的|了)|^[\d一二三四五六七八九十]+[名位]")
 
 
+# 向甲颁发镇长当选证书: the certificate of an election, said of whoever hands it over
+NOT_A_POST = re.compile(r"证书$|证$|通知书$")
 NEW_BY_VOTE = re.compile(r"选举产生|换届选举|选举出")
 NEW_POST = re.compile(r"(新任|新当选的?)$")
 
@@ -70,7 +72,7 @@ def find_elected(text: str, people: list[PersonMention]) -> list[ElectedMention]
 
     def add(p: PersonMention, post: str, s: int, e: int) -> None:
         post = _clean_post(post)
-        if p.name in seen or not post or SKIP_POST.match(post):
+        if p.name in seen or not post or SKIP_POST.match(post) or NOT_A_POST.search(post):
             return
         seen.add(p.name)
         out.append(ElectedMention(p, post, s, e))

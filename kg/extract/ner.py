@@ -220,6 +220,10 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
                 ):
                     end += 1
                     name = text[start:end]
+        # 房华|一等领导: a name's last character 一 read into 一等 (等 still follows it)
+        if len(name) == 2 and surname_of(name) and text[end : end + 2] == "一等" and text[end + 2 : end + 3] != "奖":
+            end += 1
+            name = text[start:end]
         # 罗富|和|在…: a name ending in 和 read as the conjunction (nothing named follows it)
         if len(name) == 2 and surname_of(name) and text[end : end + 1] in ("和",):
             k = next((x for x, t in enumerate(tokens) if t.start == end + 1), None)

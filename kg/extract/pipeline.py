@@ -37,7 +37,8 @@ from kg.model import (
 CONGRESS_PARTS = re.compile(
     r"^(大会|会议)?(开幕式|闭幕式|开幕会|闭幕会|闭幕大会|开幕大会|全体会议|预备会议|大会|会议|第.{1,4}次(全体)?(大会|会议))$"
 )
-AWARD_VERB = re.compile(r"颁奖|授牌|表彰|颁发[^，,。；;]{0,30}?(奖|荣誉|称号|奖牌|奖杯|奖金|证书)")
+# (not 颁发当选证书: the certificate of an election is no prize)
+AWARD_VERB = re.compile(r"颁奖|授牌|表彰|颁发[^，,。；;]{0,30}?(奖|荣誉|称号|奖牌|奖杯|奖金|(?<!当选)证书)")
 AWARD_NAME = re.compile(r"[“\"]([^”\"]{2,40}?奖)[”\"]")
 VOTE_WORD = re.compile(r"(换届选举|补选|增选|选举)")
 BARE_NAMES = {"会议", "大会", "本次会议", "此次会议", "这次会议", "本次大会", "此次大会", "这次大会", "该会议"}
@@ -126,6 +127,9 @@ class _Builder:
                 return existing
             same = org_key is not None and title_of(existing.label) == title and _same_org(existing.org, org_key)
             same = same or (existing.label.endswith(label) and existing.org in (org_key, None))
+            # 镇人民政府镇长 then 某镇人民政府镇长: the fuller printing of the same post
+            same = same or (label.endswith(existing.label) and title_of(existing.label) == title)
+            same = same or (existing.label.endswith(label) and label == title)  # then 当选镇长甲: the bare title
             # 某党派市委主委 / 主任委员 (elected): one post under its short and long title
             a, z = _short_title(existing.label), _short_title(label)
             same = same or (a != existing.label or z != label) and (
@@ -401,10 +405,10 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
     for st in sents:
         for a in find_amounts(st.s.text):
             # the receiver of a grant is named in the same clause as the amount, never for a total
-            receivers = [
+            receivers = list(dict.fromkeys(
                 k for k, pos in recipients.get(id(st), [])
                 if not re.search(r"[，,；;]", st.s.text[min(pos, a.start) : max(pos, a.start)])
-            ]
+            ))  # one receiver named by two triggers (某奖获得者甲, 对甲颁发) is one
             if re.search(r"(总额|共计|合计|总计|累计)[达为]?$", st.s.text[: a.start]):
                 receivers = []
             if (a.value, a.currency) in seen:

@@ -34,11 +34,13 @@ GRANTED = re.compile(r"授予([^，,。；;]{2,20}?)(?:同志)?[^，,。；;]{0,
 FROM_HANDS = re.compile(r"从([^，,。；;]{1,40}?)手中(接过|领取)")
 # A trigger word that is part of a noun here: 主持人, 发言人, 汇报会, 讲话精神, 重要讲话.
 AWARD_NOUNS = "典礼|仪式|大会|晚会|会|活动"
+ELECTION_CERTIFICATE = "[^，,。；;]{0,12}?当选证书"  # 颁发镇长当选证书: no prize
 BAD_AFTER = {
     "主持": "人", "发言": "人|稿", "汇报": "会|材料", "通报": "会|批评|表扬", "讲话": "稿|精神|要求|中",
     # 出席某市人民代表大会代表54名: the delegates a county sends, not anyone attending here
     "介绍": "信", "出席": "证|[^，,。；;]{0,30}?代表大会代表", "获得": "者|感",
-    "颁奖": AWARD_NOUNS, "授牌": AWARD_NOUNS, "颁发": f"{AWARD_NOUNS}|了?(任命书|聘书|证件|通知|文件|许可证|执照)",
+    "颁奖": AWARD_NOUNS, "授牌": AWARD_NOUNS,
+    "颁发": f"{AWARD_NOUNS}|了?(任命书|聘书|证件|通知|文件|许可证|执照)|{ELECTION_CERTIFICATE}",
     "获奖": "者|人员|单位|项目|名单|作品|企业|代表|同志|人才|集体|个人",
     "会见": "中|时|上|后|前|期间", "会晤": "中|时|上|后|前|期间", "接见": "中|时|上|后|前|期间",
 }

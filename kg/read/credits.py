@@ -38,6 +38,8 @@ for _photo in ("摄影记者", "本报摄影记者", "特约摄影记者", "特�
     ROLE_WORDS.setdefault(_photo, "photographer")  # （特约摄影 某某）
 # 记 者 某某: a credit word may be printed with spaces between its characters
 _ROLE = "|".join(r"\s?".join(map(re.escape, w)) for w in sorted(ROLE_WORDS, key=len, reverse=True))
+# editors and reviewers printed among the credits are not credits (../shared/eval/dev/README.md)
+_NOT_CREDIT = r"(?:责任编辑|编辑|责编|校对|审核|终审|审校|监制|值班主任)"
 # 文/图, 文/, 图/, 摄影/: what the names after it did (图/ and 摄影/ are photographers)
 _MARK = r"(?:文\s*[/／]\s*图|图\s*[/／]\s*文|文\s*[/／]|图\s*[/／]|摄影\s*[/／:：])"
 _TAIL = r"(?:\s*(?:文/图|文／图|图/文|摄影|摄|报道|采写|整理))*"
@@ -99,22 +101,25 @@ def parse_credit_body(text: str, offset: int, default: CreditRole) -> list[Found
         default = "photographer"
     strict = not re.search(rf"{_ROLE}|{_MARK}|摄|报道", text)
     text_clean = re.sub(_TAIL + r"\s*$", "", text)
-    parts = re.split(rf"({_ROLE}|{_MARK})", text_clean)
+    parts = re.split(rf"({_ROLE}|{_MARK}|{_NOT_CREDIT})", text_clean)
     names: list[FoundName] = []
-    role: CreditRole = default
+    role: CreditRole | None = default
     pos = offset
     for part in parts:
         word = re.sub(r"\s", "", part)
-        if word in ROLE_WORDS:
+        if re.fullmatch(_NOT_CREDIT, word):
+            role = None  # 编辑 某某: editors are not credits; their names are skipped
+        elif word in ROLE_WORDS:
             role = ROLE_WORDS[word]  # type: ignore[assignment]
         elif re.fullmatch(_MARK, part.strip()):
             role = "photographer" if word.startswith(("图", "摄影")) and not word.startswith("图/文") else "author"
         elif part.strip(" \u3000:：、,，"):
             lead = len(part) - len(part.lstrip(" \u3000:：、,，"))
-            found = _names_in(part.strip(" \u3000:：、,，"), pos + lead, role, strict)
+            found = _names_in(part.strip(" \u3000:：、,，"), pos + lead, role or default, strict)
             if found is None:
                 return None
-            names += found
+            if role is not None:
+                names += found
         pos += len(part)
     return names or None
 
@@ -270,3 +275,27 @@ def find_caption_run(par: str) -> FoundCredit | None:
         names.append(FoundName(par[start : m.end("title")], "photographer", start, m.end("title")))
         pos = m.end()
     return FoundCredit(names, 0, pos) if names else None
+
+
+# 来源:某县融媒体中心 作者:甲 乙 实习生:丙 编辑:丁 2021-03-01 16:43:19 — a web page's labelled fields
+_LABELS = r"(?:来源|作者|记者|通讯员|实习生|摄影|编辑|责任编辑|发布时间|时间)"
+_FIELD_LINE = re.compile(rf"^{_LABELS}\s*[:：]")
+_FIELD = re.compile(rf"(?P<label>{_LABELS})\s*[:：]\s*(?P<value>[^:：]*?)(?=\s*{_LABELS}\s*[:：]|\s*\d{{4}}[-/.年]|$)")
+_FIELD_ROLES: dict[str, CreditRole] = {"作者": "author", "记者": "reporter", "通讯员": "correspondent",
+                                       "实习生": "correspondent", "摄影": "photographer"}
+
+
+def find_field_line(line: str) -> FoundCredit | None:
+    """A line of labelled fields (来源: 作者: 实习生: 编辑: and a time): the writers are credits."""
+    if not _FIELD_LINE.match(line) or not re.search(r"(?:作者|记者|通讯员|实习生|摄影)\s*[:：]", line):
+        return None
+    names: list[FoundName] = []
+    for m in _FIELD.finditer(line):
+        role = _FIELD_ROLES.get(m.group("label"))
+        if role is None or not m.group("value").strip():
+            continue
+        found = _names_in(m.group("value").strip(), m.start("value"), role, strict=False)
+        if found is None:
+            return None  # 作者:某县委宣传部 — a body, not people
+        names += found
+    return FoundCredit(names, 0, len(line)) if names else None

@@ -87,7 +87,8 @@ def _cn_page(value: str) -> int | None:
 
 
 def is_credit_line(line: Line) -> cr.FoundCredit | None:
-    return cr.find_photo_credit(line.text) or cr.find_byline_line(line.text) or cr.find_source_line(line.text)
+    return (cr.find_photo_credit(line.text) or cr.find_byline_line(line.text) or cr.find_source_line(line.text)
+            or cr.find_field_line(line.text))
 
 
 def is_headlineish(line: Line) -> bool:
