@@ -242,3 +242,19 @@ def test_foreign_names_with_other_middle_dots():
 def test_name_ending_in_yi_before_deng():
     """房某|一等领导: the tagger reads 一等; the name keeps its 一 (but not in 一等奖)."""
     assert "芮华一" in people("接受县总工会主席芮华一等领导向他们颁发的奖章。")
+
+
+def test_three_character_item_cut_to_two_in_a_list():
+    """县领导甲、占|卓某、乙: an uncommon surname the tagger took for a verb stays in the name, and the
+    whole list attends."""
+    x = extract(article("12月28日,县政协预备会议举行。县领导葛青岚、晏秋池、占卓远、童可卿,县政协秘书长邢岚出席会议。"))
+    names = {p.name for p in x.people}
+    assert "占卓远" in names and "卓远" not in names
+    for n in ("葛青岚", "晏秋池", "童可卿", "邢岚"):
+        assert roles_of(x, n) == {"Attendee"}, n
+
+
+def test_verb_tagged_name_in_a_list_after_a_title():
+    """会长席某、副县长乙出席: a name the tagger reads as a verb, followed by 、, is still a name."""
+    found = people("县老促会会长席留、县政府副县长魏从刚出席捐赠仪式。")
+    assert found.get("席留") == ["县老促会会长"]

@@ -392,3 +392,22 @@ def test_prize_holder_named_after_the_title():
         "12月18日,青溪县有奖征文活动颁奖仪式召开。一等奖获得者,柳川镇中心学校教师童可卿同志代表获奖人员发言。"
     ))
     assert roles_of(x, "童可卿") == {"Recipient", "Presenter"}
+
+
+def test_speech_said_in_and_made_with_zuo_le():
+    """甲在讲话中代表…表达了…; 乙代表县政府做了重要讲话: both speakers (not 在…的讲话中)."""
+    x = extract(article(
+        "12月16日,青溪县捐赠仪式在某乡中举行。公司党委书记苗子墨在讲话中代表公司向学生表达了关切之意。"
+        "副县长葛青岚代表县政府做了重要讲话。"
+    ))
+    assert roles_of(x, "苗子墨") == {"Speaker"}
+    assert roles_of(x, "葛青岚") == {"Speaker"}
+
+
+def test_nominee_as_a_post_keeps_the_list():
+    """区政协党组书记、七届政协主席提名人选甲，乙参加会议."""
+    x = extract(article(
+        "6日,区政协七届一次会议召开主席团第一次会议。区政协党组书记、七届政协主席提名人选葛青岚,区委副书记晏秋池参加会议。"
+    ))
+    assert roles_of(x, "葛青岚") == {"Participant"}
+    assert roles_of(x, "晏秋池") == {"Participant"}

@@ -234,8 +234,10 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         if len(name) == 1 and surname_of(name) and m:
             out.append((start, end))  # 胡老 / 李老师 -> the surname refers to the person
             continue
-        item = _list_item(text, start, end, per_spans) if not plausible_name(name) else None
-        if item is not None:
+        item = _list_item(text, start, end, per_spans)
+        # 、占|卓夫、: a three-character item of a list of names the tagger cut to two
+        cut = item is not None and item[1] - item[0] == 3 and len(name) == 2 and text[item[0]] not in NOT_NAME_CHARS
+        if item is not None and (not plausible_name(name) or cut):
             start, end = item  # 县领导甲、帅|小川、郗某某出席: a whole item of a list of names
             name = text[start:end]
             if name[-1] not in NON_NAME_TAILS:
@@ -386,8 +388,8 @@ def _add_context_names(
             if not all("\u4e00" <= c <= "\u9fff" for c in cand):
                 continue
             whole_item = pos + length == len(text) or bool(LIST_ITEM_END.match(text, pos + length))
-            if (pos, pos + length) in verbs:
-                continue
+            if (pos, pos + length) in verbs and text[pos + length : pos + length + 1] not in "、，,":
+                continue  # 主任应邀参加 (a verb before a verb), but 会长席留、 (a name the tagger took for one)
             glued = after_title and pos not in starts and pos + length in glued_after_title
             if ((pos, pos + length) in words and not (in_list and whole_item)) or (pos not in starts and not glued):
                 continue

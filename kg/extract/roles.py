@@ -45,7 +45,8 @@ BAD_AFTER = {
     "会见": "中|时|上|后|前|期间", "会晤": "中|时|上|后|前|期间", "接见": "中|时|上|后|前|期间",
 }
 BAD_BEFORE = {
-    "讲话": r"(的|系列)(重要)?$|(?<!作)(?<!发表)(?<!作了)(?<!发表了)重要$",  # 重要讲话精神 vs 作重要讲话
+    # 重要讲话精神 vs 作重要讲话 / 做了重要讲话
+    "讲话": r"(的|系列)(重要)?$|(?<!作)(?<!做)(?<!发表)(?<!作了)(?<!做了)(?<!发表了)重要$",
     "荣获": r"(为|对|向|给)$", "获得": r"(为|对|向|给)$",
     "会见": r"在$", "会晤": r"在$", "接见": r"在$",
     # 向参加仪式的各位来宾表示欢迎: 参加…的 describes the guests greeted, it is no role of the speaker
@@ -154,8 +155,9 @@ def find_roles(
         name = m.lastgroup or ""
         roles, subject_only = kinds[name]
         trig = m.group(0)
-        if trig in BAD_AFTER and re.match(BAD_AFTER[trig], text[m.end() :]):
-            continue
+        said_in = trig == "讲话" and text[m.end() : m.end() + 1] == "中" and text[: m.start()].endswith("在")
+        if trig in BAD_AFTER and re.match(BAD_AFTER[trig], text[m.end() :]) and not said_in:
+            continue  # (甲在讲话中…: 甲 spoke, unlike 在…的讲话中, which BAD_BEFORE keeps out)
         if trig in BAD_BEFORE and re.search(BAD_BEFORE[trig], text[: m.start()]):
             continue
         if trig in ("荣获", "获得") and ADJECTIVAL.match(text[m.end() :]):
