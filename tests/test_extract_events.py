@@ -389,3 +389,14 @@ def test_elected_post_printed_short_then_full_is_one_post():
         "新当选的镇人民政府镇长葛青岚作履职表态发言。当选镇长葛青岚表示,不负重托。"
     ))
     assert posts_of(x, "葛青岚") == ["柳川镇人民政府镇长"]
+
+
+def test_donation_event_chaired_and_attended():
+    """开展…捐赠活动 … 甲主持捐赠活动: a donation event is a Meeting with its chair and guests."""
+    x = extract(article(
+        "10月17日,青溪县慈善协会开展定向公益捐赠活动,向柳川镇儿童村捐款25万元。县政协副主席晏秋池参加,"
+        "协会常务副会长葛青岚主持捐赠活动。柳川镇儿童村村长童可卿发言。"
+    ))
+    assert [e.type for e in x.events] == ["Meeting"]
+    assert roles_of(x, "葛青岚") == {"Chair"}
+    assert posts_of(x, "童可卿") == ["柳川镇儿童村村长"]
