@@ -256,5 +256,12 @@ def test_three_character_item_cut_to_two_in_a_list():
 
 def test_verb_tagged_name_in_a_list_after_a_title():
     """会长席某、副县长乙出席: a name the tagger reads as a verb, followed by 、, is still a name."""
-    found = people("县老促会会长席留、县政府副县长魏从刚出席捐赠仪式。")
-    assert found.get("席留") == ["县老促会会长"]
+    text = "县老促会会长庹留、县政府副县长冉从刚出席捐赠仪式。"
+    words = [("县老促会", "ORG"), ("会长", "n"), ("庹留", "v"), ("、", "w"), ("县政府", "ORG"), ("副县长", "n"),
+             ("冉从刚", "PER"), ("出席", "v"), ("捐赠", "vn"), ("仪式", "n"), ("。", "w")]
+    tokens, pos = [], 0
+    for w, tag in words:
+        tokens.append(Token(w, tag, pos, pos + len(w)))
+        pos += len(w)
+    found = {m.name: [p.label for p in m.posts] for m in find_people(text, tokens)}
+    assert found == {"庹留": ["县老促会会长"], "冉从刚": ["县政府副县长"]}
