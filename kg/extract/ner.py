@@ -389,7 +389,7 @@ def _add_context_names(
                 continue
             whole_item = pos + length == len(text) or bool(LIST_ITEM_END.match(text, pos + length))
             if (pos, pos + length) in verbs and text[pos + length : pos + length + 1] not in "、，,":
-                continue  # 主任应邀参加 (a verb before a verb), but 会长席留、 (a name the tagger took for one)
+                continue  # 主任应邀参加 (a verb before a verb), but 会长庹某、 (a name the tagger took for one)
             glued = after_title and pos not in starts and pos + length in glued_after_title
             if ((pos, pos + length) in words and not (in_list and whole_item)) or (pos not in starts and not glued):
                 continue

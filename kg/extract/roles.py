@@ -292,7 +292,7 @@ def find_roles(
 
 
 def inside_title(text: str, p: PersonMention) -> bool:
-    """“百姓雷锋”, 《某某视察工地》: a name inside a quoted title or a work's title names no agent."""
+    """“百姓某某”, 《某某视察工地》: a name inside a quoted title or a work's title names no agent."""
     return any(q.start() < p.start and p.end < q.end() and q.end() - q.start() - 2 > len(p.name)
                for q in QUOTES.finditer(text))
 

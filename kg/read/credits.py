@@ -234,7 +234,7 @@ def find_signature(par: str) -> FoundCredit | None:
 UNIT_PREFIX = re.compile(rf"[{_CJK}]{{2,16}}\s*[:：]\s*")
 
 
-# 田园 张棋铭 某县融媒体中心 2023-03-08 07:40:19: a web page's source line, names before the publisher
+# 甲某 乙某 某县融媒体中心 2023-03-08 07:40:19: a web page's source line, names before the publisher
 _SOURCE_LINE = re.compile(
     rf"^(?P<names>{NAME}(?:\s+{NAME}){{0,3}})\s+(?P<org>[{_CJK}]{{2,20}}(?:中心|日报|晚报|报社|报|电视台|台|网|社|杂志))"
     r"(?:\s+\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)?\s*$"
