@@ -220,7 +220,7 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
                 ):
                     end += 1
                     name = text[start:end]
-        # 房华|一等领导: a name's last character 一 read into 一等 (等 still follows it)
+        # 某华|一等领导: a name's last character 一 read into 一等 (等 still follows it)
         if len(name) == 2 and surname_of(name) and text[end : end + 2] == "一等" and text[end + 2 : end + 3] != "奖":
             end += 1
             name = text[start:end]
@@ -235,7 +235,7 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             out.append((start, end))  # 胡老 / 李老师 -> the surname refers to the person
             continue
         item = _list_item(text, start, end, per_spans)
-        # 、占|卓夫、: a three-character item of a list of names the tagger cut to two
+        # 、占|卓某、: a three-character item of a list of names the tagger cut to two
         cut = item is not None and item[1] - item[0] == 3 and len(name) == 2 and text[item[0]] not in NOT_NAME_CHARS
         if item is not None and (not plausible_name(name) or cut):
             start, end = item  # 县领导甲、帅|小川、郗某某出席: a whole item of a list of names
@@ -244,7 +244,7 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
                 out.append((start, end))
                 continue
         if SPACED_NAME.fullmatch(name) and surname_of(name[0]):
-            out.append((start, end))  # 郭 伟: a two-character name padded to the width of three
+            out.append((start, end))  # 吴 菲: a two-character name padded to the width of three
         elif plausible_name(name) and name[-1] not in NON_NAME_TAILS:
             out.append((start, end))
         elif 2 <= len(name) <= 3 and all("\u4e00" <= c <= "\u9fff" for c in name) and _strong_context(
