@@ -54,3 +54,9 @@ def test_grant_linked_to_receiver_and_purpose_but_not_the_total():
     assert by_value[Decimal(500000)].purpose == "奖金"
     assert by_value[Decimal(3570000)].recipient is None
     assert all(a.event == x.events[0].key for a in x.amounts)
+
+
+def test_approximate_after_the_unit():
+    """50万余元 (余 after 万) is 500000, like 50余万元; 10万余人次 stays a head count."""
+    assert [a.value for a in find_amounts("捐赠助学金共计50万余元。")] == [Decimal(500000)]
+    assert find_amounts("参观群众达10万余人次。") == []

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from _extract_util import article, posts_of
+from _extract_util import article, posts_of, roles_of
 
-from kg.extract.ner import default_tagger
+from kg.extract.ner import Token, default_tagger
 from kg.extract.pipeline import extract
 from kg.extract.posts import find_people
 
@@ -157,3 +157,111 @@ def test_short_and_long_title_of_a_party_chair_are_one_post():
 def test_the_deputy_in_charge_holds_the_plain_post():
     x = extract(article("5月6日，市政府召开常务会议。副市长林一鸣出席会议。会议要求，分管副市长林一鸣牵头抓总。"))
     assert posts_of(x, "林一鸣") == ["副市长"]
+
+
+def test_name_glued_to_the_title_by_the_tagger():
+    """主任何某某 read as one noun: the title ends inside the word and the name runs to its end."""
+    text = "县人大常委会主任何雪樵,县长汤立新出席会议。"
+    words = [("县人大常委会", "ORG"), ("主任何雪樵", "n"), (",", "w"), ("县长", "n"), ("汤立新", "PER"),
+             ("出席", "v"), ("会议", "n"), ("。", "w")]
+    tokens, pos = [], 0
+    for w, tag in words:
+        tokens.append(Token(w, tag, pos, pos + len(w)))
+        pos += len(w)
+    found = {m.name: [p.label for p in m.posts] for m in find_people(text, tokens)}
+    assert found == {"何雪樵": ["县人大常委会主任"], "汤立新": ["县长"]}
+
+
+def test_verb_after_a_title_is_not_a_name():
+    """各街道联络委主任应邀参加: 应 is a surname, but 应邀 is a verb."""
+    x = extract(article("6月3日,县政协会议开幕。区政协调研员、各街道联络委主任应邀参加开幕会。"))
+    assert "应邀" not in {p.name for p in x.people}
+
+
+def test_rank_as_post_keeps_the_list_of_attendees():
+    """市某委副县级干部某某: a rank printed as a post, one item of a list with posts."""
+    x = extract(article(
+        "7月2日,青溪县招商项目签约仪式举行。县委书记庞振宇,市发改委副县级干部邝立群,副县长汤立新出席签约仪式。"
+    ))
+    assert posts_of(x, "邝立群") == ["市发改委副县级干部"]
+    for name in ("庞振宇", "邝立群", "汤立新"):
+        assert roles_of(x, name) == {"Attendee"}
+
+
+def test_words_of_a_quoted_verse_are_no_person():
+    """“柏舟轻泛绿波上，…。”: the tagger may read 柏舟轻 as a name; inside a quoted line it is not one."""
+
+    class VerseAsName:
+        """The real tagger, but 柏舟轻 read as a person, as the tagger does with some lines of verse."""
+
+        def tag(self, text: str) -> list[Token]:
+            k = text.find("柏舟轻")
+            if k < 0:
+                return default_tagger().tag(text)
+            rest = [Token(t.text, t.tag, t.start + k + 3, t.end + k + 3) for t in default_tagger().tag(text[k + 3 :])]
+            return default_tagger().tag(text[:k]) + [Token("柏舟轻", "PER", k, k + 3)] + rest
+
+    body = "“柏舟轻泛绿波上,桃李无言下自蹊。”3月6日晚,青溪县技能大赛举行。县长汤立新出席。"
+    assert "柏舟轻" in {m.name for m in find_people(body, VerseAsName().tag(body))}
+    x = extract(article(body), tagger=VerseAsName())
+    names = {p.name for p in x.people}
+    assert "汤立新" in names
+    assert not any(n.startswith("柏舟") for n in names)
+
+
+def test_names_of_a_list_read_whole():
+    """县领导甲、乙、丙出席: a rare surname (郗) as the first item, a surname the tagger split off (帅|小川,
+    满|江红) — the items of a list of names are names whole."""
+    found = people("县委书记晏清,县领导郗望舒、满江红、冉雪峰出席会议。")
+    assert {"郗望舒", "满江红", "冉雪峰"} <= set(found)
+    found = people("县领导满江红、冉雪峰、帅小川出席会议。")
+    assert {"满江红", "冉雪峰", "帅小川"} <= set(found)
+
+
+def test_list_of_places_is_not_read_as_names():
+    assert not {"双良", "申达"} & set(people("这些年,华西、双良、阳光、申达等一大批乡镇企业都经历了技改。"))
+
+
+def test_commander_posts_of_a_headquarters():
+    found = people("县委副书记、指挥部总指挥林远舟,副县长、指挥部副总指挥杜若衡出席会议。")
+    assert found["林远舟"] == ["县委副书记", "指挥部总指挥"]
+    assert found["杜若衡"] == ["副县长", "指挥部副总指挥"]
+
+
+def test_foreign_names_with_other_middle_dots():
+    """约翰・史密斯 (katakana dot), 玛丽亚‧冈萨雷斯, 彼得.卡尔森: one person each, printed form kept."""
+    x = extract(article(
+        "3月1日,青溪市友好城市交流座谈会举行。外宾代表约翰・史密斯、玛丽亚‧冈萨雷斯、彼得.卡尔森出席座谈会。"
+    ))
+    names = {p.name: p.alternate_names for p in x.people}
+    assert {"约翰·史密斯", "玛丽亚·冈萨雷斯", "彼得·卡尔森"} <= set(names)
+    assert "约翰・史密斯" in names["约翰·史密斯"]
+    assert roles_of(x, "彼得·卡尔森") == {"Attendee"}
+
+
+def test_name_ending_in_yi_before_deng():
+    """房某|一等领导: the tagger reads 一等; the name keeps its 一 (but not in 一等奖)."""
+    assert "芮华一" in people("接受县总工会主席芮华一等领导向他们颁发的奖章。")
+
+
+def test_three_character_item_cut_to_two_in_a_list():
+    """县领导甲、占|卓某、乙: an uncommon surname the tagger took for a verb stays in the name, and the
+    whole list attends."""
+    x = extract(article("12月28日,县政协预备会议举行。县领导葛青岚、晏秋池、占卓远、童可卿,县政协秘书长邢岚出席会议。"))
+    names = {p.name for p in x.people}
+    assert "占卓远" in names and "卓远" not in names
+    for n in ("葛青岚", "晏秋池", "童可卿", "邢岚"):
+        assert roles_of(x, n) == {"Attendee"}, n
+
+
+def test_verb_tagged_name_in_a_list_after_a_title():
+    """会长席某、副县长乙出席: a name the tagger reads as a verb, followed by 、, is still a name."""
+    text = "县老促会会长庹留、县政府副县长冉从刚出席捐赠仪式。"
+    words = [("县老促会", "ORG"), ("会长", "n"), ("庹留", "v"), ("、", "w"), ("县政府", "ORG"), ("副县长", "n"),
+             ("冉从刚", "PER"), ("出席", "v"), ("捐赠", "vn"), ("仪式", "n"), ("。", "w")]
+    tokens, pos = [], 0
+    for w, tag in words:
+        tokens.append(Token(w, tag, pos, pos + len(w)))
+        pos += len(w)
+    found = {m.name: [p.label for p in m.posts] for m in find_people(text, tokens)}
+    assert found == {"庹留": ["县老促会会长"], "冉从刚": ["县政府副县长"]}

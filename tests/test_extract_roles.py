@@ -286,3 +286,128 @@ def test_those_who_also_took_part_in_a_visit_and_a_glued_zuo():
     assert roles_of(x, "钱伟") == {"Participant"} and roles_of(x, "孙立") == {"Participant"}
     x = extract(article("5月6日，全市民营经济发展大会召开。受市委、市政府委托，副市长孙立作工作报告。"))
     assert roles_of(x, "孙立") == {"Speaker"}
+
+
+def test_units_that_sent_in_a_winning_work_are_recipients():
+    """甲局选送的《…》、乙局与丙局联合选送的《…》获得二等奖: the senders receive the prize."""
+    x = extract(article(
+        "3月6日晚,青溪县文旅技能大赛颁奖大会举行。经过评委投票,县水利局选送的《山歌》、"
+        "县农业局与县林业局联合选送的《竹林》获得二等奖,奖金3000元;"
+    ))
+    got = {o.name for e in x.events for part in e.participations if "Recipient" in part.roles
+           for o in x.organizations if o.key == part.agent}
+    assert len(got) == 3 and all(n.endswith(("水利局", "农业局", "林业局")) for n in got)
+
+
+def test_people_who_made_a_winning_photo_are_recipients_across_a_comma():
+    x = extract(article(
+        "5月2日,摄影大赛颁奖仪式举行。经过评委会遴选,晏秋池拍摄的反映山乡新貌,产业兴旺的《春耕》"
+        "和滕望舒拍摄的《新村》获得一等奖。"
+    ))
+    assert roles_of(x, "晏秋池") == {"Recipient"}
+    assert roles_of(x, "滕望舒") == {"Recipient"}
+
+
+def test_list_of_winners_after_the_sentence_that_announces_it():
+    """揭晓了获奖者名单。他们是：甲、乙、丙 — and 百姓某某 in quotes is a title, not an attendee."""
+    x = extract(article(
+        "3月3日,青溪市“乡村好人”年度人物颁奖典礼隆重举行。往届“乡村好人”也出席了颁奖典礼。"
+        "市委副书记仇雪松揭晓了获奖者名单。他们是:童可卿、糜南星、闵立秋。"
+    ))
+    for name in ("童可卿", "糜南星", "闵立秋"):
+        assert roles_of(x, name) == {"Recipient"}
+
+
+def test_name_inside_a_quoted_title_takes_no_role():
+    x = extract(article("3月3日,青溪市“百姓柯镇远”年度人物颁奖典礼隆重举行。往届“百姓柯镇远”也出席了颁奖典礼。"))
+    assert roles_of(x, "柯镇远") == set()
+
+
+def test_speaker_kept_over_subjectless_clauses():
+    """甲代表镇党委，对…表示肯定，同时要求…: both verbs of saying are the same speaker's."""
+    x = extract(article(
+        "1月9日,柳川镇第七届人民代表大会第三次会议召开。会上,镇党委书记葛青岚同志代表镇党委,"
+        "对过去一年的工作表示肯定,同时要求全体代表牢记使命。"
+    ))
+    assert roles_of(x, "葛青岚") == {"Speaker"}
+
+
+def test_attending_as_an_attribute_of_the_guests_is_no_role():
+    """他向参加仪式的各位来宾表示欢迎: 参加…的 describes the guests, the speaker does not 参加."""
+    x = extract(article(
+        "12月2日,青溪县项目集中签约仪式举行。县委书记应怀瑾出席签约仪式。"
+        "应怀瑾在仪式上作了致辞。他代表县四家班子向参加本次签约仪式的各位来宾表示欢迎。"
+    ))
+    assert roles_of(x, "应怀瑾") == {"Attendee", "Speaker"}
+
+
+def test_museum_among_units_present_through_their_heads():
+    x = extract(article(
+        "11月4日,青溪县摄影大赛颁奖仪式举行。县委宣传部、县文联、县衙博物馆及某某公司负责同志出席仪式。"
+    ))
+    present = {o.name for o in x.organizations if roles_of(x, o.name) == {"Attendee"}}
+    assert any(n.endswith("县衙博物馆") for n in present)
+
+
+def test_putting_forward_views_is_a_speech():
+    """县长某某对下一步工作提出了具体意见: a speaker, as with 指出 and 要求."""
+    x = extract(article("3月1日,青溪县重点项目推进会召开。县长查文博对下一步工作提出了具体意见。"))
+    assert roles_of(x, "查文博") == {"Speaker"}
+
+
+def test_prize_first_then_who_took_it():
+    """一等奖由甲、乙获得; 三等奖丙、丁 戊获得; 甲社区、乙镇等单位获得组织奖 (a name padded with a space)."""
+    x = extract(article(
+        "6月13日,青溪县有奖征文活动颁奖仪式隆重举行。一等奖由晏秋池、滕望舒获得;三等奖蒲清远、邢 岚、童可卿获得;"
+        "城南社区、柳川镇等单位获得组织奖。"
+    ))
+    for name in ("晏秋池", "滕望舒", "蒲清远", "邢 岚", "童可卿"):
+        assert roles_of(x, name) == {"Recipient"}, name
+    units = {o.name for o in x.organizations if roles_of(x, o.name) == {"Recipient"}}
+    assert any(u.endswith("城南社区") for u in units) and any(u.endswith("柳川镇") for u in units)
+
+
+def test_honour_taken_by_a_mixed_list():
+    """甲、乙、某合作社电商团队、丙获此殊荣: people and the unit in the list are Recipients."""
+    x = extract(article(
+        "3月2日晚,青溪市十大新闻人物颁奖晚会隆重举行。晏秋池、滕望舒、柳川镇果业合作社电商团队、童可卿获此殊荣。"
+    ))
+    for name in ("晏秋池", "滕望舒", "童可卿"):
+        assert roles_of(x, name) == {"Recipient"}
+    assert any(o.name.endswith("电商团队") and roles_of(x, o.name) == {"Recipient"} for o in x.organizations)
+
+
+def test_delegates_sent_to_another_congress_do_not_attend():
+    """某县出席某市人民代表大会代表54名: the number of delegates elected, nobody attending here."""
+    x = extract(article(
+        "11月9日下午,青溪县第七届人民代表大会第一次会议第三次全体会议召开。会议由晏秋池主持。"
+        "会议投票选举青溪县出席临川市第七届人民代表大会代表54名。"
+    ))
+    assert all(part.agent_kind == "Person" for e in x.events for part in e.participations)
+
+
+def test_prize_holder_named_after_the_title():
+    """一等奖获得者，某校教师甲同志代表获奖人员发言: 甲 holds the prize (and speaks)."""
+    x = extract(article(
+        "12月18日,青溪县有奖征文活动颁奖仪式召开。一等奖获得者,柳川镇中心学校教师童可卿同志代表获奖人员发言。"
+    ))
+    assert roles_of(x, "童可卿") == {"Recipient", "Presenter"}
+
+
+def test_speech_said_in_and_made_with_zuo_le():
+    """甲在讲话中代表…表达了…; 乙代表县政府做了重要讲话: both speakers (not 在…的讲话中)."""
+    x = extract(article(
+        "12月16日,青溪县捐赠仪式在某乡中举行。公司党委书记苗子墨在讲话中代表公司向学生表达了关切之意。"
+        "副县长葛青岚代表县政府做了重要讲话。"
+    ))
+    assert roles_of(x, "苗子墨") == {"Speaker"}
+    assert roles_of(x, "葛青岚") == {"Speaker"}
+
+
+def test_nominee_as_a_post_keeps_the_list():
+    """区政协党组书记、七届政协主席提名人选甲，乙参加会议."""
+    x = extract(article(
+        "6日,区政协七届一次会议召开主席团第一次会议。区政协党组书记、七届政协主席提名人选葛青岚,区委副书记晏秋池参加会议。"
+    ))
+    assert roles_of(x, "葛青岚") == {"Participant"}
+    assert roles_of(x, "晏秋池") == {"Participant"}

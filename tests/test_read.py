@@ -190,3 +190,96 @@ def test_photo_credit_with_a_middle_dot_name() -> None:
     assert got is not None and [n.name for n in got.names] == ["阿布都拉·买买提明"]
     got = find_photo_credit("阿布都拉·买买提明 摄")
     assert got is not None and [n.name for n in got.names] == ["阿布都拉·买买提明"]
+
+
+def test_reporter_ranked_by_the_paper_is_no_name():
+    """(分站记者 某某), (首席记者 某某): the rank before 记者 is part of the credit word."""
+    (art,) = read_page("# 标题\n\n某网临川讯(分站记者 蔺秋原) 5月3日,会议召开。\n")
+    assert [(c.name, c.role) for c in art.credits] == [("蔺秋原", "reporter")]
+    (art,) = read_page("# 标题\n\n本报讯(首席记者 蔺秋原 通讯员 杭小满) 会议召开。\n")
+    assert [(c.name, c.role) for c in art.credits] == [("蔺秋原", "reporter"), ("杭小满", "correspondent")]
+
+
+def test_caption_with_a_boxed_slash_photo_credit():
+    (art,) = read_page("# 标题\n\n掌声献给乡邻。□本报记者/庞新禾 摄\n\n3月3日,颁奖典礼举行。\n")
+    assert [(c.name, c.role) for c in art.credits] == [("庞新禾", "photographer")]
+    assert "庞新禾" not in art.body
+
+
+def test_source_line_with_names_before_the_publisher():
+    """某某 某某 某县融媒体中心 2023-03-08 07:40:19 under the headline: the names are the authors."""
+    (art,) = read_page("# 标题\n\n程慕白 闻夕照 青溪县融媒体中心 2023-03-08 07:40:19\n\n3月6日晚,大赛举行。\n")
+    assert [(c.name, c.role) for c in art.credits] == [("程慕白", "author"), ("闻夕照", "author")]
+    assert "融媒体中心" not in art.body
+
+
+def test_captions_run_together_with_prize_levels():
+    """title + 某某摄(X等奖), several in a row before the lead: each photographer is a credit."""
+    page = ("# 标题\n\n山村晨雾蒲清远摄(二等奖)新村夜景邢晚晴摄(一等奖)本刊讯今天上午,摄影大赛颁奖仪式举行。\n")
+    (art,) = read_page(page)
+    assert [(c.name, c.role) for c in art.credits] == [("蒲清远", "photographer"), ("邢晚晴", "photographer")]
+    assert art.body.split("\n")[-1].startswith("本刊讯今天上午")
+
+
+def _credits_of(page: str) -> list[tuple[str, str]]:
+    (art,) = read_page(page)
+    return [(c.name, c.role) for c in art.credits]
+
+
+def test_name_padded_with_a_space_is_one_name():
+    assert _credits_of("# 标题\n\n本报讯(记者 蔺 菲 通讯员 杭小满) 5月3日,会议召开。\n") == [
+        ("蔺菲", "reporter"), ("杭小满", "correspondent")]
+
+
+def test_text_and_photo_marks_before_the_names():
+    assert _credits_of("# 标题\n\n文/图 本报记者 蔺秋原 杭小满\n\n5月3日,会议召开。\n") == [
+        ("蔺秋原", "reporter"), ("杭小满", "reporter")]
+    assert _credits_of("# 标题\n\n文/本报记者 蔺秋原 图/杭小满\n\n5月3日,会议召开。\n") == [
+        ("蔺秋原", "reporter"), ("杭小满", "photographer")]
+
+
+def test_trailing_byline_with_spaced_credit_word():
+    """记 者 甲 见习记者 乙 on the article's last line."""
+    (art,) = read_page("# 标题\n\n5月3日,会议召开。县长汤立新出席。\n\n记 者 蔺秋原 见习记者 杭小满\n")
+    assert [(c.name, c.role) for c in art.credits] == [("蔺秋原", "reporter"), ("杭小满", "reporter")]
+    assert "记" not in art.body.split("\n")[-1]
+
+
+def test_signature_followed_by_the_source_paper():
+    (art,) = read_page("# 标题\n\n本报讯 5月3日,青溪县召开会议。县长汤立新出席。(蔺秋原)(某某日报)\n")
+    assert [(c.name, c.role) for c in art.credits] == [("蔺秋原", "author")]
+    assert art.body.endswith("出席。")
+
+
+def test_each_signed_brief_under_one_headline():
+    page = "# 简讯\n\n5月3日,青溪县召开防汛会议。(蔺秋原)\n\n5月4日,柳川镇举办培训班。(杭小满)\n"
+    assert _credits_of(page) == [("蔺秋原", "author"), ("杭小满", "author")]
+
+
+def test_names_before_the_papers_name():
+    assert _credits_of("# 标题\n\n蔺秋原 杭小满 青溪日报\n\n5月3日,会议召开。\n") == [
+        ("蔺秋原", "author"), ("杭小满", "author")]
+
+
+def test_more_credit_forms_of_local_sites():
+    """据某报报道(记者 …) after the site's dateline; （特约摄影 某某）; （某县图书馆：某某）."""
+    assert _credits_of("# 标题\n\n某网3月4日讯 据某某日报报道(记者 蔺秋原 杭小满) 3月2日晚,晚会举行。\n") == [
+        ("蔺秋原", "reporter"), ("杭小满", "reporter")]
+    assert _credits_of("# 标题\n\n5月3日,会议召开。(特约摄影 蔺秋原)\n") == [("蔺秋原", "photographer")]
+    assert _credits_of("# 标题\n\n5月3日,会议召开。(青溪县图书馆:蔺秋原)\n") == [("蔺秋原", "author")]
+
+
+def test_dateline_byline_under_a_photo_caption():
+    page = ("# 标题\n\n图为晚会现场。 记者 蔺秋原 摄\n\n"
+            "某网3月4日讯 据某某日报报道(记者 杭小满 童可卿) 3月2日晚,晚会举行。\n")
+    assert _credits_of(page) == [("蔺秋原", "photographer"), ("杭小满", "reporter"), ("童可卿", "reporter")]
+
+
+def test_labelled_source_fields_and_editors():
+    """来源: 作者: 实习生: 编辑: and a time: writers are credits, editors are not, the line leaves the body."""
+    (art,) = read_page("# 标题\n\n来源:青溪融媒体中心 作者:蔺秋原 杭小满 实习生:童可卿 编辑:邢岚 "
+                       "2021-03-01 16:43:19\n\n3月1日,仪式举行。\n")
+    assert [(c.name, c.role) for c in art.credits] == [
+        ("蔺秋原", "author"), ("杭小满", "author"), ("童可卿", "correspondent")]
+    assert "邢岚" not in art.body
+    assert _credits_of("# 标题\n\n5月3日,会议召开。(记者 蔺秋原 编辑 杭小满)\n") == [("蔺秋原", "reporter")]

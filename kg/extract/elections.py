@@ -21,6 +21,12 @@ AS_POST = re.compile(rf"为(?P<post>[^，,。；;：:！!？?\n为]{{2,60}}?)(?=
 SKIP_POST = re.compile(r"^(的|了)|^[\d一二三四五六七八九十]+[名位]")
 
 
+# 向甲颁发镇长当选证书: the certificate of an election, said of whoever hands it over
+NOT_A_POST = re.compile(r"证书$|证$|通知书$")
+NEW_BY_VOTE = re.compile(r"选举产生|换届选举|选举出")
+NEW_POST = re.compile(r"(新任|新当选的?)$")
+
+
 @dataclass
 class ElectedMention:
     person: PersonMention
@@ -31,7 +37,32 @@ class ElectedMention:
 
 def _clean_post(post: str) -> str:
     post = re.sub(r"^(新一届|新)", "", post.strip())
+    # 当选会长并发表讲话: the post ends at the title before 并 (a second verb of the same subject)
+    for k in (i for i, c in enumerate(post) if c == "并"):
+        if ends_with_title(post[:k]):
+            return post[:k].strip()
     return post.strip()
+
+
+PAIRED = re.compile(r"分别")
+POST_SPLIT = re.compile(r"和|、|及|以及")
+
+
+def _paired(text: str, clause_start: int, group: list[PersonMention], post: str, start: int) -> list[tuple]:
+    """甲、乙分别当选为X和Y: names and posts paired in order, when the counts agree.
+
+    Returns (person, post, start, end) rows, or [] when the sentence does not pair them."""
+    if len(group) < 2 or not PAIRED.search(text[clause_start:start]):
+        return []
+    parts: list[tuple[str, int]] = []
+    pos = 0
+    for m in POST_SPLIT.finditer(post):
+        parts.append((post[pos : m.start()], pos))
+        pos = m.end()
+    parts.append((post[pos:], pos))
+    if len(parts) != len(group) or not all(ends_with_title(_clean_post(x)) for x, _ in parts):
+        return []
+    return [(p, x, start + k, start + k + len(x)) for p, (x, k) in zip(group, parts, strict=True)]
 
 
 def find_elected(text: str, people: list[PersonMention]) -> list[ElectedMention]:
@@ -41,7 +72,7 @@ def find_elected(text: str, people: list[PersonMention]) -> list[ElectedMention]
 
     def add(p: PersonMention, post: str, s: int, e: int) -> None:
         post = _clean_post(post)
-        if p.name in seen or not post or SKIP_POST.match(post):
+        if p.name in seen or not post or SKIP_POST.match(post) or NOT_A_POST.search(post):
             return
         seen.add(p.name)
         out.append(ElectedMention(p, post, s, e))
@@ -58,9 +89,10 @@ def find_elected(text: str, people: list[PersonMention]) -> list[ElectedMention]
         if glued:
             continue  # 新当选的… describes, it does not report an election
         clause_start = max((k + 1 for k in range(prev, m.start()) if text[k] in "，,。；;：:"), default=prev)
-        for p in people:
-            if clause_start <= p.start and p.end <= m.start():
-                add(p, m.group("post"), m.start("post"), m.end("post"))
+        group = [p for p in people if clause_start <= p.start and p.end <= m.start()]
+        pairs = _paired(text, clause_start, group, _clean_post(m.group("post")), m.start("post"))
+        for p, post, s, e in pairs or [(p, m.group("post"), m.start("post"), m.end("post")) for p in group]:
+            add(p, post, s, e)
         prev = m.end()
     for v in VOTE.finditer(text):
         pos = v.end()
@@ -69,6 +101,12 @@ def find_elected(text: str, people: list[PersonMention]) -> list[ElectedMention]
             for p in group:
                 add(p, m.group("post"), m.start("post"), m.end("post"))
             pos = m.end()
+    # 选举产生了新一届党委班子，新任党委书记甲…: a post called new, in a sentence that reports the vote
+    if NEW_BY_VOTE.search(text):
+        for p in people:
+            for post in p.posts:
+                if NEW_POST.search(text[max(0, post.start - 4) : post.start]):
+                    add(p, post.label, post.start, post.end)
     # 选举甲为县人大常委会主任，乙、丙为副主任: the bare title is in the body named just before
     out.sort(key=lambda e: e.post_start)
     body = None

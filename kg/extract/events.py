@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from kg.extract.lexicon import table
+from kg.extract.lexicon import table, word_set
 from kg.extract.ner import Token
 
 # Words a name as written does not run across; single characters only where they stand as a word.
@@ -23,12 +23,14 @@ NAME_BRACKET = re.compile(r"[（(](?:扩大|联席|视频|电视电话)[）)]|�
 SINGLE_STOPS = set("在于是了的为由对向从将并")
 NOT_EVENT_NEXT = set("堂厅室场馆址所处楼")
 REPORT_AFTER = re.compile(
-    r"^[^，。；]{0,20}?(举行|召开|开幕|闭幕|举办|落下帷幕|选举产生|在[^，。；]{1,20}?(举行|召开))"
+    r"^[^，,。；;]{0,20}?(举行|召开|开幕|闭幕|举办|落下帷幕|选举产生|在[^，,。；;]{1,20}?(举行|召开))"
 )
 REPORT_BEFORE = re.compile(r"((举行|召开|举办)了?[^，,。；;]*|出席|参加|主持|列席|召开的|举行的|出席了|参加了|主持了)$")
 # 某会议选举甲为…: a session that votes is reported (not 选举结果, 选举办法)
 VOTE_AFTER = re.compile(r"^(?:依法|还|以[^，,。；;]{0,10}?方式)?(?:选举|补选|增选)(?!结果|办法|工作|事项|的)")
-NOT_REPORTED_AFTER = re.compile(r"^(精神|决议|决定|部署|要求|上的|的精神|以来|审议)")
+NOT_REPORTED_AFTER = re.compile(r"^(精神|决议|决定|部署|要求|上的|的精神|以来|审议|(?:工作)?安排|工作部署|重要讲话)")
+# 细化落实区委某届某次全会工作安排: a meeting that is carried out or studied is referred to, not reported
+REFERRED_BEFORE = re.compile(r"(贯彻|落实|领会|学习|传达)了?$")
 FUTURE_BEFORE = re.compile(r"(即将|将于|将要|拟于|计划|筹备)[^，。]{0,8}$|(对|关于|就|决定|筹备|研究)(召开|举行|举办)")
 AT_EVENT = re.compile(r"^(上|中|期间|现场)")
 INDEFINITE = re.compile(r"^(一次|一场|一个)")
@@ -38,6 +40,9 @@ SESSION_AND_PART = re.compile(
 GENERIC_PREFIX = re.compile(r"^(本次|此次|这次|该|今天的|昨天的)")
 CONGRESS_BODY = re.compile(r"人大|政协|人民代表大会|政治协商会议|代表大会")
 CONGRESS_NAME = re.compile(r"届.*次(全体)?会议$")
+# 某商会二届一次会员大会暨换届选举大会: the name holds a congress head before 暨 (or at its end)
+CONGRESS_HEAD = re.compile(r"(会员代表大会|会员大会|代表大会|人代会|党代会)(?=暨|$)")
+GENERIC_HEADS = ("大会", "会议", "全会")
 NOT_CONGRESS = re.compile(r"常委会|常务委员会|主席会议|党组")
 ORDINAL_OBJECT = re.compile(
     r"^(第|\d+次|[一二三四五六七八九十百]+次|扩大会议|全体会议|常务会议|[一二三四五六七八九十]+届|会议$)"
@@ -83,6 +88,8 @@ def classify(name: str, head: str) -> tuple[str, str | None]:
         and CONGRESS_NAME.search(name)
         and not NOT_CONGRESS.search(name)
     ):
+        return "Congress", "CongressSession"
+    if etype == "Meeting" and CONGRESS_HEAD.search(name) and not NOT_CONGRESS.search(name):
         return "Congress", "CongressSession"
     if etype == "Congress" and NOT_CONGRESS.search(name):
         return "Meeting", "StandingCommitteeMeeting"
@@ -137,9 +144,12 @@ def find_events(text: str, tokens: list[Token], has_role: bool) -> list[EventMen
              or VOTE_AFTER.match(after))
             and not FUTURE_BEFORE.search(before)
             and not NOT_REPORTED_AFTER.match(after)
+            and not REFERRED_BEFORE.search(before)
         )
         if INDEFINITE.match(name):
             reported = False  # 这次大会是…召开的一次重要会议: a description, not a report
+        if head in GENERIC_HEADS and name[: -len(head)] in word_set("event_governing_verbs"):
+            name = head  # 祝贺大会召开, 确保会议开好: the verb takes the meeting as its object
         generic = name == head or bool(GENERIC_PREFIX.match(name)) or name in ("大会", "会议")
         first = m.end() - len(name)
         part = SESSION_AND_PART.match(name)

@@ -13,7 +13,7 @@ UNITS = {"亿": Decimal(100000000), "万": Decimal(10000), "千": Decimal(1000)}
 CURRENCIES = {"美元": "USD", "欧元": "EUR", "日元": "JPY", "港元": "HKD", "港币": "HKD", "英镑": "GBP"}
 AMOUNT = re.compile(
     rf"(?P<num>\d+(?:[,，]\d{{3}})*(?:[.．]\d+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?)\s*"
-    r"(?:余|多)?(?P<unit>亿|万亿|万|千)?(?P<unit2>亿|万)?\s*"
+    r"(?:余|多)?(?P<unit>亿|万亿|万|千)?(?P<unit2>亿|万)?(?:余|多)?\s*"  # 50万余元: the approximate 余 after the unit
     r"(?P<cur>多?元(?:人民币)?|美元|欧元|日元|港元|港币|英镑|(?=(?:资金|奖金|奖励|补助|补贴|投资|经费|资助)))?"
 )
 COUNTERS = set("人名个户家位次件项头只吨亩平方公里千米余多册套台辆株棵元")

@@ -122,8 +122,9 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             continue
         start, end = tok.start, tok.end
         j = i + 1
-        # 妥|永福: a one-character surname the tagger split from the given name
-        if len(tok.text) == 1 and j < n and 1 <= len(tokens[j].text) <= 2 and tokens[j].tag in ("n", "nz", "a", "v"):
+        # 妥|永福, 满|江红 (both read as names): a one-character surname split from the given name
+        split_given = ("n", "nz", "a", "v", "PER") + (("LOC",) if surname_of(tok.text) else ())  # 蒲|清远
+        if len(tok.text) == 1 and j < n and 1 <= len(tokens[j].text) <= 2 and tokens[j].tag in split_given:
             after = tokens[j].end
             if NAME_RIGHT_BOUNDARY.match(text, after) and all("\u4e00" <= c <= "\u9fff" for c in tokens[j].text):
                 end = after
@@ -154,6 +155,7 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         spans.append([start, end])
         i = j
     out: list[tuple[int, int]] = []
+    per_spans = {(t.start, t.end) for t in tokens if t.tag == "PER" and plausible_name(t.text)}
     for start, end in spans:
         name = text[start:end]
         for tail in RIGHT_TRIM:
@@ -218,6 +220,10 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
                 ):
                     end += 1
                     name = text[start:end]
+        # 某华|一等领导: a name's last character 一 read into 一等 (等 still follows it)
+        if len(name) == 2 and surname_of(name) and text[end : end + 2] == "一等" and text[end + 2 : end + 3] != "奖":
+            end += 1
+            name = text[start:end]
         # 罗富|和|在…: a name ending in 和 read as the conjunction (nothing named follows it)
         if len(name) == 2 and surname_of(name) and text[end : end + 1] in ("和",):
             k = next((x for x, t in enumerate(tokens) if t.start == end + 1), None)
@@ -228,13 +234,56 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         if len(name) == 1 and surname_of(name) and m:
             out.append((start, end))  # 胡老 / 李老师 -> the surname refers to the person
             continue
-        if plausible_name(name) and name[-1] not in NON_NAME_TAILS:
+        item = _list_item(text, start, end, per_spans)
+        # 、占|卓某、: a three-character item of a list of names the tagger cut to two
+        cut = item is not None and item[1] - item[0] == 3 and len(name) == 2 and text[item[0]] not in NOT_NAME_CHARS
+        if item is not None and (not plausible_name(name) or cut):
+            start, end = item  # 县领导甲、帅|小川、郗某某出席: a whole item of a list of names
+            name = text[start:end]
+            if name[-1] not in NON_NAME_TAILS:
+                out.append((start, end))
+                continue
+        if SPACED_NAME.fullmatch(name) and surname_of(name[0]):
+            out.append((start, end))  # 吴 菲: a two-character name padded to the width of three
+        elif plausible_name(name) and name[-1] not in NON_NAME_TAILS:
             out.append((start, end))
         elif 2 <= len(name) <= 3 and all("\u4e00" <= c <= "\u9fff" for c in name) and _strong_context(
             text, start, end
         ):
             out.append((start, end))  # a rare surname, but a post before it or 同志 after it
     return _add_context_names(text, _dotted_names(text, tokens, out), tokens)
+
+
+SPACED_NAME = re.compile(r"[\u4e00-\u9fff][ \u3000][\u4e00-\u9fff]")
+LEADERS_BEFORE = re.compile(r"(领导|同志|由)$")  # 县领导甲、乙; 一等奖由甲、乙获得
+
+
+def _list_item(text: str, start: int, end: int, names: set[tuple[int, int]]) -> tuple[int, int] | None:
+    """The item of a 、 list that holds the name at [start, end), when it is 2–3 Chinese characters.
+
+    Inside a list of names the separators are surer than the surname list: a rare surname (郗) or
+    one the tagger split off (帅|小川) still makes a name of the whole item."""
+    left = start
+    while left > 0 and left > start - 2 and "\u4e00" <= text[left - 1] <= "\u9fff" and text[left - 1] != "、":
+        left -= 1
+    if left > 0 and text[left - 1] not in "、，,：:":
+        if not LEADERS_BEFORE.search(text[max(0, start - 12) : start]):
+            return None
+        left = start  # 县领导郗某某、…: the first item follows the list's title
+    m = NAME_RIGHT_BOUNDARY.search(text, end)
+    right = m.start() if m else len(text)
+    if right - end > 1:
+        return None
+    before = text[left - 1] if left > 0 else ""
+    after = text[right] if right < len(text) else ""
+    if "、" not in (before, after) or not 2 <= right - left <= 3:
+        return None
+    if not all("\u4e00" <= c <= "\u9fff" for c in text[left:right]):
+        return None
+    # a list of names: the item next to it is a name the tagger found with a known surname
+    nxt = next(((a, b) for a, b in names if a == right + 1), None) if after == "、" else None
+    prv = next(((a, b) for a, b in names if b == left - 1), None) if before == "、" else None
+    return (left, right) if nxt or prv else None
 
 
 # 买合木提·吐尔洪, 努尔古丽·艾买提 (invented): Uyghur, Kazakh and other minority names printed with a middle dot.
@@ -297,7 +346,7 @@ def _title_regex() -> re.Pattern[str]:
 
 NAME_RIGHT_BOUNDARY = re.compile(
     r"(?=[、，,。；;：:（(\s“”]|和|及|同志|等|出席|主持|参加|列席|讲话|致辞|表示|指出|强调|介绍|汇报|"
-    r"陪同|会见|当选|在|为|代表|分别|先后|一行|率|报道|摄|$)"
+    r"陪同|会见|当选|在|为|代表|分别|先后|一行|率|报道|摄|获得|荣获|获此|$)"
 )
 
 
@@ -312,13 +361,17 @@ def _add_context_names(
         if len(t.text) >= 2 and t.tag not in ("PER", "w", "xc") and not (t.tag == "v" and len(t.text) >= 3)
     }
     starts = {t.start for t in tokens}
+    # 应邀, 出席: a verb the tagger read as one is not a name, even where a list item would end there
+    verbs = {(t.start, t.end) for t in tokens if t.tag in ("v", "vd", "d", "p", "c", "ad") and len(t.text) == 2}
+    # 主任何某某 read as one word: the title ends inside it and the name runs to the word's end
+    glued_after_title = {t.end for t in tokens if t.tag in ("n", "nz") and len(t.text) >= 4}
     covered = [False] * (len(text) + 1)
     for s, e in taken:
         for k in range(s, e):
             covered[k] = True
     extra: list[tuple[int, int]] = []
 
-    def try_at(pos: int, in_list: bool = False) -> tuple[int, int] | None:
+    def try_at(pos: int, in_list: bool = False, after_title: bool = False) -> tuple[int, int] | None:
         if pos >= len(text) or covered[pos]:
             return None
         for length in (3, 2, 4):
@@ -335,7 +388,10 @@ def _add_context_names(
             if not all("\u4e00" <= c <= "\u9fff" for c in cand):
                 continue
             whole_item = pos + length == len(text) or bool(LIST_ITEM_END.match(text, pos + length))
-            if ((pos, pos + length) in words and not (in_list and whole_item)) or pos not in starts:
+            if (pos, pos + length) in verbs and text[pos + length : pos + length + 1] not in "、，,":
+                continue  # 主任应邀参加 (a verb before a verb), but 会长庹某、 (a name the tagger took for one)
+            glued = after_title and pos not in starts and pos + length in glued_after_title
+            if ((pos, pos + length) in words and not (in_list and whole_item)) or (pos not in starts and not glued):
                 continue
             if NAME_RIGHT_BOUNDARY.match(text, pos + length):
                 return (pos, pos + length)
@@ -354,7 +410,7 @@ def _add_context_names(
     for m in _title_regex().finditer(text):
         if m.group(0) in ("领导", "负责人"):
             continue
-        hit = try_at(m.end(), in_list=True) or foreign_at(m.end())
+        hit = try_at(m.end(), in_list=True, after_title=True) or foreign_at(m.end())
         if hit:
             extra.append(hit)
             for k in range(*hit):

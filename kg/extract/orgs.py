@@ -159,6 +159,7 @@ def orgs_in_list(text: str, start: int, end: int, locality: str | None) -> list[
     seg = LIST_VERB_TAIL.sub("", seg)
     # 甲公司、乙公司等20家先进单位: the count and class after 等 are no unit
     seg = re.sub(r"等[\d一二三四五六七八九十百千几多]+[家个所户批][^、和及]{0,20}$", "", seg)
+    seg = re.sub(r"等(?:单位|集体|企业|部门)$", "", seg)  # 甲社区、乙镇等单位
     out: list[OrgMention] = []
     # 各县（市、区）政府: a 、 inside brackets does not separate units
     masked = re.sub(r"[（(][^（()）]*[）)]", lambda g: "＿" * len(g.group(0)), seg)

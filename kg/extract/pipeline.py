@@ -7,6 +7,7 @@ and assembled here into the plain objects of :mod:`kg.model` with evidence offse
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -17,7 +18,7 @@ from kg.extract.money import find_amounts
 from kg.extract.ner import NameTagger, Token, default_tagger
 from kg.extract.orgs import expand_local, org_kind, party_full_name, post_org
 from kg.extract.posts import PersonMention, ends_with_title, find_people, title_of
-from kg.extract.roles import RoleMention, _triggers, find_roles, meeting_guests
+from kg.extract.roles import RoleMention, _triggers, find_roles, listed_recipients, meeting_guests
 from kg.extract.script import simplified_view
 from kg.extract.sentences import Sentence, split_sentences
 from kg.model import (
@@ -37,7 +38,8 @@ from kg.model import (
 CONGRESS_PARTS = re.compile(
     r"^(大会|会议)?(开幕式|闭幕式|开幕会|闭幕会|闭幕大会|开幕大会|全体会议|预备会议|大会|会议|第.{1,4}次(全体)?(大会|会议))$"
 )
-AWARD_VERB = re.compile(r"颁奖|授牌|表彰|颁发[^，,。；;]{0,30}?(奖|荣誉|称号|奖牌|奖杯|奖金|证书)")
+# (not 颁发当选证书: the certificate of an election is no prize)
+AWARD_VERB = re.compile(r"颁奖|授牌|表彰|颁发[^，,。；;]{0,30}?(奖|荣誉|称号|奖牌|奖杯|奖金|(?<!当选)证书)")
 AWARD_NAME = re.compile(r"[“\"]([^”\"]{2,40}?奖)[”\"]")
 VOTE_WORD = re.compile(r"(换届选举|补选|增选|选举)")
 BARE_NAMES = {"会议", "大会", "本次会议", "此次会议", "这次会议", "本次大会", "此次大会", "这次大会", "该会议"}
@@ -50,6 +52,8 @@ NAME_ORGANIZER = re.compile(
     r"^((?:中共)?[\u4e00-\u9fff]{0,8}?[省市县区镇](?:委常委会|委|人民政府|政府|政协|人大常委会|人大))"
     r"(?=[^委会府协大])"
 )
+PREPARATORY = re.compile(r"^(主席团|预备|召集人|代表团团长)")
+TITLE_QUOTE = re.compile(r"《[^《》]*》")
 PURPOSE = re.compile(r"助学金|奖补资金|奖金|补助|补贴|奖励|资助|经费|资金|捐款|助学款")
 LEAD_TRIM = re.compile(r"^.*?(\d+月\d+日|[上下]午|晚上|昨天|今天|昨日|今日|昨晚)[,，]?")
 
@@ -124,6 +128,9 @@ class _Builder:
                 return existing
             same = org_key is not None and title_of(existing.label) == title and _same_org(existing.org, org_key)
             same = same or (existing.label.endswith(label) and existing.org in (org_key, None))
+            # 镇人民政府镇长 then 某镇人民政府镇长: the fuller printing of the same post
+            same = same or (label.endswith(existing.label) and title_of(existing.label) == title)
+            same = same or (existing.label.endswith(label) and label == title)  # then 当选镇长甲: the bare title
             # 某党派市委主委 / 主任委员 (elected): one post under its short and long title
             a, z = _short_title(existing.label), _short_title(label)
             same = same or (a != existing.label or z != label) and (
@@ -292,6 +299,10 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
     if view is not None:  # traditional script: the rules read a simplified rendering, facts point at the print
         return view.restore(extract(view.simplified, tagger))
     tagger = tagger or default_tagger()
+    printed = article.body
+    body = same_length_normal(printed)
+    if body != printed:
+        article = dataclasses.replace(article, body=body)
     b = _Builder(article)
     pub = article.publication
     trig_re = _triggers()[0]
@@ -363,12 +374,16 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
     recipients: dict[int, list[tuple[str, int]]] = {}  # sentence -> (agent key, trigger offset) of Recipients
     if b.events:
         current: str | None = None  # the meeting the article last reported, for sentences naming none
+        previous = ""  # the sentence before, for a list of winners that follows it
         for st in sents:
             if st.s.paragraph not in heads:
                 tops = [k for k in st.event_keys if b.event(k).super_event is None or k == b.focus]
                 if tops and b.event(tops[-1]).type != "Election":
                     current = tops[-1]
-            for rm in find_roles(st.s.text, st.people, b.locality, last_subject, st.tokens):
+            mentions = find_roles(st.s.text, st.people, b.locality, last_subject, st.tokens)
+            listed = listed_recipients(st.s.text, previous, st.people)
+            previous = st.s.text
+            for rm in mentions + ([listed] if listed else []):
                 target = _target_event(b, st, rm, current)
                 if target is None:
                     continue
@@ -394,10 +409,10 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
     for st in sents:
         for a in find_amounts(st.s.text):
             # the receiver of a grant is named in the same clause as the amount, never for a total
-            receivers = [
+            receivers = list(dict.fromkeys(
                 k for k, pos in recipients.get(id(st), [])
                 if not re.search(r"[，,；;]", st.s.text[min(pos, a.start) : max(pos, a.start)])
-            ]
+            ))  # one receiver named by two triggers (某奖获得者甲, 对甲颁发) is one
             if re.search(r"(总额|共计|合计|总计|累计)[达为]?$", st.s.text[: a.start]):
                 receivers = []
             if (a.value, a.currency) in seen:
@@ -423,6 +438,13 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
         for part in e.participations:
             if part.post is not None and part.agent_kind == "Person":
                 part.post = b.current_post(part.agent, part.post)
+    _drop_quoted_words(b, article.body)
+    if body != printed:  # 约翰・史密斯 as printed is also the person's name
+        for p in b.people.values():
+            for ev in p.mentions[:1]:
+                form = printed[ev.mention_span.start : ev.mention_span.end]
+                if form != p.name and form not in p.alternate_names:
+                    p.alternate_names.append(form)
     return Extraction(
         people=list(b.people.values()),
         organizations=list(b.orgs.values()),
@@ -481,6 +503,14 @@ def _events_of_sentence(
         for a, c in zip(found, found[1:], strict=False)
         if CONTAINS.fullmatch(st.s.text[a.end : c.start])
     }
+    # 某会议举行主席团第一次会议 / 预备会议: a preparatory meeting of the session is one event, named
+    # by both (Meeting), not a meeting inside a congress event that the article does not report
+    for a, c in zip(found, found[1:], strict=False):
+        if holder.get(id(c)) is a and PREPARATORY.match(c.name) and a.type == "Congress":
+            merged = dataclasses.replace(c, name=a.name + c.name, type="Meeting", subtype=None, start=a.start,
+                                         reported=True, generic=False)
+            found = [merged if x is c else x for x in found if x is not a]
+            holder.pop(id(c))
     mentions = [m for m in found if m.reported or head or id(m) in holder]
     keys: dict[int, str] = {}
     for m in mentions:
@@ -539,9 +569,15 @@ def _events_of_sentence(
             b.places.setdefault(pkey, Place(pkey, pm.group(1)))
             e.place = pkey
     # an award handed out at a meeting is a ceremony of its own, inside that meeting
-    if AWARD_VERB.search(st.s.text) and not any(e.type == "AwardCeremony" for e in b.events):
+    # (not a 表彰 inside a document title 《关于表彰…的决定》, nor prizes handed to unnamed ranks:
+    # 对优秀会员、优秀理事等进行表彰 at a congress is a part of its agenda, not a ceremony of its own)
+    am = AWARD_NAME.search(st.s.text)
+    if (
+        AWARD_VERB.search(TITLE_QUOTE.sub(_blank, st.s.text))
+        and (am is not None or st.people)
+        and not any(e.type == "AwardCeremony" for e in b.events)
+    ):
         main = b.main_event()
-        am = AWARD_NAME.search(st.s.text)
         name = am.group(1) if am else "颁奖"
         e = b.new_event("AwardCeremony", name, None, b.evidence(st.s, 0, len(st.s.text)))
         if main is not None:
@@ -550,6 +586,43 @@ def _events_of_sentence(
         if e.date is None and e.month_day is None:
             d, md, _ = find_date(st.s.text, pub.date)
             e.date, e.month_day = d, md
+
+
+QUOTED_SENTENCE = re.compile(r"“[^“”]*?[，,。！？!?；;][^“”]*?”")
+
+
+def _drop_quoted_words(b: _Builder, body: str) -> None:
+    """“杨柳轻吐绿芽眉，…。”: words of a quoted line (verse, a slogan) that the tagger read as a name.
+
+    A person counts only if named somewhere outside a quoted sentence, holds a post, or takes part in
+    something; a name seen nowhere but inside quoted sentences is dropped (leaving a fact out rather
+    than inventing a person)."""
+    quotes = [(m.start(), m.end()) for m in QUOTED_SENTENCE.finditer(body)]
+    if not quotes:
+        return
+    acting = {part.agent for e in b.events for part in e.participations}
+    for key, p in list(b.people.items()):
+        if p.posts or key in acting or not p.mentions:
+            continue
+        if all(any(a < ev.mention_span.start and ev.mention_span.end < z for a, z in quotes) for ev in p.mentions):
+            del b.people[key]
+
+
+NAME_DOT_VARIANTS = str.maketrans({c: "·" for c in "・･‧∙⋅•"})
+ASCII_NAME_DOT = re.compile(r"(?<=[\u4e00-\u9fff])\.(?=[\u4e00-\u9fff])")
+
+
+def same_length_normal(text: str) -> str:
+    """The middle dots of transliterated names in one form (・, ‧, • and 约翰.史密斯's full stop → ·).
+
+    Each character is replaced by one character, so every offset into the body stays valid; the
+    tagger and the name rules know only ·, and a name printed with another dot was lost or split."""
+    return ASCII_NAME_DOT.sub("·", text.translate(NAME_DOT_VARIANTS))
+
+
+def _blank(m: re.Match[str]) -> str:
+    """The same number of spaces: masks a span without moving offsets."""
+    return " " * len(m.group(0))
 
 
 def _merge_early_generic(b: _Builder, sents: list[_Sent]) -> None:

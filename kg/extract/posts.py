@@ -110,7 +110,8 @@ def chain_before(text: str, pos: int, floor: int, protected: list[bool]) -> list
     return pieces
 
 
-QUALIFIER = re.compile(r"^(分管|主管|协管|联系)(的)?")
+# 分管副市长 → 副市长; 新任党委书记 → 党委书记 (新任 says the post is new to the person, not which post)
+QUALIFIER = re.compile(r"^(分管|主管|协管|联系|新任|新当选的?|当选)(的)?")
 LIST_SEPS = "、"
 PLACE_LEVELS = set("市县省州镇乡村区")
 COMRADE = re.compile(r"^\s*同志")

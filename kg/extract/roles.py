@@ -34,19 +34,41 @@ GRANTED = re.compile(r"授予([^，,。；;]{2,20}?)(?:同志)?[^，,。；;]{0,
 FROM_HANDS = re.compile(r"从([^，,。；;]{1,40}?)手中(接过|领取)")
 # A trigger word that is part of a noun here: 主持人, 发言人, 汇报会, 讲话精神, 重要讲话.
 AWARD_NOUNS = "典礼|仪式|大会|晚会|会|活动"
+ELECTION_CERTIFICATE = "[^，,。；;]{0,12}?当选证书"  # 颁发镇长当选证书: no prize
 BAD_AFTER = {
     "主持": "人", "发言": "人|稿", "汇报": "会|材料", "通报": "会|批评|表扬", "讲话": "稿|精神|要求|中",
-    "介绍": "信", "出席": "证", "获得": "者|感",
-    "颁奖": AWARD_NOUNS, "授牌": AWARD_NOUNS, "颁发": f"{AWARD_NOUNS}|了?(任命书|聘书|证件|通知|文件|许可证|执照)",
+    # 出席某市人民代表大会代表54名: the delegates a county sends, not anyone attending here
+    "介绍": "信", "出席": "证|[^，,。；;]{0,30}?代表大会代表", "获得": "者|感",
+    "颁奖": AWARD_NOUNS, "授牌": AWARD_NOUNS,
+    "颁发": f"{AWARD_NOUNS}|了?(任命书|聘书|证件|通知|文件|许可证|执照)|{ELECTION_CERTIFICATE}",
     "获奖": "者|人员|单位|项目|名单|作品|企业|代表|同志|人才|集体|个人",
     "会见": "中|时|上|后|前|期间", "会晤": "中|时|上|后|前|期间", "接见": "中|时|上|后|前|期间",
 }
 BAD_BEFORE = {
-    "讲话": r"(的|系列)(重要)?$|(?<!作)(?<!发表)(?<!作了)(?<!发表了)重要$",  # 重要讲话精神 vs 作重要讲话
+    # 重要讲话精神 vs 作重要讲话 / 做了重要讲话
+    "讲话": r"(的|系列)(重要)?$|(?<!作)(?<!做)(?<!发表)(?<!作了)(?<!做了)(?<!发表了)重要$",
     "荣获": r"(为|对|向|给)$", "获得": r"(为|对|向|给)$",
     "会见": r"在$", "会晤": r"在$", "接见": r"在$",
+    # 向参加仪式的各位来宾表示欢迎: 参加…的 describes the guests greeted, it is no role of the speaker
+    "参加": r"(向|对|为|给|感谢|欢迎)$", "出席": r"(向|对|为|给|感谢|欢迎)$",
 }
 ADJECTIVAL = re.compile(r"^[^，,。；;]*的")  # 荣获…的企业: describes the receivers, names none
+# clauses that open with a preposition or 代表 have no subject of their own (甲代表镇党委，对…表示肯定)
+SUBJECTLESS = re.compile(r"(?:对|向|就|围绕|针对|结合|代表|从|在|同时|并|还|也)")
+# 一等奖由甲、乙获得; 三等奖丙、丁获得: the prize first, then who took it
+PRIZE_TAKEN_BY = re.compile(
+    r"奖(?:由)?(?P<who>[^，,。；;由获]{2,200}?)(?:分别|共同)?(?:获得|摘得|夺得)(?=[，,。；;]|$)"
+)
+PRIZE_HOLDER = re.compile(r"(?:奖|称号)(?:获得者|获奖者)[，,]?")
+UNITS_TAIL = re.compile(r"等(?:[\d一二三四五六七八九十]+[家个])?(?:单位|集体|企业|部门)$")
+CARRIED_SUBJECT = re.compile(r"(?:同时|并且|并|还|也|随后|最后|进而|又|他|她|其)*")
+# 甲单位选送的《…》、乙拍摄的《…》获得二等奖: whoever sent in or made a winning work receives the prize
+WORK_BY = re.compile(r"(?P<who>[^，,。；;、：:》]{2,40}?)(?:联合|共同)?(?:选送|报送|推送|拍摄|创作|摄制)的")
+PRIZE = re.compile(r"(?:荣获|获得|摘得|夺得|捧得)[^，,。；;]{0,20}?(?:奖|桂冠|冠军)")
+# 揭晓获奖者名单。他们是：甲、乙: the names follow in the next sentence
+LISTED_AFTER = re.compile(r"^\s*(?:他们|她们|获奖者|获奖人员)?(?:分别|依次)?是[:：]")
+PRIZE_LIST_BEFORE = re.compile(r"获奖者?|获奖名单|表彰名单|荣获|评选出")
+QUOTES = re.compile(r"“[^“”]*”|《[^《》]*》")
 
 
 @dataclass
@@ -121,18 +143,21 @@ def find_roles(
     """Role mentions of one sentence. ``last_subject`` resolves 他/她."""
     preps = {t.start for t in tokens or [] if t.text in PREPOSITIONS and t.tag in ("p", "v")}
     preps |= {p.end for p in people if text[p.end : p.end + 1] in PREPOSITIONS}  # 甲、乙为…: 为 read into 乙
+    people = [p for p in people if not inside_title(text, p)]
     pattern, kinds = _triggers()
     out: list[RoleMention] = []
     prev_end = 0
     prev_trig = ""
     prev_agents: list[PersonMention] = []
+    prev_subject = False  # the last agents were a speaker's (强调, 表示 …)
     prev_orgs: list[OrgMention] = []
     for m in pattern.finditer(text):
         name = m.lastgroup or ""
         roles, subject_only = kinds[name]
         trig = m.group(0)
-        if trig in BAD_AFTER and re.match(BAD_AFTER[trig], text[m.end() :]):
-            continue
+        said_in = trig == "讲话" and text[m.end() : m.end() + 1] == "中" and text[: m.start()].endswith("在")
+        if trig in BAD_AFTER and re.match(BAD_AFTER[trig], text[m.end() :]) and not said_in:
+            continue  # (甲在讲话中…: 甲 spoke, unlike 在…的讲话中, which BAD_BEFORE keeps out)
         if trig in BAD_BEFORE and re.search(BAD_BEFORE[trig], text[: m.start()]):
             continue
         if trig in ("荣获", "获得") and ADJECTIVAL.match(text[m.end() :]):
@@ -155,7 +180,8 @@ def find_roles(
             if not near and agents and agents[0] is in_seg[0]:
                 # an agent far from the trigger: the sentence's subject (甲围绕…，进行了阐述)
                 lead = text[seg_start : _chain_start(agents[0])]
-                near = [agents[0]] if len(lead.strip(" ，,")) <= 10 else []
+                apart = re.search("[；;]", text[agents[0].end : m.start()])  # another list of its own
+                near = [agents[0]] if len(lead.strip(" ，,")) <= 10 and not apart else []
             agents = near
         rm = RoleMention(list(roles), start=m.start(), end=m.end(), trigger=trig)
         if subject_only:
@@ -165,7 +191,14 @@ def find_roles(
                 clause_lo = max([k + 1 for k in range(seg_start, chain) if text[k] in "，,；;"], default=seg_start)
                 lead = text[clause_lo:chain]
                 between = text[first.end : m.start()]
-                ok = len(lead.strip(" ，,")) <= 10 and not re.search("[，,]", between)
+                # 甲代表镇党委，对…表示肯定，同时要求…: a clause of nothing but 同时/并/还 before the verb
+                # keeps the subject of the sentence, as long as nobody else is named on the way
+                own = re.split(r"[，,]", segment)[-1]
+                later = re.split(r"[，,]", between)[1:]
+                carried = (bool(CARRIED_SUBJECT.fullmatch(own.strip())) or all(
+                    SUBJECTLESS.match(c.strip()) for c in later)) and not any(
+                    first.end <= p.start < m.start() for p in people)
+                ok = len(lead.strip(" ，,")) <= 10 and (not re.search("[，,]", between) or carried)
                 ok = ok and not any(clause_lo <= p.start < first.start for p in in_seg)
                 agents = [first] if ok else []
         elif trig.startswith("作") and in_seg:
@@ -181,6 +214,9 @@ def find_roles(
             "会见", "会晤", "接见")  # 应邀到会通报, but not 参加会见
         if not agents and not subject_only and (INHERIT.match(segment) or adjacent) and prev_agents:
             agents = list(prev_agents)
+        if subject_only and not agents and not in_seg and prev_agents and prev_subject and CARRIED_SUBJECT.fullmatch(
+                re.split(r"[，,]", segment)[-1].strip()) and re.search(r"[，,]", segment):
+            agents = prev_agents[:1]  # 甲…表示肯定，同时要求: the same speaker
         if not agents and not in_seg and PRONOUN.search(segment) and (prev_agents or last_subject is not None):
             agents = prev_agents[:1] if prev_agents else [last_subject]  # 甲…讲话，他强调: 他 is 甲
         rm.people = agents
@@ -194,17 +230,25 @@ def find_roles(
                 rm.orgs = orgs_in_list(text, m.start() - len(clause), m.start(), locality)  # 市某局应邀列席
         if not agents and not rm.orgs and not subject_only and INHERIT.match(segment) and prev_orgs:
             rm.orgs = list(prev_orgs)  # 某局列席会议并通报
-        if not agents and roles[0] in ("Presenter", "Recipient") and trig != "获得":
+        if not agents and roles[0] in ("Presenter", "Recipient"):
             clause_start = max(segment.rfind(c) for c in "，,；;上") + 1
             clause = segment[clause_start:]
-            if roles[0] == "Recipient" or ORG_LIST_TAIL.search(clause) or _named_units(clause):
+            if trig == "获得" and not UNITS_TAIL.search(clause):
+                pass  # 获得…奖 with a unit as subject only where the clause lists units (甲社区、乙镇等单位获得)
+            elif roles[0] == "Recipient" or ORG_LIST_TAIL.search(clause) or _named_units(clause):
                 rm.orgs = orgs_in_list(text, seg_start + clause_start, m.start(), locality)
+        if trig.startswith("获此") and agents:
+            # 甲、乙、某合作社、丙获此殊荣: the units of a mixed list receive it too
+            lo = max([k + 1 for k in range(seg_start, m.start()) if text[k] in "，,；;"], default=seg_start)
+            rm.orgs = [o for o in orgs_in_list(text, lo, m.start(), locality)
+                       if not any(o.start <= p.start < o.end for p in people) and len(o.printed) >= 4]
         if rm.people or rm.orgs:
             out.append(rm)
         prev_end = m.end()
         prev_trig = trig
         if agents:
             prev_agents = agents
+            prev_subject = subject_only
         prev_orgs = [] if agents else rm.orgs
     for m in AFTER_LIST.finditer(text):
         roles = {"出席": ["Attendee"], "参加": ["Participant"], "列席": ["Observer"]}[m.group(1)]
@@ -224,6 +268,18 @@ def find_roles(
         orgs = [] if named else orgs_in_list(text, m.end(), end, locality)
         if named or orgs:
             out.append(RoleMention(["Recipient"], named, orgs, start=m.start(), end=m.end(), trigger="获奖名单"))
+    out += _work_senders(text, people, locality)
+    for m in PRIZE_HOLDER.finditer(text):  # 一等奖获得者，某校教师甲代表获奖人员发言
+        # the person right after it, past the description of who they are (某校教师), in the same clause
+        named = [p for p in people
+                 if m.end() <= _chain_start(p) and not re.search("[，,。；;]", text[m.end() : p.start])]
+        if named and named[0].start - m.end() <= 30:
+            out.append(RoleMention(["Recipient"], named[:1], start=m.start(), end=m.end(), trigger="获得者"))
+    for m in PRIZE_TAKEN_BY.finditer(text):
+        lo, hi = m.start("who"), m.end("who")
+        named = [p for p in people if lo <= p.start and p.end <= hi]
+        if named:
+            out.append(RoleMention(["Recipient"], named, start=m.start(), end=m.end(), trigger="奖由获得"))
     for m in GRANTED.finditer(text):
         named = [p for p in people if m.start(1) <= p.start and p.end <= m.end()]
         if named:
@@ -233,6 +289,47 @@ def find_roles(
         if givers:
             out.append(RoleMention(["AwardPresenter"], givers, start=m.start(), end=m.end(), trigger="手中接过"))
     return out
+
+
+def inside_title(text: str, p: PersonMention) -> bool:
+    """“百姓某某”, 《某某视察工地》: a name inside a quoted title or a work's title names no agent."""
+    return any(q.start() < p.start and p.end < q.end() and q.end() - q.start() - 2 > len(p.name)
+               for q in QUOTES.finditer(text))
+
+
+def _work_senders(text: str, people: list[PersonMention], locality: str | None) -> list[RoleMention]:
+    """Recipients who sent in (选送) or made (拍摄) a work that won: 甲局选送的《…》获得二等奖."""
+    out: list[RoleMention] = []
+    lo = 0
+    for pm in PRIZE.finditer(text):
+        hi = pm.start()
+        stop = max(text.rfind(c, lo, hi) for c in "；;。")
+        lo = max(lo, stop + 1)
+        named: list[PersonMention] = []
+        orgs: list[OrgMention] = []
+        for w in WORK_BY.finditer(text, lo, hi):
+            a, z = w.start("who"), w.end("who")
+            who = [p for p in people if a <= p.start and p.end <= z]
+            if who:
+                named += who
+                continue
+            pos = a
+            for piece in re.split(r"与|和|及|同", text[a:z]):
+                orgs += orgs_in_list(text, pos, pos + len(piece), locality)
+                pos += len(piece) + 1
+        if named or orgs:
+            out.append(RoleMention(["Recipient"], named, orgs, start=pm.start(), end=pm.end(), trigger="选送获奖"))
+        lo = pm.end()
+    return out
+
+
+def listed_recipients(text: str, previous: str, people: list[PersonMention]) -> RoleMention | None:
+    """揭晓了获奖者名单。他们是：甲、乙、丙: the names of the sentence after a prize list are Recipients."""
+    m = LISTED_AFTER.match(text)
+    if not m or not PRIZE_LIST_BEFORE.search(previous):
+        return None
+    named = [p for p in people if p.start >= m.end()]
+    return RoleMention(["Recipient"], named, start=m.start(), end=m.end(), trigger="获奖名单") if named else None
 
 
 HEADS_TAIL = re.compile(

@@ -15,7 +15,8 @@ from kg.model import CreditRole
 _CJK = "\u4e00-\u9fff"
 # a name of 2-6 characters, or one written with middle dots (transliterated minority names:
 # 某某某·某某某, up to 20 characters in all)
-NAME = rf"(?:[{_CJK}]{{1,8}}·[{_CJK}·]{{1,11}}|[{_CJK}][{_CJK}·]{{1,5}})"
+# 吴 菲: a two-character name padded to three with a space is one name
+NAME = rf"(?:[{_CJK}]{{1,8}}·[{_CJK}·]{{1,11}}|[{_CJK}][{_CJK}·]{{1,5}}|[{_CJK}][ \u3000]{{1,2}}[{_CJK}](?![{_CJK}]))"
 _SEP = r"(?:\s*[、,，]\s*|\s+)"
 NAMES = rf"{NAME}(?:{_SEP}{NAME})*"
 ROLE_WORDS = {
@@ -28,7 +29,19 @@ ROLE_WORDS = {
     "通讯员": "correspondent",
     "实习生": "correspondent",
 }
-_ROLE = "|".join(sorted(map(re.escape, ROLE_WORDS), key=len, reverse=True))
+# 分站记者, 首席记者, 全媒体记者 …: a reporter however the paper ranks its staff (分站 is no name)
+for _rank in ("分站", "驻站", "首席", "全媒体", "融媒", "特派", "驻地", "本台", "本网", "本刊", "总台", "资深"):
+    ROLE_WORDS.setdefault(_rank + "记者", "reporter")
+    ROLE_WORDS.setdefault("本报" + _rank + "记者", "reporter")
+ROLE_WORDS.setdefault("本报通讯员", "correspondent")
+for _photo in ("摄影记者", "本报摄影记者", "特约摄影记者", "特约摄影", "摄影"):
+    ROLE_WORDS.setdefault(_photo, "photographer")  # （特约摄影 某某）
+# 记 者 某某: a credit word may be printed with spaces between its characters
+_ROLE = "|".join(r"\s?".join(map(re.escape, w)) for w in sorted(ROLE_WORDS, key=len, reverse=True))
+# editors and reviewers printed among the credits are not credits (../shared/eval/dev/README.md)
+_NOT_CREDIT = r"(?:责任编辑|编辑|责编|校对|审核|终审|审校|监制|值班主任)"
+# 文/图, 文/, 图/, 摄影/: what the names after it did (图/ and 摄影/ are photographers)
+_MARK = r"(?:文\s*[/／]\s*图|图\s*[/／]\s*文|文\s*[/／]|图\s*[/／]|摄影\s*[/／:：])"
 _TAIL = r"(?:\s*(?:文/图|文／图|图/文|摄影|摄|报道|采写|整理))*"
 
 
@@ -70,12 +83,12 @@ def _names_in(text: str, offset: int, role: CreditRole, strict: bool = False) ->
     """
     out = []
     for m in re.finditer(NAME, text):
-        name = m.group(0)
+        name = re.sub(r"[ \u3000]", "", m.group(0))
         if strict and not looks_like_name(name):
             return None
         if not strict and not (2 <= len(name) <= 4 or ("·" in name and len(name) <= 12)):
             return None
-        out.append(FoundName(m.group(0), role, offset + m.start(), offset + m.end()))
+        out.append(FoundName(name, role, offset + m.start(), offset + m.end()))
     return out or None
 
 
@@ -86,27 +99,33 @@ def parse_credit_body(text: str, offset: int, default: CreditRole) -> list[Found
     """
     if re.search(r"摄(?:影)?\s*$", text) and not re.search(_ROLE, text):
         default = "photographer"
-    strict = not re.search(rf"{_ROLE}|摄|文/图|文／图|报道", text)
+    strict = not re.search(rf"{_ROLE}|{_MARK}|摄|报道", text)
     text_clean = re.sub(_TAIL + r"\s*$", "", text)
-    parts = re.split(rf"({_ROLE})", text_clean)
+    parts = re.split(rf"({_ROLE}|{_MARK}|{_NOT_CREDIT})", text_clean)
     names: list[FoundName] = []
-    role: CreditRole = default
+    role: CreditRole | None = default
     pos = offset
     for part in parts:
-        if part in ROLE_WORDS:
-            role = ROLE_WORDS[part]  # type: ignore[assignment]
+        word = re.sub(r"\s", "", part)
+        if re.fullmatch(_NOT_CREDIT, word):
+            role = None  # 编辑 某某: editors are not credits; their names are skipped
+        elif word in ROLE_WORDS:
+            role = ROLE_WORDS[word]  # type: ignore[assignment]
+        elif re.fullmatch(_MARK, part.strip()):
+            role = "photographer" if word.startswith(("图", "摄影")) and not word.startswith("图/文") else "author"
         elif part.strip(" \u3000:：、,，"):
             lead = len(part) - len(part.lstrip(" \u3000:：、,，"))
-            found = _names_in(part.strip(" \u3000:：、,，"), pos + lead, role, strict)
+            found = _names_in(part.strip(" \u3000:：、,，"), pos + lead, role or default, strict)
             if found is None:
                 return None
-            names += found
+            if role is not None:
+                names += found
         pos += len(part)
     return names or None
 
 
 _DATELINE = re.compile(
-    r"^(?P<dl>[^\s()（）。，,]{0,24}?(?:讯|电))?\s*[（(](?P<inner>[^()（）]{2,80})[)）]\s*"
+    r"^(?P<dl>[^\s()（）。，,]{0,24}?(?:讯|电))?(?:\s*据[^\s()（）。，,]{2,20}?报道)?\s*[（(](?P<inner>[^()（）]{2,80})[)）]\s*"
 )
 
 
@@ -140,8 +159,8 @@ def find_photo_credit(line: str) -> FoundCredit | None:
 
 
 _TRAILING_PHOTO = re.compile(
-    rf"(?:(?<=[。！？!?”])|(?<=\s))\s*[（(]?\s*(?P<role>(?:本报|新华社)?(?:记者|通讯员))?\s*(?P<names>{NAMES})\s*摄(?:影)?"
-    r"\s*[)）]?\s*$"
+    rf"(?:(?<=[。！？!?”])|(?<=\s))[□■●◎△▲\s]*[（(]?\s*(?P<role>(?:本报|新华社)?(?:记者|通讯员))?\s*[/／]?\s*"
+    rf"(?P<names>{NAMES})\s*摄(?:影)?\s*[)）]?\s*$"
 )
 
 
@@ -156,12 +175,15 @@ def find_trailing_photo_credit(line: str) -> FoundCredit | None:
     return FoundCredit(names, m.start(), m.end())
 
 
-_BYLINE_LINE = re.compile(rf"^(?:{_ROLE})[\s:：]*{NAMES}(?:\s*(?:{_ROLE})[\s:：]*{NAMES})*{_TAIL}\s*$")
+_BYLINE_LINE = re.compile(
+    rf"^(?:{_MARK})?\s*(?:{_ROLE})?[\s:：]*{NAMES}(?:\s*(?:{_MARK}|{_ROLE})+[\s:：]*{NAMES})*{_TAIL}\s*$"
+)
 
 
 def find_byline_line(line: str) -> FoundCredit | None:
-    """A line that is only a byline: ``本报记者 甲 通讯员 乙``."""
-    if not _BYLINE_LINE.match(line):
+    """A line that is only a byline: ``本报记者 甲 通讯员 乙``, ``记 者 甲 见习记者 乙`` (a trailing one),
+    ``文/图 本报记者 甲 乙``, ``文/本报记者 甲 图/乙``."""
+    if not _BYLINE_LINE.match(line) or not re.match(rf"\s*(?:{_MARK}|{_ROLE})", line):
         return None
     names = parse_credit_body(line, 0, "reporter")
     return FoundCredit(names, 0, len(line)) if names else None
@@ -181,7 +203,11 @@ def find_author(line: str) -> FoundCredit | None:
     return FoundCredit(names, m.start("all"), m.end())
 
 
-_SIGNATURE = re.compile(r"[（(]\s*(?P<inner>[^()（）。，,]{2,40}?)\s*[)）]\s*$")
+# （某某）, and （某某）（某某日报）: the writer, then the paper the brief was taken from
+_SIGNATURE = re.compile(
+    r"[（(]\s*(?P<inner>[^()（）。，,]{2,40}?)\s*[)）]"
+    r"(?:\s*[（(][^()（）。，,]{2,16}?(?:报|社|网|台|中心|杂志)[)）])?\s*$"
+)
 _NOT_SIGNATURE = {"待续", "全文完", "完", "续完", "上", "下", "中", "图", "资料图", "供图"}
 
 
@@ -193,7 +219,83 @@ def find_signature(par: str) -> FoundCredit | None:
     before = par[: m.start()].rstrip()
     if before and before[-1] not in "。！？!?…”’」』；;）)":
         return None
-    names = parse_credit_body(m.group("inner"), m.start("inner"), "author")
+    inner, at = m.group("inner"), m.start("inner")
+    unit = UNIT_PREFIX.match(inner)
+    if unit and not re.search(_ROLE, inner[: unit.end()]):
+        inner, at = inner[unit.end() :], at + unit.end()  # （某县图书馆：某某）: the writer's unit, then the name
+        names = _names_in(inner, at, "author", strict=True)
+    else:
+        names = parse_credit_body(inner, at, "author")
     if not names:
         return None
     return FoundCredit(names, m.start(), m.end())
+
+
+UNIT_PREFIX = re.compile(rf"[{_CJK}]{{2,16}}\s*[:：]\s*")
+
+
+# 甲某 乙某 某县融媒体中心 2023-03-08 07:40:19: a web page's source line, names before the publisher
+_SOURCE_LINE = re.compile(
+    rf"^(?P<names>{NAME}(?:\s+{NAME}){{0,3}})\s+(?P<org>[{_CJK}]{{2,20}}(?:中心|日报|晚报|报社|报|电视台|台|网|社|杂志))"
+    r"(?:\s+\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)?\s*$"
+)
+
+
+def find_source_line(line: str) -> FoundCredit | None:
+    """A line of names (known surnames only) followed by the publisher and the time of posting."""
+    m = _SOURCE_LINE.match(line)
+    if not m:
+        return None
+    names = _names_in(m.group("names"), m.start("names"), "author", strict=True)
+    return FoundCredit(names, 0, len(line)) if names else None
+
+
+# 某某视察工地古某某摄(二等奖)怀远新村左某某摄(一等奖)…: photo captions run together, each a title, the
+# photographer and the prize; the name is the last 2–3 characters before 摄 (3 when they start with a surname)
+_CAPTION_CREDIT = re.compile(
+    r"(?P<title>[^。，,；;！？!?()（）]{1,30}?)摄\s*[（(](?P<prize>[^()（）]{1,8}奖)[)）]"
+)
+
+
+def find_caption_run(par: str) -> FoundCredit | None:
+    """Captions with their photo credits at the start of a paragraph, each ``title + 某某摄(X等奖)``."""
+    names: list[FoundName] = []
+    pos = 0
+    for m in _CAPTION_CREDIT.finditer(par):
+        if m.start() != pos:
+            break
+        title = m.group("title")
+        single, double = _surnames()
+        cut = 3 if len(title) >= 4 and (title[-3] in single or title[-3:-1] in double) else 2
+        if cut == 2 and not (title[-2] in single or len(title) >= 4):
+            cut = 3
+        if len(title) <= cut:
+            break
+        start = m.start("title") + len(title) - cut
+        names.append(FoundName(par[start : m.end("title")], "photographer", start, m.end("title")))
+        pos = m.end()
+    return FoundCredit(names, 0, pos) if names else None
+
+
+# 来源:某县融媒体中心 作者:甲 乙 实习生:丙 编辑:丁 2021-03-01 16:43:19 — a web page's labelled fields
+_LABELS = r"(?:来源|作者|记者|通讯员|实习生|摄影|编辑|责任编辑|发布时间|时间)"
+_FIELD_LINE = re.compile(rf"^{_LABELS}\s*[:：]")
+_FIELD = re.compile(rf"(?P<label>{_LABELS})\s*[:：]\s*(?P<value>[^:：]*?)(?=\s*{_LABELS}\s*[:：]|\s*\d{{4}}[-/.年]|$)")
+_FIELD_ROLES: dict[str, CreditRole] = {"作者": "author", "记者": "reporter", "通讯员": "correspondent",
+                                       "实习生": "correspondent", "摄影": "photographer"}
+
+
+def find_field_line(line: str) -> FoundCredit | None:
+    """A line of labelled fields (来源: 作者: 实习生: 编辑: and a time): the writers are credits."""
+    if not _FIELD_LINE.match(line) or not re.search(r"(?:作者|记者|通讯员|实习生|摄影)\s*[:：]", line):
+        return None
+    names: list[FoundName] = []
+    for m in _FIELD.finditer(line):
+        role = _FIELD_ROLES.get(m.group("label"))
+        if role is None or not m.group("value").strip():
+            continue
+        found = _names_in(m.group("value").strip(), m.start("value"), role, strict=False)
+        if found is None:
+            return None  # 作者:某县委宣传部 — a body, not people
+        names += found
+    return FoundCredit(names, 0, len(line)) if names else None

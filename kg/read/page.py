@@ -87,7 +87,8 @@ def _cn_page(value: str) -> int | None:
 
 
 def is_credit_line(line: Line) -> cr.FoundCredit | None:
-    return cr.find_photo_credit(line.text) or cr.find_byline_line(line.text)
+    return (cr.find_photo_credit(line.text) or cr.find_byline_line(line.text) or cr.find_source_line(line.text)
+            or cr.find_field_line(line.text))
 
 
 def is_headlineish(line: Line) -> bool:
@@ -155,6 +156,9 @@ def find_blocks(lines: list[Line]) -> list[Block]:
         blocks.append(Block(first, last, runs[-1]))
         i = last + 1
     return blocks
+
+
+_CAPTION = re.compile(r"^(?:图为|上图|下图|图[:：])")
 
 
 def _caption_before_credit(lines: list[Line], k: int) -> bool:
@@ -322,7 +326,16 @@ def _build_article(
             par = _drop(par, m.start(), m.end())
         if not par.pieces:
             continue
-        if not paras:
+        run = cr.find_caption_run(par.text) if not paras else None
+        if run:
+            credits += [
+                Credit(f.name, f.role, Span(_offset_in_para(par, f.start), _offset_in_para(par, f.end)))
+                for f in run.names
+            ]
+            par = _drop(par, run.start, run.end)
+            if not par.pieces:
+                continue
+        if all(_CAPTION.match(p.text) for p in paras):  # the lead, perhaps under a photo caption
             dl = cr.find_dateline_byline(par.text)
             if dl:
                 credits += [
@@ -346,6 +359,14 @@ def _build_article(
                 for f in author.names
             ]
             par = _drop(par, author.start, author.end)
+        # briefs run together under one headline, each signed （某某） at the end of its paragraph
+        sig = cr.find_signature(par.text) if par.pieces else None
+        if sig:
+            credits += [
+                Credit(f.name, f.role, Span(_offset_in_para(par, f.start), _offset_in_para(par, f.end)))
+                for f in sig.names
+            ]
+            par = _drop(par, sig.start, sig.end)
         if par.pieces:
             paras.append(par)
     if paras:
