@@ -25,9 +25,12 @@ __all__ = [
     "FoundName",
     "find_author",
     "find_byline_line",
+    "find_caption_run",
     "find_dateline_byline",
+    "find_field_line",
     "find_photo_credit",
     "find_signature",
+    "find_source_line",
     "find_trailing_photo_credit",
 ]
 
@@ -63,3 +66,6 @@ find_dateline_byline = _either_script(_cr.find_dateline_byline)
 find_photo_credit = _either_script(_cr.find_photo_credit)
 find_signature = _either_script(_cr.find_signature)
 find_trailing_photo_credit = _either_script(_cr.find_trailing_photo_credit)
+find_source_line = _either_script(_cr.find_source_line)
+find_caption_run = _either_script(_cr.find_caption_run)
+find_field_line = _either_script(_cr.find_field_line)
