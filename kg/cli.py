@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check every article graph against the SHACL shapes")
     _store_arg(p)
 
+    p = sub.add_parser("resolve", help="rebuild the identity resolution graphs from the article graphs")
+    _store_arg(p)
+
     p = sub.add_parser("serve", help="serve the store over HTTP: SPARQL endpoint, IRIs, exports")
     _store_arg(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -319,7 +322,10 @@ SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class O
 
 def store_stats(store) -> dict:
     classes = {short(r["class"]): int(r["n"]) for r in store.query(STATS_QUERY).rows()}
-    return {"quads": store.quad_count(), "articles": len(store.graph_iris()), "classes": classes}
+    from kg.resolve import is_resolution_graph
+
+    articles = sum(1 for g in store.graph_iris() if not is_resolution_graph(g))
+    return {"quads": store.quad_count(), "articles": articles, "classes": classes}
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -364,6 +370,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if report.conforms else 1
 
 
+def cmd_resolve(args: argparse.Namespace) -> int:
+    """Rebuild every name block of the resolution layer (kg.resolve) from the mentions in the store."""
+    from kg.resolve import rebuild
+    from kg.store import open_store
+
+    store = open_store(args.store)
+    try:
+        mentions, blocks = rebuild(store)
+    finally:
+        store.close()
+    print(f"resolve: {mentions} person mentions, {blocks} name blocks", file=sys.stderr)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from kg.web.serve import run
 
@@ -376,6 +396,7 @@ COMMANDS = {
     "query": cmd_query,
     "stats": cmd_stats,
     "validate": cmd_validate,
+    "resolve": cmd_resolve,
     "serve": cmd_serve,
 }
 
