@@ -166,22 +166,30 @@ class _Mapper:
         return node
 
     def post(self, post: Post) -> URIRef:
-        """One post per (organisation, title): 市委书记 and 太原市委书记 in a 太原 paper are one post,
-        each printed form kept as a label. Without a known body: (this context, label as printed)."""
+        """One post per (organisation, title): 市委书记 and 太原市委书记 in a 太原 paper are one post.
+
+        Its ``rdfs:label`` is one name made from the key (body + title, 中共太原市委书记), the same in
+        every article graph, so a post printed two ways does not show two names; every printed form is
+        a ``skos:altLabel``, and the holding and participation keep the sentence. Without a known
+        body the post is (this context, label as printed) and the printed label is its name.
+        """
         org_node = self.org(post.org) if post.org else None
         if org_node is not None:
+            org_name = self.orgs[post.org].name  # type: ignore[index]
             title = title_of(post.label) or post.label
             ident = f"{org_node.rsplit('/', 1)[1]}_{iris.ident(title, 20)}"
+            label = org_name + title
         else:
             ident = f"{self.ctx.scope()[1]}_{iris.ident(post.label, 40)}"
+            label = post.label
         node = URIRef(iris.iri(self.base, "post", ident))
         if node not in self.done:
             self.done.add(node)
             self.add(node, RDF.type, ORG.Post)
+            self.add(node, RDFS.label, zh(label))
             self.add(node, ORG.postIn, org_node)
         if (node, post.label) not in self.post_labels:
             self.post_labels.add((node, post.label))
-            self.add(node, RDFS.label, zh(post.label))
             self.add(node, SKOS.altLabel, zh(post.label))
         return node
 
