@@ -132,6 +132,15 @@ def test_a_mayor_named_in_another_citys_paper_is_the_mayor_of_his_city(store, tm
     assert len(people_named(store, "柯雨辰")) == 2  # 云岭's mayor (two papers) and 石溪's namesake
 
 
+def test_a_national_official_is_one_person_in_every_citys_paper(store, tmp_path: Path) -> None:
+    for i, city in enumerate(CITIES[:3]):
+        p = page(tmp_path, f"n{i}", city, f"2023-07-0{i + 1}", f"{city}传达会议精神",
+                 f"本报讯 {city}召开会议，传达学习国务院副总理钟岳衡的讲话精神。国务院副总理钟岳衡出席。")
+        ingest_file(store, p, base=BASE)
+    (zhong,) = people_named(store, "钟岳衡")
+    assert "quan-guo" in zhong  # qualified by the country, not by a city
+
+
 # ---------------------------------------------------------------- organisations, posts, events
 
 

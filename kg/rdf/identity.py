@@ -55,6 +55,11 @@ def level_of(place: str) -> int:
     return -1
 
 
+def is_national_title(label: str) -> bool:
+    """总书记, 国家主席, 国务院总理: a post that exists once in the country, whatever body is printed."""
+    return label in rules()["national_titles"]
+
+
 def is_national(name: str) -> bool:
     """中共中央, 国务院, 全国人大, 民进中央: bodies of the whole country."""
     return any(name.startswith(p) for p in rules()["national_prefixes"]) or name.endswith("中央")

@@ -91,6 +91,7 @@ class _Mapper:
             if p.name != name:
                 continue
             for post in p.posts:
+                national = national or identity.is_national_title(post.label)
                 o = self.orgs.get(post.org) if post.org else None
                 if o is None:
                     continue
