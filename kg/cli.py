@@ -371,16 +371,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
-    """Rebuild every name block of the resolution layer (kg.resolve) from the mentions in the store."""
-    from kg.resolve import rebuild
+    """Upgrade article graphs of an older version in place, then rebuild every name block (kg.resolve)."""
+    from kg.resolve import rebuild, upgrade
     from kg.store import open_store
 
     store = open_store(args.store)
     try:
+        upgraded = upgrade(store)
         mentions, blocks = rebuild(store)
     finally:
         store.close()
-    print(f"resolve: {mentions} person mentions, {blocks} name blocks", file=sys.stderr)
+    print(f"resolve: {upgraded} article graphs upgraded, {mentions} person mentions, {blocks} name blocks",
+          file=sys.stderr)
     return 0
 
 

@@ -159,6 +159,44 @@ def refresh(store: Store, article_iris: Iterable[str]) -> int:
     return _write(store, mentions_named(store, names), old_blocks)
 
 
+_NO_MENTIONS = _PREFIXES + """PREFIX schema: <https://schema.org/>
+SELECT ?a WHERE { GRAPH ?a { ?a a schema:NewsArticle . FILTER NOT EXISTS { ?m a kg:PersonMention } } }"""
+
+
+def upgrade(store: Store) -> int:
+    """Re-mint, in place, the article graphs an older version made (pinyin ids, no mentions).
+
+    Only articles without person mentions are candidates (a cheap query); each is read, checked
+    (``kg.rdf.remint.needs_upgrade``) and rewritten whole, in batches. Returns the graphs rewritten.
+    """
+    import io
+
+    from rdflib import Graph
+
+    from kg.rdf.remint import needs_upgrade, remint
+
+    updates: list[GraphUpdate] = []
+    done = 0
+    for r in list(store.query(_NO_MENTIONS).rows()):
+        a = str(r["a"])
+        buf = io.BytesIO()
+        store.export_graph(a, "ntriples", buf)
+        g = Graph().parse(data=buf.getvalue().decode("utf-8"), format="nt")
+        triples = list(g)
+        base = a.rsplit("/article/", 1)[0]
+        if not needs_upgrade(triples, base):
+            continue
+        updates.append(GraphUpdate(a, remint(triples, a, base)))
+        if len(updates) >= 200:
+            store.replace_graphs(updates)
+            done += len(updates)
+            updates = []
+    if updates:
+        store.replace_graphs(updates)
+        done += len(updates)
+    return done
+
+
 def rebuild(store: Store) -> tuple[int, int]:
     """Recompute every name block from the article graphs (``kg resolve``). Returns (mentions, blocks)."""
     mentions = all_mentions(store)

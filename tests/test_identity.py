@@ -210,6 +210,57 @@ def test_reingesting_without_a_name_drops_it_from_its_block(store, tmp_path: Pat
     assert any("郑文博" in line for line in dump_resolution(store))
 
 
+def _as_legacy(triples: list, base: str) -> list:
+    """What an older version wrote for the same text: pinyin-only ids, no mentions, printed post labels."""
+    from rdflib import URIRef
+    from rdflib.namespace import RDF, RDFS, SKOS
+
+    from kg.rdf.namespaces import KG
+
+    mentions = {s for s, p, o in triples if p == RDF.type and o == KG.PersonMention}
+    printed = {s: o for s, p, o in triples if p == SKOS.altLabel}
+    old: dict = {}
+
+    def legacy(t):
+        if isinstance(t, URIRef) and any(f"{base}/{k}/" in str(t) for k in ("person", "organization", "post",
+                                                                          "place", "event")):
+            return old.setdefault(t, URIRef(str(t).rsplit("/", 1)[0] + f"/legacy-id-{len(old)}"))
+        return t
+
+    out = []
+    for s, p, o in triples:
+        if s in mentions or p == SKOS.altLabel or (p == RDFS.label and s in printed):
+            continue
+        out.append((legacy(s), p, legacy(o)))
+    out += [(legacy(s), RDFS.label, o) for s, o in printed.items()]
+    return out
+
+
+def test_kg_resolve_upgrades_an_older_stores_article_graphs_to_what_ingest_makes(store, tmp_path: Path) -> None:
+    p = page(tmp_path, "u", "青禾市", "2023-03-02", "青禾市召开人大常委会会议",
+             "本报讯 3月1日，青禾市人大常委会第十次会议举行。市委书记王伟出席。宣传部副部长林若水列席。"
+             "会议进行了选举。郑文博当选为副主任。记者张伟摄。")
+    _, _, graphs = build_graphs(p, base=BASE)
+    fresh = [(str(g.iri), g.triples) for g in graphs]
+    from kg.rdf.remint import needs_upgrade
+    from kg.resolve import upgrade
+    from kg.store.base import GraphUpdate
+
+    store.replace_graphs([GraphUpdate(iri, _as_legacy(list(t), BASE)) for iri, t in fresh])
+    assert all(needs_upgrade(_as_legacy(list(t), BASE), BASE) for _, t in fresh)
+    assert not any(needs_upgrade(list(t), BASE) for _, t in fresh)
+    assert upgrade(store) == len(fresh)
+    rebuild(store)
+    upgraded = dump_all(store)
+    s2 = open_store(tmp_path / "fresh")
+    try:
+        ingest_file(s2, p, base=BASE)
+        assert upgraded == dump_all(s2)  # the same IRIs, mentions, labels and blocks as a fresh ingest
+    finally:
+        s2.close()
+    assert upgrade(store) == 0  # and only once
+
+
 def dump_resolution(store) -> list[str]:
     rows = store.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }").rows()
     return sorted(f"{r['g']} {r['s']} {r['p']} {r['o']}" for r in rows if is_resolution_graph(str(r["g"])))
