@@ -121,6 +121,16 @@ def test_one_persons_three_posts_over_three_years_in_one_city_are_one_person(sto
     assert len(post_labels(store, cen)) == 3  # 副市长, 市委副书记, 市长: one person's career
 
 
+def test_a_district_head_promoted_to_vice_mayor_of_the_city_is_one_person(store, tmp_path: Path) -> None:
+    p1 = page(tmp_path, "d1", "青禾市", "2019-05-06", "云溪区召开推进会",
+              "本报讯 云溪区召开推进会。云溪区区长岑立行主持。")
+    p2 = page(tmp_path, "d2", "青禾市", "2022-05-06", "青禾市召开推进会", "本报讯 青禾市召开推进会。副市长岑立行主持。")
+    p3 = page(tmp_path, "d3", "云岭市", "2022-05-07", "云岭市召开推进会", "本报讯 云岭市召开推进会。副市长岑立行主持。")
+    for p in (p1, p2, p3):
+        ingest_file(store, p, base=BASE)
+    assert len(people_named(store, "岑立行")) == 2  # 青禾's (区长, then 副市长) and 云岭's namesake
+
+
 def test_a_mayor_named_in_another_citys_paper_is_the_mayor_of_his_city(store, tmp_path: Path) -> None:
     p1 = page(tmp_path, "own", "云岭市", "2023-04-01", "云岭市召开会议",
               "本报讯 云岭市召开会议。云岭市市长柯雨辰主持。")

@@ -5,10 +5,11 @@ nothing else, so the IRI a mention gets cannot depend on what else is in the sto
 ingest or on ``--jobs`` (the issue-14 requirement "deterministic and independent of order" holds by
 construction). The rules, with examples (docs/identity.md has the long form):
 
-- **People** are (written name, jurisdiction). The jurisdiction is the place of the bodies the person
-  holds posts in (市长 of 太原 in a 济南 paper is 太原's), preferring the paper's own locality when one
-  of the posts is there, then a national body (全国), then the most local body; a person with no placed
-  post takes the paper's locality, else the paper, else the page file. So 王伟 of eight cities are
+- **People** are (written name, jurisdiction). The jurisdiction is the city of the bodies the person
+  holds posts in (市长 of 太原 in a 济南 paper is 太原's; a district or county body printed in a city's
+  paper counts as that city's, so 区长 → 副市长 is one career), preferring the paper's own locality when
+  one of the posts is there, then a national body (全国), then the most local place; a person with no
+  placed post takes the paper's locality, else the paper, else the page file. So 王伟 of eight cities are
   eight people, one 王伟 with three posts in 太原 over three years is one, and 张伟/章伟 never meet
   (the written name is part of the key, see ``kg.rdf.iris``).
 - **Organisations** whose name carries no place (组织部, 社区党支部, an unexpanded 市委) and that are
@@ -127,9 +128,28 @@ class PersonKey:
         return iris.person_id(self.name, self.qualifier)
 
 
+def city_of(place: str, locality: str | None) -> str:
+    """The city-level jurisdiction a body's place belongs to, where the text lets us know it.
+
+    太原市迎泽区 → 太原市 (the city is in the name); a bare 迎泽区 or 清徐县 printed in a paper of a city
+    (太原市) → that city, since a city's paper reports its own districts and counties; otherwise the
+    place itself. Why: a career runs through a city's cadre pool (区长 → 副市长), so people are placed
+    per city; namesakes of two cities stay apart. Without a gazetteer a district paper's people stay
+    in the district.
+    """
+    m = _place_re().match(place)
+    if m:
+        first = re.match(r"^(.{2,7}?(?:市|州|盟))(?=.)", place)
+        if first and level_of(first.group(1)) == 2:
+            return first.group(1)
+    if 0 <= level_of(place) <= 1 and locality and level_of(locality) == 2:
+        return locality
+    return place
+
+
 def person_key(name: str, post_places: list[str], national: bool, ctx: Context) -> PersonKey:
     """The key of a person named ``name`` holding posts in bodies of ``post_places`` (see module doc)."""
-    places = sorted(set(post_places))
+    places = sorted({city_of(p, ctx.locality) for p in post_places})
     if ctx.locality and ctx.locality in places:
         return PersonKey(name, "PostJurisdiction", ctx.locality, iris.ident(ctx.locality, 30))
     if national:
