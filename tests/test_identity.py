@@ -271,6 +271,25 @@ def test_kg_resolve_upgrades_an_older_stores_article_graphs_to_what_ingest_makes
     assert upgrade(store) == 0  # and only once
 
 
+def test_person_page_says_why_joined_and_lists_namesakes(store, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from kg.web.pages.app import create_pages_app
+
+    for i, city in enumerate(CITIES[:2]):
+        for j in range(2):
+            p = page(tmp_path, f"w{i}{j}", city, f"202{j + 1}-03-02", f"{city}会议{j}",
+                     f"本报讯 {city}召开第{j + 1}次会议。市委书记王伟出席并讲话。")
+            ingest_file(store, p, base=BASE)
+    qinghe, yunling = sorted(people_named(store, "王伟"), key=lambda p: "qing-he" not in p)
+    client = TestClient(create_pages_app(store, BASE))
+    html = client.get(qinghe.replace(BASE, "")).text
+    why = html[html.index('id="identity"'):html.index('id="network"')]
+    assert "同名且任职于同一辖区" in why and "青禾市" in why and "青禾日报" in why
+    assert "2021-03-02" in why and "2022-03-02" in why  # the span of the joined mentions
+    assert f'href="{yunling.replace(BASE, "")}"' in why and "云岭市" in why  # the other 王伟
+
+
 def dump_resolution(store) -> list[str]:
     rows = store.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }").rows()
     return sorted(f"{r['g']} {r['s']} {r['p']} {r['o']}" for r in rows if is_resolution_graph(str(r["g"])))
