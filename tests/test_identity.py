@@ -288,6 +288,14 @@ def test_person_page_says_why_joined_and_lists_namesakes(store, tmp_path: Path) 
     assert "同名且任职于同一辖区" in why and "青禾市" in why and "青禾日报" in why
     assert "2021-03-02" in why and "2022-03-02" in why  # the span of the joined mentions
     assert f'href="{yunling.replace(BASE, "")}"' in why and "云岭市" in why  # the other 王伟
+    assert "/name?q=" in why
+    name = client.get("/name", params={"q": "王伟"}).text  # the disambiguation page
+    rows = name[name.index("<tbody>"):name.index("</tbody>")]
+    assert rows.count("<tr>") == 2 and "青禾市" in rows and "云岭市" in rows and "中共青禾市委书记" in rows
+    assert "2021–2022" in rows
+    assert client.get("/name", params={"q": "无此人"}).status_code == 200
+    hits = client.get("/search", params={"q": "王伟"}).text
+    assert hits.count('href="/name?q=') == 2  # each 王伟 of the search links to the namesakes
 
 
 def dump_resolution(store) -> list[str]:
