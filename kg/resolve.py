@@ -24,11 +24,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 
 from kg.rdf import iris
 from kg.rdf.namespaces import KG, PROV, RDF
-from kg.store.base import GraphUpdate, Store, statements
+from kg.store.base import GraphUpdate, Store
 
 RESOLUTION_PATH = "/resolution/"
 CHUNK = 400
@@ -92,32 +92,41 @@ def all_mentions(store: Store) -> list[Mention]:
     return _rows(store, "?a")
 
 
-def join_triples(m: Mention) -> list[tuple]:
-    """What the resolution layer says about one mention: its block (header and namesake) and its join.
+def join_statements(m: Mention) -> list[str]:
+    """What the resolution layer says about one mention, as N-Triples-like statements: its block
+    (header and namesake) and its join.
 
-    Every triple depends on this mention alone (the join's IRI is a hash of the mention's), so a block
-    is the union of its mentions' triples: the same set whatever the order they were added in, and
-    ingest can add and remove joins one article at a time instead of rewriting whole blocks.
+    Every statement depends on this mention alone (the join's IRI is a hash of the mention's), so a
+    block is the union of its mentions' statements: the same set whatever the order they were added
+    in, and ingest can add and remove joins one article at a time instead of rewriting whole blocks.
+    Written as text (not rdflib terms): the refresh runs after every ingest batch.
     """
-    b = URIRef(block_iri(base_of(m.person), m.name))
-    p = URIRef(m.person)
-    j = URIRef(f"{b}#join-{iris.short_hash(m.mention, 16)}")
-    t: list[tuple] = [(b, RDF.type, KG.NameBlock), (b, KG.writtenName, Literal(m.name, lang="zh")),
-                      (b, KG.namesake, p),
-                      (j, RDF.type, KG.IdentityJoin), (j, KG.joinedEntity, p), (j, KG.joinedMention, URIRef(m.mention)),
-                      (j, PROV.wasDerivedFrom, URIRef(m.article)), (j, KG.joinReason, KG[m.basis])]
+    b = block_iri(base_of(m.person), m.name)
+    j = f"<{b}#join-{iris.short_hash(m.mention, 16)}>"
+    out = [f"<{b}> {_T} {_K}NameBlock>", f"<{b}> {_K}writtenName> {_zh(m.name)}",
+           f"<{b}> {_K}namesake> <{m.person}>", f"{j} {_T} {_K}IdentityJoin>", f"{j} {_K}joinedEntity> <{m.person}>",
+           f"{j} {_K}joinedMention> <{m.mention}>", f"{j} {_DERIVED} <{m.article}>",
+           f"{j} {_K}joinReason> {_K}{m.basis}>"]
     if m.jurisdiction:
-        t.append((j, KG.jurisdiction, Literal(m.jurisdiction, lang="zh")))
-    return t
+        out.append(f"{j} {_K}jurisdiction> {_zh(m.jurisdiction)}")
+    return out
 
 
-def block_triples(mentions: Iterable[Mention]) -> dict[str, list[tuple]]:
-    """Block graph IRI → its triples, for a set of mentions (sorted, duplicates removed)."""
-    out: dict[str, dict[tuple, None]] = defaultdict(dict)
-    for m in sorted(set(mentions)):
-        for t in join_triples(m):
-            out[str(t[0]).split("#", 1)[0]][t] = None
-    return {b: list(ts) for b, ts in sorted(out.items())}
+_K, _T, _DERIVED = f"<{KG}", f"<{RDF.type}>", f"<{PROV.wasDerivedFrom}>"
+
+
+def _zh(text: str) -> str:
+    """A ``@zh`` literal in N-Triples syntax (what rdflib's ``n3()`` writes, without its cost)."""
+    esc = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{esc}"@zh'
+
+
+def block_statements(mentions: Iterable[Mention]) -> dict[str, str]:
+    """Block graph IRI → its statements (sorted, duplicates removed), for a set of mentions."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for m in set(mentions):
+        out[block_iri(base_of(m.person), m.name)].update(join_statements(m))
+    return {b: " .\n".join(sorted(st)) for b, st in sorted(out.items())}
 
 
 def refresh(store: Store, article_iris: Iterable[str]) -> int:
@@ -136,9 +145,9 @@ def refresh(store: Store, article_iris: Iterable[str]) -> int:
             touched.add(str(r["b"]))
             ops.append(f"DELETE WHERE {{ GRAPH <{r['b']}> {{ <{r['j']}> ?p ?o }} }}")
     mentions = mentions_in(store, arts)
-    blocks = block_triples(mentions)
+    blocks = block_statements(mentions)
     if blocks:
-        body = "\n".join(f"GRAPH <{b}> {{\n{statements(ts)} .\n}}" for b, ts in blocks.items())
+        body = "\n".join(f"GRAPH <{b}> {{\n{text} .\n}}" for b, text in blocks.items())
         ops.append(f"INSERT DATA {{\n{body}\n}}")
     ops += [_CLEAN % {"b": f"<{b}>"} for b in sorted(touched)]  # after the inserts: only what no join keeps
     if ops:
@@ -191,8 +200,8 @@ def rebuild(store: Store) -> tuple[int, int]:
     existing = sorted({str(r["b"]) for r in store.query(_BLOCKS).rows()})
     for i in range(0, len(existing), 5000):
         store.remove_graphs(existing[i : i + 5000])
-    blocks = block_triples(mentions)
-    updates = [GraphUpdate(b, ts) for b, ts in blocks.items()]
+    blocks = block_statements(mentions)
+    updates = [GraphUpdate.from_text(b, text) for b, text in blocks.items()]
     for i in range(0, len(updates), 5000):
         store.replace_graphs(updates[i : i + 5000])
     return len(mentions), len(blocks)
