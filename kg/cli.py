@@ -82,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check every article graph against the SHACL shapes")
     _store_arg(p)
 
+    p = sub.add_parser("resolve", help="rebuild the identity resolution graphs from the article graphs")
+    _store_arg(p)
+
     p = sub.add_parser("serve", help="serve the store over HTTP: SPARQL endpoint, IRIs, exports")
     _store_arg(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -332,7 +335,10 @@ SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class O
 
 def store_stats(store) -> dict:
     classes = {short(r["class"]): int(r["n"]) for r in store.query(STATS_QUERY).rows()}
-    return {"quads": store.quad_count(), "articles": len(store.graph_iris()), "classes": classes}
+    from kg.resolve import is_resolution_graph
+
+    articles = sum(1 for g in store.graph_iris() if not is_resolution_graph(g))
+    return {"quads": store.quad_count(), "articles": articles, "classes": classes}
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -377,6 +383,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if report.conforms else 1
 
 
+def cmd_resolve(args: argparse.Namespace) -> int:
+    """Upgrade article graphs of an older version in place, then rebuild every name block (kg.resolve)."""
+    from kg.resolve import rebuild, upgrade
+    from kg.store import open_store
+
+    store = open_store(args.store)
+    try:
+        upgraded = upgrade(store)
+        mentions, blocks = rebuild(store)
+    finally:
+        store.close()
+    print(f"resolve: {upgraded} article graphs upgraded, {mentions} person mentions, {blocks} name blocks",
+          file=sys.stderr)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from kg.web.serve import run
 
@@ -389,6 +411,7 @@ COMMANDS = {
     "query": cmd_query,
     "stats": cmd_stats,
     "validate": cmd_validate,
+    "resolve": cmd_resolve,
     "serve": cmd_serve,
 }
 

@@ -119,8 +119,21 @@ def ingest_file(
         before_write(graphs)
     store.replace_graphs([GraphUpdate(str(g.iri), g.triples) for g in graphs])
     res.articles = [str(g.iri) for g in graphs]
+    refresh_resolution(store, res.articles)
     res.quads = sum(len(g.triples) for g in graphs)
     return res
+
+
+def refresh_resolution(store: Store, article_iris: list[str]) -> None:
+    """Keep the identity resolution graphs (kg.resolve) current for the articles just written.
+
+    Why here: the blocks are derived from article graphs, so they are recomputed after the articles
+    are stored, from the store (not from this batch alone) — the result cannot depend on arrival order.
+    """
+    if article_iris:
+        from kg.resolve import refresh
+
+        refresh(store, article_iris)
 
 
 def ingest_paths(store: Store, paths: Iterable[str | Path], **options) -> list[FileResult]:
@@ -422,6 +435,7 @@ def ingest_batch(
                 res = FileResult(Path(w.path), [iri for iri, _, _ in w.graphs], sum(n for _, _, n in w.graphs))
                 record(res, w.nbytes, w.chars)
                 unflushed += res.quads
+        refresh_resolution(store, [iri for w, err in done if not err for iri, _, _ in w.graphs])
         batch.clear()
         if callable(store_flush) and unflushed >= FLUSH_EVERY_QUADS:
             store_flush()

@@ -108,3 +108,16 @@ def test_sparql_benchmark_runs_tiny(tmp_path):
     assert len(set(rows.values())) == 1 and all(n > 0 for n in rows["newskg"]), rows
     assert by["newskg"].restart_s > 0 and by["newskg"].hwm_mib > 0 and by["newskg"].n4 > 0
     assert "WARNING" not in res["table"] and len(res["ratios"]) == 4
+
+
+def test_identity_benchmark_runs_tiny(capsys):
+    """benchmarks/identity.py: a small corpus with true identities is ingested and scored."""
+    from benchmarks import identity
+
+    assert identity.main(["--cities", "2", "--years", "1", "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "persons" in out and "posts" in out and "bodies" in out
+    persons = next(line for line in out.splitlines() if line.startswith("persons")).split()
+    assert float(persons[2]) == 1.0  # pairwise recall: careers, promotions and visitors are joined
+    assert identity.bcubed(["a", "a", "b"], ["x", "x", "x"])[0] == 1.0
+    assert identity.pairwise(["a", "a"], ["x", "y"]) == (0.0, 1.0)

@@ -24,7 +24,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
 def pages(client: TestClient) -> list[str]:
     a1, a2 = F.article_iris()
     meeting, award, standing = F.event_iris()
-    person = iris.person_id(NAME)
+    person = iris.slug(NAME)  # as pages_fixture.person mints it
     return [
         "/", f"/person/{person}", "/person/wang-xiao-hong", str(a1).replace(F.BASE, ""),
         str(a2).replace(F.BASE, ""), str(meeting).replace(F.BASE, ""), str(standing).replace(F.BASE, ""),

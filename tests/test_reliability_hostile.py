@@ -22,6 +22,7 @@ from rdflib.compare import isomorphic
 from kg.cli import main
 from kg.errors import KgError
 from kg.ingest import build_graphs
+from kg.resolve import is_resolution_graph
 from kg.store.oxigraph import OxigraphStore
 from kg.web.limits import Limits
 
@@ -74,6 +75,8 @@ CORPUS: dict[str, tuple[Callable[[Path], None], str]] = {
 def graphs_of(store: OxigraphStore) -> dict[str, rdflib.Graph]:
     out = {}
     for iri in store.graph_iris():
+        if is_resolution_graph(iri):  # derived data (kg.resolve): the articles are checked
+            continue
         buf = io.BytesIO()
         store.export_graph(iri, "ntriples", buf)
         out[iri] = rdflib.Graph().parse(data=buf.getvalue().decode("utf-8"), format="nt")

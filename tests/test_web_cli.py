@@ -46,14 +46,16 @@ def test_kg_serve_smoke_with_curl(tmp_path: Path) -> None:
     )
     try:
         wait_for(port, proc)
-        q = "SELECT ?name WHERE { ?a kg:photographer ?p . ?p schema:name ?name }"
+        q = "SELECT ?p ?name WHERE { ?a kg:photographer ?p . ?p schema:name ?name }"
         out = subprocess.run(
             ["curl", "-sf", "-H", "Accept: text/csv", "--data-urlencode", f"query={q}",
              f"http://127.0.0.1:{port}/sparql"],
             capture_output=True, text=True, timeout=30, check=True,
         ).stdout
-        assert out.splitlines()[0] == "name" and "梁琛" in out
-        ttl = subprocess.run(["curl", "-sf", f"http://127.0.0.1:{port}/person/liang-chen"],
+        assert out.splitlines()[0] == "p,name" and "梁琛" in out
+        photographer = out.splitlines()[1].split(",")[0]  # an IRI minted by kg.rdf.identity
+        assert photographer.startswith(f"http://127.0.0.1:{port}/person/liang-chen-")
+        ttl = subprocess.run(["curl", "-sf", photographer],
                              capture_output=True, text=True, timeout=30, check=True).stdout
         assert '"梁琛"@zh' in ttl
         missing = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",

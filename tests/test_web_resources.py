@@ -91,7 +91,8 @@ def test_suffix_picks_the_format_over_accept(web: Web, suffix: str, mt: str) -> 
     assert (URIRef(f"{web.base}/person/zhang-xin-wei"), SCHEMA.name, None) in g
 
 
-@pytest.mark.parametrize("kind,ident", [("person", "hu-yin-ping"), ("organization", "shi-wei"), ("place", "tai-yuan"),
+@pytest.mark.parametrize("kind,ident", [("person", "hu-yin-ping-80e15f155e73_tai-yuan-shi-592a539f5e02"),
+                                        ("organization", "shi-wei"), ("place", "tai-yuan"),
                                         ("post", "shi-wei-shu-ji"), ("event", "e2")])
 def test_every_kind_dereferences(web: Web, kind: str, ident: str) -> None:
     iri = f"{web.base}/{kind}/{ident}"

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from kg.extract.posts import title_of
 from kg.model import Article, Event, Evidence, Extraction, Post
-from kg.rdf import iris
-from kg.rdf.namespaces import KG, ORG, PROV, RDF, RDFS, SCHEMA, XSD
+from kg.rdf import identity, iris
+from kg.rdf.namespaces import KG, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
 Triple = tuple[Node, Node, Node]
 
@@ -64,6 +65,10 @@ class _Mapper:
         self.events = {e.key: e for e in extraction.events}
         self.done: set[URIRef] = set()
         self.counter = 0
+        self.ctx = identity.Context(pub.locality, pub.name, article.source_sha256 or None, str(self.article))
+        self.person_keys: dict[str, identity.PersonKey] = {}  # written name -> key, one per article
+        self.events_done: dict[str, URIRef] = {}
+        self.post_labels: set[tuple[URIRef, str]] = set()
 
     def add(self, s: Node, p: Node, o: Node | None) -> None:
         if o is not None:
@@ -75,14 +80,49 @@ class _Mapper:
 
     # ------------------------------------------------------------ entities
 
+    def person_key(self, name: str) -> identity.PersonKey:
+        """The identity key of a person named in this article; one per written name (the same page
+        or report supports the join), placed by the bodies of the posts this article gives them."""
+        if name in self.person_keys:
+            return self.person_keys[name]
+        places: list[str] = []
+        national = False
+        for p in self.x.people:
+            if p.name != name:
+                continue
+            for post in p.posts:
+                national = national or identity.is_national_title(post.label)
+                o = self.orgs.get(post.org) if post.org else None
+                if o is None:
+                    continue
+                national = national or identity.is_national(o.name)
+                place = identity.org_place(o.name)
+                if place is None and identity.is_generic_org(o.name, o.kind):
+                    place = self.locality  # 组织部 of this paper's town
+                if place:
+                    places.append(place)
+        pk = identity.person_key(name, places, national, self.ctx)
+        self.person_keys[name] = pk
+        return pk
+
     def person(self, name: str, key: str | None = None) -> URIRef:
-        node = URIRef(iris.iri(self.base, "person", iris.person_id(name)))
+        pk = self.person_key(name)
+        node = URIRef(iris.iri(self.base, "person", pk.ident))
         if node not in self.done:
             self.done.add(node)
             self.add(node, RDF.type, SCHEMA.Person)
             self.add(node, SCHEMA.name, zh(name))
             self.add(node, KG.pinyin, Literal(iris.pinyin(name)))
             self.add(self.article, SCHEMA.mentions, node)
+            # the mention: what this article says that placed the name (kg.resolve reads it back)
+            m = URIRef(f"{self.article}#mention-{iris.ident(name, 30)}")
+            self.add(m, RDF.type, KG.PersonMention)
+            self.add(m, KG.writtenName, zh(name))
+            self.add(m, KG.mentionOf, node)
+            self.add(m, KG.identityBasis, KG[pk.basis])
+            if pk.jurisdiction:
+                self.add(m, KG.jurisdiction, zh(pk.jurisdiction))
+            self.add(m, PROV.wasDerivedFrom, self.article)
         if key and key in self.people:
             for alt in self.people[key].alternate_names:
                 self.add(node, SCHEMA.alternateName, zh(alt))
@@ -92,11 +132,14 @@ class _Mapper:
         o = self.orgs.get(key)
         if o is None:
             return None
-        node = URIRef(iris.iri(self.base, "organization", iris.slug(o.name)))
+        node = self.org_node(key)
         if node not in self.done:
             self.done.add(node)
             self.add(node, RDF.type, SCHEMA.Organization)
             self.add(node, SCHEMA.name, zh(o.name))
+            qual, jurisdiction = identity.org_qualifier(o.name, o.kind, self.ctx)
+            if jurisdiction:
+                self.add(node, KG.jurisdiction, zh(jurisdiction))
             for alt in o.alternate_names:
                 if alt != o.name:
                     self.add(node, SCHEMA.alternateName, zh(alt))
@@ -105,11 +148,17 @@ class _Mapper:
             self.add(self.article, SCHEMA.mentions, node)
         return node
 
+    def org_node(self, key: str) -> URIRef:
+        """One body per (name, place): a generic 组织部 is this paper's town's (kg.rdf.identity)."""
+        o = self.orgs[key]
+        qual, _ = identity.org_qualifier(o.name, o.kind, self.ctx)
+        return URIRef(iris.iri(self.base, "organization", iris.qualified(iris.ident(o.name), qual)))
+
     def place(self, key: str | None) -> URIRef | None:
         p = self.places.get(key) if key else None
         if p is None:
             return None
-        node = URIRef(iris.iri(self.base, "place", iris.slug(p.name)))
+        node = URIRef(iris.iri(self.base, "place", iris.ident(p.name)))
         if node not in self.done:
             self.done.add(node)
             self.add(node, RDF.type, SCHEMA.Place)
@@ -118,14 +167,31 @@ class _Mapper:
         return node
 
     def post(self, post: Post) -> URIRef:
+        """One post per (organisation, title): 市委书记 and 太原市委书记 in a 太原 paper are one post.
+
+        Its ``rdfs:label`` is one name made from the key (body + title, 中共太原市委书记), the same in
+        every article graph, so a post printed two ways does not show two names; every printed form is
+        a ``skos:altLabel``, and the holding and participation keep the sentence. Without a known
+        body the post is (this context, label as printed) and the printed label is its name.
+        """
         org_node = self.org(post.org) if post.org else None
-        scope = self.orgs[post.org].name if org_node is not None else (self.locality or "")
-        node = URIRef(iris.iri(self.base, "post", iris.slug(f"{scope}{post.label}", 80)))
+        if org_node is not None:
+            org_name = self.orgs[post.org].name  # type: ignore[index]
+            title = title_of(post.label) or post.label
+            ident = f"{org_node.rsplit('/', 1)[1]}_{iris.ident(title, 20)}"
+            label = org_name + title
+        else:
+            ident = f"{self.ctx.scope()[1]}_{iris.ident(post.label, 40)}"
+            label = post.label
+        node = URIRef(iris.iri(self.base, "post", ident))
         if node not in self.done:
             self.done.add(node)
             self.add(node, RDF.type, ORG.Post)
-            self.add(node, RDFS.label, zh(post.label))
+            self.add(node, RDFS.label, zh(label))
             self.add(node, ORG.postIn, org_node)
+        if (node, post.label) not in self.post_labels:
+            self.post_labels.add((node, post.label))
+            self.add(node, SKOS.altLabel, zh(post.label))
         return node
 
     def agent(self, key: str, kind: str) -> URIRef | None:
@@ -148,11 +214,25 @@ class _Mapper:
         self.add(node, KG.mentionStart, Literal(m.start))
         self.add(node, KG.mentionEnd, Literal(m.end))
 
-    def event_node(self, e: Event) -> URIRef:
+    def event_node(self, e: Event, seen: frozenset[str] = frozenset()) -> URIRef:
+        """An event is (scope, name, date). A generic name (选举, 座谈会) is scoped by its enclosing
+        event, else by the article, so it never merges across congresses; others by the paper's
+        locality (else paper, else page), so two reports of one meeting meet."""
+        if e.key in self.events_done:
+            return self.events_done[e.key]
         date = e.date.isoformat() if e.date else None
         if date is None and e.month_day:
             date = f"--{e.month_day[0]:02d}-{e.month_day[1]:02d}"
-        return URIRef(iris.iri(self.base, "event", iris.event_id(e.name, date, self.locality)))
+        sup = self.events.get(e.super_event) if e.super_event else None
+        if sup is not None and sup.key not in seen and sup.key != e.key:
+            scope = "in:" + str(self.event_node(sup, seen | {e.key}))
+        elif identity.is_generic_event(e.name):
+            scope = "article:" + str(self.article)
+        else:
+            scope = self.ctx.scope()[1]
+        node = URIRef(iris.iri(self.base, "event", iris.event_id(e.name, date, scope)))
+        self.events_done[e.key] = node
+        return node
 
     # ------------------------------------------------------------ the graph
 
@@ -169,7 +249,7 @@ class _Mapper:
         if pub.date:
             self.add(art, SCHEMA.datePublished, Literal(pub.date.isoformat(), datatype=XSD.date))
         if pub.name:
-            paper = URIRef(iris.iri(self.base, "organization", iris.slug(pub.name)))
+            paper = URIRef(iris.iri(self.base, "organization", iris.ident(pub.name)))
             self.add(paper, RDF.type, SCHEMA.Organization)
             self.add(paper, RDF.type, SCHEMA.NewsMediaOrganization)
             self.add(paper, SCHEMA.name, zh(pub.name))
@@ -191,7 +271,7 @@ class _Mapper:
                 self.add(art, prop, Literal(c.page))
             self.add(art, KG.continuationText, zh(c.text))
         for c in a.credits:
-            who = self.person(c.name)
+            who = self.person(c.name)  # a name also in the text is that person (one key per name)
             for prop in CREDIT_PROPS[c.role]:
                 self.add(art, prop, who)
 

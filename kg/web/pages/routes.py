@@ -85,6 +85,12 @@ class Pages:
             hits = V.search(self.store, self.linker, q) if q.strip() else []
             return self.render("search.html", q=q, hits=hits, title=f"搜索 {q}" if q else "搜索 Search")
 
+        @r.get("/name", response_class=HTMLResponse)
+        def name(q: str = Query("", max_length=50)) -> HTMLResponse:
+            """The disambiguation page of a written name: every person of that name, told apart."""
+            page = V.namesakes(self.store, self.linker, q.strip()) if q.strip() else V.NamePage("", [])
+            return self.render("name.html", page=page, title=f"{q} · 同名 namesakes" if q else "同名 Namesakes")
+
         @r.get("/query", response_class=HTMLResponse)
         async def query(request: Request, query: str = "", example: str = "") -> Response:
             return await self.query_page(request, query, example)

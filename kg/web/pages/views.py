@@ -445,6 +445,59 @@ class CoWindow:
 
 
 @dataclass
+class IdentityReason:
+    """One line of "why joined": mentions placed for one reason in one jurisdiction (kg.resolve)."""
+
+    reason: L.Label
+    jurisdiction: str
+    articles: int
+    papers: str
+    first: str
+    last: str
+
+
+@dataclass
+class Namesake:
+    link: Link | None
+    jurisdiction: str
+    articles: int
+
+
+@dataclass
+class NamesakeEntry:
+    link: Link | None
+    jurisdiction: str
+    posts: list[str]
+    articles: int
+    first: str
+    last: str
+
+
+@dataclass
+class NamePage:
+    """A written name and every person of that name (the disambiguation page)."""
+
+    name: str
+    people: list[NamesakeEntry]
+
+
+def namesakes(store: Store, lk: Linker, name: str) -> NamePage:
+    """Everyone named exactly ``name``, each with their place, posts, years and articles (kg.resolve)."""
+    from kg.resolve import block_iri
+
+    rows = run(store, "name_block", block=URIRef(block_iri(lk.base, name)))
+    people = values_of(rows, "p")
+    posts: dict[str, list[str]] = defaultdict(list)
+    if people:
+        for r in run(store, "people_posts", people=people):
+            posts[s(r["p"])].append(s(r["label"]))
+    info = Lookup(store)(people)
+    out = [NamesakeEntry(lk.link(r["p"], name_in(info, r["p"])), s(r.get("where")), sorted(posts[s(r["p"])])[:8],
+                         n(r["articles"]) or 0, s(r.get("first"))[:4], s(r.get("last"))[:4]) for r in rows]
+    return NamePage(name, out)
+
+
+@dataclass
 class PersonPage:
     iri: str
     name: str
@@ -462,6 +515,8 @@ class PersonPage:
     grants: list[Grant]
     co_window: CoWindow | None = None
     kind: str = "person"
+    identity: list[IdentityReason] = field(default_factory=list)
+    namesakes: list[Namesake] = field(default_factory=list)
 
 
 def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | None:
@@ -535,8 +590,23 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | No
     co = [CoParticipant(lk.link(r["other"], name_in(info, r["other"])), n(r["n"]) or 0)  # type: ignore[arg-type]
           for r in co_rows if L.SCHEMA + "Person" in [s(x) for x in info.get(s(r["other"]), {}).get(RDF_TYPE, [])]][:12]
     network = radial_layout([(c.link.text, c.link.href, c.count) for c in co])
+    identity, namesakes = _identity(store, lk, this, look)
     return PersonPage(iri, name, s(_first(head, "pinyin")), alts, posts, post_total, timeline, paging,
-                      n(counts["events"]) or 0, co, network, arts, apaging, _grants(store, lk, this), window)
+                      n(counts["events"]) or 0, co, network, arts, apaging, _grants(store, lk, this), window,
+                      identity=identity, namesakes=namesakes)
+
+
+def _identity(store: Store, lk: Linker, this: URIRef, look: Lookup) -> tuple[list[IdentityReason], list[Namesake]]:
+    """Why the mentions of ``this`` are one person, and the other people of the same written name
+    (the resolution layer, kg.resolve; empty on a store without it)."""
+    reasons = [IdentityReason(L.label(s(r["reason"])), s(r.get("jur")), n(r["articles"]) or 0, s(r.get("papers")),
+                              s(r.get("first"))[:10], s(r.get("last"))[:10])
+               for r in run(store, "person_identity", this=this)]
+    rows = run(store, "person_namesakes", this=this)
+    info = look(values_of(rows, "other"))
+    others = [Namesake(lk.link(r["other"], name_in(info, r["other"])), s(r.get("where")), n(r.get("articles")) or 0)
+              for r in rows]
+    return reasons, others
 
 
 def _busy_posts(dated: Dated, this: URIRef, total: int) -> list[Row] | None:

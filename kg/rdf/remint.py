@@ -1,0 +1,112 @@
+"""Upgrading an article graph made by an older version: its entities re-minted by today's identity rules.
+
+Older stores named people, bodies, posts, places and events by pinyin (``/person/wei-tao``) and had
+no person mentions. The graph itself holds what the rules read — names, posts with their bodies,
+body kinds, the article's locality, paper and page hash, event names, dates and enclosing events —
+so the model objects are rebuilt from it and passed through the mapper's own identity methods
+(``kg.rdf.mapping._Mapper``): an upgraded graph gets the IRIs, mentions and post labels a fresh
+ingest of the same text would give. Pure: triples in, triples out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from kg.model import Article, Event, Extraction, Organization, Person, Place, Post, Publication
+from kg.rdf.mapping import _Mapper
+from kg.rdf.namespaces import KG, ORG, RDF, RDFS, SCHEMA
+
+Triple = tuple[Node, Node, Node]
+EVENT_TYPES = ("Meeting", "Congress", "AwardCeremony", "Election")
+_NEW_PIECE = re.compile(r"-(?:(?:[0-9a-f]{4}|x[0-9a-f]{6})+|h[0-9a-f]{16})$")
+
+
+def is_current_id(ident: str) -> bool:
+    """Whether an entity id was minted by the current scheme (its first piece ends in a character code)."""
+    return bool(_NEW_PIECE.search(ident.split("_", 1)[0]))
+
+
+def needs_upgrade(triples: Sequence[Triple], base: str) -> bool:
+    """An article graph with a person, body, post or place id of the old pinyin-only scheme."""
+    pat = re.compile(re.escape(base) + r"/(?:person|organization|post|place)/([A-Za-z0-9_-]+)$")
+    for s, _, o in triples:
+        for t in (s, o):
+            m = pat.match(str(t)) if isinstance(t, URIRef) else None
+            if m and not is_current_id(m.group(1)):
+                return True
+    return False
+
+
+def _text(g: Graph, s: Node, p: Node) -> str | None:
+    v = g.value(s, p)
+    return str(v) if v is not None else None
+
+
+def remint(triples: Sequence[Triple], article_iri: str, base: str) -> list[Triple]:
+    """The triples of one old article graph with every entity re-minted (see module doc)."""
+    g = Graph()
+    for t in triples:
+        g.add(t)
+    art = URIRef(article_iri)
+    paper_node = g.value(art, SCHEMA.publisher)
+    date = g.value(art, SCHEMA.datePublished)
+    pub = Publication(
+        name=_text(g, paper_node, SCHEMA.name) if paper_node is not None else None,
+        date=dt.date.fromisoformat(str(date)) if date is not None else None,
+        locality=_text(g, art, KG.locality),
+    )
+    article = Article(headline=_text(g, art, SCHEMA.headline) or "", body="", segments=[], publication=pub,
+                      source_sha256=_text(g, art, KG.contentHash) or "")
+    x = Extraction()
+    orgs = sorted(set(g.subjects(RDF.type, SCHEMA.Organization)), key=str)
+    for o in orgs:
+        x.organizations.append(Organization(str(o), _text(g, o, SCHEMA.name) or "", kind=_text(g, o, KG.orgKind)))
+    for pl in sorted(set(g.subjects(RDF.type, SCHEMA.Place)), key=str):
+        x.places.append(Place(str(pl), _text(g, pl, SCHEMA.name) or ""))
+    post_of: dict[Node, Post] = {}
+    for post in sorted(set(g.subjects(RDF.type, ORG.Post)), key=str):
+        org = g.value(post, ORG.postIn)
+        post_of[post] = Post(_text(g, post, RDFS.label) or "", str(org) if org is not None else None)
+    people = sorted(set(g.subjects(RDF.type, SCHEMA.Person)), key=str)
+    for p in people:
+        posts = [post_of[h] for h in sorted(g.objects(p, ORG.holds), key=str) if h in post_of]
+        x.people.append(Person(str(p), _text(g, p, SCHEMA.name) or "", posts=posts))
+    events = sorted({e for t in EVENT_TYPES for e in g.subjects(RDF.type, KG[t])}, key=str)
+    for e in events:
+        etype = next(t for t in EVENT_TYPES if (e, RDF.type, KG[t]) in g)
+        start = g.value(e, SCHEMA.startDate)
+        day = month_day = None
+        if start is not None and re.fullmatch(r"\d{4}-\d\d-\d\d", str(start)):
+            day = dt.date.fromisoformat(str(start))
+        elif start is not None and re.fullmatch(r"--\d\d-\d\d", str(start)):
+            month_day = (int(str(start)[2:4]), int(str(start)[5:7]))
+        sup = g.value(e, SCHEMA.superEvent)
+        x.events.append(Event(str(e), etype, _text(g, e, SCHEMA.name) or "", date=day, month_day=month_day,
+                              super_event=str(sup) if sup is not None else None))
+
+    m = _Mapper(article, x, base)
+    m.article = art
+    m.ctx = type(m.ctx)(pub.locality, pub.name, article.source_sha256 or None, article_iri)
+    new: dict[Node, Node] = {}
+    for o in orgs:
+        new[o] = m.org(str(o)) or o
+    for pl in x.places:
+        new[URIRef(pl.key)] = m.place(pl.key) or URIRef(pl.key)
+    for post, model in post_of.items():
+        new[post] = m.post(model)
+    for person in x.people:
+        new[URIRef(person.key)] = m.person(person.name)
+    for e in x.events:
+        new[URIRef(e.key)] = m.event_node(e)
+    out: list[Triple] = []
+    for s, p, o in triples:
+        if s in post_of and p == RDFS.label:
+            continue  # the post's name is made from its key now; the printed form is an altLabel (m.t)
+        out.append((new.get(s, s), p, new.get(o, o) if isinstance(o, URIRef) else o))
+    out += [t for t in m.t if t[1] != SCHEMA.mentions]  # what the article mentions is unchanged
+    return list(dict.fromkeys(out))
