@@ -27,11 +27,11 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from kg.rdf import iris
+from kg.resources import LEXICON_DIR
 
-RULES_FILE = Path(__file__).with_name("identity_rules.json")
+RULES_FILE = LEXICON_DIR / "identity_rules.json"
 
 
 @cache
