@@ -68,6 +68,25 @@ def test_post_org_resolved_with_locality():
     assert org.name == "中共临川市委"
 
 
+def org_of_post(text: str, name: str, locality: str = "临川市") -> str:
+    x = extract(article(text, locality=locality))
+    person = next(p for p in x.people if p.name == name)
+    return next(o for o in x.organizations if o.key == person.posts[0].org).name
+
+
+def test_a_head_whose_title_shares_the_places_level_heads_its_government():
+    """某某市长 is the mayor of 某某市 (the 市 belongs to both): the city government, as 市长 in its paper."""
+    assert org_of_post("青梧市长柯明远出席会议。", "柯明远") == "青梧市政府"
+    assert org_of_post("南屏县长柯明远出席会议。", "柯明远") == "南屏县政府"
+    assert org_of_post("市长柯明远出席会议。", "柯明远", locality="青梧市") == "青梧市政府"
+    assert org_of_post("青梧市教育局长柯明远出席会议。", "柯明远") != "青梧市教育政府"
+
+
+def test_a_democratic_partys_city_committee_is_not_the_communist_partys():
+    assert org_of_post("民进青梧市委主委邵雨航主持会议。", "邵雨航") == "民进青梧市委"
+    assert org_of_post("青梧市委书记邵雨航主持会议。", "邵雨航") == "中共青梧市委"
+
+
 def test_one_post_per_org_and_title_keeps_the_fuller_label():
     x = extract(article("当日,临川市委书记蒋卫东出席会议。会上,市委书记蒋卫东讲话。"))
     assert posts_of(x, "蒋卫东") == ["临川市委书记"]

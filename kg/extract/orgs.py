@@ -114,6 +114,10 @@ HEAD_POSTS = {
 }
 
 
+# a bare place name before a head's title that shares its level character: 某某市长, 某某县长 (not 某局, 某委)
+PLACE_STEM = re.compile(r"^[\u4e00-\u9fff]{2,6}(?<![委局部办会厅室处科所院站队组团社厂司行馆中心])$")
+
+
 def post_org(label: str, locality: str | None) -> str | None:
     """The organisation a post belongs to, where the label names it or the locality implies it."""
     title = title_of(label)
@@ -129,14 +133,17 @@ def post_org(label: str, locality: str | None) -> str | None:
         return None
     if title in HEAD_POSTS and re.search(r"[省市县区镇乡州旗]$", prefix):
         return canonical_org(expand_local(prefix, locality) + HEAD_POSTS[title])  # 某市市长 -> 某市政府
+    level = title.lstrip("常务副代")[:1]
+    if title in HEAD_POSTS and PLACE_STEM.match(prefix):
+        return canonical_org(prefix + level + HEAD_POSTS[title])  # 某某市长 (the 市 shared) -> 某某市人民政府
     prefix = prefix.removesuffix("党组")
     if not prefix or len(prefix) < 2:
         return None
     if prefix in ("省委", "省政府", "省人大常委会", "省政协"):
         return None  # the province is not known from a local paper's locality
     full = canonical_org(expand_local(prefix, locality))
-    if re.search(r"[市县区]委$", full) and not full.startswith("中共"):
-        full = "中共" + full
+    if re.search(r"[市县区]委$", full) and not full.startswith("中共") and org_kind(full) != "party-dp":
+        full = "中共" + full  # 市委 is the Communist Party's; 民进某市委 is another party's
     return full
 
 
