@@ -371,3 +371,12 @@ def test_jobs_do_not_change_iris_or_clusters(corpus, tmp_path: Path) -> None:
     per_name = {n: sum(1 for p in people if iris.name_of_id(p.strip("<>").rsplit("/", 1)[1]) == n) for n in names}
     assert per_name["王伟"] == 3 and per_name["郑文博"] == 1 and per_name["章伟"] == 1  # 青禾, 云岭, 石溪
 
+
+
+def test_one_written_name_in_two_scripts_mints_one_code() -> None:
+    """裴漢舟 printed in traditional characters is the written name 裴汉舟: same code, same IRI in one context."""
+    from kg.rdf import iris
+
+    assert iris.person_id("裴漢舟", "q") == iris.person_id("裴汉舟", "q")
+    assert iris.name_of_id(iris.person_id("裴漢舟")) == "裴汉舟"
+    assert iris.person_id("张伟") != iris.person_id("章伟")

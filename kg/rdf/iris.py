@@ -19,6 +19,8 @@ from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
+from kg.script import has_traditional, to_simplified
+
 KINDS = ("person", "organization", "event", "article", "place", "post")
 DEFAULT_BASE = "http://127.0.0.1:8000"
 
@@ -60,10 +62,19 @@ def short_hash(text: str, n: int = 8) -> str:
 EXACT_CHARS = 8
 
 
+def written(text: str) -> str:
+    """What identifies a written name: NFKC, and one script. A name printed in traditional characters
+    (陸曉延) is the same written name as its simplified form (陆晓延), as a bilingual reader takes it;
+    whether two mentions are one person is still decided by their context (issue 22)."""
+    text = unicodedata.normalize("NFKC", text)
+    return to_simplified(text) if has_traditional(text) else text
+
+
 def code(text: str) -> str:
     """The written characters as a code: hex code points (4 digits each, ``x`` + 6 beyond the BMP)
-    for short names, so the name can be read back; ``h`` + 16 hex digits of SHA-256 for long ones."""
-    text = unicodedata.normalize("NFKC", text)
+    for short names, so the name can be read back (in simplified script); ``h`` + 16 hex digits of
+    SHA-256 for long ones."""
+    text = written(text)
     if len(text) <= EXACT_CHARS:
         return "".join(f"{ord(c):04x}" if ord(c) < 0x10000 else f"x{ord(c):06x}" for c in text)
     return "h" + short_hash(text, 16)
@@ -117,7 +128,7 @@ def article_id(id_key: str, date: str | None) -> str:
 def event_id(name: str, date: str | None, scope: str | None) -> str:
     """An event is (name, date, scope): the scope is what tells two events of one name and day apart
     (the paper's locality, the enclosing event of a generic 选举, the article; see kg.rdf.identity)."""
-    key = f"{scope or ''}|{name}|{date or ''}"
+    key = f"{scope or ''}|{written(name)}|{date or ''}"
     return f"{date or 'undated'}-{ident(name, 40)}-{short_hash(key, 8)}"
 
 
