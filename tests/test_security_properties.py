@@ -19,6 +19,7 @@ from _reliability import Served, served
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kg.store.sparql_text import has_escapes
 from kg.web.limits import Limits
 from kg.web.policy import Forbidden, check_outbound
 
@@ -53,6 +54,10 @@ def _decoy(target: str) -> st.SearchStrategy[str]:
         "?s <http://example.org/\\u0053ERVICE> ?o4 .",
         "OPTIONAL { ?service ?load $service }",
         "?s ?p ?o .",
+        'FILTER(STRLEN("A\\u0022) + STRLEN(") > 0)',  # with the next: a string for rdflib, code for Oxigraph
+        'FILTER(STRLEN(") + STRLEN(\\u0022B") > 0)',
+        "FILTER(STRLEN('A\\u0027) + STRLEN(') > 0)",
+        "FILTER(STRLEN(') + STRLEN(\\u0027B') > 0)",
     ])
 
 
@@ -130,10 +135,11 @@ def test_every_query_that_would_call_out_is_refused(q: str) -> None:
 @settings(max_examples=100, deadline=None)
 @given(queries(ORACLE.url, with_service=False))
 def test_queries_without_service_are_not_refused(q: str) -> None:
-    """Valid ones run; a text the engine cannot parse may be refused (it names SERVICE and cannot be checked)."""
+    """Valid ones run. Refused by design: a text the engine cannot parse, or one with ``\\u`` escapes, that
+    names SERVICE (engines read escapes differently, so no parse vouches for it)."""
     called, valid = _run_unguarded(q, update=False)
     assert not called
-    if valid:
+    if valid and not has_escapes(q):
         assert not _refused(q), q
 
 

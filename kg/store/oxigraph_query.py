@@ -54,6 +54,11 @@ def query(
     default graph is then empty), else the query's FROM / FROM NAMED, else the union of all graphs.
     Oxigraph's union flag would override FROM, so it is set only when there is none."""
     kwargs: dict[str, Any] = dict(extra)
+    for uri in (*default_graph_uris, *named_graph_uris):
+        try:
+            ox.NamedNode(uri)
+        except ValueError:
+            raise QueryError(f"default-graph-uri / named-graph-uri {uri!r} is not an IRI") from None
     if default_graph_uris:
         kwargs["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
     elif named_graph_uris:

@@ -67,6 +67,11 @@ def unescape(text: str) -> str:
     return _ESCAPE.sub(one, text)
 
 
+def has_escapes(text: str) -> bool:
+    """Whether the text holds a codepoint escape (``\\uXXXX`` or ``\\UXXXXXXXX``) anywhere."""
+    return _ESCAPE.search(text) is not None
+
+
 def tokens(text: str) -> Iterator[tuple[str, int, int]]:
     """(kind, start, end) of every token; kinds are the group names of ``_TOKEN``."""
     for m in _TOKEN.finditer(text):
