@@ -64,7 +64,7 @@ EXACT_CHARS = 8
 
 def written(text: str) -> str:
     """What identifies a written name: NFKC, and one script. A name printed in traditional characters
-    (陸曉延) is the same written name as its simplified form (陆晓延), as a bilingual reader takes it;
+    (裴漢舟) is the same written name as its simplified form (裴汉舟), as a bilingual reader takes it;
     whether two mentions are one person is still decided by their context (issue 22)."""
     text = unicodedata.normalize("NFKC", text)
     return to_simplified(text) if has_traditional(text) else text
