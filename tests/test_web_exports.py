@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import rdflib
-from _web import Web, free_port, running
+from _web import Web, reserve_port, running
 from rdflib.compare import isomorphic
 
 from kg.web.app import create_app
@@ -107,7 +107,7 @@ class FakeStore:
 @pytest.fixture()
 def fake() -> Iterator[tuple[FakeStore, str]]:
     store = FakeStore()
-    port = free_port()
+    port = reserve_port()
     # more query slots than the 45 slow queries below (the default of 4 would queue them: kg.web.limits)
     limits = Limits(isolate=False, workers=64, max_waiting=64)
     with running(create_app(store, f"http://127.0.0.1:{port}", limits=limits), port) as url:  # type: ignore[arg-type]
