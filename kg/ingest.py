@@ -343,7 +343,8 @@ class _Pools:
         from concurrent.futures.process import BrokenProcessPool
 
         out: list[FileWork] = []
-        pool, started = None, None
+        pool: Any = None
+        started: Any = None
         try:
             for path in files:
                 while True:
@@ -427,8 +428,9 @@ def _pool_results(
         queue.extendleft(reversed(waited))
         if not suspects:
             pools.died_idle()
+        alone = iter(pools.alone([f for i in suspects for f in tasks[i]]))  # one pool for all of them
         for i in suspects:
-            ready[i] = pools.alone(tasks[i])
+            ready[i] = [next(alone) for _ in tasks[i]]
 
 
 def ingest_batch(
