@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from kg.errors import KgError
 from kg.extract.pipeline import extract
@@ -157,7 +158,7 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], **options) -> list[F
 
 DEFAULT_BATCH_ARTICLES = 500
 FILES_PER_TASK = 8
-MAX_POOL_RESTARTS = 20
+MAX_IDLE_DEATHS = 5  # pools that may break before any task starts in them, see _Pools
 FLUSH_EVERY_QUADS = 500_000  # bounds the writer's memory (RocksDB buffers), see OxigraphStore.flush
 
 
@@ -203,12 +204,17 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _init_worker(extractor: str | None = None) -> None:
+_STARTED: Any = None  # in a worker: its pool's shared "task started" flags, see _read_task
+
+
+def _init_worker(extractor: str | None = None, started: Any = None) -> None:
     """Runs once in each worker: leave Ctrl-C to the parent, and load the extraction models now.
 
     The extractor's module may define ``warm_up()`` (load the NER model); it runs here, once per
     worker process, so no file pays for it and no model is loaded twice in one process.
     """
+    global _STARTED
+    _STARTED = started
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     one_thread_per_process()
     warm_up(extractor)
@@ -276,7 +282,15 @@ def read_file_work(path: str, options: dict) -> FileWork:
     return work
 
 
-def _read_task(paths: list[str], options: dict) -> list[FileWork]:
+def _read_task(paths: list[str], options: dict, slot: int | None = None) -> list[FileWork]:
+    """One task: its files in order. In a pool, it first marks its ``slot`` as started.
+
+    Why the mark: when a worker dies, the pool fails every task it had not finished, run or not;
+    the marks tell the parent which tasks were actually running (the suspects, retried alone) and
+    which only waited (retried as before, under no suspicion).
+    """
+    if slot is not None and _STARTED is not None:
+        _STARTED[slot] = 1
     return [read_file_work(p, options) for p in paths]
 
 
@@ -285,56 +299,151 @@ def _chunks(items: list[str], n: int) -> Iterator[list[str]]:
         yield items[i : i + n]
 
 
+def _died(path: str) -> FileWork:
+    """The result of a file that killed its worker while running alone."""
+    work = FileWork(path, error=f"{path}: the worker process reading it died")
+    try:
+        work.nbytes = os.path.getsize(path)
+    except OSError:
+        pass
+    return work
+
+
+class _Pools:
+    """Starts worker pools and keeps count of those that broke before running anything.
+
+    Why count: a pool whose workers die before any task starts (the extractor fails to load, no
+    memory for the model) blames no file and would be restarted for ever; after
+    ``MAX_IDLE_DEATHS`` such pools the run stops with a clear message instead.
+    """
+
+    def __init__(self, options: dict) -> None:
+        import multiprocessing as mp
+
+        self.ctx = mp.get_context("forkserver")  # workers never inherit the parent's open store or threads
+        self.ctx.set_forkserver_preload(["kg.ingest"])
+        self.options = options
+        self.idle_deaths = 0
+
+    def start(self, workers: int, slots: int) -> tuple[Any, Any]:
+        """A pool of ``workers`` processes and its shared "task started" flags (``slots`` of them)."""
+        from concurrent.futures import ProcessPoolExecutor
+
+        started = self.ctx.RawArray("b", max(1, slots))  # zeroed; passed to each worker at its start
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=self.ctx,
+            initializer=_init_worker,
+            initargs=(self.options.get("extractor"), started),
+        )
+        return pool, started
+
+    def died_idle(self) -> None:
+        """A pool broke while none of its tasks was running: no file to blame."""
+        self.idle_deaths += 1
+        if self.idle_deaths > MAX_IDLE_DEATHS:
+            raise KgError(
+                "worker processes keep dying before reading any file (out of memory, or the extractor "
+                "failed to load); run with --jobs 1 to see why"
+            )
+
+    def alone(self, files: list[str]) -> list[FileWork]:
+        """Each file run alone in a one-worker pool: a file whose worker dies here is the one at fault.
+
+        One pool serves file after file (the models load once) until a file kills it; the next
+        file gets a fresh one.
+        """
+        from concurrent.futures.process import BrokenProcessPool
+
+        out: list[FileWork] = []
+        pool: Any = None
+        started: Any = None
+        try:
+            for path in files:
+                while True:
+                    if pool is None:
+                        pool, started = self.start(1, 1)
+                    started[0] = 0
+                    try:
+                        out.append(pool.submit(_read_task, [path], self.options, 0).result()[0])
+                        break
+                    except BrokenProcessPool:
+                        pool.shutdown(wait=True, cancel_futures=True)
+                        pool = None
+                        if started[0]:
+                            out.append(_died(path))
+                            break
+                        self.died_idle()  # it died before the file began: try the file again
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        return out
+
+
 def _pool_results(
     tasks: list[list[str]], options: dict, jobs: int, batch_articles: int
 ) -> Iterator[list[FileWork]]:
-    """Task results in task order, computed by ``jobs`` worker processes (restarted if one dies)."""
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
+    """Task results in task order, computed by ``jobs`` worker processes.
+
+    When a worker dies, the pool breaks and fails every unfinished task. No file is blamed on
+    suspicion: results already computed are kept; tasks that had not started go to a fresh pool
+    as before; tasks that were running (one of them killed the worker, the others were killed
+    with the pool) are run again file by file, each alone in a one-worker pool, and only a file
+    that kills its worker there is reported. So the report names exactly the files at fault, and
+    every other file's result is what ``--jobs 1`` gives.
+    """
+    from concurrent.futures import Future
     from concurrent.futures.process import BrokenProcessPool
 
-    ctx = mp.get_context("forkserver")  # workers never inherit the parent's open store or threads
-    ctx.set_forkserver_preload(["kg.ingest"])
+    pools = _Pools(options)
     # enough tasks in flight to keep every worker busy while the parent writes a whole batch
     window = jobs * 4 + max(1, batch_articles // FILES_PER_TASK)
-    todo = list(tasks)
-    next_task = 0
-    restarts = 0
-    while next_task < len(todo):
-        pool = ProcessPoolExecutor(
-            max_workers=min(jobs, len(todo) - next_task),
-            mp_context=ctx,
-            initializer=_init_worker,
-            initargs=(options.get("extractor"),),
-        )
-        pending: deque = deque()
-        submitted = next_task
+    queue: deque[int] = deque(range(len(tasks)))  # tasks not yet submitted, in order
+    ready: dict[int, list[FileWork]] = {}  # results computed ahead of their turn
+    next_out = 0
+    while next_out < len(tasks):
+        if next_out in ready:
+            yield ready.pop(next_out)
+            next_out += 1
+            continue
+        pool, started = pools.start(max(1, min(jobs, len(queue))), len(tasks))
+        pending: dict[int, Future] = {}
+        broken = False
         try:
-            while next_task < len(todo):
-                while submitted < len(todo) and len(pending) < window:
-                    pending.append(pool.submit(_read_task, todo[submitted], options))
-                    submitted += 1
-                fut = pending.popleft()
-                try:
-                    result = fut.result()
-                except BrokenProcessPool:
-                    restarts += 1
-                    if restarts > MAX_POOL_RESTARTS:
-                        raise KgError(
-                            "worker processes keep dying (out of memory, or the extractor failed to load); "
-                            "run with --jobs 1 to see why"
-                        ) from None
-                    head = todo[next_task]
-                    if len(head) > 1:  # find the file at fault: its files again, one task each
-                        todo[next_task : next_task + 1] = [[p] for p in head]
-                    else:  # a file on its own killed its worker: it alone is reported
-                        yield [FileWork(head[0], error=f"{head[0]}: the worker process reading it died")]
-                        next_task += 1
-                    break  # a new pool for the rest
-                next_task += 1
+            while next_out < len(tasks):
+                if next_out in ready:
+                    yield ready.pop(next_out)
+                    next_out += 1
+                    continue
+                while queue and len(pending) < window:
+                    pending[queue[0]] = pool.submit(_read_task, tasks[queue[0]], options, queue[0])
+                    queue.popleft()
+                result = pending[next_out].result()
+                del pending[next_out]
                 yield result
+                next_out += 1
+        except BrokenProcessPool:
+            broken = True
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+        if not broken:
+            break
+        # the pool broke: sort its unfinished tasks (shutdown has settled every future)
+        suspects, waited = [], []
+        for i in sorted(pending):
+            fut = pending[i]
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                ready[i] = fut.result()
+            elif started[i]:
+                suspects.append(i)
+            else:
+                waited.append(i)
+        queue.extendleft(reversed(waited))
+        if not suspects:
+            pools.died_idle()
+        alone = iter(pools.alone([f for i in suspects for f in tasks[i]]))  # one pool for all of them
+        for i in suspects:
+            ready[i] = [next(alone) for _ in tasks[i]]
 
 
 def ingest_batch(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from _web import SEED, add_handmade, free_port, ingest_seed, running
+from _web import SEED, add_handmade, ingest_seed, reserve_port, running
 
 from kg.store import open_store
 from kg.web.app import create_app
@@ -45,7 +45,7 @@ def served(
     store_dir: Path, *, token: str | None = None, limits: Limits | None = None, build: bool = True
 ) -> Iterator[Served]:
     """A real uvicorn server on a free port over ``store_dir`` (read-write with a token, else read-only)."""
-    port = free_port()
+    port = reserve_port()
     base = f"http://127.0.0.1:{port}"
     if build and not (store_dir / "oxigraph").exists():
         make_store(store_dir, base)

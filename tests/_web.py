@@ -108,18 +108,40 @@ def handmade_updates(base: str) -> list[GraphUpdate]:
 
 
 def free_port() -> int:
+    """A port free now, for a server in another process (which binds it itself, a moment later)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
+_reserved: dict[int, socket.socket] = {}  # port -> its bound socket, until ``running`` listens on it
+
+
+def reserve_port() -> int:
+    """A port kept bound until ``running`` serves on it.
+
+    Why: the port must be known before the app (it is the IRI base), and the store is built in between
+    (seconds); a port only found free could be taken meanwhile by any process on this shared machine
+    (another test run's client connections use the same range). A bound socket cannot be taken.
+    """
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    _reserved[port] = s
+    return port
+
+
 @contextmanager
 def running(app, port: int) -> Iterator[str]:
-    """A real uvicorn server for ``app`` on 127.0.0.1:``port`` in a thread; yields its root URL."""
+    """A real uvicorn server for ``app`` on 127.0.0.1:``port`` in a thread; yields its root URL.
+
+    A port from ``reserve_port`` is served through its bound socket (no window in which it is free).
+    """
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
+    sock = _reserved.pop(port, None)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]} if sock else {}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 60
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("uvicorn did not start")
@@ -129,6 +151,8 @@ def running(app, port: int) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        if sock is not None:
+            sock.close()
 
 
 def ingest_seed(store_dir: Path, base: str, seed: Path) -> None:
@@ -160,7 +184,7 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
     from kg.store import open_store
     from kg.web.app import create_app
 
-    port = free_port()
+    port = reserve_port()
     base = f"http://127.0.0.1:{port}"
     store_dir = tmp_path_factory.mktemp("web") / "store"
     ingest_seed(store_dir, base, SEED)

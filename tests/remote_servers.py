@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,11 +87,15 @@ class Server:
         r.raise_for_status()
 
 
+class ServerExited(RuntimeError):
+    """The server process ended during start-up (its port may have been taken since it was chosen)."""
+
+
 def _wait_ready(server: Server, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.proc.poll() is not None:
-            raise RuntimeError(f"{server.kind} exited: {server.log.read_text(errors='replace')[-2000:]}")
+            raise ServerExited(f"{server.kind} exited: {server.log.read_text(errors='replace')[-2000:]}")
         try:
             r = httpx.post(
                 server.config.query,
@@ -107,7 +112,30 @@ def _wait_ready(server: Server, timeout: float) -> None:
     raise RuntimeError(f"{server.kind} did not answer within {timeout}s: {server.log.read_text(errors='replace')}")
 
 
+def _started(start: Callable[[Path], Server], folder: Path, tries: int = 3) -> Server:
+    """``start`` again on a new port if the server exits during start-up.
+
+    Why: the port is found free and then bound by the server process a moment later; on a machine shared
+    by several test runs another process can take it in between, and the server exits (address in use).
+    """
+    for attempt in range(tries):
+        try:
+            return start(folder)
+        except ServerExited:
+            if attempt == tries - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 def start_oxigraph(folder: Path) -> Server:
+    return _started(_start_oxigraph, folder)
+
+
+def start_fuseki(folder: Path) -> Server:
+    return _started(_start_fuseki, folder)
+
+
+def _start_oxigraph(folder: Path) -> Server:
     exe = find_oxigraph()
     if exe is None:
         raise FileNotFoundError("oxigraph")
@@ -122,11 +150,11 @@ def start_oxigraph(folder: Path) -> Server:
         )
     url = f"http://127.0.0.1:{port}"
     server = Server("oxigraph", url, RemoteConfig.from_url(url, backoff=0.05), proc, log)
-    _wait_ready(server, 30)
+    _wait_ready(server, 90)
     return server
 
 
-def start_fuseki(folder: Path) -> Server:
+def _start_fuseki(folder: Path) -> Server:
     exe = find_fuseki()
     if exe is None:
         raise FileNotFoundError("fuseki-server")

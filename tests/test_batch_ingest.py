@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import generate
-from kg.errors import StoreError
+from kg.errors import KgError, StoreError
 from kg.ingest import ingest_batch, walk
 from kg.progress import Progress
 from kg.store import open_store
@@ -32,6 +32,14 @@ def corpus(tmp_path_factory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("corpus")
     manifest = generate(out, 40, seed=7)
     return out, manifest
+
+
+@pytest.fixture(scope="module")
+def many_pages(tmp_path_factory) -> Path:
+    """23 pages (60 articles): room for twenty good files and two bad ones."""
+    out = tmp_path_factory.mktemp("many")
+    assert generate(out, 60, seed=11)["pages"] >= 22
+    return out
 
 
 def dump(store_dir: Path) -> list[str]:
@@ -177,18 +185,62 @@ def test_a_failed_transaction_loses_only_the_file_at_fault(corpus, tmp_path):
     assert len(stored) == rep.articles > 0
 
 
+def tests_importable() -> None:
+    """Workers import the test extractors by name, from tests/ (they inherit the parent's sys.path)."""
+    here = str(Path(__file__).resolve().parent)
+    if here not in sys.path:
+        sys.path.insert(0, here)
+
+
+CRASH = "\n自毁标记出现在这里。\n"  # crashing_extractor.MARK: the worker reading it exits at once
+
+
 def test_a_worker_that_dies_costs_only_its_file(corpus, tmp_path):
     folder, _ = corpus
     files = list(walk([folder]))[:10]
     victim = files[3]
     marked = tmp_path / "pages"
-    copied = copy_pages(files, marked, {victim: "\n自毁标记出现在这里。\n"})
-    here = str(Path(__file__).resolve().parent)  # workers import the extractor by name, from tests/
-    if here not in sys.path:
-        sys.path.insert(0, here)
+    copied = copy_pages(files, marked, {victim: CRASH})
+    tests_importable()
     rep = ingest(tmp_path / "s", [marked], jobs=2, extractor="crashing_extractor:extract")
     assert rep.failed == 1 and str(copied[3]) in rep.errors[0] and "died" in rep.errors[0]
     assert rep.files == 10 and rep.articles > 0
+
+
+def test_two_files_that_kill_workers_among_twenty_good_ones(many_pages, tmp_path):
+    """Exactly the two killers are reported; the twenty others are stored as --jobs 1 stores them.
+
+    The killers sit in different tasks (8 files each), so the pool breaks twice, and each time the
+    other worker's task is killed with it: its innocent files must be run again, not blamed.
+    """
+    files = list(walk([many_pages]))[:22]
+    killers = {5, 17}
+    marked = tmp_path / "pages"
+    copied = copy_pages(files, marked, {files[i]: CRASH for i in killers})
+    tests_importable()
+    rep = ingest(tmp_path / "s", [marked], jobs=2, extractor="crashing_extractor:extract")
+    assert rep.files == 22 and rep.failed == 2
+    assert rep.errors == [f"{copied[i]}: the worker process reading it died" for i in sorted(killers)]
+    failed = [str(r.path) for r in rep.results if r.error]
+    assert failed == [str(copied[i]) for i in sorted(killers)]
+
+    good = tmp_path / "good"  # the same twenty files (same names) without the killers, in one process
+    good.mkdir()
+    for i, f in enumerate(copied):
+        if i not in killers:
+            for name in (f.name, f.stem + ".meta.json"):
+                (good / name).write_bytes((marked / name).read_bytes())
+    alone = ingest(tmp_path / "one", [good], jobs=1)
+    assert alone.failed == 0 and (rep.articles, rep.quads) == (alone.articles, alone.quads) > (0, 0)
+    assert dump(tmp_path / "s") == dump(tmp_path / "one")
+
+
+def test_workers_that_die_before_reading_stop_the_run_with_a_message(corpus, tmp_path):
+    """No file is blamed when workers die while loading the extractor, and the pool is not restarted for ever."""
+    folder, _ = corpus
+    tests_importable()
+    with pytest.raises(KgError, match="keep dying before reading any file"):
+        ingest(tmp_path / "s", list(walk([folder]))[:4], jobs=2, extractor="dying_extractor:extract")
 
 
 def test_progress_lines_when_not_a_terminal(corpus, tmp_path):

@@ -779,7 +779,7 @@ def test_kg_serve_on_a_remote_store(fresh, tmp_path) -> None:
     try:
         import time
 
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # start-up imports take seconds on a loaded machine
         while True:
             assert proc.poll() is None, (
                 "kg serve --store http://… exited; kg/web/serve.py:serve_base must read a remote store's base "

@@ -20,7 +20,7 @@ from kg.web.serve import serve_base
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def wait_for(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
+def wait_for(port: int, proc: subprocess.Popen, timeout: float = 90) -> None:
     import socket
 
     deadline = time.monotonic() + timeout
