@@ -23,10 +23,7 @@ SUITES = suites() if available() else {}
 # suite -> {case: why it is expected to fail}
 TODO = "issue 16: not fixed yet"
 EXPECTED_FAIL: dict[str, dict[str, str]] = {
-    "protocol": {n: TODO for n in (
-        "query_content_type_construct", "update_dataset_default_graph", "update_dataset_default_graphs",
-        "update_dataset_named_graphs", "update_dataset_full", "update_base_uri", "bad_query_non_utf8",
-        "bad_update_non_utf8")},
+    "protocol": {},
     "gsp-indirect": {n: TODO for n in (
         "put_get_default", "post_get_post_get_indirect", "post_get_new_graph", "head_existing_indirect",
         "head_non_existing_indirect")},

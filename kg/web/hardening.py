@@ -196,7 +196,7 @@ def install(app: FastAPI, *, limits: Limits | None, token: str | None, ingest_ma
     limits = limits or Limits()
     app.state.limits = limits
     store = app.state.store
-    runner = QueryRunner(store, limits)
+    runner = QueryRunner(store, limits, base_iri=f"{app.state.base}/sparql")
     app.state.query_runner = runner
     app.state.query_timeout = limits.query_timeout
     auth = Auth(token)

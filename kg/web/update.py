@@ -36,6 +36,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from kg.errors import InputError, KgError, QueryError, StoreError
 from kg.store.base import GraphUpdate
+from kg.store.sparql_text import with_using
 from kg.web.auth import Auth
 from kg.web.limits import LimitError
 from kg.web.policy import Forbidden
@@ -103,9 +104,14 @@ class Writes:
             return refused
         if len(updates) != 1 or not updates[0].strip():
             return text(400, "give exactly one non-empty update")
-        if params.all("using-graph-uri") or params.all("using-named-graph-uri"):
-            return text(400, "using-graph-uri / using-named-graph-uri are not supported; write USING in the update")
-        update = updates[0]
+        using, using_named = params.all("using-graph-uri"), params.all("using-named-graph-uri")
+        bad = next((g for g in using + using_named if not _is_iri(g)), None)
+        if bad is not None:
+            return text(400, "using-graph-uri / using-named-graph-uri must be absolute IRIs")
+        try:
+            update = with_using(updates[0], using, using_named)
+        except QueryError as exc:
+            return text(400, str(exc))
         do = getattr(self.store, "update", None)
         if do is None:
             return text(501, "this store does not take SPARQL Update through the service")
@@ -118,12 +124,29 @@ class Writes:
         except LimitError as exc:
             return text(exc.status, str(exc))
         try:
-            await self.write(lambda: do(update))
+            base = request.app.state.query_runner.base_iri  # relative IRIs: as in queries
+            await self.write(lambda: do(update, base_iri=base) if base else do(update))
         except QueryError as exc:
             return text(400, str(exc))
         except KgError as exc:
             return text(500, public_message(exc))
         return Response(status_code=204)
+
+
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _is_iri(value: str) -> bool:
+    """An absolute IRI that can be written between ``<`` and ``>`` in a SPARQL text as it is."""
+    import pyoxigraph as ox
+
+    if _IRI_FORBIDDEN.search(value) or not re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", value):
+        return False
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _writes(request: Request) -> Writes | None:
