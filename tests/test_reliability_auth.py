@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+import rdflib
 from _reliability import TOKEN, Served, served
 from _web import SEED
 
@@ -131,10 +132,40 @@ def test_graph_store_writes(rw: Served) -> None:
     assert bad.status_code == 400 and count(rw) == n + 1
     assert httpx.put(rw.url + "/rdf-graphs", params={"graph": "not an iri"}, content="",
                      headers={**auth(), "Content-Type": nt}).status_code == 400
-    assert httpx.put(rw.url + "/rdf-graphs", params={"default": ""}, content="",
+    assert httpx.put(rw.url + "/rdf-graphs", params={"default": "", "graph": G}, content="",
                      headers={**auth(), "Content-Type": nt}).status_code == 400
     assert httpx.delete(rw.url + "/rdf-graphs", params={"graph": G}, headers=auth(), timeout=30).status_code == 204
     assert httpx.delete(rw.url + "/rdf-graphs", params={"graph": G}, headers=auth(), timeout=30).status_code == 404
+    assert count(rw) == n
+
+
+def test_graph_store_default_graph_new_graphs_and_formats(rw: Served) -> None:
+    """Issue 16: ``?default`` writes go to the store's unnamed graph, which the union default graph includes
+    (so GET ``?default`` is everything queries see); POST to the graph store makes a graph and says where;
+    a graph named by its own IRI; HEAD; GET in every RDF format by Accept."""
+    n = count(rw)
+    nt = {**auth(), "Content-Type": "application/n-triples"}
+    r = httpx.put(rw.url + "/rdf-graphs?default", content='<http://a/d> <http://a/p> "d" .\n', headers=nt, timeout=30)
+    assert r.status_code == 204 and count(rw) == n + 1
+    union = httpx.get(rw.url + "/rdf-graphs?default", headers={"Accept": "application/n-triples"}, timeout=30)
+    # the articles' triples too (as a graph: a triple several articles state is there once)
+    assert union.status_code == 200 and union.text.count("\n") > n // 2 and '"d"' in union.text
+    assert httpx.delete(rw.url + "/rdf-graphs?default", headers=auth(), timeout=30).status_code == 204
+    assert count(rw) == n
+    made = httpx.post(rw.url + "/rdf-graphs", content='<http://a/s> <http://a/p> "new" .\n', headers=nt, timeout=30)
+    assert made.status_code == 201 and made.headers["location"].startswith(rw.url + "/rdf-graphs/")
+    direct = httpx.get(made.headers["location"], headers={"Accept": "text/turtle"}, timeout=30)
+    assert direct.status_code == 200 and '"new"' in direct.text
+    assert httpx.head(rw.url + "/rdf-graphs", params={"graph": made.headers["location"]}, timeout=30).status_code == 200
+    assert httpx.head(rw.url + "/rdf-graphs/nothing-here", timeout=30).status_code == 404
+    for accept, fmt in [("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"),
+                        ("application/n-quads", "nquads"), ("text/turtle", "turtle")]:
+        got = httpx.get(made.headers["location"], headers={"Accept": accept}, timeout=30)
+        assert got.headers["content-type"].split(";")[0] == accept
+        g = rdflib.Dataset() if fmt == "nquads" else rdflib.Graph()
+        assert len(g.parse(data=got.content, format=fmt)) == 1 or fmt == "nquads"
+    assert httpx.get(made.headers["location"], headers={"Accept": "text/csv"}, timeout=30).status_code == 406
+    assert httpx.delete(made.headers["location"], headers=auth(), timeout=30).status_code == 204
     assert count(rw) == n
 
 

@@ -70,7 +70,9 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.per_path.get(scope.get("path", ""), self.default)
+        path = scope.get("path", "")
+        limit = self.per_path.get(path) or self.per_path.get("/" + path.split("/")[1] if path.count("/") > 1 else "",
+                                                             self.default)  # /rdf-graphs/… as /rdf-graphs
         for k, v in scope.get("headers", []):
             if k == b"content-length":
                 if not v.isdigit():
