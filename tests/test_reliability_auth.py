@@ -169,6 +169,24 @@ def test_graph_store_default_graph_new_graphs_and_formats(rw: Served) -> None:
     assert count(rw) == n
 
 
+def test_rdflib_sparql_update_store_with_the_token(rw: Served) -> None:
+    """Issue 16: rdflib's SPARQLUpdateStore writes through /sparql with the bearer token in its headers."""
+    from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
+
+    n = count(rw)
+    store = SPARQLUpdateStore(rw.url + "/sparql", rw.url + "/sparql", headers=auth())
+    g = rdflib.Graph(store=store, identifier=rdflib.URIRef("http://example.org/rdflib"))
+    g.add((rdflib.URIRef("http://a/s"), rdflib.URIRef("http://a/p"), rdflib.Literal("从 rdflib")))
+    assert count(rw) == n + 1
+    assert {str(o) for o in g.objects(rdflib.URIRef("http://a/s"), rdflib.URIRef("http://a/p"))} == {"从 rdflib"}
+    g.remove((None, None, None))
+    assert count(rw) == n
+    anonymous = rdflib.Graph(store=SPARQLUpdateStore(rw.url + "/sparql", rw.url + "/sparql"),
+                             identifier=rdflib.URIRef("http://example.org/rdflib"))
+    with pytest.raises(Exception, match="401"):
+        anonymous.add((rdflib.URIRef("http://a/s"), rdflib.URIRef("http://a/p"), rdflib.Literal("x")))
+
+
 def test_ingest_over_http(rw: Served) -> None:
     n = count(rw)
     # another paper than the seed's sidecar names: new article IRIs (ids derive from paper and text)

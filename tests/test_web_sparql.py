@@ -385,3 +385,53 @@ def test_cors_for_reads(web: Web) -> None:
     assert "POST" in pre.headers["access-control-allow-methods"]
     bad = httpx.options(web.sparql, headers={**origin, "Access-Control-Request-Method": "DELETE"})
     assert bad.status_code == 400
+
+
+# ---------------------------------------------------------------- issue 16: every SPARQLWrapper return format
+
+SW_QUERIES = {
+    "SELECT": PREFIXES + "SELECT ?p ?n WHERE { ?p a schema:Person ; schema:name ?n } LIMIT 5",
+    "ASK": PREFIXES + "ASK { ?p a schema:Person }",
+    "CONSTRUCT": PREFIXES + "CONSTRUCT { ?a schema:headline ?h } WHERE { ?a schema:headline ?h }",
+    "DESCRIBE": PREFIXES + "DESCRIBE ?p WHERE { ?p a schema:Person } LIMIT 1",
+}
+RESULT_SW = ["json", "xml", "csv", "tsv"]
+GRAPH_SW = ["xml", "rdf", "rdf+xml", "turtle", "n3", "json-ld", "json"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "fmt"),
+    [(k, f) for k in ("SELECT", "ASK") for f in RESULT_SW]
+    + [(k, f) for k in ("CONSTRUCT", "DESCRIBE") for f in GRAPH_SW],
+)
+def test_sparqlwrapper_every_return_format(web: Web, kind: str, fmt: str) -> None:
+    """SPARQLWrapper sends its own ``format=`` values (``n3``, ``json-ld`` twice with a comma list, ``rdf+xml``)
+    beside an Accept header: each must give a result it can convert (issue 16: N3 and JSON-LD got 406)."""
+    res = wrapper(web, SW_QUERIES[kind], fmt).query()
+    ctype = res.info()["content-type"].split(";")[0]
+    out = res.convert()
+    if kind == "ASK":
+        value = out["boolean"] if fmt == "json" else out
+        assert value is True or (fmt == "xml" and value.getElementsByTagName("boolean")) or b"true" in value
+    elif kind == "SELECT":
+        assert out  # parsed JSON / DOM, or the CSV/TSV bytes
+        if fmt in ("csv", "tsv"):
+            assert out.decode("utf-8").splitlines()[0].replace("?", "") in ("p,n", "p\tn")
+    else:
+        if isinstance(out, rdflib.Graph):
+            g = out
+        else:  # SPARQLWrapper hands Turtle, N3 and JSON-LD back as bytes
+            g = rdflib.Graph().parse(data=out, format={"text/turtle": "turtle", "application/ld+json": "json-ld",
+                                                        "application/n-triples": "nt"}[ctype])
+        assert len(g) >= 1, (fmt, ctype)
+
+
+def test_relative_iris_resolve_against_the_endpoint(web: Web) -> None:
+    """Issue 16: a relative IRI is resolved against the endpoint's IRI ``{base}/sparql`` (the protocol lets the
+    service choose its base), so ``<person/wei-tao>`` is the entity and ``<s>`` is ``{base}/s``."""
+    r = httpx.get(web.sparql, params={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"}, headers={"Accept": "text/turtle"})
+    assert r.status_code == 200, r.text
+    g = rdflib.Graph().parse(data=r.content, format="turtle")
+    assert (rdflib.URIRef(f"{web.base}/s"), rdflib.URIRef(f"{web.base}/p"), rdflib.Literal(1)) in g
+    r = httpx.get(web.sparql, params={"query": "ASK { <person/wei-tao> ?p ?o }"})
+    assert r.json()["boolean"] is True
