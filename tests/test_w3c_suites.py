@@ -37,12 +37,6 @@ def runner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
         r.close()
 
 
-def reset(runner: Runner) -> None:
-    """Empty the store through the service, so each case starts as on a fresh store."""
-    resp = runner.send("POST", "/sparql", {"content-type": "application/sparql-update"}, b"DROP ALL")
-    assert resp.status_code == 204, resp.text
-
-
 RESULTS: dict[str, dict[str, str | None]] = {suite: {} for suite in SUITES}  # filled by test_w3c
 CASES = [(suite, case) for suite, cases in SUITES.items() for case in cases]
 
@@ -56,7 +50,7 @@ CASES = [(suite, case) for suite, cases in SUITES.items() for case in cases]
      for s, c in CASES] or [pytest.param("none", None, id="no-suites")],
 )
 def test_w3c(runner: Runner, suite: str, case: Case) -> None:
-    reset(runner)
+    runner.reset()
     failure = run_suite(runner, suite, [case])[case.name]
     RESULTS[suite][case.name] = failure
     assert failure is None, f"{suite}:{case.name} ({case.title}): {failure}"

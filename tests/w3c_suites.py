@@ -8,8 +8,8 @@ mapped to the service's own (``/sparql/`` → ``/sparql``, ``/gsp`` → ``/rdf-g
 authority ``www.example`` is the server's, so a graph named by its own IRI (direct identification,
 ``/gsp/person/1.ttl``) is ``{server}/rdf-graphs/person/1.ttl``. Writes carry the token.
 
-``python tests/w3c_suites.py URL TOKEN`` prints the per-test result for any server (used to measure the
-Oxigraph server the same way; it has no token and ignores the header).
+``python tests/w3c_suites.py URL TOKEN [QUERY UPDATE GSP]`` prints the per-test result for any server (used to
+measure the Oxigraph server the same way, on its ``/query``, ``/update`` and ``/store``).
 """
 
 from __future__ import annotations
@@ -148,19 +148,25 @@ def _boolean(resp: httpx.Response) -> bool | None:
 class Runner:
     """Sends a case's requests in order to one server and says what, if anything, went wrong."""
 
-    def __init__(self, url: str, token: str | None) -> None:
+    def __init__(self, url: str, token: str | None, query: str = "/sparql", update: str = "/sparql",
+                 gsp: str = "/rdf-graphs") -> None:
+        """``query``, ``update``, ``gsp``: the server's paths for the suites' ``/sparql/`` and ``/gsp``
+        (Oxigraph's server: ``/query``, ``/update``, ``/store``)."""
         self.url = url.rstrip("/")
         self.token = token
+        self.query_path, self.update_path, self.gsp_path = query, update, gsp
         self.client = httpx.Client(timeout=30)
 
     def close(self) -> None:
         self.client.close()
 
-    def path(self, p: str) -> str:
-        if p.startswith("/sparql/") or p == "/sparql":
-            return "/sparql" + p[len("/sparql/"):] if p.startswith("/sparql/") else p
+    def path(self, p: str, headers: dict[str, str], body: bytes | None) -> str:
+        if p.startswith("/sparql/"):
+            is_update = ("update=" in p or "sparql-update" in headers.get("content-type", "")
+                         or (body or b"").startswith(b"update="))
+            return (self.update_path if is_update else self.query_path) + p[len("/sparql/"):]
         if p.startswith("/gsp"):
-            return "/rdf-graphs" + p[len("/gsp"):]
+            return self.gsp_path + p[len("/gsp"):]
         return p
 
     def send(self, method: str, path: str, headers: dict[str, str], body: bytes | None) -> httpx.Response:
@@ -168,11 +174,17 @@ class Runner:
         if self.token and method in ("POST", "PUT", "DELETE"):
             h["authorization"] = f"Bearer {self.token}"
         # the query string goes as written (the suite tests percent-encoding): no re-encoding by httpx
-        return self.client.send(httpx.Request(method, httpx.URL(self.url + path), headers=h, content=body))
+        request = httpx.Request(method, httpx.URL(self.url + path), headers=h, content=body)
+        try:
+            return self.client.send(request)
+        except httpx.RemoteProtocolError:  # a server that broke the previous answer (a HEAD with a body): reconnect
+            self.client.close()
+            self.client = httpx.Client(timeout=30)
+            return self.client.send(request)
 
     def load_data(self, case: Case) -> str | None:
         for file, graph in case.graph_data:
-            r = self.send("PUT", "/rdf-graphs?graph=" + quote(graph, safe=""),
+            r = self.send("PUT", f"{self.gsp_path}?graph=" + quote(graph, safe=""),
                           {"content-type": "application/n-triples"}, file.read_bytes())
             if r.status_code >= 300:
                 return f"loading {file.name} into <{graph}>: {r.status_code} {r.text.strip()}"
@@ -189,7 +201,7 @@ class Runner:
             for var, value in variables.items():
                 path = path.replace(var, value)
                 body = body.replace(var.encode(), value.encode()) if body is not None else None
-            resp = self.send(req.method, self.path(path), req.headers, body)
+            resp = self.send(req.method, self.path(path, req.headers, body), req.headers, body)
             where = f"request {i} ({req.method} {path[:60]})"
             if not status_ok(resp.status_code, req.statuses):
                 return f"{where}: status {resp.status_code}, expected {'/'.join(req.statuses)}: {resp.text[:150]!r}"
@@ -218,15 +230,21 @@ class Runner:
 
     # -------------------------------------------------------------- service description (prose tests)
 
+    def reset(self) -> None:
+        """Empty the store (``DROP ALL`` through the update endpoint), so a case starts as on a fresh store."""
+        resp = self.send("POST", self.update_path, {"content-type": "application/sparql-update"}, b"DROP ALL")
+        if resp.status_code >= 300:
+            raise RuntimeError(f"DROP ALL: {resp.status_code} {resp.text.strip()}")
+
     def service_description(self, name: str) -> str | None:
-        resp = self.client.get(self.url + "/sparql", headers={"accept": "text/turtle"})
+        resp = self.client.get(self.url + self.query_path, headers={"accept": "text/turtle"})
         ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
         if resp.status_code != 200 or ctype not in RDFLIB_FORMATS:
-            return f"GET /sparql: {resp.status_code} {ctype}"
+            return f"GET {self.query_path}: {resp.status_code} {ctype}"
         g = rdflib.Graph().parse(data=resp.content, format=RDFLIB_FORMATS[ctype])
         if name == "returns-rdf":
             return None if len(g) else "empty description"
-        endpoint = rdflib.URIRef(self.url + "/sparql")
+        endpoint = rdflib.URIRef(self.url + self.query_path)
         services = set(g.subjects(SD.endpoint, endpoint))
         if name == "has-endpoint-triple":
             return None if services else f"no sd:endpoint <{endpoint}>"
@@ -248,10 +266,10 @@ def suites() -> dict[str, list[Case]]:
 
 def run_suite(runner: Runner, suite: str, cases: list[Case], reset: Callable[[], None] | None = None
               ) -> dict[str, str | None]:
-    """{case name: None (passed) or the reason it failed}; ``reset`` empties the store before a GSP case."""
+    """{case name: None (passed) or the reason it failed}; ``reset`` empties the store before each case."""
     out: dict[str, str | None] = {}
     for case in cases:
-        if reset is not None and suite.startswith("gsp"):
+        if reset is not None:
             reset()
         try:
             out[case.name] = (runner.service_description(case.name) if suite == "service-description"
@@ -262,10 +280,12 @@ def run_suite(runner: Runner, suite: str, cases: list[Case], reset: Callable[[],
 
 
 if __name__ == "__main__":
-    url, token = sys.argv[1], (sys.argv[2] if len(sys.argv) > 2 else None)
-    r = Runner(url, token)
+    # python tests/w3c_suites.py URL [TOKEN] [QUERY_PATH UPDATE_PATH GSP_PATH]
+    # e.g. Oxigraph's server: python tests/w3c_suites.py http://127.0.0.1:7878 "" /query /update /store
+    url, token = sys.argv[1], (sys.argv[2] if len(sys.argv) > 2 and sys.argv[2] else None)
+    r = Runner(url, token, *sys.argv[3:6])
     for suite, cases in suites().items():
-        res = run_suite(r, suite, cases)
+        res = run_suite(r, suite, cases, reset=r.reset)
         print(f"{suite}: {sum(v is None for v in res.values())}/{len(res)}")
         for k, v in res.items():
             print(f"  {'PASS' if v is None else 'FAIL'} {k}" + ("" if v is None else f": {v}"))
