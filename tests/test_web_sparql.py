@@ -383,8 +383,21 @@ def test_cors_for_reads(web: Web) -> None:
                                              "Access-Control-Request-Headers": "content-type"})
     assert pre.status_code == 200
     assert "POST" in pre.headers["access-control-allow-methods"]
-    bad = httpx.options(web.sparql, headers={**origin, "Access-Control-Request-Method": "DELETE"})
+    bad = httpx.options(web.sparql, headers={**origin, "Access-Control-Request-Method": "PATCH"})
     assert bad.status_code == 400
+
+
+def test_cors_preflight_for_writes_allows_the_token_never_credentials(web: Web) -> None:
+    """Issue 16: a browser tool on another origin can send its bearer token to the write endpoints; no
+    credentials mode (cookies are never what authorises a write here)."""
+    origin = {"Origin": "https://yasgui.example"}
+    for method in ("POST", "PUT", "DELETE"):
+        pre = httpx.options(web.url + "/rdf-graphs", params={"graph": "http://example.org/g"},
+                            headers={**origin, "Access-Control-Request-Method": method,
+                                     "Access-Control-Request-Headers": "authorization, content-type"})
+        assert pre.status_code == 200, pre.text
+        assert "authorization" in pre.headers["access-control-allow-headers"].lower()
+        assert "access-control-allow-credentials" not in pre.headers
 
 
 # ---------------------------------------------------------------- issue 16: every SPARQLWrapper return format
