@@ -228,3 +228,32 @@ def test_token_is_never_logged(rw: Served, caplog: pytest.LogCaptureFixture) -> 
     lines = [r.getMessage() for r in caplog.records if r.name == "kg.access"]
     assert len(lines) >= 3
     assert all(TOKEN not in line and "Bearer" not in line for line in lines)
+
+
+def test_conditional_get_and_a_write_changes_the_validator(rw: Served) -> None:
+    """Issue 16: IRIs, the service description and VoID carry ETag / Last-Modified / Cache-Control; a
+    matching If-None-Match or If-Modified-Since is 304 (the route does not run); a write changes both."""
+    person = next(iter(httpx.get(rw.url + "/sparql", params={"query": "SELECT ?p { ?p a schema:Person } LIMIT 1"},
+                                 timeout=30).json()["results"]["bindings"]))["p"]["value"]
+    for url in (person, rw.url + "/sparql", rw.url + "/.well-known/void"):
+        first = httpx.get(url, headers={"Accept": "text/turtle"}, timeout=60)
+        assert first.status_code == 200 and first.headers["cache-control"] == "no-cache"
+        etag, modified = first.headers["etag"], first.headers["last-modified"]
+        again = httpx.get(url, headers={"Accept": "text/turtle", "If-None-Match": etag}, timeout=30)
+        assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+        since = httpx.get(url, headers={"Accept": "text/turtle", "If-Modified-Since": modified}, timeout=30)
+        assert since.status_code == 304
+        other = httpx.get(url, headers={"Accept": "application/ld+json", "If-None-Match": etag}, timeout=30)
+        assert other.status_code == 200  # another representation, another tag
+    # query results are not validated (NOW(), RAND())
+    assert "etag" not in httpx.get(rw.url + "/sparql", params={"query": "ASK {}"}, timeout=30).headers
+    r = httpx.put(rw.url + "/rdf-graphs", params={"graph": "http://example.org/etag"},
+                  content='<http://a/s> <http://a/p> "1" .\n',
+                  headers={**auth(), "Content-Type": "application/n-triples"}, timeout=30)
+    assert r.status_code == 201
+    after = httpx.get(person, headers={"Accept": "text/turtle", "If-None-Match": etag, "If-Modified-Since": modified},
+                      timeout=30)
+    assert after.status_code == 200 and after.headers["etag"] != etag
+    assert httpx.get(person, headers={"Accept": "text/turtle", "If-Modified-Since": modified},
+                     timeout=30).status_code == 200
+    httpx.delete(rw.url + "/rdf-graphs", params={"graph": "http://example.org/etag"}, headers=auth(), timeout=30)
