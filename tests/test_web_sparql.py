@@ -448,3 +448,20 @@ def test_relative_iris_resolve_against_the_endpoint(web: Web) -> None:
     assert (rdflib.URIRef(f"{web.base}/s"), rdflib.URIRef(f"{web.base}/p"), rdflib.Literal(1)) in g
     r = httpx.get(web.sparql, params={"query": "ASK { <person/wei-tao> ?p ?o }"})
     assert r.json()["boolean"] is True
+
+
+@pytest.mark.parametrize("client", ["pyoxigraph", "rdflib"])
+def test_service_from_other_engines_reaches_the_endpoint(web: Web, client: str) -> None:
+    """Issue 16: engines federating to this endpoint with ``SERVICE <…/sparql>`` (their own outbound request;
+    this server still refuses SERVICE in queries sent to it) get the same rows as a direct query."""
+    inner = "?p a <https://schema.org/Person> ; <https://schema.org/name> ?n"
+    q = f"SELECT ?p ?n WHERE {{ SERVICE <{web.sparql}> {{ {inner} }} }}"
+    if client == "pyoxigraph":
+        import pyoxigraph as ox
+
+        got = {(s["p"].value, s["n"].value) for s in ox.Store().query(q)}
+    else:
+        got = {(str(r.p), str(r.n)) for r in rdflib.Graph().query(q)}
+    direct = httpx.get(web.sparql, params={"query": f"SELECT ?p ?n WHERE {{ {inner} }}"}).json()
+    want = {(b["p"]["value"], b["n"]["value"]) for b in direct["results"]["bindings"]}
+    assert got == want and len(want) > 5

@@ -5,7 +5,8 @@ GET ``?query=``, POST ``application/x-www-form-urlencoded`` and POST ``applicati
 union of all article graphs, as the service description says). Results by Accept or ``format=``.
 Status codes: 400 malformed, too long or too deeply nested query or request (with the parser's message),
 403 update without a token, SERVICE or LOAD (``kg.web.policy``),
-406 no acceptable format, 415 unknown POST body type. GET without a query is the service description.
+406 no acceptable format, 415 unknown POST body type or a body not in UTF-8. GET without a query is the
+service description. Relative IRIs resolve against the endpoint, ``{base}/sparql`` (``QueryRunner.base_iri``).
 """
 
 from __future__ import annotations
