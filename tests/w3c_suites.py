@@ -241,7 +241,8 @@ class Runner:
         ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
         if resp.status_code != 200 or ctype not in RDFLIB_FORMATS:
             return f"GET {self.query_path}: {resp.status_code} {ctype}"
-        g = rdflib.Graph().parse(data=resp.content, format=RDFLIB_FORMATS[ctype])
+        # relative IRIs (Oxigraph's ``sd:endpoint <>``) resolve against the description's own URL
+        g = rdflib.Graph().parse(data=resp.content, format=RDFLIB_FORMATS[ctype], publicID=str(resp.url))
         if name == "returns-rdf":
             return None if len(g) else "empty description"
         endpoint = rdflib.URIRef(self.url + self.query_path)
