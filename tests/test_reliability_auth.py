@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+import rdflib
 from _reliability import TOKEN, Served, served
 from _web import SEED
 
@@ -132,11 +133,59 @@ def test_graph_store_writes(rw: Served) -> None:
     assert bad.status_code == 400 and count(rw) == n + 1
     assert httpx.put(rw.url + "/rdf-graphs", params={"graph": "not an iri"}, content="",
                      headers={**auth(), "Content-Type": nt}).status_code == 400
-    assert httpx.put(rw.url + "/rdf-graphs", params={"default": ""}, content="",
+    assert httpx.put(rw.url + "/rdf-graphs", params={"default": "", "graph": G}, content="",
                      headers={**auth(), "Content-Type": nt}).status_code == 400
     assert httpx.delete(rw.url + "/rdf-graphs", params={"graph": G}, headers=auth(), timeout=30).status_code == 204
     assert httpx.delete(rw.url + "/rdf-graphs", params={"graph": G}, headers=auth(), timeout=30).status_code == 404
     assert count(rw) == n
+
+
+def test_graph_store_default_graph_new_graphs_and_formats(rw: Served) -> None:
+    """Issue 16: ``?default`` writes go to the store's unnamed graph, which the union default graph includes
+    (so GET ``?default`` is everything queries see); POST to the graph store makes a graph and says where;
+    a graph named by its own IRI; HEAD; GET in every RDF format by Accept."""
+    n = count(rw)
+    nt = {**auth(), "Content-Type": "application/n-triples"}
+    r = httpx.put(rw.url + "/rdf-graphs?default", content='<http://a/d> <http://a/p> "d" .\n', headers=nt, timeout=30)
+    assert r.status_code == 204 and count(rw) == n + 1
+    union = httpx.get(rw.url + "/rdf-graphs?default", headers={"Accept": "application/n-triples"}, timeout=30)
+    # the articles' triples too (as a graph: a triple several articles state is there once)
+    assert union.status_code == 200 and union.text.count("\n") > n // 2 and '"d"' in union.text
+    assert httpx.delete(rw.url + "/rdf-graphs?default", headers=auth(), timeout=30).status_code == 204
+    assert count(rw) == n
+    made = httpx.post(rw.url + "/rdf-graphs", content='<http://a/s> <http://a/p> "new" .\n', headers=nt, timeout=30)
+    assert made.status_code == 201 and made.headers["location"].startswith(rw.url + "/rdf-graphs/")
+    direct = httpx.get(made.headers["location"], headers={"Accept": "text/turtle"}, timeout=30)
+    assert direct.status_code == 200 and '"new"' in direct.text
+    assert httpx.head(rw.url + "/rdf-graphs", params={"graph": made.headers["location"]}, timeout=30).status_code == 200
+    assert httpx.head(rw.url + "/rdf-graphs/nothing-here", timeout=30).status_code == 404
+    for accept, fmt in [("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"),
+                        ("application/n-quads", "nquads"), ("text/turtle", "turtle")]:
+        got = httpx.get(made.headers["location"], headers={"Accept": accept}, timeout=30)
+        assert got.headers["content-type"].split(";")[0] == accept
+        g = rdflib.Dataset() if fmt == "nquads" else rdflib.Graph()
+        assert len(g.parse(data=got.content, format=fmt)) == 1 or fmt == "nquads"
+    assert httpx.get(made.headers["location"], headers={"Accept": "text/csv"}, timeout=30).status_code == 406
+    assert httpx.delete(made.headers["location"], headers=auth(), timeout=30).status_code == 204
+    assert count(rw) == n
+
+
+def test_rdflib_sparql_update_store_with_the_token(rw: Served) -> None:
+    """Issue 16: rdflib's SPARQLUpdateStore writes through /sparql with the bearer token in its headers."""
+    from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
+
+    n = count(rw)
+    store = SPARQLUpdateStore(rw.url + "/sparql", rw.url + "/sparql", headers=auth())
+    g = rdflib.Graph(store=store, identifier=rdflib.URIRef("http://example.org/rdflib"))
+    g.add((rdflib.URIRef("http://a/s"), rdflib.URIRef("http://a/p"), rdflib.Literal("从 rdflib")))
+    assert count(rw) == n + 1
+    assert {str(o) for o in g.objects(rdflib.URIRef("http://a/s"), rdflib.URIRef("http://a/p"))} == {"从 rdflib"}
+    g.remove((None, None, None))
+    assert count(rw) == n
+    anonymous = rdflib.Graph(store=SPARQLUpdateStore(rw.url + "/sparql", rw.url + "/sparql"),
+                             identifier=rdflib.URIRef("http://example.org/rdflib"))
+    with pytest.raises(Exception, match="401"):
+        anonymous.add((rdflib.URIRef("http://a/s"), rdflib.URIRef("http://a/p"), rdflib.Literal("x")))
 
 
 def test_ingest_over_http(rw: Served) -> None:
@@ -180,3 +229,32 @@ def test_token_is_never_logged(rw: Served, caplog: pytest.LogCaptureFixture) -> 
     lines = [r.getMessage() for r in caplog.records if r.name == "kg.access"]
     assert len(lines) >= 3
     assert all(TOKEN not in line and "Bearer" not in line for line in lines)
+
+
+def test_conditional_get_and_a_write_changes_the_validator(rw: Served) -> None:
+    """Issue 16: IRIs, the service description and VoID carry ETag / Last-Modified / Cache-Control; a
+    matching If-None-Match or If-Modified-Since is 304 (the route does not run); a write changes both."""
+    person = next(iter(httpx.get(rw.url + "/sparql", params={"query": "SELECT ?p { ?p a schema:Person } LIMIT 1"},
+                                 timeout=30).json()["results"]["bindings"]))["p"]["value"]
+    for url in (person, rw.url + "/sparql", rw.url + "/.well-known/void"):
+        first = httpx.get(url, headers={"Accept": "text/turtle"}, timeout=60)
+        assert first.status_code == 200 and first.headers["cache-control"] == "no-cache"
+        etag, modified = first.headers["etag"], first.headers["last-modified"]
+        again = httpx.get(url, headers={"Accept": "text/turtle", "If-None-Match": etag}, timeout=30)
+        assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+        since = httpx.get(url, headers={"Accept": "text/turtle", "If-Modified-Since": modified}, timeout=30)
+        assert since.status_code == 304
+        other = httpx.get(url, headers={"Accept": "application/ld+json", "If-None-Match": etag}, timeout=30)
+        assert other.status_code == 200  # another representation, another tag
+    # query results are not validated (NOW(), RAND())
+    assert "etag" not in httpx.get(rw.url + "/sparql", params={"query": "ASK {}"}, timeout=30).headers
+    r = httpx.put(rw.url + "/rdf-graphs", params={"graph": "http://example.org/etag"},
+                  content='<http://a/s> <http://a/p> "1" .\n',
+                  headers={**auth(), "Content-Type": "application/n-triples"}, timeout=30)
+    assert r.status_code == 201
+    after = httpx.get(person, headers={"Accept": "text/turtle", "If-None-Match": etag, "If-Modified-Since": modified},
+                      timeout=30)
+    assert after.status_code == 200 and after.headers["etag"] != etag
+    assert httpx.get(person, headers={"Accept": "text/turtle", "If-Modified-Since": modified},
+                     timeout=30).status_code == 200
+    httpx.delete(rw.url + "/rdf-graphs", params={"graph": "http://example.org/etag"}, headers=auth(), timeout=30)

@@ -228,3 +228,18 @@ def test_an_independent_parser_reads_what_we_serve(web: Web, tmp_path, path: str
     parsed.parse(data=r.content, format={"rdfxml": "xml", "ntriples": "nt"}.get(syntax, syntax))
     want = sum(len(g) for g in parsed.graphs()) if syntax in ("trig", "nquads") else len(parsed)
     assert count == want > 0
+
+
+def test_link_headers_name_the_other_representations(web: Web) -> None:
+    """Issue 16: ``Link: <x.ttl>; rel="alternate"; type=…`` for every other representation of an IRI, relative
+    to its last segment (so it resolves behind a proxy's prefix), and each one dereferences."""
+    r = httpx.get(f"{web.base}/person/wei-tao", headers={"Accept": "text/turtle"})
+    assert r.status_code == 200
+    links = dict(re.findall(r'<([^>]+)>; rel="alternate"; type="([^"]+)"', r.headers["link"]))
+    assert links["wei-tao.jsonld"] == "application/ld+json" and links["wei-tao.nt"] == "application/n-triples"
+    assert "text/turtle" not in links.values()
+    for ref, mt in links.items():
+        alt = httpx.get(f"{web.base}/person/{ref}")
+        assert alt.status_code == 200 and alt.headers["content-type"].split(";")[0] == mt, ref
+    onto = httpx.get(f"{web.base}/ontology/Chair.ttl")
+    assert '<Chair.jsonld>; rel="alternate"' in onto.headers["link"]

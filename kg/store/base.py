@@ -104,8 +104,11 @@ class Store(Protocol):
         named_graph_uris: Sequence[str] = (),
         timeout: float | None = None,
         bindings: Mapping[str, Node] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         """Run a SPARQL 1.1 query; raises QueryError with the parser's message if it is malformed.
+
+        ``base_iri`` resolves relative IRIs (``<s>``); without it they are a syntax error.
 
         ``bindings`` pre-binds variables (SEP-0007 substitution, like a VALUES of one row) so query
         texts kept in files can be reused for one entity without splicing IRIs into strings.

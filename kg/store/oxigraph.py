@@ -192,12 +192,13 @@ class OxigraphStore:
     def remove_graphs(self, iris: Sequence[str]) -> None:
         self.replace_graphs([GraphUpdate(i, ()) for i in iris])
 
-    def update(self, sparql: str) -> None:
-        """A SPARQL 1.1 Update, applied as one transaction (the authenticated ``/sparql`` update)."""
+    def update(self, sparql: str, base_iri: str | None = None) -> None:
+        """A SPARQL 1.1 Update, applied as one transaction (the authenticated ``/sparql`` update);
+        ``base_iri`` resolves relative IRIs."""
         self.generation += 1
         self._forget_derived()
         try:
-            self.db.update(sparql, prefixes=PREFIXES)
+            self.db.update(sparql, prefixes=PREFIXES, base_iri=base_iri)
         except SyntaxError as exc:
             raise QueryError(f"malformed update: {parser_message(exc)}") from None
         except (ValueError, RuntimeError) as exc:
@@ -217,8 +218,9 @@ class OxigraphStore:
         named_graph_uris: Sequence[str] = (),
         timeout: float | None = None,
         bindings: Mapping[str, Node] | None = None,
+        base_iri: str | None = None,
     ) -> OxigraphResult:
-        extra: dict = {}
+        extra: dict = {"base_iri": base_iri} if base_iri else {}
         if bindings:
             extra["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
         raw = run_query(self.db, sparql, PREFIXES, default_graph_uris, named_graph_uris, **extra)

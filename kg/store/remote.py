@@ -239,11 +239,13 @@ def update_text(updates: Sequence[GraphUpdate]) -> str:
 _PREFIX_DECL = re.compile(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:")
 
 
-def with_prefixes(sparql: str) -> tuple[str, int]:
+def with_prefixes(sparql: str, base_iri: str | None = None) -> tuple[str, int]:
     """The query with the project's prefixes the query does not declare itself (the embedded store
-    accepts ``schema:headline`` undeclared); also how many lines were added, to fix error positions."""
+    accepts ``schema:headline`` undeclared) and ``BASE <base_iri>`` (a BASE in the query comes later and
+    wins); also how many lines were added, to fix error positions."""
     declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(sparql)}
-    extra = " ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p not in declared)
+    extra = " ".join([f"BASE <{base_iri}>"] * bool(base_iri)
+                     + [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p not in declared])
     return (f"{extra}\n{sparql}", 1) if extra else (sparql, 0)
 
 
@@ -552,12 +554,12 @@ class RemoteStore:
         if resp.status_code >= 400:
             raise self._fail(resp, f"{what} (nothing was changed)")
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, base_iri: str | None = None) -> None:
         """A SPARQL 1.1 Update sent as it is (with the project's prefixes it leaves undeclared): the
         authenticated ``/sparql`` update of a service over this store. One request, so one transaction
         on servers that run an update request as one (Oxigraph, TDB2). A 400 is the update's fault
         (QueryError, with the server's message), anything else the store's (StoreError)."""
-        text, shift = with_prefixes(sparql)
+        text, shift = with_prefixes(sparql, base_iri)
         resp = self._post_update(text, "a SPARQL update", ok=(400,))
         if resp.status_code == 400:
             raise QueryError(f"malformed update: {_error_message(resp, shift)}")
@@ -612,8 +614,9 @@ class RemoteStore:
         timeout: float | None = None,
         stream: bool = False,
         bindings: Mapping[str, Node] | None = None,
+        base_iri: str | None = None,
     ) -> httpx.Response:
-        text, shift = with_prefixes(with_bindings(sparql, bindings) if bindings else sparql)
+        text, shift = with_prefixes(with_bindings(sparql, bindings) if bindings else sparql, base_iri)
         form = [("query", text), *self._dataset_params(sparql, default_graph_uris, named_graph_uris)]
         if timeout:
             form.append(("timeout", f"{timeout:g}"))  # seconds: Fuseki (3.9+) stops the query; others ignore it
@@ -642,10 +645,12 @@ class RemoteStore:
         named_graph_uris: Sequence[str] = (),
         timeout: float | None = None,
         bindings: Mapping[str, Node] | None = None,
+        base_iri: str | None = None,
     ) -> RemoteResult:
         """A SPARQL query; ``bindings`` pre-binds variables (see ``with_bindings``)."""
         resp = self._post_query(
             sparql,
+            base_iri=base_iri,
             default_graph_uris=default_graph_uris,
             named_graph_uris=named_graph_uris,
             timeout=timeout,

@@ -149,3 +149,35 @@ def check_size(text: str, what: str, max_chars: int, max_depth: int) -> None:
             f"the {what} nests {max(code, raw // 4)} levels deep (groups, brackets, parentheses); the limit is "
             f"{max_depth}"
         )
+
+
+def with_using(update: str, default_graphs: list[str], named_graphs: list[str]) -> str:
+    """The update with the protocol's ``using-graph-uri`` / ``using-named-graph-uri`` written in as ``USING`` /
+    ``USING NAMED`` before the ``WHERE`` of each ``DELETE``/``INSERT … WHERE`` operation (Oxigraph's API
+    takes no dataset for updates, so the text carries it, as the SPARQL 1.1 Protocol defines them to mean).
+
+    The protocol forbids the parameters beside ``USING``, ``USING NAMED`` or ``WITH`` in the update: that
+    is a QueryError (400). ``DELETE WHERE { … }`` (the short form) cannot take ``USING`` and is left as it is.
+    The IRIs are checked by the caller."""
+    if not default_graphs and not named_graphs:
+        return update
+    if has_keyword(update, "USING") or has_keyword(update, "WITH"):
+        raise QueryError("using-graph-uri / using-named-graph-uri cannot be given with an update that has "
+                         "USING, USING NAMED or WITH (SPARQL 1.1 Protocol)")
+    clause = " ".join([f"USING <{g}>" for g in default_graphs] + [f"USING NAMED <{g}>" for g in named_graphs])
+    out: list[str] = []
+    depth, done, previous = 0, 0, ""  # previous: the last token that is not space or comment, upper-cased
+    for kind, s, e in tokens(update):
+        if kind in ("ws", "comment"):
+            continue
+        text = update[s:e].upper()
+        if kind == "punct" and text in _OPEN:
+            depth += 1
+        elif kind == "punct" and text in _CLOSE:
+            depth = max(0, depth - 1)
+        elif kind == "word" and depth == 0 and text == "WHERE" and previous != "DELETE":
+            out.append(update[done:s] + clause + " ")
+            done = s
+        previous = text if kind == "word" else ""
+    out.append(update[done:])
+    return "".join(out)

@@ -1,8 +1,8 @@
 """The HTTP application: SPARQL endpoint, dereferenceable IRIs, service metadata and exports.
 
 ``create_app`` takes an open store so tests, ``kg serve`` and later deployments decide how it is
-opened (read-only, remote…). Everything here reads; CORS is open for reads so browser SPARQL clients
-(YASGUI and the like) on other origins can query.
+opened (read-only, remote…). CORS is open so browser SPARQL clients (YASGUI and the like) on other
+origins can query, and, with a token their user gives them, write (never with credentials).
 """
 
 from __future__ import annotations
@@ -56,8 +56,11 @@ def create_app(
         app.add_middleware(
             CORSMiddleware,
             allow_origins=["*"],
-            allow_methods=["GET", "HEAD", "POST", "OPTIONS"],  # POST carries queries, never updates
-            allow_headers=["Accept", "Content-Type"],
+            # writes too (issue 16: browser tools send the token): a bearer token is never ambient (no cookie,
+            # and allow_credentials stays off), so a page on another origin can write only with a token its
+            # user gave it; without one the write is 401 like any other
+            allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
+            allow_headers=["Accept", "Content-Type", "Authorization"],
             max_age=3600,
         )
     app.include_router(sparql.router)

@@ -13,11 +13,13 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 
 from kg.web.auth import Auth
+from kg.web.caching import Freshness, Validators
 from kg.web.limits import Limits, QueryRunner
 
 Scope = MutableMapping[str, Any]
@@ -70,7 +72,9 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.per_path.get(scope.get("path", ""), self.default)
+        path = scope.get("path", "")
+        limit = self.per_path.get(path) or self.per_path.get("/" + path.split("/")[1] if path.count("/") > 1 else "",
+                                                             self.default)  # /rdf-graphs/… as /rdf-graphs
         for k, v in scope.get("headers", []):
             if k == b"content-length":
                 if not v.isdigit():
@@ -196,17 +200,24 @@ def install(app: FastAPI, *, limits: Limits | None, token: str | None, ingest_ma
     limits = limits or Limits()
     app.state.limits = limits
     store = app.state.store
-    runner = QueryRunner(store, limits)
+    runner = QueryRunner(store, limits, base_iri=f"{app.state.base}/sparql")
     app.state.query_runner = runner
     app.state.query_timeout = limits.query_timeout
     auth = Auth(token)
     app.state.auth = auth
+    # validators only where this server sees every write: a store folder it has open (not a remote server)
+    freshness = Freshness() if isinstance(getattr(store, "path", None), Path) else None
+    app.state.freshness = freshness
     if auth.writes_enabled:
         def after_write() -> None:
             runner.renew()
+            if freshness is not None:
+                freshness.bump()
 
         app.state.writes = update.Writes(store, auth, after_write)
     app.include_router(update.router)
+    if freshness is not None:
+        app.add_middleware(Validators, freshness=freshness)
     app.add_middleware(BodyLimit, default=limits.max_body_bytes, per_path={"/ingest": ingest_max_bytes,
                                                                           "/rdf-graphs": ingest_max_bytes})
     app.add_middleware(SecurityHeaders)

@@ -243,6 +243,7 @@ class WorkerConfig:
     allow_outbound: bool = False
     memory_bytes: int = 0  # RLIMIT_AS; 0: none
     cpu_seconds: float = 0  # per job, RLIMIT_CPU over what the worker had used; 0: none
+    base_iri: str | None = None  # resolves relative IRIs in queries and updates (the endpoint's IRI)
 
 
 _CONFINEMENT: dict[str, Any] = {}  # how this worker process is confined (``Probe``)
@@ -326,6 +327,11 @@ def table_rows(rows: Iterator[list], max_rows: int, max_bytes: int = TABLE_BYTES
     return out, False
 
 
+def _base(base_iri: str | None) -> dict[str, str]:
+    """The engine's keyword for a base IRI, if there is one (relative IRIs are an error without)."""
+    return {"base_iri": base_iri} if base_iri else {}
+
+
 def _answer(job: Any, db: Any, cfg: WorkerConfig, spool: _Spool) -> tuple:
     """One job's reply (a tagged tuple); raises what the caller maps to a reply."""
     import pyoxigraph as ox
@@ -348,14 +354,14 @@ def _answer(job: Any, db: Any, cfg: WorkerConfig, spool: _Spool) -> tuple:
         check_outbound(text, update=isinstance(job, UpdateCheck))
     if isinstance(job, UpdateCheck):
         try:
-            ox.Store().update(text, prefixes=dict(cfg.prefixes))
+            ox.Store().update(text, prefixes=dict(cfg.prefixes), **_base(cfg.base_iri))
         except SyntaxError as exc:
             raise QueryError(f"malformed update: {oxq.parser_message(exc)}") from None
         except (OSError, ValueError, RuntimeError):
             pass  # on an empty store (DROP GRAPH of a graph it lacks): the real store decides
         return ("checked",)
     if isinstance(job, TableJob):
-        res = oxq.query(db, text, cfg.prefixes)
+        res = oxq.query(db, text, cfg.prefixes, **_base(cfg.base_iri))
         kind = oxq.kind_of(res)
         if kind == "boolean":
             return ("table", kind, [], bool(res), False, time.perf_counter() - t0)
@@ -365,7 +371,7 @@ def _answer(job: Any, db: Any, cfg: WorkerConfig, spool: _Spool) -> tuple:
         rows, truncated = table_rows(cells, job.max_rows)
         del res
         return ("table", kind, columns, rows, truncated, time.perf_counter() - t0)
-    res = oxq.query(db, text, cfg.prefixes, job.default_graphs, job.named_graphs)
+    res = oxq.query(db, text, cfg.prefixes, job.default_graphs, job.named_graphs, **_base(cfg.base_iri))
     kind = oxq.kind_of(res)
     fmt = choose(job.accept, job.fmt_param, GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS)
     if fmt is None:
@@ -509,9 +515,12 @@ class QueryPool:
     answers one query or raises LimitError. No thread per request: the worker's pipe is watched by the
     event loop (``add_reader``) and the deadline is a timer on it, at which the worker is killed."""
 
-    def __init__(self, store_dir: Path, limits: Limits, checkpoint: Callable[[str], None] | None = None) -> None:
-        """``checkpoint(target)``: the writer's ``Store.backup``; given, workers read checkpoints."""
+    def __init__(self, store_dir: Path, limits: Limits, checkpoint: Callable[[str], None] | None = None,
+                 base_iri: str | None = None) -> None:
+        """``checkpoint(target)``: the writer's ``Store.backup``; given, workers read checkpoints.
+        ``base_iri``: what relative IRIs in queries resolve against."""
         self.store_dir = Path(store_dir)
+        self.base_iri = base_iri
         self.limits = limits
         self.checkpoint = checkpoint
         self.snap_root = self.store_dir / ".kg-snapshots"
@@ -554,6 +563,7 @@ class QueryPool:
             prefixes=self.prefixes, allow_outbound=self.limits.allow_service,
             memory_bytes=self.limits.worker_memory_mb << 20,
             cpu_seconds=self.limits.query_timeout * 2 + 5 if self.limits.query_timeout else 0,
+            base_iri=self.base_iri,
         )
         p = self._ctx.Process(
             target=worker_main,
@@ -866,15 +876,18 @@ class ClientGone(LimitError):
 class QueryRunner:
     """What ``/sparql`` calls: a streaming job for one query, under the limits (pool or threads)."""
 
-    def __init__(self, store: Any, limits: Limits) -> None:
+    def __init__(self, store: Any, limits: Limits, base_iri: str | None = None) -> None:
+        """``base_iri``: what relative IRIs in visitors' queries and updates resolve against (the SPARQL
+        Protocol lets the service choose; ``kg serve`` gives its endpoint, ``{base}/sparql``)."""
         self.store = store
         self.limits = limits
+        self.base_iri = base_iri
         path = getattr(store, "path", None)
         self.pool: QueryPool | None = None
         if limits.isolate and isinstance(path, Path) and (path / "oxigraph").exists():
             db = getattr(store, "db", None)
             writable = not getattr(store, "read_only", True) and db is not None
-            self.pool = QueryPool(path, limits, checkpoint=db.backup if writable else None)
+            self.pool = QueryPool(path, limits, checkpoint=db.backup if writable else None, base_iri=base_iri)
         self.gate = ThreadGate(limits)
         self.per_client = PerClient(limits.per_client)
 
@@ -939,7 +952,7 @@ class QueryRunner:
         self.gate.acquire()
         try:
             t0 = time.monotonic()
-            res = self.store.query(query, timeout=self.limits.query_timeout)
+            res = self.store.query(query, timeout=self.limits.query_timeout, **_base(self.base_iri))
             kind, columns = res.kind, list(res.variables) if res.kind == "solutions" else []
             if kind == "boolean":
                 value = res.boolean()
@@ -996,7 +1009,7 @@ class QueryRunner:
     def job(self, state: Any, job: QueryJob) -> Callable[[Any], None]:
         """A ``kg.web.streaming`` job for the threaded mode (no pool: the route awaits ``pool.run`` itself);
         sets ``state.query_seconds`` for the access log."""
-        store, limits, gate = self.store, self.limits, self.gate
+        store, limits, gate, base = self.store, self.limits, self.gate, _base(self.base_iri)
         query, default_graphs, named_graphs, accept, fmt_param = (
             job.query, job.default_graphs, job.named_graphs, job.accept, job.fmt_param)
 
@@ -1012,7 +1025,7 @@ class QueryRunner:
                 t0 = time.monotonic()
                 res = store.query(
                     query, default_graph_uris=default_graphs, named_graph_uris=named_graphs,
-                    timeout=limits.query_timeout,
+                    timeout=limits.query_timeout, **base,
                 )
                 fmt = choose(accept, fmt_param, GRAPH_FORMATS if res.kind == "graph" else RESULT_FORMATS)
                 if fmt is None:

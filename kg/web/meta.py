@@ -38,6 +38,7 @@ W3C_FORMAT = {
     "jsonld": FORMATS["JSON-LD"],
     "rdfxml": FORMATS.RDF_XML,
     "trig": FORMATS.TriG,
+    "nquads": FORMATS["N-Quads"],
 }
 META_FORMATS: tuple[Format, ...] = DESCRIPTION_FORMATS  # as IRIs: a browser's application/xml;q=0.9 gets Turtle
 

@@ -38,13 +38,17 @@ TSV = Format("tsv", "text/tab-separated-values", (), ("tsv",))
 RESULT_FORMATS: tuple[Format, ...] = (JSON, XML, CSV, TSV)
 
 # RDF graphs (CONSTRUCT, DESCRIBE, entity descriptions, service metadata)
-TURTLE = Format("turtle", "text/turtle", ("application/x-turtle",), ("ttl", "turtle"))
-NTRIPLES = Format("ntriples", "application/n-triples", (), ("nt", "ntriples", "n-triples"))
-JSONLD = Format("jsonld", "application/ld+json", ("application/json",), ("jsonld", "json-ld", "json"))
+# Turtle is a subset of N3, so a client asking for N3 (SPARQLWrapper's ``format=n3``, ``text/n3``) can read it
+TURTLE = Format("turtle", "text/turtle", ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3",
+                                          "application/n3"), ("ttl", "turtle", "n3"))
+# text/plain: N-Triples' media type before it had its own (RDF 1.0 test suites, Oxigraph accepts it)
+NTRIPLES = Format("ntriples", "application/n-triples", ("text/plain",), ("nt", "ntriples", "n-triples"))
+JSONLD = Format("jsonld", "application/ld+json", ("application/json", "application/x-json+ld"),
+                ("jsonld", "json-ld", "json"))
 RDFXML = Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml"), ("rdf", "rdfxml", "xml", "owl"))
 TRIG = Format("trig", "application/trig", (), ("trig",))
 NQUADS = Format("nquads", "application/n-quads", (), ("nq", "nquads", "n-quads"))
-GRAPH_FORMATS: tuple[Format, ...] = (TURTLE, NTRIPLES, JSONLD, RDFXML, TRIG)
+GRAPH_FORMATS: tuple[Format, ...] = (TURTLE, NTRIPLES, JSONLD, RDFXML, TRIG, NQUADS)
 # What an IRI dereferences to: Turtle by default (browsers too, until an HTML renderer is added). RDF/XML
 # only under its own media type here: browsers send application/xml;q=0.9 and should not get RDF/XML.
 RDFXML_ONLY = Format("rdfxml", "application/rdf+xml", (), RDFXML.names)
@@ -128,10 +132,28 @@ def by_name(name: str, offers: Sequence[Format]) -> Format | None:
     return None
 
 
-def choose(accept: str | None, format_param: str | None, offers: Sequence[Format]) -> Format | None:
-    """``format=`` overrides Accept (for links and clients that cannot set headers)."""
-    if format_param:
-        return by_name(format_param, offers)
+ALL_FORMATS: tuple[Format, ...] = (*RESULT_FORMATS, *GRAPH_FORMATS)
+
+
+def format_names(format_param: str | Sequence[str] | None) -> list[str]:
+    """The names in ``format=`` values: each repeated parameter, each comma-separated item (SPARQLWrapper
+    sends ``format=json-ld&format=application/ld+json,application/x-json+ld``)."""
+    values = [format_param] if isinstance(format_param, str) else list(format_param or ())
+    return [n.strip() for v in values for n in v.split(",") if n.strip()]
+
+
+def choose(accept: str | None, format_param: str | Sequence[str] | None, offers: Sequence[Format]) -> Format | None:
+    """``format=`` overrides Accept (for links and clients that cannot set headers): its first name that
+    fits wins. A known format that does not fit the result's kind (``format=csv`` for a CONSTRUCT) is not
+    acceptable (None: 406); names nobody here knows are ignored and Accept decides, because generic
+    clients send the same ``format=`` to every server and a satisfiable Accept beside it."""
+    names = format_names(format_param)
+    for name in names:
+        fmt = by_name(name, offers)
+        if fmt is not None:
+            return fmt
+    if any(by_name(name, ALL_FORMATS) is not None for name in names):
+        return None
     return negotiate(accept, offers)
 
 

@@ -49,7 +49,21 @@ async def represent(request: Request, desc: Description, fmt: Format, negotiated
         resp = await run_in_threadpool(rdf_renderer(TURTLE), request, desc)
     if negotiated:
         resp.headers["Vary"] = "Accept"
+    if links := alternates(request, fmt):
+        resp.headers["Link"] = links
     return resp
+
+
+def alternates(request: Request, served: Format) -> str:
+    """``Link: <…ttl>; rel="alternate"; type="text/turtle", …``: the resource's other representations, by
+    suffix, so a client that got one (HTML included) finds the others without guessing (issue 16). The
+    references are relative to the last path segment, so they resolve behind a proxy that adds a prefix."""
+    name = request.url.path.rsplit("/", 1)[-1].split(".", 1)[0]  # ids and terms are slugs: no dots
+    return ", ".join(
+        f'<{name}.{f.names[0]}>; rel="alternate"; type="{f.media_type}"'
+        for f in request.app.state.representations.formats()
+        if f.names and f.media_type != served.media_type
+    )
 
 
 def not_acceptable(request: Request) -> Response:

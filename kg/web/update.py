@@ -8,9 +8,13 @@ write the query workers (``kg.web.limits``) are renewed so queries see it.
 
 - ``POST /sparql`` with ``application/sparql-update`` or form ``update=`` — LOAD and SERVICE are
   refused (they make the server fetch URLs).
-- Graph Store Protocol at ``/rdf-graphs?graph=IRI``: PUT replaces a named graph, POST adds to it,
-  DELETE drops it (GET reads it, without a token). The default graph is the union of the article
-  graphs, so ``?default`` writes are refused.
+- Graph Store Protocol at ``/rdf-graphs?graph=IRI`` (indirect), ``/rdf-graphs?default`` and
+  ``/rdf-graphs/{path}`` (a graph named by its own IRI, ``{base}/rdf-graphs/{path}``): PUT replaces a
+  graph, POST adds to it (several documents at once as ``multipart/form-data``), DELETE drops it; POST
+  to ``/rdf-graphs`` itself makes a new graph (201, ``Location``). GET/HEAD read without a token,
+  through ``/sparql``'s guarded path, in any RDF format by Accept. The default graph queries see is the
+  union of all graphs; ``?default`` writes go to the store's unnamed graph (statements that belong to
+  no article), which that union includes, and GET ``?default`` reads the union.
 - ``POST /ingest``: the page text as the body (UTF-8, or ``encoding=``), metadata as query parameters
   ``publication``, ``date``, ``locality``, ``name`` (the file name, which article ids derive from) or
   as ``X-KG-Publication`` … headers (percent-encoded UTF-8). Same path as ``kg ingest``: read,
@@ -29,13 +33,14 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from kg.errors import InputError, KgError, QueryError, StoreError
 from kg.store.base import GraphUpdate
+from kg.store.sparql_text import with_using
 from kg.web.auth import Auth
 from kg.web.limits import LimitError
 from kg.web.policy import Forbidden
@@ -103,9 +108,14 @@ class Writes:
             return refused
         if len(updates) != 1 or not updates[0].strip():
             return text(400, "give exactly one non-empty update")
-        if params.all("using-graph-uri") or params.all("using-named-graph-uri"):
-            return text(400, "using-graph-uri / using-named-graph-uri are not supported; write USING in the update")
-        update = updates[0]
+        using, using_named = params.all("using-graph-uri"), params.all("using-named-graph-uri")
+        bad = next((g for g in using + using_named if not _is_iri(g)), None)
+        if bad is not None:
+            return text(400, "using-graph-uri / using-named-graph-uri must be absolute IRIs")
+        try:
+            update = with_using(updates[0], using, using_named)
+        except QueryError as exc:
+            return text(400, str(exc))
         do = getattr(self.store, "update", None)
         if do is None:
             return text(501, "this store does not take SPARQL Update through the service")
@@ -118,7 +128,8 @@ class Writes:
         except LimitError as exc:
             return text(exc.status, str(exc))
         try:
-            await self.write(lambda: do(update))
+            base = request.app.state.query_runner.base_iri  # relative IRIs: as in queries
+            await self.write(lambda: do(update, base_iri=base) if base else do(update))
         except QueryError as exc:
             return text(400, str(exc))
         except KgError as exc:
@@ -126,25 +137,44 @@ class Writes:
         return Response(status_code=204)
 
 
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _is_iri(value: str) -> bool:
+    """An absolute IRI that can be written between ``<`` and ``>`` in a SPARQL text as it is."""
+    import pyoxigraph as ox
+
+    if _IRI_FORBIDDEN.search(value) or not re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", value):
+        return False
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _writes(request: Request) -> Writes | None:
     return getattr(request.app.state, "writes", None)
 
 
-def _graph_param(request: Request) -> tuple[str | None, Response | None]:
-    import pyoxigraph as ox
+DEFAULT = ""  # the graph a Graph Store request names when it is the default graph (``?default``)
+_DIRECT_SAFE = "/:@!$&'()*+,;=-._~%"
 
-    if "default" in request.query_params:
-        return None, text(400, "the default graph is the union of the article graphs; write to a named graph "
-                                "(?graph=IRI)")
+
+def _graph_param(request: Request, path: str | None = None) -> tuple[str, Response | None]:
+    """The graph a Graph Store request names: ``?graph=IRI`` (indirect), ``?default`` (DEFAULT), or, on
+    ``/rdf-graphs/{path}``, the request's own IRI ``{base}/rdf-graphs/{path}`` (direct identification)."""
+    if path is not None:
+        if request.query_params:
+            return "", text(400, "a graph named by its own IRI (/rdf-graphs/…) takes no graph= or default")
+        return f"{request.app.state.base}/rdf-graphs/{quote(path, safe=_DIRECT_SAFE)}", None
     graphs = request.query_params.getlist("graph")
+    if "default" in request.query_params:
+        return DEFAULT, None if not graphs else text(400, "give graph=IRI or default, not both")
     if len(graphs) != 1:
-        return None, text(400, "give exactly one graph=IRI")
-    try:
-        ox.NamedNode(graphs[0])
-    except ValueError:
-        return None, text(400, "graph= is not a valid IRI")
-    if not re.match(r"^https?://", graphs[0]):
-        return None, text(400, "graph= must be an http(s) IRI")
+        return "", text(400, "give exactly one graph=IRI, or default")
+    if not _is_iri(graphs[0]) or not re.match(r"^https?://", graphs[0]):
+        return "", text(400, "graph= must be an absolute http(s) IRI")
     return graphs[0], None
 
 
@@ -156,103 +186,185 @@ def _writer(request: Request, what: str, disabled: str) -> tuple[Writes | None, 
     return writes, writes.auth.check(request, what)
 
 
-def _gsp_gate(request: Request) -> tuple[Writes, str, Response | None]:
-    """Graph Store writes: the write gate, then exactly one named graph."""
+def _gsp_gate(request: Request, path: str | None) -> tuple[Writes, str, Response | None]:
+    """Graph Store writes: the write gate, then the graph (see ``_graph_param``)."""
     writes, refused = _writer(request, "Graph Store writes",
                               "Graph Store writes are not enabled on this endpoint (read-only)")
     if refused is not None or writes is None:
         return writes, "", refused  # type: ignore[return-value]
-    graph, bad = _graph_param(request)
-    return writes, graph or "", bad
+    graph, bad = _graph_param(request, path)
+    return writes, graph, bad
 
 
-@router.get("/rdf-graphs")
-async def gsp_get(request: Request) -> Response:
-    """Graph Store Protocol GET: one named graph as N-Triples or Turtle (reading needs no token)."""
-    import io
+async def _gsp_read(request: Request, path: str | None) -> Response:
+    """Graph Store GET/HEAD: the graph as a CONSTRUCT through ``/sparql``'s guarded path (query workers,
+    limits, Accept), so every RDF format the endpoint speaks is offered. ``?default`` is the default graph
+    queries see: the union of all graphs (reading needs no token)."""
+    from kg.web.sparql import Params, run_query
 
-    graph, bad = _graph_param(request)
+    graph, bad = _graph_param(request, path)
     if bad is not None:
         return bad
-    store = request.app.state.store
-    if graph not in await run_in_threadpool(store.graph_iris):
-        return text(404, f"no graph {graph}")
-    fmt = "ntriples" if "n-triples" in (request.headers.get("accept") or "") else "turtle"
-    buf = io.BytesIO()
-    await run_in_threadpool(store.export_graph, graph, fmt, buf)
-    return Response(buf.getvalue(), media_type="application/n-triples" if fmt == "ntriples" else "text/turtle")
+    if graph == DEFAULT:
+        query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    else:
+        if graph not in await run_in_threadpool(request.app.state.store.graph_iris):
+            return text(404, f"no graph {graph}")
+        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    return await run_query(request, Params([("query", query)]))
 
 
-async def _gsp_write(request: Request, merge: bool) -> Response:
+@router.api_route("/rdf-graphs", methods=["GET", "HEAD"])
+async def gsp_get(request: Request) -> Response:
+    """Graph Store Protocol GET/HEAD, the graph named by ``?graph=`` or ``?default``."""
+    return await _gsp_read(request, None)
+
+
+@router.api_route("/rdf-graphs/{path:path}", methods=["GET", "HEAD"])
+async def gsp_get_direct(request: Request, path: str) -> Response:
+    """Graph Store Protocol GET/HEAD of a graph named by its own IRI."""
+    return await _gsp_read(request, path)
+
+
+def _parts(body: bytes, content_type: str) -> list[tuple[str, bytes]] | None:
+    """The (media type, bytes) of each part of a ``multipart/form-data`` body (the Graph Store Protocol's
+    way to POST several documents at once), or None if it is not one."""
+    from email import policy
+    from email.parser import BytesParser
+
+    msg = BytesParser(policy=policy.HTTP).parsebytes(b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n"
+                                                     + body)
+    if not msg.is_multipart():
+        return None
+    return [(part.get_content_type(), part.get_payload(decode=True) or b"") for part in msg.iter_parts()]
+
+
+async def _gsp_write(request: Request, merge: bool, path: str | None = None, new: bool = False) -> Response:
+    """PUT (replace) or POST (add to) a graph; ``new``: POST to the graph store itself, which creates a
+    graph ``{base}/rdf-graphs/{uuid}`` and answers 201 with its IRI in ``Location``."""
+    import uuid
+
     import pyoxigraph as ox
 
     from kg.store.oxigraph import to_rdflib
 
-    writes, graph, refused = _gsp_gate(request)
-    if refused is not None:
-        return refused
-    ctype = (request.headers.get("content-type") or "").partition(";")[0].strip().lower()
-    if ctype not in RDF_BODY_TYPES:
-        return text(415, f"send the graph as one of {', '.join(RDF_BODY_TYPES)}")
+    if new:
+        writes, refused = _writer(request, "Graph Store writes",
+                                  "Graph Store writes are not enabled on this endpoint (read-only)")
+        graph = f"{request.app.state.base}/rdf-graphs/{uuid.uuid4().hex}"
+    else:
+        writes, graph, refused = _gsp_gate(request, path)  # type: ignore[assignment]
+    if refused is not None or writes is None:
+        return refused  # type: ignore[return-value]
+    raw_ctype = request.headers.get("content-type") or ""
+    ctype = raw_ctype.partition(";")[0].strip().lower()
     body = await request.body()
-    if ctype == "application/rdf+xml" and declares_entities(body):
-        return text(400, "RDF/XML with a DOCTYPE or ENTITY declaration is refused (entity expansion can exhaust "
-                         "the server's memory); send the document without one")
-    try:  # in a worker process (capped in memory and time), off the event loop
-        ntriples = await request.app.state.query_runner.parse_upload(body, ctype, graph)
-    except QueryError as exc:
-        return text(400, f"the body is not valid {ctype}: {exc}")
-    except LimitError as exc:
-        return text(exc.status, f"the body could not be read: {exc}")
-    parsed = [
-        (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
-        for t in ox.parse(ntriples, ox.RdfFormat.N_TRIPLES)
-    ]
+    documents = _parts(body, raw_ctype) if ctype == "multipart/form-data" and merge else [(ctype, body)]
+    if documents is None:
+        return text(400, "the multipart/form-data body has no parts")
+    ntriples = b""
+    for media_type, doc in documents:
+        if media_type not in RDF_BODY_TYPES:
+            return text(415, f"send the graph as one of {', '.join(RDF_BODY_TYPES)}"
+                             + (" (or several, as multipart/form-data parts, with POST)" if merge else ""))
+        if media_type == "application/rdf+xml" and declares_entities(doc):
+            return text(400, "RDF/XML with a DOCTYPE or ENTITY declaration is refused (entity expansion can exhaust "
+                             "the server's memory); send the document without one")
+        try:  # in a worker process (capped in memory and time), off the event loop
+            ntriples += await request.app.state.query_runner.parse_upload(doc, media_type, graph or
+                                                                          request.app.state.base + "/")
+        except QueryError as exc:
+            return text(400, f"the body is not valid {media_type}: {exc}")
+        except LimitError as exc:
+            return text(exc.status, f"the body could not be read: {exc}")
     store = request.app.state.store
 
-    def do() -> bool:
-        existed = graph in store.graph_iris()
-        triples = list(parsed)
-        if merge and existed:
-            res = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-            triples = list(res.triples()) + triples
-        store.replace_graphs([GraphUpdate(graph, triples)])  # type: ignore[arg-type]
-        return existed
+    if graph == DEFAULT:  # the store's unnamed graph: part of the union default graph, no article's
+        data = ntriples.decode("utf-8")
+
+        def do() -> bool:
+            store.update(("" if merge else "DROP SILENT DEFAULT ;\n") + f"INSERT DATA {{\n{data}\n}}")
+            return True
+    else:
+        parsed = [
+            (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
+            for t in ox.parse(ntriples, ox.RdfFormat.N_TRIPLES)
+        ]
+
+        def do() -> bool:
+            existed = graph in store.graph_iris()
+            triples = list(parsed)
+            if merge and existed:
+                res = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+                triples = list(res.triples()) + triples
+            store.replace_graphs([GraphUpdate(graph, triples)])  # type: ignore[arg-type]
+            return existed
 
     try:
         existed = await writes.write(do)
+    except QueryError as exc:
+        return text(400, str(exc))
     except KgError as exc:
         return text(500, public_message(exc))
+    if new:
+        return Response(status_code=201, headers={"Location": graph})
     return Response(status_code=204 if existed else 201)
 
 
 @router.put("/rdf-graphs")
 async def gsp_put(request: Request) -> Response:
-    """Graph Store Protocol PUT: replace the named graph (token needed)."""
+    """Graph Store Protocol PUT: replace the graph (token needed)."""
     return await _gsp_write(request, merge=False)
+
+
+@router.put("/rdf-graphs/{path:path}")
+async def gsp_put_direct(request: Request, path: str) -> Response:
+    """Graph Store Protocol PUT of a graph named by its own IRI."""
+    return await _gsp_write(request, merge=False, path=path)
 
 
 @router.post("/rdf-graphs")
 async def gsp_post(request: Request) -> Response:
-    """Graph Store Protocol POST: add the statements to the named graph (token needed)."""
-    return await _gsp_write(request, merge=True)
+    """Graph Store Protocol POST: add the statements to the graph; without ``graph=`` or ``default``, make a
+    new graph (201, ``Location``). Token needed."""
+    new = "graph" not in request.query_params and "default" not in request.query_params
+    return await _gsp_write(request, merge=True, new=new)
 
 
-@router.delete("/rdf-graphs")
-async def gsp_delete(request: Request) -> Response:
-    """Graph Store Protocol DELETE: drop the named graph (token needed)."""
-    writes, graph, refused = _gsp_gate(request)
+@router.post("/rdf-graphs/{path:path}")
+async def gsp_post_direct(request: Request, path: str) -> Response:
+    """Graph Store Protocol POST to a graph named by its own IRI."""
+    return await _gsp_write(request, merge=True, path=path)
+
+
+async def _gsp_delete(request: Request, path: str | None) -> Response:
+    writes, graph, refused = _gsp_gate(request, path)
     if refused is not None:
         return refused
     store = request.app.state.store
 
     def do() -> bool:
+        if graph == DEFAULT:
+            store.update("DROP SILENT DEFAULT")
+            return True
         if graph not in store.graph_iris():
             return False
         store.remove_graphs([graph])
         return True
 
     return Response(status_code=204) if await writes.write(do) else text(404, f"no graph {graph}")
+
+
+@router.delete("/rdf-graphs")
+async def gsp_delete(request: Request) -> Response:
+    """Graph Store Protocol DELETE: drop the graph (token needed)."""
+    return await _gsp_delete(request, None)
+
+
+@router.delete("/rdf-graphs/{path:path}")
+async def gsp_delete_direct(request: Request, path: str) -> Response:
+    """Graph Store Protocol DELETE of a graph named by its own IRI."""
+    return await _gsp_delete(request, path)
 
 
 def _meta(request: Request, name: str) -> str | None:
