@@ -206,3 +206,29 @@ def dump(store_dir: Path) -> list[str]:
         return dump_all(s)
     finally:
         s.close()
+
+
+def test_post_ingest_keeps_the_curation_of_the_store_folder(tmp_path: Path) -> None:
+    from urllib.parse import quote
+
+    from fastapi.testclient import TestClient
+
+    from kg.web.app import create_app
+
+    store = tmp_path / "store"
+    pages = two_cities(tmp_path / "pages")
+    ingest(store, *pages)
+    (store / "curation.toml").write_text(JOIN, encoding="utf-8")
+    assert kg("resolve", "--store", store) == 0
+    before = dump(store)
+    s = open_store(store)
+    try:
+        client = TestClient(create_app(s, BASE, token="secret"))
+        headers = {"Authorization": "Bearer secret", "X-KG-Publication": quote("云岭日报"), "X-KG-Date": "2023-05-02",
+                   "X-KG-Locality": quote("云岭市"), "X-KG-Name": "y1.txt"}
+        r = client.post("/ingest", content=pages[2].read_bytes(), headers=headers)
+        assert r.status_code == 201, r.text
+        assert len(people_named(s, NAME)) == 1
+    finally:
+        s.close()
+    assert dump(store) == before
