@@ -232,3 +232,17 @@ def test_post_ingest_keeps_the_curation_of_the_store_folder(tmp_path: Path) -> N
     finally:
         s.close()
     assert dump(store) == before
+
+
+def test_batch_ingest_with_workers_mints_with_the_curation(tmp_path: Path) -> None:
+    """The overrides travel to the worker processes: ``--jobs 2`` gives what one process gives."""
+    two_cities(tmp_path / "pages")
+    dumps = []
+    for jobs in (1, 2):
+        store = tmp_path / f"j{jobs}"
+        store.mkdir()
+        (store / "curation.toml").write_text(JOIN, encoding="utf-8")
+        assert kg("ingest", "--store", store, "--base", BASE, "--jobs", jobs, tmp_path / "pages") == 0
+        assert len(people(store)) == 1
+        dumps.append(dump(store))
+    assert dumps[0] == dumps[1]
