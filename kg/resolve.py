@@ -244,11 +244,11 @@ def _unmatched(curation: Curation, rule_keys: set[tuple[str, str, str]]) -> list
     out = []
     for o in curation.overrides:
         if o.kind == "join":
-            missing = [q for q in o.qualifiers if (o.name, q) not in present]
+            missing = [shown for q, shown in zip(o.qualifiers, o.shown, strict=True) if (o.name, q) not in present]
             if missing:
-                out.append(f"{curation.source}:{o.line}: join names nothing in the store for "
-                           f"{'、'.join(f'{o.name} ({q})' for q in missing)} (in: {o.where}); "
-                           "no mention of that person was moved")
+                kept = f" ({o.shown[0]} is the one kept: the others were given its IRI all the same)"
+                out.append(f"{curation.source}:{o.line}: join names nothing in the store: no mention of "
+                           f"{'、'.join(missing)}" + (kept if o.shown[0] in missing else ""))
             continue
         for a in o.articles:
             keys = [PersonKey(n, "", None, q) for n, q, art in rule_keys if art == a and n == o.name]

@@ -58,6 +58,7 @@ class Override:
     articles: tuple[str, ...] = ()  # split only
     piece: str = ""  # split only: the curated piece of the new qualifier
     where: str = ""  # how the file named it, for reports ("王伟 of 云岭市", an IRI)
+    shown: tuple[str, ...] = ()  # how the file named each qualifier (a place, an IRI), for reports
 
 
 @dataclass(frozen=True)
@@ -178,14 +179,18 @@ def _join(entry: dict, line: int, text: str, fail) -> Override:  # type: ignore[
         if len(names) > 1:
             raise fail(_key_line(text, line, "persons"), f"join: persons of different written names "
                        f"({'、'.join(sorted(names))}) are never one person here")
+        shown = dict(zip((q for _, q in keys), entry["persons"], strict=True))
         quals = tuple(dict.fromkeys(q for _, q in keys))
-        return Override("join", line, keys[0][0], quals, where=" + ".join(entry["persons"]))
+        return Override("join", line, keys[0][0], quals, where=" + ".join(entry["persons"]),
+                        shown=tuple(shown[q] for q in quals))
     name = entry.get("name")
     if not isinstance(name, str) or not name.strip():
         raise fail(_key_line(text, line, "name"), "join: name must be the written name, e.g. name = \"王伟\"")
     places = _strings(entry, "jurisdictions", line, text, fail, 2)
+    shown = {_qualifier_of_place(p): f"{name.strip()} of {p}" for p in reversed(places)}
     quals = tuple(dict.fromkeys(_qualifier_of_place(p) for p in places))
-    return Override("join", line, name.strip(), quals, where=f"{name.strip()} of {'、'.join(places)}")
+    return Override("join", line, name.strip(), quals, where=f"{name.strip()} of {'、'.join(places)}",
+                    shown=tuple(shown[q] for q in quals))
 
 
 def _split(entry: dict, line: int, text: str, fail) -> Override:  # type: ignore[no-untyped-def]
