@@ -15,7 +15,9 @@ A block is the union of its mentions' triples, each depending on one mention alo
 sequence numbers, no blank nodes), so it does not depend on the order articles arrived in, and
 ``refresh`` (called by ingest after each write) can remove and add the joins of the written articles
 only, by bound-IRI lookups, instead of rewriting whole blocks; ``rebuild`` (``kg resolve``) writes
-the whole layer again from the article graphs.
+the whole layer again from the article graphs. ``curate`` (``kg resolve`` too) first applies the
+editors' curation file (kg.rdf.curation) to the article graphs, so the joins it makes are in the
+mentions, and so in the layer, with the reason ``kg:Curated``.
 """
 
 from __future__ import annotations
@@ -233,7 +235,11 @@ def curate(store: Store, curation: Curation) -> tuple[int, list[str]]:
             updates.append(GraphUpdate(a, new))
             done += _write(store, updates)
     done += _write(store, updates, flush=True)
-    return done, _unmatched(curation, rule_keys)
+    notes = _unmatched(curation, rule_keys)
+    if done and not curation:  # e.g. a remote store and no --curation: say so, it may be a mistake
+        notes.append(f"{done} article graphs had curated people and no curation file was given "
+                     "(STORE/curation.toml or --curation FILE): the rules' keys are back")
+    return done, notes
 
 
 def _unmatched(curation: Curation, rule_keys: set[tuple[str, str, str]]) -> list[str]:

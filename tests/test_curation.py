@@ -93,6 +93,7 @@ def test_a_join_of_namesakes_of_two_cities_gives_one_person_with_both_posts(tmp_
     (store / "curation.toml").write_text("# nothing curated\n", encoding="utf-8")
     assert kg("resolve", "--store", store) == 0  # an override taken out of the file is undone
     assert len(people(store)) == 2 and all("Curated" not in reasons(store, p) for p in people(store))
+    assert "no curation file was given" in capsys.readouterr().err  # said, in case it was a mistake
 
 
 def test_a_join_by_person_iris(tmp_path: Path) -> None:
@@ -246,3 +247,20 @@ def test_batch_ingest_with_workers_mints_with_the_curation(tmp_path: Path) -> No
         assert len(people(store)) == 1
         dumps.append(dump(store))
     assert dumps[0] == dumps[1]
+
+
+def test_rekeying_a_fresh_graph_without_overrides_changes_nothing(tmp_path: Path) -> None:
+    """``kg resolve`` recomputes the rules' key from the stored graph (kg.rdf.remint.rekey): it must be
+    the key ingest gave, or applying a file would move people it does not name."""
+    from kg.ingest import build_graphs
+    from kg.rdf.curation import EMPTY
+    from kg.rdf.remint import rekey
+
+    p = page(tmp_path, "rich", "青禾市", "2023-03-02", "青禾市召开人大常委会会议",
+             "本报讯 3月1日，青禾市人大常委会第十次会议举行。市委书记柏若川出席。宣传部副部长林若水列席。"
+             "云岭市市长柯雨辰出席。国务院副总理钟岳衡出席。会议进行了选举。郑文博当选为副主任。记者邵清和摄。")
+    _, _, graphs = build_graphs(p, base=BASE)
+    for g in graphs:
+        new, keys = rekey(g.triples, str(g.iri), BASE, EMPTY)
+        assert set(new) == set(g.triples)
+        assert {k.name for k in keys} >= {"柏若川", "柯雨辰", "钟岳衡"}
