@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +46,9 @@ _SPLIT_KEYS = {"person", "articles", "label", "note"}
 
 class CurationError(KgError):
     """A curation file the editor must fix: the message is ``FILE:LINE: what is wrong``."""
+
+
+Fail = Callable[[int, str], CurationError]  # line, message → the error to raise
 
 
 @dataclass(frozen=True)
@@ -112,14 +116,20 @@ def _entry_lines(text: str, kind: str) -> list[int]:
 
 
 def _key_line(text: str, start: int, key: str) -> int:
-    """The line of ``key =`` in the table that starts at ``start`` (the header's line if absent)."""
+    """The line of ``key =`` in the table whose header is on line ``start`` (that line if absent)."""
     lines = text.splitlines()
-    for i in range(start, len(lines)):
-        if i > start - 1 and re.match(r"^\s*\[", lines[i]):
+    for i in range(start, len(lines)):  # lines[start] is the line after the header (lines count from 1)
+        if lines[i].lstrip().startswith("["):
             break
         if re.match(rf"^\s*{re.escape(key)}\s*=", lines[i]):
             return i + 1
     return start
+
+
+def _top_line(text: str, key: str) -> int:
+    """The line that starts a top-level entry ``key`` (``key = …`` or a ``[key]``/``[[key]]`` header)."""
+    pat = re.compile(rf"^\s*(?:{re.escape(key)}\s*=|\[\[?\s*{re.escape(key)}\s*[\].])")
+    return next((i for i, line in enumerate(text.splitlines(), 1) if pat.match(line)), 1)
 
 
 def parse(text: str, source: str = FILE_NAME) -> Curation:
@@ -138,9 +148,7 @@ def parse(text: str, source: str = FILE_NAME) -> Curation:
         raise fail(line, f"not TOML: {msg}{where}") from None
     for key in data:
         if key not in ("join", "split"):
-            raise fail(_key_line(text, 1, key) if re.search(rf"^\s*{re.escape(key)}\s*=", text, re.M)
-                       else next((i for i, s in enumerate(text.splitlines(), 1) if key in s), 1),
-                       f"unknown entry {key!r}: write [[join]] or [[split]] tables")
+            raise fail(_top_line(text, key), f"unknown entry {key!r}: write [[join]] or [[split]] tables")
     overrides: list[Override] = []
     for kind, allowed in (("join", _JOIN_KEYS), ("split", _SPLIT_KEYS)):
         entries = data.get(kind, [])
@@ -156,14 +164,14 @@ def parse(text: str, source: str = FILE_NAME) -> Curation:
     return _index(overrides, source, fail)
 
 
-def _strings(entry: dict, key: str, line: int, text: str, fail, least: int) -> list[str]:  # type: ignore[no-untyped-def]
+def _strings(entry: dict, key: str, line: int, text: str, fail: Fail, least: int) -> list[str]:
     v = entry.get(key)
     if not isinstance(v, list) or len(v) < least or not all(isinstance(s, str) and s.strip() for s in v):
         raise fail(_key_line(text, line, key), f"{key} must be a list of at least {least} non-empty strings")
     return [s.strip() for s in v]
 
 
-def _join(entry: dict, line: int, text: str, fail) -> Override:  # type: ignore[no-untyped-def]
+def _join(entry: dict, line: int, text: str, fail: Fail) -> Override:
     if ("persons" in entry) == ("jurisdictions" in entry):
         raise fail(line, "join: give either name and jurisdictions, or persons (two person IRIs or more)")
     if "persons" in entry:
@@ -193,7 +201,7 @@ def _join(entry: dict, line: int, text: str, fail) -> Override:  # type: ignore[
                     shown=tuple(shown[q] for q in quals))
 
 
-def _split(entry: dict, line: int, text: str, fail) -> Override:  # type: ignore[no-untyped-def]
+def _split(entry: dict, line: int, text: str, fail: Fail) -> Override:
     person = entry.get("person")
     parsed = _parse_person(person) if isinstance(person, str) else None
     if parsed is None:
@@ -208,10 +216,10 @@ def _split(entry: dict, line: int, text: str, fail) -> Override:  # type: ignore
                    "split: label must name the other person (e.g. label = \"教育局\"); it becomes part of the IRI")
     name, qual = parsed
     return Override("split", line, name, (qual,), tuple(articles), f"{qual}_c-{iris.ident(label.strip(), 20)}",
-                    where=person)  # type: ignore[arg-type]
+                    where=str(person))
 
 
-def _index(overrides: list[Override], source: str, fail) -> Curation:  # type: ignore[no-untyped-def]
+def _index(overrides: list[Override], source: str, fail: Fail) -> Curation:
     """Join maps and split table, checked for contradictions (a key joined onto two persons, a cycle)."""
     joins: dict[tuple[str, str], tuple[str, str | None]] = {}
     line_of: dict[tuple[str, str], int] = {}
