@@ -204,6 +204,9 @@ def upgrade(store: Store, curation: Curation = EMPTY) -> int:
     return done + _write(store, updates, flush=True)
 
 
+_ANY_CURATED = _PREFIXES + "SELECT ?m WHERE { GRAPH ?a { ?m kg:identityBasis kg:Curated } } LIMIT 1"
+
+
 def curate(store: Store, curation: Curation) -> tuple[int, list[str]]:
     """Apply the editors' overrides (kg.rdf.curation) to the article graphs, in place.
 
@@ -215,6 +218,8 @@ def curate(store: Store, curation: Curation) -> tuple[int, list[str]]:
     """
     from kg.rdf.remint import rekey
 
+    if not curation and not list(store.query(_ANY_CURATED).rows()):
+        return 0, []  # nothing to apply nor to undo: kg resolve costs what it did before curation
     named = curation.person_keys()
     split_articles = {a for _, a in curation.splits}
     candidates: set[str] = set()
