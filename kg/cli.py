@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=None, metavar="ARTICLES",
                    help="articles per store transaction in batch mode (default 500)")
     p.add_argument("--verbose", "-v", action="store_true", help="in batch mode, also list every file stored")
+    p.add_argument("--curation", type=Path, metavar="FILE",
+                   help="editors' identity overrides to mint with (default: STORE/curation.toml if it exists)")
     p.add_argument("paths", nargs="+", metavar="PATH", help="page files or folders of them")
 
     p = sub.add_parser("export", help="write the whole store")
@@ -84,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("resolve", help="rebuild the identity resolution graphs from the article graphs")
     _store_arg(p)
+    p.add_argument("--curation", type=Path, metavar="FILE",
+                   help="editors' overrides of the identity rules, applied in place "
+                        "(default: STORE/curation.toml if it exists; docs/identity.md)")
 
     p = sub.add_parser("serve", help="serve the store over HTTP: SPARQL endpoint, IRIs, exports")
     _store_arg(p)
@@ -131,6 +136,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             raise KgError(f"{p}: no such file or folder")
     if is_batch(args):
         return cmd_ingest_batch(args)
+    from kg.rdf.curation import for_store
+
+    curation = for_store(args.store, args.curation)  # a bad file stops here, before the store is opened
     base = resolve_base(args.store, args.base, writing=True)
     store = open_store(args.store)
     try:
@@ -143,6 +151,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             date=args.date,
             locality=args.locality,
             skip_known=args.resume,
+            curation=curation,
         )
         total = store.quad_count()
     finally:
@@ -177,6 +186,9 @@ def cmd_ingest_batch(args: argparse.Namespace) -> int:
         raise KgError("--jobs must be at least 1")
     if not any(True for _ in walk(args.paths)):
         raise KgError("no page files found in the given folders")
+    from kg.rdf.curation import for_store
+
+    curation = for_store(args.store, args.curation)
     base = resolve_base(args.store, args.base, writing=True)
     store = open_store(args.store)
     progress = Progress(0, 0)
@@ -200,6 +212,7 @@ def cmd_ingest_batch(args: argparse.Namespace) -> int:
             publication=args.publication,
             date=args.date,
             locality=args.locality,
+            curation=curation,
         )
         total = store.quad_count()
     finally:
@@ -384,18 +397,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
-    """Upgrade article graphs of an older version in place, then rebuild every name block (kg.resolve)."""
-    from kg.resolve import rebuild, upgrade
+    """Upgrade article graphs of an older version in place, apply the editors' curation file (re-minting
+    the article graphs it changes), then rebuild every name block (kg.resolve)."""
+    from kg.rdf.curation import for_store
+    from kg.resolve import curate, rebuild, upgrade
     from kg.store import open_store
 
+    curation = for_store(args.store, args.curation)  # a bad file stops here, before the store is opened
     store = open_store(args.store)
     try:
-        upgraded = upgrade(store)
+        upgraded = upgrade(store, curation)
+        curated, unmatched = curate(store, curation)
         mentions, blocks = rebuild(store)
     finally:
         store.close()
-    print(f"resolve: {upgraded} article graphs upgraded, {mentions} person mentions, {blocks} name blocks",
-          file=sys.stderr)
+    for line in unmatched:  # an override naming nothing in the store is said, not ignored
+        print(f"kg: {line}", file=sys.stderr)
+    print(f"resolve: {upgraded} article graphs upgraded, {curated} re-minted by {len(curation.overrides)} "
+          f"curation overrides, {mentions} person mentions, {blocks} name blocks", file=sys.stderr)
     return 0
 
 

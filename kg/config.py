@@ -80,7 +80,8 @@ def remote_stored_base(location: object) -> str | None:
         store.close()
 
 
-STORE_FILES = {"oxigraph", "newskg.json", "void-stats.json", ".kg-snapshots", ".kg-lock", "lost+found"}
+# curation.toml: the editors' identity overrides (kg.rdf.curation), which may be written before the first ingest
+STORE_FILES = {"oxigraph", "newskg.json", "void-stats.json", ".kg-snapshots", ".kg-lock", "lost+found", "curation.toml"}
 
 
 def check_store_folder(path: Path) -> None:

@@ -20,6 +20,7 @@ from kg.errors import KgError
 from kg.extract.pipeline import extract
 from kg.model import Article, Extraction
 from kg.progress import Progress
+from kg.rdf.curation import EMPTY, Curation
 from kg.rdf.mapping import ArticleGraph, map_article
 from kg.read import read_page, read_source
 from kg.read.source import Source
@@ -55,9 +56,10 @@ def build_graphs(
     publication: str | None = None,
     date: str | None = None,
     locality: str | None = None,
+    curation: Curation = EMPTY,
 ) -> tuple[str, list[Article], list[ArticleGraph]]:
     """Read and map one file, touching no store. Returns (content hash, articles, graphs)."""
-    src, articles, graphs = _read_and_map(path, base, encoding, publication, date, locality)
+    src, articles, graphs = _read_and_map(path, base, encoding, publication, date, locality, curation=curation)
     return src.sha256, articles, graphs
 
 
@@ -69,11 +71,12 @@ def _read_and_map(
     date: str | None,
     locality: str | None,
     extractor: str | None = None,
+    curation: Curation = EMPTY,
 ) -> tuple[Source, list[Article], list[ArticleGraph]]:
     src = read_source(path, encoding=encoding, publication=publication, date=date, locality=locality)
     articles = read_page(src.text, src.publication, path.name, src.sha256)
     fn = resolve_extractor(extractor) if extractor else extract
-    graphs = [map_article(a, fn(a), base) for a in articles]
+    graphs = [map_article(a, fn(a), base, curation) for a in articles]
     return src, articles, graphs
 
 
@@ -104,8 +107,13 @@ def ingest_file(
     locality: str | None = None,
     skip_known: bool = False,
     before_write: Callable[[list[ArticleGraph]], None] | None = None,
+    curation: Curation = EMPTY,
 ) -> FileResult:
-    """Ingest one page file; raises KgError on bad input (the store is then untouched)."""
+    """Ingest one page file; raises KgError on bad input (the store is then untouched).
+
+    ``curation``: the editor's overrides ``kg resolve`` applied (kg.rdf.curation), so that a
+    re-ingest mints the same people.
+    """
     res = FileResult(path)
     if skip_known:
         import hashlib
@@ -114,7 +122,8 @@ def ingest_file(
             res.skipped = True
             return res
     _, _, graphs = build_graphs(
-        path, base=base, encoding=encoding, publication=publication, date=date, locality=locality
+        path, base=base, encoding=encoding, publication=publication, date=date, locality=locality,
+        curation=curation,
     )
     if before_write is not None:
         before_write(graphs)
@@ -461,6 +470,7 @@ def ingest_batch(
     date: str | None = None,
     locality: str | None = None,
     extractor: str | None = None,
+    curation: Curation = EMPTY,
 ) -> BatchReport:
     """Ingest every page file under ``paths``; a bad file is reported and the others are stored.
 
@@ -484,7 +494,8 @@ def ingest_batch(
     else:
         progress.total_files, progress.total_bytes = len(files), max(1, sum(sizes.values()))
     options = dict(
-        base=base, encoding=encoding, publication=publication, date=date, locality=locality, extractor=extractor
+        base=base, encoding=encoding, publication=publication, date=date, locality=locality, extractor=extractor,
+        curation=curation,  # picklable: each worker mints with the same overrides
     )
 
     def record(res: FileResult, nbytes: int, chars: int = 0) -> None:

@@ -15,7 +15,9 @@ A block is the union of its mentions' triples, each depending on one mention alo
 sequence numbers, no blank nodes), so it does not depend on the order articles arrived in, and
 ``refresh`` (called by ingest after each write) can remove and add the joins of the written articles
 only, by bound-IRI lookups, instead of rewriting whole blocks; ``rebuild`` (``kg resolve``) writes
-the whole layer again from the article graphs.
+the whole layer again from the article graphs. ``curate`` (``kg resolve`` too) first applies the
+editors' curation file (kg.rdf.curation) to the article graphs, so the joins it makes are in the
+mentions, and so in the layer, with the reason ``kg:Curated``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from kg.rdf import iris
+from kg.rdf.curation import EMPTY, Curation
 from kg.rdf.namespaces import KG, PROV, RDF
 from kg.store.base import GraphUpdate, Store
 
@@ -159,38 +162,111 @@ _NO_MENTIONS = _PREFIXES + """PREFIX schema: <https://schema.org/>
 SELECT ?a WHERE { GRAPH ?a { ?a a schema:NewsArticle . FILTER NOT EXISTS { ?m a kg:PersonMention } } }"""
 
 
-def upgrade(store: Store) -> int:
+def _read_graph(store: Store, article: str) -> list:
+    """The triples of one article graph, read whole (as N-Triples, parsed by rdflib)."""
+    import io
+
+    from rdflib import Graph
+
+    buf = io.BytesIO()
+    store.export_graph(article, "ntriples", buf)
+    return list(Graph().parse(data=buf.getvalue().decode("utf-8"), format="nt"))
+
+
+def _write(store: Store, updates: list[GraphUpdate], flush: bool = False) -> int:
+    """Write the pending rewrites when there are enough (or at the end); returns how many were written."""
+    if updates and (flush or len(updates) >= 200):
+        store.replace_graphs(updates)
+        n = len(updates)
+        updates.clear()
+        return n
+    return 0
+
+
+def upgrade(store: Store, curation: Curation = EMPTY) -> int:
     """Re-mint, in place, the article graphs an older version made (pinyin ids, no mentions).
 
     Only articles without person mentions are candidates (a cheap query); each is read, checked
     (``kg.rdf.remint.needs_upgrade``) and rewritten whole, in batches. Returns the graphs rewritten.
     """
-    import io
-
-    from rdflib import Graph
-
     from kg.rdf.remint import needs_upgrade, remint
 
     updates: list[GraphUpdate] = []
     done = 0
     for r in list(store.query(_NO_MENTIONS).rows()):
         a = str(r["a"])
-        buf = io.BytesIO()
-        store.export_graph(a, "ntriples", buf)
-        g = Graph().parse(data=buf.getvalue().decode("utf-8"), format="nt")
-        triples = list(g)
+        triples = _read_graph(store, a)
         base = a.rsplit("/article/", 1)[0]
         if not needs_upgrade(triples, base):
             continue
-        updates.append(GraphUpdate(a, remint(triples, a, base)))
-        if len(updates) >= 200:
-            store.replace_graphs(updates)
-            done += len(updates)
-            updates = []
-    if updates:
-        store.replace_graphs(updates)
-        done += len(updates)
-    return done
+        updates.append(GraphUpdate(a, remint(triples, a, base, curation)))
+        done += _write(store, updates)
+    return done + _write(store, updates, flush=True)
+
+
+_ANY_CURATED = _PREFIXES + "SELECT ?m WHERE { GRAPH ?a { ?m kg:identityBasis kg:Curated } } LIMIT 1"
+
+
+def curate(store: Store, curation: Curation) -> tuple[int, list[str]]:
+    """Apply the editors' overrides (kg.rdf.curation) to the article graphs, in place.
+
+    The candidates are the articles with a mention the file names (by written name and rule
+    qualifier, or by article for a split) and those with a mention curated before (basis
+    ``kg:Curated``: an override since removed from the file must be undone). Each is re-keyed
+    (``kg.rdf.remint.rekey``) and written only if it changed. Returns (graphs rewritten, one line
+    per override, or part of one, that names nothing in the store) — reported, not ignored.
+    """
+    from kg.rdf.remint import rekey
+
+    if not curation and not list(store.query(_ANY_CURATED).rows()):
+        return 0, []  # nothing to apply nor to undo: kg resolve costs what it did before curation
+    named = curation.person_keys()
+    split_articles = {a for _, a in curation.splits}
+    candidates: set[str] = set()
+    rule_keys: set[tuple[str, str, str]] = set()  # (name, rule qualifier, article) of every mention
+    for m in all_mentions(store):
+        qual = m.person.rsplit("/person/", 1)[1].split("_", 1)[1] if "_" in m.person.rsplit("/", 1)[1] else ""
+        if m.basis == "Curated" or m.article in split_articles or (m.name, qual) in named:
+            candidates.add(m.article)
+        else:
+            rule_keys.add((m.name, qual, m.article))
+    updates: list[GraphUpdate] = []
+    done = 0
+    for a in sorted(candidates):
+        old = _read_graph(store, a)
+        new, keys = rekey(old, a, a.rsplit("/article/", 1)[0], curation)
+        rule_keys.update((k.name, k.qualifier, a) for k in keys)
+        if set(new) != set(old):
+            updates.append(GraphUpdate(a, new))
+            done += _write(store, updates)
+    done += _write(store, updates, flush=True)
+    notes = _unmatched(curation, rule_keys)
+    if done and not curation:  # e.g. a remote store and no --curation: say so, it may be a mistake
+        notes.append(f"{done} article graphs had curated people and no curation file was given "
+                     "(STORE/curation.toml or --curation FILE): the rules' keys are back")
+    return done, notes
+
+
+def _unmatched(curation: Curation, rule_keys: set[tuple[str, str, str]]) -> list[str]:
+    """Report lines for overrides (or the persons of one) that no mention of the store matches."""
+    from kg.rdf.identity import PersonKey
+
+    present = {(n, q) for n, q, _ in rule_keys}
+    out = []
+    for o in curation.overrides:
+        if o.kind == "join":
+            missing = [shown for q, shown in zip(o.qualifiers, o.shown, strict=True) if (o.name, q) not in present]
+            if missing:
+                kept = f" ({o.shown[0]} is the one kept: the others were given its IRI all the same)"
+                out.append(f"{curation.source}:{o.line}: join names nothing in the store: no mention of "
+                           f"{'、'.join(missing)}" + (kept if o.shown[0] in missing else ""))
+            continue
+        for a in o.articles:
+            keys = [PersonKey(n, "", None, q) for n, q, art in rule_keys if art == a and n == o.name]
+            if not any(curation.apply(k, a).qualifier == o.piece for k in keys):
+                out.append(f"{curation.source}:{o.line}: split names nothing in the store: "
+                           f"no mention of {o.where} in {a}")
+    return out
 
 
 def rebuild(store: Store) -> tuple[int, int]:

@@ -15,6 +15,7 @@ from rdflib.term import Node
 from kg.extract.posts import title_of
 from kg.model import Article, Event, Evidence, Extraction, Post
 from kg.rdf import identity, iris
+from kg.rdf.curation import EMPTY, Curation
 from kg.rdf.namespaces import KG, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
 Triple = tuple[Node, Node, Node]
@@ -48,8 +49,9 @@ class ArticleGraph:
 
 
 class _Mapper:
-    def __init__(self, article: Article, extraction: Extraction, base: str) -> None:
+    def __init__(self, article: Article, extraction: Extraction, base: str, curation: Curation = EMPTY) -> None:
         self.a = article
+        self.curation = curation
         self.x = extraction
         self.base = iris.normalise_base(base)
         pub = article.publication
@@ -102,6 +104,7 @@ class _Mapper:
                 if place:
                     places.append(place)
         pk = identity.person_key(name, places, national, self.ctx)
+        pk = self.curation.apply(pk, str(self.article))  # an editor's join or split (kg.rdf.curation)
         self.person_keys[name] = pk
         return pk
 
@@ -352,9 +355,11 @@ class _Mapper:
                 self.add(gn, PROV.wasDerivedFrom, self.article)
 
 
-def map_article(article: Article, extraction: Extraction, base: str = iris.DEFAULT_BASE) -> ArticleGraph:
-    """The named graph of one article: its metadata, credits and every extracted fact."""
-    m = _Mapper(article, extraction, base)
+def map_article(article: Article, extraction: Extraction, base: str = iris.DEFAULT_BASE,
+                curation: Curation = EMPTY) -> ArticleGraph:
+    """The named graph of one article: its metadata, credits and every extracted fact, its people
+    keyed by the identity rules and the editor's overrides (``curation``)."""
+    m = _Mapper(article, extraction, base, curation)
     m.article_triples()
     m.extraction_triples()
     return ArticleGraph(m.article, list(dict.fromkeys(m.t)))

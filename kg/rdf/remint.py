@@ -13,11 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from kg.model import Article, Event, Extraction, Organization, Person, Place, Post, Publication
+from kg.rdf.curation import EMPTY, Curation
+from kg.rdf.identity import PersonKey
 from kg.rdf.mapping import _Mapper
 from kg.rdf.namespaces import KG, ORG, RDF, RDFS, SCHEMA
 
@@ -47,8 +50,19 @@ def _text(g: Graph, s: Node, p: Node) -> str | None:
     return str(v) if v is not None else None
 
 
-def remint(triples: Sequence[Triple], article_iri: str, base: str) -> list[Triple]:
-    """The triples of one old article graph with every entity re-minted (see module doc)."""
+@dataclass
+class _Model:
+    """The model objects an article graph holds, as the identity rules read them."""
+
+    graph: Graph
+    article: Article
+    extraction: Extraction
+    orgs: list[Node]
+    post_of: dict[Node, Post]
+
+
+def _model(triples: Sequence[Triple], article_iri: str) -> _Model:
+    """Rebuild, from one article graph, what the mapper's identity methods read (see module doc)."""
     g = Graph()
     for t in triples:
         g.add(t)
@@ -89,9 +103,22 @@ def remint(triples: Sequence[Triple], article_iri: str, base: str) -> list[Tripl
         x.events.append(Event(str(e), etype, _text(g, e, SCHEMA.name) or "", date=day, month_day=month_day,
                               super_event=str(sup) if sup is not None else None))
 
-    m = _Mapper(article, x, base)
-    m.article = art
-    m.ctx = type(m.ctx)(pub.locality, pub.name, article.source_sha256 or None, article_iri)
+    return _Model(g, article, x, orgs, post_of)
+
+
+def _mapper(md: _Model, article_iri: str, base: str, curation: Curation) -> _Mapper:
+    m = _Mapper(md.article, md.extraction, base, curation)
+    m.article = URIRef(article_iri)
+    pub = md.article.publication
+    m.ctx = type(m.ctx)(pub.locality, pub.name, md.article.source_sha256 or None, article_iri)
+    return m
+
+
+def remint(triples: Sequence[Triple], article_iri: str, base: str, curation: Curation = EMPTY) -> list[Triple]:
+    """The triples of one old article graph with every entity re-minted (see module doc)."""
+    md = _model(triples, article_iri)
+    x, orgs, post_of = md.extraction, md.orgs, md.post_of
+    m = _mapper(md, article_iri, base, curation)
     new: dict[Node, Node] = {}
     for o in orgs:
         new[o] = m.org(str(o)) or o
@@ -110,3 +137,26 @@ def remint(triples: Sequence[Triple], article_iri: str, base: str) -> list[Tripl
         out.append((new.get(s, s), p, new.get(o, o) if isinstance(o, URIRef) else o))
     out += [t for t in m.t if t[1] != SCHEMA.mentions]  # what the article mentions is unchanged
     return list(dict.fromkeys(out))
+
+
+def rekey(triples: Sequence[Triple], article_iri: str, base: str,
+          curation: Curation) -> tuple[list[Triple], list[PersonKey]]:
+    """One current article graph with its people re-keyed by the rules and ``curation``.
+
+    Why not ``remint``: a current graph already has its mentions and current ids for bodies, posts
+    and places, which no override touches; only person IRIs and the mentions' basis change. Returns
+    the new triples (the same set if nothing changed) and the rule keys of its people (without the
+    overrides), so ``kg resolve`` can tell which overrides named something in the store.
+    """
+    md = _model(triples, article_iri)
+    rules, curated = _mapper(md, article_iri, base, EMPTY), _mapper(md, article_iri, base, curation)
+    new: dict[Node, Node] = {}
+    keys = []
+    for person in md.extraction.people:
+        keys.append(rules.person_key(person.name))
+        new[URIRef(person.key)] = curated.person(person.name)
+    mentions = set(md.graph.subjects(RDF.type, KG.PersonMention))
+    out = [(new.get(s, s), p, new.get(o, o) if isinstance(o, URIRef) else o)
+           for s, p, o in triples if s not in mentions]
+    out += [t for t in curated.t if t[0] != URIRef(article_iri) and "#mention-" in str(t[0])]  # new mentions
+    return list(dict.fromkeys(out)), keys

@@ -404,18 +404,25 @@ async def ingest(request: Request) -> Response:
     store, base = request.app.state.store, request.app.state.base
 
     def do() -> Any:
+        from kg.rdf.curation import for_store
+
+        # the editors' overrides kg resolve applied (STORE/curation.toml), read each time: it may change
+        curation = for_store(getattr(store, "path", None))
         with tempfile.TemporaryDirectory(prefix="kg-ingest-") as tmp:
             path = Path(tmp) / name
             path.write_bytes(body)
             return ingest_file(store, path, base=base, encoding=encoding, publication=publication, date=date,
-                               locality=locality)
+                               locality=locality, curation=curation)
 
     try:
         res = await writes.write(do)
     except KgError as exc:
         # the temporary folder means nothing to the client: name the upload instead
         msg = public_message(re.sub(r"(?:/[^\s:]*)?/kg-ingest-[^/\s]+/", "", str(exc)))
-        status = 422 if isinstance(exc, InputError) else 503 if isinstance(exc, StoreError) else 400
+        from kg.rdf.curation import CurationError
+
+        status = (422 if isinstance(exc, InputError) else 503 if isinstance(exc, StoreError)
+                  else 500 if isinstance(exc, CurationError) else 400)  # the server's file, not the client's
         return text(status, msg)
     payload = {"articles": res.articles, "quads": res.quads}
     return Response(json.dumps(payload, ensure_ascii=False) + "\n", status_code=201, media_type="application/json")
