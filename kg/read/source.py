@@ -24,6 +24,7 @@ class Source:
     text: str
     sha256: str
     publication: Publication
+    problems: tuple[str, ...] = ()  # records of a dump that gave no article (``FILE#N: why``); the rest is read
 
 
 def decode(data: bytes, name: str, encoding: str | None = None) -> str:
