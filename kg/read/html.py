@@ -188,7 +188,9 @@ def read_html(html: str, name: str) -> HtmlArticle:
         art.author = enp.get("author", "")
         art.date = _date(enp.get("date", "")) or art.date
         art.page = enp.get("pagenum", "") or enp.get("pagename", "")
-    body = _first(root, _BODY[:2]) or _first(root, _BODY[2:])
+    body = _first(root, _BODY[:2])
+    if body is None:
+        body = _first(root, _BODY[2:])
     container = body.getparent() if body is not None else None
     if not art.headline:
         scope = container if container is not None else root
@@ -233,11 +235,16 @@ def read_html(html: str, name: str) -> HtmlArticle:
     # the headline is printed again at the top of some bodies
     while art.paragraphs and art.paragraphs[0] in (art.headline, *art.kickers, *art.subtitles):
         art.paragraphs.pop(0)
+    # date and 版次 as printed in the page's info line (2025年03月12日 第A03版)
+    info = " ".join(_norm(t.text_content())[:80] for t in root.xpath(
+        "//title|//*[contains(@class,'page') or contains(@class,'date') or contains(@class,'info')"
+        " or contains(@class,'time') or contains(@class,'banci')]")[:12])
     if not art.page:
-        head = " ".join(_norm(t.text_content()) for t in root.xpath("//title|//*[contains(@class,'page')]")[:5])
-        m = _PAGE.search(head)
+        m = _PAGE.search(info)
         if m:
             art.page = m.group(1) or m.group(2)
+    if not art.date:
+        art.date = _date(info)
     if not art.paragraphs:
         raise InputError(f"{name}: no article text found in this HTML page")
     if not art.headline:
