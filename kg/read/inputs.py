@@ -103,7 +103,7 @@ def _read_dump(path: Path, encoding: str | None, publication: str | None, date: 
         where = f"{path}#{rec.number}"
         try:
             dumps.check(rec, str(path))
-            stated = parse_date(rec.fields.get("date", "").strip()[:10] or None, f"{where}: date")
+            stated = parse_date(rec.fields.get("date", "").strip()[:10] or None, where)
             pub = _with_page_meta(base, stated, dumps.one_line(rec.fields.get("publication", "")))
             page = rec.text_page()
             chars += len(page)
