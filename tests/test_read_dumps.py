@@ -36,7 +36,8 @@ def records(tmp_path_factory) -> list[dict]:
     return recs
 
 
-BAD_LINES = ['{"title": "缺正文", "text": ""}', "{not json", '{"title": "日期错", "text": "市长讲话。", "date": "3/12"}']
+BAD_LINES = ['{"title": "缺正文", "text": ""}', "{not json",
+             '{"title": "日期错", "text": "市长讲话。", "date": "3/12"}']
 
 
 def write_jsonl(path: Path, recs: list[dict]) -> None:
@@ -102,6 +103,7 @@ def test_kg_ingest_stores_the_good_records_and_reports_the_bad(records, tmp_path
     # re-ingesting the dump replaces its articles (the URL is the article)
     subprocess.run([sys.executable, "-m", "kg", "ingest", "--store", str(store), str(path)], **env_run)
     q2 = subprocess.run([sys.executable, "-m", "kg", "query", "--store", str(store), "--format", "csv",
-                         "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { GRAPH ?a { ?a a <https://schema.org/NewsArticle> } }"],
+                         "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { GRAPH ?a {"
+                         " ?a a <https://schema.org/NewsArticle> } }"],
                         **env_run)
     assert q2.stdout.split()[-1] == str(len(records)), q2.stderr

@@ -127,3 +127,25 @@ def test_kg_ingest_reads_a_folder_of_html_pages(tmp_path):
     assert "broken.html: no article text found" in out.stderr
     assert "Traceback" not in out.stderr
     assert "ingest: 4 files (0 skipped, 1 failed), 3 articles" in out.stderr
+
+
+def test_article_page_links_its_source(tmp_path):
+    """The article page shows the source URL as a link and the 版次 (a journalist cites the URL, not a hash)."""
+    from fastapi.testclient import TestClient
+
+    from kg.ingest import ingest_file
+    from kg.store import open_store
+    from kg.web.pages.app import create_pages_app
+    from kg.web.pages.views import web_url
+
+    base = "http://127.0.0.1:8000"
+    store = open_store(tmp_path / "s")
+    try:
+        res = ingest_file(store, DATA / "epaper-enp.html", base=base, publication="青岚日报")
+        html = TestClient(create_pages_app(store, base)).get(res.articles[0].replace(base, "")).text
+    finally:
+        store.close()
+    assert ('<a class="source-url" href="http://epaper.qinglan.example/html/2025-03/12/content_1001.htm" '
+            'rel="nofollow noopener noreferrer">') in html
+    assert "第03版" in html
+    assert web_url("javascript:alert(1)") == "" and web_url("https://x.example/a") == "https://x.example/a"
