@@ -220,7 +220,7 @@ def read_html(html: str, name: str) -> HtmlArticle:
         import trafilatura
 
         text = trafilatura.extract(html, output_format="txt", include_comments=False, include_tables=False,
-                                   favor_precision=True, deduplicate=False)
+                                   favor_precision=True, deduplicate=False, fast=True)
         if not art.paragraphs and text:
             art.layout = art.layout or "generic"
             art.paragraphs = [p for p in (_norm(x) for x in text.split("\n")) if p and not _BOILER.search(p)]
