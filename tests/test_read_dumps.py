@@ -107,3 +107,40 @@ def test_kg_ingest_stores_the_good_records_and_reports_the_bad(records, tmp_path
                          " ?a a <https://schema.org/NewsArticle> } }"],
                         **env_run)
     assert q2.stdout.split()[-1] == str(len(records)), q2.stderr
+
+
+def test_hostile_records_are_reported_not_fatal(tmp_path):
+    p = tmp_path / "hostile.jsonl"
+    p.write_text("\n".join([
+        json.dumps({"title": "巨大记录", "text": "甲" * 1_100_000}, ensure_ascii=False),
+        "[1, 2]",
+        json.dumps({"title": "会议召开", "text": "市长在会上讲话。", "url": "javascript:alert(1)"}, ensure_ascii=False),
+    ]), encoding="utf-8")
+    src, articles = read_input(p)
+    assert len(articles) == 1 and articles[0].source_url == ""  # only http(s) URLs are kept
+    assert src.problems[0].startswith(f"{p}#1: text of 1100000 characters is over")
+    assert src.problems[1] == f"{p}#2: not a JSON object"
+
+
+def test_batch_pool_reports_records_and_stores_html_and_dumps(tmp_path):
+    """Two workers: a dump's bad record travels back from the worker and is reported; the rest is stored."""
+    from kg.ingest import ingest_batch
+    from kg.store import open_store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    html = Path(__file__).parent / "data" / "html"
+    for name in ("epaper-enp.html", "site-plain.html"):
+        (folder / name).write_bytes((html / name).read_bytes())
+    recs = [{"title": f"第{i}次会议召开", "text": f"{i}日，市政协召开常委会议。主席柯青山主持会议。", "url": f"https://x.example/{i}"}
+            for i in range(1, 5)]
+    lines = [json.dumps(r, ensure_ascii=False) for r in recs]
+    lines.insert(2, '{"title": "无正文"}')
+    (folder / "crawl.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    store = open_store(tmp_path / "s")
+    try:
+        report = ingest_batch(store, [folder], base="http://127.0.0.1:8000", jobs=2)
+    finally:
+        store.close()
+    assert report.articles == 6 and report.failed == 0
+    assert report.errors == [f"{folder / 'crawl.jsonl'}#3: no text"]

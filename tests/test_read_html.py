@@ -149,3 +149,25 @@ def test_article_page_links_its_source(tmp_path):
             'rel="nofollow noopener noreferrer">') in html
     assert "第03版" in html
     assert web_url("javascript:alert(1)") == "" and web_url("https://x.example/a") == "https://x.example/a"
+
+
+@pytest.mark.parametrize("data", [
+    bytes(range(256)) * 20,  # random binary
+    b"<html>\x00\x00<h1>t</h1><p>x</p>",
+    b"<div>" * 20000 + "<h1>标题</h1><p>会议召开。</p>".encode(),  # nesting beyond the parser's depth
+])
+def test_malformed_html_is_a_one_line_error_never_a_crash(tmp_path, data):
+    from kg.errors import InputError
+
+    p = tmp_path / "bad.html"
+    p.write_bytes(data)
+    with pytest.raises(InputError) as exc:
+        read_input(p)
+    assert "\n" not in str(exc.value)
+
+
+def test_unclosed_tags_are_read():
+    from kg.read.html import read_html
+
+    art = read_html('<html><body><div class="content"><p>市长在会上讲话。<p>第二段<div><h1>标题', "u.html")
+    assert art.headline == "标题" and art.paragraphs == ["市长在会上讲话。", "第二段"]

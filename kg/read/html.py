@@ -232,9 +232,9 @@ def read_html(html: str, name: str) -> HtmlArticle:
     if not art.headline:
         title = root.xpath("//title")
         art.headline = re.split(r"\s*[_|｜—-]\s*", _norm(title[0].text_content()))[0] if title else ""
-    # the headline is printed again at the top of some bodies
-    while art.paragraphs and art.paragraphs[0] in (art.headline, *art.kickers, *art.subtitles):
-        art.paragraphs.pop(0)
+    # the headline is printed again in some bodies (at the top, or inside a body element that holds it)
+    heads = {art.headline, *art.kickers, *art.subtitles}
+    art.paragraphs = [p for p in art.paragraphs if p not in heads]
     # date and 版次 as printed in the page's info line (2025年03月12日 第A03版)
     info = " ".join(_norm(t.text_content())[:80] for t in root.xpath(
         "//title|//*[contains(@class,'page') or contains(@class,'date') or contains(@class,'info')"
