@@ -20,7 +20,7 @@ from kg.extract.pipeline import extract
 from kg.model import Article, Extraction
 from kg.progress import Progress
 from kg.rdf.mapping import ArticleGraph, map_article
-from kg.read.inputs import INPUT_SUFFIXES, read_input
+from kg.read.inputs import INPUT_SUFFIXES, is_input, read_input
 from kg.read.source import Source
 from kg.store.base import GraphUpdate, Store, statements
 
@@ -42,7 +42,7 @@ def walk(paths: Iterable[str | Path]) -> Iterator[Path]:
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            yield from sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in PAGE_SUFFIXES)
+            yield from sorted(x for x in p.rglob("*") if x.is_file() and is_input(x))
         else:
             yield p
 

@@ -18,7 +18,26 @@ from kg.read.source import Source, read_page_bytes, read_publication, read_sourc
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 TEXT_SUFFIXES = (".txt", ".md", ".text")
-INPUT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + DUMP_SUFFIXES
+WARC_SUFFIXES = (".warc", ".warc.gz")
+INPUT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + DUMP_SUFFIXES + WARC_SUFFIXES
+
+
+def kind_of(path: Path) -> str:
+    """text, html, dump or warc, by the file's name (``.warc.gz`` has two suffixes)."""
+    name = path.name.lower()
+    if name.endswith(WARC_SUFFIXES):
+        return "warc"
+    suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in DUMP_SUFFIXES:
+        return "dump"
+    return "text"
+
+
+def is_input(path: Path) -> bool:
+    """A file a folder walk reads: a page, an HTML page, a dump or a web archive (sidecars are not)."""
+    return path.name.lower().endswith(INPUT_SUFFIXES)
 MAX_DUMP_BYTES = 1024 * 1024 * 1024  # a dump holds many articles; each record has its own limit
 
 
@@ -55,11 +74,13 @@ def read_input(
     A dump's records that yield no article are listed in ``Source.problems``; the others are returned.
     """
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix in HTML_SUFFIXES:
+    kind = kind_of(path)
+    if kind == "html":
         return _read_html(path, encoding, publication, date, locality)
-    if suffix in DUMP_SUFFIXES:
+    if kind == "dump":
         return _read_dump(path, encoding, publication, date, locality)
+    if kind == "warc":
+        return _read_warc(path, encoding, publication, date, locality)
     src = read_source(path, encoding=encoding, publication=publication, date=date, locality=locality)
     return src, read_page(src.text, src.publication, path.name, src.sha256)
 
@@ -124,3 +145,54 @@ def _read_dump(path: Path, encoding: str | None, publication: str | None, date: 
     src = Source(path=path, text=text, sha256=hashlib.sha256(data).hexdigest(), publication=base,
                  problems=tuple(problems))
     return src, articles
+
+
+def _read_warc(path: Path, encoding: str | None, publication: str | None, date: str | None,
+               locality: str | None) -> tuple[Source, list[Article]]:
+    from kg.read.dumps import clean_url
+    from kg.read.html import decode_html, read_html
+    from kg.read.warc import responses
+
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    if size > MAX_DUMP_BYTES:
+        raise InputError(f"{path}: {size} bytes is over the {MAX_DUMP_BYTES} byte limit for one archive; split it")
+    base = read_publication(path, publication, date, locality)
+    problems: list[str] = []
+    articles: list[Article] = []
+    for resp in responses(path):
+        if isinstance(resp, InputError):
+            problems.append(str(resp))
+            continue
+        where = f"{path}#{resp.number}"
+        try:
+            try:
+                html = decode_html(resp.data, where, encoding or resp.charset)
+            except InputError:
+                html = decode_html(resp.data, where, encoding)  # a wrong HTTP charset: the page's own
+            found = read_html(html, where)
+            page = found.text_page()
+            pub = _with_page_meta(base, found.date)
+            got = read_page(page, pub, f"{path.name}#{resp.number}", hashlib.sha256(page.encode()).hexdigest())
+        except InputError as exc:
+            msg = str(exc)
+            problems.append(msg if msg.startswith(where) else f"{where}: {msg.split(': ', 1)[-1]}")
+            continue
+        for art in _keyed(got, clean_url(found.url) or clean_url(resp.url), found.page):
+            art.index = len(articles)
+            articles.append(art)
+    if not articles:
+        why = problems[0] if problems else f"{path}: no HTML responses in this archive"
+        raise InputError(why if len(problems) <= 1 else f"{why} (and {len(problems) - 1} more records failed)")
+    src = Source(path=path, text="", sha256=_file_sha256(path), publication=base, problems=tuple(problems))
+    return src, articles
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
