@@ -144,3 +144,19 @@ def test_batch_pool_reports_records_and_stores_html_and_dumps(tmp_path):
         store.close()
     assert report.articles == 6 and report.failed == 0
     assert report.errors == [f"{folder / 'crawl.jsonl'}#3: no text"]
+
+
+def test_sidecar_maps_a_crawlers_field_names(tmp_path):
+    p = tmp_path / "crawler.csv"
+    p.write_text("link,headline,content,pub_time\nhttps://x.example/1,会议召开,市长在会上讲话。,2025-03-12\n",
+                 encoding="utf-8")
+    p.with_name("crawler.meta.json").write_text(json.dumps({"publication": "青岚日报", "fields": {
+        "url": "link", "title": "headline", "text": "content", "date": "pub_time"}}), encoding="utf-8")
+    src, (a,) = read_input(p)
+    assert (a.headline, a.body[a.text_start:], a.source_url) == ("会议召开", "市长在会上讲话。", "https://x.example/1")
+    assert str(a.publication.date) == "2025-03-12" and a.publication.name == "青岚日报"
+    p.with_name("crawler.meta.json").write_text(json.dumps({"fields": {"body": "content"}}), encoding="utf-8")
+    from kg.errors import InputError
+
+    with pytest.raises(InputError, match="unknown field 'body'"):
+        read_input(p)

@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote
 
 from kg.errors import InputError
@@ -50,11 +51,41 @@ def clean_url(url: str) -> str:
     return quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")
 
 
-def records(text: str, name: str, suffix: str) -> Iterator[Record | InputError]:
-    """The dump's records in order; a record that cannot be parsed comes as an InputError in its place."""
+def field_map(path: Path) -> dict[str, str]:
+    """The dump's own names for our fields, from its sidecar ``NAME.meta.json``: ``{"fields": {"title":
+    "headline", "text": "content"}}``. Why a sidecar: each crawler names its columns its own way, and the
+    mapping belongs with the dump it describes (a folder may hold dumps of several crawlers)."""
+    side = path.with_name(path.stem + ".meta.json")
+    if not side.exists():
+        return {}
+    try:
+        meta = json.loads(side.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"{side}: not valid JSON ({exc})") from None
+    fields = meta.get("fields", {}) if isinstance(meta, dict) else {}
+    if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
+        raise InputError(f"{side}: fields must map our field names to the dump's, e.g. {{\"title\": \"headline\"}}")
+    unknown = sorted(set(fields) - set(FIELDS))
+    if unknown:
+        raise InputError(f"{side}: unknown field {unknown[0]!r} in fields (known: {', '.join(FIELDS)})")
+    return {ours: theirs.strip().lower() for ours, theirs in fields.items()}
+
+
+def _mapped(raw: dict[str, str], fields: dict[str, str]) -> dict[str, str]:
+    out = dict(raw)
+    for ours, theirs in fields.items():
+        out[ours] = raw.get(theirs, "")
+    return out
+
+
+def records(text: str, name: str, suffix: str, fields: dict[str, str] | None = None) -> Iterator[Record | InputError]:
+    """The dump's records in order; a record that cannot be parsed comes as an InputError in its place.
+    ``fields`` maps our field names to the dump's (see :func:`field_map`)."""
+    fields = fields or {}
     if suffix == ".csv":
         reader = csv.DictReader(io.StringIO(text, newline=""))
-        if not reader.fieldnames or not {"title", "text"} <= {f.strip().lower() for f in reader.fieldnames}:
+        need = {fields.get("title", "title"), fields.get("text", "text")}
+        if not reader.fieldnames or not need <= {f.strip().lower() for f in reader.fieldnames}:
             raise InputError(f"{name}: a CSV dump needs a header line with at least title and text columns "
                              f"(found {', '.join(reader.fieldnames or []) or 'none'})")
         n = 0
@@ -68,7 +99,8 @@ def records(text: str, name: str, suffix: str) -> Iterator[Record | InputError]:
                 yield InputError(f"{name}#{n}: not a CSV record ({exc})")
                 continue
             n += 1
-            yield Record(n, {str(k).strip().lower(): (v or "") for k, v in row.items() if k is not None})
+            yield Record(n, _mapped({str(k).strip().lower(): (v or "") for k, v in row.items() if k is not None},
+                                    fields))
         return
     for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
@@ -81,7 +113,7 @@ def records(text: str, name: str, suffix: str) -> Iterator[Record | InputError]:
         if not isinstance(obj, dict):
             yield InputError(f"{name}#{n}: not a JSON object")
             continue
-        yield Record(n, {str(k).lower(): ("" if v is None else str(v)) for k, v in obj.items()})
+        yield Record(n, _mapped({str(k).lower(): ("" if v is None else str(v)) for k, v in obj.items()}, fields))
 
 
 def check(rec: Record, name: str) -> None:

@@ -117,7 +117,7 @@ def _read_dump(path: Path, encoding: str | None, publication: str | None, date: 
     problems: list[str] = []
     articles: list[Article] = []
     chars = 0
-    for rec in dumps.records(text, str(path), path.suffix.lower()):
+    for rec in dumps.records(text, str(path), path.suffix.lower(), dumps.field_map(path)):
         if isinstance(rec, InputError):
             problems.append(str(rec))
             continue
