@@ -171,3 +171,14 @@ def test_unclosed_tags_are_read():
 
     art = read_html('<html><body><div class="content"><p>市长在会上讲话。<p>第二段<div><h1>标题', "u.html")
     assert art.headline == "标题" and art.paragraphs == ["市长在会上讲话。", "第二段"]
+
+
+def test_html_read_benchmark_runs_tiny(capsys):
+    """benchmarks/html_read.py: generated articles as three HTML layouts read back to the same text."""
+    from benchmarks.html_read import main
+
+    assert main(["--articles", "6", "--no-extract"]) == 0
+    out = capsys.readouterr().out
+    n = int(out.split()[0])
+    for layout in ("enp", "site", "generic"):
+        assert f"{layout}" in out and f"same text {n}/{n}" in out.split(layout, 1)[1].splitlines()[0]
