@@ -36,7 +36,8 @@ PAGE = {
 <h1>{headline}</h1><div class="subtitle">{subtitle}</div><div class="info">{date} 来源：日报</div>
 <div class="content">{paras}<p>责任编辑：某编辑</p></div><div class="share">分享到：微信 微博</div></div>
 <div class="footer">Copyright © 新闻网 版权所有</div></body></html>""",
-    "generic": """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{headline} | 在线</title></head><body>
+    "generic": """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{headline} | 在线</title>
+<meta property="article:published_time" content="{date}T08:00:00+08:00"></head><body>
 <header><nav><a href="/">首页</a> <a href="/local">本地</a> <a href="/login">登录</a></nav></header><main><article>
 <h1>{headline}</h1><section class="story">{paras}</section></article>
 <aside><h2>热门</h2><ul><li><a href="/1">另一条新闻标题</a>
@@ -74,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
                 name = f"a{len(singles):05d}"
                 (out / f"{name}.txt").write_text("\n".join(lines) + "\n\n" + a.body[a.text_start:] + "\n",
                                                  encoding="utf-8")
+                # the date as the HTML pages state it, so both readings know it (events get their year from it)
+                (out / f"{name}.meta.json").write_text(f'{{"date": "{a.publication.date}"}}', encoding="utf-8")
                 paras = "".join(f"<p>{H.escape(p)}</p>" for p in a.body[a.text_start:].split("\n"))
                 for layout, tpl in PAGE.items():
                     (out / f"{name}.{layout}.html").write_text(tpl.format(
