@@ -24,7 +24,7 @@ from kg.read.inputs import INPUT_SUFFIXES, is_input, read_input
 from kg.read.source import Source
 from kg.store.base import GraphUpdate, Store, statements
 
-PAGE_SUFFIXES = INPUT_SUFFIXES  # text and HTML pages, JSON Lines and CSV dumps (kg.read.inputs)
+PAGE_SUFFIXES = INPUT_SUFFIXES  # text and HTML pages, JSON Lines/CSV dumps, WARC files (kg.read.inputs)
 
 
 @dataclass
