@@ -156,8 +156,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         total = store.quad_count()
     finally:
         store.close()
-    failed = [r for r in results if r.error]
+    failed = [r for r in results if r.error or r.problems]
     for r in results:
+        for problem in r.problems:  # a dump's bad records; its other records were stored
+            print(f"kg: {problem}", file=sys.stderr)
         if r.error:
             print(f"kg: {r.error}", file=sys.stderr)
         elif r.skipped:
@@ -219,7 +221,7 @@ def cmd_ingest_batch(args: argparse.Namespace) -> int:
         store.close()
     print(report.summary(), file=sys.stderr)
     print(f"store {args.store}: {total} quads", file=sys.stderr)
-    return 1 if report.failed else 0
+    return 1 if report.failed or report.errors else 0
 
 
 def _out(path: Path | None) -> BinaryIO:

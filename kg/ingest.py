@@ -22,11 +22,11 @@ from kg.model import Article, Extraction
 from kg.progress import Progress
 from kg.rdf.curation import EMPTY, Curation
 from kg.rdf.mapping import ArticleGraph, map_article
-from kg.read import read_page, read_source
+from kg.read.inputs import INPUT_SUFFIXES, is_input, read_input
 from kg.read.source import Source
 from kg.store.base import GraphUpdate, Store, statements
 
-PAGE_SUFFIXES = (".txt", ".md", ".text")
+PAGE_SUFFIXES = INPUT_SUFFIXES  # text and HTML pages, JSON Lines/CSV dumps, WARC files (kg.read.inputs)
 
 
 @dataclass
@@ -36,14 +36,15 @@ class FileResult:
     quads: int = 0
     skipped: bool = False
     error: str | None = None
+    problems: list[str] = field(default_factory=list)  # records of a dump that gave no article (FILE#N: why)
 
 
 def walk(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files given, and page files (*.txt, *.md) under folders given, in a stable order."""
+    """Files given, and input files (pages, HTML pages, dumps) under folders given, in a stable order."""
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            yield from sorted(x for x in p.rglob("*") if x.is_file() and x.suffix in PAGE_SUFFIXES)
+            yield from sorted(x for x in p.rglob("*") if x.is_file() and is_input(x))
         else:
             yield p
 
@@ -73,8 +74,7 @@ def _read_and_map(
     extractor: str | None = None,
     curation: Curation = EMPTY,
 ) -> tuple[Source, list[Article], list[ArticleGraph]]:
-    src = read_source(path, encoding=encoding, publication=publication, date=date, locality=locality)
-    articles = read_page(src.text, src.publication, path.name, src.sha256)
+    src, articles = read_input(path, encoding=encoding, publication=publication, date=date, locality=locality)
     fn = resolve_extractor(extractor) if extractor else extract
     graphs = [map_article(a, fn(a), base, curation) for a in articles]
     return src, articles, graphs
@@ -121,10 +121,8 @@ def ingest_file(
         if path.is_file() and store.has_content_hash(hashlib.sha256(path.read_bytes()).hexdigest()):
             res.skipped = True
             return res
-    _, _, graphs = build_graphs(
-        path, base=base, encoding=encoding, publication=publication, date=date, locality=locality,
-        curation=curation,
-    )
+    src, _, graphs = _read_and_map(path, base, encoding, publication, date, locality, curation=curation)
+    res.problems = list(src.problems)
     if before_write is not None:
         before_write(graphs)
     store.replace_graphs([GraphUpdate(str(g.iri), g.triples) for g in graphs])
@@ -180,6 +178,7 @@ class FileWork:
     chars: int = 0
     graphs: list[tuple[str, str, int]] = field(default_factory=list)  # (graph IRI, statements, triples)
     error: str | None = None
+    problems: list[str] = field(default_factory=list)  # records of a dump that gave no article
 
 
 @dataclass
@@ -282,6 +281,7 @@ def read_file_work(path: str, options: dict) -> FileWork:
     try:
         src, _, graphs = _read_and_map(Path(path), **options)
         work.chars = len(src.text)
+        work.problems = list(src.problems)
         for g in graphs:
             work.graphs.append((str(g.iri), statements(g.triples), len(g.triples)))
     except KgError as exc:
@@ -501,6 +501,9 @@ def ingest_batch(
     def record(res: FileResult, nbytes: int, chars: int = 0) -> None:
         report.files += 1
         report.results.append(res)
+        for problem in res.problems:  # the file's other records are stored; the run still fails at the end
+            report.errors.append(problem)
+            progress.message(f"kg: {problem}")
         if res.skipped:
             report.skipped += 1
         elif res.error:
@@ -552,7 +555,8 @@ def ingest_batch(
             if err:
                 record(FileResult(Path(w.path), error=f"{w.path}: {err}"), w.nbytes)
             else:
-                res = FileResult(Path(w.path), [iri for iri, _, _ in w.graphs], sum(n for _, _, n in w.graphs))
+                res = FileResult(Path(w.path), [iri for iri, _, _ in w.graphs], sum(n for _, _, n in w.graphs),
+                                 problems=w.problems)
                 record(res, w.nbytes, w.chars)
                 unflushed += res.quads
         refresh_resolution(store, [iri for w, err in done if not err for iri, _, _ in w.graphs])

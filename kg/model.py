@@ -108,7 +108,8 @@ class Article:
     span: Span | None = None  # the whole article in the source file
     text_start: int = 0  # body offset where the text proper starts, after the headline lines
     id_key: str = ""  # what the article's IRI is minted from (see kg.read.page.article_id_key)
-    id_key: str = ""  # what the article's IRI is minted from (see kg.read.page.article_id_key)
+    source_url: str = ""  # where the page was published, when the HTML or the dump record says (schema:url)
+    pagination: str = ""  # 版次, the printed page, when the input says (schema:pagination)
 
     @property
     def paragraphs(self) -> list[str]:

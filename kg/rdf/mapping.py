@@ -264,6 +264,10 @@ class _Mapper:
             self.add(art, KG.sourceFile, Literal(a.source_name))
         if a.source_sha256:
             self.add(art, KG.contentHash, Literal(a.source_sha256))
+        if a.source_url:
+            self.add(art, SCHEMA.url, URIRef(a.source_url))
+        if a.pagination:
+            self.add(art, SCHEMA.pagination, Literal(a.pagination))
         self.add(art, KG.pagePosition, Literal(a.index))
         if a.span:
             self.add(art, KG.sourceStart, Literal(a.span.start))

@@ -24,6 +24,7 @@ class Source:
     text: str
     sha256: str
     publication: Publication
+    problems: tuple[str, ...] = ()  # records of a dump that gave no article (``FILE#N: why``); the rest is read
 
 
 def decode(data: bytes, name: str, encoding: str | None = None) -> str:
@@ -49,7 +50,7 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
     if "\x00" in text:
         raise InputError(f"{name}: contains NUL characters; this looks like a binary file, not a text page")
     if text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
-        raise InputError(f"{name}: this is HTML, not a text page; extract the article text first")
+        raise InputError(f"{name}: this is HTML, not a text page; give it a .html name and kg reads it as an HTML page")
     if not text.strip():
         raise InputError(f"{name}: empty file")
     return text

@@ -877,6 +877,8 @@ class ArticlePage:
     amounts: list[Amount]
     open_questions: list[str]
     kind: str = "article"
+    url: str = ""  # where the article was published (schema:url), shown as a link: a journalist cites it
+    pagination: str = ""  # 版次
 
 
 CREDIT_ORDER = [L.KG + "reporter", L.KG + "correspondent", L.SCHEMA + "author", L.KG + "photographer"]
@@ -926,7 +928,13 @@ def article(store: Store, lk: Linker, iri: str, page: int = 1) -> ArticlePage | 
                        lk.link(_first(head, "publisher"), _first(head, "publisherName")),
                        s(_first(head, "locality")), s(_first(head, "sourceFile")), credits, paragraphs, entities,
                        dict(by_kind), facts, holdings, amounts,
-                       open_questions(entities, facts, holdings, amounts, credits))
+                       open_questions(entities, facts, holdings, amounts, credits),
+                       url=web_url(s(_first(head, "url"))), pagination=s(_first(head, "pagination")))
+
+
+def web_url(url: str) -> str:
+    """Only http(s) URLs become links (a stored ``javascript:`` IRI, written by SPARQL Update, must not)."""
+    return url if url.lower().startswith(("http://", "https://")) else ""
 
 
 def open_questions(entities: dict[str, Mention], facts: list[Fact], holdings: list[Holding],
