@@ -144,7 +144,8 @@ def test_busy_person_page_shows_the_same_lists(synthetic, monkeypatch) -> None:
         m = V.person(store, lk, bench.BASE + hub, page, {"posts_page": page, "articles_page": page})
         assert m is not None
         return ([(t.event, t.date, t.article, [str(r) for r in t.roles], t.post) for t in m.timeline],
-                [(a.link, a.date, a.hows) for a in m.articles], [(p.post, p.article, p.date, p.evidence) for p in m.posts],
+                [(a.link, a.date, a.hows) for a in m.articles],
+                [(p.post, p.article, p.date, p.evidence) for p in m.posts],
                 [(p.post, p.first, p.last, p.statements, p.current) for p in m.post_summary],
                 m.timeline_paging.total, m.articles_paging.total, m.post_total, m.event_count)
 

@@ -252,10 +252,10 @@ class Paging:
 
     def href(self, page: int) -> str:
         """The query string of ``page`` of this list (page 1 and the others' page 1 left out)."""
-        args = {k: v for k, v in sorted(self.keep.items()) if v > 1 and k != self.param}
+        args = {k: v for k, v in self.keep.items() if v > 1 and k != self.param}
         if page > 1:
             args[self.param] = page
-        return "?" + urlencode(args) if args else "?"
+        return "?" + urlencode(sorted(args.items())) if args else "?"
 
     def window(self, around: int = 2) -> list[int | None]:
         """Page numbers to link: the first, the last and ``around`` either side of the current page;
