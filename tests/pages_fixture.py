@@ -215,6 +215,7 @@ def build(
 # ---------------------------------------------------------------- a busy person (issue 17)
 
 BUSY_NAME = "高远航"
+BUSY_ORGANISER = "示例会务中心"  # organises all 80 meetings (an organisation with more events than a page)
 # (post, organisation, first article date, days between articles, articles): 80 statements of four posts.
 # The latest statement is 2021-06-21 (书记); 主任 was last stated 233 days before it (current: within a
 # year), 市长 579 days before (earlier), 局长 in 2018 (earlier).
@@ -249,6 +250,7 @@ def busy(base: str = BASE) -> list[GraphUpdate]:
             g.add(ev, SCHEMA.name, zh(f"第{i}次会议"))
             g.add(ev, SCHEMA.startDate, Literal(day, datatype=XSD.date))
             g.add(a, SCHEMA.about, ev)
+            g.add(ev, SCHEMA.organizer, g.org(base, BUSY_ORGANISER))
             g.participates(ev, who, ["Attendee"], post, sentence, BUSY_NAME)
             out.append(GraphUpdate(str(a), g.t))
             i += 1

@@ -147,3 +147,16 @@ def test_service_negotiation_passes_the_list_pages(tmp_path: Path) -> None:
         assert "第 4 / 4 页" in section(html, "posts") and "2018-03-01" in section(html, "posts")
     finally:
         s.close()
+
+
+def test_organisation_events_page_to_the_end(client) -> None:
+    """An organisation's events are paged on their own parameter (they used to stop at 200 rows
+    silently); the articles pager keeps the events page."""
+    path = "/organization/" + iris.slug(F.BUSY_ORGANISER)
+    first = section(client.get(path).text, "events")
+    assert '<span class="count">80</span>' in first and "第 1 / 2 页" in first and first.count("<li>") == 50
+    assert "第44次会议" in first.split("<li>")[1] and 'href="?events_page=2#events"' in first
+    html = client.get(path + "?events_page=2&page=2").text
+    last = section(html, "events")
+    assert "第 2 / 2 页" in last and last.count("<li>") == 30 and "第78次会议" in last.split("<li>")[-1]  # the oldest
+    assert 'href="?events_page=2#articles"' in section(html, "articles")  # back to articles page 1

@@ -58,8 +58,10 @@ class Pages:
         fn = V.VIEWS.get(kind)
         if fn is None or not ID_RE.match(ident):
             return None
-        if kind == "person":
+        if kind == "person":  # the pages with more than one paged list
             return V.person(self.store, self.linker, f"{self.base}/{kind}/{ident}", page, lists)
+        if kind == "organization":
+            return V.organization(self.store, self.linker, f"{self.base}/{kind}/{ident}", page, lists)
         return fn(self.store, self.linker, f"{self.base}/{kind}/{ident}", page)
 
     def html_for(self, kind: str, ident: str, page: int = 1,
@@ -169,7 +171,7 @@ class Pages:
         return {"text": term[1], "lang": term[2], "datatype": dt}
 
 
-LIST_PARAMS = ("posts_page", "summary_page", "articles_page")  # page parameters of lists besides ?page=
+LIST_PARAMS = ("posts_page", "summary_page", "articles_page", "events_page")  # page parameters of lists besides ?page=
 
 
 def list_pages(params: Any) -> dict[str, int]:

@@ -777,6 +777,7 @@ class OrganizationPage:
     grants: list[Grant]
     articles: list[ArticleRef]
     articles_paging: Paging
+    events_paging: Paging | None = None
     kind: str = "organization"
 
 
@@ -784,7 +785,11 @@ def _how_label(h: str) -> str:
     return str(L.label(h)) if h.startswith("http") else h
 
 
-def organization(store: Store, lk: Linker, iri: str, page: int = 1) -> OrganizationPage | None:
+def organization(store: Store, lk: Linker, iri: str, page: int = 1,
+                 lists: dict[str, int] | None = None) -> OrganizationPage | None:
+    """The organisation page. ``page`` pages the articles (``?page=``), ``lists["events_page"]`` the
+    events, each to its end."""
+    lists = lists or {}
     this = URIRef(iri)
     head = run(store, "organization", this=this)
     types = _types(head)
@@ -796,13 +801,18 @@ def organization(store: Store, lk: Linker, iri: str, page: int = 1) -> Organizat
         if r["person"] is not None:
             ph.holders.append(Holder(lk.link(r["person"], r["name"]), fmt_date(r["first"]), fmt_date(r["last"]),
                                      n(r["articles"]) or 0))
+    epaging = _paging(n(run(store, "organization_events_count", this=this)[0]["n"]) or 0,
+                      lists.get("events_page", 1), PAGE_SIZE, "events_page")
+    rows = run(store, "organization_events", limit=epaging.size, offset=epaging.offset, this=this) \
+        if epaging.total else []
     events = [EventRef(lk.link(r["event"], r["name"]), fmt_date(r["date"]),  # type: ignore[arg-type]
                        [_how_label(h) for h in s(r["hows"]).split()])
-              for r in run(store, "organization_events", this=this)]
+              for r in rows]
     arts, apaging = _articles(store, lk, this, page, Dated(store))
+    _keep_together(epaging, apaging)
     return OrganizationPage(iri, s(_first(head, "name")) or L.local_name(iri), _all(head, "alt"),
                             s(_first(head, "kind")), [L.label(t) for t in types], list(posts.values()), events,
-                            _grants(store, lk, this), arts, apaging)
+                            _grants(store, lk, this), arts, apaging, epaging)
 
 
 # ---------------------------------------------------------------- event
