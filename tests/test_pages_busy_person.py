@@ -160,3 +160,18 @@ def test_organisation_events_page_to_the_end(client) -> None:
     last = section(html, "events")
     assert "第 2 / 2 页" in last and last.count("<li>") == 30 and "第78次会议" in last.split("<li>")[-1]  # the oldest
     assert 'href="?events_page=2#articles"' in section(html, "articles")  # back to articles page 1
+
+
+def test_grants_page_largest_first_to_the_end(store, client) -> None:
+    """Grants are paged (``?grants_page=``) largest amount first, on the person, funder and event pages."""
+    m = model(store)
+    assert m.grants_paging is not None and m.grants_paging.total == 80 and len(m.grants) == 50
+    assert [g.value for g in m.grants][:3] == [80000, 79000, 78000]
+    last = model(store, grants_page=2)
+    assert len(last.grants) == 30 and last.grants[-1].value == 1000
+    html = client.get("/organization/" + iris.slug(F.BUSY_ORGANISER) + "?grants_page=2").text
+    grants = section(html, "grants")
+    assert "第 2 / 2 页" in grants and "1,000 元" in grants and "80,000" not in grants
+    assert 'href="?grants_page=2&amp;page=2#articles"' in section(html, "articles")
+    event = client.get("/event/busy-e000").text
+    assert "1,000 元" in section(event, "grants") and '<span class="count">1</span>' in section(event, "grants")

@@ -62,6 +62,8 @@ class Pages:
             return V.person(self.store, self.linker, f"{self.base}/{kind}/{ident}", page, lists)
         if kind == "organization":
             return V.organization(self.store, self.linker, f"{self.base}/{kind}/{ident}", page, lists)
+        if kind == "event":
+            return V.event(self.store, self.linker, f"{self.base}/{kind}/{ident}", page, lists)
         return fn(self.store, self.linker, f"{self.base}/{kind}/{ident}", page)
 
     def html_for(self, kind: str, ident: str, page: int = 1,
@@ -171,7 +173,8 @@ class Pages:
         return {"text": term[1], "lang": term[2], "datatype": dt}
 
 
-LIST_PARAMS = ("posts_page", "summary_page", "articles_page", "events_page")  # page parameters of lists besides ?page=
+# page parameters of lists besides ?page=
+LIST_PARAMS = ("posts_page", "summary_page", "articles_page", "events_page", "grants_page")
 
 
 def list_pages(params: Any) -> dict[str, int]:

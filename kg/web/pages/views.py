@@ -329,8 +329,10 @@ class Grant:
     evidence: str
 
 
-def _grants(store: Store, lk: Linker, this: URIRef) -> list[Grant]:
-    rows = run(store, "grants", this=this)
+def _grants(store: Store, lk: Linker, this: URIRef, page: int = 1) -> tuple[list[Grant], Paging]:
+    """One page of the grants ``this`` received, funded or hosted (largest amount first, ``?grants_page=``)."""
+    paging = _paging(n(run(store, "grants_count", this=this)[0]["n"]) or 0, page, PAGE_SIZE, "grants_page")
+    rows = run(store, "grants", limit=paging.size, offset=paging.offset, this=this) if paging.total else []
     grants = local_nodes(store, values_of(rows, "grant"))
     amounts = local_nodes(store, [a for g in grants.values() for a in g.get(L.SCHEMA + "amount", [])])
     parties = [x for g in grants.values() for p in (L.KG + "recipient", L.SCHEMA + "funder", L.KG + "grantedAt")
@@ -352,8 +354,7 @@ def _grants(store: Store, lk: Linker, this: URIRef) -> list[Grant]:
                          s(one(g, L.KG + "purpose")), lk.link(recipient, name_in(info, recipient)),
                          lk.link(funder, name_in(info, funder)), lk.link(event, name_in(info, event)),
                          lk.link(r["article"], name_in(info, r["article"])), s(one(a, L.KG + "evidence"))))
-    out.sort(key=lambda g: -g.value)
-    return out
+    return out, paging
 
 
 def _decimal(v: Node | None) -> Decimal:
@@ -580,6 +581,7 @@ class PersonPage:
     kind: str = "person"
     identity: list[IdentityReason] = field(default_factory=list)
     namesakes: list[Namesake] = field(default_factory=list)
+    grants_paging: Paging | None = None
 
 
 def person(store: Store, lk: Linker, iri: str, page: int = 1,
@@ -645,7 +647,8 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1,
     # co-participants: the most frequent agents at the same events, people only
     arts, apaging = _articles(store, lk, this, lists.get("articles_page", 1), dated, art_total, recent, look)
     apaging.param = "articles_page"
-    _keep_together(summary_paging, posts_paging, paging, apaging)
+    grants, gpaging = _grants(store, lk, this, lists.get("grants_page", 1))
+    _keep_together(summary_paging, posts_paging, paging, apaging, gpaging)
     window = None
     if recent is not None:
         window = CoWindow(RECENT, apaging.total, bind(load("person_coparticipants"), {"this": this, "min": 1})
@@ -660,8 +663,8 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1,
     identity, namesakes = _identity(store, lk, this, look)
     return PersonPage(iri, name, s(_first(head, "pinyin")), alts, posts, post_total, posts_paging, summary,
                       summary_paging, timeline, paging,
-                      n(counts["events"]) or 0, co, network, arts, apaging, _grants(store, lk, this), window,
-                      identity=identity, namesakes=namesakes)
+                      n(counts["events"]) or 0, co, network, arts, apaging, grants, window,
+                      identity=identity, namesakes=namesakes, grants_paging=gpaging)
 
 
 def _identity(store: Store, lk: Linker, this: URIRef, look: Lookup) -> tuple[list[IdentityReason], list[Namesake]]:
@@ -778,6 +781,7 @@ class OrganizationPage:
     articles: list[ArticleRef]
     articles_paging: Paging
     events_paging: Paging | None = None
+    grants_paging: Paging | None = None
     kind: str = "organization"
 
 
@@ -809,10 +813,11 @@ def organization(store: Store, lk: Linker, iri: str, page: int = 1,
                        [_how_label(h) for h in s(r["hows"]).split()])
               for r in rows]
     arts, apaging = _articles(store, lk, this, page, Dated(store))
-    _keep_together(epaging, apaging)
+    grants, gpaging = _grants(store, lk, this, lists.get("grants_page", 1))
+    _keep_together(epaging, apaging, gpaging)
     return OrganizationPage(iri, s(_first(head, "name")) or L.local_name(iri), _all(head, "alt"),
                             s(_first(head, "kind")), [L.label(t) for t in types], list(posts.values()), events,
-                            _grants(store, lk, this), arts, apaging, epaging)
+                            grants, arts, apaging, epaging, gpaging)
 
 
 # ---------------------------------------------------------------- event
@@ -879,6 +884,7 @@ class EventPage:
     grants: list[Grant]
     articles: list[ArticleRef]
     articles_paging: Paging
+    grants_paging: Paging | None = None
     kind: str = "event"
 
 
@@ -890,7 +896,10 @@ def _links(lk: Linker, rows: list[Row], key: str, label: str) -> list[Link]:
     return list(seen.values())
 
 
-def event(store: Store, lk: Linker, iri: str, page: int = 1) -> EventPage | None:
+def event(store: Store, lk: Linker, iri: str, page: int = 1,
+          lists: dict[str, int] | None = None) -> EventPage | None:
+    """The event page. ``page`` pages the articles (``?page=``), ``lists["grants_page"]`` the grants."""
+    lists = lists or {}
     this = URIRef(iri)
     head = run(store, "event", this=this)
     types = _types(head)
@@ -919,11 +928,13 @@ def event(store: Store, lk: Linker, iri: str, page: int = 1) -> EventPage | None
              for k, v in sorted(groups.items(), key=lambda kv: L.role_rank(kv[0]))]
     shown = [t for t in types if t not in (L.SCHEMA + "Event",)] or types
     arts, apaging = _articles(store, lk, this, page, Dated(store))
+    grants, gpaging = _grants(store, lk, this, lists.get("grants_page", 1))
+    _keep_together(apaging, gpaging)
     return EventPage(iri, s(_first(head, "name")) or L.local_name(iri), [L.label(t) for t in shown],
                      fmt_date(_first(head, "date")), _links(lk, head, "place", "placeName"),
                      _links(lk, head, "organizer", "organizerName"), _links(lk, head, "super", "superName"),
                      _links(lk, head, "sub", "subName"), _all(head, "evidence"), roles, len(parts),
-                     _grants(store, lk, this), arts, apaging)
+                     grants, arts, apaging, gpaging)
 
 
 # ---------------------------------------------------------------- article
