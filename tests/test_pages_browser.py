@@ -263,3 +263,44 @@ def test_busy_person_summary_first_screen_and_paging(busy_site, width: int, heig
         follow(d, by_css(d, '#timeline .pager a[rel="next"]'))
         assert "第 2 / 2 页" in by_css(d, "#timeline .pager").text and "第 4 / 4 页" in by_css(d, "#posts .pager").text
     full_page(d, f"{name}-statements-p4", width, mobile)
+
+
+PHONE_PAGES = ["/", "/search?q=wang", "/person/li-ming-yuan", "/organization/zhong-gong-shi-li-shi-wei",
+               "/post/zhong-gong-shi-li-shi-wei-shi-wei-shu-ji", "/query?example=chairs",
+               "/name?q=%E6%9D%8E%E6%98%8E%E8%BF%9C"]
+
+
+def _overflow(d) -> list[str]:
+    """The elements reaching past the viewport's right edge (outermost first), for the failure message."""
+    return d.execute_script("""
+        const w = window.innerWidth, out = [];
+        for (const e of document.querySelectorAll('body *')) {
+          const r = e.getBoundingClientRect();
+          if (r.right > w + 1 && !e.closest('.table-wrap'))
+            out.push(e.tagName + '.' + e.className + ' ' + Math.round(r.right));
+        }
+        return out.slice(0, 8);""")
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_no_sideways_scroll_on_a_phone(site, width: int) -> None:
+    """Issue 17, item 4: at phone width no page scrolls sideways (wide tables scroll inside their own
+    box, .table-wrap); the event and article pages are reached from the person page's links."""
+    from browser_support import full_page, viewport
+
+    url, d = site
+    with viewport(d, width, 800, mobile=True):
+        paths = list(PHONE_PAGES)
+        d.get(url + "/person/li-ming-yuan")
+        paths.append(by_css(d, "#timeline a.k-event").get_attribute("href").replace(url, ""))
+        article = next(a for a in all_css(d, "#articles a") if "人才" in a.text)
+        paths.append(article.get_attribute("href").replace(url, ""))
+        for path in paths:
+            d.get(url + path)
+            wide = d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+            assert wide <= 0, (path, wide, _overflow(d))
+    if width == 360:
+        for path, name in (("/person/li-ming-yuan", "phone-person"), (paths[-2], "phone-event"),
+                           (paths[-1], "phone-article")):
+            d.get(url + path)
+            full_page(d, name, width, mobile=True)
