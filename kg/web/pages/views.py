@@ -264,10 +264,12 @@ class Paging:
         want = {1, self.pages, *range(self.page - around, self.page + around + 1)}
         shown = sorted(p for p in want if 1 <= p <= self.pages)
         out: list[int | None] = []
+        prev = 0
         for p in shown:
-            if out and out[-1] is not None and p - out[-1] > 1:  # type: ignore[operator]
+            if prev and p - prev > 1:
                 out.append(None)
             out.append(p)
+            prev = p
         return out
 
 
