@@ -99,3 +99,36 @@ def screenshot(driver: object, name: str) -> Path:
     driver.save_screenshot(str(path))  # type: ignore[attr-defined]
     driver.set_window_size(1280, 1000)  # type: ignore[attr-defined]
     return path
+
+
+@contextmanager
+def viewport(driver: object, width: int, height: int, mobile: bool = False) -> Iterator[None]:
+    """Emulate a viewport of exactly ``width`` × ``height`` CSS pixels (a phone with ``mobile``: the
+    page's meta viewport applies), through the DevTools protocol; the window's size does not set the
+    viewport exactly in headless chromium. Restored on exit."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",  # type: ignore[attr-defined]
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+    try:
+        yield
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})  # type: ignore[attr-defined]
+
+
+def screen(driver: object, name: str) -> Path:
+    """A PNG of what the viewport shows now (the first screen after a load): what a reader sees
+    before scrolling."""
+    ARTEFACTS.mkdir(exist_ok=True)
+    path = ARTEFACTS / f"{name}.png"
+    driver.save_screenshot(str(path))  # type: ignore[attr-defined]
+    return path
+
+
+def full_page(driver: object, name: str, width: int, mobile: bool = False) -> Path:
+    """A full-page PNG at ``width`` CSS pixels (the viewport stretched to the page's height, at most
+    6,000 px)."""
+    ARTEFACTS.mkdir(exist_ok=True)
+    height = driver.execute_script("return Math.max(document.documentElement.scrollHeight, 800)")  # type: ignore[attr-defined]
+    with viewport(driver, width, min(int(height), 6000), mobile):
+        path = ARTEFACTS / f"{name}.png"
+        driver.save_screenshot(str(path))  # type: ignore[attr-defined]
+    return path

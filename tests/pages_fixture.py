@@ -210,3 +210,59 @@ def build(
     g2.participates(standing, wang2, ["Chair"], secretary2, s4, "王晓红")
     g2.participates(standing, li2, ["Attendee"], None, "李明远出席。", "李明远")
     return [GraphUpdate(str(a1_iri), g1.t), GraphUpdate(str(a2_iri), g2.t)]
+
+
+# ---------------------------------------------------------------- a busy person (issue 17)
+
+BUSY_NAME = "高远航"
+BUSY_ORGANISER = "示例会务中心"  # organises all 80 meetings (an organisation with more events than a page)
+# (post, organisation, first article date, days between articles, articles): 80 statements of four posts.
+# The latest statement is 2021-06-21 (书记); 主任 was last stated 233 days before it (current: within a
+# year), 市长 579 days before (earlier), 局长 in 2018 (earlier).
+BUSY_POSTS = [("书记", "示例市委", "2020-01-10", 12, 45), ("市长", "示例市人民政府", "2019-01-05", 11, 30),
+              ("主任", "示例市人大常委会", "2020-09-01", 30, 3), ("局长", "示例市教育局", "2018-03-01", 61, 2)]
+# the summary rows the page must show: post, organisation, first, last, statements, current
+BUSY_SUMMARY = [("书记", "示例市委", "2020-01-10", "2021-06-21", 45, True),
+                ("主任", "示例市人大常委会", "2020-09-01", "2020-10-31", 3, True),
+                ("市长", "示例市人民政府", "2019-01-05", "2019-11-20", 30, False),
+                ("局长", "示例市教育局", "2018-03-01", "2018-05-01", 2, False)]
+
+
+def busy(base: str = BASE) -> list[GraphUpdate]:
+    """Eighty article graphs about one invented busy person: each states one post (with a sentence)
+    and has them attend one dated meeting (so the timeline has 80 entries too)."""
+    from datetime import date, timedelta
+
+    out = []
+    i = 0
+    for label, org_name, start, step, count in BUSY_POSTS:
+        for k in range(count):
+            day = (date.fromisoformat(start) + timedelta(days=step * k)).isoformat()
+            sentence = f"{org_name}{label}{BUSY_NAME}出席第{i}次会议。"
+            a = node(base, "article", f"busy-{i:03d}")
+            g = _Graph(a, "本报讯 " + sentence)
+            g.article(base, f"第{i}次会议召开", day)
+            who = g.person(base, BUSY_NAME)
+            post = g.post(base, label, g.org(base, org_name), org_name)
+            g.holds(who, post, sentence, BUSY_NAME)
+            ev = node(base, "event", f"busy-e{i:03d}")
+            g.add(ev, RDF.type, KG.Meeting)
+            g.add(ev, SCHEMA.name, zh(f"第{i}次会议"))
+            g.add(ev, SCHEMA.startDate, Literal(day, datatype=XSD.date))
+            g.add(a, SCHEMA.about, ev)
+            organiser = g.org(base, BUSY_ORGANISER)
+            g.add(ev, SCHEMA.organizer, organiser)
+            grant, amount = g.local("grant"), g.local("amount")  # 1,000 yuan times (i + 1): 80 grants
+            g.add(grant, RDF.type, SCHEMA.MonetaryGrant)
+            g.add(grant, SCHEMA.amount, amount)
+            g.add(grant, SCHEMA.funder, organiser)
+            g.add(grant, KG.recipient, who)
+            g.add(grant, KG.grantedAt, ev)
+            g.add(amount, RDF.type, SCHEMA.MonetaryAmount)
+            g.add(amount, SCHEMA.value, Literal(str(1000 * (i + 1)), datatype=XSD.decimal))
+            g.add(amount, SCHEMA.currency, Literal("CNY"))
+            g.add(amount, KG.amountText, zh(f"{i + 1}千元"))
+            g.participates(ev, who, ["Attendee"], post, sentence, BUSY_NAME)
+            out.append(GraphUpdate(str(a), g.t))
+            i += 1
+    return out

@@ -204,3 +204,103 @@ def test_seed_pages_screenshots(seed_site) -> None:
     d.get(url + "/query?example=chairs")
     wait_for(d, "#results")
     screenshot(d, "seed-query")
+
+
+# ---------------------------------------------------------------- a busy person (issue 17)
+
+
+@pytest.fixture(scope="module")
+def busy_site(tmp_path_factory: pytest.TempPathFactory):
+    require_browser()
+    store = make_store(tmp_path_factory.mktemp("busysite") / "store", F.busy())
+    with serve(create_app(store, F.BASE)) as url, chromium() as driver:
+        yield url, driver
+    store.close()
+
+
+def _layout(d) -> dict:
+    """How the page sits in the viewport: its scroll width, the viewport's width, and the bottom edge
+    of the post summary's last row (the summary in the first screen)."""
+    return d.execute_script("""
+        const rows = document.querySelectorAll('#post-summary tbody tr');
+        const last = rows[rows.length - 1].getBoundingClientRect();
+        return {scroll: document.documentElement.scrollWidth, view: window.innerWidth,
+                summaryBottom: last.bottom,
+                summaryRight: Math.max(...[...rows].map(r => r.getBoundingClientRect().right)),
+                innerHeight: window.innerHeight};""")
+
+
+@pytest.mark.parametrize("width,height,mobile,name", [(1280, 900, False, "busy-person"),
+                                                      (390, 844, True, "busy-person-phone")])
+def test_busy_person_summary_first_screen_and_paging(busy_site, width: int, height: int, mobile: bool,
+                                                     name: str) -> None:
+    """The busy person's post summary is in the first screen, at desktop and phone width, with no
+    sideways page scroll; the statements page to the last one by their own links; screenshots of the
+    first screen and the whole page at both widths (test-artefacts/busy-person*.png)."""
+    from browser_support import full_page, screen, viewport
+
+    from kg.rdf import iris
+
+    url, d = busy_site
+    with viewport(d, width, height, mobile):
+        d.get(url + "/person/" + iris.slug(F.BUSY_NAME))
+        screen(d, f"{name}-first-screen")
+        rows = all_css(d, "#post-summary tbody tr")
+        assert [r.find_element("css selector", "td").text for r in rows] == [r[0] for r in F.BUSY_SUMMARY]
+        assert "现任" in rows[0].text and "曾任" in rows[-1].text
+        box = _layout(d)
+        assert box["summaryBottom"] <= box["innerHeight"], box  # the whole summary in the first screen
+        assert box["scroll"] <= box["view"] and box["summaryRight"] <= box["view"], box  # no sideways scroll
+        # the statements: page by page through "next" to the last one, the timeline's pager unmoved
+        for _ in range(3):
+            follow(d, by_css(d, '#posts .pager a[rel="next"]'))
+        assert "第 4 / 4 页" in by_css(d, "#posts .pager").text
+        assert "2018-03-01" in by_css(d, "#posts tbody tr:last-child").text
+        assert "第 1 / 2 页" in by_css(d, "#timeline .pager").text
+        d.execute_script("document.getElementById('posts').scrollIntoView()")
+        screen(d, f"{name}-statements")
+        assert d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+        follow(d, by_css(d, '#timeline .pager a[rel="next"]'))
+        assert "第 2 / 2 页" in by_css(d, "#timeline .pager").text and "第 4 / 4 页" in by_css(d, "#posts .pager").text
+    full_page(d, f"{name}-statements-p4", width, mobile)
+
+
+PHONE_PAGES = ["/", "/search?q=wang", "/person/li-ming-yuan", "/organization/zhong-gong-shi-li-shi-wei",
+               "/post/zhong-gong-shi-li-shi-wei-shi-wei-shu-ji", "/query?example=chairs",
+               "/name?q=%E6%9D%8E%E6%98%8E%E8%BF%9C"]
+
+
+def _overflow(d) -> list[str]:
+    """The elements reaching past the viewport's right edge (outermost first), for the failure message."""
+    return d.execute_script("""
+        const w = window.innerWidth, out = [];
+        for (const e of document.querySelectorAll('body *')) {
+          const r = e.getBoundingClientRect();
+          if (r.right > w + 1 && !e.closest('.table-wrap'))
+            out.push(e.tagName + '.' + e.className + ' ' + Math.round(r.right));
+        }
+        return out.slice(0, 8);""")
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_no_sideways_scroll_on_a_phone(site, width: int) -> None:
+    """Issue 17, item 4: at phone width no page scrolls sideways (wide tables scroll inside their own
+    box, .table-wrap); the event and article pages are reached from the person page's links."""
+    from browser_support import full_page, viewport
+
+    url, d = site
+    with viewport(d, width, 800, mobile=True):
+        paths = list(PHONE_PAGES)
+        d.get(url + "/person/li-ming-yuan")
+        paths.append(by_css(d, "#timeline a.k-event").get_attribute("href").replace(url, ""))
+        article = next(a for a in all_css(d, "#articles a") if "人才" in a.text)
+        paths.append(article.get_attribute("href").replace(url, ""))
+        for path in paths:
+            d.get(url + path)
+            wide = d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+            assert wide <= 0, (path, wide, _overflow(d))
+    if width == 360:
+        for path, name in (("/person/li-ming-yuan", "phone-person"), (paths[-2], "phone-event"),
+                           (paths[-1], "phone-article")):
+            d.get(url + path)
+            full_page(d, name, width, mobile=True)

@@ -109,14 +109,22 @@ def test_busy_timeline_articles_and_posts_are_the_full_sort(synthetic, monkeypat
                 seen += 1
                 assert cols(got[offset:offset + 50], "article", "date", "hows") == \
                     cols(full[offset:offset + 50], "article", "date", "hows")
-        full = ref(store, POSTS, this, limit=V.POST_ROWS)
-        got = V._busy_posts(dated, this, len(ref(store, POSTS, this)))
-        if got is not None:
-            seen += 1
-            shown = list(dict.fromkeys(cols(full, "article", "post")))[:100]
-            assert list(dict.fromkeys(cols(got, "article", "post")))[:100] == shown
-            assert set(cols(got, "article", "post", "holding")) >= {x for x in cols(full, "article", "post", "holding")
-                                                                    if x[:2] in set(shown)}
+        full = ref(store, POSTS, this)
+        statements = list(dict.fromkeys(cols(full, "post", "article", "date")))
+        holdings = {x[:2]: set() for x in cols(full, "post", "article", "holding")}
+        for x in cols(full, "post", "article", "holding"):
+            holdings[x[:2]].add(x[2])
+        for page in (1, 2, 3):
+            paging = V._paging(len(statements), page, V.STATEMENT_ROWS, "posts_page")
+            need = min(paging.total, paging.offset + paging.size)
+            if dated.newest_first("articles", "person_posts_at", need, paging.total, ("post", "article"),
+                                  this=this) is not None:
+                seen += 1
+            got = V._statement_rows(dated, this, paging)
+            assert cols([r for r, _ in got], "post", "article", "date") == \
+                statements[paging.offset:paging.offset + paging.size]
+            for r, hs in got:  # every holding of the person in the article, as the full query's OPTIONAL
+                assert {str(h) for h in hs} == holdings[(str(r["post"]), str(r["article"]))]
     assert seen >= 8  # the busy paths were taken, not just their fallbacks
 
 
@@ -134,10 +142,12 @@ def test_busy_person_page_shows_the_same_lists(synthetic, monkeypatch) -> None:
     lk = V.Linker(bench.BASE)
 
     def model(page: int) -> tuple:
-        m = V.person(store, lk, bench.BASE + hub, page)
+        m = V.person(store, lk, bench.BASE + hub, page, {"posts_page": page, "articles_page": page})
         assert m is not None
         return ([(t.event, t.date, t.article, [str(r) for r in t.roles], t.post) for t in m.timeline],
-                [(a.link, a.date, a.hows) for a in m.articles], [(p.post, p.article, p.date) for p in m.posts],
+                [(a.link, a.date, a.hows) for a in m.articles],
+                [(p.post, p.article, p.date, p.evidence) for p in m.posts],
+                [(p.post, p.first, p.last, p.statements, p.current) for p in m.post_summary],
                 m.timeline_paging.total, m.articles_paging.total, m.post_total, m.event_count)
 
     plain = [model(1), model(2)]

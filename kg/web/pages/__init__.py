@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kg.web.pages.routes import Pages
+from kg.web.pages.routes import Pages, list_pages
 
 __all__ = ["Pages", "install"]
 
@@ -36,7 +36,7 @@ def install(app: Any, store: Any, base: str) -> Pages:
             page = max(1, min(int(request.query_params.get("page", "1")), 100000))
         except ValueError:
             page = 1
-        resp = await run_in_threadpool(pages.html_for, desc.kind, desc.ident, page)
+        resp = await run_in_threadpool(pages.html_for, desc.kind, desc.ident, page, list_pages(request.query_params))
         return resp if resp is not None else pages.not_found(desc.kind, desc.ident)
 
     app.state.representations.register(html, render, describe=False)

@@ -52,16 +52,24 @@ class Pages:
         html = self.env.get_template(f"pages/{template}").render(base=self.base, **context)
         return HTMLResponse(html, status_code=status)
 
-    def view(self, kind: str, ident: str, page: int = 1) -> Any | None:
-        """The view model of one entity page, or None when the id or the entity is unknown."""
+    def view(self, kind: str, ident: str, page: int = 1, lists: dict[str, int] | None = None) -> Any | None:
+        """The view model of one entity page, or None when the id or the entity is unknown. ``lists``:
+        the pages of the page's other lists by their own parameters (the person page's; see list_pages)."""
         fn = V.VIEWS.get(kind)
         if fn is None or not ID_RE.match(ident):
             return None
+        if kind == "person":  # the pages with more than one paged list
+            return V.person(self.store, self.linker, f"{self.base}/{kind}/{ident}", page, lists)
+        if kind == "organization":
+            return V.organization(self.store, self.linker, f"{self.base}/{kind}/{ident}", page, lists)
+        if kind == "event":
+            return V.event(self.store, self.linker, f"{self.base}/{kind}/{ident}", page, lists)
         return fn(self.store, self.linker, f"{self.base}/{kind}/{ident}", page)
 
-    def html_for(self, kind: str, ident: str, page: int = 1) -> HTMLResponse | None:
+    def html_for(self, kind: str, ident: str, page: int = 1,
+                 lists: dict[str, int] | None = None) -> HTMLResponse | None:
         """The HTML page of ``{base}/{kind}/{ident}`` for a client that prefers text/html; None if unknown."""
-        model = self.view(kind, ident, page)
+        model = self.view(kind, ident, page, lists)
         if model is None:
             return None
         return self.render(f"{kind}.html", page=model, rdf_path=f"/{kind}/{ident}", title=_title(model))
@@ -105,8 +113,10 @@ class Pages:
 
         if entity_routes:
             @r.get("/{kind}/{ident}", response_class=HTMLResponse)
-            def entity(kind: str, ident: str, page: int = Query(1, ge=1, le=100000)) -> HTMLResponse:
-                return self.html_for(kind, ident, page) or self.not_found(kind, ident)
+            def entity(request: Request, kind: str, ident: str,
+                       page: int = Query(1, ge=1, le=100000)) -> HTMLResponse:
+                lists = list_pages(request.query_params)
+                return self.html_for(kind, ident, page, lists) or self.not_found(kind, ident)
 
         return r
 
@@ -161,6 +171,22 @@ class Pages:
             return {"text": f"_:{term[1]}"}
         dt = L.local_name(term[3]) if term[3] else None
         return {"text": term[1], "lang": term[2], "datatype": dt}
+
+
+# page parameters of lists besides ?page=
+LIST_PARAMS = ("posts_page", "summary_page", "articles_page", "events_page", "grants_page")
+
+
+def list_pages(params: Any) -> dict[str, int]:
+    """The lists' own page parameters from a request's query (bad or missing values: page 1), so each
+    list of a page pages on its own and a link of one pager keeps the others where they are."""
+    out = {}
+    for name in LIST_PARAMS:
+        try:
+            out[name] = max(1, min(int(params.get(name, "1")), 100000))
+        except ValueError:
+            out[name] = 1
+    return out
 
 
 def _title(model: Any) -> str:

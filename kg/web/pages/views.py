@@ -12,8 +12,10 @@ import time
 import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlencode
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -219,11 +221,17 @@ def node_evidence(node: dict[str, list[Node]], names: tuple[str, ...]) -> Highli
 
 @dataclass
 class Paging:
-    """Where a paged list stands."""
+    """Where a paged list stands, and how to reach its other pages.
+
+    ``param`` is the list's own query parameter, so that two lists on one page page separately (the
+    person page's statements, timeline and articles); ``keep`` holds the other lists' current pages,
+    which every link of this pager carries along, so that paging one list does not reset another."""
 
     page: int
     total: int
     size: int = PAGE_SIZE
+    param: str = "page"
+    keep: dict[str, int] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -233,11 +241,48 @@ class Paging:
     def offset(self) -> int:
         return (self.page - 1) * self.size
 
+    @property
+    def first_row(self) -> int:
+        """1-based number of the first row shown (0 for an empty list)."""
+        return min(self.total, self.offset + 1)
 
-def _paging(total: int, page: int) -> Paging:
-    p = Paging(1, total)
+    @property
+    def last_row(self) -> int:
+        return min(self.total, self.offset + self.size)
+
+    def href(self, page: int) -> str:
+        """The query string of ``page`` of this list (page 1 and the others' page 1 left out)."""
+        args = {k: v for k, v in self.keep.items() if v > 1 and k != self.param}
+        if page > 1:
+            args[self.param] = page
+        return "?" + urlencode(sorted(args.items())) if args else "?"
+
+    def window(self, around: int = 2) -> list[int | None]:
+        """Page numbers to link: the first, the last and ``around`` either side of the current page;
+        None where pages are left out (shown as …). Every page stays reachable in a few steps, and
+        the jump form reaches any page at once."""
+        want = {1, self.pages, *range(self.page - around, self.page + around + 1)}
+        shown = sorted(p for p in want if 1 <= p <= self.pages)
+        out: list[int | None] = []
+        prev = 0
+        for p in shown:
+            if prev and p - prev > 1:
+                out.append(None)
+            out.append(p)
+            prev = p
+        return out
+
+
+def _paging(total: int, page: int, size: int = PAGE_SIZE, param: str = "page") -> Paging:
+    p = Paging(1, total, size, param)
     p.page = min(max(1, page), p.pages)
     return p
+
+
+def _keep_together(*pagings: Paging) -> None:
+    """Let each pager's links keep the other lists' current pages."""
+    for p in pagings:
+        p.keep = {q.param: q.page for q in pagings if q is not p}
 
 
 @dataclass
@@ -286,8 +331,10 @@ class Grant:
     evidence: str
 
 
-def _grants(store: Store, lk: Linker, this: URIRef) -> list[Grant]:
-    rows = run(store, "grants", this=this)
+def _grants(store: Store, lk: Linker, this: URIRef, page: int = 1) -> tuple[list[Grant], Paging]:
+    """One page of the grants ``this`` received, funded or hosted (largest amount first, ``?grants_page=``)."""
+    paging = _paging(n(run(store, "grants_count", this=this)[0]["n"]) or 0, page, PAGE_SIZE, "grants_page")
+    rows = run(store, "grants", limit=paging.size, offset=paging.offset, this=this) if paging.total else []
     grants = local_nodes(store, values_of(rows, "grant"))
     amounts = local_nodes(store, [a for g in grants.values() for a in g.get(L.SCHEMA + "amount", [])])
     parties = [x for g in grants.values() for p in (L.KG + "recipient", L.SCHEMA + "funder", L.KG + "grantedAt")
@@ -309,8 +356,7 @@ def _grants(store: Store, lk: Linker, this: URIRef) -> list[Grant]:
                          s(one(g, L.KG + "purpose")), lk.link(recipient, name_in(info, recipient)),
                          lk.link(funder, name_in(info, funder)), lk.link(event, name_in(info, event)),
                          lk.link(r["article"], name_in(info, r["article"])), s(one(a, L.KG + "evidence"))))
-    out.sort(key=lambda g: -g.value)
-    return out
+    return out, paging
 
 
 def _decimal(v: Node | None) -> Decimal:
@@ -404,6 +450,21 @@ def _all(rows: list[Row], key: str) -> list[str]:
 
 
 @dataclass
+class PostSummary:
+    """One post of a person, summed up from all statements: which post, where, since when, how often.
+
+    ``current``: the post was still stated within CURRENT_DAYS of the person's latest post statement
+    (the newspapers' view, not an appointment record: a post the papers stopped naming reads as earlier)."""
+
+    post: Link | None
+    org: Link | None
+    first: str
+    last: str
+    statements: int
+    current: bool
+
+
+@dataclass
 class PostStatement:
     post: Link | None
     org: Link | None
@@ -431,7 +492,9 @@ class CoParticipant:
 CO_ROWS = 40  # co-participant rows fetched (people among them are shown, up to 12)
 BUSY = 1000  # a person in more articles than this gets co-participants over their RECENT latest articles
 RECENT = 300
-POST_ROWS = 150  # post statements read (person_posts.rq's LIMIT); the newest 100 (article, post) are shown
+STATEMENT_ROWS = 20  # post statements per page (each row carries a sentence: short pages keep the timeline near)
+SUMMARY_ROWS = 50  # posts per page of the post summary
+CURRENT_DAYS = 365  # a post still stated this close to the person's latest statement is "current"
 
 
 @dataclass
@@ -506,6 +569,9 @@ class PersonPage:
     alternate_names: list[str]
     posts: list[PostStatement]
     post_total: int
+    posts_paging: Paging
+    post_summary: list[PostSummary]
+    summary_paging: Paging
     timeline: list[TimelineEntry]
     timeline_paging: Paging
     event_count: int
@@ -518,9 +584,14 @@ class PersonPage:
     kind: str = "person"
     identity: list[IdentityReason] = field(default_factory=list)
     namesakes: list[Namesake] = field(default_factory=list)
+    grants_paging: Paging | None = None
 
 
-def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | None:
+def person(store: Store, lk: Linker, iri: str, page: int = 1,
+           lists: dict[str, int] | None = None) -> PersonPage | None:
+    """The person page. ``page`` pages the timeline (``?page=``); ``lists`` the other lists by their own
+    parameters (``posts_page``: statements, ``summary_page``: the post summary, ``articles_page``)."""
+    lists = lists or {}
     this = URIRef(iri)
     head = run(store, "person", this=this)
     if L.SCHEMA + "Person" not in _types(head):
@@ -534,27 +605,25 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | No
     # their articles), which also reads far enough into the store's latest dates for the other lists
     recent = dated.newest_first("articles", "mentioned_in_at", RECENT, art_total, ("article",), this=this) \
         if art_total > BUSY else None
-    # posts as stated: the newest statements, then their labels, organisations and evidence
-    post_total = n(run(store, "person_posts_count", this=this)[0]["n"]) or 0
-    rows = _busy_posts(dated, this, post_total) if post_total > BUSY_ROWS else None
-    if rows is None:
-        rows = run(store, "person_posts", this=this)
-    held = local_nodes(store, values_of(rows, "holding"))
-    evidence_of: dict[tuple[str, str], dict[str, list[Node]]] = {}
-    for r in rows:
-        h = held.get(s(r["holding"]), {})
-        if s(first(held, r["holding"], L.KG + "heldPost")) == s(r["post"]):
-            evidence_of[(s(r["article"]), s(r["post"]))] = h
-    post_rows = list({(s(r["article"]), s(r["post"])): r for r in rows}.values())[:100]
-    info = look(values_of(post_rows, "post") + values_of(post_rows, "article"))
-    orgs = {s(p): first(info, p, ORG_POST_IN) for p in values_of(post_rows, "post")}
+    # posts: the summary (every post, first and last date, statements), then one page of statements
+    counted = run(store, "person_posts_count", this=this)[0]
+    post_total = n(counted["n"]) or 0
+    summary, summary_paging = _post_summary(store, lk, this, n(counted["posts"]) or 0,
+                                            lists.get("summary_page", 1), look)
+    posts_paging = _paging(post_total, lists.get("posts_page", 1), STATEMENT_ROWS, "posts_page")
+    stated = _statement_rows(dated, this, posts_paging)
+    held = local_nodes(store, [h for _, hs in stated for h in hs])
+    rows = [r for r, _ in stated]
+    info = look(values_of(rows, "post") + values_of(rows, "article"))
+    orgs = {s(p): first(info, p, ORG_POST_IN) for p in values_of(rows, "post")}
     info = look([o for o in orgs.values() if o is not None])
     posts = []
-    for r in post_rows:
-        h = evidence_of.get((s(r["article"]), s(r["post"])))
+    for r, hs in stated:
+        h = next((held[s(x)] for x in hs
+                  if s(first(held, x, L.KG + "heldPost")) == s(r["post"])), None)
         org = orgs.get(s(r["post"]))
         posts.append(PostStatement(lk.link(r["post"], name_in(info, r["post"])), lk.link(org, name_in(info, org)),
-                                   lk.link(r["article"], name_in(info, r["article"])), fmt_date(r["date"]),
+                                   lk.link(r["article"], name_in(info, r["article"])), fmt_date(r.get("date")),
                                    node_evidence(h, names) if h else None))
     # the timeline: one page of participations, then their details and the names they link to
     counts = run(store, "person_timeline_count", this=this)[0]
@@ -579,7 +648,10 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | No
             roles_of(" ".join(s(x) for x in node.get(KG_ROLE, []))), lk.link(post, name_in(info, post)),
             lk.link(r["article"], name_in(info, r["article"])), node_evidence(node, names)))
     # co-participants: the most frequent agents at the same events, people only
-    arts, apaging = _articles(store, lk, this, page, dated, art_total, recent, look)
+    arts, apaging = _articles(store, lk, this, lists.get("articles_page", 1), dated, art_total, recent, look)
+    apaging.param = "articles_page"
+    grants, gpaging = _grants(store, lk, this, lists.get("grants_page", 1))
+    _keep_together(summary_paging, posts_paging, paging, apaging, gpaging)
     window = None
     if recent is not None:
         window = CoWindow(RECENT, apaging.total, bind(load("person_coparticipants"), {"this": this, "min": 1})
@@ -592,9 +664,10 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1) -> PersonPage | No
           for r in co_rows if L.SCHEMA + "Person" in [s(x) for x in info.get(s(r["other"]), {}).get(RDF_TYPE, [])]][:12]
     network = radial_layout([(c.link.text, c.link.href, c.count) for c in co])
     identity, namesakes = _identity(store, lk, this, look)
-    return PersonPage(iri, name, s(_first(head, "pinyin")), alts, posts, post_total, timeline, paging,
-                      n(counts["events"]) or 0, co, network, arts, apaging, _grants(store, lk, this), window,
-                      identity=identity, namesakes=namesakes)
+    return PersonPage(iri, name, s(_first(head, "pinyin")), alts, posts, post_total, posts_paging, summary,
+                      summary_paging, timeline, paging,
+                      n(counts["events"]) or 0, co, network, arts, apaging, grants, window,
+                      identity=identity, namesakes=namesakes, grants_paging=gpaging)
 
 
 def _identity(store: Store, lk: Linker, this: URIRef, look: Lookup) -> tuple[list[IdentityReason], list[Namesake]]:
@@ -610,19 +683,55 @@ def _identity(store: Store, lk: Linker, this: URIRef, look: Lookup) -> tuple[lis
     return reasons, others
 
 
-def _busy_posts(dated: Dated, this: URIRef, total: int) -> list[Row] | None:
-    """person_posts.rq's rows for a busy person, read from the latest articles (Dated.newest_first),
-    with the post-holding nodes of $this in those articles (every holding of the article on each
-    statement, as the OPTIONAL of person_posts.rq gives them)."""
-    rows = dated.newest_first("articles", "person_posts_at", min(total, POST_ROWS), total, ("post", "article"),
-                                 this=this)
-    if rows is None:
+def _post_summary(store: Store, lk: Linker, this: URIRef, posts: int, page: int,
+                  look: Lookup) -> tuple[list[PostSummary], Paging]:
+    """One page of ``this``'s posts summed up (person_post_summary.rq: one aggregate over the post
+    statements, grouped by post, newest last date first). The rows up to the page are read, not only the
+    page: the first row's last date (the person's latest statement) decides which posts are current, and
+    the groups are few next to the statements they sum (the aggregation is the cost, not the rows)."""
+    paging = _paging(posts, page, SUMMARY_ROWS, "summary_page")
+    rows = run(store, "person_post_summary", limit=paging.offset + paging.size, this=this) if posts else []
+    latest = _day(rows[0].get("last")) if rows else None
+    rows = rows[paging.offset:]
+    info = look(values_of(rows, "post"))
+    orgs = {s(p): first(info, p, ORG_POST_IN) for p in values_of(rows, "post")}
+    info = look([o for o in orgs.values() if o is not None])
+    out = []
+    for r in rows:
+        last, org = _day(r.get("last")), orgs.get(s(r["post"]))
+        current = latest is not None and last is not None and (latest - last).days <= CURRENT_DAYS
+        out.append(PostSummary(lk.link(r["post"], name_in(info, r["post"])), lk.link(org, name_in(info, org)),
+                               fmt_date(r.get("first")), fmt_date(r.get("last")), n(r["n"]) or 0, current))
+    return out, paging
+
+
+def _day(v: Node | None) -> date | None:
+    """The calendar day of an xsd:date (or dateTime) value; None for other values (gMonthDay, text)."""
+    try:
+        return date.fromisoformat(s(v)[:10]) if v is not None else None
+    except ValueError:
         return None
-    rows = rows[:POST_ROWS]
+
+
+def _statement_rows(dated: Dated, this: URIRef, paging: Paging) -> list[tuple[Row, list[Node]]]:
+    """One page of ``this``'s post statements (person_posts.rq's order: newest first, ties by post and
+    article), each with the post-holding nodes of ``this`` in that article (the view keeps
+    the one about the row's post). Past BUSY_ROWS statements the first pages are read from the
+    store's latest articles (Dated.newest_first, person_posts_at.rq); deeper pages, or when that reads
+    too far, sort the person's own statements."""
+    rows = None
+    if paging.total > BUSY_ROWS:
+        rows = dated.newest_first("articles", "person_posts_at", min(paging.total, paging.offset + paging.size),
+                                  paging.total, ("post", "article"), this=this)
+    if rows is not None:
+        rows = rows[paging.offset:paging.offset + paging.size]
+    else:
+        rows = run(dated.store, "person_posts", limit=paging.size, offset=paging.offset, this=this)
     holdings: dict[str, list[Node]] = {}
-    for r in run(dated.store, "person_holdings_at", this=this, items=values_of(rows, "article")):
-        holdings.setdefault(s(r["article"]), []).append(r["holding"])  # type: ignore[arg-type]
-    return [{**r, "holding": h} for r in rows for h in holdings.get(s(r["article"]), [None])]
+    if rows:
+        for r in run(dated.store, "person_holdings_at", this=this, items=values_of(rows, "article")):
+            holdings.setdefault(s(r["article"]), []).append(r["holding"])  # type: ignore[arg-type]
+    return [(r, holdings.get(s(r["article"]), [])) for r in rows]
 
 
 def _co_participants(store: Store, this: URIRef, articles: list[Node] | None = None) -> list[Row]:
@@ -674,6 +783,8 @@ class OrganizationPage:
     grants: list[Grant]
     articles: list[ArticleRef]
     articles_paging: Paging
+    events_paging: Paging | None = None
+    grants_paging: Paging | None = None
     kind: str = "organization"
 
 
@@ -681,7 +792,11 @@ def _how_label(h: str) -> str:
     return str(L.label(h)) if h.startswith("http") else h
 
 
-def organization(store: Store, lk: Linker, iri: str, page: int = 1) -> OrganizationPage | None:
+def organization(store: Store, lk: Linker, iri: str, page: int = 1,
+                 lists: dict[str, int] | None = None) -> OrganizationPage | None:
+    """The organisation page. ``page`` pages the articles (``?page=``), ``lists["events_page"]`` the
+    events, each to its end."""
+    lists = lists or {}
     this = URIRef(iri)
     head = run(store, "organization", this=this)
     types = _types(head)
@@ -693,13 +808,19 @@ def organization(store: Store, lk: Linker, iri: str, page: int = 1) -> Organizat
         if r["person"] is not None:
             ph.holders.append(Holder(lk.link(r["person"], r["name"]), fmt_date(r["first"]), fmt_date(r["last"]),
                                      n(r["articles"]) or 0))
+    epaging = _paging(n(run(store, "organization_events_count", this=this)[0]["n"]) or 0,
+                      lists.get("events_page", 1), PAGE_SIZE, "events_page")
+    rows = run(store, "organization_events", limit=epaging.size, offset=epaging.offset, this=this) \
+        if epaging.total else []
     events = [EventRef(lk.link(r["event"], r["name"]), fmt_date(r["date"]),  # type: ignore[arg-type]
                        [_how_label(h) for h in s(r["hows"]).split()])
-              for r in run(store, "organization_events", this=this)]
+              for r in rows]
     arts, apaging = _articles(store, lk, this, page, Dated(store))
+    grants, gpaging = _grants(store, lk, this, lists.get("grants_page", 1))
+    _keep_together(epaging, apaging, gpaging)
     return OrganizationPage(iri, s(_first(head, "name")) or L.local_name(iri), _all(head, "alt"),
                             s(_first(head, "kind")), [L.label(t) for t in types], list(posts.values()), events,
-                            _grants(store, lk, this), arts, apaging)
+                            grants, arts, apaging, epaging, gpaging)
 
 
 # ---------------------------------------------------------------- event
@@ -766,6 +887,7 @@ class EventPage:
     grants: list[Grant]
     articles: list[ArticleRef]
     articles_paging: Paging
+    grants_paging: Paging | None = None
     kind: str = "event"
 
 
@@ -777,7 +899,10 @@ def _links(lk: Linker, rows: list[Row], key: str, label: str) -> list[Link]:
     return list(seen.values())
 
 
-def event(store: Store, lk: Linker, iri: str, page: int = 1) -> EventPage | None:
+def event(store: Store, lk: Linker, iri: str, page: int = 1,
+          lists: dict[str, int] | None = None) -> EventPage | None:
+    """The event page. ``page`` pages the articles (``?page=``), ``lists["grants_page"]`` the grants."""
+    lists = lists or {}
     this = URIRef(iri)
     head = run(store, "event", this=this)
     types = _types(head)
@@ -806,11 +931,13 @@ def event(store: Store, lk: Linker, iri: str, page: int = 1) -> EventPage | None
              for k, v in sorted(groups.items(), key=lambda kv: L.role_rank(kv[0]))]
     shown = [t for t in types if t not in (L.SCHEMA + "Event",)] or types
     arts, apaging = _articles(store, lk, this, page, Dated(store))
+    grants, gpaging = _grants(store, lk, this, lists.get("grants_page", 1))
+    _keep_together(apaging, gpaging)
     return EventPage(iri, s(_first(head, "name")) or L.local_name(iri), [L.label(t) for t in shown],
                      fmt_date(_first(head, "date")), _links(lk, head, "place", "placeName"),
                      _links(lk, head, "organizer", "organizerName"), _links(lk, head, "super", "superName"),
                      _links(lk, head, "sub", "subName"), _all(head, "evidence"), roles, len(parts),
-                     _grants(store, lk, this), arts, apaging)
+                     grants, arts, apaging, gpaging)
 
 
 # ---------------------------------------------------------------- article
