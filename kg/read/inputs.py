@@ -100,17 +100,22 @@ def _read_html(path: Path, encoding: str | None, publication: str | None, date: 
     return src, _keyed(articles, clean_url(found.url), found.page)
 
 
-def _read_dump(path: Path, encoding: str | None, publication: str | None, date: str | None,
-               locality: str | None) -> tuple[Source, list[Article]]:
-    from kg.read import dumps
-    from kg.read.source import decode, parse_date
-
+def _check_dump_size(path: Path, what: str) -> None:
+    """One line for a dump or archive over MAX_DUMP_BYTES (they are read whole) or one that cannot be read."""
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
     if size > MAX_DUMP_BYTES:
-        raise InputError(f"{path}: {size} bytes is over the {MAX_DUMP_BYTES} byte limit for one dump; split it")
+        raise InputError(f"{path}: {size} bytes is over the {MAX_DUMP_BYTES} byte limit for one {what}; split it")
+
+
+def _read_dump(path: Path, encoding: str | None, publication: str | None, date: str | None,
+               locality: str | None) -> tuple[Source, list[Article]]:
+    from kg.read import dumps
+    from kg.read.source import decode, parse_date
+
+    _check_dump_size(path, "dump")
     data = path.read_bytes() if path.is_file() else read_page_bytes(path)
     text = decode(data, str(path), encoding) if not data.lstrip().startswith(b"<") else ""
     base = read_publication(path, publication, date, locality)
@@ -153,12 +158,7 @@ def _read_warc(path: Path, encoding: str | None, publication: str | None, date: 
     from kg.read.html import decode_html, read_html
     from kg.read.warc import responses
 
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    if size > MAX_DUMP_BYTES:
-        raise InputError(f"{path}: {size} bytes is over the {MAX_DUMP_BYTES} byte limit for one archive; split it")
+    _check_dump_size(path, "archive")
     base = read_publication(path, publication, date, locality)
     problems: list[str] = []
     articles: list[Article] = []
