@@ -272,7 +272,10 @@ def run(store_dir: object, host: str, port: int, requested_base: str | None, opt
         threading.Thread(target=void_at_start, args=(app, store, store_dir, token is None), name="kg-void",
                          daemon=True).start()
         here = listening_address(host, port)
-        print(f"kg: serving {store_dir} ({store.quad_count()} quads, {len(store.graph_iris())} article graphs)",
+        from kg.resolve import is_resolution_graph
+
+        articles = sum(1 for g in store.graph_iris() if not is_resolution_graph(g))
+        print(f"kg: serving {store_dir} ({store.quad_count()} quads, {articles} article graphs)",
               file=sys.stderr)
         print(f"kg: SPARQL endpoint {here}/sparql ; IRIs {base}/person/… etc.", file=sys.stderr)
         print(f"kg: listening on {here} ; " + (
