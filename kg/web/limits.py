@@ -414,7 +414,10 @@ def worker_main(conn: Any, cfg: WorkerConfig) -> None:
             answer = ("badquery", str(exc))
         except MemoryError:
             spool.discard()
-            answer = ("failed", "the query needed more memory than a query worker may use, and was stopped")
+            # the worker's heap is left near its cap: it answers, then ends (and is replaced) rather than fail
+            # the next, innocent query
+            answer = ("failed", "the query needed more memory than a query worker may use, and was stopped",
+                      "exit")
         except Exception as exc:  # reported to the client as a failed query, the worker carries on
             spool.discard()
             if isinstance(exc, _TooLarge) or spool.size > cfg.max_bytes:  # the engine may wrap our exception
@@ -430,6 +433,8 @@ def worker_main(conn: Any, cfg: WorkerConfig) -> None:
                 if payload[0] == "memory":
                     conn.send_bytes(spool.buf)  # the serialised result as it is: no copy, no pickling
         except (OSError, EOFError):
+            return
+        if answer[-1] == "exit":
             return
 
 
@@ -681,11 +686,12 @@ class QueryPool:
                 loop.remove_reader(fd)
                 os.set_blocking(fd, True)  # uvloop's add_reader made it non-blocking; recv below blocks
             answer = w.conn.recv()  # readable: the worker has answered (the rest of it is being written)
+            exiting = answer[0] == "failed" and answer[-1] == "exit"
             if answer[0] in ("ok", "parsed"):
                 at = 2 if answer[0] == "ok" else 1
                 if answer[at][0] == "memory":
                     answer = (*answer[:at], ("memory", w.conn.recv_bytes()), *answer[at + 1:])
-            healthy = True
+            healthy = not exiting
         except (EOFError, OSError):
             w.process.join(1)
             raise WorkerDied(self._death(w.process.exitcode)) from None
