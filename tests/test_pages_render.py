@@ -167,10 +167,25 @@ def test_query_page_runs_an_example(client: TestClient) -> None:
     assert r.status_code == 200
     results = section(r.text, "results")
     assert 'href="/person/wang-xiao-hong"' in results  # IRIs link to their pages
+    assert re.search(r'<a href="/person/wang-xiao-hong"[^>]*>王晓红</a>', results)  # named, not shown as a path
     assert "示例市委常委会" in results and "@zh" in results
     for fmt in ("json", "csv", "tsv", "xml"):
         assert f'data-format="{fmt}"' in results
     assert "/sparql?query=" in results
+
+
+def test_every_example_query_returns_rows_on_the_test_store(client: TestClient) -> None:
+    """Issue 17: the editor's examples work on any store (no name written into them): each returns rows
+    (or a graph) here, with titles in Chinese and English."""
+    from kg.web.pages.queries import examples
+
+    for stem, title, _ in examples():
+        r = client.get("/query", params={"example": stem})
+        assert r.status_code == 200, (stem, r.text[-500:])
+        results = section(r.text, "results")
+        count = re.search(r'<span class="count">(\d+)', results)
+        graph = 'data-format="turtle"' in results and "<td>" in results
+        assert graph or (count and int(count.group(1)) > 0), (stem, title)
 
 
 def test_query_page_construct_and_errors(client: TestClient) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rdflib import Literal, URIRef
 
@@ -101,8 +103,12 @@ def test_example_titles() -> None:
     assert title_of(text) == "Who chaired which meetings: every participation with its date"
     assert title_of("# One line. More.\n# Rest") == "One line"
     assert title_of("SELECT * {}") == ""
-    assert dict((s, t) for s, t, _ in examples())["chairs"].startswith("Who chaired which meetings")
-    assert all(len(t) <= 112 for _, t, _ in examples())
+    two = "# zh: 谁主持了哪些会议\n# Who chaired which meetings. More."
+    assert title_of(two) == "谁主持了哪些会议 · Who chaired which meetings"
+    assert dict((s, t) for s, t, _ in examples())["chairs"].startswith("谁主持了哪些会议 · Who chaired which meetings")
+    for _, t, _ in examples():  # every example titled in Chinese and in English, the English kept short
+        zh, _, en = t.partition(" · ")
+        assert zh and en and re.search(r"[\u4e00-\u9fff]", zh) and len(en) <= 112, t
 
 
 def test_home_counts_large_stores_in_the_background(monkeypatch) -> None:

@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from rdflib import URIRef
+from starlette.concurrency import run_in_threadpool
 
 from kg.errors import KgError
 from kg.resources import STATIC_DIR, TEMPLATE_DIR
@@ -152,7 +154,8 @@ class Pages:
             error, status = f"query timed out after {runner.limits.query_timeout:g} s", 504
         else:
             result = dict(table)
-            result["rows"] = [[self.cell(c) for c in row] for row in table["rows"]]
+            names = await run_in_threadpool(self.result_names, table["rows"])  # store reads: off the loop
+            result["rows"] = [[self.cell(c, names) for c in row] for row in table["rows"]]
             result["formats"] = GRAPH_FORMATS if table["kind"] == "graph" else SELECT_FORMATS
             result["ms"] = round(table["seconds"] * 1000, 1)
         page = self.render("query.html", status=status, text=text, examples=exs, result=result, error=error,
@@ -160,13 +163,25 @@ class Pages:
         page.headers.update(headers)
         return page
 
-    def cell(self, term: tuple | None) -> dict[str, Any] | None:
-        """One result cell from the runner's plain data: an IRI (with its local page path), a blank node, a
-        literal (value, language, datatype)."""
+    def result_names(self, rows: list[list[tuple | None]]) -> dict[str, str]:
+        """Names of the store's own entities in a result (person, organisation, event, article…), so the
+        table shows 市委书记 rather than a path. Read with the pages' label lookup (bounded VALUES queries
+        whose answers are kept until the store is written), for at most MAX_ROWS rows."""
+        iris = [URIRef(c[1]) for row in rows for c in row
+                if c is not None and c[0] == "iri" and self.linker.path(c[1])]
+        if not iris:
+            return {}
+        facts = V.lookup(self.store, list(dict.fromkeys(iris)))
+        return {str(i): name for i in iris if (name := V.name_in(facts, i)) and str(i) in facts}
+
+    def cell(self, term: tuple | None, names: dict[str, str] | None = None) -> dict[str, Any] | None:
+        """One result cell from the runner's plain data: an IRI (with its local page path and the entity's
+        name), a blank node, a literal (value, language, datatype)."""
         if term is None:
             return None
         if term[0] == "iri":
-            return {"iri": term[1], "href": self.linker.path(term[1]), "kind": self.linker.kind(term[1])}
+            return {"iri": term[1], "href": self.linker.path(term[1]), "kind": self.linker.kind(term[1]),
+                    "name": (names or {}).get(term[1])}
         if term[0] == "bnode":
             return {"text": f"_:{term[1]}"}
         dt = L.local_name(term[3]) if term[3] else None
