@@ -13,9 +13,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from kg.errors import KgError
 from kg.resources import STATIC_DIR, TEMPLATE_DIR
 from kg.store.base import Store
+from kg.web.pages import home as H
 from kg.web.pages import labels as L
 from kg.web.pages import views as V
+from kg.web.pages.common import Linker
+from kg.web.pages.home import StoreCounts
+from kg.web.pages.names import NamePage, namesakes
 from kg.web.pages.queries import examples
+from kg.web.pages.search import search as search_names
 
 TEMPLATES = TEMPLATE_DIR
 STATIC = STATIC_DIR / "pages"
@@ -42,7 +47,8 @@ class Pages:
     def __init__(self, store: Store, base: str) -> None:
         self.store = store
         self.base = base.rstrip("/")
-        self.linker = V.Linker(self.base)
+        self.linker = Linker(self.base)
+        self.counts = StoreCounts(store)  # the home page's slow figures, kept as long as this store is served
         self.env = environment()
         self.kinds = frozenset(V.VIEWS)
 
@@ -58,12 +64,8 @@ class Pages:
         fn = V.VIEWS.get(kind)
         if fn is None or not ID_RE.match(ident):
             return None
-        if kind == "person":  # the pages with more than one paged list
-            return V.person(self.store, self.linker, f"{self.base}/{kind}/{ident}", page, lists)
-        if kind == "organization":
-            return V.organization(self.store, self.linker, f"{self.base}/{kind}/{ident}", page, lists)
-        if kind == "event":
-            return V.event(self.store, self.linker, f"{self.base}/{kind}/{ident}", page, lists)
+        if kind in V.MANY_LISTS:  # the pages with more than one paged list
+            return fn(self.store, self.linker, f"{self.base}/{kind}/{ident}", page, lists)
         return fn(self.store, self.linker, f"{self.base}/{kind}/{ident}", page)
 
     def html_for(self, kind: str, ident: str, page: int = 1,
@@ -86,17 +88,17 @@ class Pages:
 
         @r.get("/", response_class=HTMLResponse)
         def home() -> HTMLResponse:
-            return self.render("home.html", page=V.home(self.store, self.linker), title="newskg")
+            return self.render("home.html", page=H.home(self.store, self.linker, self.counts), title="newskg")
 
         @r.get("/search", response_class=HTMLResponse)
         def search(q: str = Query("", max_length=200)) -> HTMLResponse:
-            hits = V.search(self.store, self.linker, q) if q.strip() else []
+            hits = search_names(self.store, self.linker, q) if q.strip() else []
             return self.render("search.html", q=q, hits=hits, title=f"搜索 {q}" if q else "搜索 Search")
 
         @r.get("/name", response_class=HTMLResponse)
         def name(q: str = Query("", max_length=50)) -> HTMLResponse:
             """The disambiguation page of a written name: every person of that name, told apart."""
-            page = V.namesakes(self.store, self.linker, q.strip()) if q.strip() else V.NamePage("", [])
+            page = namesakes(self.store, self.linker, q.strip()) if q.strip() else NamePage("", [])
             return self.render("name.html", page=page, title=f"{q} · 同名 namesakes" if q else "同名 Namesakes")
 
         @r.get("/query", response_class=HTMLResponse)
