@@ -151,9 +151,13 @@ def test_home_page(client: TestClient, store) -> None:
     assert 'action="/search"' in html
     import html as h
 
-    href = re.search(r'<a href="(/query\?query=[^"]+)" class="class-list"><span class="label" lang="zh">人物', html)
+    href = re.search(r'<a href="(/browse/person)" class="class-list"><span class="label" lang="zh">人物', html)
     listing = client.get(h.unescape(href.group(1))).text  # type: ignore[union-attr]
     assert "李明远" in listing and "赵一鸣" in listing  # every person, named
+    # a class without an index of its own (a subclass) still opens the editor listing it
+    href = re.search(r'<a href="(/query\?query=[^"]+)" class="class-list"><span class="label" lang="zh">会议', html)
+    listing = client.get(h.unescape(href.group(1))).text  # type: ignore[union-attr]
+    assert "示例市委常委会" in listing
 
 
 def test_query_page_runs_an_example(client: TestClient) -> None:

@@ -36,7 +36,8 @@ def install(app: Any, store: Any, base: str) -> Pages:
             page = max(1, min(int(request.query_params.get("page", "1")), 100000))
         except ValueError:
             page = 1
-        resp = await run_in_threadpool(pages.html_for, desc.kind, desc.ident, page, list_pages(request.query_params))
+        resp = await run_in_threadpool(pages.respond, desc.kind, desc.ident, page, list_pages(request.query_params),
+                                       dict(request.query_params))
         return resp if resp is not None else pages.not_found(desc.kind, desc.ident)
 
     app.state.representations.register(html, render, describe=False)

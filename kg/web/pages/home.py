@@ -19,12 +19,22 @@ from kg.web.pages.common import (
 from kg.web.pages.lists import ArticleRef, EventRef
 from kg.web.pages.queries import Row, run, values_of
 
+BROWSE_CLASSES = {L.SCHEMA + "Person": "/browse/person", L.SCHEMA + "Organization": "/browse/organization",
+                  L.SCHEMA + "Event": "/browse/event", L.ORG + "Post": "/browse/post",
+                  L.SCHEMA + "Place": "/browse/place", L.SCHEMA + "NewsArticle": "/browse/article"}
+
 
 @dataclass
 class ClassCount:
     cls: str
     label: L.Label
     count: int
+
+    @property
+    def browse(self) -> str | None:
+        """The index page listing this class's entities (``/browse/person`` …), for the main class of a kind;
+        None for the others (subclasses, ontology classes), which the editor lists."""
+        return BROWSE_CLASSES.get(self.cls)
 
     @property
     def query(self) -> str:

@@ -38,12 +38,12 @@ class ArticleRef:
 
 def article_list(store: Store, lk: Linker, this: URIRef, page: int = 1, dated: Dated | None = None,
               total: int | None = None, newest: list[Row] | None = None,
-              look: Lookup | None = None) -> tuple[list[ArticleRef], Paging]:
+              look: Lookup | None = None, param: str = "page") -> tuple[list[ArticleRef], Paging]:
     """One page of the articles about ``this``; for a busy entity (``dated``) read newest first, from
     ``newest`` (mentioned_in_at.rq rows already read newest first) when the page is among them."""
     if total is None:
         total = n(run(store, "mentioned_in_count", this=this)[0]["n"]) or 0
-    paging = make_paging(total, page)
+    paging = make_paging(total, page, PAGE_SIZE, param)
     rows = None
     if newest is not None and paging.offset + paging.size <= len(newest):
         rows = newest

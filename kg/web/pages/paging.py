@@ -3,6 +3,9 @@ newest-first strategy for the long lists of busy entities (``Dated``)."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -27,6 +30,7 @@ class Paging:
     size: int = PAGE_SIZE
     param: str = "page"
     keep: dict[str, int] = field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)  # filters and sort, carried by every link (index pages)
 
     @property
     def pages(self) -> int:
@@ -47,7 +51,8 @@ class Paging:
 
     def href(self, page: int) -> str:
         """The query string of ``page`` of this list (page 1 and the others' page 1 left out)."""
-        args = {k: v for k, v in self.keep.items() if v > 1 and k != self.param}
+        args: dict[str, int | str] = {k: v for k, v in self.keep.items() if v > 1 and k != self.param}
+        args.update(self.extra)
         if page > 1:
             args[self.param] = page
         return "?" + urlencode(sorted(args.items())) if args else "?"
@@ -68,7 +73,25 @@ class Paging:
         return out
 
 
+MAX_WHOLE = 100_000  # rows of one list downloaded whole (CSV, JSON): beyond, the download says it stopped
+_whole: ContextVar[str | None] = ContextVar("whole_list", default=None)
+
+
+@contextlib.contextmanager
+def whole(param: str) -> Iterator[None]:
+    """Within this block the list paged by ``param`` is one page holding all its rows (up to MAX_WHOLE):
+    a download of one list runs the page's own view, so the file has the rows the pages show."""
+    token = _whole.set(param)
+    try:
+        yield
+    finally:
+        _whole.reset(token)
+
+
 def make_paging(total: int, page: int, size: int = PAGE_SIZE, param: str = "page") -> Paging:
+    """Where page ``page`` of a list of ``total`` rows stands (out-of-range pages: the nearest one)."""
+    if _whole.get() == param:
+        page, size = 1, max(1, min(total, MAX_WHOLE))
     p = Paging(1, total, size, param)
     p.page = min(max(1, page), p.pages)
     return p

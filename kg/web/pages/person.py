@@ -170,8 +170,8 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1,
     counts = run(store, "person_timeline_count", this=this)[0]
     paging = make_paging(n(counts["n"]) or 0, page)
     timeline = _timeline(dated, lk, this, paging, look, names)
-    arts, apaging = article_list(store, lk, this, lists.get("articles_page", 1), dated, art_total, recent, look)
-    apaging.param = "articles_page"
+    arts, apaging = article_list(store, lk, this, lists.get("articles_page", 1), dated, art_total, recent, look,
+                                 "articles_page")
     grants, gpaging = grant_list(store, lk, this, lists.get("grants_page", 1))
     keep_together(summary_paging, posts_paging, paging, apaging, gpaging)
     co, window = _co_section(store, lk, this, recent, apaging.total, look)

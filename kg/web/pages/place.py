@@ -12,10 +12,11 @@ from kg.web.pages.common import (
     Linker,
     first_value,
     fmt_date,
+    n,
     s,
 )
 from kg.web.pages.lists import ArticleRef, EventRef, article_list
-from kg.web.pages.paging import Dated, Paging
+from kg.web.pages.paging import PAGE_SIZE, Dated, Paging, keep_together, make_paging
 from kg.web.pages.queries import run
 
 
@@ -26,17 +27,25 @@ class PlacePage:
     events: list[EventRef]
     articles: list[ArticleRef]
     articles_paging: Paging
+    events_paging: Paging | None = None
     kind: str = "place"
 
 
-def place(store: Store, lk: Linker, iri: str, page: int = 1) -> PlacePage | None:
+def place(store: Store, lk: Linker, iri: str, page: int = 1,
+          lists: dict[str, int] | None = None) -> PlacePage | None:
+    """The place page. ``page`` pages the articles (``?page=``), ``lists["events_page"]`` the events."""
+    lists = lists or {}
     this = URIRef(iri)
     rows = run(store, "place", this=this)
-    if not rows:
+    epaging = make_paging(n(run(store, "place_events_count", this=this)[0]["n"]) or 0,
+                          lists.get("events_page", 1), PAGE_SIZE, "events_page")
+    if not rows and not epaging.total:
         return None
+    erows = run(store, "place_events", limit=epaging.size, offset=epaging.offset, this=this) if epaging.total else []
     events = [EventRef(lk.link(r["event"], r["eventName"]), fmt_date(r["date"]), [])  # type: ignore[arg-type]
-              for r in rows if r["event"] is not None]
+              for r in erows]
     arts, apaging = article_list(store, lk, this, page, Dated(store))
-    return PlacePage(iri, s(first_value(rows, "name")) or L.local_name(iri), events, arts, apaging)
+    keep_together(epaging, apaging)
+    return PlacePage(iri, s(first_value(rows, "name")) or L.local_name(iri), events, arts, apaging, epaging)
 
 

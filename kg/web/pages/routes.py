@@ -13,12 +13,15 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from kg.errors import KgError
 from kg.resources import STATIC_DIR, TEMPLATE_DIR
 from kg.store.base import Store
+from kg.web.pages import browse as B
 from kg.web.pages import home as H
 from kg.web.pages import labels as L
+from kg.web.pages import twin as T
 from kg.web.pages import views as V
 from kg.web.pages.common import Linker
 from kg.web.pages.home import StoreCounts
 from kg.web.pages.names import NamePage, namesakes
+from kg.web.pages.paging import whole
 from kg.web.pages.queries import examples
 from kg.web.pages.search import search as search_names
 
@@ -76,6 +79,66 @@ class Pages:
             return None
         return self.render(f"{kind}.html", page=model, rdf_path=f"/{kind}/{ident}", title=_title(model))
 
+    def respond(self, kind: str, ident: str, page: int = 1, lists: dict[str, int] | None = None,
+                params: dict[str, str] | None = None) -> Response | None:
+        """The entity's page, or with ``?_format=json`` its JSON twin, or with ``?_format=csv|json&_list=NAME``
+        one of its lists whole (kg.web.pages.twin); None if the entity is unknown."""
+        params = params or {}
+        fmt, name = params.get("_format", ""), params.get("_list", "")
+        if not fmt:
+            return self.html_for(kind, ident, page, lists)
+        if fmt not in T.FORMATS or (fmt == "csv" and not name):
+            return self.bad_format(T.LISTS.get(kind, {}))
+        if not name:
+            model = self.view(kind, ident, page, lists)
+            return None if model is None else self.twin(model)
+        spec = T.LISTS.get(kind, {}).get(name)
+        if spec is None:
+            return self.bad_format(T.LISTS.get(kind, {}))
+        with whole(spec[0] or ""):
+            model = self.view(kind, ident, 1, {})
+        return None if model is None else self.download(T.list_items(kind, model, name) or [], fmt,
+                                                        f"{kind}-{ident}-{name}")
+
+    def twin(self, model: Any) -> Response:
+        """The page's view model as JSON: what the HTML shows, as data."""
+        return Response(T.dumps(model), media_type=T.JSON_TYPE, headers={"Access-Control-Allow-Origin": "*"})
+
+    def download(self, items: list[Any], fmt: str, stem: str) -> Response:
+        """One list, all its rows, as CSV or JSON (a file name the browser saves it under)."""
+        if fmt == "csv":
+            return Response(T.to_csv(items), media_type=T.CSV_TYPE,
+                            headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'})
+        return Response(T.dumps(items), media_type=T.JSON_TYPE, headers={"Access-Control-Allow-Origin": "*"})
+
+    def bad_format(self, lists: dict[str, Any]) -> Response:
+        names = ", ".join(lists) or "none"
+        return PlainTextResponse("?_format= takes json (the page, or one list with _list=NAME) or csv with "
+                                 f"_list=NAME; this page's lists: {names}\n", status_code=400)
+
+    def browse(self, kind: str, params: dict[str, str]) -> Response:
+        """The index page of one kind (``/browse/{kind}``), its JSON twin, or its rows whole."""
+        f = B.filters(kind, params, self.base)
+        try:
+            page = max(1, min(int(params.get("page", "1")), 100000))
+        except ValueError:
+            page = 1
+        fmt = params.get("_format", "")
+        if fmt and (fmt not in T.FORMATS or (fmt == "csv" and params.get("_list") != "rows")):
+            return self.bad_format({"rows": None})
+        if fmt and params.get("_list") == "rows":
+            with whole("page"):
+                model = B.browse(self.store, self.linker, kind, f, 1)
+            return self.download(model.rows if model else [], fmt, f"{kind}-index")
+        model = B.browse(self.store, self.linker, kind, f, page)
+        if model is None:
+            return self.not_found("browse", kind)
+        if fmt:
+            return self.twin(model)
+        where = f" · {f.q}" if f.q else ""
+        where += f" · {f.year}" if f.year else ""
+        return self.render("browse.html", page=model, title=f"{model.label.zh} {model.label.en}{where}")
+
     def not_found(self, kind: str, ident: str) -> HTMLResponse:
         return self.render("not_found.html", status=404, kind=kind, ident=ident, title="未找到 Not found")
 
@@ -87,8 +150,16 @@ class Pages:
         r = APIRouter()
 
         @r.get("/", response_class=HTMLResponse)
-        def home() -> HTMLResponse:
-            return self.render("home.html", page=H.home(self.store, self.linker, self.counts), title="newskg")
+        def home(_format: str = "") -> Response:
+            model = H.home(self.store, self.linker, self.counts)
+            if _format == "json":
+                return self.twin(model)
+            return self.render("home.html", page=model, title="newskg")
+
+        @r.get("/browse/{kind}", response_class=HTMLResponse)
+        def browse(request: Request, kind: str) -> Response:
+            """The index of one kind: every entity, paged, sortable, filterable (kg.web.pages.browse)."""
+            return self.browse(kind, dict(request.query_params))
 
         @r.get("/search", response_class=HTMLResponse)
         def search(q: str = Query("", max_length=200)) -> HTMLResponse:
@@ -116,9 +187,9 @@ class Pages:
         if entity_routes:
             @r.get("/{kind}/{ident}", response_class=HTMLResponse)
             def entity(request: Request, kind: str, ident: str,
-                       page: int = Query(1, ge=1, le=100000)) -> HTMLResponse:
+                       page: int = Query(1, ge=1, le=100000)) -> Response:
                 lists = list_pages(request.query_params)
-                return self.html_for(kind, ident, page, lists) or self.not_found(kind, ident)
+                return self.respond(kind, ident, page, lists, dict(request.query_params)) or self.not_found(kind, ident)
 
         return r
 
@@ -176,7 +247,7 @@ class Pages:
 
 
 # page parameters of lists besides ?page=
-LIST_PARAMS = ("posts_page", "summary_page", "articles_page", "events_page", "grants_page")
+LIST_PARAMS = ("posts_page", "summary_page", "articles_page", "events_page", "grants_page", "holders_page")
 
 
 def list_pages(params: Any) -> dict[str, int]:

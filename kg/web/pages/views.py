@@ -13,4 +13,5 @@ from kg.web.pages.post import post
 
 VIEWS = {"person": person, "organization": organization, "event": event, "article": article, "post": post,
          "place": place}
-MANY_LISTS = frozenset({"person", "organization", "event"})  # views taking the pages of their other lists
+# views taking the pages of their other lists
+MANY_LISTS = frozenset({"person", "organization", "event", "post", "place"})
