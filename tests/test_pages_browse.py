@@ -228,3 +228,29 @@ def test_crawl_reaches_every_entity_through_paged_lists(client, store, monkeypat
                 found.add(parts.path)
     everything = set().union(*(entities(store, k) for k in PAGE_KINDS))
     assert len(everything) > 3 * 10 and everything <= found
+
+
+def test_dated_lists_of_a_page_jump_by_year(client) -> None:
+    """The busy person's timeline (80 dated entries, 50 a page): each year links to the page it starts on."""
+    path = "/person/gao-yuan-hang"
+    data = client.get(path, params={"_format": "json"}).json()
+    years = data["timeline_paging"]["years"]
+    assert len(years) >= 2 and sum(y["count"] for y in years) == data["timeline_paging"]["total"]
+    whole = client.get(path, params={"_format": "json", "_list": "timeline"}).json()
+    for y in years:
+        first = next(i for i, e in enumerate(whole) if e["date"].startswith(y["year"]))
+        assert y["page"] == first // 50 + 1
+        shown = client.get(path, params={"page": y["page"], "_format": "json"}).json()["timeline"]
+        assert any(e["date"].startswith(y["year"]) for e in shown)
+    html = client.get(path).text
+    assert f'href="?page={years[-1]["page"]}#timeline"' in html or years[-1]["page"] == 1
+    assert data["articles_paging"]["years"]  # the articles too
+
+
+def test_organisation_page_links_its_filtered_indexes(client, store) -> None:
+    org = "/organization/shi-li-hui-wu-zhong-xin"
+    html = client.get(org).text
+    href = re.search(r'href="(/browse/event\?org=[^"]+)"', html)
+    assert href is not None
+    events = client.get(href.group(1).replace("&amp;", "&") + "&_format=json").json()
+    assert events["org"]["href"] == org and events["paging"]["total"] == 80  # the 80 meetings it organised

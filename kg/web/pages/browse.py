@@ -22,7 +22,7 @@ from kg.store.base import Store
 from kg.web.pages import labels as L
 from kg.web.pages.cache import cached_rows
 from kg.web.pages.common import Link, Linker, fmt_date, n, s
-from kg.web.pages.paging import Paging, make_paging
+from kg.web.pages.paging import Paging, YearJump, make_paging
 from kg.web.pages.queries import Row, term
 
 PAGE_SIZE = 50
@@ -142,15 +142,6 @@ class BrowseRow:
     link: Link
     date: str
     articles: int
-
-
-@dataclass
-class YearJump:
-    """A year of a dated list: how many entities it holds, and the page where it starts (date order)."""
-
-    year: str
-    count: int
-    page: int
 
 
 @dataclass

@@ -25,7 +25,7 @@ from kg.web.pages.common import (
     s,
     to_decimal,
 )
-from kg.web.pages.paging import BUSY_ROWS, PAGE_SIZE, Dated, Paging, make_paging
+from kg.web.pages.paging import BUSY_ROWS, PAGE_SIZE, Dated, Paging, make_paging, year_jumps
 from kg.web.pages.queries import Row, run, values_of
 
 
@@ -44,6 +44,7 @@ def article_list(store: Store, lk: Linker, this: URIRef, page: int = 1, dated: D
     if total is None:
         total = n(run(store, "mentioned_in_count", this=this)[0]["n"]) or 0
     paging = make_paging(total, page, PAGE_SIZE, param)
+    year_jumps(store, "mentioned_in", paging, this=this)
     rows = None
     if newest is not None and paging.offset + paging.size <= len(newest):
         rows = newest

@@ -18,7 +18,7 @@ from kg.web.pages.common import (
     types_of,
 )
 from kg.web.pages.lists import ArticleRef, EventRef, Grant, Holder, PostHolders, article_list, grant_list
-from kg.web.pages.paging import PAGE_SIZE, Dated, Paging, keep_together, make_paging
+from kg.web.pages.paging import PAGE_SIZE, Dated, Paging, keep_together, make_paging, year_jumps
 from kg.web.pages.queries import run
 
 
@@ -61,6 +61,7 @@ def organization(store: Store, lk: Linker, iri: str, page: int = 1,
                                      n(r["articles"]) or 0))
     epaging = make_paging(n(run(store, "organization_events_count", this=this)[0]["n"]) or 0,
                       lists.get("events_page", 1), PAGE_SIZE, "events_page")
+    year_jumps(store, "organization_events", epaging, this=this)
     rows = run(store, "organization_events", limit=epaging.size, offset=epaging.offset, this=this) \
         if epaging.total else []
     events = [EventRef(lk.link(r["event"], r["name"]), fmt_date(r["date"]),  # type: ignore[arg-type]

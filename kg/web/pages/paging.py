@@ -13,8 +13,18 @@ from urllib.parse import urlencode
 from rdflib.term import Node
 
 from kg.store.base import Store
+from kg.web.pages.cache import cached_rows
 from kg.web.pages.common import PAGE_SIZE, n, s
-from kg.web.pages.queries import Row, run, values_of
+from kg.web.pages.queries import Row, bind, load, run, values_of
+
+
+@dataclass
+class YearJump:
+    """A year of a list sorted newest first: how many rows it holds and the page where it starts."""
+
+    year: str
+    count: int
+    page: int
 
 
 @dataclass
@@ -31,6 +41,7 @@ class Paging:
     param: str = "page"
     keep: dict[str, int] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)  # filters and sort, carried by every link (index pages)
+    years: list[YearJump] = field(default_factory=list)  # where each year starts (dated lists of several pages)
 
     @property
     def pages(self) -> int:
@@ -71,6 +82,27 @@ class Paging:
             out.append(p)
             prev = p
         return out
+
+
+def year_jumps(store: Store, query: str, paging: Paging, **values: Any) -> None:
+    """Set ``paging.years``: for a list of several pages ordered by ``?date`` newest first (the page query
+    ``query``), the years it covers, their rows and the page each starts on, so a reader jumps to 2019
+    instead of paging through 2020. The list's own query, grouped by year (kept by the query cache)."""
+    if paging.pages <= 1 or _whole.get() == paging.param:
+        return
+    text = bind(load(query), values)
+    head = [ln for ln in text.splitlines() if ln.startswith("PREFIX")]
+    body = [ln for ln in text.splitlines()
+            if not ln.startswith(("PREFIX", "#", "ORDER BY", "LIMIT")) and ln.strip()]
+    grouped = "\n".join([*head, "SELECT ?y (COUNT(*) AS ?n) WHERE {", "{", *body, "}",
+                         "BIND(SUBSTR(STR(?date), 1, 4) AS ?y)", "}", "GROUP BY ?y", "ORDER BY DESC(?y)"])
+    before, out = 0, []
+    for r in cached_rows(store, grouped, lambda: list(store.query(grouped).rows())):
+        count, year = n(r["n"]) or 0, s(r.get("y"))
+        if len(year) == 4 and year.isdigit():
+            out.append(YearJump(year, count, before // paging.size + 1))
+        before += count
+    paging.years = out
 
 
 MAX_WHOLE = 100_000  # rows of one list downloaded whole (CSV, JSON): beyond, the download says it stopped

@@ -32,7 +32,7 @@ from kg.web.pages.common import (
     types_of,
 )
 from kg.web.pages.lists import ArticleRef, Grant, article_list, grant_list
-from kg.web.pages.paging import BUSY_ROWS, Dated, Paging, keep_together, make_paging
+from kg.web.pages.paging import BUSY_ROWS, Dated, Paging, keep_together, make_paging, year_jumps
 from kg.web.pages.queries import Row, bind, load, run, values_of
 from kg.web.pages.text import Highlight, radial_layout
 from kg.web.pages.text import Node as SvgNode
@@ -169,6 +169,7 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1,
     posts = _post_statements(dated, lk, this, posts_paging, look, names)
     counts = run(store, "person_timeline_count", this=this)[0]
     paging = make_paging(n(counts["n"]) or 0, page)
+    year_jumps(store, "person_timeline", paging, this=this)
     timeline = _timeline(dated, lk, this, paging, look, names)
     arts, apaging = article_list(store, lk, this, lists.get("articles_page", 1), dated, art_total, recent, look,
                                  "articles_page")

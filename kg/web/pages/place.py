@@ -16,7 +16,7 @@ from kg.web.pages.common import (
     s,
 )
 from kg.web.pages.lists import ArticleRef, EventRef, article_list
-from kg.web.pages.paging import PAGE_SIZE, Dated, Paging, keep_together, make_paging
+from kg.web.pages.paging import PAGE_SIZE, Dated, Paging, keep_together, make_paging, year_jumps
 from kg.web.pages.queries import run
 
 
@@ -41,6 +41,7 @@ def place(store: Store, lk: Linker, iri: str, page: int = 1,
                           lists.get("events_page", 1), PAGE_SIZE, "events_page")
     if not rows and not epaging.total:
         return None
+    year_jumps(store, "place_events", epaging, this=this)
     erows = run(store, "place_events", limit=epaging.size, offset=epaging.offset, this=this) if epaging.total else []
     events = [EventRef(lk.link(r["event"], r["eventName"]), fmt_date(r["date"]), [])  # type: ignore[arg-type]
               for r in erows]

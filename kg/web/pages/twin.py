@@ -48,7 +48,8 @@ def jsonable(obj: Any) -> Any:
     rows shown), labels as ``{"zh", "en"}``, highlighted sentences as their text and the marked part."""
     if isinstance(obj, Paging):
         return {"page": obj.page, "pages": obj.pages, "size": obj.size, "total": obj.total,
-                "first_row": obj.first_row, "last_row": obj.last_row, "param": obj.param}
+                "first_row": obj.first_row, "last_row": obj.last_row, "param": obj.param,
+                "years": jsonable(obj.years)}
     if isinstance(obj, Highlight):
         return {"sentence": obj.before + obj.mark + obj.after, "mark": obj.mark, "mark_start": len(obj.before)}
     if isinstance(obj, Segment):
