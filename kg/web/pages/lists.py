@@ -57,9 +57,18 @@ def article_list(store: Store, lk: Linker, this: URIRef, page: int = 1, dated: D
         rows = run(store, "mentioned_in", limit=paging.size, offset=paging.offset, this=this)
     info = (look or Lookup(store))(values_of(rows, "article"))
     out = [ArticleRef(lk.link(r["article"], name_in(info, r["article"])), fmt_date(r["date"]),  # type: ignore[arg-type]
-                      sorted(s(r["hows"]).split()))
+                      byline(s(r["hows"]).split()))
            for r in rows]
     return out, paging  # type: ignore[arg-type]
+
+
+def byline(hows: list[str]) -> list[str]:
+    """How an article names an entity, the byline as printed: a reporter (记者) or correspondent (通讯员)
+    is also ``schema:author``, which then says nothing more and is left out."""
+    found = set(hows)
+    if found & {"reporter", "correspondent"}:
+        found.discard("author")
+    return sorted(found)
 
 
 @dataclass

@@ -40,6 +40,7 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True,
                       default_for_string=True), trim_blocks=True, lstrip_blocks=True)
     env.globals["label"] = L.label
+    env.globals["org_kind"] = L.org_kind
     env.globals["urlencode"] = urlencode
     return env
 
@@ -142,6 +143,10 @@ class Pages:
     def not_found(self, kind: str, ident: str) -> HTMLResponse:
         return self.render("not_found.html", status=404, kind=kind, ident=ident, title="未找到 Not found")
 
+    def no_route(self, path: str) -> HTMLResponse:
+        """The 404 page of an address nothing serves, for a browser (other clients keep the plain answer)."""
+        return self.render("not_found.html", status=404, path=path, title="未找到 Not found")
+
     # ------------------------------------------------------------ the router
 
     def router(self, entity_routes: bool = False) -> APIRouter:
@@ -175,6 +180,12 @@ class Pages:
         @r.get("/query", response_class=HTMLResponse)
         async def query(request: Request, query: str = "", example: str = "") -> Response:
             return await self.query_page(request, query, example)
+
+        @r.get("/favicon.ico", include_in_schema=False)
+        def favicon() -> Response:
+            """The site's icon (browsers ask for /favicon.ico on every page; pages also link the SVG)."""
+            return Response((STATIC / "favicon.svg").read_bytes(), media_type="image/svg+xml",
+                            headers={"Cache-Control": "public, max-age=86400"})
 
         @r.get("/static/pages/{name}")
         def static(name: str) -> Response:
@@ -263,8 +274,22 @@ def list_pages(params: Any) -> dict[str, int]:
 
 
 def _title(model: Any) -> str:
+    """The page's title, told apart from its namesakes in tabs and history: an event with its date, place
+    and the event it is part of ("选举 · 2022-01-12 · 示例市 · 示例市人代会"), an article with its date and
+    paper, a post with its organisation, a person with their latest post."""
+    kind = getattr(model, "kind", "")
+    parts: list[str] = []
     for attr in ("name", "headline", "label"):
         v = getattr(model, attr, None)
         if v:
-            return str(v)
-    return "newskg"
+            parts.append(str(v))
+            break
+    if kind == "event":
+        parts += [model.date, *(x.text for x in model.places[:1]), *(x.text for x in model.super_events[:1])]
+    elif kind == "article":
+        parts += [model.date, model.publisher.text if model.publisher else ""]
+    elif kind == "post" and model.org is not None:
+        parts.append(model.org.text)
+    elif kind == "person" and model.post_summary and model.post_summary[0].post is not None:
+        parts.append(model.post_summary[0].post.text)
+    return " · ".join(p for p in parts if p) or "newskg"
