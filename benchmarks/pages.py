@@ -275,6 +275,12 @@ class QueryClock:
                 m.run = original
 
 
+# the index pages (kg.web.pages.browse): first pages, a deep page, another sort, a filter
+INDEX_SAMPLES = {"index": ["/browse/person", "/browse/person?sort=name&page=3", "/browse/event",
+                           "/browse/article?page=2", "/browse/organization", "/browse/post",
+                           "/browse/event?sort=name"]}
+
+
 def measure(size: int, requests: int, clock: QueryClock | None = None,
             cache: Path | None = None) -> dict[str, Result]:
     """p50/p99 per page type at ``size`` quads (``requests`` requests per type, after 3 warm-up ones)."""
@@ -287,7 +293,7 @@ def measure(size: int, requests: int, clock: QueryClock | None = None,
         client = TestClient(create_app(store, BASE), headers=BROWSER)
         kept = cache_for(store)  # kg.web.pages.cache: slow answers kept until the store is written
         results: dict[str, Result] = {}
-        for kind, paths in data.samples.items():
+        for kind, paths in {**data.samples, **INDEX_SAMPLES}.items():
             for p in paths[:3]:  # warm up
                 r = client.get(p)
                 assert r.status_code == 200 and r.headers["content-type"].startswith("text/html"), p
@@ -306,7 +312,7 @@ def measure(size: int, requests: int, clock: QueryClock | None = None,
                 c = [data.participations[p.split("?")[0]] for p in paths]
                 counts = (min(c), statistics.median(c), max(c))
             results[kind] = Result(statistics.median(times), percentile(times, 99), len(times), counts)
-            if kind.startswith("person") and kept is not None:
+            if (kind.startswith("person") or kind in INDEX_SAMPLES) and kept is not None:
                 # the same requests with the kept answers of slow queries dropped before each one: what
                 # the first visitor after a write waits (the rows above are repeat views)
                 cold = []
