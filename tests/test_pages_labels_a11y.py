@@ -92,3 +92,11 @@ def test_browsers_get_an_html_404_and_a_favicon(client) -> None:
     assert plain.status_code == 404 and plain.json() == {"detail": "Not Found"}
     icon = client.get("/favicon.ico")
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_network_picture_adds_no_tab_stops(client) -> None:
+    """The picture's links repeat the list beside it: keyboard users meet each person once (the list)."""
+    html = client.get("/person/li-ming-yuan").text
+    svg = re.search(r"<svg class=\"network\".*?</svg>", html, re.S)
+    assert svg is not None and "<a " in svg.group(0)
+    assert all('tabindex="-1"' in a for a in re.findall(r"<a [^>]*>", svg.group(0)))
