@@ -166,6 +166,7 @@ def test_every_page_kind_has_a_json_twin(client, kind) -> None:
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
     assert r.json()["kind"] == kind and r.json()["iri"] == F.BASE + path
     assert client.get("/", params={"_format": "json"}).json()["kind"] == "home"
+    assert client.get("/name", params={"q": "李明远", "_format": "json"}).json()["name"] == "李明远"
 
 
 def test_list_downloads_hold_every_row(client) -> None:

@@ -172,9 +172,11 @@ class Pages:
             return self.render("search.html", q=q, hits=hits, title=f"搜索 {q}" if q else "搜索 Search")
 
         @r.get("/name", response_class=HTMLResponse)
-        def name(q: str = Query("", max_length=50)) -> HTMLResponse:
+        def name(q: str = Query("", max_length=50), _format: str = "") -> Response:
             """The disambiguation page of a written name: every person of that name, told apart."""
             page = namesakes(self.store, self.linker, q.strip()) if q.strip() else NamePage("", [])
+            if _format == "json":
+                return self.twin(page)
             return self.render("name.html", page=page, title=f"{q} · 同名 namesakes" if q else "同名 Namesakes")
 
         @r.get("/query", response_class=HTMLResponse)
