@@ -114,6 +114,8 @@ def test_index_sorts_and_filters(client, store) -> None:
     assert chairs and set(chairs) < entities(store, "person")
     events_2021 = client.get("/browse/event", params={"year": "2021", "_format": "json"}).json()["rows"]
     assert events_2021 and all(r["date"].startswith("2021") for r in events_2021)
+    for bad in ("/organization/a>b", "/organization/x%20y", "/organization/", "http://elsewhere/organization/x"):
+        assert len(index_paths(client, "person", org=bad)) == len(entities(store, "person")), bad
     # a value that does not fit is dropped, not an error: the whole list
     assert len(index_paths(client, "person", role="javascript:alert(1)", year="x", sort="nope")) == \
         len(entities(store, "person"))

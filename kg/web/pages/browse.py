@@ -14,6 +14,7 @@ literals), every class, property and sort is one of the constants below.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
@@ -26,6 +27,7 @@ from kg.web.pages.paging import Paging, YearJump, make_paging
 from kg.web.pages.queries import Row, term
 
 PAGE_SIZE = 50
+SLUG = re.compile(r"[A-Za-z0-9_-]{1,200}")  # an entity id, as kg.web.resources accepts it
 KINDS = ("person", "organization", "event", "post", "place", "article")
 KIND_LABELS = {"person": L.Label("人物", "people"), "organization": L.Label("机构", "organisations"),
                "event": L.Label("事件", "events"), "post": L.Label("职务", "posts"),
@@ -82,7 +84,8 @@ def filters(kind: str, params: dict[str, str], base: str) -> Filters:
     org = params.get("org", "")
     if org.startswith("/organization/"):  # the organisation's page path, as the pages link it
         org = base.rstrip("/") + org
-    if kind in ORG_FILTER and org.startswith(base.rstrip("/") + "/organization/"):
+    prefix = base.rstrip("/") + "/organization/"
+    if kind in ORG_FILTER and org.startswith(prefix) and SLUG.fullmatch(org[len(prefix):]):
         f.org = org
     role = params.get("role", "")
     if kind == "person" and role in role_iris():
