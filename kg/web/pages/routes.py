@@ -103,14 +103,14 @@ class Pages:
 
     def twin(self, model: Any) -> Response:
         """The page's view model as JSON: what the HTML shows, as data."""
-        return Response(T.dumps(model), media_type=T.JSON_TYPE, headers={"Access-Control-Allow-Origin": "*"})
+        return Response(T.dumps(model), media_type=T.JSON_TYPE)
 
     def download(self, items: list[Any], fmt: str, stem: str) -> Response:
         """One list, all its rows, as CSV or JSON (a file name the browser saves it under)."""
         if fmt == "csv":
             return Response(T.to_csv(items), media_type=T.CSV_TYPE,
                             headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'})
-        return Response(T.dumps(items), media_type=T.JSON_TYPE, headers={"Access-Control-Allow-Origin": "*"})
+        return Response(T.dumps(items), media_type=T.JSON_TYPE)
 
     def bad_format(self, lists: dict[str, Any]) -> Response:
         names = ", ".join(lists) or "none"
