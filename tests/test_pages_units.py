@@ -8,9 +8,9 @@ import pytest
 from rdflib import Literal, URIRef
 
 from kg.web.pages import labels as L
+from kg.web.pages.common import fmt_date, fmt_yuan
 from kg.web.pages.queries import bind, examples, load, title_of
 from kg.web.pages.text import Segment, highlight, link_names, marks, radial_layout
-from kg.web.pages.views import fmt_date, fmt_yuan
 
 
 def test_bind_iris_literals_lists() -> None:
@@ -85,7 +85,8 @@ def test_marks_several_mentions() -> None:
 
 
 def test_one_sentence_shown_once_for_its_participants() -> None:
-    from kg.web.pages.views import Link, Participant, RoleGroup
+    from kg.web.pages.common import Link
+    from kg.web.pages.event import Participant, RoleGroup
 
     art = Link("http://a/article/1", "头条", "/article/1", "article")
     sentence = "甲、乙出席。"
@@ -115,7 +116,7 @@ def test_home_counts_large_stores_in_the_background(monkeypatch) -> None:
     """Above the limit the first request does not wait for the class counts; a later one shows them."""
     import time
 
-    from kg.web.pages import views
+    from kg.web.pages import home as views
 
     class FakeStore:
         def quad_count(self) -> int:
@@ -129,12 +130,12 @@ def test_home_counts_large_stores_in_the_background(monkeypatch) -> None:
         return [{"class": None, "n": None}]
 
     monkeypatch.setattr(views, "run", fake_run)
-    store = FakeStore()
-    assert views.class_counts(store) is None
-    assert views.class_counts(store) is None  # still running: no second scan
+    counts = views.StoreCounts(FakeStore())  # type: ignore[arg-type]
+    assert counts.class_counts() is None
+    assert counts.class_counts() is None  # still running: no second scan
     for _ in range(50):
-        if views.class_counts(store) is not None:
+        if counts.class_counts() is not None:
             break
         time.sleep(0.05)
-    assert views.class_counts(store) == [{"class": None, "n": None}]
+    assert counts.class_counts() == [{"class": None, "n": None}]
     assert calls == ["home_counts"]
