@@ -20,7 +20,7 @@ from kg.web.pages import home as H
 from kg.web.pages import labels as L
 from kg.web.pages import twin as T
 from kg.web.pages import views as V
-from kg.web.pages.common import Linker
+from kg.web.pages.common import Linker, lookup, name_in
 from kg.web.pages.home import StoreCounts
 from kg.web.pages.names import NamePage, namesakes
 from kg.web.pages.paging import whole
@@ -257,8 +257,8 @@ class Pages:
                 if c is not None and c[0] == "iri" and self.linker.path(c[1])]
         if not iris:
             return {}
-        facts = V.lookup(self.store, list(dict.fromkeys(iris)))
-        return {str(i): name for i in iris if (name := V.name_in(facts, i)) and str(i) in facts}
+        facts = lookup(self.store, list(dict.fromkeys(iris)))
+        return {str(i): name for i in iris if (name := name_in(facts, i)) and str(i) in facts}
 
     def cell(self, term: tuple | None, names: dict[str, str] | None = None) -> dict[str, Any] | None:
         """One result cell from the runner's plain data: an IRI (with its local page path and the entity's
