@@ -37,9 +37,9 @@ RESOLUTION_PATH = "/resolution/"
 CHUNK = 400
 
 _PREFIXES = f"PREFIX kg: <{KG}>\nPREFIX prov: <{PROV}>\n"
-_MENTIONS = _PREFIXES + """SELECT ?a ?m ?name ?person ?basis ?jur WHERE {
+_MENTIONS = _PREFIXES + """SELECT ?a ?m ?name ?person ?basis ?jur ?sector WHERE {
   GRAPH %s { ?m a kg:PersonMention ; kg:writtenName ?name ; kg:mentionOf ?person ; kg:identityBasis ?basis .
-             OPTIONAL { ?m kg:jurisdiction ?jur } }
+             OPTIONAL { ?m kg:jurisdiction ?jur } OPTIONAL { ?m kg:sector ?sector } }
 }"""
 _OLD_JOINS = _PREFIXES + "SELECT ?b ?j WHERE { GRAPH ?b { ?j prov:wasDerivedFrom %s ; a kg:IdentityJoin } }"
 _BLOCKS = _PREFIXES + "SELECT ?b WHERE { GRAPH ?b { ?b a kg:NameBlock } }"
@@ -59,6 +59,7 @@ class Mention:
     name: str
     basis: str
     jurisdiction: str | None
+    sector: str | None = None  # the line of work that kept namesakes of one jurisdiction apart
 
 
 def is_resolution_graph(iri: str) -> bool:
@@ -77,10 +78,11 @@ def base_of(person_iri: str) -> str:
 def _rows(store: Store, graph: str) -> list[Mention]:
     out = []
     for r in store.query(_MENTIONS % graph).rows():
-        jur = r.get("jur")
+        jur, sector = r.get("jur"), r.get("sector")
         article = str(r["a"]) if graph == "?a" else graph.strip("<>")
         out.append(Mention(str(r["person"]), str(r["m"]), article, str(r["name"]),
-                           str(r["basis"]).removeprefix(str(KG)), str(jur) if jur is not None else None))
+                           str(r["basis"]).removeprefix(str(KG)), str(jur) if jur is not None else None,
+                           str(sector) if sector is not None else None))
     return out
 
 
@@ -112,10 +114,17 @@ def join_statements(m: Mention) -> list[str]:
            f"{j} {_K}joinReason> {_K}{m.basis}>"]
     if m.jurisdiction:
         out.append(f"{j} {_K}jurisdiction> {_zh(m.jurisdiction)}")
+    if m.sector:
+        out.append(f"{j} {_K}sector> {_lit(m.sector)}")
     return out
 
 
 _K, _T, _DERIVED = f"<{KG}", f"<{RDF.type}>", f"<{PROV.wasDerivedFrom}>"
+
+
+def _lit(text: str) -> str:
+    """A plain literal in N-Triples syntax."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _zh(text: str) -> str:
@@ -205,44 +214,62 @@ def upgrade(store: Store, curation: Curation = EMPTY) -> int:
 
 
 _ANY_CURATED = _PREFIXES + "SELECT ?m WHERE { GRAPH ?a { ?m kg:identityBasis kg:Curated } } LIMIT 1"
+_STALE = _PREFIXES + """SELECT DISTINCT ?a WHERE { GRAPH ?a { ?m a kg:PersonMention ; prov:wasDerivedFrom ?a .
+  FILTER NOT EXISTS { ?a kg:identityRules %s } } }"""
+
+
+def stale_articles(store: Store) -> set[str]:
+    """Articles whose people were keyed by other identity rules (another ``kg:identityRules``, or
+    none: made before the stamp): ``kg resolve`` re-keys them, so a rules edit reaches the store."""
+    from rdflib import Literal
+
+    from kg.rdf.identity import rules_version
+
+    return {str(r["a"]) for r in store.query(_STALE % Literal(rules_version()).n3()).rows()}
 
 
 def curate(store: Store, curation: Curation) -> tuple[int, list[str]]:
     """Apply the editors' overrides (kg.rdf.curation) to the article graphs, in place.
 
     The candidates are the articles with a mention the file names (by written name and rule
-    qualifier, or by article for a split) and those with a mention curated before (basis
-    ``kg:Curated``: an override since removed from the file must be undone). Each is re-keyed
+    qualifier, or by article for a split), those with a mention curated before (basis
+    ``kg:Curated``: an override since removed from the file must be undone) and those keyed by
+    other identity rules (``stale_articles``). Each is re-keyed
     (``kg.rdf.remint.rekey``) and written only if it changed. Returns (graphs rewritten, one line
     per override, or part of one, that names nothing in the store) — reported, not ignored.
     """
     from kg.rdf.remint import rekey
 
-    if not curation and not list(store.query(_ANY_CURATED).rows()):
+    stale = stale_articles(store)
+    if not stale and not curation and not list(store.query(_ANY_CURATED).rows()):
         return 0, []  # nothing to apply nor to undo: kg resolve costs what it did before curation
     named = curation.person_keys()
     split_articles = {a for _, a in curation.splits}
-    candidates: set[str] = set()
+    candidates: set[str] = set(stale)
+    was_curated: set[str] = set()
     rule_keys: set[tuple[str, str, str]] = set()  # (name, rule qualifier, article) of every mention
     for m in all_mentions(store):
         qual = m.person.rsplit("/person/", 1)[1].split("_", 1)[1] if "_" in m.person.rsplit("/", 1)[1] else ""
         if m.basis == "Curated" or m.article in split_articles or (m.name, qual) in named:
             candidates.add(m.article)
+            if m.basis == "Curated":
+                was_curated.add(m.article)
         else:
             rule_keys.add((m.name, qual, m.article))
     updates: list[GraphUpdate] = []
-    done = 0
+    done = uncurated = 0
     for a in sorted(candidates):
         old = _read_graph(store, a)
         new, keys = rekey(old, a, a.rsplit("/article/", 1)[0], curation)
         rule_keys.update((k.name, k.qualifier, a) for k in keys)
         if set(new) != set(old):
             updates.append(GraphUpdate(a, new))
+            uncurated += a in was_curated
             done += _write(store, updates)
     done += _write(store, updates, flush=True)
     notes = _unmatched(curation, rule_keys)
-    if done and not curation:  # e.g. a remote store and no --curation: say so, it may be a mistake
-        notes.append(f"{done} article graphs had curated people and no curation file was given "
+    if uncurated and not curation:  # e.g. a remote store and no --curation: say so, it may be a mistake
+        notes.append(f"{uncurated} article graphs had curated people and no curation file was given "
                      "(STORE/curation.toml or --curation FILE): the rules' keys are back")
     return done, notes
 

@@ -88,6 +88,7 @@ class _Mapper:
         if name in self.person_keys:
             return self.person_keys[name]
         places: list[str] = []
+        sectors: list[str] = []
         national = False
         for p in self.x.people:
             if p.name != name:
@@ -95,6 +96,7 @@ class _Mapper:
             for post in p.posts:
                 national = national or identity.is_national_title(post.label)
                 o = self.orgs.get(post.org) if post.org else None
+                sectors.append(identity.post_sector(post.label, o.name if o else None, o.kind if o else None))
                 if o is None:
                     continue
                 national = national or identity.is_national(o.name)
@@ -103,7 +105,7 @@ class _Mapper:
                     place = self.locality  # 组织部 of this paper's town
                 if place:
                     places.append(place)
-        pk = identity.person_key(name, places, national, self.ctx)
+        pk = identity.person_key(name, places, national, self.ctx, sectors)
         pk = self.curation.apply(pk, str(self.article))  # an editor's join or split (kg.rdf.curation)
         self.person_keys[name] = pk
         return pk
@@ -125,6 +127,8 @@ class _Mapper:
             self.add(m, KG.identityBasis, KG[pk.basis])
             if pk.jurisdiction:
                 self.add(m, KG.jurisdiction, zh(pk.jurisdiction))
+            if pk.sector:
+                self.add(m, KG.sector, Literal(pk.sector))
             self.add(m, PROV.wasDerivedFrom, self.article)
         if key and key in self.people:
             for alt in self.people[key].alternate_names:
@@ -259,6 +263,7 @@ class _Mapper:
             self.add(art, SCHEMA.publisher, paper)
         if pub.locality:
             self.add(art, KG.locality, zh(pub.locality))
+        self.add(art, KG.identityRules, Literal(identity.rules_version()))  # kg resolve re-keys on a change
         self.add(art, SCHEMA.articleBody, zh(a.body[a.text_start:]))
         if a.source_name:
             self.add(art, KG.sourceFile, Literal(a.source_name))

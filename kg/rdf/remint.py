@@ -15,12 +15,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.model import Article, Event, Extraction, Organization, Person, Place, Post, Publication
 from kg.rdf.curation import EMPTY, Curation
-from kg.rdf.identity import PersonKey
+from kg.rdf.identity import PersonKey, rules_version
 from kg.rdf.mapping import _Mapper
 from kg.rdf.namespaces import KG, ORG, RDF, RDFS, SCHEMA
 
@@ -136,6 +136,7 @@ def remint(triples: Sequence[Triple], article_iri: str, base: str, curation: Cur
             continue  # the post's name is made from its key now; the printed form is an altLabel (m.t)
         out.append((new.get(s, s), p, new.get(o, o) if isinstance(o, URIRef) else o))
     out += [t for t in m.t if t[1] != SCHEMA.mentions]  # what the article mentions is unchanged
+    out.append((URIRef(article_iri), KG.identityRules, Literal(rules_version())))
     return list(dict.fromkeys(out))
 
 
@@ -157,6 +158,7 @@ def rekey(triples: Sequence[Triple], article_iri: str, base: str,
         new[URIRef(person.key)] = curated.person(person.name)
     mentions = set(md.graph.subjects(RDF.type, KG.PersonMention))
     out = [(new.get(s, s), p, new.get(o, o) if isinstance(o, URIRef) else o)
-           for s, p, o in triples if s not in mentions]
+           for s, p, o in triples if s not in mentions and p != KG.identityRules]
+    out.append((URIRef(article_iri), KG.identityRules, Literal(rules_version())))  # keyed by today's rules
     out += [t for t in curated.t if t[0] != URIRef(article_iri) and "#mention-" in str(t[0])]  # new mentions
     return list(dict.fromkeys(out)), keys
