@@ -22,9 +22,12 @@ mentions, and so in the layer, with the reason ``kg:Curated``.
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 
 from rdflib import URIRef
 
@@ -75,14 +78,23 @@ def base_of(person_iri: str) -> str:
     return person_iri.rsplit("/person/", 1)[0]
 
 
+def _csv_rows(store: Store, query: str) -> Iterator[list[str]]:
+    """The rows of a SELECT as plain strings (IRIs and literals' text, "" for unbound), read from the
+    store's CSV serialisation: parsed by the store and the csv module, several times faster than
+    building rdflib terms row by row (the cost that dominated ``kg resolve``, see docs/identity.md)."""
+    buf = io.BytesIO()
+    store.query(query).serialize("csv", buf)
+    reader = csv.reader(io.StringIO(buf.getvalue().decode("utf-8"), newline=""))
+    next(reader, None)  # the header
+    yield from reader
+
+
 def _rows(store: Store, graph: str) -> list[Mention]:
     out = []
-    for r in store.query(_MENTIONS % graph).rows():
-        jur, sector = r.get("jur"), r.get("sector")
-        article = str(r["a"]) if graph == "?a" else graph.strip("<>")
-        out.append(Mention(str(r["person"]), str(r["m"]), article, str(r["name"]),
-                           str(r["basis"]).removeprefix(str(KG)), str(jur) if jur is not None else None,
-                           str(sector) if sector is not None else None))
+    kg = str(KG)
+    for a, m, name, person, basis, jur, sector in _csv_rows(store, _MENTIONS % graph):
+        article = a if graph == "?a" else graph.strip("<>")
+        out.append(Mention(person, m, article, name, basis.removeprefix(kg), jur or None, sector or None))
     return out
 
 
@@ -213,9 +225,31 @@ def upgrade(store: Store, curation: Curation = EMPTY) -> int:
     return done + _write(store, updates, flush=True)
 
 
-_ANY_CURATED = _PREFIXES + "SELECT ?m WHERE { GRAPH ?a { ?m kg:identityBasis kg:Curated } } LIMIT 1"
+_ANY_CURATED = _PREFIXES + """SELECT ?m WHERE { GRAPH ?a {
+  { ?m kg:identityBasis kg:Curated } UNION { ?m kg:identityBasis kg:KnownAlias } } } LIMIT 1"""
 _STALE = _PREFIXES + """SELECT DISTINCT ?a WHERE { GRAPH ?a { ?m a kg:PersonMention ; prov:wasDerivedFrom ?a .
   FILTER NOT EXISTS { ?a kg:identityRules %s } } }"""
+
+
+_ALIASES = _PREFIXES + """SELECT DISTINCT ?name ?person WHERE {
+  GRAPH ?a { ?m kg:identityBasis kg:StatedAlias ; kg:writtenName ?name ; kg:mentionOf ?person } }"""
+
+
+def known_aliases(store: Store) -> dict[tuple[str, str], tuple[str, str]]:
+    """The aliases the store's texts state (柯某（曾用名柯某某）), as keys for ``Curation.aliases``:
+    (other name, the person's qualifier) → (the person's name, qualifier). So the other name printed
+    alone in another article of the same jurisdiction and line of work is that person too; in another
+    place or line it stays apart (a namesake of the old name). Several persons for one key: the first
+    by IRI, so the map does not depend on the order the articles came in."""
+    from kg.rdf.iris import name_of_id
+
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for alias, person in sorted(_csv_rows(store, _ALIASES), key=lambda r: r[1]):
+        ident = person.rsplit("/person/", 1)[-1]
+        name = name_of_id(ident)
+        if name and "_" in ident:
+            out.setdefault((alias, ident.split("_", 1)[1]), (name, ident.split("_", 1)[1]))
+    return out
 
 
 def stale_articles(store: Store) -> set[str]:
@@ -241,7 +275,8 @@ def curate(store: Store, curation: Curation) -> tuple[int, list[str]]:
     from kg.rdf.remint import rekey
 
     stale = stale_articles(store)
-    if not stale and not curation and not list(store.query(_ANY_CURATED).rows()):
+    curation = replace(curation, aliases=known_aliases(store))
+    if not stale and not curation and not curation.aliases and not list(store.query(_ANY_CURATED).rows()):
         return 0, []  # nothing to apply nor to undo: kg resolve costs what it did before curation
     named = curation.person_keys()
     split_articles = {a for _, a in curation.splits}
@@ -250,7 +285,8 @@ def curate(store: Store, curation: Curation) -> tuple[int, list[str]]:
     rule_keys: set[tuple[str, str, str]] = set()  # (name, rule qualifier, article) of every mention
     for m in all_mentions(store):
         qual = m.person.rsplit("/person/", 1)[1].split("_", 1)[1] if "_" in m.person.rsplit("/", 1)[1] else ""
-        if m.basis == "Curated" or m.article in split_articles or (m.name, qual) in named:
+        if (m.basis in ("Curated", "KnownAlias") or m.article in split_articles or (m.name, qual) in named
+                or (m.name, qual) in curation.aliases):
             candidates.add(m.article)
             if m.basis == "Curated":
                 was_curated.add(m.article)
@@ -296,15 +332,56 @@ def _unmatched(curation: Curation, rule_keys: set[tuple[str, str, str]]) -> list
     return out
 
 
-def rebuild(store: Store) -> tuple[int, int]:
-    """Recompute the whole resolution layer from the article graphs (``kg resolve``): every block graph
-    is dropped and written again (a fresh load). Returns (mentions, blocks)."""
+_LAYER = _PREFIXES + "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?g a kg:NameBlock . ?s ?p ?o } }"
+
+
+def _digest(statements: Iterable[str]) -> int:
+    """An order-free digest of a set of statements (the sum of their hashes): blocks are compared by
+    digest, so neither side is kept whole in memory."""
+    return sum(int.from_bytes(hashlib.blake2b(st.encode("utf-8"), digest_size=8).digest(), "big")
+               for st in statements) % (1 << 64)
+
+
+def _layer_digests(store: Store) -> dict[str, int]:
+    """Block graph IRI → digest of the statements it holds now (one streamed read of the layer).
+
+    The rows come as TSV (terms in N-Triples syntax, what ``join_statements`` writes), so a block
+    that ingest kept current has the digest of the statements its mentions call for."""
+    buf = io.BytesIO()
+    store.query(_LAYER).serialize("tsv", buf)
+    out: dict[str, int] = defaultdict(int)
+    lines = iter(buf.getvalue().decode("utf-8").splitlines())
+    next(lines, None)
+    for line in lines:
+        g, st = line.split("\t", 1)
+        out[g[1:-1]] = (out[g[1:-1]] + _digest([st.replace("\t", " ")])) % (1 << 64)
+    return out
+
+
+def rebuild(store: Store, chunk_statements: int = 200_000) -> tuple[int, int]:
+    """Bring the whole resolution layer in line with the article graphs (``kg resolve``).
+
+    Every block is computed from the mentions and compared, by digest, with what the store holds:
+    only blocks that differ are rewritten, those no mention calls for dropped. Why not drop and load
+    everything: dropping and loading the layer was most of ``kg resolve``'s time, and after ingest
+    (which keeps the layer current) nothing differs. Writes go in chunks of ``chunk_statements``, so
+    memory stays bounded on a first build. Returns (mentions, blocks)."""
     mentions = all_mentions(store)
-    existing = sorted({str(r["b"]) for r in store.query(_BLOCKS).rows()})
-    for i in range(0, len(existing), 5000):
-        store.remove_graphs(existing[i : i + 5000])
-    blocks = block_statements(mentions)
-    updates = [GraphUpdate.from_text(b, text) for b, text in blocks.items()]
-    for i in range(0, len(updates), 5000):
-        store.replace_graphs(updates[i : i + 5000])
-    return len(mentions), len(blocks)
+    wanted = block_statements(mentions)
+    have = _layer_digests(store)
+    changed = [b for b, text in wanted.items() if have.get(b) != _digest(text.split(" .\n"))]
+    gone = sorted(set(have) - set(wanted))
+    for i in range(0, len(gone), 5000):
+        store.remove_graphs(gone[i : i + 5000])
+    new = [b for b in changed if b not in have]
+    for group in (new, [b for b in changed if b in have]):  # new blocks load as TriG, the rest replace
+        batch: list[GraphUpdate] = []
+        size = 0
+        for b in group:
+            batch.append(GraphUpdate.from_text(b, wanted[b]))
+            size += wanted[b].count(" .\n") + 1
+            if size >= chunk_statements:
+                store.replace_graphs(batch)
+                batch, size = [], 0
+        store.replace_graphs(batch)
+    return len(mentions), len(wanted)

@@ -206,8 +206,15 @@ def test_resolution_blocks_say_who_was_joined_and_why(store, tmp_path: Path) -> 
         GROUP BY ?b""").rows())
     assert len(rows) == 1 and int(rows[0]["people"]) == 2 and int(rows[0]["joins"]) == 4
     before = dump_resolution(store)
+    writes: list = []
+    real = store.replace_graphs
+    store.replace_graphs = lambda ups: (writes.extend(ups), real(ups))  # type: ignore[method-assign]
     mentions, blocks = rebuild(store)  # kg resolve recomputes exactly what ingest kept current
     assert mentions >= 4 and blocks >= 1 and dump_resolution(store) == before
+    assert writes == []  # so it rewrites nothing
+    store.update(Q + 'DELETE WHERE { GRAPH ?b { ?j kg:joinReason ?r } }')  # a layer gone stale
+    rebuild(store)
+    assert dump_resolution(store) == before and writes  # is repaired
 
 
 def test_reingesting_without_a_name_drops_it_from_its_block(store, tmp_path: Path) -> None:

@@ -213,6 +213,21 @@ def person_key(name: str, post_places: list[str], national: bool, ctx: Context,
     return _with_sector(pk, sector)
 
 
+def stated_aliases(text: str, names: list[str]) -> list[tuple[str, str]]:
+    """(name, other written name) pairs the text states with a marker of the rules' ``alias_markers``:
+    柯望舒（曾用名柯望书） or 柯望舒，原名柯望书， → (柯望舒, 柯望书). Only after a name the article
+    names (the extractor's people), so a marker in other prose joins nothing; sorted, so the same
+    text gives the same pairs."""
+    markers = "|".join(map(re.escape, rules()["alias_markers"]))
+    out: set[tuple[str, str]] = set()
+    for name in sorted(set(names)):
+        pat = re.escape(name) + rf"\s*[（(，,]\s*(?:{markers})\s*[：:]?\s*([\u4e00-\u9fff·]{{2,5}}?)\s*[）)，,。；;、]"
+        for m in re.finditer(pat, text):
+            if m.group(1) != name:
+                out.add((name, m.group(1)))
+    return sorted(out)
+
+
 @cache
 def rules_version() -> str:
     """A short hash of the rules file: written on each article graph (``kg:identityRules``) so

@@ -69,6 +69,8 @@ class _Mapper:
         self.counter = 0
         self.ctx = identity.Context(pub.locality, pub.name, article.source_sha256 or None, str(self.article))
         self.person_keys: dict[str, identity.PersonKey] = {}  # written name -> key, one per article
+        self.mentioned: set[str] = set()  # written names whose mention is written
+        self._aliases: dict[str, str] | None = None
         self.events_done: dict[str, URIRef] = {}
         self.post_labels: set[tuple[URIRef, str]] = set()
 
@@ -87,6 +89,12 @@ class _Mapper:
         or report supports the join), placed by the bodies of the posts this article gives them."""
         if name in self.person_keys:
             return self.person_keys[name]
+        main = self.alias_of().get(name)
+        if main is not None:  # the text states this name is another of ``main``'s (曾用名, 原名)
+            m = self.person_key(main)
+            pk = identity.PersonKey(m.name, "StatedAlias", m.jurisdiction, m.qualifier, m.sector)
+            self.person_keys[name] = pk
+            return pk
         places: list[str] = []
         sectors: list[str] = []
         national = False
@@ -110,15 +118,30 @@ class _Mapper:
         self.person_keys[name] = pk
         return pk
 
+    def alias_of(self) -> dict[str, str]:
+        """Other written name → the name it is stated to be another of, in this article's text."""
+        if self._aliases is None:
+            names = [p.name for p in self.x.people]
+            pairs = identity.stated_aliases(self.a.body, names)
+            self._aliases = {}
+            for main, alias in pairs:  # the first statement per alias; never a name onto itself
+                if alias not in self._aliases and main not in self._aliases:
+                    self._aliases[alias] = main
+        return self._aliases
+
     def person(self, name: str, key: str | None = None) -> URIRef:
         pk = self.person_key(name)
         node = URIRef(iris.iri(self.base, "person", pk.ident))
         if node not in self.done:
             self.done.add(node)
             self.add(node, RDF.type, SCHEMA.Person)
-            self.add(node, SCHEMA.name, zh(name))
-            self.add(node, KG.pinyin, Literal(iris.pinyin(name)))
+            self.add(node, SCHEMA.name, zh(pk.name))
+            self.add(node, KG.pinyin, Literal(iris.pinyin(pk.name)))
             self.add(self.article, SCHEMA.mentions, node)
+        if name not in self.mentioned:
+            self.mentioned.add(name)
+            if pk.name != name:
+                self.add(node, SCHEMA.alternateName, zh(name))
             # the mention: what this article says that placed the name (kg.resolve reads it back)
             m = URIRef(f"{self.article}#mention-{iris.ident(name, 30)}")
             self.add(m, RDF.type, KG.PersonMention)
@@ -289,6 +312,8 @@ class _Mapper:
 
     def extraction_triples(self) -> None:
         x = self.x
+        for alias in sorted(self.alias_of()):  # a stated other name: a mention of the person it names
+            self.person(alias)
         for p in x.people:
             node = self.person(p.name, p.key)
             for post in p.posts:
