@@ -1,6 +1,7 @@
 """Cost of the resolution layer at scale: ``kg resolve`` and the ingest refresh on a large store.
 
     python benchmarks/identity_scale.py [--articles 20000] [--profile] [--keep DIR]
+    python benchmarks/identity_scale.py --ingest 1000 [--jobs 2]     # the refresh's share of a real ingest
 
 Real ingest of 20k articles takes long on a shared 2-core machine, and the resolution layer reads
 only the person mentions, so the store is made of article graphs written directly: each with the
@@ -13,6 +14,11 @@ with their mention, name, pinyin, posts) and the same shape of names as the synt
   ``curate`` without a file (the stale-rules check), ``rebuild`` (every block dropped and written);
 - the ingest refresh (``kg.resolve.refresh``) for a batch of 500 articles written into that store,
   the cost ingest pays per batch (compare with the batch's ingest time in benchmarks/ingest_scale.py).
+
+``--ingest N`` instead generates N articles with ``benchmarks/corpus.py`` and ingests them for real
+(``kg.ingest.ingest_batch``, the real extractor, ``--jobs`` workers), timing every call of the
+resolution refresh the writer makes after each batch: its share of the ingest's wall-clock time is
+the throughput the resolution layer costs (issue 14's goal: at most 10 %).
 
 Peak resident memory of the process is printed with each figure. ``--profile`` prints the top
 cProfile entries of the rebuild.
@@ -88,12 +94,46 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def ingest_share(n: int, jobs: int, keep: Path | None) -> None:
+    """Ingest a generated corpus of ``n`` articles; print the refresh's share of the time."""
+    import kg.ingest as ingest_mod
+    from benchmarks.corpus import generate
+    from kg.store import open_store
+
+    spent: list[float] = []
+    real = ingest_mod.refresh_resolution
+
+    def timed(store, article_iris):  # type: ignore[no-untyped-def]
+        t = time.perf_counter()
+        real(store, article_iris)
+        spent.append(time.perf_counter() - t)
+
+    ingest_mod.refresh_resolution = timed  # the writer calls it by this module name after each batch
+    with tempfile.TemporaryDirectory() as tmp:
+        root = keep or Path(tmp)
+        generate(root / "pages", n)
+        store = open_store(root / "store")
+        t0 = time.perf_counter()
+        rep = ingest_mod.ingest_batch(store, [root / "pages"], base=BASE, jobs=jobs)
+        total = time.perf_counter() - t0
+        store.close()
+    share = sum(spent) / total if total else 0.0
+    print(f"ingest of {rep.articles} generated articles, --jobs {jobs}: {total:.1f} s; resolution refresh "
+          f"{sum(spent):.1f} s in {len(spent)} batches ({100 * share:.1f} % of the ingest's time; "
+          f"largest batch {max(spent, default=0):.2f} s)")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=20000)
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--keep", type=Path)
+    ap.add_argument("--ingest", type=int, help="measure the refresh's share of a real ingest of N articles")
+    ap.add_argument("--jobs", type=int, default=2)
     args = ap.parse_args(argv)
+    if args.ingest:
+        ingest_share(args.ingest, args.jobs, args.keep)
+        return 0
 
     from kg.rdf.curation import EMPTY
     from kg.resolve import curate, rebuild, refresh, upgrade

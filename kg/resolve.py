@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -177,6 +178,25 @@ def refresh(store: Store, article_iris: Iterable[str]) -> int:
     if ops:
         store.update(_PREFIXES + " ;\n".join(ops))  # type: ignore[attr-defined]
     return len(mentions)
+
+
+_GRAPH_IN_UPDATE = re.compile(r"\b(?:GRAPH|WITH|INTO)\s*<([^<>\s]+)>", re.IGNORECASE)
+
+
+def graphs_named_in(update: str) -> list[str]:
+    """The graph IRIs a SPARQL Update names in full (``GRAPH <…>``, ``WITH <…>``, ``INTO <…>``): the
+    article graphs whose joins must be refreshed after it. An update that reaches graphs through a
+    variable (``GRAPH ?g``) or a prefixed name is not seen: ``kg resolve`` repairs the layer then."""
+    return sorted({m.group(1) for m in _GRAPH_IN_UPDATE.finditer(update)})
+
+
+def refresh_after_write(store: Store, graphs: Iterable[str]) -> None:
+    """Refresh the joins of graphs just written by the Graph Store Protocol or a SPARQL Update (the
+    resolution layer's own graphs excluded): a mention added, changed or dropped there is in the
+    layer at once, as after an ingest."""
+    arts = [g for g in graphs if not is_resolution_graph(g)]
+    if arts:
+        refresh(store, arts)
 
 
 _NO_MENTIONS = _PREFIXES + """PREFIX schema: <https://schema.org/>
