@@ -23,9 +23,9 @@ mentions, and so in the layer, with the reason ``kg:Curated``.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -79,24 +79,33 @@ def base_of(person_iri: str) -> str:
     return person_iri.rsplit("/person/", 1)[0]
 
 
+def _results(store: Store, query: str, fmt: str) -> Iterator[str]:
+    """The lines of a SELECT's results serialised as ``fmt`` (csv, tsv), header first, streamed from a
+    temporary file: the store serialises in one call, and memory holds one line at a time."""
+    with tempfile.TemporaryFile() as f:
+        store.query(query).serialize(fmt, f)  # type: ignore[arg-type]
+        f.seek(0)
+        yield from io.TextIOWrapper(f, encoding="utf-8", newline="")
+
+
 def _csv_rows(store: Store, query: str) -> Iterator[list[str]]:
     """The rows of a SELECT as plain strings (IRIs and literals' text, "" for unbound), read from the
     store's CSV serialisation: parsed by the store and the csv module, several times faster than
     building rdflib terms row by row (the cost that dominated ``kg resolve``, see docs/identity.md)."""
-    buf = io.BytesIO()
-    store.query(query).serialize("csv", buf)
-    reader = csv.reader(io.StringIO(buf.getvalue().decode("utf-8"), newline=""))
+    reader = csv.reader(_results(store, query, "csv"))
     next(reader, None)  # the header
     yield from reader
 
 
-def _rows(store: Store, graph: str) -> list[Mention]:
-    out = []
+def _iter_rows(store: Store, graph: str) -> Iterator[Mention]:
     kg = str(KG)
     for a, m, name, person, basis, jur, sector in _csv_rows(store, _MENTIONS % graph):
         article = a if graph == "?a" else graph.strip("<>")
-        out.append(Mention(person, m, article, name, basis.removeprefix(kg), jur or None, sector or None))
-    return out
+        yield Mention(person, m, article, name, basis.removeprefix(kg), jur or None, sector or None)
+
+
+def _rows(store: Store, graph: str) -> list[Mention]:
+    return list(_iter_rows(store, graph))
 
 
 def mentions_in(store: Store, article_iris: Iterable[str]) -> list[Mention]:
@@ -105,9 +114,13 @@ def mentions_in(store: Store, article_iris: Iterable[str]) -> list[Mention]:
 
 
 def all_mentions(store: Store) -> list[Mention]:
-    """Every person mention of the store, in one query (as fast as one bound query per article graph,
-    measured on 2,000 articles)."""
+    """Every person mention of the store, in one query."""
     return _rows(store, "?a")
+
+
+def iter_mentions(store: Store) -> Iterator[Mention]:
+    """Every person mention of the store, streamed (``kg resolve`` on a large store: bounded memory)."""
+    return _iter_rows(store, "?a")
 
 
 def join_statements(m: Mention) -> list[str]:
@@ -303,14 +316,14 @@ def curate(store: Store, curation: Curation) -> tuple[int, list[str]]:
     candidates: set[str] = set(stale)
     was_curated: set[str] = set()
     rule_keys: set[tuple[str, str, str]] = set()  # (name, rule qualifier, article) of every mention
-    for m in all_mentions(store):
+    for m in iter_mentions(store):
         qual = m.person.rsplit("/person/", 1)[1].split("_", 1)[1] if "_" in m.person.rsplit("/", 1)[1] else ""
         if (m.basis in ("Curated", "KnownAlias") or m.article in split_articles or (m.name, qual) in named
                 or (m.name, qual) in curation.aliases):
             candidates.add(m.article)
             if m.basis == "Curated":
                 was_curated.add(m.article)
-        else:
+        elif curation.overrides:  # only for reporting overrides that name nothing
             rule_keys.add((m.name, qual, m.article))
     updates: list[GraphUpdate] = []
     done = uncurated = 0
@@ -353,55 +366,70 @@ def _unmatched(curation: Curation, rule_keys: set[tuple[str, str, str]]) -> list
 
 
 _LAYER = _PREFIXES + "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?g a kg:NameBlock . ?s ?p ?o } }"
-
-
-def _digest(statements: Iterable[str]) -> int:
-    """An order-free digest of a set of statements (the sum of their hashes): blocks are compared by
-    digest, so neither side is kept whole in memory."""
-    return sum(int.from_bytes(hashlib.blake2b(st.encode("utf-8"), digest_size=8).digest(), "big")
-               for st in statements) % (1 << 64)
+_MASK = (1 << 64) - 1
 
 
 def _layer_digests(store: Store) -> dict[str, int]:
     """Block graph IRI → digest of the statements it holds now (one streamed read of the layer).
 
-    The rows come as TSV (terms in N-Triples syntax, what ``join_statements`` writes), so a block
-    that ingest kept current has the digest of the statements its mentions call for."""
-    buf = io.BytesIO()
-    store.query(_LAYER).serialize("tsv", buf)
+    A digest is the sum of the statements' hashes (order-free; Python's string hash, so digests are
+    compared within one process only). The rows come as TSV (terms in N-Triples syntax, what
+    ``join_statements`` writes), so a block that ingest kept current has the digest of the statements
+    its mentions call for."""
     out: dict[str, int] = defaultdict(int)
-    lines = iter(buf.getvalue().decode("utf-8").splitlines())
+    lines = _results(store, _LAYER, "tsv")
     next(lines, None)
     for line in lines:
-        g, st = line.split("\t", 1)
-        out[g[1:-1]] = (out[g[1:-1]] + _digest([st.replace("\t", " ")])) % (1 << 64)
-    return out
+        g, _, st = line.rstrip("\r\n").partition("\t")
+        out[g[1:-1]] += hash(st.replace("\t", " "))
+    return {g: d & _MASK for g, d in out.items()}
+
+
+def _wanted_digests(mentions: Iterable[Mention]) -> tuple[dict[str, int], int]:
+    """Block graph IRI → digest of the statements its mentions call for, and the number of mentions;
+    streamed (a block's header and namesake statements, shared by its mentions, are counted once)."""
+    out: dict[str, int] = defaultdict(int)
+    shared: set[tuple[str, str]] = set()
+    seen: set[str] = set()
+    for m in mentions:
+        if m.mention in seen:
+            continue
+        seen.add(m.mention)
+        b = block_iri(base_of(m.person), m.name)
+        statements = join_statements(m)
+        for st in statements[:3]:  # the block's type, name and this namesake: shared
+            if (b, st) not in shared:
+                shared.add((b, st))
+                out[b] += hash(st)
+        out[b] += sum(hash(st) for st in statements[3:])  # the join: this mention's own
+    return {b: d & _MASK for b, d in out.items()}, len(seen)
 
 
 def rebuild(store: Store, chunk_statements: int = 200_000) -> tuple[int, int]:
     """Bring the whole resolution layer in line with the article graphs (``kg resolve``).
 
-    Every block is computed from the mentions and compared, by digest, with what the store holds:
-    only blocks that differ are rewritten, those no mention calls for dropped. Why not drop and load
-    everything: dropping and loading the layer was most of ``kg resolve``'s time, and after ingest
-    (which keeps the layer current) nothing differs. Writes go in chunks of ``chunk_statements``, so
-    memory stays bounded on a first build. Returns (mentions, blocks)."""
-    mentions = all_mentions(store)
-    wanted = block_statements(mentions)
+    Every block's digest is computed from the mentions (streamed) and compared with the digest of
+    what the store holds: only blocks that differ are rewritten (their mentions read again), those no
+    mention calls for dropped. Why not drop and load everything: dropping and loading the layer was
+    most of ``kg resolve``'s time, and after ingest (which keeps the layer current) nothing differs.
+    Writes go in chunks of ``chunk_statements``. Returns (mentions, blocks)."""
+    wanted, n = _wanted_digests(iter_mentions(store))
     have = _layer_digests(store)
-    changed = [b for b, text in wanted.items() if have.get(b) != _digest(text.split(" .\n"))]
+    changed = {b for b, d in wanted.items() if have.get(b) != d}
     gone = sorted(set(have) - set(wanted))
     for i in range(0, len(gone), 5000):
         store.remove_graphs(gone[i : i + 5000])
-    new = [b for b in changed if b not in have]
-    for group in (new, [b for b in changed if b in have]):  # new blocks load as TriG, the rest replace
-        batch: list[GraphUpdate] = []
-        size = 0
-        for b in group:
-            batch.append(GraphUpdate.from_text(b, wanted[b]))
-            size += wanted[b].count(" .\n") + 1
-            if size >= chunk_statements:
-                store.replace_graphs(batch)
-                batch, size = [], 0
-        store.replace_graphs(batch)
-    return len(mentions), len(wanted)
+    if changed:
+        texts = block_statements(m for m in iter_mentions(store)
+                                 if block_iri(base_of(m.person), m.name) in changed)
+        for group in ([b for b in texts if b not in have], [b for b in texts if b in have]):
+            batch: list[GraphUpdate] = []  # new blocks load as TriG, the others replace theirs
+            size = 0
+            for b in group:
+                batch.append(GraphUpdate.from_text(b, texts[b]))
+                size += texts[b].count(" .\n") + 1
+                if size >= chunk_statements:
+                    store.replace_graphs(batch)
+                    batch, size = [], 0
+            store.replace_graphs(batch)
+    return n, len(wanted)
