@@ -97,9 +97,9 @@ def _csv_rows(store: Store, query: str) -> Iterator[list[str]]:
     yield from reader
 
 
-def _iter_rows(store: Store, graph: str) -> Iterator[Mention]:
+def _iter_rows(store: Store, graph: str, query: str | None = None) -> Iterator[Mention]:
     kg = str(KG)
-    for a, m, name, person, basis, jur, sector in _csv_rows(store, _MENTIONS % graph):
+    for a, m, name, person, basis, jur, sector in _csv_rows(store, query or _MENTIONS % graph):
         article = a if graph == "?a" else graph.strip("<>")
         yield Mention(person, m, article, name, basis.removeprefix(kg), jur or None, sector or None)
 
@@ -108,9 +108,19 @@ def _rows(store: Store, graph: str) -> list[Mention]:
     return list(_iter_rows(store, graph))
 
 
+def _values(iris_: list[str]) -> str:
+    return "VALUES ?a { " + " ".join(URIRef(a).n3() for a in iris_) + " }"
+
+
 def mentions_in(store: Store, article_iris: Iterable[str]) -> list[Mention]:
-    """The person mentions of the given article graphs (one bound-graph query each: index lookups)."""
-    return [m for a in article_iris for m in _rows(store, URIRef(a).n3())]
+    """The person mentions of the given article graphs: one query per ``CHUNK`` articles, each graph
+    bound by ``VALUES`` (index lookups; one query per article cost a round trip each)."""
+    arts = sorted(set(article_iris))
+    out: list[Mention] = []
+    for i in range(0, len(arts), CHUNK):
+        q = (_MENTIONS % "?a").replace("WHERE {", "WHERE { " + _values(arts[i : i + CHUNK]), 1)
+        out += _iter_rows(store, "?a", q)
+    return out
 
 
 def all_mentions(store: Store) -> list[Mention]:
@@ -178,10 +188,11 @@ def refresh(store: Store, article_iris: Iterable[str]) -> int:
     arts = sorted(set(article_iris))
     ops: list[str] = []
     touched: set[str] = set()
-    for a in arts:
-        for r in store.query(_OLD_JOINS % URIRef(a).n3()).rows():
-            touched.add(str(r["b"]))
-            ops.append(f"DELETE WHERE {{ GRAPH <{r['b']}> {{ <{r['j']}> ?p ?o }} }}")
+    for i in range(0, len(arts), CHUNK):
+        q = (_OLD_JOINS % "?a").replace("WHERE {", "WHERE { " + _values(arts[i : i + CHUNK]), 1)
+        for b, j in _csv_rows(store, q):
+            touched.add(b)
+            ops.append(f"DELETE WHERE {{ GRAPH <{b}> {{ <{j}> ?p ?o }} }}")
     mentions = mentions_in(store, arts)
     blocks = block_statements(mentions)
     if blocks:
