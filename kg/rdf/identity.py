@@ -11,7 +11,10 @@ construction). The rules, with examples (docs/identity.md has the long form):
   one of the posts is there, then a national body (全国), then the most local place; a person with no
   placed post takes the paper's locality, else the paper, else the page file. So 王伟 of eight cities are
   eight people, one 王伟 with three posts in 太原 over three years is one, and 张伟/章伟 never meet
-  (the written name is part of the key, see ``kg.rdf.iris``).
+  (the written name is part of the key, see ``kg.rdf.iris``). Within one jurisdiction, one person
+  per **line of work** (``post_sector``): a 区长 and a 小学校长 named 王伟 in one city are two, a
+  career on the general track (副区长 → 区长 → 副市长) is one. Two written names are one person
+  only where the article states it (曾用名, 原名: ``stated_aliases``).
 - **Organisations** whose name carries no place (组织部, 社区党支部, an unexpanded 市委) and that are
   public bodies are qualified by the paper's locality (else paper, else page): one 组织部 per city.
   Names with a place or a national prefix stand alone.
