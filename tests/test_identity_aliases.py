@@ -93,3 +93,9 @@ def test_the_alias_join_does_not_depend_on_the_order_of_ingest(tmp_path: Path) -
         finally:
             s.close()
     assert dumps[0] == dumps[1]
+
+
+def test_aliases_stated_both_ways_end(store, tmp_path: Path) -> None:
+    text = "本报讯 青禾市召开座谈会。副市长柯望舒（原名柯望书）出席。教育局局长柯望书（原名柯望舒）讲话。"
+    ingest_file(store, page(tmp_path, "c", "青禾市", "2021-03-02", "青禾市座谈会", text), base=BASE)
+    assert len(people_named(store, "柯望舒") | people_named(store, "柯望书")) == 1  # one report, as stated

@@ -71,6 +71,7 @@ class _Mapper:
         self.person_keys: dict[str, identity.PersonKey] = {}  # written name -> key, one per article
         self.mentioned: set[str] = set()  # written names whose mention is written
         self._aliases: dict[str, str] | None = None
+        self._resolving: set[str] = set()
         self.events_done: dict[str, URIRef] = {}
         self.post_labels: set[tuple[URIRef, str]] = set()
 
@@ -90,7 +91,8 @@ class _Mapper:
         if name in self.person_keys:
             return self.person_keys[name]
         main = self.alias_of().get(name)
-        if main is not None:  # the text states this name is another of ``main``'s (曾用名, 原名)
+        if main is not None and main not in self._resolving:  # the text states this is another of main's
+            self._resolving.add(name)  # a circle of statements (A 原名 B, B 原名 A) ends here
             m = self.person_key(main)
             pk = identity.PersonKey(m.name, "StatedAlias", m.jurisdiction, m.qualifier, m.sector)
             self.person_keys[name] = pk
