@@ -415,8 +415,9 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         store.close()
     for line in unmatched:  # an override naming nothing in the store is said, not ignored
         print(f"kg: {line}", file=sys.stderr)
-    print(f"resolve: {upgraded} article graphs upgraded, {curated} re-minted by {len(curation.overrides)} "
-          f"curation overrides, {mentions} person mentions, {blocks} name blocks", file=sys.stderr)
+    print(f"resolve: {upgraded} article graphs upgraded, {curated} re-minted by the identity rules and "
+          f"{len(curation.overrides)} curation overrides, {mentions} person mentions, {blocks} name blocks",
+          file=sys.stderr)
     return 0
 
 

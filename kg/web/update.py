@@ -39,6 +39,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from kg.errors import InputError, KgError, QueryError, StoreError
+from kg.resolve import graphs_named_in, refresh_after_write
 from kg.store.base import GraphUpdate
 from kg.store.sparql_text import with_using
 from kg.web.auth import Auth
@@ -129,7 +130,12 @@ class Writes:
             return text(exc.status, str(exc))
         try:
             base = request.app.state.query_runner.base_iri  # relative IRIs: as in queries
-            await self.write(lambda: do(update, base_iri=base) if base else do(update))
+
+            def run() -> None:
+                do(update, base_iri=base) if base else do(update)
+                refresh_after_write(self.store, graphs_named_in(update))  # the joins of the graphs it names
+
+            await self.write(run)
         except QueryError as exc:
             return text(400, str(exc))
         except KgError as exc:
@@ -298,6 +304,7 @@ async def _gsp_write(request: Request, merge: bool, path: str | None = None, new
                 res = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
                 triples = list(res.triples()) + triples
             store.replace_graphs([GraphUpdate(graph, triples)])  # type: ignore[arg-type]
+            refresh_after_write(store, [graph])  # its mentions' joins (kg.resolve)
             return existed
 
     try:
@@ -350,6 +357,7 @@ async def _gsp_delete(request: Request, path: str | None) -> Response:
         if graph not in store.graph_iris():
             return False
         store.remove_graphs([graph])
+        refresh_after_write(store, [graph])  # its mentions' joins go too (kg.resolve)
         return True
 
     return Response(status_code=204) if await writes.write(do) else text(404, f"no graph {graph}")
