@@ -73,8 +73,10 @@ def _read_and_map(
     locality: str | None,
     extractor: str | None = None,
     curation: Curation = EMPTY,
+    fields: dict[str, str] | None = None,
 ) -> tuple[Source, list[Article], list[ArticleGraph]]:
-    src, articles = read_input(path, encoding=encoding, publication=publication, date=date, locality=locality)
+    src, articles = read_input(path, encoding=encoding, publication=publication, date=date, locality=locality,
+                               fields=fields)
     fn = resolve_extractor(extractor) if extractor else extract
     graphs = [map_article(a, fn(a), base, curation) for a in articles]
     return src, articles, graphs
@@ -108,6 +110,7 @@ def ingest_file(
     skip_known: bool = False,
     before_write: Callable[[list[ArticleGraph]], None] | None = None,
     curation: Curation = EMPTY,
+    fields: dict[str, str] | None = None,
 ) -> FileResult:
     """Ingest one page file; raises KgError on bad input (the store is then untouched).
 
@@ -121,7 +124,8 @@ def ingest_file(
         if path.is_file() and store.has_content_hash(hashlib.sha256(path.read_bytes()).hexdigest()):
             res.skipped = True
             return res
-    src, _, graphs = _read_and_map(path, base, encoding, publication, date, locality, curation=curation)
+    src, _, graphs = _read_and_map(path, base, encoding, publication, date, locality, curation=curation,
+                                   fields=fields)
     res.problems = list(src.problems)
     if before_write is not None:
         before_write(graphs)
@@ -471,6 +475,7 @@ def ingest_batch(
     locality: str | None = None,
     extractor: str | None = None,
     curation: Curation = EMPTY,
+    fields: dict[str, str] | None = None,
 ) -> BatchReport:
     """Ingest every page file under ``paths``; a bad file is reported and the others are stored.
 
@@ -496,6 +501,7 @@ def ingest_batch(
     options = dict(
         base=base, encoding=encoding, publication=publication, date=date, locality=locality, extractor=extractor,
         curation=curation,  # picklable: each worker mints with the same overrides
+        fields=fields,  # a dump's column names (--fields)
     )
 
     def record(res: FileResult, nbytes: int, chars: int = 0) -> None:

@@ -68,17 +68,19 @@ def read_input(
     publication: str | None = None,
     date: str | None = None,
     locality: str | None = None,
+    fields: dict[str, str] | None = None,
 ) -> tuple[Source, list[Article]]:
     """Read one input file into articles; raises InputError when the file yields none.
 
     A dump's records that yield no article are listed in ``Source.problems``; the others are returned.
+    ``fields`` maps our field names to a dump's column names (``--fields``, over the dump's sidecar map).
     """
     path = Path(path)
     kind = kind_of(path)
     if kind == "html":
         return _read_html(path, encoding, publication, date, locality)
     if kind == "dump":
-        return _read_dump(path, encoding, publication, date, locality)
+        return _read_dump(path, encoding, publication, date, locality, fields)
     if kind == "warc":
         return _read_warc(path, encoding, publication, date, locality)
     src = read_source(path, encoding=encoding, publication=publication, date=date, locality=locality)
@@ -111,7 +113,7 @@ def _check_dump_size(path: Path, what: str) -> None:
 
 
 def _read_dump(path: Path, encoding: str | None, publication: str | None, date: str | None,
-               locality: str | None) -> tuple[Source, list[Article]]:
+               locality: str | None, fields: dict[str, str] | None = None) -> tuple[Source, list[Article]]:
     from kg.read import dumps
     from kg.read.source import decode, parse_date
 
@@ -122,7 +124,7 @@ def _read_dump(path: Path, encoding: str | None, publication: str | None, date: 
     problems: list[str] = []
     articles: list[Article] = []
     chars = 0
-    for rec in dumps.records(text, str(path), path.suffix.lower(), dumps.field_map(path)):
+    for rec in dumps.records(text, str(path), path.suffix.lower(), dumps.field_map(path, fields)):
         if isinstance(rec, InputError):
             problems.append(str(rec))
             continue
