@@ -37,6 +37,89 @@ _AUTHOR = ("founder-author", "author", "byline", "zuozhe")
 _BODY = ("founder-content", "ozoom", "article-content", "articlecontent", "content", "text", "zhengwen")
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Where one e-paper system or site template puts an article's parts, as XPath expressions.
+
+    Why a table of XPaths: the e-paper systems most Chinese local papers run on print every article page from
+    one template, and public crawlers of those papers read them with exactly such expressions; a class-name
+    guess (below) misses them (``newsdetatit`` is no ``title``) or takes the wrong element (an editor line
+    in ``show_author``). An expression may select an element or an attribute (a ``<meta>`` content).
+    """
+
+    name: str
+    title: str
+    body: str
+    kicker: str = ""
+    subtitle: str = ""
+    author: str = ""
+    info: str = ""  # where the date and 版次 are printed
+    page: str = ""  # where the 版次 alone is printed, as "A02:综合" or "02版"
+
+
+LAYOUTS = (
+    # Founder e-paper, "pc/con" pages: div.newsdetatit (p.intro, h3, p.sub, date line), div.newsdetatext
+    Layout("founder-pc", title='//div[@class="newsdetatit"]/h3', body='//div[@class="newsdetatext"]',
+           kicker='//div[@class="newsdetatit"]/*[@class="intro"]',
+           subtitle='//div[@class="newsdetatit"]/*[@class="sub"]',
+           info='//div[@class="newsdetatit"]'),
+    # Founder e-paper, "pc/con" pages with ids: p#PreTitle, h2#Title, p#SubTitle, div#ozoom
+    Layout("founder-ids", title='//*[@id="Title"]', body='//div[@id="ozoom"]', kicker='//*[@id="PreTitle"]',
+           subtitle='//*[@id="SubTitle"]', info='//*[@id="layout"]/..', page='//*[@id="layout"]'),
+    # People's Daily style e-paper: div.text_c with h3 (引题), h1, h2 (副题), h4 (byline); div#ozoom
+    Layout("text_c", title='//div[contains(@class,"text_c")]/h1', body='//div[@id="ozoom"]',
+           kicker='//div[contains(@class,"text_c")]/h3', subtitle='//div[contains(@class,"text_c")]/h2',
+           author='//div[contains(@class,"text_c")]/h4', info='//div[contains(@class,"text_c")]'),
+    # cnepaper/old Founder table pages: rows of table.wz (引题, 主题, 副题), text in table#newspic or div#ozoom
+    Layout("cnepaper", title='//table[@class="wz"]//table//tr[@valign="top"][2]/td',
+           body='//div[@id="ozoom"] | //table[@id="newspic"]//table//td',
+           kicker='//table[@class="wz"]//table//tr[@valign="top"][1]/td',
+           subtitle='//table[@class="wz"]//table//tr[@valign="top"][3]/td', info='//table[@class="wz"]'),
+    # TRS WCM, the content system of many government sites: ArticleTitle/PubDate metas, div.TRS_Editor
+    Layout("trs", title='//meta[@name="ArticleTitle"]/@content',
+           body='//div[contains(concat(" ", normalize-space(@class), " "), " TRS_Editor ")]',
+           info='//meta[@name="PubDate"]/@content'),
+)
+
+
+def _xtext(root, xpath: str) -> str:  # type: ignore[no-untyped-def]
+    """The first match's text (an element's text content, or an attribute's value), normalised."""
+    if not xpath:
+        return ""
+    hit = root.xpath(xpath)
+    if not hit:
+        return ""
+    first = hit[0]
+    return _norm(str(first) if isinstance(first, str) else first.text_content())
+
+
+def _layout(root, art: HtmlArticle):  # type: ignore[no-untyped-def]
+    """The first known layout whose title and body the page has: fills what ENP metadata left empty and
+    returns the body element, else None."""
+    for lay in LAYOUTS:
+        bodies = root.xpath(lay.body)
+        title = _xtext(root, lay.title)
+        if not bodies or not title:
+            continue
+        art.layout = art.layout or lay.name
+        art.headline = art.headline or title
+        art.kickers = art.kickers or [x for x in [_xtext(root, lay.kicker)] if x]
+        art.subtitles = art.subtitles or [x for x in [_xtext(root, lay.subtitle)] if x]
+        author = _xtext(root, lay.author)
+        if author and not art.author and not _BOILER.search(author):
+            art.author = author
+        info = _xtext(root, lay.info)[:200]
+        art.date = art.date or _date(info)
+        m = _PAGE.search(info)
+        if m and not art.page:
+            art.page = m.group(1) or m.group(2)
+        m = re.match(r"第?\s*([A-Za-z]{0,2}\d{1,3})\s*(?:版|[:：\s]|$)", _xtext(root, lay.page))
+        if m and not art.page:
+            art.page = m.group(1)
+        return bodies[0]
+    return None
+
+
 @dataclass
 class HtmlArticle:
     """What one HTML page states about its article, and the text page written from it."""
@@ -188,7 +271,9 @@ def read_html(html: str, name: str) -> HtmlArticle:
         art.author = enp.get("author", "")
         art.date = _date(enp.get("date", "")) or art.date
         art.page = enp.get("pagenum", "") or enp.get("pagename", "")
-    body = _first(root, _BODY[:2])
+    body = _layout(root, art)
+    if body is None:
+        body = _first(root, _BODY[:2])
     if body is None:
         body = _first(root, _BODY[2:])
     container = body.getparent() if body is not None else None
@@ -210,7 +295,7 @@ def read_html(html: str, name: str) -> HtmlArticle:
             art.kickers = [t for t in [_norm(kick.text_content()) if kick is not None else ""] if t]
             art.subtitles = [t for t in [_norm(sub.text_content()) if sub is not None else ""] if t]
         auth = _first(root, _AUTHOR, scope)
-        if auth is not None and not art.author:
+        if auth is not None and not art.author and not _BOILER.search(auth.text_content()):
             art.author = re.sub(r"^(作者|记者)\s*[:：]\s*", "", _norm(auth.text_content())) or ""
             if auth.text_content().strip().startswith("记者"):
                 art.author = "记者 " + art.author
