@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--locality", help="the paper's city or county, e.g. 太原市 (overrides the sidecar)")
     p.add_argument("--encoding", help="text encoding of the files if not UTF-8, e.g. gb18030")
     p.add_argument("--base", help="IRI base for new stores (default http://127.0.0.1:8000)")
-    p.add_argument("--resume", action="store_true", help="skip files whose content is already stored")
+    p.add_argument("--resume", action="store_true", help="skip files (and dump records) already stored")
     p.add_argument("--fields", metavar="OURS=THEIRS,...",
                    help="a dump's column names for ours (url, title, date, text, publication, page, author), "
                         "e.g. title=headline,text=content (over the dump's sidecar map)")

@@ -214,3 +214,42 @@ def test_kg_ingest_fields_option(tmp_path):
     q = subprocess.run([sys.executable, "-m", "kg", "query", "--store", store, "--format", "csv",
                         "SELECT ?u WHERE { GRAPH ?a { ?a <https://schema.org/url> ?u } }"], **run)
     assert q.stdout.split()[-1] == "https://x.example/9"
+
+
+def _resume_dump(path: Path, texts: dict[int, str]) -> None:
+    path.write_text("".join(json.dumps({"url": f"https://x.example/{i}", "title": f"第{i}次常委会议召开",
+                                        "date": "2025-03-12", "text": t}, ensure_ascii=False) + "\n"
+                            for i, t in texts.items()), encoding="utf-8")
+
+
+@pytest.mark.parametrize("batch", [False, True])
+def test_resume_skips_the_records_already_stored(tmp_path, batch):
+    """``--resume`` on a dump reads only its new and changed records (by each record's content hash)."""
+    from kg.ingest import ingest_batch, ingest_file
+    from kg.read.inputs import stored_records
+    from kg.store import open_store
+
+    path = tmp_path / "crawl.jsonl"
+    texts = {i: f"3月{i}日，市政协召开常委会议。主席柯青山主持会议。" for i in range(1, 6)}
+    _resume_dump(path, texts)
+    store = open_store(tmp_path / "s")
+    try:
+        assert len(ingest_file(store, path, base="http://127.0.0.1:8000").articles) == 5
+        assert len(stored_records(path, store.has_content_hash)) == 5
+        texts[2] = "3月2日，市政协召开常委会议。副主席罗青河主持会议。"  # changed: read again, replaces its article
+        texts.update({6: "3月6日，市人大常委会召开会议。", 7: "3月7日，市政府召开常务会议。"})
+        _resume_dump(path, texts)
+        if batch:
+            report = ingest_batch(store, [path], base="http://127.0.0.1:8000", skip_known=True, jobs=1)
+            assert (report.articles, report.skipped, report.errors) == (3, 0, [])
+        else:
+            res = ingest_file(store, path, base="http://127.0.0.1:8000", skip_known=True)
+            assert len(res.articles) == 3 and not res.skipped
+        n = next(store.query("SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { GRAPH ?a {"
+                             " ?a a <https://schema.org/NewsArticle> } }").rows())["n"]
+        # everything stored now: a third run reads nothing, and it is no error
+        again = ingest_file(store, path, base="http://127.0.0.1:8000", skip_known=True)
+        assert again.articles == [] and again.error is None
+    finally:
+        store.close()
+    assert int(str(n.value if hasattr(n, "value") else n)) == 7  # the changed record replaced its article
