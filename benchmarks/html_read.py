@@ -18,6 +18,7 @@ import html as H
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,6 +54,27 @@ def facts(x) -> tuple:  # type: ignore[no-untyped-def]
             sorted(str(a.value) for a in x.amounts))
 
 
+def article_pages(corpus: Path) -> Iterator[tuple[str, str, str, dict[str, str]]]:
+    """Each article of a generated corpus alone: (name, its text page, its date, its HTML page in each layout).
+
+    Why one article a page: a text page of several articles has no single HTML equivalent; alone, the text page
+    and the HTML pages hold the same article, so reading and facts compare like for like."""
+    from kg.read.inputs import read_input
+
+    n = 0
+    for page in sorted(corpus.rglob("*.txt")):
+        for a in read_input(page)[1]:
+            kick = next((h.text for h in a.headlines if h.kind == "kicker"), "")
+            sub = next((h.text for h in a.headlines if h.kind == "subtitle"), "")
+            lines = ([kick] if kick else []) + [f"# {a.headline}"] + ([sub] if sub else [])
+            paras = "".join(f"<p>{H.escape(p)}</p>" for p in a.body[a.text_start:].split("\n"))
+            html = {layout: tpl.format(date=a.publication.date or "", headline=H.escape(a.headline),
+                                       kicker=H.escape(kick), subtitle=H.escape(sub), paras=paras)
+                    for layout, tpl in PAGE.items()}
+            yield f"a{n:05d}", "\n".join(lines) + "\n\n" + a.body[a.text_start:] + "\n", str(a.publication.date), html
+            n += 1
+
+
 def main(argv: list[str] | None = None) -> int:
     from benchmarks.corpus import generate
     from kg.extract.pipeline import extract
@@ -67,22 +89,13 @@ def main(argv: list[str] | None = None) -> int:
         out = Path(tmp)
         generate(out / "corpus", args.articles, seed=args.seed)
         singles = []
-        for page in sorted((out / "corpus").rglob("*.txt")):
-            for a in read_input(page)[1]:
-                kick = next((h.text for h in a.headlines if h.kind == "kicker"), "")
-                sub = next((h.text for h in a.headlines if h.kind == "subtitle"), "")
-                lines = ([kick] if kick else []) + [f"# {a.headline}"] + ([sub] if sub else [])
-                name = f"a{len(singles):05d}"
-                (out / f"{name}.txt").write_text("\n".join(lines) + "\n\n" + a.body[a.text_start:] + "\n",
-                                                 encoding="utf-8")
-                # the date as the HTML pages state it, so both readings know it (events get their year from it)
-                (out / f"{name}.meta.json").write_text(f'{{"date": "{a.publication.date}"}}', encoding="utf-8")
-                paras = "".join(f"<p>{H.escape(p)}</p>" for p in a.body[a.text_start:].split("\n"))
-                for layout, tpl in PAGE.items():
-                    (out / f"{name}.{layout}.html").write_text(tpl.format(
-                        date=a.publication.date or "", headline=H.escape(a.headline), kicker=H.escape(kick),
-                        subtitle=H.escape(sub), paras=paras), encoding="utf-8")
-                singles.append(name)
+        for name, text, date, html in article_pages(out / "corpus"):
+            (out / f"{name}.txt").write_text(text, encoding="utf-8")
+            # the date as the HTML pages state it, so both readings know it (events get their year from it)
+            (out / f"{name}.meta.json").write_text(f'{{"date": "{date}"}}', encoding="utf-8")
+            for layout, page in html.items():
+                (out / f"{name}.{layout}.html").write_text(page, encoding="utf-8")
+            singles.append(name)
         read_ms: dict[str, float] = {}
         same_text: dict[str, int] = {}
         same_facts: dict[str, int] = {}

@@ -121,3 +121,12 @@ def test_identity_benchmark_runs_tiny(capsys):
     assert float(persons[2]) == 1.0  # pairwise recall: careers, promotions and visitors are joined
     assert identity.bcubed(["a", "a", "b"], ["x", "x", "x"])[0] == 1.0
     assert identity.pairwise(["a", "a"], ["x", "y"]) == (0.0, 1.0)
+
+
+def test_ingest_scale_html_beside_text_runs_tiny():
+    """--inputs text,html: the same articles ingested as text pages and as HTML pages, and the cost ratio."""
+    res = ingest_scale.run(6, [1], ["pipeline"], tagger_chars=0, inputs=("text", "html"))
+    text, html = res["runs"]
+    assert (text.extractor, html.extractor) == ("pipeline [text]", "pipeline [html]")
+    assert text.articles == html.articles > 0
+    assert any(line.startswith("pipeline jobs=1: HTML ingest / text ingest = ") for line in res["ratios"])
