@@ -130,3 +130,15 @@ def test_ingest_scale_html_beside_text_runs_tiny():
     assert (text.extractor, html.extractor) == ("pipeline [text]", "pipeline [html]")
     assert text.articles == html.articles > 0
     assert any(line.startswith("pipeline jobs=1: HTML ingest / text ingest = ") for line in res["ratios"])
+
+
+def test_html_extractors_benchmark_runs(capsys):
+    """benchmarks/html_extractors.py: the reader finds every paragraph of every fixture page."""
+    pytest.importorskip("readability")
+    from benchmarks.html_extractors import main
+
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    kg = next(line for line in out.splitlines() if line.startswith("| kg |"))
+    assert kg.split("|")[2].strip() == "1.000" and "12/12" in kg
+    assert "| trafilatura |" in out and "| readability |" in out
