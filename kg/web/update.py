@@ -39,6 +39,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from kg.errors import InputError, KgError, QueryError, StoreError
+from kg.search import refresh as refresh_search
 from kg.store.base import GraphUpdate
 from kg.store.sparql_text import with_using
 from kg.web.auth import Auth
@@ -298,6 +299,7 @@ async def _gsp_write(request: Request, merge: bool, path: str | None = None, new
                 res = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
                 triples = list(res.triples()) + triples
             store.replace_graphs([GraphUpdate(graph, triples)])  # type: ignore[arg-type]
+            refresh_search(store, [graph])
             return existed
 
     try:
@@ -350,6 +352,7 @@ async def _gsp_delete(request: Request, path: str | None) -> Response:
         if graph not in store.graph_iris():
             return False
         store.remove_graphs([graph])
+        refresh_search(store, [graph])
         return True
 
     return Response(status_code=204) if await writes.write(do) else text(404, f"no graph {graph}")

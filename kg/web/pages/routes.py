@@ -16,6 +16,7 @@ from kg.store.base import Store
 from kg.web.pages import labels as L
 from kg.web.pages import views as V
 from kg.web.pages.queries import examples
+from kg.web.pages.search import add_routes as search_routes
 
 TEMPLATES = TEMPLATE_DIR
 STATIC = STATIC_DIR / "pages"
@@ -88,10 +89,7 @@ class Pages:
         def home() -> HTMLResponse:
             return self.render("home.html", page=V.home(self.store, self.linker), title="newskg")
 
-        @r.get("/search", response_class=HTMLResponse)
-        def search(q: str = Query("", max_length=200)) -> HTMLResponse:
-            hits = V.search(self.store, self.linker, q) if q.strip() else []
-            return self.render("search.html", q=q, hits=hits, title=f"搜索 {q}" if q else "搜索 Search")
+        search_routes(r, self)  # /search and /search.json (kg.web.pages.search)
 
         @r.get("/name", response_class=HTMLResponse)
         def name(q: str = Query("", max_length=50)) -> HTMLResponse:

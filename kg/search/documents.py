@@ -1,0 +1,128 @@
+"""What the search index keeps of one graph: names of entities, facts for the hits' one-line
+descriptions, and the article (headline, text, date, paper) for full-text search.
+
+Read back from the store (``read``: the graphs of one write; ``scan``: every graph, for a rebuild), so
+the index holds what the store holds whichever way a graph was written. Only a few predicates are
+read (``PREDICATES``); the rest of a graph (participations, evidence offsets …) is not needed here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+from kg.rdf.namespaces import KG, ORG, RDF, RDFS, SCHEMA
+from kg.store.base import Store
+
+ENTITY_KINDS = ("person", "organization", "event", "post", "place")
+# the name properties and their rank: names before other names, pinyin last
+NAME_PROPS = {str(SCHEMA.name): 0, str(RDFS.label): 0, str(SCHEMA.alternateName): 1, str(KG.pinyin): 2}
+PREDICATES = [RDF.type, SCHEMA.name, RDFS.label, SCHEMA.alternateName, KG.pinyin, SCHEMA.headline,
+              SCHEMA.articleBody, SCHEMA.datePublished, SCHEMA.publisher, KG.locality, ORG.holds, ORG.postIn,
+              SCHEMA.startDate, SCHEMA.location, SCHEMA.superEvent]
+CHUNK = 400  # graphs read per query
+
+
+@dataclass
+class Article:
+    iri: str
+    headline: str = ""
+    body: str = ""
+    date: str = ""
+    paper: str = ""
+    locality: str = ""
+
+
+@dataclass
+class GraphRows:
+    """One graph's rows: (entity, kind, rank, name) names, (entity, field, value) facts, its articles."""
+
+    graph: str
+    names: list[tuple[str, str, int, str]] = field(default_factory=list)
+    facts: list[tuple[str, str, str]] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
+
+
+def rows_of(graph: str, triples: Sequence[tuple[str, str, object]]) -> GraphRows:
+    """The index rows of one graph from its (subject, predicate, object) triples (objects as rdflib terms)."""
+    from kg.web.pages.labels import KIND_OF_CLASS  # the pages' class → kind table (imported late: no cycle)
+
+    by: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for s, p, o in triples:
+        by[s][p].append(o)
+    out = GraphRows(graph)
+
+    def kind(s: str) -> str | None:
+        classes = [str(c) for c in by.get(s, {}).get(str(RDF.type), [])]
+        for c in classes:  # the article first: an article graph's subject is never an entity of another kind
+            if KIND_OF_CLASS.get(c) == "article":
+                return "article"
+        for c in classes:
+            if c in KIND_OF_CLASS:
+                return KIND_OF_CLASS[c]
+        return None
+
+    def first(s: object, p: URIRef) -> str:
+        vals = by.get(str(s), {}).get(str(p), [])
+        return str(min(vals, key=str)) if vals else ""
+
+    def name(s: object) -> str:
+        return first(s, SCHEMA.name) or first(s, RDFS.label)
+
+    for s, props in by.items():
+        k = kind(s)
+        if k == "article":
+            out.articles.append(Article(s, first(s, SCHEMA.headline), first(s, SCHEMA.articleBody),
+                                        first(s, SCHEMA.datePublished)[:10], name(first(s, SCHEMA.publisher)),
+                                        first(s, KG.locality)))
+            continue
+        if k not in ENTITY_KINDS:
+            continue
+        for p, rank in NAME_PROPS.items():
+            for o in props.get(p, []):
+                if str(o).strip():
+                    out.names.append((s, k, rank, str(o)))
+        if k == "person":
+            for post in props.get(str(ORG.holds), []):
+                label = name(post)
+                org = name(first(post, ORG.postIn))
+                if label:
+                    out.facts.append((s, "post", f"{label}（{org}）" if org and not label.startswith(org) else label))
+        elif k == "event":
+            for f, p in (("date", SCHEMA.startDate), ("place", SCHEMA.location), ("super", SCHEMA.superEvent)):
+                v = first(s, p)
+                v = v if f == "date" or not v else name(v)  # a place or super-event by its name
+                if v:
+                    out.facts.append((s, f, v))
+        elif k == "post":
+            org = name(first(s, ORG.postIn))
+            if org:
+                out.facts.append((s, "org", org))
+    return out
+
+
+_SELECT = "SELECT ?g ?s ?p ?o WHERE {{ {values} GRAPH ?g {{ ?s ?p ?o FILTER(?p IN ({preds})) }} }}"
+
+
+def _query(store: Store, graphs: Sequence[str] | None) -> str:
+    values = "VALUES ?g { " + " ".join(URIRef(g).n3() for g in graphs) + " }" if graphs is not None else ""
+    return _SELECT.format(values=values, preds=", ".join(p.n3() for p in PREDICATES))
+
+
+def read(store: Store, graphs: Sequence[str]) -> Iterator[GraphRows]:
+    """The rows of each graph in ``graphs`` as the store holds it now (a graph no longer stored: no rows)."""
+    for i in range(0, len(graphs), CHUNK):
+        chunk = list(graphs[i:i + CHUNK])
+        found: dict[str, list[tuple[str, str, object]]] = {g: [] for g in chunk}
+        for r in store.query(_query(store, chunk)).rows():
+            found.setdefault(str(r["g"]), []).append((str(r["s"]), str(r["p"]), r["o"]))
+        for g, triples in found.items():
+            yield rows_of(g, triples)
+
+
+def scan(store: Store) -> Iterator[GraphRows]:
+    """The rows of every graph of the store (a rebuild), read a chunk of graphs at a time."""
+    yield from read(store, store.graph_iris())
