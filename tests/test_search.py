@@ -301,3 +301,34 @@ def test_jieba_caches_in_a_private_folder() -> None:
     assert Path(tok.tmp_dir).name.startswith("newskg-jieba-") and (Path(tok.tmp_dir).stat().st_mode & 0o077) == 0
     assert segment.words("示例市委书记出席") == [w.lower() for w in tok.cut_for_search("示例市委书记出席")
                                              if w.strip()]
+
+
+def test_service_writes_keep_search_current(tmp_path: Path) -> None:
+    """Graph Store PUT and DELETE (hooked) and a SPARQL update (seen by the write counter) through the app."""
+    from kg.web.app import create_app
+
+    store = make_store(tmp_path / "store", F.build())
+    try:
+        client = TestClient(create_app(store, F.BASE, token="secret"))
+        auth = {"Authorization": "Bearer secret"}
+        g = F.BASE + "/article/put"
+        body = (f'<{g}> a <https://schema.org/NewsArticle> ; <https://schema.org/headline> "渡口新船下水"@zh ; '
+                '<https://schema.org/articleBody> "老渡口迎来新渡船,两岸居民往来更方便。"@zh .')
+        r = client.put("/rdf-graphs", params={"graph": g}, content=body.encode(),
+                       headers={**auth, "Content-Type": "text/turtle"})
+        assert r.status_code == 201, r.text
+        hits = client.get("/search.json", params={"q": "新渡船"}).json()["hits"]
+        assert [h["name"] for h in hits] == ["渡口新船下水"]
+        assert client.delete("/rdf-graphs", params={"graph": g}, headers=auth).status_code == 204
+        assert client.get("/search.json", params={"q": "新渡船"}).json()["total"] == 0
+        r = client.post("/sparql", headers={**auth, "Content-Type": "application/sparql-update"},
+                        content=f'INSERT DATA {{ GRAPH <{g}> {{ <{g}> a <https://schema.org/NewsArticle> ; '
+                                '<https://schema.org/headline> "灯塔重新点亮"@zh } }'.encode())
+        assert r.status_code in (200, 204), r.text
+        client.get("/search.json", params={"q": "灯塔"})  # sees the moved write counter: rebuilds
+        deadline = time.monotonic() + 60
+        while S.updating(store) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert client.get("/search.json", params={"q": "灯塔"}).json()["total"] == 1
+    finally:
+        store.close()
