@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
+from kg.rdf.kinds import KIND_OF_CLASS
 from kg.rdf.namespaces import KG, ORG, RDF, RDFS, SCHEMA
 from kg.store.base import Store
 
@@ -48,8 +49,6 @@ class GraphRows:
 
 def rows_of(graph: str, triples: Sequence[tuple[str, str, object]]) -> GraphRows:
     """The index rows of one graph from its (subject, predicate, object) triples (objects as rdflib terms)."""
-    from kg.web.pages.labels import KIND_OF_CLASS  # the pages' class → kind table (imported late: no cycle)
-
     by: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for s, p, o in triples:
         by[s][p].append(o)
