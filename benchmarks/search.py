@@ -16,12 +16,9 @@ import argparse
 import statistics
 import sys
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from pages import BASE, BROWSER, bench_store, percentile  # noqa: E402
+from benchmarks.pages import BASE, BROWSER, bench_store, percentile
 
 QUERIES = {
     "name": [],  # the benchmark corpus's own people (its search samples)
@@ -35,7 +32,7 @@ QUERIES = {
 }
 
 
-def measure(size: int, requests: int) -> list[str]:
+def measure(size: int, requests: int, keep_index: bool = False) -> list[str]:
     from fastapi.testclient import TestClient
 
     import kg.search as S
@@ -49,14 +46,19 @@ def measure(size: int, requests: int) -> list[str]:
         QUERIES["name"] = [parse_qs(urlsplit(u).query)["q"][0] for u in data.samples["search"][:4]]
         segment.tokenizer()  # jieba's dictionary once (≈ 1 s), not counted in the build
         path = S.index_path(store)
-        for p in path.parent.glob(path.name + "*"):
-            p.unlink()
         t0 = time.perf_counter()
-        idx = S.rebuild(store)
+        if keep_index:
+            idx = S.index_for(store)  # the file of an earlier run if usable
+            how = "opened"
+        else:
+            for p in path.parent.glob(path.name + "*"):
+                p.unlink()
+            idx = S.rebuild(store)
+            how = "built"
         took = time.perf_counter() - t0
         size_info = idx.size()
         quads = store.quad_count()
-        lines.append(f"{quads:>8} quads: index built in {took:.1f} s, {size_info['bytes'] / 1e6:.1f} MB "
+        lines.append(f"{quads:>8} quads: index {how} in {took:.1f} s, {size_info['bytes'] / 1e6:.1f} MB "
                      f"({size_info['graphs']} graphs, {size_info['articles']} articles, {size_info['names']} names, "
                      f"{size_info['name_graphs']} name-graph pairs); store folder "
                      f"{sum(f.stat().st_size for f in (path.parent / 'oxigraph').iterdir()) / 1e6:.1f} MB")
@@ -86,9 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     ap.add_argument("--requests", type=int, default=60)
+    ap.add_argument("--keep-index", action="store_true", help="reuse the index an earlier run left (no rebuild)")
     args = ap.parse_args(argv)
     for size in args.sizes:
-        for line in measure(size, args.requests):
+        for line in measure(size, args.requests, args.keep_index):
             print(line, flush=True)
     return 0
 

@@ -275,12 +275,14 @@ def test_unhooked_write_rebuilds_in_the_background(tmp_path: Path) -> None:
 def test_index_file_is_reused_and_rebuilt_when_unusable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from kg.store.oxigraph import OxigraphStore
 
-    store = make_store(tmp_path / "store", F.build())
-    S.index_for(store)
+    block = F.BASE + "/resolution/person/x"  # a graph with nothing to search is remembered all the same
+    store = make_store(tmp_path / "store", F.build() + [GraphUpdate(block, [(URIRef(block), RDF.type, KG.NameBlock)])])
+    assert block in S.index_for(store).graphs()
     store.close()
     store = OxigraphStore(tmp_path / "store")
     try:
         monkeypatch.setattr(SearchIndex, "rebuild", lambda self, st: pytest.fail("a usable index was rebuilt"))
+        assert S._changed(S._open(store)[0], store) == set()  # nothing to read again on opening
         assert names(S.index_for(store), "王晓红")[0] == ("person", "王晓红")
     finally:
         store.close()
@@ -332,3 +334,12 @@ def test_service_writes_keep_search_current(tmp_path: Path) -> None:
         assert client.get("/search.json", params={"q": "灯塔"}).json()["total"] == 1
     finally:
         store.close()
+
+
+def test_search_benchmark_runs_tiny() -> None:
+    """benchmarks/search.py at a tiny size, so it cannot rot (no figure asserted)."""
+    from benchmarks import search as bench
+
+    lines = bench.measure(3000, 2)
+    assert "index built" in lines[0] and len(lines) == 1 + 2 * len(bench.QUERIES)
+    assert all("p50" in line for line in lines[1:])

@@ -81,11 +81,14 @@ def updating(store: object) -> bool:
 
 def _sync(idx: SearchIndex, store: object) -> None:
     """On opening an existing index: add the store's graphs it lacks, drop those the store lost (writes made
-    while no index was open, e.g. an ingest into a remote store). Graphs changed in place are not seen."""
+    while no index was open). Graphs changed in place are not seen (``kg index`` rebuilds)."""
+    idx.update(store, sorted(_changed(idx, store)))  # type: ignore[arg-type]
+
+
+def _changed(idx: SearchIndex, store: object) -> set[str]:
     have = idx.graphs()
     stored = set(store.graph_iris())  # type: ignore[attr-defined]
-    changed = sorted((stored - have) | (have - stored))
-    idx.update(store, changed)  # type: ignore[arg-type]
+    return (stored - have) | (have - stored)
 
 
 def _background_rebuild(idx: SearchIndex, store: object) -> None:
@@ -107,9 +110,13 @@ def refresh(store: object, graphs: Sequence[str]) -> None:
         return
     if _indexes.get(store) is None and index_path(store) is None:
         return
-    idx = index_for(store, watch=False)  # opens; builds from the store if missing (then holds ``graphs`` too)
+    idx, fresh = _open(store)
     with idx.lock:
-        idx.update(store, graphs)  # type: ignore[arg-type]
+        if not idx.usable():
+            idx.rebuild(store)  # type: ignore[arg-type]  # from the store, which holds ``graphs`` already
+            return
+        changed = set(graphs) | (_changed(idx, store) if fresh else set())
+        idx.update(store, sorted(changed))  # type: ignore[arg-type]
 
 
 def rebuild(store: object) -> SearchIndex:

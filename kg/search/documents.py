@@ -45,6 +45,7 @@ class GraphRows:
     names: list[tuple[str, str, int, str]] = field(default_factory=list)
     facts: list[tuple[str, str, str]] = field(default_factory=list)
     articles: list[Article] = field(default_factory=list)
+    present: bool = True  # the store holds the graph (False: removed; nothing to index, nothing to remember)
 
 
 def rows_of(graph: str, triples: Sequence[tuple[str, str, object]]) -> GraphRows:
@@ -119,7 +120,9 @@ def read(store: Store, graphs: Sequence[str]) -> Iterator[GraphRows]:
         for r in store.query(_query(store, chunk)).rows():
             found.setdefault(str(r["g"]), []).append((str(r["s"]), str(r["p"]), r["o"]))
         for g, triples in found.items():
-            yield rows_of(g, triples)
+            rows = rows_of(g, triples)
+            rows.present = bool(triples)  # a graph without any of PREDICATES counts as gone: none is typeless
+            yield rows
 
 
 def scan(store: Store) -> Iterator[GraphRows]:

@@ -189,9 +189,9 @@ def _remove(conn: sqlite3.Connection, graph: str) -> None:
 
 def _add(conn: sqlite3.Connection, rows: GraphRows) -> None:
     g = rows.graph
-    if not (rows.names or rows.articles):
-        return  # a graph with nothing to search (resolution blocks, a removed graph)
-    conn.execute("INSERT OR IGNORE INTO graphs(graph) VALUES (?)", (g,))
+    if not rows.present:
+        return  # removed from the store
+    conn.execute("INSERT OR IGNORE INTO graphs(graph) VALUES (?)", (g,))  # also those with nothing to search
     for entity, kind, rank, text in rows.names:
         conn.execute("INSERT OR IGNORE INTO names(entity, kind, rank, text, norm) VALUES (?, ?, ?, ?, ?)",
                      (entity, kind, rank, text, normalise(text)))

@@ -100,6 +100,13 @@ def match_entities(idx: SearchIndex, q: str) -> list[tuple[str, str, str, tuple]
     return ranked
 
 
+def count_entities(idx: SearchIndex, q: str) -> int:
+    """How many entities match ``q`` (no ranking: what a suggestion shows)."""
+    with idx.lock:
+        return len({e for k in keys(q) for (e,) in idx.conn.execute(
+            "SELECT DISTINCT entity FROM names WHERE norm LIKE ? ESCAPE '\\'", (_like(k),))})
+
+
 def _article_counts(idx: SearchIndex, entities: list[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     for i in range(0, len(entities), 500):
@@ -259,16 +266,18 @@ def suggest(idx: SearchIndex, q: str, limit: int = 5) -> list[Suggestion]:
                 name = _name(idx, entity)
                 if name and name not in seen:
                     seen.add(name)
-                    out.append(Suggestion(name, "pinyin", len(match_entities(idx, name))))
+                    out.append(Suggestion(name, "pinyin", count_entities(idx, name)))
+    longest = 0  # length of the first part found: shorter parts say less, and each costs a search
     for tries, part in enumerate(_parts(q)):
-        if len(out) >= limit or tries >= MAX_TRIES:
+        if len(out) >= limit or tries >= MAX_TRIES or len(part) < longest:
             break
         if part in seen:
             continue
         seen.add(part)
-        n = len(match_entities(idx, part)) + count_articles(idx, part)
+        n = count_entities(idx, part) + count_articles(idx, part)
         if n:
             out.append(Suggestion(part, "partial", n))
+            longest = longest or len(part)
     return out[:limit]
 
 
