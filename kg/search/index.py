@@ -71,6 +71,8 @@ class SearchIndex:
         self.lock = threading.RLock()
         self.conn = self._open(path)
         self.synced_generation: int | None = None  # the store's generation the index last matched
+        self.writes = 0  # counts changes, for what is kept from the index in memory (``names_text``)
+        self._names_text: tuple[int, str] | None = None
 
     @staticmethod
     def _open(path: Path | None) -> sqlite3.Connection:
@@ -108,6 +110,15 @@ class SearchIndex:
             out["bytes"] = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*"))
         return out
 
+    def names_text(self) -> str:
+        """Every normalised name, one per line, kept in memory until the index changes: whether any
+        name contains a string is then one ``in`` (suggestions try many parts of a query)."""
+        with self.lock:
+            if self._names_text is None or self._names_text[0] != self.writes:
+                text = "\n".join(n for (n,) in self.conn.execute("SELECT DISTINCT norm FROM names"))
+                self._names_text = (self.writes, text)
+            return self._names_text[1]
+
     # ------------------------------------------------------------ writing
 
     def update(self, store: Store, graphs: Sequence[str]) -> None:
@@ -115,6 +126,7 @@ class SearchIndex:
         rows = list(read(store, list(dict.fromkeys(graphs))))
         with self.lock:
             _write(self.conn, rows, replace=True)
+            self.writes += 1
             self.synced_generation = getattr(store, "generation", None)
 
     def rebuild(self, store: Store) -> float:
@@ -149,6 +161,7 @@ class SearchIndex:
                 self.conn.close()
                 self.conn = conn
             self.synced_generation = generation
+            self.writes += 1
         return time.perf_counter() - t0
 
     def close(self) -> None:

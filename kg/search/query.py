@@ -267,6 +267,7 @@ def suggest(idx: SearchIndex, q: str, limit: int = 5) -> list[Suggestion]:
                 if name and name not in seen:
                     seen.add(name)
                     out.append(Suggestion(name, "pinyin", count_entities(idx, name)))
+    names = idx.names_text()
     longest = 0  # length of the first part found: shorter parts say less, and each costs a search
     for tries, part in enumerate(_parts(q)):
         if len(out) >= limit or tries >= MAX_TRIES or len(part) < longest:
@@ -274,7 +275,8 @@ def suggest(idx: SearchIndex, q: str, limit: int = 5) -> list[Suggestion]:
         if part in seen:
             continue
         seen.add(part)
-        n = count_entities(idx, part) + count_articles(idx, part)
+        named = any(k in names for k in keys(part))
+        n = (count_entities(idx, part) if named else 0) + count_articles(idx, part)
         if n:
             out.append(Suggestion(part, "partial", n))
             longest = longest or len(part)
@@ -282,12 +284,12 @@ def suggest(idx: SearchIndex, q: str, limit: int = 5) -> list[Suggestion]:
 
 
 def _parts(q: str) -> list[str]:
-    """Parts of a query to try, longest first: its words (jieba), then substrings of two characters or
-    more (queries up to 16 characters; a longer one is tried by its words only)."""
+    """Parts of a query to try, longest first, its words (jieba) before other substrings of a length;
+    substrings of two characters or more for queries up to 16 characters (longer: their words only)."""
     words = [w for w in segment.query_words(q) if len(w) >= 2 and w != q]
     subs: list[str] = []
     flat = normalise(q)
     if len(flat) <= 16:
         for size in range(len(flat) - 1, 1, -1):
             subs += [flat[i:i + size] for i in range(len(flat) - size + 1)]
-    return list(dict.fromkeys(sorted(words, key=len, reverse=True) + subs))
+    return sorted(dict.fromkeys(words + subs), key=lambda p: (-len(p), p not in words))
