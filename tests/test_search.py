@@ -275,7 +275,7 @@ def test_unhooked_write_rebuilds_in_the_background(tmp_path: Path) -> None:
 def test_index_file_is_reused_and_rebuilt_when_unusable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from kg.store.oxigraph import OxigraphStore
 
-    block = F.BASE + "/resolution/person/x"  # a graph with nothing to search is remembered all the same
+    block = F.BASE + "/article/typed-only"  # a graph with nothing to search is remembered all the same
     store = make_store(tmp_path / "store", F.build() + [GraphUpdate(block, [(URIRef(block), RDF.type, KG.NameBlock)])])
     assert block in S.index_for(store).graphs()
     store.close()

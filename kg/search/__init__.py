@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kg.search import segment
+from kg.search.documents import searchable_graphs
 from kg.search.index import FILE_NAME, SearchIndex
 
 __all__ = ["SearchIndex", "index_for", "refresh", "rebuild", "start"]
@@ -87,7 +88,7 @@ def _sync(idx: SearchIndex, store: object) -> None:
 
 def _changed(idx: SearchIndex, store: object) -> set[str]:
     have = idx.graphs()
-    stored = set(store.graph_iris())  # type: ignore[attr-defined]
+    stored = set(searchable_graphs(store))  # type: ignore[arg-type]
     return (stored - have) | (have - stored)
 
 

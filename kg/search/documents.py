@@ -127,4 +127,12 @@ def read(store: Store, graphs: Sequence[str]) -> Iterator[GraphRows]:
 
 def scan(store: Store) -> Iterator[GraphRows]:
     """The rows of every graph of the store (a rebuild), read a chunk of graphs at a time."""
-    yield from read(store, store.graph_iris())
+    yield from read(store, searchable_graphs(store))
+
+
+def searchable_graphs(store: Store) -> list[str]:
+    """The store's graphs but the identity layer's name blocks (``kg.resolve``: nothing to search there, and
+    ingest, which writes them, hands the index only its article graphs)."""
+    from kg.resolve import is_resolution_graph
+
+    return [g for g in store.graph_iris() if not is_resolution_graph(g)]
