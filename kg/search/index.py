@@ -30,7 +30,7 @@ from kg.search import segment
 from kg.search.documents import GraphRows, read, scan
 from kg.store.base import Store
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 FILE_NAME = "search-index.sqlite"
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -50,6 +50,8 @@ CREATE INDEX IF NOT EXISTS facts_graph ON facts(graph);
 CREATE TABLE IF NOT EXISTS articles(id INTEGER PRIMARY KEY, graph TEXT NOT NULL, article TEXT NOT NULL,
   headline TEXT, body TEXT, date TEXT, paper TEXT, locality TEXT);
 CREATE INDEX IF NOT EXISTS articles_graph ON articles(graph);
+CREATE TABLE IF NOT EXISTS stats(entity TEXT PRIMARY KEY, articles INTEGER NOT NULL, first TEXT, last TEXT,
+  posts TEXT, places TEXT) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(headline, body, content='', tokenize='unicode61');
 """
 
@@ -145,9 +147,12 @@ class SearchIndex:
         for rows in scan(store):
             batch.append(rows)
             if len(batch) >= 500:
-                _write(conn, batch, replace=False)
+                _write(conn, batch, replace=False, stats=False)
                 batch.clear()
-        _write(conn, batch, replace=False)
+        _write(conn, batch, replace=False, stats=False)
+        conn.execute("BEGIN IMMEDIATE")  # every entity's figures once, at the end
+        _stats(conn, [e for (e,) in conn.execute("SELECT DISTINCT entity FROM mentions").fetchall()])
+        conn.execute("COMMIT")
         self._set_meta(conn, complete="1", schema=SCHEMA_VERSION, jieba=segment.version())
         with self.lock:
             if target is not None and self.path is not None:
@@ -169,19 +174,46 @@ class SearchIndex:
             self.conn.close()
 
 
-def _write(conn: sqlite3.Connection, batch: Iterable[GraphRows], replace: bool) -> None:
-    """One transaction: for each graph, drop what the index held (``replace``) and add its rows."""
+def _write(conn: sqlite3.Connection, batch: Iterable[GraphRows], replace: bool, stats: bool = True) -> None:
+    """One transaction: for each graph, drop what the index held (``replace``) and add its rows; then the
+    figures of every entity those graphs name (``stats``)."""
     batch = list(batch)
     conn.execute("BEGIN IMMEDIATE")
     try:
+        touched: set[str] = set()
         for rows in batch:
             if replace:
+                touched.update(e for (e,) in conn.execute("SELECT entity FROM mentions WHERE graph = ?", (rows.graph,)))
                 _remove(conn, rows.graph)
             _add(conn, rows)
+            touched.update(e for e, _, _, _ in rows.names)
+        if stats:
+            _stats(conn, touched)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+def _stats(conn: sqlite3.Connection, entities: Iterable[str]) -> None:
+    """Recompute what a hit's description and ranking need of each entity, from its mentions: number of
+    articles, first and last date, three most stated posts, two most frequent localities. Kept per entity
+    so that a search reads one row per hit instead of every article of a much-mentioned person."""
+    for e in entities:
+        n, first, last = conn.execute(
+            "SELECT count(*), min(NULLIF(a.date, '')), max(NULLIF(a.date, '')) FROM mentions m "
+            "JOIN articles a ON a.graph = m.graph WHERE m.entity = ?", (e,)).fetchone()
+        if conn.execute("SELECT 1 FROM mentions WHERE entity = ? LIMIT 1", (e,)).fetchone() is None:
+            conn.execute("DELETE FROM stats WHERE entity = ?", (e,))
+            continue
+        posts = "、".join(v for (v,) in conn.execute(
+            "SELECT value FROM facts WHERE entity = ? AND field = 'post' GROUP BY value "
+            "ORDER BY count(*) DESC, value LIMIT 3", (e,)))
+        places = "、".join(v for (v,) in conn.execute(
+            "SELECT a.locality FROM mentions m JOIN articles a ON a.graph = m.graph WHERE m.entity = ? "
+            "AND a.locality != '' GROUP BY a.locality ORDER BY count(*) DESC, a.locality LIMIT 2", (e,)))
+        conn.execute("INSERT OR REPLACE INTO stats(entity, articles, first, last, posts, places) "
+                     "VALUES (?, ?, ?, ?, ?, ?)", (e, n, first, last, posts, places))
 
 
 def _remove(conn: sqlite3.Connection, graph: str) -> None:

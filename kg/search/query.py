@@ -113,7 +113,7 @@ def _article_counts(idx: SearchIndex, entities: list[str]) -> dict[str, int]:
         chunk = entities[i:i + 500]
         marks = ",".join("?" * len(chunk))
         out.update(idx.conn.execute(
-            f"SELECT entity, count(*) FROM mentions WHERE entity IN ({marks}) GROUP BY entity", chunk))  # noqa: S608
+            f"SELECT entity, articles FROM stats WHERE entity IN ({marks})", chunk))  # noqa: S608
     return out
 
 
@@ -224,15 +224,12 @@ def _years(first: str | None, last: str | None) -> str:
 def _description(idx: SearchIndex, iri: str, kind: str) -> str:
     """Person: posts, places, years, number of articles; event: date, place, super-event; post: its
     organisation; every entity: years and number of articles."""
-    n, first, last = idx.conn.execute(
-        "SELECT count(*), min(NULLIF(a.date, '')), max(NULLIF(a.date, '')) FROM mentions m "
-        "JOIN articles a ON a.graph = m.graph WHERE m.entity = ?", (iri,)).fetchone()
+    row = idx.conn.execute("SELECT articles, first, last, posts, places FROM stats WHERE entity = ?",
+                           (iri,)).fetchone()
+    n, first, last, posts, places = row or (0, None, None, "", "")
     parts: list[str] = []
     if kind == "person":
-        parts.append("、".join(_facts(idx, iri, "post", 3)))
-        parts.append("、".join(r for (r,) in idx.conn.execute(
-            "SELECT a.locality FROM mentions m JOIN articles a ON a.graph = m.graph WHERE m.entity = ? "
-            "AND a.locality != '' GROUP BY a.locality ORDER BY count(*) DESC, a.locality LIMIT 2", (iri,))))
+        parts += [posts, places]
     elif kind == "event":
         parts += [", ".join(_facts(idx, iri, "date", 1)), "、".join(_facts(idx, iri, "place", 1))]
         sup = _facts(idx, iri, "super", 1)
@@ -259,8 +256,8 @@ def suggest(idx: SearchIndex, q: str, limit: int = 5) -> list[Suggestion]:
         py = normalise(pinyin(to_simplified(q)))
         with idx.lock:
             rows = idx.conn.execute(
-                "SELECT n.entity, count(m.graph) FROM names n LEFT JOIN mentions m ON m.entity = n.entity "
-                "WHERE n.rank = 2 AND n.norm = ? GROUP BY n.entity ORDER BY count(m.graph) DESC LIMIT ?",
+                "SELECT n.entity, coalesce(s.articles, 0) FROM names n LEFT JOIN stats s ON s.entity = n.entity "
+                "WHERE n.rank = 2 AND n.norm = ? ORDER BY coalesce(s.articles, 0) DESC, n.entity LIMIT ?",
                 (py, limit)).fetchall()
             for entity, _n in rows:
                 name = _name(idx, entity)
