@@ -8,7 +8,6 @@ read (``PREDICATES``); the rest of a graph (participations, evidence offsets …
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -48,15 +47,24 @@ class GraphRows:
     present: bool = True  # the store holds the graph (False: removed; nothing to index, nothing to remember)
 
 
-def rows_of(graph: str, triples: Sequence[tuple[str, str, object]]) -> GraphRows:
-    """The index rows of one graph from its (subject, predicate, object) triples (objects as rdflib terms)."""
-    by: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+# the predicates as plain strings (an rdflib Namespace attribute costs a lookup each time)
+P = {name: str(term) for name, term in (
+    ("type", RDF.type), ("name", SCHEMA.name), ("label", RDFS.label), ("headline", SCHEMA.headline),
+    ("body", SCHEMA.articleBody), ("published", SCHEMA.datePublished), ("publisher", SCHEMA.publisher),
+    ("locality", KG.locality), ("holds", ORG.holds), ("postIn", ORG.postIn), ("start", SCHEMA.startDate),
+    ("location", SCHEMA.location), ("super", SCHEMA.superEvent))}
+EVENT_FACTS = (("date", P["start"]), ("place", P["location"]), ("super", P["super"]))
+
+
+def rows_of(graph: str, triples: Sequence[tuple[str, str, str]]) -> GraphRows:
+    """The index rows of one graph from its (subject, predicate, object) triples, as plain strings."""
+    by: dict[str, dict[str, list[str]]] = {}
     for s, p, o in triples:
-        by[s][p].append(o)
+        by.setdefault(s, {}).setdefault(p, []).append(o)
     out = GraphRows(graph)
 
     def kind(s: str) -> str | None:
-        classes = [str(c) for c in by.get(s, {}).get(str(RDF.type), [])]
+        classes = by.get(s, {}).get(P["type"], [])
         for c in classes:  # the article first: an article graph's subject is never an entity of another kind
             if KIND_OF_CLASS.get(c) == "article":
                 return "article"
@@ -65,40 +73,39 @@ def rows_of(graph: str, triples: Sequence[tuple[str, str, object]]) -> GraphRows
                 return KIND_OF_CLASS[c]
         return None
 
-    def first(s: object, p: URIRef) -> str:
-        vals = by.get(str(s), {}).get(str(p), [])
-        return str(min(vals, key=str)) if vals else ""
+    def first(s: str, p: str) -> str:
+        vals = by.get(s, {}).get(p)
+        return min(vals) if vals else ""
 
-    def name(s: object) -> str:
-        return first(s, SCHEMA.name) or first(s, RDFS.label)
+    def name(s: str) -> str:
+        return first(s, P["name"]) or first(s, P["label"])
 
     for s, props in by.items():
         k = kind(s)
         if k == "article":
-            out.articles.append(Article(s, first(s, SCHEMA.headline), first(s, SCHEMA.articleBody),
-                                        first(s, SCHEMA.datePublished)[:10], name(first(s, SCHEMA.publisher)),
-                                        first(s, KG.locality)))
+            out.articles.append(Article(s, first(s, P["headline"]), first(s, P["body"]), first(s, P["published"])[:10],
+                                        name(first(s, P["publisher"])), first(s, P["locality"])))
             continue
         if k not in ENTITY_KINDS:
             continue
         for p, rank in NAME_PROPS.items():
             for o in props.get(p, []):
-                if str(o).strip():
-                    out.names.append((s, k, rank, str(o)))
+                if o.strip():
+                    out.names.append((s, k, rank, o))
         if k == "person":
-            for post in props.get(str(ORG.holds), []):
+            for post in props.get(P["holds"], []):
                 label = name(post)
-                org = name(first(post, ORG.postIn))
+                org = name(first(post, P["postIn"]))
                 if label:
                     out.facts.append((s, "post", f"{label}（{org}）" if org and not label.startswith(org) else label))
         elif k == "event":
-            for f, p in (("date", SCHEMA.startDate), ("place", SCHEMA.location), ("super", SCHEMA.superEvent)):
+            for f, p in EVENT_FACTS:
                 v = first(s, p)
                 v = v if f == "date" or not v else name(v)  # a place or super-event by its name
                 if v:
                     out.facts.append((s, f, v))
         elif k == "post":
-            org = name(first(s, ORG.postIn))
+            org = name(first(s, P["postIn"]))
             if org:
                 out.facts.append((s, "org", org))
     return out
@@ -116,13 +123,26 @@ def read(store: Store, graphs: Sequence[str]) -> Iterator[GraphRows]:
     """The rows of each graph in ``graphs`` as the store holds it now (a graph no longer stored: no rows)."""
     for i in range(0, len(graphs), CHUNK):
         chunk = list(graphs[i:i + CHUNK])
-        found: dict[str, list[tuple[str, str, object]]] = {g: [] for g in chunk}
-        for r in store.query(_query(store, chunk)).rows():
-            found.setdefault(str(r["g"]), []).append((str(r["s"]), str(r["p"]), r["o"]))
+        found: dict[str, list[tuple[str, str, str]]] = {g: [] for g in chunk}
+        for g, subj, pred, obj in _values(store.query(_query(store, chunk))):
+            found.setdefault(g, []).append((subj, pred, obj))
         for g, triples in found.items():
             rows = rows_of(g, triples)
             rows.present = bool(triples)  # a graph without any of PREDICATES counts as gone: none is typeless
             yield rows
+
+
+def _values(res: object) -> Iterator[tuple[str, str, str, str]]:
+    """(graph, subject, predicate, object) as plain strings (IRI, blank node id or literal's lexical form).
+    The embedded store's answer is read as pyoxigraph terms directly: turning ≈ 400k rows into rdflib
+    terms was most of a rebuild's time at 1M quads."""
+    raw = getattr(res, "raw", None)
+    if raw is not None and type(raw).__name__ == "QuerySolutions":
+        for sol in raw:
+            yield sol["g"].value, sol["s"].value, sol["p"].value, sol["o"].value
+        return
+    for r in res.rows():  # type: ignore[attr-defined]
+        yield str(r["g"]), str(r["s"]), str(r["p"]), str(r["o"])
 
 
 def scan(store: Store) -> Iterator[GraphRows]:
