@@ -10,6 +10,7 @@ import errno
 import io
 import json
 import sys
+import time
 from pathlib import Path
 from typing import BinaryIO
 
@@ -92,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--curation", type=Path, metavar="FILE",
                    help="editors' overrides of the identity rules, applied in place "
                         "(default: STORE/curation.toml if it exists; docs/identity.md)")
+
+    p = sub.add_parser("index", help="rebuild the search index (STORE/search-index.sqlite) from the store")
+    _store_arg(p)
 
     p = sub.add_parser("serve", help="serve the store over HTTP: SPARQL endpoint, IRIs, exports")
     _store_arg(p)
@@ -422,12 +426,39 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         upgraded = upgrade(store, curation)
         curated, unmatched = curate(store, curation)
         mentions, blocks = rebuild(store)
+        if upgraded or curated:  # article graphs rewritten in place: the search index reads them again
+            from kg.search import rebuild as rebuild_search
+
+            rebuild_search(store)
     finally:
         store.close()
     for line in unmatched:  # an override naming nothing in the store is said, not ignored
         print(f"kg: {line}", file=sys.stderr)
     print(f"resolve: {upgraded} article graphs upgraded, {curated} re-minted by the identity rules and "
           f"{len(curation.overrides)} curation overrides, {mentions} person mentions, {blocks} name blocks",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    """Write the search index again from the store (kg.search): after writes it did not see, or to time it."""
+    from kg.search import index_path, rebuild
+    from kg.store import open_store
+
+    store = open_store(args.store)
+    try:
+        if index_path(store) is None:
+            print("kg: a remote store's search index is kept in memory by kg serve (built when it starts); "
+                  "nothing to write here", file=sys.stderr)
+            return 0
+        t0 = time.perf_counter()
+        idx = rebuild(store)
+        size = idx.size()
+        idx.close()
+    finally:
+        store.close()
+    print(f"index: {size['graphs']} graphs, {size['articles']} articles, {size['names']} names in "
+          f"{time.perf_counter() - t0:.1f} s; {size.get('bytes', 0) / 1e6:.1f} MB at {index_path(store)}",
           file=sys.stderr)
     return 0
 
@@ -445,6 +476,7 @@ COMMANDS = {
     "stats": cmd_stats,
     "validate": cmd_validate,
     "resolve": cmd_resolve,
+    "index": cmd_index,
     "serve": cmd_serve,
 }
 

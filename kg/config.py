@@ -81,7 +81,8 @@ def remote_stored_base(location: object) -> str | None:
 
 
 # curation.toml: the editors' identity overrides (kg.rdf.curation), which may be written before the first ingest
-STORE_FILES = {"oxigraph", "newskg.json", "void-stats.json", ".kg-snapshots", ".kg-lock", "lost+found", "curation.toml"}
+STORE_FILES = {"oxigraph", "newskg.json", "void-stats.json", ".kg-snapshots", ".kg-lock", "lost+found", "curation.toml",
+               "search-index.sqlite", "search-index.sqlite-wal", "search-index.sqlite-shm"}  # kg.search
 
 
 def check_store_folder(path: Path) -> None:

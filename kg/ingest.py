@@ -146,8 +146,10 @@ def refresh_resolution(store: Store, article_iris: list[str]) -> None:
     """
     if article_iris:
         from kg.resolve import refresh
+        from kg.search import refresh as refresh_search
 
         refresh(store, article_iris)
+        refresh_search(store, article_iris)  # the search index re-reads these graphs (kg.search)
 
 
 def ingest_paths(store: Store, paths: Iterable[str | Path], **options) -> list[FileResult]:

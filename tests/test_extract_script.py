@@ -314,12 +314,12 @@ def test_plain_articles_without_a_reader() -> None:
 
 
 def test_search_by_either_script_finds_the_person(tmp_path: Path) -> None:
-    """At the page layer: the printed 裴漢舟 by either script; a person only ever printed 韦思远 by 韋思遠."""
+    """In search (kg.search): the printed 裴漢舟 by either script; a person only ever printed 韦思远 by 韋思遠."""
     from pages_support import make_store
 
+    from kg.search import index_for
+    from kg.search.query import search
     from kg.store.base import GraphUpdate
-    from kg.web.pages.common import Linker
-    from kg.web.pages.search import search
 
     updates = []
     for text, locality in ((MEETING[1], "澜江县"), (AWARD[0], "青岚市")):
@@ -330,7 +330,7 @@ def test_search_by_either_script_finds_the_person(tmp_path: Path) -> None:
     store = make_store(tmp_path / "store", updates)
     try:
         def found(q: str) -> list[str]:
-            return [h.link.text for h in search(store, Linker(BASE), q)]
+            return [h.name for h in search(index_for(store), q).hits if h.kind == "person"]
 
         assert found("裴漢舟")[0] == "裴漢舟"
         assert found("裴汉舟")[0] == "裴漢舟"  # through schema:alternateName

@@ -1,4 +1,5 @@
-"""Search: by Chinese name, part of a name or pinyin; ranked exact > prefix > contained, then by mentions."""
+"""Search of names (kg.search): by Chinese name, part of a name or pinyin; ranked exact > prefix > contained,
+then by mentions."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from rdflib.namespace import RDF
 
 from kg.rdf import iris
 from kg.rdf.namespaces import KG, SCHEMA
+from kg.search import index_for
+from kg.search.query import search
 from kg.store.base import GraphUpdate
 from kg.web.pages import common as V
-from kg.web.pages.search import search
+from kg.web.pages.search import search_page
 
 
 def person(name: str, article: URIRef) -> list[tuple]:
@@ -45,7 +48,8 @@ def store(tmp_path_factory: pytest.TempPathFactory):
 
 
 def names(store, q: str) -> list[str]:
-    return [h.link.text for h in search(store, V.Linker(F.BASE), q)]
+    """The names of the entities found (articles found by their text are left out here)."""
+    return [h.name for h in search(index_for(store), q).hits if h.kind != "article"]
 
 
 def test_exact_then_prefix_by_mentions_then_contained(store) -> None:
@@ -76,7 +80,7 @@ def test_nothing_and_empty(store) -> None:
 
 
 def test_result_links_to_pages(store) -> None:
-    hit = search(store, V.Linker(F.BASE), "王晓红")[0]
+    hit = search_page(store, V.Linker(F.BASE), "王晓红").hits[0]
     assert hit.link.href == "/person/wang-xiao-hong" and hit.kind == "person"
 
 

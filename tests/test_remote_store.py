@@ -106,6 +106,22 @@ def pair(server, tmp_path_factory) -> Iterator[tuple[Store, Store]]:
     embedded.close()
 
 
+def test_search_index_from_a_remote_store(pair) -> None:
+    """kg.search over a remote store: built in memory from a SPARQL scan, the same index as the embedded one's."""
+    import kg.search as S
+
+    remote, embedded = pair
+    assert S.index_path(remote) is None
+    a, b = S.index_for(remote), S.index_for(embedded)
+    assert a.path is None and {k: v for k, v in a.size().items() if k != "bytes"} == {
+        k: v for k, v in b.size().items() if k != "bytes"}
+    for table in ("names", "facts", "articles"):
+        cols = {"names": "entity, kind, rank, text", "facts": "graph, entity, field, value",
+                "articles": "graph, article, headline, body, date, paper, locality"}[table]
+        q = f"SELECT {cols} FROM {table} ORDER BY {cols}"  # noqa: S608 - fixed names
+        assert a.conn.execute(q).fetchall() == b.conn.execute(q).fetchall(), table
+
+
 def bag(res) -> Counter:
     return Counter(tuple(sorted((k, v) for k, v in row.items() if v is not None)) for row in res.rows())
 

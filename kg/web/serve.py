@@ -271,6 +271,9 @@ def run(store_dir: object, host: str, port: int, requested_base: str | None, opt
         # VoID scans the whole store (minutes at 1M quads): start it now, not on the first request.
         threading.Thread(target=void_at_start, args=(app, store, store_dir, token is None), name="kg-void",
                          daemon=True).start()
+        from kg.search import start as search_index_at_start
+
+        search_index_at_start(store)  # opens, builds (first time) or, for a remote store, scans: kg.search
         here = listening_address(host, port)
         from kg.resolve import is_resolution_graph
 

@@ -40,6 +40,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from kg.errors import InputError, KgError, QueryError, StoreError
 from kg.resolve import graphs_named_in, refresh_after_write
+from kg.search import refresh as refresh_search
 from kg.store.base import GraphUpdate
 from kg.store.sparql_text import with_using
 from kg.web.auth import Auth
@@ -305,6 +306,7 @@ async def _gsp_write(request: Request, merge: bool, path: str | None = None, new
                 triples = list(res.triples()) + triples
             store.replace_graphs([GraphUpdate(graph, triples)])  # type: ignore[arg-type]
             refresh_after_write(store, [graph])  # its mentions' joins (kg.resolve)
+            refresh_search(store, [graph])
             return existed
 
     try:
@@ -358,6 +360,7 @@ async def _gsp_delete(request: Request, path: str | None) -> Response:
             return False
         store.remove_graphs([graph])
         refresh_after_write(store, [graph])  # its mentions' joins go too (kg.resolve)
+        refresh_search(store, [graph])
         return True
 
     return Response(status_code=204) if await writes.write(do) else text(404, f"no graph {graph}")

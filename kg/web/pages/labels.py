@@ -8,6 +8,7 @@ from functools import cache
 import rdflib
 from rdflib.namespace import RDFS, SKOS
 
+from kg.rdf.kinds import KIND_OF_CLASS as _KIND_OF_CLASS
 from kg.resources import ONTOLOGY_DIR
 
 KG = "https://w3id.org/newskg/ontology#"
@@ -15,19 +16,7 @@ SCHEMA = "https://schema.org/"
 ORG = "http://www.w3.org/ns/org#"
 
 # What an entity page is for each class (the path segment of its IRI).
-KIND_OF_CLASS = {
-    SCHEMA + "Person": "person",
-    SCHEMA + "Organization": "organization",
-    SCHEMA + "NewsMediaOrganization": "organization",
-    SCHEMA + "Place": "place",
-    SCHEMA + "NewsArticle": "article",
-    ORG + "Post": "post",
-    SCHEMA + "Event": "event",
-    KG + "Meeting": "event",
-    KG + "Congress": "event",
-    KG + "AwardCeremony": "event",
-    KG + "Election": "event",
-}
+KIND_OF_CLASS = _KIND_OF_CLASS
 FALLBACK = {  # used when the ontology files are not at hand
     SCHEMA + "Person": ("人物", "person"),
     SCHEMA + "Organization": ("机构", "organization"),

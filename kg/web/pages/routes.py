@@ -25,7 +25,7 @@ from kg.web.pages.home import StoreCounts
 from kg.web.pages.names import NamePage, namesakes
 from kg.web.pages.paging import whole
 from kg.web.pages.queries import examples
-from kg.web.pages.search import search as search_names
+from kg.web.pages.search import add_routes as search_routes
 
 TEMPLATES = TEMPLATE_DIR
 STATIC = STATIC_DIR / "pages"
@@ -168,10 +168,7 @@ class Pages:
             """The index of one kind: every entity, paged, sortable, filterable (kg.web.pages.browse)."""
             return self.browse(kind, dict(request.query_params))
 
-        @r.get("/search", response_class=HTMLResponse)
-        def search(q: str = Query("", max_length=200)) -> HTMLResponse:
-            hits = search_names(self.store, self.linker, q) if q.strip() else []
-            return self.render("search.html", q=q, hits=hits, title=f"搜索 {q}" if q else "搜索 Search")
+        search_routes(r, self)  # /search and /search.json (kg.web.pages.search)
 
         @r.get("/name", response_class=HTMLResponse)
         def name(q: str = Query("", max_length=50), _format: str = "") -> Response:

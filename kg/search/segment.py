@@ -1,0 +1,89 @@
+"""Chinese word segmentation for the search index, by jieba (its dictionary ships in the wheel).
+
+Why jieba here: a full-text index needs words, and Chinese text has no spaces. ``cut_for_search``
+gives each word and, for long words, their shorter parts too (市委书记 → 市委, 书记, 市委书记), so a query
+for a part of a compound still finds it. Articles and queries go through the same tokenizer.
+
+jieba builds a prefix dictionary on first use (≈ 1 s) and caches it with ``marshal`` in a temp folder;
+the default is a shared file in ``/tmp``. Here the cache lives in a folder of this user's own
+(``newskg-jieba-UID`` under the temp dir, mode 0700), jieba's log lines are silenced, and nothing is
+downloaded (the dictionary is read from the installed package).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+import threading
+
+_lock = threading.Lock()
+_tokenizer = None
+WORD = re.compile(r"[\w\u3400-\u9fff]", re.UNICODE)  # a token must hold a letter, digit or CJK character
+
+
+def _cache_dir() -> str:
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    path = os.path.join(tempfile.gettempdir(), f"newskg-jieba-{uid}")
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    return path
+
+
+def tokenizer():  # -> jieba.Tokenizer
+    """The process's jieba tokenizer, initialised once (quietly, cache in a private temp folder)."""
+    global _tokenizer
+    if _tokenizer is None:
+        with _lock:
+            if _tokenizer is None:
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                tok = jieba.Tokenizer()
+                tok.tmp_dir = _cache_dir()
+                tok.initialize()
+                _tokenizer = tok
+    return _tokenizer
+
+
+def version() -> str:
+    """jieba's version: the index is rebuilt when it changes (deletes re-segment the stored text)."""
+    import jieba
+
+    return str(jieba.__version__)
+
+
+def words(text: str) -> list[str]:
+    """The search tokens of ``text``: jieba's ``cut_for_search``, lower case, punctuation and space dropped."""
+    return [w.lower() for w in tokenizer().cut_for_search(text) if WORD.search(w)]
+
+
+def indexed(text: str) -> str:
+    """``text`` as the index stores it: its tokens separated by spaces (FTS5's unicode61 splits on them)."""
+    return " ".join(words(text))
+
+
+def match_expression(query: str) -> str | None:
+    """An FTS5 MATCH expression for a user's query, or None when it has no word.
+
+    Each word of the query (jieba's precise ``cut``) must occur, either whole or as all of its parts
+    (``cut_for_search`` of the word): the article side was cut in context and may have kept a compound
+    whole or split it, so both are accepted. Tokens are quoted, so no FTS5 syntax comes from the user.
+    """
+    groups: list[str] = []
+    for w in tokenizer().cut(query):
+        if not WORD.search(w):
+            continue
+        whole = _quote(w.lower())
+        parts = [p.lower() for p in tokenizer().cut_for_search(w) if WORD.search(p) and p != w]
+        groups.append(f"({whole} OR ({' AND '.join(_quote(p) for p in parts)}))" if parts else whole)
+    return " AND ".join(groups) if groups else None
+
+
+def _quote(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a query (precise cut), for suggestions built from its parts."""
+    return [w for w in tokenizer().cut(query) if WORD.search(w)]
