@@ -131,8 +131,8 @@ def test_a_slow_upload_parse_does_not_stall_other_requests(tmp_path: Path) -> No
     body = ('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
             + '<rdf:Description rdf:about="http://example.org/a"><ex:p rdf:parseType="Literal">'
             + "<b>" * depth + "x" + "</b>" * depth + "</ex:p></rdf:Description></rdf:RDF>").encode()
-    with served(tmp_path / "store", token=TOKEN, limits=Limits(workers=2, query_timeout=3)) as s:
-        result: dict[str, object] = {}
+    with served(tmp_path / "store", token=TOKEN, limits=Limits(workers=2, query_timeout=8)) as s:
+        result: dict[str, float | int] = {}
 
         def upload() -> None:
             t = time.monotonic()
@@ -150,7 +150,9 @@ def test_a_slow_upload_parse_does_not_stall_other_requests(tmp_path: Path) -> No
             slowest = max(slowest, time.monotonic() - t)
             time.sleep(0.1)
         th.join()
-        assert slowest < 2.5, slowest  # generous: a stalled event loop would take the whole parse
+        # a stalled event loop holds a query for the whole parse (up to its 8 s deadline); a free one answers
+        # in milliseconds, or a few seconds on a loaded machine (2.58 s seen at load 12): relative to the parse
+        assert slowest < max(2.5, 0.6 * result["seconds"]), (slowest, result)
         assert result["status"] in (201, 204, 400, 500, 504), result
 
 
