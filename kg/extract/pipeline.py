@@ -18,7 +18,7 @@ from kg.extract.money import find_amounts
 from kg.extract.ner import NameTagger, Token, default_tagger
 from kg.extract.orgs import expand_local, org_kind, party_full_name, post_org
 from kg.extract.posts import PersonMention, ends_with_title, find_people, title_of
-from kg.extract.roles import RoleMention, _triggers, find_roles, listed_recipients, meeting_guests
+from kg.extract.roles import RoleMention, find_roles, listed_recipients, meeting_guests, trigger_pattern
 from kg.extract.script import simplified_view
 from kg.extract.sentences import Sentence, split_sentences
 from kg.model import (
@@ -305,7 +305,7 @@ def extract(article: Article, tagger: NameTagger | None = None) -> Extraction:
         article = dataclasses.replace(article, body=body)
     b = _Builder(article)
     pub = article.publication
-    trig_re = _triggers()[0]
+    trig_re = trigger_pattern()
     sents: list[_Sent] = []
     for s, toks in _tag_sentences(tagger, article.body):
         sents.append(_Sent(s, toks, find_people(s.text, toks)))
