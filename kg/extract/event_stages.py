@@ -254,12 +254,9 @@ def _resolve_event(b: Builder, m: EventMention, ev: Evidence) -> str | None:
         b.aliases[congress.key].append(m.name)
         return congress.key
     same = [e for e in b.events if e.type == m.type and e.type != "Election"]
-    for e in same:
-        # a bare 会议 said of one meeting does not make every later 某某会议 the same one
-        named = [a for a in b.aliases[e.key] if not (m.generic and a == m.name) and a not in BARE_NAMES]
-        if m.name not in BARE_NAMES and any(m.name in a or a in m.name for a in named):
-            b.aliases[e.key].append(m.name)
-            return e.key
+    named = _named_alike(b, m, same)
+    if named is not None:
+        return named
     fresh = m.generic and bool(same) and _new_session(b, m, ev, same)
     if m.generic and same and not fresh:
         return same[-1].key
@@ -273,6 +270,17 @@ def _resolve_event(b: Builder, m: EventMention, ev: Evidence) -> str | None:
     if main is not None and main is not e and m.type == "AwardCeremony" and main.type != "AwardCeremony":
         e.super_event = main.key
     return e.key
+
+
+def _named_alike(b: Builder, m: EventMention, same: list[Event]) -> str | None:
+    """The event of the same type one of whose names holds the mention's, or is held in it."""
+    for e in same:
+        # a bare 会议 said of one meeting does not make every later 某某会议 the same one
+        named = [a for a in b.aliases[e.key] if not (m.generic and a == m.name) and a not in BARE_NAMES]
+        if m.name not in BARE_NAMES and any(m.name in a or a in m.name for a in named):
+            b.aliases[e.key].append(m.name)
+            return e.key
+    return None
 
 
 def _new_session(b: Builder, m: EventMention, ev: Evidence, same: list[Event]) -> bool:
