@@ -43,10 +43,6 @@ SUBJECTLESS = re.compile(r"(?:对|向|就|围绕|针对|结合|代表|从|在|�
 UNITS_TAIL = re.compile(r"等(?:[\d一二三四五六七八九十]+[家个])?(?:单位|集体|企业|部门)$")
 CARRIED_SUBJECT = re.compile(r"(?:同时|并且|并|还|也|随后|最后|进而|又|他|她|其)*")
 QUOTES = re.compile(r"“[^“”]*”|《[^《》]*》")
-# triggers after which a trigger with no clause of its own does not take their agents (参加会见)
-NO_SHARED_AFTER = ("参加", "参会", "列席")
-VISITS = ("会见", "会晤", "接见")  # 应邀到会通报 shares the agents of 应邀到会, but not a reception's
-ESCORTS = ("陪同", "莅临")  # people escorting or visiting: never units through their heads
 
 
 @cache
@@ -70,11 +66,17 @@ def trigger_pattern() -> re.Pattern[str]:
 
 @dataclass(frozen=True)
 class _Exception:
-    """When a trigger word is no trigger (``exceptions`` in roles.json, keyed by the word as printed)."""
+    """What sets a trigger word apart (``exceptions`` in roles.json, keyed by the word as printed)."""
 
-    not_followed_by: re.Pattern[str] | None
-    not_preceded_by: re.Pattern[str] | None
-    followed_by: re.Pattern[str] | None
+    not_followed_by: re.Pattern[str] | None = None  # then it is no trigger (主持人, 讲话精神)
+    not_preceded_by: re.Pattern[str] | None = None
+    followed_by: re.Pattern[str] | None = None
+    shares_agents: bool = True  # with a trigger right after it (not 参加会见)
+    takes_adjacent_agents: bool = True  # of a trigger right before it (not a reception's)
+    units_through_heads: bool = True  # 甲局负责同志列席 (not 陪同, 莅临)
+
+
+NO_EXCEPTION = _Exception()
 
 
 @cache
@@ -83,17 +85,21 @@ def _exceptions() -> dict[str, _Exception]:
         return re.compile(rule[key]) if key in rule else None
 
     return {
-        word: _Exception(rx(rule, "not_followed_by"), rx(rule, "not_preceded_by"), rx(rule, "followed_by"))
+        word: _Exception(rx(rule, "not_followed_by"), rx(rule, "not_preceded_by"), rx(rule, "followed_by"),
+                         rule.get("shares_agents", True), rule.get("takes_adjacent_agents", True),
+                         rule.get("units_through_heads", True))
         for word, rule in table("roles")["exceptions"].items()
         if not word.startswith("_")
     }
 
 
+def _rule(word: str) -> _Exception:
+    return _exceptions().get(word, NO_EXCEPTION)
+
+
 def _is_trigger(text: str, m: re.Match[str]) -> bool:
     """Not a trigger word that is part of a noun here (主持人, 讲话精神) or describes someone (荣获…的)."""
-    rule = _exceptions().get(m.group(0))
-    if rule is None:
-        return True
+    rule = _rule(m.group(0))
     if rule.not_followed_by is not None and rule.not_followed_by.match(text, m.end()):
         return False
     if rule.not_preceded_by is not None and rule.not_preceded_by.search(text[: m.start()]):
@@ -225,7 +231,7 @@ def _carried_agents(
 ) -> list[PersonMention]:
     """A trigger with no agent of its own takes the previous one's: 出席并讲话, 同时要求, 他强调."""
     segment = c.segment
-    adjacent = not segment.strip() and carry.trig not in NO_SHARED_AFTER and c.trig not in VISITS
+    adjacent = not segment.strip() and _rule(carry.trig).shares_agents and _rule(c.trig).takes_adjacent_agents
     if not agents and not c.subject_only and (INHERIT.match(segment) or adjacent) and carry.agents:
         agents = list(carry.agents)
     if c.subject_only and not agents and not c.in_seg and carry.agents and carry.subject and CARRIED_SUBJECT.fullmatch(
@@ -262,7 +268,7 @@ def _acting_units(c: _Clause, agents: list[PersonMention], carry: _Carry, people
                   locality: str | None) -> list[OrgMention]:
     """The units that take the role where no person does (or beside people: 甲、某合作社获此殊荣)."""
     orgs: list[OrgMention] = []
-    if not agents and c.roles[0] in ("Attendee", "Participant", "Observer") and c.trig not in ESCORTS:
+    if not agents and c.roles[0] in ("Attendee", "Participant", "Observer") and _rule(c.trig).units_through_heads:
         orgs = _present_units(c, locality)
     if not agents and not orgs and not c.subject_only and INHERIT.match(c.segment) and carry.orgs:
         orgs = list(carry.orgs)  # 某局列席会议并通报
