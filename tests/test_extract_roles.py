@@ -423,3 +423,9 @@ def test_every_trigger_exception_names_a_trigger_word():
     found = {w: trigger_pattern().match(w + "奖") for w in words}  # (获得 looks ahead for …奖)
     stray = [w for w, m in found.items() if m is None or m.group(0) != w]
     assert not stray, stray
+
+
+def test_award_winning_receivers_after_wei_are_not_the_presenter():
+    """为获奖教师颁发证书: 获奖 describes the unnamed receivers; the one handing out is no Recipient."""
+    x = extract(article("5月19日,市教育局举行表彰大会。副市长卓雅出席并为获奖教师颁发证书。"))
+    assert roles_of(x, "卓雅") == {"Attendee", "AwardPresenter"}
