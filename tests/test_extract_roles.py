@@ -411,3 +411,21 @@ def test_nominee_as_a_post_keeps_the_list():
     ))
     assert roles_of(x, "葛青岚") == {"Participant"}
     assert roles_of(x, "晏秋池") == {"Participant"}
+
+
+def test_every_trigger_exception_names_a_trigger_word():
+    """The exceptions in roles.json sit beside their triggers: each key is a word the triggers match."""
+    from kg.extract.lexicon import table
+    from kg.extract.roles import trigger_pattern
+
+    words = [w for w in table("roles")["exceptions"] if not w.startswith("_")]
+    assert words
+    found = {w: trigger_pattern().match(w + "奖") for w in words}  # (获得 looks ahead for …奖)
+    stray = [w for w, m in found.items() if m is None or m.group(0) != w]
+    assert not stray, stray
+
+
+def test_award_winning_receivers_after_wei_are_not_the_presenter():
+    """为获奖教师颁发证书: 获奖 describes the unnamed receivers; the one handing out is no Recipient."""
+    x = extract(article("5月19日,市教育局举行表彰大会。副市长卓雅出席并为获奖教师颁发证书。"))
+    assert roles_of(x, "卓雅") == {"Attendee", "AwardPresenter"}

@@ -110,54 +110,83 @@ def find_events(text: str, tokens: list[Token], has_role: bool) -> list[EventMen
     stops = _stops(text, tokens)
     matches = list(_noun_re().finditer(text))
     for i, m in enumerate(matches):
-        head = m.group(0)
-        if text[m.end() : m.end() + 1] in NOT_EVENT_NEXT or text[m.end() : m.end() + 2] == "中心":
-            continue  # 人民大会堂, 会议室, 会议中心: a building or a room
-        # skip a head noun that is part of a longer name going on to another head (政治协商会议…第一次会议)
         nxt = matches[i + 1] if i + 1 < len(matches) else None
-        if (
-            nxt is not None
-            and nxt.start() - m.end() < 30
-            and not NAME_STOPS.search(text[m.end() : nxt.start()])
-            and not any(m.end() < e <= nxt.start() for e in stops)
-        ):
+        if _not_a_name_end(text, m, nxt, stops):
             continue
-        start = max((e for e in stops if e <= m.start()), default=0)
-        name = text[start : m.end()]
-        if not name:
-            continue
-        before = text[:start]
-        after = text[m.end() :]
-        # 县人大常委会召开第二十次会议 -> 县人大常委会第二十次会议
-        if ORDINAL_OBJECT.match(name):
-            sm = SUBJECT_BEFORE_VERB.search(before)
-            bare = re.sub(r"在[^在]*$", "", sm.group(1)) if sm else ""  # 某县在某剧院举行第四届…: not the venue
-            if sm and bare and ORG_END.search(re.sub(r"(隆重|胜利)$", "", bare)):
-                subj = re.sub(r"(隆重|胜利)$", "", bare) if bare != sm.group(1) else sm.group(1)
-                subj = re.sub(r"^.*(\d+月\d+日|[上下]午|晚上|昨天|今天|昨日)", "", subj)
-                if subj:
-                    name = subj + name
-        at_phrase = before.endswith("在") and bool(AT_EVENT.match(after))
-        lead_at = after.startswith("上") and (not before.strip() or before[-1] in "，,。；;")  # 座谈会上,…
-        reported = bool(
-            (REPORT_AFTER.match(after) or REPORT_BEFORE.search(before) or ((at_phrase or lead_at) and has_role)
-             or VOTE_AFTER.match(after))
-            and not FUTURE_BEFORE.search(before)
-            and not NOT_REPORTED_AFTER.match(after)
-            and not REFERRED_BEFORE.search(before)
-        )
-        if INDEFINITE.match(name):
-            reported = False  # 这次大会是…召开的一次重要会议: a description, not a report
-        if head in GENERIC_HEADS and name[: -len(head)] in word_set("event_governing_verbs"):
-            name = head  # 祝贺大会召开, 确保会议开好: the verb takes the meeting as its object
-        generic = name == head or bool(GENERIC_PREFIX.match(name)) or name in ("大会", "会议")
-        first = m.end() - len(name)
-        part = SESSION_AND_PART.match(name)
-        if part and CONGRESS_BODY.search(part.group(1)):
-            name, head = part.group(1), "会议"  # 某县人代会第一次会议开幕式及第一次全体会议: the session
-        etype, sub = classify(name, head)
-        out.append(EventMention(name, etype, sub, first, first + len(name), reported, generic, at_phrase))
-    covered = [(e.start, e.end) for e in out]
+        mention = _mention(text, m, stops, has_role)
+        if mention is not None:
+            out.append(mention)
+    return out + _other_meetings(text, out)
+
+
+def _not_a_name_end(text: str, m: re.Match[str], nxt: re.Match[str] | None, stops: list[int]) -> bool:
+    """A head noun that names a room (会议室) or is part of a longer name going on to another head."""
+    if text[m.end() : m.end() + 1] in NOT_EVENT_NEXT or text[m.end() : m.end() + 2] == "中心":
+        return True  # 人民大会堂, 会议室, 会议中心: a building or a room
+    # 政治协商会议…第一次会议: the name goes on
+    return (
+        nxt is not None
+        and nxt.start() - m.end() < 30
+        and not NAME_STOPS.search(text[m.end() : nxt.start()])
+        and not any(m.end() < e <= nxt.start() for e in stops)
+    )
+
+
+def _mention(text: str, m: re.Match[str], stops: list[int], has_role: bool) -> EventMention | None:
+    """The mention whose head noun ``m`` is: its name as written back to the last stop, and whether reported."""
+    head = m.group(0)
+    start = max((e for e in stops if e <= m.start()), default=0)
+    name = text[start : m.end()]
+    if not name:
+        return None
+    before = text[:start]
+    after = text[m.end() :]
+    name = _with_subject(name, before)
+    at_phrase = before.endswith("在") and bool(AT_EVENT.match(after))
+    reported = _reported(name, before, after, at_phrase, has_role)
+    if head in GENERIC_HEADS and name[: -len(head)] in word_set("event_governing_verbs"):
+        name = head  # 祝贺大会召开, 确保会议开好: the verb takes the meeting as its object
+    generic = name == head or bool(GENERIC_PREFIX.match(name)) or name in ("大会", "会议")
+    first = m.end() - len(name)
+    part = SESSION_AND_PART.match(name)
+    if part and CONGRESS_BODY.search(part.group(1)):
+        name, head = part.group(1), "会议"  # 某县人代会第一次会议开幕式及第一次全体会议: the session
+    etype, sub = classify(name, head)
+    return EventMention(name, etype, sub, first, first + len(name), reported, generic, at_phrase)
+
+
+def _with_subject(name: str, before: str) -> str:
+    """县人大常委会召开第二十次会议 -> 县人大常委会第二十次会议: a numbered session takes the body calling it."""
+    if not ORDINAL_OBJECT.match(name):
+        return name
+    sm = SUBJECT_BEFORE_VERB.search(before)
+    bare = re.sub(r"在[^在]*$", "", sm.group(1)) if sm else ""  # 某县在某剧院举行第四届…: not the venue
+    if sm and bare and ORG_END.search(re.sub(r"(隆重|胜利)$", "", bare)):
+        subj = re.sub(r"(隆重|胜利)$", "", bare) if bare != sm.group(1) else sm.group(1)
+        subj = re.sub(r"^.*(\d+月\d+日|[上下]午|晚上|昨天|今天|昨日)", "", subj)
+        if subj:
+            name = subj + name
+    return name
+
+
+def _reported(name: str, before: str, after: str, at_phrase: bool, has_role: bool) -> bool:
+    """The sentence reports the event taking place (X举行, 召开X, 在X上 with a role), not referred to or planned."""
+    lead_at = after.startswith("上") and (not before.strip() or before[-1] in "，,。；;")  # 座谈会上,…
+    reported = bool(
+        (REPORT_AFTER.match(after) or REPORT_BEFORE.search(before) or ((at_phrase or lead_at) and has_role)
+         or VOTE_AFTER.match(after))
+        and not FUTURE_BEFORE.search(before)
+        and not NOT_REPORTED_AFTER.match(after)
+        and not REFERRED_BEFORE.search(before)
+    )
+    # 这次大会是…召开的一次重要会议: a description, not a report
+    return reported and not INDEFINITE.match(name)
+
+
+def _other_meetings(text: str, found: list[EventMention]) -> list[EventMention]:
+    """召开市长碰头会: meetings whose head noun the lexicon lacks, reported by their verb."""
+    covered = [(e.start, e.end) for e in found]
+    out: list[EventMention] = []
     for m in OTHER_MEETING.finditer(text):
         s, e = m.start("name"), m.end("name")
         if any(a < e and s < b for a, b in covered) or FALLBACK_STOPS.search(m.group("name")):
