@@ -15,12 +15,15 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from kg.rdf.iris import normalise_base
 from kg.store.base import Store
-from kg.web import exports, hardening, resources, sparql
-from kg.web.limits import Limits
+from kg.web import exports, hardening, resources, update
+from kg.web.auth import Auth
+from kg.web.caching import Freshness
+from kg.web.limits import Limits, QueryRunner
 from kg.web.meta import VoidCache, void_description
 from kg.web.ontology import Ontology
 from kg.web.pages import install as install_pages
 from kg.web.representations import Representations
+from kg.web.sparql import SparqlRouter
 
 
 def create_app(
@@ -63,15 +66,34 @@ def create_app(
             allow_headers=["Accept", "Content-Type", "Authorization"],
             max_age=3600,
         )
-    app.include_router(sparql.router)
-    app.include_router(exports.router)
-    app.include_router(resources.router)
-    install_pages(app, store, app.state.base)  # "/", /search, /query, and text/html for entity IRIs
     limits = limits or Limits(isolate=False, query_timeout=query_timeout or Limits.query_timeout)
     if allow_service and not limits.allow_service:
         limits = replace(limits, allow_service=True)
     app.state.allow_service = limits.allow_service
-    hardening.install(app, limits=limits, token=token)
+    app.state.limits = limits
+    app.state.query_timeout = limits.query_timeout
+    runner = QueryRunner(store, limits, base_iri=f"{app.state.base}/sparql")
+    app.state.query_runner = runner
+    auth = Auth(token)
+    app.state.auth = auth
+    # validators only where this server sees every write: a store folder it has open (not a remote server)
+    freshness = Freshness() if isinstance(getattr(store, "path", None), Path) else None
+    app.state.freshness = freshness
+    writes = None
+    if auth.writes_enabled:
+        def after_write() -> None:
+            runner.renew()
+            if freshness is not None:
+                freshness.bump()
+
+        writes = update.Writes(store, auth, after_write)
+    app.state.writes = writes
+    app.include_router(SparqlRouter(runner, writes))
+    app.include_router(exports.router)
+    app.include_router(resources.router)
+    install_pages(app, store, app.state.base)  # "/", /search, /query, and text/html for entity IRIs
+    app.include_router(update.router)
+    hardening.install(app, limits=limits, runner=runner, freshness=freshness)
 
     @app.api_route("/.well-known/void", methods=["GET", "HEAD"])
     async def void(request: Request) -> Response:

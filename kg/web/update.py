@@ -211,7 +211,7 @@ async def _gsp_read(request: Request, path: str | None) -> Response:
         if graph not in await run_in_threadpool(request.app.state.store.graph_iris):
             return text(404, f"no graph {graph}")
         query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-    return await run_query(request, Params([("query", query)]))
+    return await run_query(request, Params([("query", query)]), request.app.state.query_runner)
 
 
 @router.api_route("/rdf-graphs", methods=["GET", "HEAD"])
