@@ -15,7 +15,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from kg.rdf.iris import normalise_base
 from kg.store.base import Store
-from kg.web import exports, hardening, resources, update
+from kg.web import errors, exports, hardening, resources, update
 from kg.web.auth import Auth
 from kg.web.caching import Freshness
 from kg.web.limits import Limits, QueryRunner
@@ -94,6 +94,7 @@ def create_app(
     install_pages(app, store, app.state.base)  # "/", /search, /query, and text/html for entity IRIs
     app.include_router(update.router)
     hardening.install(app, limits=limits, runner=runner, freshness=freshness)
+    errors.install(app)  # every API error answers through one handler
 
     @app.api_route("/.well-known/void", methods=["GET", "HEAD"])
     async def void(request: Request) -> Response:

@@ -21,6 +21,7 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 from kg.queries import load
 from kg.rdf.namespaces import ORG, PROV, SCHEMA
 from kg.store.base import Store, Triple
+from kg.web.errors import HttpError
 from kg.web.negotiation import DESCRIPTION_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, Format, acceptable_list, choose
 from kg.web.ontology import ONTOLOGY_IRI
 from kg.web.rdfio import EXTRA_PREFIXES, serialize_triples
@@ -54,8 +55,7 @@ def _dataset(request: Request) -> URIRef:
 def _respond(request: Request, triples: list[Triple]) -> Response:
     fmt = choose(request.headers.get("accept"), request.query_params.get("format"), META_FORMATS)
     if fmt is None:
-        return Response(f"not acceptable; choose one of {acceptable_list(META_FORMATS)}\n", status_code=406,
-                        media_type="text/plain; charset=utf-8")
+        raise HttpError(f"not acceptable; choose one of {acceptable_list(META_FORMATS)}", 406)
     body = serialize_triples(triples, fmt.key, EXTRA_PREFIXES)
     return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 

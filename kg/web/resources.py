@@ -15,6 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from kg.rdf.iris import KINDS
 from kg.web.describe import Description, article_graph, describe_entity
+from kg.web.errors import HttpError
 from kg.web.negotiation import TURTLE, Format, acceptable_list, by_name, choose
 from kg.web.ontology import ONTOLOGY_IRI
 from kg.web.representations import rdf_renderer
@@ -25,8 +26,8 @@ TERM_RE = re.compile(r"^(?P<id>[A-Za-z][A-Za-z0-9_-]{0,100})(?:\.(?P<ext>[A-Za-z
 router = APIRouter()
 
 
-def not_found(what: str) -> Response:
-    return Response(f"not found: {what}\n", status_code=404, media_type="text/plain; charset=utf-8")
+def not_found(what: str) -> HttpError:
+    return HttpError(f"not found: {what}", 404)
 
 
 def pick(request: Request, ext: str | None) -> tuple[Format | None, bool]:
@@ -66,23 +67,19 @@ def alternates(request: Request, served: Format) -> str:
     )
 
 
-def not_acceptable(request: Request) -> Response:
+def not_acceptable(request: Request) -> HttpError:
     offers = request.app.state.representations.formats()
-    return Response(
-        f"not acceptable; this resource is available as: {acceptable_list(offers)}\n",
-        status_code=406,
-        media_type="text/plain; charset=utf-8",
-    )
+    return HttpError(f"not acceptable; this resource is available as: {acceptable_list(offers)}", 406)
 
 
 def _entity_route(kind: str):
     async def entity(request: Request, name: str) -> Response:
         m = ID_RE.match(name)
         if not m:
-            return not_found(f"/{kind}/{name}")
+            raise not_found(f"/{kind}/{name}")
         fmt, negotiated = pick(request, m["ext"])
         if fmt is None:
-            return not_found(f"/{kind}/{name}") if m["ext"] else not_acceptable(request)
+            raise not_found(f"/{kind}/{name}") if m["ext"] else not_acceptable(request)
         store, base = request.app.state.store, request.app.state.base
         iri = f"{base}/{kind}/{m['id']}"
         if not request.app.state.representations.describes(fmt):
@@ -92,7 +89,7 @@ def _entity_route(kind: str):
         else:
             desc = await run_in_threadpool(describe_entity, store, iri, kind)
         if desc is None:
-            return not_found(iri)
+            raise not_found(iri)
         return await represent(request, desc, fmt, negotiated)
 
     entity.__name__ = f"get_{kind}"
@@ -110,7 +107,7 @@ async def ontology_document(request: Request, ext: str | None = None) -> Respons
     """The whole ontology and role vocabulary: where ``kg:`` hash IRIs resolve."""
     fmt, negotiated = pick(request, ext)
     if fmt is None:
-        return not_found("/ontology." + ext) if ext else not_acceptable(request)
+        raise not_found("/ontology." + ext) if ext else not_acceptable(request)
     ont = request.app.state.ontology
     return await represent(request, Description(ONTOLOGY_IRI, "ontology", ont.triples()), fmt, negotiated)
 
@@ -120,12 +117,12 @@ async def ontology_term(request: Request, name: str) -> Response:
     """One ontology term (``/ontology/Chair`` → ``kg:Chair``) with what points at it and labels."""
     m = TERM_RE.match(name)
     if not m:
-        return not_found(f"/ontology/{name}")
+        raise not_found(f"/ontology/{name}")
     fmt, negotiated = pick(request, m["ext"])
     if fmt is None:
-        return not_found(f"/ontology/{name}") if m["ext"] else not_acceptable(request)
+        raise not_found(f"/ontology/{name}") if m["ext"] else not_acceptable(request)
     ont = request.app.state.ontology
     triples = ont.describe(m["id"])
     if triples is None:
-        return not_found(str(ont.term_iri(m["id"])))
+        raise not_found(str(ont.term_iri(m["id"])))
     return await represent(request, Description(str(ont.term_iri(m["id"])), "term", triples), fmt, negotiated)

@@ -19,20 +19,16 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
-from kg.errors import QueryError
-from kg.web.limits import READ_CHUNK, LimitError, Payload, QueryJob, QueryRunner, while_connected
+from kg.web.errors import HttpError
+from kg.web.limits import READ_CHUNK, Payload, QueryJob, QueryRunner, while_connected
 from kg.web.meta import service_description
 from kg.web.negotiation import GRAPH_FORMATS, RESULT_FORMATS, Format, acceptable_list
-from kg.web.policy import Forbidden
 from kg.web.query_errors import NotAcceptable
 
 if TYPE_CHECKING:
     from kg.web.update import Writes
 
 __all__ = ["NotAcceptable", "Params", "SparqlRouter", "run_query"]
-
-TEXT = "text/plain; charset=utf-8"
-
 
 class Params:
     """The protocol parameters, from the URL and (for form posts) the body, repeated ones kept."""
@@ -48,14 +44,10 @@ class Params:
         return vals[-1] if vals else None
 
 
-def error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    return Response(message.rstrip("\n") + "\n", status_code=status, media_type=TEXT, headers=headers)
-
-
 UPDATES_OFF = "SPARQL Update is not enabled on this endpoint (read-only until authentication is added)"
 
 
-def _charset_refused(content_type: str) -> Response | None:
+def _check_charset(content_type: str) -> None:
     """415 unless the body is declared UTF-8 (or ASCII, or not declared)."""
     charset = "utf-8"
     for p in content_type.partition(";")[2].split(";"):
@@ -64,8 +56,7 @@ def _charset_refused(content_type: str) -> Response | None:
             charset = v.strip().strip('"')
     if charset.lower().replace("-", "").replace("_", "") not in ("utf8", "usascii", "ascii"):
         # SPARQL 1.1 Protocol 2.1.3/2.2.2: queries and updates are sent as UTF-8 (the W3C suite checks UTF-16)
-        return error(415, f"send the request body as UTF-8, not {charset}")
-    return None
+        raise HttpError(f"send the request body as UTF-8, not {charset}", 415)
 
 
 class SparqlRouter(APIRouter):
@@ -84,9 +75,9 @@ class SparqlRouter(APIRouter):
         params = Params(list(request.query_params.multi_items()))
         if params.all("update"):  # never by GET (SPARQL 1.1 Protocol): updates are POSTed
             if self.writes is None:
-                return error(403, UPDATES_OFF)
-            return error(405, "SPARQL Update must be POSTed (form update=… or application/sparql-update)",
-                         {"Allow": "POST"})
+                raise HttpError(UPDATES_OFF, 403)
+            raise HttpError("SPARQL Update must be POSTed (form update=… or application/sparql-update)", 405,
+                            {"Allow": "POST"})
         if not params.all("query"):
             return await service_description(request)
         return await run_query(request, params, self.runner)
@@ -98,35 +89,32 @@ class SparqlRouter(APIRouter):
         ctype = raw_ctype.partition(";")[0].strip().lower()
         url_pairs = list(request.query_params.multi_items())
         body = await request.body()
-        refused = _charset_refused(raw_ctype)
-        if refused is not None:
-            return refused
+        _check_charset(raw_ctype)
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError as exc:
-            return error(400, f"cannot decode the request body as UTF-8: {exc}")
+            raise HttpError(f"cannot decode the request body as UTF-8: {exc}") from None
         if ctype == "application/x-www-form-urlencoded":
             params = Params(url_pairs + parse_qsl(text, keep_blank_values=True))
             if params.all("update"):
                 return await self._update(request, params.all("update"), params)
         elif ctype == "application/sparql-query":
             if any(k == "query" for k, _ in url_pairs):
-                return error(400, "the query is in the body; do not also give query= in the URL")
+                raise HttpError("the query is in the body; do not also give query= in the URL")
             params = Params(url_pairs + [("query", text)])
         elif ctype == "application/sparql-update":
             return await self._update(request, [text], Params(url_pairs))
         else:
-            return error(
-                415,
-                "POST a query as application/x-www-form-urlencoded (query=…) or as application/sparql-query",
+            raise HttpError(
+                "POST a query as application/x-www-form-urlencoded (query=…) or as application/sparql-query", 415
             )
         if not params.all("query"):
-            return error(400, "no query: give query=…")
+            raise HttpError("no query: give query=…")
         return await run_query(request, params, self.runner)
 
     async def _update(self, request: Request, updates: list[str], params: Params) -> Response:
         if self.writes is None:
-            return error(403, UPDATES_OFF)
+            raise HttpError(UPDATES_OFF, 403)
         return await self.writes.sparql_update(request, updates, params)
 
 
@@ -134,28 +122,22 @@ async def run_query(request: Request, params: Params, runner: QueryRunner) -> Re
     """Parse, evaluate and serialise in a query worker process (or, without one, on a thread); send the result."""
     queries = params.all("query")
     if len(queries) > 1:
-        return error(400, "give exactly one query= parameter")
+        raise HttpError("give exactly one query= parameter")
     query = queries[0]
     if not query.strip():
-        return error(400, "empty query")
+        raise HttpError("empty query")
     accept = request.headers.get("accept")
     fmt_param = ",".join(params.all("format")) or None  # every value counts (kg.web.negotiation.choose)
     client = request.client.host if request.client else "-"
-    try:
+    try:  # QueryError (Forbidden, TooComplex) and LimitError answer through kg.web.errors
         with runner.per_client.slot(client):
             job = QueryJob(query, params.all("default-graph-uri"), params.all("named-graph-uri"), accept, fmt_param)
             fmt, body = await while_connected(request, runner.answer(request.state, job))
-    except Forbidden as exc:
-        return error(403, str(exc))
-    except QueryError as exc:
-        return error(400, str(exc))
-    except LimitError as exc:
-        return error(exc.status, str(exc), exc.headers)
-    except NotAcceptable as exc:
+    except NotAcceptable as exc:  # the message names what the client asked for
         offers = GRAPH_FORMATS if exc.kind == "graph" else RESULT_FORMATS
         what = f"format={fmt_param}" if fmt_param else f"Accept: {accept}"
-        return error(406, f"{what} is not available for this query; choose one of {acceptable_list(offers)}",
-                     {"Vary": "Accept"})
+        raise HttpError(f"{what} is not available for this query; choose one of {acceptable_list(offers)}", 406,
+                        {"Vary": "Accept"}) from None
     assert isinstance(fmt, Format)
     return result_response(fmt, body)
 
