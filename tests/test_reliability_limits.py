@@ -197,12 +197,10 @@ def test_per_client_cap_answers_429_and_others_go_on(tmp_path: Path) -> None:
 
 
 def test_per_client_option() -> None:
-    from types import SimpleNamespace
-
     from kg.errors import StoreError
     from kg.web.serve import limits_from
 
-    assert limits_from(None).per_client == 0
-    assert limits_from(SimpleNamespace(per_client_queries=2)).per_client == 2
+    assert limits_from().per_client == 0
+    assert limits_from(per_client_queries=2).per_client == 2
     with pytest.raises(StoreError, match="per-client"):
-        limits_from(SimpleNamespace(per_client_queries=-1))
+        limits_from(per_client_queries=-1)

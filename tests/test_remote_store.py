@@ -35,6 +35,7 @@ from kg.ingest import ingest_file
 from kg.store import open_store
 from kg.store.base import GraphUpdate, Store
 from kg.store.remote import RemoteConfig, RemoteStore, update_text, with_prefixes
+from kg.web.context import ServeConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -805,7 +806,7 @@ def test_sparql_update_through_the_service(fresh) -> None:
 
     store = open_store(fresh.config)
     token = "t0ken-for-remote-update"
-    client = TestClient(create_app(store, BASE, token=token))
+    client = TestClient(create_app(store, ServeConfig(BASE, token=token)))
     auth = {"Authorization": f"Bearer {token}"}
     g = "http://example.org/remote-update"
     ins = f'INSERT DATA {{ GRAPH <{g}> {{ <http://example.org/s> schema:name "名"@zh }} }}'

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from kg.rdf.iris import KINDS
+from kg.web.context import context
 from kg.web.describe import Description, article_graph, describe_entity
 from kg.web.errors import HttpError
 from kg.web.negotiation import TURTLE, Format, acceptable_list, by_name, choose
@@ -32,7 +33,7 @@ def not_found(what: str) -> HttpError:
 
 def pick(request: Request, ext: str | None) -> tuple[Format | None, bool]:
     """The format (from the suffix, else ``format=``, else Accept) and whether it was negotiated."""
-    offers = request.app.state.representations.formats()
+    offers = context(request).representations.formats()
     if ext:
         return by_name(ext, offers), False
     return choose(request.headers.get("accept"), request.query_params.get("format"), offers), True
@@ -41,7 +42,7 @@ def pick(request: Request, ext: str | None) -> tuple[Format | None, bool]:
 async def represent(request: Request, desc: Description, fmt: Format, negotiated: bool) -> Response:
     """Render ``desc`` with the renderer registered for ``fmt`` (a plain function runs in the threadpool:
     renderers may query the store, as HTML pages will)."""
-    renderer = request.app.state.representations.renderer(fmt)
+    renderer = context(request).representations.renderer(fmt)
     if inspect.iscoroutinefunction(renderer):
         resp: Response | None = await renderer(request, desc)
     else:
@@ -62,13 +63,13 @@ def alternates(request: Request, served: Format) -> str:
     name = request.url.path.rsplit("/", 1)[-1].split(".", 1)[0]  # ids and terms are slugs: no dots
     return ", ".join(
         f'<{name}.{f.names[0]}>; rel="alternate"; type="{f.media_type}"'
-        for f in request.app.state.representations.formats()
+        for f in context(request).representations.formats()
         if f.names and f.media_type != served.media_type
     )
 
 
 def not_acceptable(request: Request) -> HttpError:
-    offers = request.app.state.representations.formats()
+    offers = context(request).representations.formats()
     return HttpError(f"not acceptable; this resource is available as: {acceptable_list(offers)}", 406)
 
 
@@ -80,9 +81,9 @@ def _entity_route(kind: str):
         fmt, negotiated = pick(request, m["ext"])
         if fmt is None:
             raise not_found(f"/{kind}/{name}") if m["ext"] else not_acceptable(request)
-        store, base = request.app.state.store, request.app.state.base
+        store, base = context(request).store, context(request).base
         iri = f"{base}/{kind}/{m['id']}"
-        if not request.app.state.representations.describes(fmt):
+        if not context(request).representations.describes(fmt):
             desc = Description(iri, kind)  # the renderer reads the store itself (HTML pages)
         elif kind == "article":
             desc = await run_in_threadpool(article_graph, store, iri)
@@ -108,7 +109,7 @@ async def ontology_document(request: Request, ext: str | None = None) -> Respons
     fmt, negotiated = pick(request, ext)
     if fmt is None:
         raise not_found("/ontology." + ext) if ext else not_acceptable(request)
-    ont = request.app.state.ontology
+    ont = context(request).ontology
     return await represent(request, Description(ONTOLOGY_IRI, "ontology", ont.triples()), fmt, negotiated)
 
 
@@ -121,7 +122,7 @@ async def ontology_term(request: Request, name: str) -> Response:
     fmt, negotiated = pick(request, m["ext"])
     if fmt is None:
         raise not_found(f"/ontology/{name}") if m["ext"] else not_acceptable(request)
-    ont = request.app.state.ontology
+    ont = context(request).ontology
     triples = ont.describe(m["id"])
     if triples is None:
         raise not_found(str(ont.term_iri(m["id"])))

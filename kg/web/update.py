@@ -42,6 +42,7 @@ from kg.errors import InputError, KgError, QueryError, StoreError
 from kg.store.base import GraphUpdate
 from kg.store.sparql_text import with_using
 from kg.web.auth import Auth
+from kg.web.context import context
 from kg.web.errors import HttpError, public_message
 from kg.web.limits import LimitError
 
@@ -57,7 +58,7 @@ RDF_BODY_TYPES = {
 router = APIRouter()
 
 
-_DECLARATION = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.I)
+_DECLARATION = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 def declares_entities(body: bytes) -> bool:
@@ -107,8 +108,8 @@ class Writes:
         if do is None:
             raise HttpError("this store does not take SPARQL Update through the service", 501)
         # size, LOAD/SERVICE and a dry run in a worker process, before the store sees it
-        await request.app.state.query_runner.check_update(update)
-        base = request.app.state.query_runner.base_iri  # relative IRIs: as in queries
+        await context(request).runner.check_update(update)
+        base = context(request).runner.base_iri  # relative IRIs: as in queries
         await self.write(lambda: do(update, base_iri=base) if base else do(update))
         return Response(status_code=204)
 
@@ -130,7 +131,7 @@ def _is_iri(value: str) -> bool:
 
 
 def _writes(request: Request) -> Writes | None:
-    return getattr(request.app.state, "writes", None)
+    return context(request).writes
 
 
 DEFAULT = ""  # the graph a Graph Store request names when it is the default graph (``?default``)
@@ -143,7 +144,7 @@ def _graph_param(request: Request, path: str | None = None) -> str:
     if path is not None:
         if request.query_params:
             raise HttpError("a graph named by its own IRI (/rdf-graphs/…) takes no graph= or default")
-        return f"{request.app.state.base}/rdf-graphs/{quote(path, safe=_DIRECT_SAFE)}"
+        return f"{context(request).base}/rdf-graphs/{quote(path, safe=_DIRECT_SAFE)}"
     graphs = request.query_params.getlist("graph")
     if "default" in request.query_params:
         if graphs:
@@ -184,10 +185,10 @@ async def _gsp_read(request: Request, path: str | None) -> Response:
     if graph == DEFAULT:
         query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
     else:
-        if graph not in await run_in_threadpool(request.app.state.store.graph_iris):
+        if graph not in await run_in_threadpool(context(request).store.graph_iris):
             raise HttpError(f"no graph {graph}", 404)
         query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-    return await run_query(request, Params([("query", query)]), request.app.state.query_runner)
+    return await run_query(request, Params([("query", query)]), context(request).runner)
 
 
 @router.api_route("/rdf-graphs", methods=["GET", "HEAD"])
@@ -226,7 +227,7 @@ async def _gsp_write(request: Request, merge: bool, path: str | None = None, new
 
     if new:
         writes = _writer(request, "Graph Store writes", GSP_OFF)
-        graph = f"{request.app.state.base}/rdf-graphs/{uuid.uuid4().hex}"
+        graph = f"{context(request).base}/rdf-graphs/{uuid.uuid4().hex}"
     else:
         writes, graph = _gsp_gate(request, path)
     raw_ctype = request.headers.get("content-type") or ""
@@ -244,13 +245,13 @@ async def _gsp_write(request: Request, merge: bool, path: str | None = None, new
             raise HttpError("RDF/XML with a DOCTYPE or ENTITY declaration is refused (entity expansion can exhaust "
                             "the server's memory); send the document without one")
         try:  # in a worker process (capped in memory and time), off the event loop
-            ntriples += await request.app.state.query_runner.parse_upload(doc, media_type, graph or
-                                                                          request.app.state.base + "/")
+            ntriples += await context(request).runner.parse_upload(doc, media_type, graph or
+                                                                          context(request).base + "/")
         except QueryError as exc:  # said of the body
             raise HttpError(f"the body is not valid {media_type}: {exc}") from None
         except LimitError as exc:
             raise HttpError(f"the body could not be read: {exc}", exc.status) from None
-    store = request.app.state.store
+    store = context(request).store
 
     if graph == DEFAULT:  # the store's unnamed graph: part of the union default graph, no article's
         data = ntriples.decode("utf-8")
@@ -307,7 +308,7 @@ async def gsp_post_direct(request: Request, path: str) -> Response:
 
 async def _gsp_delete(request: Request, path: str | None) -> Response:
     writes, graph = _gsp_gate(request, path)
-    store = request.app.state.store
+    store = context(request).store
 
     def do() -> bool:
         if graph == DEFAULT:
@@ -367,7 +368,7 @@ async def ingest(request: Request) -> Response:
     if not name.endswith((".txt", ".md", ".text")):
         name += ".txt"
     body = await request.body()
-    store, base = request.app.state.store, request.app.state.base
+    store, base = context(request).store, context(request).base
 
     def do() -> Any:
         from kg.rdf.curation import for_store
