@@ -17,6 +17,7 @@ import rdflib
 from _web import Web, reserve_port, running
 from rdflib.compare import isomorphic
 
+from kg.store.base import Capabilities
 from kg.web.app import create_app
 from kg.web.context import ServeConfig
 from kg.web.limits import Limits
@@ -62,7 +63,7 @@ class FakeResult:
         out.write(b'{"head":{"vars":["x"]},"results":{"bindings":[]}}')
 
 
-class FakeStore:
+class FakeStore(Capabilities):
     """Just enough of the Store protocol to watch how the server drives it."""
 
     def __init__(self) -> None:

@@ -52,7 +52,7 @@ from rdflib.term import Node
 
 from kg.errors import QueryError, StoreError
 from kg.rdf.namespaces import KG, PREFIXES
-from kg.store.base import ExportFormat, GraphUpdate, QueryKind, Triple
+from kg.store.base import Capabilities, ExportFormat, GraphUpdate, QueryKind, Triple
 from kg.store.oxigraph import QUAD_FORMATS, RDF_FORMATS, RESULT_FORMATS, parser_message, to_rdflib
 from kg.store.sparql_text import code_only, has_keyword, keyword_span
 
@@ -443,7 +443,7 @@ class RemoteTimeout(StoreError):
     """No answer within the timeout (not retried: the server may still be working on the request)."""
 
 
-class RemoteStore:
+class RemoteStore(Capabilities):
     """The Store protocol over HTTP. Thread-safe: one pooled httpx client shared by all callers."""
 
     def __init__(

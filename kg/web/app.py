@@ -8,8 +8,6 @@ write (never with credentials).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -34,7 +32,7 @@ def build_context(store: Store, config: ServeConfig) -> AppContext:
     runner = QueryRunner(store, config.limits, base_iri=f"{base}/sparql")
     auth = Auth(config.token)
     # validators only where this server sees every write: a store folder it has open (not a remote server)
-    freshness = Freshness() if isinstance(getattr(store, "path", None), Path) else None
+    freshness = Freshness() if store.path is not None else None
     writes = None
     if auth.writes_enabled:
         def after_write() -> None:

@@ -37,8 +37,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kg.errors import QueryError
 from kg.store.sparql_text import check_size
@@ -57,6 +56,9 @@ from kg.web.query_errors import (  # noqa: F401 - the names callers import from 
     WorkerFailed,
 )
 from kg.web.worker import Payload, Probe, QueryJob, Table, TableJob, UpdateCheck, base_kw  # noqa: F401
+
+if TYPE_CHECKING:
+    from kg.store.base import Store
 
 T = TypeVar("T")
 READ_CHUNK = 64 * 1024
@@ -211,18 +213,18 @@ def discard_payload(payload: Payload) -> None:
 class QueryRunner:
     """What ``/sparql`` calls: a streaming job for one query, under the limits (pool or threads)."""
 
-    def __init__(self, store: Any, limits: Limits, base_iri: str | None = None) -> None:
+    def __init__(self, store: Store, limits: Limits, base_iri: str | None = None) -> None:
         """``base_iri``: what relative IRIs in visitors' queries and updates resolve against (the SPARQL
         Protocol lets the service choose; ``kg serve`` gives its endpoint, ``{base}/sparql``)."""
         self.store = store
         self.limits = limits
         self.base_iri = base_iri
-        path = getattr(store, "path", None)
+        path = store.path
         self.pool: QueryPool | None = None
-        if limits.isolate and isinstance(path, Path) and (path / "oxigraph").exists():
-            db = getattr(store, "db", None)
-            writable = not getattr(store, "read_only", True) and db is not None
-            self.pool = QueryPool(path, limits, checkpoint=db.backup if writable else None, base_iri=base_iri)
+        if limits.isolate and path is not None and (path / "oxigraph").exists():  # an embedded store's folder
+            # writing: the workers read checkpoints (``Store.backup``), renewed after every write
+            self.pool = QueryPool(path, limits, checkpoint=None if store.read_only else store.backup,
+                                  base_iri=base_iri)
         self.gate = ThreadGate(limits)
         self.per_client = PerClient(limits.per_client)
 

@@ -39,7 +39,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from kg.errors import InputError, KgError, QueryError, StoreError
-from kg.store.base import GraphUpdate
+from kg.store.base import GraphUpdate, Store
 from kg.store.sparql_text import with_using
 from kg.web.auth import Auth
 from kg.web.context import context
@@ -75,7 +75,7 @@ def declares_entities(body: bytes) -> bool:
 class Writes:
     """The write side of one app: the token check, the single writer lock, what to renew afterwards."""
 
-    def __init__(self, store: Any, auth: Auth, after_write: Callable[[], None] = lambda: None) -> None:
+    def __init__(self, store: Store, auth: Auth, after_write: Callable[[], None] = lambda: None) -> None:
         self.store = store
         self.auth = auth
         self.after_write = after_write
@@ -104,13 +104,10 @@ class Writes:
         if bad is not None:
             raise HttpError("using-graph-uri / using-named-graph-uri must be absolute IRIs")
         update = with_using(updates[0], using, using_named)
-        do = getattr(self.store, "update", None)
-        if do is None:
-            raise HttpError("this store does not take SPARQL Update through the service", 501)
         # size, LOAD/SERVICE and a dry run in a worker process, before the store sees it
         await context(request).runner.check_update(update)
         base = context(request).runner.base_iri  # relative IRIs: as in queries
-        await self.write(lambda: do(update, base_iri=base) if base else do(update))
+        await self.write(lambda: self.store.update(update, base_iri=base) if base else self.store.update(update))
         return Response(status_code=204)
 
 
@@ -374,7 +371,7 @@ async def ingest(request: Request) -> Response:
         from kg.rdf.curation import for_store
 
         # the editors' overrides kg resolve applied (STORE/curation.toml), read each time: it may change
-        curation = for_store(getattr(store, "path", None))
+        curation = for_store(store.path)
         with tempfile.TemporaryDirectory(prefix="kg-ingest-") as tmp:
             path = Path(tmp) / name
             path.write_bytes(body)
