@@ -237,7 +237,7 @@ class OxigraphStore(Capabilities):
             return
         triples = (
             ox.Triple(sol["s"], sol["p"], sol["o"])
-            for sol in self.db.query("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+            for sol in self.db.query("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")  # type: ignore[union-attr]
         )
         ox.serialize(triples, out, RDF_FORMATS[fmt], prefixes=PREFIXES if fmt == "turtle" else None)
 

@@ -41,12 +41,9 @@ def _is_remote(location: object) -> bool:
 def stored_base(location: object) -> str | None:
     """The base the store's IRIs were minted with, or None if it has none recorded yet."""
     if _is_remote(location) or not isinstance(location, (str, Path)):
-        from kg import config
+        from kg.config import remote_stored_base
 
-        remote = getattr(config, "remote_stored_base", None)  # the remote-store backend provides it
-        if remote is None:
-            raise StoreError(f"{location}: remote stores are not supported yet; give a folder")
-        return remote(location)
+        return remote_stored_base(location)
     from kg.config import CONFIG_NAME, resolve_base
 
     folder = Path(location)

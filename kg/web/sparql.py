@@ -44,7 +44,7 @@ class Params:
         return vals[-1] if vals else None
 
 
-UPDATES_OFF = "SPARQL Update is not enabled on this endpoint (read-only until authentication is added)"
+UPDATES_OFF = "SPARQL Update is not enabled on this endpoint (read-only: start kg serve with a token to allow writes)"
 
 
 def _check_charset(content_type: str) -> None:
