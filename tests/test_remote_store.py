@@ -201,10 +201,10 @@ def test_large_results_spill_to_disk_and_read_concurrently(pair, monkeypatch) ->
     import gc
     import threading
 
-    import kg.store.remote as remote_mod
+    import kg.store.remote_results as results_mod
 
     remote, embedded = pair
-    monkeypatch.setattr(remote_mod, "SPOOL_BYTES", 256)
+    monkeypatch.setattr(results_mod, "SPOOL_BYTES", 256)
     res = remote.query(QUERIES["union"])
     path = res._body.path
     assert path is not None and Path(path).exists()
