@@ -1,6 +1,6 @@
 """Identity benchmark: a synthetic corpus with true identities, ingested, then scored as clusters.
 
-    python benchmarks/identity.py [--cities 8] [--years 3] [--jobs 2] [--keep DIR]
+    python benchmarks/identity.py [--cities 8] [--years 3] [--jobs 2] [--keep DIR] [--hard]
 
 The corpus (written here, from ``benchmarks/corpus.py``'s vocabulary and name generator, without
 changing the corpora other benchmarks use) is built to stress identity: every city has its own
@@ -14,6 +14,11 @@ leaders, and on top of that
 - a national leader (国务院副总理) named in every paper;
 - visitors: a mayor named in another city's paper as 某市市长;
 - generic bodies: every city's 组织部 and 教育局 printed without the city.
+
+Two namesakes of one city never share a report (the issue's rule reads one name in one report as one
+person). ``--hard`` adds, per city, what the rules are known to get wrong (docs/identity.md), so the
+figures show their cost instead of hiding it: a 教育局局长 promoted to 副市长 (another line of work: split),
+and two namesakes on the general track (a district's 副区长 and the city's 秘书长: merged).
 
 Every person mention (article, printed post, name) carries its true person, body and post. After
 ingest the predicted person is the article's ``kg:PersonMention`` → ``kg:mentionOf``, the predicted
@@ -62,7 +67,8 @@ class Mention:
 class IdentityCorpus:
     """Cities, their officials and the scenarios above, all from one seeded generator."""
 
-    def __init__(self, seed: int, cities: int, years: int) -> None:
+    def __init__(self, seed: int, cities: int, years: int, hard: bool = False) -> None:
+        self.hard = hard
         self.world = World(seed, 100)  # for names and city names only
         self.rng = random.Random(seed)
         taken: set[str] = set()
@@ -96,6 +102,7 @@ class IdentityCorpus:
             twin = self.name()  # two people of this name in one city
             h1, h2 = self.homophone()
             career = self.name()
+            crossline = self.name() if self.hard else ""
             promoted = self.name()
             people = {
                 "secretary": (secretary, "市委书记", f"{c}:市委", "书记"),
@@ -106,6 +113,10 @@ class IdentityCorpus:
                 "h1": (h1, "宣传部部长", f"{c}:宣传部", "部长"),
                 "h2": (h2, "宣传部副部长", f"{c}:宣传部", "副部长"),
             }
+            if self.hard:  # two namesakes on the general track of one city
+                twin2 = self.name()
+                people["hard-district"] = (twin2, f"{district}副区长", f"{c}:{district}政府", "副区长")
+                people["hard-secretary"] = (twin2, "秘书长", f"{c}:政府", "秘书长")
             ids = {role: f"{c}:{role}" for role in people}
             ids["secretary"] = "shared:0" if i == 0 else ids["secretary"]
             ids["deputy"] = "shared:1" if i == 1 else ids["deputy"]
@@ -115,6 +126,12 @@ class IdentityCorpus:
                     date = f"{year}-{3 * k + 2:02d}-{rng.randint(10, 27)}"
                     stem = f"{c}-{date}"
                     chosen = rng.sample(sorted(people), 3)
+                    for a, b in (("education", "twin"), ("hard-district", "hard-secretary")):
+                        if {a, b} <= set(chosen):
+                            # two namesakes in one report read as one person holding both posts (the
+                            # issue's "same page or report" rule), so twins never share a report here
+                            chosen = [r for r in chosen if r != b]
+                            chosen.append(next(r for r in sorted(people) if r not in chosen and r not in (a, b)))
                     sentences = []
                     for role in chosen:
                         n, printed, org, title = people[role]
@@ -146,6 +163,12 @@ class IdentityCorpus:
                         sentences.append(f"{other}市长{vis}率团考察。")
                         self.mentions.append(Mention(stem, vis, f"{other}市长",
                                                      Truth(f"{other}:mayor", f"{other}:政府", f"{other}:政府|市长")))
+                    if self.hard:  # a department head promoted into the city's leadership
+                        xp, xorg, xt = (("教育局局长", f"{c}:教育局", "局长") if y == 0 else
+                                        ("副市长", f"{c}:政府", "副市长"))
+                        sentences.append(f"{xp}{crossline}出席。")
+                        self.mentions.append(Mention(stem, crossline, xp,
+                                                     Truth(f"{c}:hard-crossline", xorg, f"{xorg}|{xt}")))
                     topic = rng.choice(TOPICS)
                     self.pages[stem] = (c, date, f"{c}召开{topic}会议{k + 1}", sentences)
         # the mayors visiting others also appear at home
@@ -211,12 +234,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--keep", type=Path, help="write the corpus and store here instead of a temporary folder")
+    ap.add_argument("--hard", action="store_true", help="add the scenarios the rules are known to get wrong")
     args = ap.parse_args(argv)
 
     from kg.ingest import ingest_batch
     from kg.store import open_store
 
-    corpus = IdentityCorpus(args.seed, args.cities, args.years)
+    corpus = IdentityCorpus(args.seed, args.cities, args.years, args.hard)
     corpus.build()
     with tempfile.TemporaryDirectory() as tmp_:
         root = args.keep or Path(tmp_)

@@ -2,6 +2,7 @@
 
     python benchmarks/ingest_scale.py --articles 2000 [--jobs 1,2] [--extractor pipeline|ner-standin]
     python benchmarks/ingest_scale.py --corpus data/corpus-10k        # an existing generated folder
+    python benchmarks/ingest_scale.py --inputs text,html --jobs 1     # HTML pages beside text pages
 
 Each configuration runs as its own process (a fresh store in a temporary folder), exactly like
 ``kg ingest DIR``: ``batch ingest → worker pool → Oxigraph``. Measured: the ingest's own time (from
@@ -13,6 +14,12 @@ the same run as the yardstick the issue sets (ingest ≥ 0.5× its chars/s on on
 Extractors: ``pipeline`` is whatever ``kg.extract.pipeline.extract`` is on this branch (on ``perf`` it
 finds nothing, so the store dominates); ``ner-standin`` runs the LAC tagger over every paragraph in
 the workers (``benchmarks/standin.py``), the cost the real extractor will have.
+
+Inputs: ``text`` (default) ingests the corpus's pages as they are; with ``--inputs text,html`` every article is
+written alone as a text page and as an HTML page (the layouts of ``benchmarks/html_read.py`` in turn: a Founder
+ENP e-paper page, a news site with boilerplate, a page of no known layout read through trafilatura), and both
+folders are ingested the same way: the ratio of their times is what reading HTML costs on top of text reading,
+extraction, mapping and the store (issue 18's goal: at most +20 %).
 
 The machine may be shared: the load average before each run and the cores the run actually got
 (its CPU seconds over its wall-clock seconds) are printed beside its figures. Two workers that got
@@ -234,6 +241,23 @@ def ensure_corpus(corpus: Path | None, articles: int, seed: int, temps: list[Pat
     return out
 
 
+def single_pages(corpus: Path, temps: list[Path]) -> dict[str, Path]:
+    """Each article of ``corpus`` alone, as a text page (date in a sidecar) in one folder and as an HTML page
+    (layouts in turn; the page states its date) in another: {"text": folder, "html": folder}."""
+    from benchmarks.html_read import article_pages
+
+    out = Path(tempfile.mkdtemp(prefix="kg-singles-"))
+    temps.append(out)
+    (out / "text").mkdir()
+    (out / "html").mkdir()
+    for i, (name, text, date, html) in enumerate(article_pages(corpus)):
+        (out / "text" / f"{name}.txt").write_text(text, encoding="utf-8")
+        (out / "text" / f"{name}.meta.json").write_text(json.dumps({"date": date}), encoding="utf-8")
+        layout = list(html)[i % len(html)]
+        (out / "html" / f"{name}.{layout}.html").write_text(html[layout], encoding="utf-8")
+    return {"text": out / "text", "html": out / "html"}
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -256,6 +280,14 @@ def table(runs: list[Run], taggers: dict[str, tuple[int, float]]) -> str:
 
 def ratios(runs: list[Run], taggers: dict[str, tuple[int, float]]) -> list[str]:
     out = []
+    for r in runs:  # HTML beside text: same articles, same extractor, same workers
+        if r.extractor.endswith(" [html]"):
+            base = next((t for t in runs if t.jobs == r.jobs and t.extractor == r.extractor[:-7] + " [text]"), None)
+            if base is not None:
+                ratio = r.seconds / base.seconds
+                out.append(f"{r.extractor[:-7]} jobs={r.jobs}: HTML ingest / text ingest = {ratio:.2f}x "
+                           f"time, {r.cpu / base.cpu:.2f}x CPU: reading HTML costs {ratio - 1:+.0%} "
+                           "on top of text reading + extraction + store (goal <= +20%)")
     for ex in dict.fromkeys(r.extractor for r in runs):
         by = {r.jobs: r for r in runs if r.extractor == ex}
         if 1 in by and 2 in by:
@@ -294,7 +326,8 @@ def probe_seconds_per_article(extractor: str, seed: int = 1, articles: int = 24)
 
 
 def run(articles: int, jobs: list[int], extractors: list[str], *, corpus: Path | None = None, seed: int = 1,
-        budget: float | None = None, tagger_chars: int = 30000, repeat: int = 1) -> dict:
+        budget: float | None = None, tagger_chars: int = 30000, repeat: int = 1,
+        inputs: tuple[str, ...] = ("text",)) -> dict:
     """The whole benchmark; returns the runs, the tagger figure, the table and the ratios.
 
     ``budget``: seconds a one-worker run may take. Each extractor's cost per article is probed first
@@ -329,15 +362,19 @@ def run(articles: int, jobs: list[int], extractors: list[str], *, corpus: Path |
                 print(f"  {ex}: {cost * 1000:.2f} ms per article in one process -> {n} articles", file=sys.stderr)
                 if n != articles:
                     c = ensure_corpus(None, n, seed, temps)
-            tries: dict[int, list[Run]] = {j: [] for j in jobs}
+            folders = {"text": c} if tuple(inputs) == ("text",) else single_pages(c, temps)
+            tries: dict[tuple[str, int], list[Run]] = {(k, j): [] for k in inputs for j in jobs}
             for _ in range(max(1, repeat)):  # interleaved, so a change of load hits every setting alike
                 for j in jobs:
-                    r = measure(c, j, ex)
-                    tries[j].append(r)
-                    print(f"  {ex} jobs={j}: {r.articles} articles in {r.seconds:.1f} s "
-                          f"({r.chars_s:,.0f} chars/s), load {r.load:.1f}", file=sys.stderr)
+                    for kind in inputs:
+                        r = measure(folders[kind], j, ex)
+                        if len(inputs) > 1:
+                            r.extractor = f"{ex} [{kind}]"
+                        tries[kind, j].append(r)
+                        print(f"  {r.extractor} jobs={j}: {r.articles} articles in {r.seconds:.1f} s "
+                              f"({r.chars_s:,.0f} chars/s), load {r.load:.1f}", file=sys.stderr)
             # the least disturbed run of each setting on a shared machine
-            runs += [min(tries[j], key=lambda t: t.seconds) for j in jobs]
+            runs += [min(tries[k, j], key=lambda t: t.seconds) for k in inputs for j in jobs]
         tag_round()
     finally:
         for t in temps:
@@ -361,6 +398,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="seconds a one-worker run may take: slow extractors get a smaller corpus (0: no limit)")
     ap.add_argument("--tagger-chars", type=int, default=30000, help="text for the bare-tagger figure (0: skip)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per configuration; the fastest is kept (default 1)")
+    ap.add_argument("--inputs", default="text",
+                    help="text, or text,html: every article alone as a text page and as an HTML page (default text)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--tagger-child", choices=TAGGER_MODES, help=argparse.SUPPRESS)
     ap.add_argument("--store", help=argparse.SUPPRESS)
@@ -371,11 +410,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.tagger_child:
         return tagger_child(args.corpus, args.tagger_chars, args.tagger_child)
     extractors = [e for e in args.extractor.split(",") if e]
+    if set(args.inputs.split(",")) - {"text", "html"}:
+        ap.error("--inputs: text and/or html")
     for e in extractors:
         if e not in EXTRACTORS:
             ap.error(f"unknown extractor {e}; choose from {', '.join(EXTRACTORS)}")
     res = run(args.articles, [int(j) for j in args.jobs.split(",")], extractors, corpus=args.corpus,
-              seed=args.seed, budget=args.budget or None, tagger_chars=args.tagger_chars, repeat=args.repeat)
+              seed=args.seed, budget=args.budget or None, tagger_chars=args.tagger_chars, repeat=args.repeat,
+              inputs=tuple(k for k in args.inputs.split(",") if k))
     print(res["table"])
     for line in res["ratios"]:
         print(line)

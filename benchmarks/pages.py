@@ -12,7 +12,7 @@ events. The person page is measured for three groups, with their participation c
 30 people nearest the median person), "frequent" (the 30 busiest) and "hub" (the busiest). Requests go
 through the service's app (``kg.web.app.create_app``, a browser's Accept header, so entity IRIs
 negotiate to HTML) in-process: routing, negotiation, SPARQL, rendering; no sockets. ``--queries`` also
-times every page query (``kg.web.pages.views.run``) per page type.
+times every page query (``kg.web.pages.queries.run``) per page type.
 """
 
 from __future__ import annotations
@@ -240,7 +240,7 @@ class Result:
 
 
 class QueryClock:
-    """Times every page query (``kg.web.pages.views.run``) while pages render, by page type."""
+    """Times every page query (``kg.web.pages.queries.run``) while pages render, by page type."""
 
     def __init__(self) -> None:
         self.kind = ""
@@ -248,9 +248,13 @@ class QueryClock:
 
     @contextlib.contextmanager
     def installed(self):
-        from kg.web.pages import views
+        import importlib
+        import pkgutil
 
-        original = views.run
+        import kg.web.pages
+        from kg.web.pages import queries
+
+        original = queries.run
 
         def timed(store, name, *args, **kwargs):
             t = time.perf_counter()
@@ -259,11 +263,22 @@ class QueryClock:
             finally:
                 self.times.setdefault((self.kind, name), []).append((time.perf_counter() - t) * 1000)
 
-        views.run = timed
+        # every page module imported ``run`` by name: replace it in each
+        mods = [importlib.import_module(f"kg.web.pages.{m.name}") for m in pkgutil.iter_modules(kg.web.pages.__path__)]
+        patched = [m for m in mods if getattr(m, "run", None) is original]
+        for m in patched:
+            m.run = timed
         try:
             yield self
         finally:
-            views.run = original
+            for m in patched:
+                m.run = original
+
+
+# the index pages (kg.web.pages.browse): first pages, a deep page, another sort, a filter
+INDEX_SAMPLES = {"index": ["/browse/person", "/browse/person?sort=name&page=3", "/browse/event",
+                           "/browse/article?page=2", "/browse/organization", "/browse/post",
+                           "/browse/event?sort=name"]}
 
 
 def measure(size: int, requests: int, clock: QueryClock | None = None,
@@ -278,7 +293,7 @@ def measure(size: int, requests: int, clock: QueryClock | None = None,
         client = TestClient(create_app(store, BASE), headers=BROWSER)
         kept = cache_for(store)  # kg.web.pages.cache: slow answers kept until the store is written
         results: dict[str, Result] = {}
-        for kind, paths in data.samples.items():
+        for kind, paths in {**data.samples, **INDEX_SAMPLES}.items():
             for p in paths[:3]:  # warm up
                 r = client.get(p)
                 assert r.status_code == 200 and r.headers["content-type"].startswith("text/html"), p
@@ -297,7 +312,7 @@ def measure(size: int, requests: int, clock: QueryClock | None = None,
                 c = [data.participations[p.split("?")[0]] for p in paths]
                 counts = (min(c), statistics.median(c), max(c))
             results[kind] = Result(statistics.median(times), percentile(times, 99), len(times), counts)
-            if kind.startswith("person") and kept is not None:
+            if (kind.startswith("person") or kind in INDEX_SAMPLES) and kept is not None:
                 # the same requests with the kept answers of slow queries dropped before each one: what
                 # the first visitor after a write waits (the rows above are repeat views)
                 cold = []

@@ -50,7 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--locality", help="the paper's city or county, e.g. 太原市 (overrides the sidecar)")
     p.add_argument("--encoding", help="text encoding of the files if not UTF-8, e.g. gb18030")
     p.add_argument("--base", help="IRI base for new stores (default http://127.0.0.1:8000)")
-    p.add_argument("--resume", action="store_true", help="skip files whose content is already stored")
+    p.add_argument("--resume", action="store_true", help="skip files (and dump records) already stored")
+    p.add_argument("--fields", metavar="OURS=THEIRS,...",
+                   help="a dump's column names for ours (url, title, date, text, publication, page, author), "
+                        "e.g. title=headline,text=content (over the dump's sidecar map)")
     p.add_argument("--jobs", "-j", type=int, metavar="N",
                    help="worker processes for folders and many files (default: one per core; 1: no workers)")
     p.add_argument("--batch-size", type=int, default=None, metavar="ARTICLES",
@@ -134,11 +137,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                         raise KgError(f"{p}: a loop of symbolic links") from None
                 raise KgError(f"{p}: a symbolic link to nothing (no such file or folder)")
             raise KgError(f"{p}: no such file or folder")
+    if args.fields is not None:  # a typo stops the run before any file is read
+        from kg.read.dumps import parse_fields
+
+        args.fields = parse_fields(args.fields)
     if is_batch(args):
         return cmd_ingest_batch(args)
     from kg.rdf.curation import for_store
 
     curation = for_store(args.store, args.curation)  # a bad file stops here, before the store is opened
+    fields = args.fields
     base = resolve_base(args.store, args.base, writing=True)
     store = open_store(args.store)
     try:
@@ -152,6 +160,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             locality=args.locality,
             skip_known=args.resume,
             curation=curation,
+            fields=fields,
         )
         total = store.quad_count()
     finally:
@@ -191,6 +200,7 @@ def cmd_ingest_batch(args: argparse.Namespace) -> int:
     from kg.rdf.curation import for_store
 
     curation = for_store(args.store, args.curation)
+    fields = args.fields
     base = resolve_base(args.store, args.base, writing=True)
     store = open_store(args.store)
     progress = Progress(0, 0)
@@ -215,6 +225,7 @@ def cmd_ingest_batch(args: argparse.Namespace) -> int:
             date=args.date,
             locality=args.locality,
             curation=curation,
+            fields=fields,
         )
         total = store.quad_count()
     finally:
@@ -415,8 +426,9 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         store.close()
     for line in unmatched:  # an override naming nothing in the store is said, not ignored
         print(f"kg: {line}", file=sys.stderr)
-    print(f"resolve: {upgraded} article graphs upgraded, {curated} re-minted by {len(curation.overrides)} "
-          f"curation overrides, {mentions} person mentions, {blocks} name blocks", file=sys.stderr)
+    print(f"resolve: {upgraded} article graphs upgraded, {curated} re-minted by the identity rules and "
+          f"{len(curation.overrides)} curation overrides, {mentions} person mentions, {blocks} name blocks",
+          file=sys.stderr)
     return 0
 
 

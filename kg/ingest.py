@@ -22,7 +22,7 @@ from kg.model import Article, Extraction
 from kg.progress import Progress
 from kg.rdf.curation import EMPTY, Curation
 from kg.rdf.mapping import ArticleGraph, map_article
-from kg.read.inputs import INPUT_SUFFIXES, is_input, read_input
+from kg.read.inputs import INPUT_SUFFIXES, is_input, read_input, stored_records
 from kg.read.source import Source
 from kg.store.base import GraphUpdate, Store, statements
 
@@ -73,8 +73,11 @@ def _read_and_map(
     locality: str | None,
     extractor: str | None = None,
     curation: Curation = EMPTY,
+    fields: dict[str, str] | None = None,
+    known_records: dict[str, frozenset[str]] | None = None,
 ) -> tuple[Source, list[Article], list[ArticleGraph]]:
-    src, articles = read_input(path, encoding=encoding, publication=publication, date=date, locality=locality)
+    src, articles = read_input(path, encoding=encoding, publication=publication, date=date, locality=locality,
+                               fields=fields, known_records=(known_records or {}).get(str(path), frozenset()))
     fn = resolve_extractor(extractor) if extractor else extract
     graphs = [map_article(a, fn(a), base, curation) for a in articles]
     return src, articles, graphs
@@ -108,6 +111,7 @@ def ingest_file(
     skip_known: bool = False,
     before_write: Callable[[list[ArticleGraph]], None] | None = None,
     curation: Curation = EMPTY,
+    fields: dict[str, str] | None = None,
 ) -> FileResult:
     """Ingest one page file; raises KgError on bad input (the store is then untouched).
 
@@ -121,7 +125,9 @@ def ingest_file(
         if path.is_file() and store.has_content_hash(hashlib.sha256(path.read_bytes()).hexdigest()):
             res.skipped = True
             return res
-    src, _, graphs = _read_and_map(path, base, encoding, publication, date, locality, curation=curation)
+    known = {str(path): stored_records(path, store.has_content_hash, encoding, fields)} if skip_known else None
+    src, _, graphs = _read_and_map(path, base, encoding, publication, date, locality, curation=curation,
+                                   fields=fields, known_records=known)
     res.problems = list(src.problems)
     if before_write is not None:
         before_write(graphs)
@@ -471,6 +477,7 @@ def ingest_batch(
     locality: str | None = None,
     extractor: str | None = None,
     curation: Curation = EMPTY,
+    fields: dict[str, str] | None = None,
 ) -> BatchReport:
     """Ingest every page file under ``paths``; a bad file is reported and the others are stored.
 
@@ -496,6 +503,7 @@ def ingest_batch(
     options = dict(
         base=base, encoding=encoding, publication=publication, date=date, locality=locality, extractor=extractor,
         curation=curation,  # picklable: each worker mints with the same overrides
+        fields=fields,  # a dump's column names (--fields)
     )
 
     def record(res: FileResult, nbytes: int, chars: int = 0) -> None:
@@ -529,6 +537,9 @@ def ingest_batch(
             if known:
                 record(FileResult(Path(f), skipped=True), sizes[f])
                 continue
+            stored = stored_records(f, store.has_content_hash, encoding, fields)  # a dump's records already in
+            if stored:
+                options.setdefault("known_records", {})[f] = stored
         todo.append(f)
 
     batch: list[FileWork] = []

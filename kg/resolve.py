@@ -22,9 +22,13 @@ mentions, and so in the layer, with the reason ``kg:Curated``.
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 
 from rdflib import URIRef
 
@@ -37,9 +41,9 @@ RESOLUTION_PATH = "/resolution/"
 CHUNK = 400
 
 _PREFIXES = f"PREFIX kg: <{KG}>\nPREFIX prov: <{PROV}>\n"
-_MENTIONS = _PREFIXES + """SELECT ?a ?m ?name ?person ?basis ?jur WHERE {
+_MENTIONS = _PREFIXES + """SELECT ?a ?m ?name ?person ?basis ?jur ?sector WHERE {
   GRAPH %s { ?m a kg:PersonMention ; kg:writtenName ?name ; kg:mentionOf ?person ; kg:identityBasis ?basis .
-             OPTIONAL { ?m kg:jurisdiction ?jur } }
+             OPTIONAL { ?m kg:jurisdiction ?jur } OPTIONAL { ?m kg:sector ?sector } }
 }"""
 _OLD_JOINS = _PREFIXES + "SELECT ?b ?j WHERE { GRAPH ?b { ?j prov:wasDerivedFrom %s ; a kg:IdentityJoin } }"
 _BLOCKS = _PREFIXES + "SELECT ?b WHERE { GRAPH ?b { ?b a kg:NameBlock } }"
@@ -59,6 +63,7 @@ class Mention:
     name: str
     basis: str
     jurisdiction: str | None
+    sector: str | None = None  # the line of work that kept namesakes of one jurisdiction apart
 
 
 def is_resolution_graph(iri: str) -> bool:
@@ -74,25 +79,58 @@ def base_of(person_iri: str) -> str:
     return person_iri.rsplit("/person/", 1)[0]
 
 
+def _results(store: Store, query: str, fmt: str) -> Iterator[str]:
+    """The lines of a SELECT's results serialised as ``fmt`` (csv, tsv), header first, streamed from a
+    temporary file: the store serialises in one call, and memory holds one line at a time."""
+    with tempfile.TemporaryFile() as f:
+        store.query(query).serialize(fmt, f)  # type: ignore[arg-type]
+        f.seek(0)
+        yield from io.TextIOWrapper(f, encoding="utf-8", newline="")
+
+
+def _csv_rows(store: Store, query: str) -> Iterator[list[str]]:
+    """The rows of a SELECT as plain strings (IRIs and literals' text, "" for unbound), read from the
+    store's CSV serialisation: parsed by the store and the csv module, several times faster than
+    building rdflib terms row by row (the cost that dominated ``kg resolve``, see docs/identity.md)."""
+    reader = csv.reader(_results(store, query, "csv"))
+    next(reader, None)  # the header
+    yield from reader
+
+
+def _iter_rows(store: Store, graph: str, query: str | None = None) -> Iterator[Mention]:
+    kg = str(KG)
+    for a, m, name, person, basis, jur, sector in _csv_rows(store, query or _MENTIONS % graph):
+        article = a if graph == "?a" else graph.strip("<>")
+        yield Mention(person, m, article, name, basis.removeprefix(kg), jur or None, sector or None)
+
+
 def _rows(store: Store, graph: str) -> list[Mention]:
-    out = []
-    for r in store.query(_MENTIONS % graph).rows():
-        jur = r.get("jur")
-        article = str(r["a"]) if graph == "?a" else graph.strip("<>")
-        out.append(Mention(str(r["person"]), str(r["m"]), article, str(r["name"]),
-                           str(r["basis"]).removeprefix(str(KG)), str(jur) if jur is not None else None))
-    return out
+    return list(_iter_rows(store, graph))
+
+
+def _values(iris_: list[str]) -> str:
+    return "VALUES ?a { " + " ".join(URIRef(a).n3() for a in iris_) + " }"
 
 
 def mentions_in(store: Store, article_iris: Iterable[str]) -> list[Mention]:
-    """The person mentions of the given article graphs (one bound-graph query each: index lookups)."""
-    return [m for a in article_iris for m in _rows(store, URIRef(a).n3())]
+    """The person mentions of the given article graphs: one query per ``CHUNK`` articles, each graph
+    bound by ``VALUES`` (index lookups; one query per article cost a round trip each)."""
+    arts = sorted(set(article_iris))
+    out: list[Mention] = []
+    for i in range(0, len(arts), CHUNK):
+        q = (_MENTIONS % "?a").replace("WHERE {", "WHERE { " + _values(arts[i : i + CHUNK]), 1)
+        out += _iter_rows(store, "?a", q)
+    return out
 
 
 def all_mentions(store: Store) -> list[Mention]:
-    """Every person mention of the store, in one query (as fast as one bound query per article graph,
-    measured on 2,000 articles)."""
+    """Every person mention of the store, in one query."""
     return _rows(store, "?a")
+
+
+def iter_mentions(store: Store) -> Iterator[Mention]:
+    """Every person mention of the store, streamed (``kg resolve`` on a large store: bounded memory)."""
+    return _iter_rows(store, "?a")
 
 
 def join_statements(m: Mention) -> list[str]:
@@ -112,10 +150,17 @@ def join_statements(m: Mention) -> list[str]:
            f"{j} {_K}joinReason> {_K}{m.basis}>"]
     if m.jurisdiction:
         out.append(f"{j} {_K}jurisdiction> {_zh(m.jurisdiction)}")
+    if m.sector:
+        out.append(f"{j} {_K}sector> {_lit(m.sector)}")
     return out
 
 
 _K, _T, _DERIVED = f"<{KG}", f"<{RDF.type}>", f"<{PROV.wasDerivedFrom}>"
+
+
+def _lit(text: str) -> str:
+    """A plain literal in N-Triples syntax."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _zh(text: str) -> str:
@@ -143,10 +188,11 @@ def refresh(store: Store, article_iris: Iterable[str]) -> int:
     arts = sorted(set(article_iris))
     ops: list[str] = []
     touched: set[str] = set()
-    for a in arts:
-        for r in store.query(_OLD_JOINS % URIRef(a).n3()).rows():
-            touched.add(str(r["b"]))
-            ops.append(f"DELETE WHERE {{ GRAPH <{r['b']}> {{ <{r['j']}> ?p ?o }} }}")
+    for i in range(0, len(arts), CHUNK):
+        q = (_OLD_JOINS % "?a").replace("WHERE {", "WHERE { " + _values(arts[i : i + CHUNK]), 1)
+        for b, j in _csv_rows(store, q):
+            touched.add(b)
+            ops.append(f"DELETE WHERE {{ GRAPH <{b}> {{ <{j}> ?p ?o }} }}")
     mentions = mentions_in(store, arts)
     blocks = block_statements(mentions)
     if blocks:
@@ -156,6 +202,25 @@ def refresh(store: Store, article_iris: Iterable[str]) -> int:
     if ops:
         store.update(_PREFIXES + " ;\n".join(ops))  # type: ignore[attr-defined]
     return len(mentions)
+
+
+_GRAPH_IN_UPDATE = re.compile(r"\b(?:GRAPH|WITH|INTO)\s*<([^<>\s]+)>", re.IGNORECASE)
+
+
+def graphs_named_in(update: str) -> list[str]:
+    """The graph IRIs a SPARQL Update names in full (``GRAPH <…>``, ``WITH <…>``, ``INTO <…>``): the
+    article graphs whose joins must be refreshed after it. An update that reaches graphs through a
+    variable (``GRAPH ?g``) or a prefixed name is not seen: ``kg resolve`` repairs the layer then."""
+    return sorted({m.group(1) for m in _GRAPH_IN_UPDATE.finditer(update)})
+
+
+def refresh_after_write(store: Store, graphs: Iterable[str]) -> None:
+    """Refresh the joins of graphs just written by the Graph Store Protocol or a SPARQL Update (the
+    resolution layer's own graphs excluded): a mention added, changed or dropped there is in the
+    layer at once, as after an ingest."""
+    arts = [g for g in graphs if not is_resolution_graph(g)]
+    if arts:
+        refresh(store, arts)
 
 
 _NO_MENTIONS = _PREFIXES + """PREFIX schema: <https://schema.org/>
@@ -204,45 +269,87 @@ def upgrade(store: Store, curation: Curation = EMPTY) -> int:
     return done + _write(store, updates, flush=True)
 
 
-_ANY_CURATED = _PREFIXES + "SELECT ?m WHERE { GRAPH ?a { ?m kg:identityBasis kg:Curated } } LIMIT 1"
+_ANY_CURATED = _PREFIXES + """SELECT ?m WHERE { GRAPH ?a {
+  { ?m kg:identityBasis kg:Curated } UNION { ?m kg:identityBasis kg:KnownAlias } } } LIMIT 1"""
+_STALE = _PREFIXES + """SELECT DISTINCT ?a WHERE { GRAPH ?a { ?m a kg:PersonMention ; prov:wasDerivedFrom ?a .
+  FILTER NOT EXISTS { ?a kg:identityRules %s } } }"""
+
+
+_ALIASES = _PREFIXES + """SELECT DISTINCT ?name ?person WHERE {
+  GRAPH ?a { ?m kg:identityBasis kg:StatedAlias ; kg:writtenName ?name ; kg:mentionOf ?person } }"""
+
+
+def known_aliases(store: Store) -> dict[tuple[str, str], tuple[str, str]]:
+    """The aliases the store's texts state (柯某（曾用名柯某某）), as keys for ``Curation.aliases``:
+    (other name, the person's qualifier) → (the person's name, qualifier). So the other name printed
+    alone in another article of the same jurisdiction and line of work is that person too; in another
+    place or line it stays apart (a namesake of the old name). Several persons for one key: the first
+    by IRI, so the map does not depend on the order the articles came in."""
+    from kg.rdf.iris import name_of_id
+
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for alias, person in sorted(_csv_rows(store, _ALIASES), key=lambda r: r[1]):
+        ident = person.rsplit("/person/", 1)[-1]
+        name = name_of_id(ident)
+        if name and "_" in ident:
+            out.setdefault((alias, ident.split("_", 1)[1]), (name, ident.split("_", 1)[1]))
+    return out
+
+
+def stale_articles(store: Store) -> set[str]:
+    """Articles whose people were keyed by other identity rules (another ``kg:identityRules``, or
+    none: made before the stamp): ``kg resolve`` re-keys them, so a rules edit reaches the store."""
+    from rdflib import Literal
+
+    from kg.rdf.identity import rules_version
+
+    return {str(r["a"]) for r in store.query(_STALE % Literal(rules_version()).n3()).rows()}
 
 
 def curate(store: Store, curation: Curation) -> tuple[int, list[str]]:
     """Apply the editors' overrides (kg.rdf.curation) to the article graphs, in place.
 
     The candidates are the articles with a mention the file names (by written name and rule
-    qualifier, or by article for a split) and those with a mention curated before (basis
-    ``kg:Curated``: an override since removed from the file must be undone). Each is re-keyed
+    qualifier, or by article for a split), those with a mention curated before (basis
+    ``kg:Curated``: an override since removed from the file must be undone) and those keyed by
+    other identity rules (``stale_articles``). Each is re-keyed
     (``kg.rdf.remint.rekey``) and written only if it changed. Returns (graphs rewritten, one line
     per override, or part of one, that names nothing in the store) — reported, not ignored.
     """
     from kg.rdf.remint import rekey
 
-    if not curation and not list(store.query(_ANY_CURATED).rows()):
+    stale = stale_articles(store)
+    curation = replace(curation, aliases=known_aliases(store))
+    if not stale and not curation and not curation.aliases and not list(store.query(_ANY_CURATED).rows()):
         return 0, []  # nothing to apply nor to undo: kg resolve costs what it did before curation
     named = curation.person_keys()
     split_articles = {a for _, a in curation.splits}
-    candidates: set[str] = set()
+    candidates: set[str] = set(stale)
+    was_curated: set[str] = set()
     rule_keys: set[tuple[str, str, str]] = set()  # (name, rule qualifier, article) of every mention
-    for m in all_mentions(store):
+    for m in iter_mentions(store):
         qual = m.person.rsplit("/person/", 1)[1].split("_", 1)[1] if "_" in m.person.rsplit("/", 1)[1] else ""
-        if m.basis == "Curated" or m.article in split_articles or (m.name, qual) in named:
+        if (m.basis in ("Curated", "KnownAlias") or m.article in split_articles or (m.name, qual) in named
+                or (m.name, qual) in curation.aliases):
             candidates.add(m.article)
-        else:
+            if m.basis == "Curated":
+                was_curated.add(m.article)
+        elif curation.overrides:  # only for reporting overrides that name nothing
             rule_keys.add((m.name, qual, m.article))
     updates: list[GraphUpdate] = []
-    done = 0
+    done = uncurated = 0
     for a in sorted(candidates):
         old = _read_graph(store, a)
         new, keys = rekey(old, a, a.rsplit("/article/", 1)[0], curation)
         rule_keys.update((k.name, k.qualifier, a) for k in keys)
         if set(new) != set(old):
             updates.append(GraphUpdate(a, new))
+            uncurated += a in was_curated
             done += _write(store, updates)
     done += _write(store, updates, flush=True)
     notes = _unmatched(curation, rule_keys)
-    if done and not curation:  # e.g. a remote store and no --curation: say so, it may be a mistake
-        notes.append(f"{done} article graphs had curated people and no curation file was given "
+    if uncurated and not curation:  # e.g. a remote store and no --curation: say so, it may be a mistake
+        notes.append(f"{uncurated} article graphs had curated people and no curation file was given "
                      "(STORE/curation.toml or --curation FILE): the rules' keys are back")
     return done, notes
 
@@ -269,15 +376,71 @@ def _unmatched(curation: Curation, rule_keys: set[tuple[str, str, str]]) -> list
     return out
 
 
-def rebuild(store: Store) -> tuple[int, int]:
-    """Recompute the whole resolution layer from the article graphs (``kg resolve``): every block graph
-    is dropped and written again (a fresh load). Returns (mentions, blocks)."""
-    mentions = all_mentions(store)
-    existing = sorted({str(r["b"]) for r in store.query(_BLOCKS).rows()})
-    for i in range(0, len(existing), 5000):
-        store.remove_graphs(existing[i : i + 5000])
-    blocks = block_statements(mentions)
-    updates = [GraphUpdate.from_text(b, text) for b, text in blocks.items()]
-    for i in range(0, len(updates), 5000):
-        store.replace_graphs(updates[i : i + 5000])
-    return len(mentions), len(blocks)
+_LAYER = _PREFIXES + "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?g a kg:NameBlock . ?s ?p ?o } }"
+_MASK = (1 << 64) - 1
+
+
+def _layer_digests(store: Store) -> dict[str, int]:
+    """Block graph IRI → digest of the statements it holds now (one streamed read of the layer).
+
+    A digest is the sum of the statements' hashes (order-free; Python's string hash, so digests are
+    compared within one process only). The rows come as TSV (terms in N-Triples syntax, what
+    ``join_statements`` writes), so a block that ingest kept current has the digest of the statements
+    its mentions call for."""
+    out: dict[str, int] = defaultdict(int)
+    lines = _results(store, _LAYER, "tsv")
+    next(lines, None)
+    for line in lines:
+        g, _, st = line.rstrip("\r\n").partition("\t")
+        out[g[1:-1]] += hash(st.replace("\t", " "))
+    return {g: d & _MASK for g, d in out.items()}
+
+
+def _wanted_digests(mentions: Iterable[Mention]) -> tuple[dict[str, int], int]:
+    """Block graph IRI → digest of the statements its mentions call for, and the number of mentions;
+    streamed (a block's header and namesake statements, shared by its mentions, are counted once)."""
+    out: dict[str, int] = defaultdict(int)
+    shared: set[tuple[str, str]] = set()
+    seen: set[str] = set()
+    for m in mentions:
+        if m.mention in seen:
+            continue
+        seen.add(m.mention)
+        b = block_iri(base_of(m.person), m.name)
+        statements = join_statements(m)
+        for st in statements[:3]:  # the block's type, name and this namesake: shared
+            if (b, st) not in shared:
+                shared.add((b, st))
+                out[b] += hash(st)
+        out[b] += sum(hash(st) for st in statements[3:])  # the join: this mention's own
+    return {b: d & _MASK for b, d in out.items()}, len(seen)
+
+
+def rebuild(store: Store, chunk_statements: int = 200_000) -> tuple[int, int]:
+    """Bring the whole resolution layer in line with the article graphs (``kg resolve``).
+
+    Every block's digest is computed from the mentions (streamed) and compared with the digest of
+    what the store holds: only blocks that differ are rewritten (their mentions read again), those no
+    mention calls for dropped. Why not drop and load everything: dropping and loading the layer was
+    most of ``kg resolve``'s time, and after ingest (which keeps the layer current) nothing differs.
+    Writes go in chunks of ``chunk_statements``. Returns (mentions, blocks)."""
+    wanted, n = _wanted_digests(iter_mentions(store))
+    have = _layer_digests(store)
+    changed = {b for b, d in wanted.items() if have.get(b) != d}
+    gone = sorted(set(have) - set(wanted))
+    for i in range(0, len(gone), 5000):
+        store.remove_graphs(gone[i : i + 5000])
+    if changed:
+        texts = block_statements(m for m in iter_mentions(store)
+                                 if block_iri(base_of(m.person), m.name) in changed)
+        for group in ([b for b in texts if b not in have], [b for b in texts if b in have]):
+            batch: list[GraphUpdate] = []  # new blocks load as TriG, the others replace theirs
+            size = 0
+            for b in group:
+                batch.append(GraphUpdate.from_text(b, texts[b]))
+                size += texts[b].count(" .\n") + 1
+                if size >= chunk_statements:
+                    store.replace_graphs(batch)
+                    batch, size = [], 0
+            store.replace_graphs(batch)
+    return n, len(wanted)

@@ -121,3 +121,24 @@ def test_identity_benchmark_runs_tiny(capsys):
     assert float(persons[2]) == 1.0  # pairwise recall: careers, promotions and visitors are joined
     assert identity.bcubed(["a", "a", "b"], ["x", "x", "x"])[0] == 1.0
     assert identity.pairwise(["a", "a"], ["x", "y"]) == (0.0, 1.0)
+
+
+def test_ingest_scale_html_beside_text_runs_tiny():
+    """--inputs text,html: the same articles ingested as text pages and as HTML pages, and the cost ratio."""
+    res = ingest_scale.run(6, [1], ["pipeline"], tagger_chars=0, inputs=("text", "html"))
+    text, html = res["runs"]
+    assert (text.extractor, html.extractor) == ("pipeline [text]", "pipeline [html]")
+    assert text.articles == html.articles > 0
+    assert any(line.startswith("pipeline jobs=1: HTML ingest / text ingest = ") for line in res["ratios"])
+
+
+def test_html_extractors_benchmark_runs(capsys):
+    """benchmarks/html_extractors.py: the reader finds every paragraph of every fixture page."""
+    pytest.importorskip("readability")
+    from benchmarks.html_extractors import main
+
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    kg = next(line for line in out.splitlines() if line.startswith("| kg |"))
+    assert kg.split("|")[2].strip() == "1.000" and "12/12" in kg
+    assert "| trafilatura |" in out and "| readability |" in out

@@ -77,7 +77,7 @@ def test_a_join_of_namesakes_of_two_cities_gives_one_person_with_both_posts(tmp_
     assert len(people(store)) == 2
     (store / "curation.toml").write_text(JOIN, encoding="utf-8")
     assert kg("resolve", "--store", store) == 0
-    assert "1 re-minted by 1 curation overrides" in capsys.readouterr().err
+    assert "1 re-minted by the identity rules and 1 curation overrides" in capsys.readouterr().err
     (one,) = people(store)
     assert "qing-he" in one  # the first place named is the one kept
     s = open_store(store)

@@ -318,7 +318,8 @@ def test_search_by_either_script_finds_the_person(tmp_path: Path) -> None:
     from pages_support import make_store
 
     from kg.store.base import GraphUpdate
-    from kg.web.pages import views as V
+    from kg.web.pages.common import Linker
+    from kg.web.pages.search import search
 
     updates = []
     for text, locality in ((MEETING[1], "澜江县"), (AWARD[0], "青岚市")):
@@ -329,7 +330,7 @@ def test_search_by_either_script_finds_the_person(tmp_path: Path) -> None:
     store = make_store(tmp_path / "store", updates)
     try:
         def found(q: str) -> list[str]:
-            return [h.link.text for h in V.search(store, V.Linker(BASE), q)]
+            return [h.link.text for h in search(store, Linker(BASE), q)]
 
         assert found("裴漢舟")[0] == "裴漢舟"
         assert found("裴汉舟")[0] == "裴漢舟"  # through schema:alternateName

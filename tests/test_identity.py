@@ -206,8 +206,15 @@ def test_resolution_blocks_say_who_was_joined_and_why(store, tmp_path: Path) -> 
         GROUP BY ?b""").rows())
     assert len(rows) == 1 and int(rows[0]["people"]) == 2 and int(rows[0]["joins"]) == 4
     before = dump_resolution(store)
+    writes: list = []
+    real = store.replace_graphs
+    store.replace_graphs = lambda ups: (writes.extend(ups), real(ups))  # type: ignore[method-assign]
     mentions, blocks = rebuild(store)  # kg resolve recomputes exactly what ingest kept current
     assert mentions >= 4 and blocks >= 1 and dump_resolution(store) == before
+    assert writes == []  # so it rewrites nothing
+    store.update(Q + 'DELETE WHERE { GRAPH ?b { ?j kg:joinReason ?r } }')  # a layer gone stale
+    rebuild(store)
+    assert dump_resolution(store) == before and writes  # is repaired
 
 
 def test_reingesting_without_a_name_drops_it_from_its_block(store, tmp_path: Path) -> None:
@@ -313,7 +320,8 @@ def dump_all(store) -> list[str]:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], dict]:
-    """Six pages where order could matter: namesakes, homophones, one career, one re-printed post;
+    """Seven pages where order could matter: namesakes (one of another line of work in one city),
+    homophones, one career, one re-printed post;
     with their mapped graphs computed once (mapping is per article; the property test varies writes)."""
     folder = tmp_path_factory.mktemp("order")
     specs = [
@@ -323,6 +331,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], dict]:
         ("d", "石溪市", "2022-04-05", "云岭市市长章伟出席。市长王伟主持。"),
         ("e", "青禾市", "2023-05-05", "市委副书记、市长郑文博出席并讲话。"),
         ("f", "云岭市", "2023-06-05", "市委书记王伟主持。记者张伟摄。"),
+        ("g", "青禾市", "2023-07-05", "教育局局长王伟出席。市长张伟主持。"),  # a namesake of another line
     ]
     paths = [page(folder, n, c, d, f"{c}会议{n}", f"本报讯 {c}召开会议。{s}") for n, c, d, s in specs]
     cache = {p: build_graphs(p, base=BASE) for p in paths}
@@ -369,7 +378,8 @@ def test_jobs_do_not_change_iris_or_clusters(corpus, tmp_path: Path) -> None:
     names = {iris.name_of_id(p.strip("<>").rsplit("/", 1)[1]) for p in people}
     assert {"王伟", "张伟", "章伟", "郑文博"} <= names
     per_name = {n: sum(1 for p in people if iris.name_of_id(p.strip("<>").rsplit("/", 1)[1]) == n) for n in names}
-    assert per_name["王伟"] == 3 and per_name["郑文博"] == 1 and per_name["章伟"] == 1  # 青禾, 云岭, 石溪
+    # 王伟: 青禾 (书记), 青禾 (教育局, another line of work), 云岭, 石溪
+    assert per_name["王伟"] == 4 and per_name["郑文博"] == 1 and per_name["章伟"] == 1
 
 
 

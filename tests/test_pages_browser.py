@@ -267,7 +267,8 @@ def test_busy_person_summary_first_screen_and_paging(busy_site, width: int, heig
 
 PHONE_PAGES = ["/", "/search?q=wang", "/person/li-ming-yuan", "/organization/zhong-gong-shi-li-shi-wei",
                "/post/zhong-gong-shi-li-shi-wei-shi-wei-shu-ji", "/query?example=chairs",
-               "/name?q=%E6%9D%8E%E6%98%8E%E8%BF%9C"]
+               "/name?q=%E6%9D%8E%E6%98%8E%E8%BF%9C", "/browse/person", "/browse/event", "/browse/article",
+               "/browse/post?org=%2Forganization%2Fzhong-gong-shi-li-shi-wei"]
 
 
 def _overflow(d) -> list[str]:
@@ -301,6 +302,6 @@ def test_no_sideways_scroll_on_a_phone(site, width: int) -> None:
             assert wide <= 0, (path, wide, _overflow(d))
     if width == 360:
         for path, name in (("/person/li-ming-yuan", "phone-person"), (paths[-2], "phone-event"),
-                           (paths[-1], "phone-article")):
+                           (paths[-1], "phone-article"), ("/browse/event", "phone-browse")):
             d.get(url + path)
             full_page(d, name, width, mobile=True)

@@ -16,8 +16,10 @@ from fastapi.testclient import TestClient
 from pages_support import make_store
 
 from kg.rdf import iris
-from kg.web.pages import views as V
+from kg.web.pages import person as V
 from kg.web.pages.app import create_pages_app
+from kg.web.pages.common import Linker
+from kg.web.pages.paging import make_paging
 
 PATH = "/person/" + iris.slug(F.BUSY_NAME)
 
@@ -35,7 +37,7 @@ def client(store) -> TestClient:
 
 
 def model(store, page: int = 1, **lists: int) -> V.PersonPage:
-    m = V.person(store, V.Linker(F.BASE), F.BASE + PATH, page, lists)
+    m = V.person(store, Linker(F.BASE), F.BASE + PATH, page, lists)
     assert m is not None
     return m
 
@@ -130,9 +132,9 @@ def test_bad_list_parameters_fall_back_to_page_one(client) -> None:
 
 
 def test_paging_window() -> None:
-    p = V._paging(1000, 10, 20, "posts_page")
+    p = make_paging(1000, 10, 20, "posts_page")
     assert p.window() == [1, None, 8, 9, 10, 11, 12, None, 50]
-    assert V._paging(60, 1, 20).window() == [1, 2, 3]
+    assert make_paging(60, 1, 20).window() == [1, 2, 3]
     assert (p.first_row, p.last_row) == (181, 200)
 
 

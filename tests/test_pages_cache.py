@@ -119,7 +119,7 @@ def test_labels_are_kept_per_iri_until_a_write(store) -> None:
     """lookup() reads each IRI's names once per store state, whatever other IRIs are asked with it."""
     from rdflib import URIRef
 
-    from kg.web.pages.views import _fold, lookup
+    from kg.web.pages.common import _fold, lookup
 
     counting = Counting(store)
     this = URIRef(person_iri(store))

@@ -77,7 +77,7 @@ def test_event_page(client: TestClient) -> None:
     assert f'href="{path(award)}"' in html  # sub-event
     parts = section(html, "participants")
     # grouped by role, chairs first, with the post as stated
-    assert parts.index("主持人") < parts.index("讲话人") < parts.index("出席者") < parts.index("发言人")
+    assert parts.index("主持人") < parts.index("讲话人") < parts.index("出席者") < parts.index("汇报发言者")
     chair = parts[parts.index("主持人"):parts.index("讲话人")]
     assert "王晓红" in chair and "市长" in chair and "<mark>王晓红</mark>" in chair
     assert "示例锅炉集团" in parts
@@ -129,7 +129,7 @@ def test_organization_page(client: TestClient) -> None:
     assert "114,000,000 元" in section(gov, "grants")
     boiler = client.get("/organization/shi-li-guo-lu-ji-tuan").text
     assert "received" in section(boiler, "grants") or "114,000,000" in boiler
-    assert "发言人" in section(boiler, "events")
+    assert "汇报发言者" in section(boiler, "events")
 
 
 def test_post_page_holders_over_time(client: TestClient) -> None:
@@ -151,9 +151,13 @@ def test_home_page(client: TestClient, store) -> None:
     assert 'action="/search"' in html
     import html as h
 
-    href = re.search(r'<a href="(/query\?query=[^"]+)" class="class-list"><span class="label" lang="zh">人物', html)
+    href = re.search(r'<a href="(/browse/person)" class="class-list"><span class="label" lang="zh">人物', html)
     listing = client.get(h.unescape(href.group(1))).text  # type: ignore[union-attr]
     assert "李明远" in listing and "赵一鸣" in listing  # every person, named
+    # a class without an index of its own (a subclass) still opens the editor listing it
+    href = re.search(r'<a href="(/query\?query=[^"]+)" class="class-list"><span class="label" lang="zh">会议', html)
+    listing = client.get(h.unescape(href.group(1))).text  # type: ignore[union-attr]
+    assert "示例市委常委会" in listing
 
 
 def test_query_page_runs_an_example(client: TestClient) -> None:
@@ -167,10 +171,25 @@ def test_query_page_runs_an_example(client: TestClient) -> None:
     assert r.status_code == 200
     results = section(r.text, "results")
     assert 'href="/person/wang-xiao-hong"' in results  # IRIs link to their pages
+    assert re.search(r'<a href="/person/wang-xiao-hong"[^>]*>王晓红</a>', results)  # named, not shown as a path
     assert "示例市委常委会" in results and "@zh" in results
     for fmt in ("json", "csv", "tsv", "xml"):
         assert f'data-format="{fmt}"' in results
     assert "/sparql?query=" in results
+
+
+def test_every_example_query_returns_rows_on_the_test_store(client: TestClient) -> None:
+    """Issue 17: the editor's examples work on any store (no name written into them): each returns rows
+    (or a graph) here, with titles in Chinese and English."""
+    from kg.web.pages.queries import examples
+
+    for stem, title, _ in examples():
+        r = client.get("/query", params={"example": stem})
+        assert r.status_code == 200, (stem, r.text[-500:])
+        results = section(r.text, "results")
+        count = re.search(r'<span class="count">(\d+)', results)
+        graph = 'data-format="turtle"' in results and "<td>" in results
+        assert graph or (count and int(count.group(1)) > 0), (stem, title)
 
 
 def test_query_page_construct_and_errors(client: TestClient) -> None:

@@ -16,7 +16,9 @@ from fastapi.testclient import TestClient
 from rdflib import URIRef
 
 from benchmarks import pages as bench
-from kg.web.pages import views as V
+from kg.web.pages import common, home, lists
+from kg.web.pages import paging as pg
+from kg.web.pages import person as V
 from kg.web.pages.app import create_pages_app
 from kg.web.pages.queries import bind
 
@@ -88,11 +90,11 @@ def test_person_samples_are_grouped_by_participations(synthetic) -> None:
 def test_busy_timeline_articles_and_posts_are_the_full_sort(synthetic, monkeypatch) -> None:
     """Lists read newest-first from the store's latest dates are the rows of the full sort, ties by IRI."""
     store, data = synthetic
-    monkeypatch.setattr(V, "MIN_GAIN", 0)  # the small store: read the latest dates even when not cheaper
+    monkeypatch.setattr(pg, "MIN_GAIN", 0)  # the small store: read the latest dates even when not cheaper
     seen = 0
     for p in busy_people(data):
         this = URIRef(bench.BASE + p)
-        dated = V.Dated(store)
+        dated = pg.Dated(store)
         full = ref(store, TIMELINE, this)
         for offset in (0, 50, 100):
             need = min(len(full), offset + 50)
@@ -115,7 +117,7 @@ def test_busy_timeline_articles_and_posts_are_the_full_sort(synthetic, monkeypat
         for x in cols(full, "post", "article", "holding"):
             holdings[x[:2]].add(x[2])
         for page in (1, 2, 3):
-            paging = V._paging(len(statements), page, V.STATEMENT_ROWS, "posts_page")
+            paging = pg.make_paging(len(statements), page, V.STATEMENT_ROWS, "posts_page")
             need = min(paging.total, paging.offset + paging.size)
             if dated.newest_first("articles", "person_posts_at", need, paging.total, ("post", "article"),
                                   this=this) is not None:
@@ -130,16 +132,16 @@ def test_busy_timeline_articles_and_posts_are_the_full_sort(synthetic, monkeypat
 
 def test_busy_reading_falls_back_when_it_would_read_too_far(synthetic, monkeypatch) -> None:
     store, data = synthetic
-    monkeypatch.setattr(V, "MAX_SCAN", 50)
+    monkeypatch.setattr(pg, "MAX_SCAN", 50)
     this = URIRef(bench.BASE + busy_people(data)[0])
-    assert V.Dated(store).newest_first("events", "person_timeline_at", 100, 100, ("part",), this=this) is None
+    assert pg.Dated(store).newest_first("events", "person_timeline_at", 100, 100, ("part",), this=this) is None
 
 
 def test_busy_person_page_shows_the_same_lists(synthetic, monkeypatch) -> None:
     """The whole page with the busy paths taken shows what it shows without them."""
     store, data = synthetic
     hub = data.samples["person (hub)"][0]
-    lk = V.Linker(bench.BASE)
+    lk = common.Linker(bench.BASE)
 
     def model(page: int) -> tuple:
         m = V.person(store, lk, bench.BASE + hub, page, {"posts_page": page, "articles_page": page})
@@ -151,8 +153,9 @@ def test_busy_person_page_shows_the_same_lists(synthetic, monkeypatch) -> None:
                 m.timeline_paging.total, m.articles_paging.total, m.post_total, m.event_count)
 
     plain = [model(1), model(2)]
-    monkeypatch.setattr(V, "BUSY_ROWS", 20)
-    monkeypatch.setattr(V, "MIN_GAIN", 0)
+    for module in (V, lists):  # the person's own lists and the articles
+        monkeypatch.setattr(module, "BUSY_ROWS", 20)
+    monkeypatch.setattr(pg, "MIN_GAIN", 0)
     assert [model(1), model(2)] == plain
 
 
@@ -163,8 +166,8 @@ def test_busy_person_co_participants_over_latest_articles(synthetic, monkeypatch
     assert len(full) > 40
     monkeypatch.setattr(V, "BUSY", 20)
     monkeypatch.setattr(V, "RECENT", 15)
-    monkeypatch.setattr(V, "MIN_GAIN", 0)
-    m = V.person(store, V.Linker(bench.BASE), bench.BASE + hub)
+    monkeypatch.setattr(pg, "MIN_GAIN", 0)
+    m = V.person(store, common.Linker(bench.BASE), bench.BASE + hub)
     assert m.co_window is not None and m.co_window.articles == 15 and m.co_window.total == m.articles_paging.total
     assert m.co_participants and all(c.count <= full.get(c.link.iri, 0) for c in m.co_participants)
     assert sum(c.count for c in m.co_participants) < sum(full.values())
@@ -187,23 +190,23 @@ def test_co_participants_are_the_full_sort_with_ties(synthetic) -> None:
 
 def test_home_recent_articles_are_the_full_sort(synthetic) -> None:
     store, _ = synthetic
-    assert cols(V.recent_articles(store), "article", "date") == cols(ref(store, HOME, URIRef("x:y")),
+    assert cols(home.recent_articles(store), "article", "date") == cols(ref(store, HOME, URIRef("x:y")),
                                                                       "article", "date")
 
 
 def test_lookup_once_per_page_gives_the_same_facts(synthetic) -> None:
     store, data = synthetic
     iris = [URIRef(bench.BASE + p) for p in list(data.participations)[:30]]
-    look = V.Lookup(store)
+    look = common.Lookup(store)
     look(iris[:10])
-    assert {k: v for k, v in look(iris).items()} == V.lookup(store, iris)
+    assert {k: v for k, v in look(iris).items()} == common.lookup(store, iris)
 
 
 def test_quad_count_is_reused_only_when_slow(monkeypatch) -> None:
     """How long a count took is read from a fake clock the stores advance: a loaded machine can make a
     count of no work take longer than SLOW_COUNT (20 ms) of real time, which made this test flaky."""
     clock = {"now": 1000.0}
-    monkeypatch.setattr(V, "time", SimpleNamespace(monotonic=lambda: clock["now"]))
+    monkeypatch.setattr(home, "time", SimpleNamespace(monotonic=lambda: clock["now"]))
 
     class Counting:
         def __init__(self, delay: float) -> None:
@@ -214,12 +217,13 @@ def test_quad_count_is_reused_only_when_slow(monkeypatch) -> None:
             clock["now"] += self.delay
             return 7
 
-    fast, slow = Counting(0), Counting(V.SLOW_COUNT + 0.01)
+    fast, slow = Counting(0), Counting(home.SLOW_COUNT + 0.01)
+    cfast, cslow = home.StoreCounts(fast), home.StoreCounts(slow)  # type: ignore[arg-type]
     for _ in range(3):
-        assert V.quad_count(fast) == 7 and V.quad_count(slow) == 7
+        assert cfast.quad_count() == 7 and cslow.quad_count() == 7
     assert fast.calls == 3 and slow.calls == 1
-    clock["now"] += V.QUAD_COUNT_TTL  # stale: shown once more, recounted in the background
-    assert V.quad_count(slow) == 7
+    clock["now"] += home.QUAD_COUNT_TTL  # stale: shown once more, recounted in the background
+    assert cslow.quad_count() == 7
     deadline = time.monotonic() + 30
     while slow.calls < 2 and time.monotonic() < deadline:
         time.sleep(0.01)

@@ -13,7 +13,8 @@ from rdflib.namespace import RDF
 from kg.rdf import iris
 from kg.rdf.namespaces import KG, SCHEMA
 from kg.store.base import GraphUpdate
-from kg.web.pages import views as V
+from kg.web.pages import common as V
+from kg.web.pages.search import search
 
 
 def person(name: str, article: URIRef) -> list[tuple]:
@@ -44,7 +45,7 @@ def store(tmp_path_factory: pytest.TempPathFactory):
 
 
 def names(store, q: str) -> list[str]:
-    return [h.link.text for h in V.search(store, V.Linker(F.BASE), q)]
+    return [h.link.text for h in search(store, V.Linker(F.BASE), q)]
 
 
 def test_exact_then_prefix_by_mentions_then_contained(store) -> None:
@@ -75,7 +76,7 @@ def test_nothing_and_empty(store) -> None:
 
 
 def test_result_links_to_pages(store) -> None:
-    hit = V.search(store, V.Linker(F.BASE), "王晓红")[0]
+    hit = search(store, V.Linker(F.BASE), "王晓红")[0]
     assert hit.link.href == "/person/wang-xiao-hong" and hit.kind == "person"
 
 

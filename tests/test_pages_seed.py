@@ -61,7 +61,8 @@ def test_seed_credit_person_page(seeded) -> None:
     store, client = seeded
     html = client.get(entity_path(store, "赵继钊")).text
     assert "赵继钊" in html and "zhao ji zhao" in html
-    assert "加快创新高地人才高地建设" in html and "作者 author" in html
+    assert "加快创新高地人才高地建设" in html and "记者 reporter" in html
+    assert "作者 author" not in html  # the byline as printed (issue 17, item 7)
 
 
 def test_seed_home_and_search(seeded) -> None:

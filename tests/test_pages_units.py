@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rdflib import Literal, URIRef
 
 from kg.web.pages import labels as L
+from kg.web.pages.common import fmt_date, fmt_yuan
 from kg.web.pages.queries import bind, examples, load, title_of
 from kg.web.pages.text import Segment, highlight, link_names, marks, radial_layout
-from kg.web.pages.views import fmt_date, fmt_yuan
 
 
 def test_bind_iris_literals_lists() -> None:
@@ -83,7 +85,8 @@ def test_marks_several_mentions() -> None:
 
 
 def test_one_sentence_shown_once_for_its_participants() -> None:
-    from kg.web.pages.views import Link, Participant, RoleGroup
+    from kg.web.pages.common import Link
+    from kg.web.pages.event import Participant, RoleGroup
 
     art = Link("http://a/article/1", "头条", "/article/1", "article")
     sentence = "甲、乙出席。"
@@ -101,15 +104,19 @@ def test_example_titles() -> None:
     assert title_of(text) == "Who chaired which meetings: every participation with its date"
     assert title_of("# One line. More.\n# Rest") == "One line"
     assert title_of("SELECT * {}") == ""
-    assert dict((s, t) for s, t, _ in examples())["chairs"].startswith("Who chaired which meetings")
-    assert all(len(t) <= 112 for _, t, _ in examples())
+    two = "# zh: 谁主持了哪些会议\n# Who chaired which meetings. More."
+    assert title_of(two) == "谁主持了哪些会议 · Who chaired which meetings"
+    assert dict((s, t) for s, t, _ in examples())["chairs"].startswith("谁主持了哪些会议 · Who chaired which meetings")
+    for _, t, _ in examples():  # every example titled in Chinese and in English, the English kept short
+        zh, _, en = t.partition(" · ")
+        assert zh and en and re.search(r"[\u4e00-\u9fff]", zh) and len(en) <= 112, t
 
 
 def test_home_counts_large_stores_in_the_background(monkeypatch) -> None:
     """Above the limit the first request does not wait for the class counts; a later one shows them."""
     import time
 
-    from kg.web.pages import views
+    from kg.web.pages import home as views
 
     class FakeStore:
         def quad_count(self) -> int:
@@ -123,12 +130,12 @@ def test_home_counts_large_stores_in_the_background(monkeypatch) -> None:
         return [{"class": None, "n": None}]
 
     monkeypatch.setattr(views, "run", fake_run)
-    store = FakeStore()
-    assert views.class_counts(store) is None
-    assert views.class_counts(store) is None  # still running: no second scan
+    counts = views.StoreCounts(FakeStore())  # type: ignore[arg-type]
+    assert counts.class_counts() is None
+    assert counts.class_counts() is None  # still running: no second scan
     for _ in range(50):
-        if views.class_counts(store) is not None:
+        if counts.class_counts() is not None:
             break
         time.sleep(0.05)
-    assert views.class_counts(store) == [{"class": None, "n": None}]
+    assert counts.class_counts() == [{"class": None, "n": None}]
     assert calls == ["home_counts"]

@@ -160,3 +160,96 @@ def test_sidecar_maps_a_crawlers_field_names(tmp_path):
 
     with pytest.raises(InputError, match="unknown field 'body'"):
         read_input(p)
+
+
+def test_fields_option_maps_columns_over_the_sidecar(tmp_path):
+    """``--fields`` (ours=theirs) names a dump's columns; where the sidecar names the same field, it wins."""
+    from kg.read.dumps import parse_fields
+
+    p = tmp_path / "crawler.csv"
+    p.write_text("link,headline,content,body2\nhttps://x.example/1,会议召开,市长在会上讲话。,区长在会上发言。\n",
+                 encoding="utf-8")
+    fields = parse_fields(" title=Headline , text=content,url=link")
+    assert fields == {"title": "headline", "text": "content", "url": "link"}
+    _, (a,) = read_input(p, fields=fields)
+    assert (a.headline, a.body[a.text_start:], a.source_url) == ("会议召开", "市长在会上讲话。", "https://x.example/1")
+    p.with_name("crawler.meta.json").write_text(json.dumps({"fields": {"title": "headline", "text": "body2"}}),
+                                                encoding="utf-8")
+    _, (a,) = read_input(p)
+    assert a.body[a.text_start:] == "区长在会上发言。"  # the sidecar alone
+    _, (a,) = read_input(p, fields={"text": "content"})
+    assert (a.headline, a.body[a.text_start:]) == ("会议召开", "市长在会上讲话。")  # the option over the sidecar
+
+
+@pytest.mark.parametrize("spec,why", [
+    ("body=content", "unknown field 'body' (known: url, title, date, text, publication, page, author)"),
+    ("title", "'title' is not OURS=THEIRS"),
+    ("title=", "'title=' is not OURS=THEIRS"),
+    ("title=a,title=b", "'title' is mapped twice"),
+    (" , ", "no mapping given"),
+])
+def test_fields_option_errors_are_one_line(spec, why):
+    from kg.errors import InputError
+    from kg.read.dumps import parse_fields
+
+    with pytest.raises(InputError) as exc:
+        parse_fields(spec)
+    assert str(exc.value) == f"--fields: {why}" if "known" in why else why in str(exc.value)
+
+
+def test_kg_ingest_fields_option(tmp_path):
+    p = tmp_path / "crawl.jsonl"
+    p.write_text(json.dumps({"headline": "青岚市召开会议", "content": "3月1日，青岚市召开工作会议。",
+                             "link": "https://x.example/9"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    run = dict(capture_output=True, text=True, cwd=ROOT)
+    store = str(tmp_path / "s")
+    bad = subprocess.run([sys.executable, "-m", "kg", "ingest", "--store", store, "--fields", "body=content",
+                          str(p)], **run)
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr
+    assert "kg: --fields: unknown field 'body'" in bad.stderr
+    assert not (tmp_path / "s").exists()  # stopped before the store was opened
+    ok = subprocess.run([sys.executable, "-m", "kg", "ingest", "--store", store, "--fields",
+                         "title=headline,text=content,url=link", str(p)], **run)
+    assert ok.returncode == 0, ok.stderr
+    q = subprocess.run([sys.executable, "-m", "kg", "query", "--store", store, "--format", "csv",
+                        "SELECT ?u WHERE { GRAPH ?a { ?a <https://schema.org/url> ?u } }"], **run)
+    assert q.stdout.split()[-1] == "https://x.example/9"
+
+
+def _resume_dump(path: Path, texts: dict[int, str]) -> None:
+    path.write_text("".join(json.dumps({"url": f"https://x.example/{i}", "title": f"第{i}次常委会议召开",
+                                        "date": "2025-03-12", "text": t}, ensure_ascii=False) + "\n"
+                            for i, t in texts.items()), encoding="utf-8")
+
+
+@pytest.mark.parametrize("batch", [False, True])
+def test_resume_skips_the_records_already_stored(tmp_path, batch):
+    """``--resume`` on a dump reads only its new and changed records (by each record's content hash)."""
+    from kg.ingest import ingest_batch, ingest_file
+    from kg.read.inputs import stored_records
+    from kg.store import open_store
+
+    path = tmp_path / "crawl.jsonl"
+    texts = {i: f"3月{i}日，市政协召开常委会议。主席柯青山主持会议。" for i in range(1, 6)}
+    _resume_dump(path, texts)
+    store = open_store(tmp_path / "s")
+    try:
+        assert len(ingest_file(store, path, base="http://127.0.0.1:8000").articles) == 5
+        assert len(stored_records(path, store.has_content_hash)) == 5
+        texts[2] = "3月2日，市政协召开常委会议。副主席罗青河主持会议。"  # changed: read again, replaces its article
+        texts.update({6: "3月6日，市人大常委会召开会议。", 7: "3月7日，市政府召开常务会议。"})
+        _resume_dump(path, texts)
+        if batch:
+            report = ingest_batch(store, [path], base="http://127.0.0.1:8000", skip_known=True, jobs=1)
+            assert (report.articles, report.skipped, report.errors) == (3, 0, [])
+        else:
+            res = ingest_file(store, path, base="http://127.0.0.1:8000", skip_known=True)
+            assert len(res.articles) == 3 and not res.skipped
+        n = next(store.query("SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { GRAPH ?a {"
+                             " ?a a <https://schema.org/NewsArticle> } }").rows())["n"]
+        # everything stored now: a third run reads nothing, and it is no error
+        again = ingest_file(store, path, base="http://127.0.0.1:8000", skip_known=True)
+        assert again.articles == [] and again.error is None
+    finally:
+        store.close()
+    assert int(str(n.value if hasattr(n, "value") else n)) == 7  # the changed record replaced its article

@@ -136,7 +136,7 @@ def test_article_page_links_its_source(tmp_path):
     from kg.ingest import ingest_file
     from kg.store import open_store
     from kg.web.pages.app import create_pages_app
-    from kg.web.pages.views import web_url
+    from kg.web.pages.article import web_url
 
     base = "http://127.0.0.1:8000"
     store = open_store(tmp_path / "s")

@@ -80,3 +80,35 @@ def test_not_a_warc_is_a_one_line_error(tmp_path):
     p.write_bytes(b"this is not an archive\n")
     with pytest.raises(InputError, match="x.warc: not a WARC file"):
         read_input(p)
+
+
+def test_warc_of_real_layouts_with_the_charset_in_the_http_header_only(tmp_path):
+    """The seven real-report pages (tests/fixtures/html; GB2312, GBK, UTF-8) in one WARC, their charset declared
+    only by the HTTP header: each response reads to the text of its text page."""
+    import json
+    import re
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    fixtures = Path(__file__).parent / "fixtures" / "html"
+    golds = sorted(fixtures.glob("*.json"))
+    path = tmp_path / "real.warc.gz"
+    want = []
+    with open(path, "wb") as f:
+        w = WARCWriter(f, gzip=True)
+        for i, gold in enumerate(golds):
+            g = json.loads(gold.read_text(encoding="utf-8"))
+            data = (fixtures / g["html"]).read_bytes()
+            m = re.search(rb"charset=[\"']?([\w-]+)", data[:2000])
+            charset = m.group(1).decode() if m else "utf-8"
+            body = re.sub(rb"<meta[^>]*charset[^>]*>", b"", data, count=1)  # the header alone says it
+            http = StatusAndHeaders("200 OK", [("Content-Type", f"text/html; charset={charset}")], protocol="HTTP/1.1")
+            w.write_record(w.create_warc_record(f"https://paper.example/real/{i}.html", "response",
+                                                payload=io.BytesIO(body), http_headers=http))
+            _, (a,) = read_input(fixtures / g["source"])
+            want.append(a.body[a.text_start:])
+    src, articles = read_input(path)
+    assert not src.problems
+    assert [a.body[a.text_start:] for a in articles] == want
+    assert len(want) >= 6

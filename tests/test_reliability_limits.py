@@ -204,3 +204,49 @@ def test_per_client_option() -> None:
     assert limits_from(per_client_queries=2).per_client == 2
     with pytest.raises(StoreError, match="per-client"):
         limits_from(per_client_queries=-1)
+
+
+def test_a_worker_that_ended_while_idle_is_replaced_not_blamed(tmp_path: Path) -> None:
+    """Issue 21: a query worker can end while idle (its engine's threads can end it). The next query must
+    not be handed to it and answered 500 for a death it did not cause: the dead worker is replaced."""
+    import signal
+
+    with served(tmp_path / "store", limits=Limits(workers=1)) as s:
+        pool = s.runner.pool
+        assert pool is not None
+        first = pool._idle.get_nowait()  # the only worker, idle: end it as a crash would
+        assert first is not None
+        pool._idle.put(first)
+        os.kill(first.process.pid, signal.SIGABRT)
+        first.process.join(10)
+        assert first.process.exitcode is not None
+        r = httpx.get(s.url + "/sparql", params={"query": "ASK {}"}, timeout=60)
+        assert r.status_code == 200, r.text
+        assert pool.stats.idle_deaths == 1
+
+
+def test_query_workers_keep_few_malloc_arenas(tmp_path: Path) -> None:
+    """Issue 21: glibc gave each busy thread an arena of its own (64-128 MiB of address space each), so a
+    fresh worker's peak address space varied by 300 MiB from start to start and a 768 MiB cap aborted
+    the engine now and then. Workers cap the arenas before any thread starts (glibc only)."""
+    import asyncio
+    import ctypes
+
+    from kg.web.limits import Probe
+    from kg.web.worker import WORKER_ARENAS
+
+    try:
+        ctypes.CDLL(None).mallopt  # noqa: B018
+    except AttributeError:
+        pytest.skip("not glibc: no mallopt")
+    with served(tmp_path / "store", limits=Limits(workers=1, worker_memory_mb=768)) as s:
+        info = asyncio.run(s.runner.pool.call(Probe())).info
+        assert info["malloc_arenas"] == WORKER_ARENAS
+        pid = None
+        w = s.runner.pool._idle.get_nowait()
+        if w is not None:
+            pid = w.process.pid
+            s.runner.pool._idle.put(w)
+        assert pid is not None
+        peak_kib = int(next(line.split()[1] for line in open(f"/proc/{pid}/status") if line.startswith("VmPeak")))
+        assert peak_kib < 600 << 10, f"a fresh worker reserved {peak_kib >> 10} MiB of address space"

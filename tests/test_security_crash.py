@@ -170,16 +170,10 @@ def test_kg_serve_survives_every_crash_attack(tmp_path: Path) -> None:
                 r = httpx.get(srv.url + path, params={"query": q}, timeout=60)
                 assert 400 <= r.status_code < 600, r.status_code
                 assert srv.alive(), f"kg serve died on {q[:40]} through {path}"
-        # the server goes on. An innocent query right after the attacks has drawn a 500 in about 1 run of 6
-        # (cause not yet found; a worker left damaged by an attack is suspected): it may take three tries
-        answers = []
-        for _ in range(3):
-            r = httpx.get(srv.url + "/sparql", params={"query": COUNT}, headers={"Accept": "text/csv"}, timeout=30)
-            answers.append((r.status_code, r.text[:200]))
-            if r.status_code == 200:
-                break
-            time.sleep(1)
-        assert r.status_code == 200 and int(r.text.split()[1]) > 0, answers
+        # the server goes on: the next, innocent query is answered at once (it drew a 500 in 1 run of 6 while
+        # workers could abort at start under the memory cap, issue 21)
+        r = httpx.get(srv.url + "/sparql", params={"query": COUNT}, headers={"Accept": "text/csv"}, timeout=30)
+        assert r.status_code == 200 and int(r.text.split()[1]) > 0, r.text
         assert srv.alive()
     assert "Traceback" not in srv.stderr, srv.stderr[-2000:]
 

@@ -73,6 +73,8 @@ class Curation:
     overrides: tuple[Override, ...] = ()
     joins: dict[tuple[str, str], tuple[str, str | None]] = field(default_factory=dict)  # (name, q) → (q', jur')
     splits: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (name, article) → (q, new q)
+    # (other name, q) → (name, q'): an alias the store's texts state (曾用名), set by kg resolve only
+    aliases: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.overrides)
@@ -85,6 +87,9 @@ class Curation:
         joined = self.joins.get((pk.name, pk.qualifier))
         if joined is not None:
             return PersonKey(pk.name, "Curated", pk.jurisdiction, joined[0])
+        alias = self.aliases.get((pk.name, pk.qualifier))
+        if alias is not None:  # another article states this name is another of alias[0]'s
+            return PersonKey(alias[0], "KnownAlias", pk.jurisdiction, alias[1], pk.sector)
         return pk
 
     def person_keys(self) -> set[tuple[str, str]]:

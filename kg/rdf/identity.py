@@ -11,7 +11,10 @@ construction). The rules, with examples (docs/identity.md has the long form):
   one of the posts is there, then a national body (全国), then the most local place; a person with no
   placed post takes the paper's locality, else the paper, else the page file. So 王伟 of eight cities are
   eight people, one 王伟 with three posts in 太原 over three years is one, and 张伟/章伟 never meet
-  (the written name is part of the key, see ``kg.rdf.iris``).
+  (the written name is part of the key, see ``kg.rdf.iris``). Within one jurisdiction, one person
+  per **line of work** (``post_sector``): a 区长 and a 小学校长 named 王伟 in one city are two, a
+  career on the general track (副区长 → 区长 → 副市长) is one. Two written names are one person
+  only where the article states it (曾用名, 原名: ``stated_aliases``).
 - **Organisations** whose name carries no place (组织部, 社区党支部, an unexpanded 市委) and that are
   public bodies are qualified by the paper's locality (else paper, else page): one 组织部 per city.
   Names with a place or a national prefix stand alone.
@@ -122,6 +125,7 @@ class PersonKey:
     basis: str  # a kg:IdentityReason local name: PostJurisdiction, NationalPost, PaperLocality, …
     jurisdiction: str | None  # the place, when the basis is one
     qualifier: str
+    sector: str = ""  # the line of work of the posts ("" = the general track), part of the qualifier
 
     @property
     def ident(self) -> str:
@@ -147,18 +151,91 @@ def city_of(place: str, locality: str | None) -> str:
     return place
 
 
-def person_key(name: str, post_places: list[str], national: bool, ctx: Context) -> PersonKey:
-    """The key of a person named ``name`` holding posts in bodies of ``post_places`` (see module doc)."""
+@cache
+def _sector_table() -> tuple[tuple[tuple[str, str], ...], dict[str, int]]:
+    pairs = tuple((str(k), str(v)) for k, v in rules()["sectors"])
+    order: dict[str, int] = {}
+    for _, sector in pairs:
+        order.setdefault(sector, len(order))
+    for sector in rules()["sector_kinds"].values():
+        order.setdefault(sector, len(order))
+    return pairs, order
+
+
+def post_sector(label: str, body: str | None = None, kind: str | None = None) -> str:
+    """The line of work of one post ("" for the general track): the first keyword of the rules'
+    ``sectors`` found in the body's name, else in the printed post, else the body's kind.
+
+    Why: two people of one written name in one city are told apart by what they do — a 教育局局长
+    and a 组织部副部长, a 区长 and a 小学校长 — while a leader's career (副区长 → 区长 → 副市长,
+    副市长 → 市委副书记 → 市长) stays on the general track and is one person.
+    """
+    pairs, _ = _sector_table()
+    for text in (body or "", label):
+        for keyword, sector in pairs:
+            if keyword in text:
+                return sector
+    return str(rules()["sector_kinds"].get(kind or "", ""))
+
+
+def person_sector(sectors: list[str]) -> str:
+    """The line of a person given posts of ``sectors`` in one article: a line wins over the general
+    track (市委常委、组织部部长 is of the organisation line: 常委 is a rank several department heads
+    hold), and of several lines the first in the rules' list (the same whatever the order of posts)."""
+    _, order = _sector_table()
+    lines = sorted({s for s in sectors if s}, key=lambda s: (order.get(s, len(order)), s))
+    return lines[0] if lines else ""
+
+
+def _with_sector(pk: PersonKey, sector: str) -> PersonKey:
+    """The key of one line of work within the context: ``{qualifier}_{sector}`` (``_`` never occurs in
+    a qualifier, and no sector starts with ``c-``, so it collides neither with a place nor with a
+    curated split)."""
+    if not sector:
+        return pk
+    return PersonKey(pk.name, pk.basis, pk.jurisdiction, f"{pk.qualifier}_{sector}", sector)
+
+
+def person_key(name: str, post_places: list[str], national: bool, ctx: Context,
+               sectors: list[str] | None = None) -> PersonKey:
+    """The key of a person named ``name`` holding posts in bodies of ``post_places`` (see module doc);
+    ``sectors`` are the lines of work of the posts (``post_sector``): within one jurisdiction, one
+    person per line. A national leader is one person whatever the line."""
+    sector = person_sector(sectors or [])
     places = sorted({city_of(p, ctx.locality) for p in post_places})
     if ctx.locality and ctx.locality in places:
-        return PersonKey(name, "PostJurisdiction", ctx.locality, iris.ident(ctx.locality, 30))
-    if national:
+        pk = PersonKey(name, "PostJurisdiction", ctx.locality, iris.ident(ctx.locality, 30))
+    elif national:
         return PersonKey(name, "NationalPost", "全国", iris.ident("全国", 30))
-    if places:
+    elif places:
         place = min(places, key=lambda p: (level_of(p) if level_of(p) >= 0 else 9, p))
-        return PersonKey(name, "PostJurisdiction", place, iris.ident(place, 30))
-    basis, qual = ctx.scope()
-    return PersonKey(name, basis, ctx.locality if basis == "PaperLocality" else None, qual)
+        pk = PersonKey(name, "PostJurisdiction", place, iris.ident(place, 30))
+    else:
+        basis, qual = ctx.scope()
+        pk = PersonKey(name, basis, ctx.locality if basis == "PaperLocality" else None, qual)
+    return _with_sector(pk, sector)
+
+
+def stated_aliases(text: str, names: list[str]) -> list[tuple[str, str]]:
+    """(name, other written name) pairs the text states with a marker of the rules' ``alias_markers``:
+    柯望舒（曾用名柯望书） or 柯望舒，原名柯望书， → (柯望舒, 柯望书). Only after a name the article
+    names (the extractor's people), so a marker in other prose joins nothing; sorted, so the same
+    text gives the same pairs."""
+    markers = "|".join(map(re.escape, rules()["alias_markers"]))
+    out: set[tuple[str, str]] = set()
+    for name in sorted(set(names)):
+        pat = re.escape(name) + rf"\s*[（(，,]\s*(?:{markers})\s*[：:]?\s*([\u4e00-\u9fff·]{{2,5}}?)\s*[）)，,。；;、]"
+        for m in re.finditer(pat, text):
+            if m.group(1) != name:
+                out.add((name, m.group(1)))
+    return sorted(out)
+
+
+@cache
+def rules_version() -> str:
+    """A short hash of the rules file: written on each article graph (``kg:identityRules``) so
+    ``kg resolve`` knows which articles were keyed by other rules and re-keys them."""
+    return iris.short_hash(RULES_FILE.read_text(encoding="utf-8"), 12)
 
 
 def org_qualifier(name: str, kind: str | None, ctx: Context) -> tuple[str | None, str | None]:

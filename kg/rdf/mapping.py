@@ -68,6 +68,9 @@ class _Mapper:
         self.counter = 0
         self.ctx = identity.Context(pub.locality, pub.name, article.source_sha256 or None, str(self.article))
         self.person_keys: dict[str, identity.PersonKey] = {}  # written name -> key, one per article
+        self.mentioned: set[str] = set()  # written names whose mention is written
+        self._aliases: dict[str, str] | None = None
+        self._resolving: set[str] = set()
         self.events_done: dict[str, URIRef] = {}
         self.post_labels: set[tuple[URIRef, str]] = set()
 
@@ -86,7 +89,15 @@ class _Mapper:
         or report supports the join), placed by the bodies of the posts this article gives them."""
         if name in self.person_keys:
             return self.person_keys[name]
+        main = self.alias_of().get(name)
+        if main is not None and main not in self._resolving:  # the text states this is another of main's
+            self._resolving.add(name)  # a circle of statements (A 原名 B, B 原名 A) ends here
+            m = self.person_key(main)
+            pk = identity.PersonKey(m.name, "StatedAlias", m.jurisdiction, m.qualifier, m.sector)
+            self.person_keys[name] = pk
+            return pk
         places: list[str] = []
+        sectors: list[str] = []
         national = False
         for p in self.x.people:
             if p.name != name:
@@ -94,6 +105,7 @@ class _Mapper:
             for post in p.posts:
                 national = national or identity.is_national_title(post.label)
                 o = self.orgs.get(post.org) if post.org else None
+                sectors.append(identity.post_sector(post.label, o.name if o else None, o.kind if o else None))
                 if o is None:
                     continue
                 national = national or identity.is_national(o.name)
@@ -102,10 +114,21 @@ class _Mapper:
                     place = self.locality  # 组织部 of this paper's town
                 if place:
                     places.append(place)
-        pk = identity.person_key(name, places, national, self.ctx)
+        pk = identity.person_key(name, places, national, self.ctx, sectors)
         pk = self.curation.apply(pk, str(self.article))  # an editor's join or split (kg.rdf.curation)
         self.person_keys[name] = pk
         return pk
+
+    def alias_of(self) -> dict[str, str]:
+        """Other written name → the name it is stated to be another of, in this article's text."""
+        if self._aliases is None:
+            names = [p.name for p in self.x.people]
+            pairs = identity.stated_aliases(self.a.body, names)
+            self._aliases = {}
+            for main, alias in pairs:  # the first statement per alias; never a name onto itself
+                if alias not in self._aliases and main not in self._aliases:
+                    self._aliases[alias] = main
+        return self._aliases
 
     def person(self, name: str, key: str | None = None) -> URIRef:
         pk = self.person_key(name)
@@ -113,9 +136,13 @@ class _Mapper:
         if node not in self.done:
             self.done.add(node)
             self.add(node, RDF.type, SCHEMA.Person)
-            self.add(node, SCHEMA.name, zh(name))
-            self.add(node, KG.pinyin, Literal(iris.pinyin(name)))
+            self.add(node, SCHEMA.name, zh(pk.name))
+            self.add(node, KG.pinyin, Literal(iris.pinyin(pk.name)))
             self.add(self.article, SCHEMA.mentions, node)
+        if name not in self.mentioned:
+            self.mentioned.add(name)
+            if pk.name != name:
+                self.add(node, SCHEMA.alternateName, zh(name))
             # the mention: what this article says that placed the name (kg.resolve reads it back)
             m = URIRef(f"{self.article}#mention-{iris.ident(name, 30)}")
             self.add(m, RDF.type, KG.PersonMention)
@@ -124,6 +151,8 @@ class _Mapper:
             self.add(m, KG.identityBasis, KG[pk.basis])
             if pk.jurisdiction:
                 self.add(m, KG.jurisdiction, zh(pk.jurisdiction))
+            if pk.sector:
+                self.add(m, KG.sector, Literal(pk.sector))
             self.add(m, PROV.wasDerivedFrom, self.article)
         if key and key in self.people:
             for alt in self.people[key].alternate_names:
@@ -258,6 +287,7 @@ class _Mapper:
             self.add(art, SCHEMA.publisher, paper)
         if pub.locality:
             self.add(art, KG.locality, zh(pub.locality))
+        self.add(art, KG.identityRules, Literal(identity.rules_version()))  # kg resolve re-keys on a change
         self.add(art, SCHEMA.articleBody, zh(a.body[a.text_start:]))
         if a.source_name:
             self.add(art, KG.sourceFile, Literal(a.source_name))
@@ -283,6 +313,8 @@ class _Mapper:
 
     def extraction_triples(self) -> None:
         x = self.x
+        for alias in sorted(self.alias_of()):  # a stated other name: a mention of the person it names
+            self.person(alias)
         for p in x.people:
             node = self.person(p.name, p.key)
             for post in p.posts:

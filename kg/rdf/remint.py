@@ -16,12 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import get_args
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.model import Article, Event, EventType, Extraction, Organization, Person, Place, Post, Publication
 from kg.rdf.curation import EMPTY, Curation
-from kg.rdf.identity import PersonKey
+from kg.rdf.identity import PersonKey, rules_version
 from kg.rdf.mapping import _Mapper
 from kg.rdf.namespaces import KG, ORG, RDF, RDFS, SCHEMA
 
@@ -75,7 +75,8 @@ def _model(triples: Sequence[Triple], article_iri: str) -> _Model:
         date=dt.date.fromisoformat(str(date)) if date is not None else None,
         locality=_text(g, art, KG.locality),
     )
-    article = Article(headline=_text(g, art, SCHEMA.headline) or "", body="", segments=[], publication=pub,
+    article = Article(headline=_text(g, art, SCHEMA.headline) or "", body=_text(g, art, SCHEMA.articleBody) or "",
+                      segments=[], publication=pub,
                       source_sha256=_text(g, art, KG.contentHash) or "")
     x = Extraction()
     orgs = sorted(set(g.subjects(RDF.type, SCHEMA.Organization)), key=str)
@@ -90,7 +91,11 @@ def _model(triples: Sequence[Triple], article_iri: str) -> _Model:
     people = sorted(set(g.subjects(RDF.type, SCHEMA.Person)), key=str)
     for p in people:
         posts = [post_of[h] for h in sorted(g.objects(p, ORG.holds), key=str) if h in post_of]
-        x.people.append(Person(str(p), _text(g, p, SCHEMA.name) or "", posts=posts))
+        # the names the article printed (its mentions: a person joined through an alias was printed
+        # under the other name), else the node's name (an older graph has no mentions)
+        written = sorted({str(g.value(m, KG.writtenName)) for m in g.subjects(KG.mentionOf, p)})
+        for name in written or [_text(g, p, SCHEMA.name) or ""]:
+            x.people.append(Person(str(p), name, posts=posts))
     events = sorted({e for t in EVENT_TYPES for e in g.subjects(RDF.type, KG[t])}, key=str)
     for e in events:
         etype = next(t for t in EVENT_TYPES if (e, RDF.type, KG[t]) in g)
@@ -127,6 +132,8 @@ def remint(triples: Sequence[Triple], article_iri: str, base: str, curation: Cur
         new[URIRef(pl.key)] = m.place(pl.key) or URIRef(pl.key)
     for post, model in post_of.items():
         new[post] = m.post(model)
+    for alias in sorted(m.alias_of()):  # a name the text states is another of a person's (曾用名)
+        m.person(alias)
     for person in x.people:
         new[URIRef(person.key)] = m.person(person.name)
     for e in x.events:
@@ -137,6 +144,7 @@ def remint(triples: Sequence[Triple], article_iri: str, base: str, curation: Cur
             continue  # the post's name is made from its key now; the printed form is an altLabel (m.t)
         out.append((new.get(s, s), p, new.get(o, o) if isinstance(o, URIRef) else o))
     out += [t for t in m.t if t[1] != SCHEMA.mentions]  # what the article mentions is unchanged
+    out.append((URIRef(article_iri), KG.identityRules, Literal(rules_version())))
     return list(dict.fromkeys(out))
 
 
@@ -153,11 +161,24 @@ def rekey(triples: Sequence[Triple], article_iri: str, base: str,
     rules, curated = _mapper(md, article_iri, base, EMPTY), _mapper(md, article_iri, base, curation)
     new: dict[Node, Node] = {}
     keys = []
+    for alias in sorted(curated.alias_of()):  # its mention is written again, like the others
+        curated.person(alias)
     for person in md.extraction.people:
         keys.append(rules.person_key(person.name))
         new[URIRef(person.key)] = curated.person(person.name)
     mentions = set(md.graph.subjects(RDF.type, KG.PersonMention))
+    people = {URIRef(p.key) for p in md.extraction.people}
+    written = {str(p.name) for p in md.extraction.people}
+
+    def named_by_rules(s: Node, p: Node, o: Node) -> bool:
+        """A person's name, pinyin or alias-made other name: the mapper writes them again below
+        (a person joined through an alias is named by the other name's person)."""
+        return s in people and (p in (SCHEMA.name, KG.pinyin) or (p == SCHEMA.alternateName and str(o) in written))
+
     out = [(new.get(s, s), p, new.get(o, o) if isinstance(o, URIRef) else o)
-           for s, p, o in triples if s not in mentions]
+           for s, p, o in triples if s not in mentions and p != KG.identityRules and not named_by_rules(s, p, o)]
+    nodes = set(new.values())
+    out += [t for t in curated.t if t[0] in nodes and t[1] in (SCHEMA.name, KG.pinyin, SCHEMA.alternateName)]
+    out.append((URIRef(article_iri), KG.identityRules, Literal(rules_version())))  # keyed by today's rules
     out += [t for t in curated.t if t[0] != URIRef(article_iri) and "#mention-" in str(t[0])]  # new mentions
     return list(dict.fromkeys(out)), keys

@@ -51,24 +51,52 @@ def clean_url(url: str) -> str:
     return quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")
 
 
-def field_map(path: Path) -> dict[str, str]:
-    """The dump's own names for our fields, from its sidecar ``NAME.meta.json``: ``{"fields": {"title":
-    "headline", "text": "content"}}``. Why a sidecar: each crawler names its columns its own way, and the
-    mapping belongs with the dump it describes (a folder may hold dumps of several crawlers)."""
+def field_map(path: Path, override: dict[str, str] | None = None) -> dict[str, str]:
+    """The dump's own names for our fields: its sidecar ``NAME.meta.json`` (``{"fields": {"title":
+    "headline", "text": "content"}}``), then ``override`` (``kg ingest --fields``) over it, field by field.
+
+    Why a sidecar: each crawler names its columns its own way, and the mapping belongs with the dump it
+    describes (a folder may hold dumps of several crawlers). Why ``--fields`` too: one ingest of one
+    crawler's dumps needs no file written beside each dump; what it names wins over the sidecar."""
     side = path.with_name(path.stem + ".meta.json")
-    if not side.exists():
-        return {}
-    try:
-        meta = json.loads(side.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"{side}: not valid JSON ({exc})") from None
-    fields = meta.get("fields", {}) if isinstance(meta, dict) else {}
-    if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
-        raise InputError(f"{side}: fields must map our field names to the dump's, e.g. {{\"title\": \"headline\"}}")
-    unknown = sorted(set(fields) - set(FIELDS))
-    if unknown:
-        raise InputError(f"{side}: unknown field {unknown[0]!r} in fields (known: {', '.join(FIELDS)})")
-    return {ours: theirs.strip().lower() for ours, theirs in fields.items()}
+    fields: object = {}
+    if side.exists():
+        try:
+            meta = json.loads(side.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InputError(f"{side}: not valid JSON ({exc})") from None
+        fields = meta.get("fields", {}) if isinstance(meta, dict) else {}
+        if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
+            raise InputError(f"{side}: fields must map our field names to the dump's, e.g. {{\"title\": \"headline\"}}")
+        unknown = sorted(set(fields) - set(FIELDS))
+        if unknown:
+            raise InputError(f"{side}: unknown field {unknown[0]!r} in fields (known: {', '.join(FIELDS)})")
+    merged = {ours: theirs.strip().lower() for ours, theirs in dict(fields).items()}
+    merged.update(override or {})
+    return merged
+
+
+def parse_fields(spec: str) -> dict[str, str]:
+    """``title=headline,text=content`` (ours=theirs) into a field map; a one-line InputError names what is wrong.
+
+    Our names are checked here, before any file is read, so a typo (``body=content``) stops the run at once
+    instead of failing every record with "no text"."""
+    out: dict[str, str] = {}
+    for item in (x.strip() for x in spec.split(",")):
+        if not item:
+            continue
+        ours, eq, theirs = item.partition("=")
+        ours, theirs = ours.strip().lower(), theirs.strip().lower()
+        if not eq or not ours or not theirs:
+            raise InputError(f"--fields: {item!r} is not OURS=THEIRS, e.g. title=headline")
+        if ours not in FIELDS:
+            raise InputError(f"--fields: unknown field {ours!r} (known: {', '.join(FIELDS)})")
+        if ours in out and out[ours] != theirs:
+            raise InputError(f"--fields: {ours!r} is mapped twice ({out[ours]!r} and {theirs!r})")
+        out[ours] = theirs
+    if not out:
+        raise InputError("--fields: no mapping given, e.g. --fields title=headline,text=content")
+    return out
 
 
 def _mapped(raw: dict[str, str], fields: dict[str, str]) -> dict[str, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 from kg.errors import InputError
@@ -68,17 +69,22 @@ def read_input(
     publication: str | None = None,
     date: str | None = None,
     locality: str | None = None,
+    fields: dict[str, str] | None = None,
+    known_records: frozenset[str] = frozenset(),
 ) -> tuple[Source, list[Article]]:
     """Read one input file into articles; raises InputError when the file yields none.
 
     A dump's records that yield no article are listed in ``Source.problems``; the others are returned.
+    ``fields`` maps our field names to a dump's column names (``--fields``, over the dump's sidecar map).
+    ``known_records``: content hashes of records already stored (``--resume``, see :func:`dump_record_hashes`);
+    those records are left out (counted in ``Source.skipped``), and a dump of only such records is no error.
     """
     path = Path(path)
     kind = kind_of(path)
     if kind == "html":
         return _read_html(path, encoding, publication, date, locality)
     if kind == "dump":
-        return _read_dump(path, encoding, publication, date, locality)
+        return _read_dump(path, encoding, publication, date, locality, fields, known_records)
     if kind == "warc":
         return _read_warc(path, encoding, publication, date, locality)
     src = read_source(path, encoding=encoding, publication=publication, date=date, locality=locality)
@@ -110,19 +116,59 @@ def _check_dump_size(path: Path, what: str) -> None:
         raise InputError(f"{path}: {size} bytes is over the {MAX_DUMP_BYTES} byte limit for one {what}; split it")
 
 
-def _read_dump(path: Path, encoding: str | None, publication: str | None, date: str | None,
-               locality: str | None) -> tuple[Source, list[Article]]:
+def _dump_records(path: Path, encoding: str | None, fields: dict[str, str] | None):  # type: ignore[no-untyped-def]
+    """The dump's bytes, its text and its records (an InputError in place of a record that cannot be parsed)."""
     from kg.read import dumps
-    from kg.read.source import decode, parse_date
+    from kg.read.source import decode
 
     _check_dump_size(path, "dump")
     data = path.read_bytes() if path.is_file() else read_page_bytes(path)
     text = decode(data, str(path), encoding) if not data.lstrip().startswith(b"<") else ""
+    return data, text, dumps.records(text, str(path), path.suffix.lower(), dumps.field_map(path, fields))
+
+
+def _record_hash(page: str) -> str:
+    """A record's key: the SHA-256 of its text page, stored as its article's ``kg:contentHash``."""
+    return hashlib.sha256(page.encode()).hexdigest()
+
+
+def dump_record_hashes(path: str | Path, encoding: str | None = None,
+                       fields: dict[str, str] | None = None) -> list[str]:
+    """The keys of a dump's readable records, in order, without extracting anything (cheap: for ``--resume``,
+    which asks the store which of them it holds). Why the content hash and not the URL: a record whose text
+    changed since it was stored is read again and replaces its article, as a changed text page is."""
+    from kg.read.dumps import Record
+
+    _, _, recs = _dump_records(Path(path), encoding, fields)
+    return [_record_hash(rec.text_page()) for rec in recs if isinstance(rec, Record)]
+
+
+def stored_records(path: str | Path, is_stored: Callable[[str], bool], encoding: str | None = None,
+                   fields: dict[str, str] | None = None) -> frozenset[str]:
+    """For ``--resume``: the keys of a dump's records whose article the store already holds (``is_stored``
+    asks it by content hash); empty for other files, and for a dump that cannot be read (its reading
+    reports why)."""
+    if kind_of(Path(path)) != "dump":
+        return frozenset()
+    try:
+        return frozenset(h for h in dump_record_hashes(path, encoding, fields) if is_stored(h))
+    except InputError:
+        return frozenset()
+
+
+def _read_dump(path: Path, encoding: str | None, publication: str | None, date: str | None,
+               locality: str | None, fields: dict[str, str] | None = None,
+               known_records: frozenset[str] = frozenset()) -> tuple[Source, list[Article]]:
+    from kg.read import dumps
+    from kg.read.source import parse_date
+
+    data, text, recs = _dump_records(path, encoding, fields)
     base = read_publication(path, publication, date, locality)
     problems: list[str] = []
     articles: list[Article] = []
+    skipped = 0
     chars = 0
-    for rec in dumps.records(text, str(path), path.suffix.lower(), dumps.field_map(path)):
+    for rec in recs:
         if isinstance(rec, InputError):
             problems.append(str(rec))
             continue
@@ -132,8 +178,11 @@ def _read_dump(path: Path, encoding: str | None, publication: str | None, date: 
             stated = parse_date(rec.fields.get("date", "").strip()[:10] or None, where)
             pub = _with_page_meta(base, stated, dumps.one_line(rec.fields.get("publication", "")))
             page = rec.text_page()
+            if known_records and _record_hash(page) in known_records:
+                skipped += 1
+                continue
             chars += len(page)
-            got = read_page(page, pub, f"{path.name}#{rec.number}", hashlib.sha256(page.encode()).hexdigest())
+            got = read_page(page, pub, f"{path.name}#{rec.number}", _record_hash(page))
         except InputError as exc:
             msg = str(exc)
             problems.append(msg if msg.startswith(where) else f"{where}: {msg.split(': ', 1)[-1]}")
@@ -144,11 +193,11 @@ def _read_dump(path: Path, encoding: str | None, publication: str | None, date: 
                 art.id_key = article_id_key(pub, art.headline, art.body)
             art.index = len(articles)
             articles.append(dataclasses.replace(art))
-    if not articles:
+    if not articles and not skipped:
         why = problems[0] if problems else f"{path}: no records"
         raise InputError(why if len(problems) <= 1 else f"{why} (and {len(problems) - 1} more records failed)")
     src = Source(path=path, text=text, sha256=hashlib.sha256(data).hexdigest(), publication=base,
-                 problems=tuple(problems))
+                 problems=tuple(problems), skipped=skipped)
     return src, articles
 
 

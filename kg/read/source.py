@@ -25,6 +25,7 @@ class Source:
     sha256: str
     publication: Publication
     problems: tuple[str, ...] = ()  # records of a dump that gave no article (``FILE#N: why``); the rest is read
+    skipped: int = 0  # records of a dump left out because their article is already stored (``--resume``)
 
 
 def decode(data: bytes, name: str, encoding: str | None = None) -> str:

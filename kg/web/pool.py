@@ -46,6 +46,7 @@ class Stats:
     timeouts: int = 0
     busy: int = 0
     kills: int = 0
+    idle_deaths: int = 0  # workers found ended while idle: replaced, no request blamed
     last_kill_seconds: float | None = None  # from the kill signal until the process was gone
 
 
@@ -253,19 +254,26 @@ class QueryPool:
             self._release(w, healthy=True)
 
     async def _take(self) -> _Worker:
-        """An idle worker, waiting up to ``queue_timeout`` for one; Busy if none came."""
-        w = self._idle.get_nowait()
-        if w is None:
-            with self.waiting:
-                w = await self._idle.get(self.limits.queue_timeout)
+        """An idle worker that is still running, waiting up to ``queue_timeout`` for one; Busy if none came.
+        One that ended while idle (its engine's own threads can end it) is replaced, never handed the job:
+        the job would be blamed for a death it did not cause."""
+        deadline = time.monotonic() + self.limits.queue_timeout
+        while True:
+            w = self._idle.get_nowait()
             if w is None:
-                self.stats.busy += 1
-                raise Busy(
-                    f"the server is busy: {self.limits.workers} queries are running and none finished within "
-                    f"{self.limits.queue_timeout:g} s; try again shortly"
-                )
-        self.stats.queries += 1
-        return w
+                with self.waiting:
+                    w = await self._idle.get(max(0.0, deadline - time.monotonic()))
+                if w is None:
+                    self.stats.busy += 1
+                    raise Busy(
+                        f"the server is busy: {self.limits.workers} queries are running and none finished "
+                        f"within {self.limits.queue_timeout:g} s; try again shortly"
+                    )
+            if w.process.exitcode is None:
+                self.stats.queries += 1
+                return w
+            self.stats.idle_deaths += 1
+            self._release(w, healthy=False)  # reaped and replaced off the event loop
 
     async def _reply(self, w: _Worker, job: Any, timeout: float) -> Reply:
         """Send ``job`` and read the reply once the pipe is readable; QueryTimeout past ``timeout``."""

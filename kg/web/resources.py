@@ -36,6 +36,8 @@ def pick(request: Request, ext: str | None) -> tuple[Format | None, bool]:
     offers = context(request).representations.formats()
     if ext:
         return by_name(ext, offers), False
+    if request.query_params.get("_format") and (page := by_name("html", offers)) is not None:
+        return page, False  # a page's data twin (?_format=json|csv, kg.web.pages.twin): the page renderer answers
     return choose(request.headers.get("accept"), request.query_params.get("format"), offers), True
 
 

@@ -39,6 +39,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from kg.errors import InputError, KgError, QueryError, StoreError
+from kg.resolve import graphs_named_in, refresh_after_write
 from kg.store.base import GraphUpdate, Store
 from kg.store.sparql_text import with_using
 from kg.web.auth import Auth
@@ -107,7 +108,12 @@ class Writes:
         # size, LOAD/SERVICE and a dry run in a worker process, before the store sees it
         await context(request).runner.check_update(update)
         base = context(request).runner.base_iri  # relative IRIs: as in queries
-        await self.write(lambda: self.store.update(update, base_iri=base) if base else self.store.update(update))
+
+        def run() -> None:
+            self.store.update(update, base_iri=base) if base else self.store.update(update)
+            refresh_after_write(self.store, graphs_named_in(update))  # the joins of the graphs it names
+
+        await self.write(run)
         return Response(status_code=204)
 
 
@@ -269,6 +275,7 @@ async def _gsp_write(request: Request, merge: bool, path: str | None = None, new
                 res = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
                 triples = list(res.triples()) + triples
             store.replace_graphs([GraphUpdate(graph, triples)])  # type: ignore[arg-type]
+            refresh_after_write(store, [graph])  # its mentions' joins (kg.resolve)
             return existed
 
     existed = await writes.write(do)  # a QueryError answers 400, the store's failure 500 (kg.web.errors)
@@ -314,6 +321,7 @@ async def _gsp_delete(request: Request, path: str | None) -> Response:
         if graph not in store.graph_iris():
             return False
         store.remove_graphs([graph])
+        refresh_after_write(store, [graph])  # its mentions' joins go too (kg.resolve)
         return True
 
     if not await writes.write(do):

@@ -36,9 +36,22 @@ def install(app: Any, store: Any, base: str) -> Pages:
             page = max(1, min(int(request.query_params.get("page", "1")), 100000))
         except ValueError:
             page = 1
-        resp = await run_in_threadpool(pages.html_for, desc.kind, desc.ident, page, list_pages(request.query_params))
+        resp = await run_in_threadpool(pages.respond, desc.kind, desc.ident, page, list_pages(request.query_params),
+                                       dict(request.query_params))
         return resp if resp is not None else pages.not_found(desc.kind, desc.ident)
 
     app.state.representations.register(html, render, describe=False)
+
+    from fastapi.exception_handlers import http_exception_handler
+    from starlette.exceptions import HTTPException
+
+    async def browser_404(request: Request, exc: HTTPException) -> Response:
+        """An address nothing serves: an HTML page for a browser (it asks for text/html first), FastAPI's
+        JSON answer for everyone else."""
+        if exc.status_code == 404 and "text/html" in request.headers.get("accept", "").split(",")[0]:
+            return pages.no_route(request.url.path)
+        return await http_exception_handler(request, exc)
+
+    app.add_exception_handler(HTTPException, browser_404)
     app.state.pages = pages
     return pages

@@ -49,6 +49,19 @@ class Label:
         return self.zh if self.zh == self.en else f"{self.zh} {self.en}"
 
 
+ORG_KINDS = {  # kg:orgKind values (kg.extract.orgs) as a reader says them
+    "party": Label("党组织", "party"), "party-dp": Label("民主党派", "democratic party"),
+    "legislature": Label("人大", "legislature"), "cppcc": Label("政协", "CPPCC"),
+    "government": Label("政府机关", "government"), "company": Label("企业", "company"),
+    "university": Label("高校", "university"), "institute": Label("研究机构", "institute"),
+}
+
+
+def org_kind(kind: str) -> Label:
+    """The labels of an organisation kind (an unknown kind as written)."""
+    return ORG_KINDS.get(kind, Label(kind, kind))
+
+
 def local_name(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 

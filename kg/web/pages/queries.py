@@ -93,12 +93,23 @@ def examples() -> list[tuple[str, str, str]]:
 
 
 def title_of(text: str) -> str:
-    """The first sentence of a query file's leading comment (without a trailing ``Run: …`` hint)."""
+    """The first sentence of a query file's leading comment (without a trailing ``Run: …`` hint), after
+    the Chinese title of a ``# zh: …`` first line where the file has one: "谁主持了哪些会议 · Who chaired…"."""
     lines = []
+    zh = ""
     for ln in text.splitlines():
         if not ln.startswith("#"):
             break
-        lines.append(ln.lstrip("#").strip())
+        line = ln.lstrip("#").strip()
+        if not lines and not zh and line.startswith("zh:"):
+            zh = line[3:].strip()
+            continue
+        lines.append(line)
+    en = _first_sentence(lines)
+    return f"{zh} · {en}" if zh and en else zh or en
+
+
+def _first_sentence(lines: list[str]) -> str:
     joined = " ".join(x for x in lines if x)
     joined = re.split(r"\s+Run:|(?<=[^.][a-z)。][.。])\s", joined, maxsplit=1)[0].rstrip(" .。")
     if len(joined) > 110:  # long comments: up to the last clause that fits

@@ -46,7 +46,13 @@
     area.addEventListener("input", redraw);
     area.addEventListener("scroll", function () { pre.scrollTop = area.scrollTop; });
     area.addEventListener("keydown", function (e) {
-      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); area.form.submit(); }
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); if (area.form.requestSubmit) { area.form.requestSubmit(); } else { area.form.submit(); } }
+    });
+    area.form.addEventListener("submit", function () {
+      // the answer is a new page: until it comes, say the query is running (a long one takes seconds)
+      var running = document.getElementById("running");
+      if (running) { running.hidden = false; }
+      area.form.setAttribute("aria-busy", "true");
     });
     area.parentNode.classList.add("js-on");
     redraw();

@@ -1,0 +1,180 @@
+"""The article page: header, credits, the text with every mentioned name linked, and the review
+of what was read from it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from kg.store.base import Store
+from kg.web.pages import labels as L
+from kg.web.pages.common import (
+    Link,
+    Linker,
+    all_values,
+    first_value,
+    fmt_date,
+    fmt_yuan,
+    roles_of,
+    s,
+)
+from kg.web.pages.queries import run
+from kg.web.pages.text import Segment, link_names
+
+
+@dataclass
+class Credit:
+    role: L.Label
+    person: Link | None
+
+
+@dataclass
+class Mention:
+    link: Link
+    kind: str
+    names: list[str]
+
+
+@dataclass
+class Fact:
+    event: Link | None
+    event_date: str
+    agent: Link | None
+    roles: list[L.Label]
+    post: Link | None
+    evidence: str
+
+
+@dataclass
+class Holding:
+    person: Link | None
+    post: Link | None
+    org: Link | None
+    evidence: str
+
+
+@dataclass
+class Amount:
+    amount: str
+    text: str
+    recipient: Link | None
+    funder: Link | None
+    event: Link | None
+    purpose: str
+    evidence: str
+
+
+@dataclass
+class ArticlePage:
+    iri: str
+    headline: str
+    kickers: list[str]
+    subtitles: list[str]
+    date: str
+    publisher: Link | None
+    locality: str
+    source: str
+    credits: list[Credit]
+    paragraphs: list[list[Segment]]
+    entities: dict[str, Mention]
+    mentions_by_kind: dict[str, list[Mention]]
+    facts: list[Fact]
+    holdings: list[Holding]
+    amounts: list[Amount]
+    open_questions: list[str]
+    kind: str = "article"
+    url: str = ""  # where the article was published (schema:url), shown as a link: a journalist cites it
+    pagination: str = ""  # 版次
+
+
+CREDIT_ORDER = [L.KG + "reporter", L.KG + "correspondent", L.SCHEMA + "author", L.KG + "photographer"]
+
+
+def article(store: Store, lk: Linker, iri: str, page: int = 1) -> ArticlePage | None:
+    this = URIRef(iri)
+    head = run(store, "article", this=this)
+    if not head:
+        return None
+    credits_rows = run(store, "article_credits", this=this)
+    specific = {s(r["person"]) for r in credits_rows if s(r["prop"]) in (L.KG + "reporter", L.KG + "correspondent")}
+    credits = [Credit(L.label(s(r["prop"])), lk.link(r["person"], r["name"]))
+               for r in sorted(credits_rows, key=lambda r: (CREDIT_ORDER.index(s(r["prop"])), s(r["name"])))
+               if not (s(r["prop"]) == L.SCHEMA + "author" and s(r["person"]) in specific)]
+    entities: dict[str, Mention] = {}
+    names: dict[str, str] = {}
+    for r in run(store, "article_mentions", this=this):
+        key = s(r["entity"])
+        kind = L.KIND_OF_CLASS.get(s(r["type"])) if r["type"] is not None else None
+        m = entities.get(key)
+        if m is None:
+            m = entities[key] = Mention(lk.link(r["entity"], r["name"]), kind or lk.kind(key) or "other", [])  # type: ignore[arg-type]
+        elif kind and m.kind == "other":
+            m.kind = kind
+        if s(r["name"]) not in m.names:
+            m.names.append(s(r["name"]))
+        names.setdefault(s(r["name"]), key)
+    body = s(first_value(head, "body"))
+    paragraphs = [link_names(p, names) for p in body.split("\n") if p.strip()]
+    by_kind: dict[str, list[Mention]] = defaultdict(list)
+    for m in sorted(entities.values(), key=lambda m: m.link.text):
+        by_kind[m.kind].append(m)
+    facts = [Fact(lk.link(r["event"], r["eventName"]), fmt_date(r["eventDate"]), lk.link(r["agent"], r["agentName"]),
+                  roles_of(r["roles"]), lk.link(r["post"], r["postLabel"]), s(r["evidence"]))
+             for r in run(store, "article_facts", this=this)]
+    holdings = [Holding(lk.link(r["person"], r["name"]), lk.link(r["post"], r["label"]),
+                        lk.link(r["org"], r["orgName"]), s(r["evidence"]))
+                for r in run(store, "article_holdings", this=this)]
+    amount_rows = run(store, "article_amounts", this=this)
+    amounts = [Amount(fmt_yuan(r["value"]), s(r["text"]), lk.link(r["recipient"], r["recipientName"]),
+                      lk.link(r["funder"], r["funderName"]), lk.link(r["event"], r["eventName"]), s(r["purpose"]),
+                      s(r["evidence"]))
+               for r in amount_rows]
+    return ArticlePage(iri, s(first_value(head, "headline")), all_values(head, "kicker"), all_values(head, "subtitle"),
+                       fmt_date(first_value(head, "date")),
+                       lk.link(first_value(head, "publisher"), first_value(head, "publisherName")),
+                       s(first_value(head, "locality")), s(first_value(head, "sourceFile")), credits, paragraphs,
+                       entities,
+                       dict(by_kind), facts, holdings, amounts,
+                       open_questions(entities, facts, holdings, amounts, credits),
+                       url=web_url(s(first_value(head, "url"))), pagination=s(first_value(head, "pagination")))
+
+
+def web_url(url: str) -> str:
+    """Only http(s) URLs become links (a stored ``javascript:`` IRI, written by SPARQL Update, must not)."""
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
+def open_questions(entities: dict[str, Mention], facts: list[Fact], holdings: list[Holding],
+                   amounts: list[Amount], credits: list[Credit]) -> list[str]:
+    """What the extraction left undecided, for a reviewer: undated events, roleless or postless facts …"""
+    out: list[str] = []
+    seen_events = {f.event.iri for f in facts if f.event}
+    for m in entities.values():
+        if m.kind == "event" and m.link.iri not in seen_events:
+            out.append(f"事件「{m.link.text}」没有参与者 / event without participants")
+    for f in facts:
+        who = f.agent.text if f.agent else "?"
+        what = f.event.text if f.event else "?"
+        if not f.roles:
+            out.append(f"{who} 在「{what}」中的角色不详 / role unknown")
+        if "年份不详" in f.event_date:
+            out.append(f"「{what}」的年份不详 / year unknown")
+        if not f.evidence:
+            out.append(f"{who} 在「{what}」中的参与没有证据原句 / no evidence sentence")
+    for h in holdings:
+        if h.org is None and h.post is not None:
+            who = h.person.text if h.person else "?"
+            out.append(f"{who} 的职务「{h.post.text}」未确定所属机构 / post without organisation")
+    for a in amounts:
+        if a.recipient is None and a.event is None and a.funder is None:
+            out.append(f"金额 {a.text or a.amount} 未关联到资助或事件 / amount not linked to a grant")
+    active = {f.agent.iri for f in facts if f.agent} | {h.person.iri for h in holdings if h.person}
+    active |= {c.person.iri for c in credits if c.person}
+    for m in entities.values():
+        if m.kind == "person" and m.link.iri not in active:
+            out.append(f"人物「{m.link.text}」只被提及，无职务或参与 / person named without post or role")
+    return list(dict.fromkeys(out))
+
+

@@ -1,0 +1,319 @@
+"""The person page: name, post summary and statements, timeline, co-participants, identity, grants,
+articles; each list paged on its own parameter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+from rdflib.term import Node
+
+from kg.store.base import Store
+from kg.web.pages import labels as L
+from kg.web.pages.common import (
+    KG_POST,
+    KG_ROLE,
+    ORG_POST_IN,
+    RDF_TYPE,
+    Link,
+    Linker,
+    Lookup,
+    all_values,
+    day_of,
+    first,
+    first_value,
+    fmt_date,
+    local_nodes,
+    n,
+    name_in,
+    node_evidence,
+    roles_of,
+    s,
+    types_of,
+)
+from kg.web.pages.lists import ArticleRef, Grant, article_list, grant_list
+from kg.web.pages.paging import BUSY_ROWS, Dated, Paging, keep_together, make_paging, year_jumps
+from kg.web.pages.queries import Row, bind, load, run, values_of
+from kg.web.pages.text import Highlight, radial_layout
+from kg.web.pages.text import Node as SvgNode
+
+
+@dataclass
+class PostSummary:
+    """One post of a person, summed up from all statements: which post, where, since when, how often.
+
+    ``current``: the post was still stated within CURRENT_DAYS of the person's latest post statement
+    (the newspapers' view, not an appointment record: a post the papers stopped naming reads as earlier)."""
+
+    post: Link | None
+    org: Link | None
+    first: str
+    last: str
+    statements: int
+    current: bool
+
+
+@dataclass
+class PostStatement:
+    post: Link | None
+    org: Link | None
+    article: Link | None
+    date: str
+    evidence: Highlight | None
+
+
+@dataclass
+class TimelineEntry:
+    event: Link | None
+    date: str
+    roles: list[L.Label]
+    post: Link | None
+    article: Link | None
+    evidence: Highlight | None
+
+
+@dataclass
+class CoParticipant:
+    link: Link
+    count: int
+
+
+CO_ROWS = 40  # co-participant rows fetched (people among them are shown, up to 12)
+BUSY = 1000  # a person in more articles than this gets co-participants over their RECENT latest articles
+RECENT = 300
+STATEMENT_ROWS = 20  # post statements per page (each row carries a sentence: short pages keep the timeline near)
+SUMMARY_ROWS = 50  # posts per page of the post summary
+CURRENT_DAYS = 365  # a post still stated this close to the person's latest statement is "current"
+
+
+@dataclass
+class CoWindow:
+    """Co-participants were counted over the latest ``articles`` of ``total`` articles; ``query`` is
+    the full count, for the editor."""
+
+    articles: int
+    total: int
+    query: str
+
+
+@dataclass
+class IdentityReason:
+    """One line of "why joined": mentions placed for one reason in one jurisdiction (kg.resolve)."""
+
+    reason: L.Label
+    jurisdiction: str
+    articles: int
+    papers: str
+    first: str
+    last: str
+    curated: bool = False  # from the editors' curation file (kg:Curated), said under the table
+
+
+@dataclass
+class Namesake:
+    link: Link | None
+    jurisdiction: str
+    articles: int
+
+
+@dataclass
+class PersonPage:
+    iri: str
+    name: str
+    pinyin: str
+    alternate_names: list[str]
+    posts: list[PostStatement]
+    post_total: int
+    posts_paging: Paging
+    post_summary: list[PostSummary]
+    summary_paging: Paging
+    timeline: list[TimelineEntry]
+    timeline_paging: Paging
+    event_count: int
+    co_participants: list[CoParticipant]
+    network: list[SvgNode]
+    articles: list[ArticleRef]
+    articles_paging: Paging
+    grants: list[Grant]
+    co_window: CoWindow | None = None
+    kind: str = "person"
+    identity: list[IdentityReason] = field(default_factory=list)
+    namesakes: list[Namesake] = field(default_factory=list)
+    grants_paging: Paging | None = None
+
+
+def person(store: Store, lk: Linker, iri: str, page: int = 1,
+           lists: dict[str, int] | None = None) -> PersonPage | None:
+    """The person page. ``page`` pages the timeline (``?page=``); ``lists`` the other lists by their own
+    parameters (``posts_page``: statements, ``summary_page``: the post summary, ``articles_page``)."""
+    lists = lists or {}
+    this = URIRef(iri)
+    head = run(store, "person", this=this)
+    if L.SCHEMA + "Person" not in types_of(head):
+        return None
+    name = s(first_value(head, "name")) or L.local_name(iri)
+    alts = all_values(head, "alt")
+    names = (name, *alts)
+    dated, look = Dated(store), Lookup(store)
+    art_total = n(run(store, "mentioned_in_count", this=this)[0]["n"]) or 0
+    # a busy person: their latest RECENT articles first (the co-participants' window, the first pages of
+    # their articles), which also reads far enough into the store's latest dates for the other lists
+    recent = dated.newest_first("articles", "mentioned_in_at", RECENT, art_total, ("article",), this=this) \
+        if art_total > BUSY else None
+    # posts: the summary (every post, first and last date, statements), then one page of statements
+    counted = run(store, "person_posts_count", this=this)[0]
+    post_total = n(counted["n"]) or 0
+    summary, summary_paging = _post_summary(store, lk, this, n(counted["posts"]) or 0,
+                                            lists.get("summary_page", 1), look)
+    posts_paging = make_paging(post_total, lists.get("posts_page", 1), STATEMENT_ROWS, "posts_page")
+    posts = _post_statements(dated, lk, this, posts_paging, look, names)
+    counts = run(store, "person_timeline_count", this=this)[0]
+    paging = make_paging(n(counts["n"]) or 0, page)
+    year_jumps(store, "person_timeline", paging, this=this)
+    timeline = _timeline(dated, lk, this, paging, look, names)
+    arts, apaging = article_list(store, lk, this, lists.get("articles_page", 1), dated, art_total, recent, look,
+                                 "articles_page")
+    grants, gpaging = grant_list(store, lk, this, lists.get("grants_page", 1))
+    keep_together(summary_paging, posts_paging, paging, apaging, gpaging)
+    co, window = _co_section(store, lk, this, recent, apaging.total, look)
+    network = radial_layout([(c.link.text, c.link.href, c.count) for c in co])
+    identity, namesakes = _identity(store, lk, this, look)
+    return PersonPage(iri, name, s(first_value(head, "pinyin")), alts, posts, post_total, posts_paging, summary,
+                      summary_paging, timeline, paging,
+                      n(counts["events"]) or 0, co, network, arts, apaging, grants, window,
+                      identity=identity, namesakes=namesakes, grants_paging=gpaging)
+
+
+def _post_statements(dated: Dated, lk: Linker, this: URIRef, paging: Paging, look: Lookup,
+                     names: tuple[str, ...]) -> list[PostStatement]:
+    """One page of the person's post statements, each with its post, organisation, article and sentence."""
+    stated = _statement_rows(dated, this, paging)
+    held = local_nodes(dated.store, [h for _, hs in stated for h in hs])
+    rows = [r for r, _ in stated]
+    info = look(values_of(rows, "post") + values_of(rows, "article"))
+    orgs = {s(p): first(info, p, ORG_POST_IN) for p in values_of(rows, "post")}
+    info = look([o for o in orgs.values() if o is not None])
+    posts = []
+    for r, hs in stated:
+        h = next((held[s(x)] for x in hs
+                  if s(first(held, x, L.KG + "heldPost")) == s(r["post"])), None)
+        org = orgs.get(s(r["post"]))
+        posts.append(PostStatement(lk.link(r["post"], name_in(info, r["post"])), lk.link(org, name_in(info, org)),
+                                   lk.link(r["article"], name_in(info, r["article"])), fmt_date(r.get("date")),
+                                   node_evidence(h, names) if h else None))
+    return posts
+
+
+def _timeline(dated: Dated, lk: Linker, this: URIRef, paging: Paging, look: Lookup,
+              names: tuple[str, ...]) -> list[TimelineEntry]:
+    """One page of participations (newest first), then their details and the names they link to."""
+    store = dated.store
+    rows = None
+    if paging.total > BUSY_ROWS:
+        rows = dated.newest_first("events", "person_timeline_at", min(paging.total, paging.offset + paging.size),
+                                  paging.total, ("part",), this=this)
+    if rows is not None:
+        rows = rows[paging.offset:paging.offset + paging.size]
+    else:
+        rows = run(store, "person_timeline", limit=paging.size, offset=paging.offset, this=this)
+    nodes = local_nodes(store, values_of(rows, "part"))
+    post_of = {s(r["part"]): first(nodes, r["part"], KG_POST) for r in rows}
+    info = look(values_of(rows, "event") + values_of(rows, "article") + [p for p in post_of.values() if p is not None])
+    timeline = []
+    for r in rows:
+        node = nodes.get(s(r["part"]), {})
+        post = post_of[s(r["part"])]
+        timeline.append(TimelineEntry(
+            lk.link(r["event"], name_in(info, r["event"])), fmt_date(r["date"]),
+            roles_of(" ".join(s(x) for x in node.get(KG_ROLE, []))), lk.link(post, name_in(info, post)),
+            lk.link(r["article"], name_in(info, r["article"])), node_evidence(node, names)))
+    return timeline
+
+
+def _co_section(store: Store, lk: Linker, this: URIRef, recent: list[Row] | None, articles: int,
+                look: Lookup) -> tuple[list[CoParticipant], CoWindow | None]:
+    """The most frequent agents at the same events, people only (for a busy person, over their ``recent``
+    articles, with the full count as a query for the editor)."""
+    window = None
+    if recent is not None:
+        window = CoWindow(RECENT, articles, bind(load("person_coparticipants"), {"this": this, "min": 1})
+                          + f"LIMIT {CO_ROWS}\n")
+        co_rows = _co_participants(store, this, values_of(recent[:RECENT], "article"))
+    else:
+        co_rows = _co_participants(store, this)
+    info = look(values_of(co_rows, "other"))
+    co = [CoParticipant(lk.link(r["other"], name_in(info, r["other"])), n(r["n"]) or 0)  # type: ignore[arg-type]
+          for r in co_rows if L.SCHEMA + "Person" in [s(x) for x in info.get(s(r["other"]), {}).get(RDF_TYPE, [])]][:12]
+    return co, window
+
+
+def _identity(store: Store, lk: Linker, this: URIRef, look: Lookup) -> tuple[list[IdentityReason], list[Namesake]]:
+    """Why the mentions of ``this`` are one person, and the other people of the same written name
+    (the resolution layer, kg.resolve; empty on a store without it)."""
+    reasons = [IdentityReason(L.label(s(r["reason"])), s(r.get("jur")), n(r["articles"]) or 0, s(r.get("papers")),
+                              s(r.get("first"))[:10], s(r.get("last"))[:10], s(r["reason"]).endswith("#Curated"))
+               for r in run(store, "person_identity", this=this)]
+    rows = run(store, "person_namesakes", this=this)
+    info = look(values_of(rows, "other"))
+    others = [Namesake(lk.link(r["other"], name_in(info, r["other"])), s(r.get("where")), n(r.get("articles")) or 0)
+              for r in rows]
+    return reasons, others
+
+
+def _post_summary(store: Store, lk: Linker, this: URIRef, posts: int, page: int,
+                  look: Lookup) -> tuple[list[PostSummary], Paging]:
+    """One page of ``this``'s posts summed up (person_post_summary.rq: one aggregate over the post
+    statements, grouped by post, newest last date first). The rows up to the page are read, not only the
+    page: the first row's last date (the person's latest statement) decides which posts are current, and
+    the groups are few next to the statements they sum (the aggregation is the cost, not the rows)."""
+    paging = make_paging(posts, page, SUMMARY_ROWS, "summary_page")
+    rows = run(store, "person_post_summary", limit=paging.offset + paging.size, this=this) if posts else []
+    latest = day_of(rows[0].get("last")) if rows else None
+    rows = rows[paging.offset:]
+    info = look(values_of(rows, "post"))
+    orgs = {s(p): first(info, p, ORG_POST_IN) for p in values_of(rows, "post")}
+    info = look([o for o in orgs.values() if o is not None])
+    out = []
+    for r in rows:
+        last, org = day_of(r.get("last")), orgs.get(s(r["post"]))
+        current = latest is not None and last is not None and (latest - last).days <= CURRENT_DAYS
+        out.append(PostSummary(lk.link(r["post"], name_in(info, r["post"])), lk.link(org, name_in(info, org)),
+                               fmt_date(r.get("first")), fmt_date(r.get("last")), n(r["n"]) or 0, current))
+    return out, paging
+
+
+
+def _statement_rows(dated: Dated, this: URIRef, paging: Paging) -> list[tuple[Row, list[Node]]]:
+    """One page of ``this``'s post statements (person_posts.rq's order: newest first, ties by post and
+    article), each with the post-holding nodes of ``this`` in that article (the view keeps
+    the one about the row's post). Past BUSY_ROWS statements the first pages are read from the
+    store's latest articles (Dated.newest_first, person_posts_at.rq); deeper pages, or when that reads
+    too far, sort the person's own statements."""
+    rows = None
+    if paging.total > BUSY_ROWS:
+        rows = dated.newest_first("articles", "person_posts_at", min(paging.total, paging.offset + paging.size),
+                                  paging.total, ("post", "article"), this=this)
+    if rows is not None:
+        rows = rows[paging.offset:paging.offset + paging.size]
+    else:
+        rows = run(dated.store, "person_posts", limit=paging.size, offset=paging.offset, this=this)
+    holdings: dict[str, list[Node]] = {}
+    if rows:
+        for r in run(dated.store, "person_holdings_at", this=this, items=values_of(rows, "article")):
+            holdings.setdefault(s(r["article"]), []).append(r["holding"])  # type: ignore[arg-type]
+    return [(r, holdings.get(s(r["article"]), [])) for r in rows]
+
+
+def _co_participants(store: Store, this: URIRef, articles: list[Node] | None = None) -> list[Row]:
+    """The CO_ROWS agents sharing most events with ``this`` (over all its articles, or over
+    ``articles`` only), ties by IRI. The query orders by count alone (see person_coparticipants.rq);
+    when the cut-off count is tied, every agent with at least that count is fetched and sorted here."""
+    name, extra = ("person_coparticipants", {}) if articles is None else ("person_coparticipants_recent",
+                                                                          {"articles": articles})
+    rows = run(store, name, limit=CO_ROWS, this=this, min=1, **extra)
+    if len(rows) == CO_ROWS:
+        rows = run(store, name, this=this, min=n(rows[-1]["n"]) or 1, **extra)
+    rows.sort(key=lambda r: (-(n(r["n"]) or 0), s(r["other"])))
+    return rows[:CO_ROWS]
+
+
