@@ -464,9 +464,16 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kg.web.serve import run
+    from kg.web.context import ServeConfig
+    from kg.web.serve import limits_from, run
 
-    return run(args.store, args.host, args.port, args.base, options=args)
+    limits = limits_from(
+        query_timeout=args.query_timeout, query_workers=args.query_workers, max_result_mb=args.max_result_mb,
+        per_client_queries=args.per_client_queries, worker_memory_mb=args.worker_memory_mb,
+        no_isolate=args.no_isolate, allow_service=args.allow_service,
+    )
+    config = ServeConfig(base=args.base or "", limits=limits)  # the base is settled against the store's by run
+    return run(args.store, args.host, args.port, config, token_file=args.token_file, access_log=args.access_log)
 
 
 COMMANDS = {

@@ -546,7 +546,7 @@ def ingest_batch(
 
     batch: list[FileWork] = []
     unflushed = 0
-    store_flush = getattr(store, "flush", None)  # optional: backends with write buffers to empty
+    store_flush = store.flush  # a no-op for backends without write buffers (kg.store.base.Capabilities)
 
     def flush() -> None:
         nonlocal unflushed

@@ -224,4 +224,3 @@ class Extraction:
     places: list[Place] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     amounts: list[MonetaryAmount] = field(default_factory=list)
-    ambiguities: list[str] = field(default_factory=list)  # what was left undecided, for review

@@ -12,6 +12,7 @@ from _web import SEED, add_handmade, ingest_seed, reserve_port, running
 
 from kg.store import open_store
 from kg.web.app import create_app
+from kg.web.context import ServeConfig, context
 from kg.web.limits import Limits
 
 TOKEN = "test-token-0123456789abcdef"
@@ -29,7 +30,7 @@ class Served:
 
     @property
     def runner(self) -> Any:
-        return self.app.state.query_runner
+        return context(self.app).runner
 
 
 def make_store(store_dir: Path, base: str) -> None:
@@ -53,10 +54,10 @@ def served(
 
     base = serve_base(store_dir, "127.0.0.1", port, None)
     store = open_store(store_dir, read_only=token is None)
-    app = create_app(store, base, limits=limits or Limits(workers=2, query_timeout=5), token=token)
+    app = create_app(store, ServeConfig(base, limits=limits or Limits(workers=2, query_timeout=5), token=token))
     try:
         with running(app, port) as url:
             yield Served(url, app, store, store_dir)
     finally:
-        app.state.query_runner.close()
+        context(app).runner.close()
         store.close()

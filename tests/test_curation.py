@@ -16,6 +16,7 @@ from kg.ingest import ingest_file
 from kg.rdf import iris
 from kg.rdf.curation import CurationError, parse
 from kg.store import open_store
+from kg.web.context import ServeConfig
 
 NAME = "柏若川"
 
@@ -224,7 +225,7 @@ def test_post_ingest_keeps_the_curation_of_the_store_folder(tmp_path: Path) -> N
     before = dump(store)
     s = open_store(store)
     try:
-        client = TestClient(create_app(s, BASE, token="secret"))
+        client = TestClient(create_app(s, ServeConfig(BASE, token="secret")))
         headers = {"Authorization": "Bearer secret", "X-KG-Publication": quote("云岭日报"), "X-KG-Date": "2023-05-02",
                    "X-KG-Locality": quote("云岭市"), "X-KG-Name": "y1.txt"}
         r = client.post("/ingest", content=pages[2].read_bytes(), headers=headers)

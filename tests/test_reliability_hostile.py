@@ -24,6 +24,7 @@ from kg.errors import KgError
 from kg.ingest import build_graphs
 from kg.resolve import is_resolution_graph
 from kg.store.oxigraph import OxigraphStore
+from kg.web.context import context
 from kg.web.limits import Limits
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -175,7 +176,7 @@ def test_bad_files_through_post_ingest(rw: Served, tmp_path: Path) -> None:
             continue
         if r.status_code == 201:
             check("ok", expect, r.text)
-            want = expected_graphs(path, rw.app.state.base)
+            want = expected_graphs(path, context(rw.app).base)
             assert want is not None and set(r.json()["articles"]) == set(want)
             for iri, g in want.items():  # whole articles, exactly what the reader and mapper make
                 buf = io.BytesIO()

@@ -197,15 +197,13 @@ def test_per_client_cap_answers_429_and_others_go_on(tmp_path: Path) -> None:
 
 
 def test_per_client_option() -> None:
-    from types import SimpleNamespace
-
     from kg.errors import StoreError
     from kg.web.serve import limits_from
 
-    assert limits_from(None).per_client == 0
-    assert limits_from(SimpleNamespace(per_client_queries=2)).per_client == 2
+    assert limits_from().per_client == 0
+    assert limits_from(per_client_queries=2).per_client == 2
     with pytest.raises(StoreError, match="per-client"):
-        limits_from(SimpleNamespace(per_client_queries=-1))
+        limits_from(per_client_queries=-1)
 
 
 def test_a_worker_that_ended_while_idle_is_replaced_not_blamed(tmp_path: Path) -> None:
@@ -234,15 +232,16 @@ def test_query_workers_keep_few_malloc_arenas(tmp_path: Path) -> None:
     import asyncio
     import ctypes
 
-    from kg.web.limits import WORKER_ARENAS, Probe
+    from kg.web.limits import Probe
+    from kg.web.worker import WORKER_ARENAS
 
     try:
         ctypes.CDLL(None).mallopt  # noqa: B018
     except AttributeError:
         pytest.skip("not glibc: no mallopt")
     with served(tmp_path / "store", limits=Limits(workers=1, worker_memory_mb=768)) as s:
-        reply = asyncio.run(s.runner.pool.call(Probe()))
-        assert reply[1]["malloc_arenas"] == WORKER_ARENAS
+        info = asyncio.run(s.runner.pool.call(Probe())).info
+        assert info["malloc_arenas"] == WORKER_ARENAS
         pid = None
         w = s.runner.pool._idle.get_nowait()
         if w is not None:

@@ -35,6 +35,7 @@ from kg.ingest import ingest_file
 from kg.store import open_store
 from kg.store.base import GraphUpdate, Store
 from kg.store.remote import RemoteConfig, RemoteStore, update_text, with_prefixes
+from kg.web.context import ServeConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -216,10 +217,10 @@ def test_large_results_spill_to_disk_and_read_concurrently(pair, monkeypatch) ->
     import gc
     import threading
 
-    import kg.store.remote as remote_mod
+    import kg.store.remote_results as results_mod
 
     remote, embedded = pair
-    monkeypatch.setattr(remote_mod, "SPOOL_BYTES", 256)
+    monkeypatch.setattr(results_mod, "SPOOL_BYTES", 256)
     res = remote.query(QUERIES["union"])
     path = res._body.path
     assert path is not None and Path(path).exists()
@@ -821,7 +822,7 @@ def test_sparql_update_through_the_service(fresh) -> None:
 
     store = open_store(fresh.config)
     token = "t0ken-for-remote-update"
-    client = TestClient(create_app(store, BASE, token=token))
+    client = TestClient(create_app(store, ServeConfig(BASE, token=token)))
     auth = {"Authorization": f"Bearer {token}"}
     g = "http://example.org/remote-update"
     ins = f'INSERT DATA {{ GRAPH <{g}> {{ <http://example.org/s> schema:name "名"@zh }} }}'

@@ -12,6 +12,7 @@ from _reliability import make_store
 from kg.store import open_store
 from kg.web import meta
 from kg.web.app import create_app
+from kg.web.context import ServeConfig, context
 from kg.web.limits import Limits
 from kg.web.serve import void_at_start
 
@@ -21,7 +22,7 @@ def test_void_stats_come_from_a_child_process_and_fill_the_cache(tmp_path: Path,
     store_dir = tmp_path / "store"
     make_store(store_dir, "http://127.0.0.1:1")
     store = open_store(store_dir, read_only=True)
-    app = create_app(store, "http://127.0.0.1:1", limits=Limits(isolate=False))
+    app = create_app(store, ServeConfig("http://127.0.0.1:1", limits=Limits(isolate=False)))
     try:
         expected = meta.compute_stats(store)
         calls: list[int] = []
@@ -34,10 +35,10 @@ def test_void_stats_come_from_a_child_process_and_fill_the_cache(tmp_path: Path,
         monkeypatch.setattr(meta, "compute_stats", counted)
         void_at_start(app, store, store_dir, read_only=True)
         assert calls == []  # not computed in this process
-        assert app.state.void_cache.stats(store) == expected  # served from the cache, filled by the child
+        assert context(app).void_cache.stats(store) == expected  # served from the cache, filled by the child
         assert calls == []
     finally:
-        app.state.query_runner.close()
+        context(app).runner.close()
         store.close()
 
 
@@ -45,12 +46,12 @@ def test_a_store_open_for_writing_is_scanned_in_process(tmp_path: Path) -> None:
     store_dir = tmp_path / "store"
     make_store(store_dir, "http://127.0.0.1:1")
     store = open_store(store_dir, read_only=False)
-    app = create_app(store, "http://127.0.0.1:1", limits=Limits(isolate=False))
+    app = create_app(store, ServeConfig("http://127.0.0.1:1", limits=Limits(isolate=False)))
     try:
         void_at_start(app, store, store_dir, read_only=False)
-        assert app.state.void_cache.stats(store) == meta.compute_stats(store)
+        assert context(app).void_cache.stats(store) == meta.compute_stats(store)
     finally:
-        app.state.query_runner.close()
+        context(app).runner.close()
         store.close()
 
 
@@ -89,12 +90,12 @@ def test_void_stats_are_kept_for_a_restart_and_dropped_by_a_write(tmp_path: Path
 
     def start() -> dict:
         store = open_store(store_dir, read_only=True)
-        app = create_app(store, "http://127.0.0.1:1", limits=Limits(isolate=False))
+        app = create_app(store, ServeConfig("http://127.0.0.1:1", limits=Limits(isolate=False)))
         try:
             void_at_start(app, store, store_dir, read_only=True)
-            return app.state.void_cache.stats(store)
+            return context(app).void_cache.stats(store)
         finally:
-            app.state.query_runner.close()
+            context(app).runner.close()
             store.close()
 
     first = start()

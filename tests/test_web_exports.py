@@ -17,7 +17,9 @@ import rdflib
 from _web import Web, reserve_port, running
 from rdflib.compare import isomorphic
 
+from kg.store.base import Capabilities
 from kg.web.app import create_app
+from kg.web.context import ServeConfig
 from kg.web.limits import Limits
 
 
@@ -61,7 +63,7 @@ class FakeResult:
         out.write(b'{"head":{"vars":["x"]},"results":{"bindings":[]}}')
 
 
-class FakeStore:
+class FakeStore(Capabilities):
     """Just enough of the Store protocol to watch how the server drives it."""
 
     def __init__(self) -> None:
@@ -110,7 +112,7 @@ def fake() -> Iterator[tuple[FakeStore, str]]:
     port = reserve_port()
     # more query slots than the 45 slow queries below (the default of 4 would queue them: kg.web.limits)
     limits = Limits(isolate=False, workers=64, max_waiting=64)
-    with running(create_app(store, f"http://127.0.0.1:{port}", limits=limits), port) as url:  # type: ignore[arg-type]
+    with running(create_app(store, ServeConfig(f"http://127.0.0.1:{port}", limits=limits)), port) as url:  # type: ignore[arg-type]
         yield store, url
 
 

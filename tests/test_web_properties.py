@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kg.store.base import Capabilities
 from kg.web.negotiation import DESCRIPTION_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, negotiate, parse_accept, quality
 from kg.web.resources import ID_RE
 
@@ -36,7 +37,7 @@ def test_negotiation_respects_the_client(header: str) -> None:
             assert chosen == next(f for f in offers if quality(ranges, f) == best)  # ties: server order
 
 
-class EmptyStore:
+class EmptyStore(Capabilities):
     """A store that knows nothing: every valid id is a 404, and nothing may be a 500."""
 
     def query(self, *a, **kw):

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from rdflib import RDF, URIRef
 from rdflib.compare import isomorphic
 
+from kg.web.context import context
 from kg.web.negotiation import DESCRIPTION_FORMATS, Format, negotiate, parse_accept
 
 KG = rdflib.Namespace("https://w3id.org/newskg/ontology#")
@@ -196,7 +197,7 @@ def test_an_html_renderer_can_be_plugged_in(web: Web) -> None:
             return None  # no page for this kind: the route falls back to Turtle
         return Response(f"<h1>{desc.kind} {desc.ident}</h1>", media_type="text/html")
 
-    app.state.representations.register(html, render)
+    context(app).representations.register(html, render)
     client = TestClient(app)
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     r = client.get("/person/wei-tao", headers={"Accept": browser})

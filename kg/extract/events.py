@@ -200,11 +200,3 @@ FALLBACK_STOPS = re.compile(
 )
 # 召开市长碰头会: a meeting whose head noun the lexicon lacks, reported by its verb
 OTHER_MEETING = re.compile(r"(?:召开|举行|举办)了?(?P<name>[^，,。；;、\s]{1,20}?会)(?=[，,。；;]|$)")
-
-
-MEET_RE = re.compile(r"(会见|会晤|接见)了?")
-
-
-def find_meeting_verbs(text: str) -> list[tuple[int, int]]:
-    """会见 as an event of its own (a host receiving a delegation)."""
-    return [(m.start(), m.end()) for m in MEET_RE.finditer(text) if not text[m.end() : m.end() + 1] == "室"]

@@ -75,10 +75,6 @@ def default_tagger() -> NameTagger:
 NAME_JOINERS = "·•—－-"  # noqa: RUF001
 _EDGES = table("name_edges")  # the words at a name's edges, with why each list is there
 HONORIFIC_TAIL = re.compile(f"({'|'.join(_EDGES['honorifics']['words'])})$")
-SPEECH_VERBS = (
-    "主持", "出席", "讲话", "指出", "强调", "表示", "说", "介绍", "认为", "要求", "希望", "宣布", "参加",
-    "致辞", "发言", "汇报", "作", "代表", "当选", "陪同", "列席", "会见", "在", "为", "向", "对", "等",
-)
 GLUED_VERBS = frozenset(_EDGES["glued_verbs"]["words"])
 GLUED_TAIL = frozenset(_EDGES["glued_tail"]["chars"])
 GLUED_PREP = frozenset(_EDGES["glued_prep"]["chars"])

@@ -185,8 +185,7 @@ class ScriptView:
                         [e for e in map(self.evidence, p.mentions) if e is not None]) for p in x.places]
         events = [self._event(e, post) for e in x.events]
         amounts = [self._amount(a) for a in x.amounts]
-        return Extraction(people=people, organizations=orgs, places=places, events=events, amounts=amounts,
-                          ambiguities=list(x.ambiguities))
+        return Extraction(people=people, organizations=orgs, places=places, events=events, amounts=amounts)
 
     def _person(self, p: Person, post: Callable[[Post | None, Evidence | None], Post | None]) -> Person:
         forms: list[str] = []

@@ -42,7 +42,7 @@ def pinyin(text: str) -> str:
 def slug(text: str, max_len: int = 60) -> str:
     """A readable ASCII id: pinyin syllables joined by '-', with a short hash when truncated."""
     text = unicodedata.normalize("NFKC", text)
-    parts = lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: [s])
+    parts = lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: [s])  # type: ignore[arg-type,return-value]  # a list keeps the run whole
     out: list[str] = []
     for p in parts:
         p = re.sub(r"[^a-z0-9]+", "-", p.lower()).strip("-")

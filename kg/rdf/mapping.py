@@ -6,7 +6,6 @@ project's extensions declared in ontology/newskg.ttl.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
@@ -307,9 +306,9 @@ class _Mapper:
             if c.page is not None:
                 self.add(art, prop, Literal(c.page))
             self.add(art, KG.continuationText, zh(c.text))
-        for c in a.credits:
-            who = self.person(c.name)  # a name also in the text is that person (one key per name)
-            for prop in CREDIT_PROPS[c.role]:
+        for credit in a.credits:
+            who = self.person(credit.name)  # a name also in the text is that person (one key per name)
+            for prop in CREDIT_PROPS[credit.role]:
                 self.add(art, prop, who)
 
     def extraction_triples(self) -> None:
@@ -399,8 +398,3 @@ def map_article(article: Article, extraction: Extraction, base: str = iris.DEFAU
     m.article_triples()
     m.extraction_triples()
     return ArticleGraph(m.article, list(dict.fromkeys(m.t)))
-
-
-def as_quads(graph: ArticleGraph) -> Iterable[tuple[Node, Node, Node, URIRef]]:
-    for s, p, o in graph.triples:
-        yield s, p, o, graph.iri

@@ -14,18 +14,19 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import get_args
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.model import Article, Event, Extraction, Organization, Person, Place, Post, Publication
+from kg.model import Article, Event, EventType, Extraction, Organization, Person, Place, Post, Publication
 from kg.rdf.curation import EMPTY, Curation
 from kg.rdf.identity import PersonKey, rules_version
 from kg.rdf.mapping import _Mapper
 from kg.rdf.namespaces import KG, ORG, RDF, RDFS, SCHEMA
 
 Triple = tuple[Node, Node, Node]
-EVENT_TYPES = ("Meeting", "Congress", "AwardCeremony", "Election")
+EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)  # the model's kinds, in its order
 _NEW_PIECE = re.compile(r"-(?:(?:[0-9a-f]{4}|x[0-9a-f]{6})+|h[0-9a-f]{16})$")
 
 

@@ -88,8 +88,47 @@ class QueryResult(Protocol):
         ...
 
 
+class Capabilities:
+    """What a backend may have or lack, with the answer for one that lacks it. Backends inherit this and
+    override what they have, so callers ask ``store.path`` or call ``store.flush()`` instead of probing
+    with ``getattr`` (as Oxigraph's own Store declares ``flush``, ``backup`` and read-only)."""
+
+    path: Path | None = None  # the local folder holding the store (the embedded one); None: elsewhere
+    read_only: bool = False
+    generation: int | None = None  # writes made through this object, for caches of answers; None: not counted
+
+    def flush(self) -> None:
+        """Write buffered changes to disk (batch ingest calls it now and then); nothing to do by default."""
+
+    def backup(self, target: str) -> None:
+        """A consistent checkpoint of the store in the new folder ``target`` (the query workers read one
+        while the server writes); a store that cannot make one says so."""
+        from kg.errors import StoreError
+
+        raise StoreError(f"{type(self).__name__}: this store cannot make a checkpoint")
+
+
 @runtime_checkable
 class Store(Protocol):
+    """The operations every backend has; the capabilities of ``Capabilities`` come with defaults."""
+
+    @property
+    def path(self) -> Path | None: ...
+
+    @property
+    def read_only(self) -> bool: ...
+
+    @property
+    def generation(self) -> int | None: ...
+
+    def flush(self) -> None: ...
+
+    def backup(self, target: str) -> None: ...
+
+    def update(self, sparql: str, base_iri: str | None = None) -> None:
+        """Run a SPARQL 1.1 Update (the service's write side); StoreError on a read-only store."""
+        ...
+
     def replace_graphs(self, updates: Sequence[GraphUpdate]) -> None:
         """Atomically replace (or create) each named graph with exactly the given triples."""
         ...

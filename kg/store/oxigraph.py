@@ -19,7 +19,7 @@ from rdflib.term import Node
 
 from kg.errors import QueryError, StoreError
 from kg.rdf.namespaces import KG, PREFIXES
-from kg.store.base import ExportFormat, GraphUpdate, QueryKind, Triple, statements
+from kg.store.base import Capabilities, ExportFormat, GraphUpdate, QueryKind, Triple, statements
 from kg.store.oxigraph_query import RDF_FORMATS, RESULT_FORMATS, parser_message  # noqa: F401 - re-exported
 from kg.store.oxigraph_query import query as run_query
 from kg.store.oxigraph_query import serialize as serialize_raw
@@ -102,8 +102,11 @@ class OxigraphResult:
 DERIVED_FILES = ("void-stats.json",)
 
 
-class OxigraphStore:
+class OxigraphStore(Capabilities):
     """A persistent Oxigraph store: the RocksDB files live in ``PATH/oxigraph``."""
+
+    path: Path
+    generation: int
 
     def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = path
@@ -234,7 +237,7 @@ class OxigraphStore:
             return
         triples = (
             ox.Triple(sol["s"], sol["p"], sol["o"])
-            for sol in self.db.query("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+            for sol in self.db.query("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")  # type: ignore[union-attr]
         )
         ox.serialize(triples, out, RDF_FORMATS[fmt], prefixes=PREFIXES if fmt == "turtle" else None)
 
@@ -262,6 +265,10 @@ class OxigraphStore:
         buffers otherwise grow with everything written (2.1 GiB of RSS after 100k articles)."""
         if not self.read_only:
             self.db.flush()
+
+    def backup(self, target: str) -> None:
+        """A checkpoint in ``target`` (RocksDB hard links: ~0.05 s), for the query workers of a writing server."""
+        self.db.backup(target)
 
     def close(self) -> None:
         if not self.read_only:

@@ -1,43 +1,56 @@
 """The HTTP application: SPARQL endpoint, dereferenceable IRIs, service metadata and exports.
 
 ``create_app`` takes an open store so tests, ``kg serve`` and later deployments decide how it is
-opened (read-only, remote…). CORS is open so browser SPARQL clients (YASGUI and the like) on other
-origins can query, and, with a token their user gives them, write (never with credentials).
+opened (read-only, remote…), and a ``ServeConfig`` (``kg.web.context``). CORS is open so browser SPARQL
+clients (YASGUI and the like) on other origins can query, and, with a token their user gives them,
+write (never with credentials).
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
-from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 
 from kg.rdf.iris import normalise_base
 from kg.store.base import Store
-from kg.web import exports, hardening, resources, sparql
-from kg.web.limits import Limits
+from kg.web import errors, exports, hardening, resources, update
+from kg.web.auth import Auth
+from kg.web.caching import Freshness
+from kg.web.context import AppContext, ServeConfig
+from kg.web.limits import QueryRunner
 from kg.web.meta import VoidCache, void_description
 from kg.web.ontology import Ontology
 from kg.web.pages import install as install_pages
 from kg.web.representations import Representations
+from kg.web.sparql import SparqlRouter
 
 
-def create_app(
-    store: Store,
-    base: str,
-    *,
-    query_timeout: float | None = None,
-    allow_service: bool = False,
-    ontology_dir: Path | None = None,
-    cors: bool = True,
-    limits: Limits | None = None,
-    token: str | None = None,
-) -> FastAPI:
-    """A FastAPI app serving ``store``, whose instance IRIs are ``{base}/{kind}/{id}``.
+def build_context(store: Store, config: ServeConfig) -> AppContext:
+    """The shared objects: the query runner, and with a token the write side (which renews the query
+    workers and the HTTP validators after each write)."""
+    base = normalise_base(config.base)
+    runner = QueryRunner(store, config.limits, base_iri=f"{base}/sparql")
+    auth = Auth(config.token)
+    # validators only where this server sees every write: a store folder it has open (not a remote server)
+    freshness = Freshness() if store.path is not None else None
+    writes = None
+    if auth.writes_enabled:
+        def after_write() -> None:
+            runner.renew()
+            if freshness is not None:
+                freshness.bump()
 
-    ``limits`` (``kg.web.limits``): query timeout, result size, concurrency; without it queries run on
-    threads with the defaults (``kg serve`` passes worker processes). ``token`` enables the writes."""
+        writes = update.Writes(store, auth, after_write)
+    return AppContext(store=store, config=config, base=base, runner=runner, auth=auth, writes=writes,
+                      freshness=freshness, ontology=Ontology(config.ontology_dir),
+                      representations=Representations(), void_cache=VoidCache())
+
+
+def create_app(store: Store, config: ServeConfig | str) -> FastAPI:
+    """A FastAPI app serving ``store``, whose instance IRIs are ``{base}/{kind}/{id}``; ``config`` may be
+    just the base (queries on threads with the default limits, read-only)."""
+    if isinstance(config, str):
+        config = ServeConfig(config)
     app = FastAPI(
         title="newskg",
         description="Chinese local newspaper articles as an RDF knowledge graph: SPARQL 1.1 endpoint at /sparql.",
@@ -45,14 +58,12 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
-    app.state.store = store
-    app.state.base = normalise_base(base)
-    app.state.query_timeout = query_timeout
-    app.state.allow_service = allow_service
-    app.state.ontology = Ontology(ontology_dir)
-    app.state.representations = Representations()
-    app.state.void_cache = VoidCache()
-    if cors:
+    ctx = build_context(store, config)
+    app.state.context = ctx
+    # the pages (kg.web.pages, split in parallel) still read these two by name; everything else: ctx
+    app.state.query_runner = ctx.runner
+    app.state.representations = ctx.representations
+    if config.cors:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=["*"],
@@ -63,15 +74,13 @@ def create_app(
             allow_headers=["Accept", "Content-Type", "Authorization"],
             max_age=3600,
         )
-    app.include_router(sparql.router)
+    app.include_router(SparqlRouter(ctx.runner, ctx.writes))
     app.include_router(exports.router)
     app.include_router(resources.router)
-    install_pages(app, store, app.state.base)  # "/", /search, /query, and text/html for entity IRIs
-    limits = limits or Limits(isolate=False, query_timeout=query_timeout or Limits.query_timeout)
-    if allow_service and not limits.allow_service:
-        limits = replace(limits, allow_service=True)
-    app.state.allow_service = limits.allow_service
-    hardening.install(app, limits=limits, token=token)
+    install_pages(app, store, ctx.base)  # "/", /search, /query, and text/html for entity IRIs
+    app.include_router(update.router)
+    hardening.install(app, limits=config.limits, runner=ctx.runner, freshness=ctx.freshness, log=config.access_log)
+    errors.install(app)  # every API error answers through one handler
 
     @app.api_route("/.well-known/void", methods=["GET", "HEAD"])
     async def void(request: Request) -> Response:

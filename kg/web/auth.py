@@ -13,13 +13,12 @@ import os
 import stat
 from pathlib import Path
 
-from fastapi import Request, Response
+from fastapi import Request
 
 from kg.errors import KgError
 
 MIN_TOKEN_CHARS = 16
 ENV = "KG_TOKEN"
-TEXT = "text/plain; charset=utf-8"
 
 
 def load_token(token_file: Path | None, env: dict[str, str] | None = None) -> str | None:
@@ -64,7 +63,7 @@ def token_file_warning(token_file: Path | None) -> str | None:
 
 
 class Auth:
-    """Decides whether a request may write: ``check`` returns None (allowed) or the refusal."""
+    """Decides whether a request may write: ``require`` passes, or raises the refusal (``HttpError``)."""
 
     def __init__(self, token: str | None) -> None:
         self._token = token.encode("utf-8") if token else None
@@ -73,31 +72,23 @@ class Auth:
     def writes_enabled(self) -> bool:
         return self._token is not None
 
-    def check(self, request: Request, what: str) -> Response | None:
-        """None if the request carries the token; else 403 (writes off, or a wrong token) or 401."""
+    def require(self, request: Request, what: str) -> None:
+        """Nothing if the request carries the token; else 403 (writes off, or a wrong token) or 401."""
+        from kg.web.errors import HttpError
+
         if self._token is None:
-            return Response(
+            raise HttpError(
                 f"{what} is not enabled on this endpoint (read-only: start kg serve with --token-file or "
-                f"${ENV} to allow writes)\n",
-                status_code=403,
-                media_type=TEXT,
+                f"${ENV} to allow writes)",
+                403,
             )
         header = request.headers.get("authorization")
         if not header:
-            return Response(
-                f"{what} needs authentication: send Authorization: Bearer <token>\n",
-                status_code=401,
-                media_type=TEXT,
-                headers={"WWW-Authenticate": 'Bearer realm="newskg"'},
-            )
+            raise HttpError(f"{what} needs authentication: send Authorization: Bearer <token>", 401,
+                            {"WWW-Authenticate": 'Bearer realm="newskg"'})
         scheme, _, given = header.partition(" ")
         if scheme.lower() != "bearer" or not given.strip():
-            return Response(
-                "use Authorization: Bearer <token>\n",
-                status_code=401,
-                media_type=TEXT,
-                headers={"WWW-Authenticate": 'Bearer realm="newskg", error="invalid_request"'},
-            )
+            raise HttpError("use Authorization: Bearer <token>", 401,
+                            {"WWW-Authenticate": 'Bearer realm="newskg", error="invalid_request"'})
         if not hmac.compare_digest(given.strip().encode("utf-8"), self._token):
-            return Response("the token is not valid\n", status_code=403, media_type=TEXT)
-        return None
+            raise HttpError("the token is not valid", 403)

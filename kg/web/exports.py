@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 
 from kg.web import streaming
+from kg.web.context import context
 from kg.web.negotiation import NQUADS, TRIG, Format
 
 router = APIRouter()
@@ -18,7 +19,7 @@ router = APIRouter()
 async def _export(request: Request, fmt: Format) -> Response:
     if request.method == "HEAD":  # headers only: do not dump the store to throw it away
         return StreamingResponse(iter(()), media_type=fmt.content_type)
-    store = request.app.state.store
+    store = context(request).store
 
     def job(out: streaming.Sink) -> None:
         out.announce(fmt)

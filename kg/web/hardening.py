@@ -1,5 +1,4 @@
-"""What a public service needs around the routes: body limits, security headers, an access log, and
-the query limits and (token-gated) write operations wired into the app.
+"""What a public service needs around the routes: body limits, security headers, an access log.
 
 ``install(app, …)`` is the one call ``create_app`` makes, so the routes stay unaware of it. Middleware
 here is plain ASGI (not ``BaseHTTPMiddleware``) so streamed responses stay streamed.
@@ -13,12 +12,10 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 
-from kg.web.auth import Auth
 from kg.web.caching import Freshness, Validators
 from kg.web.limits import Limits, QueryRunner
 
@@ -192,30 +189,10 @@ def configure_access_log(target: str | None) -> None:
     access_log.propagate = False
 
 
-def install(app: FastAPI, *, limits: Limits | None, token: str | None, ingest_max_bytes: int = INGEST_MAX_BYTES,
-            log: bool = True) -> None:
-    """Limits, writes (with a token) and the middleware, on an app ``create_app`` has built."""
-    from kg.web import update
-
-    limits = limits or Limits()
-    app.state.limits = limits
-    store = app.state.store
-    runner = QueryRunner(store, limits, base_iri=f"{app.state.base}/sparql")
-    app.state.query_runner = runner
-    app.state.query_timeout = limits.query_timeout
-    auth = Auth(token)
-    app.state.auth = auth
-    # validators only where this server sees every write: a store folder it has open (not a remote server)
-    freshness = Freshness() if isinstance(getattr(store, "path", None), Path) else None
-    app.state.freshness = freshness
-    if auth.writes_enabled:
-        def after_write() -> None:
-            runner.renew()
-            if freshness is not None:
-                freshness.bump()
-
-        app.state.writes = update.Writes(store, auth, after_write)
-    app.include_router(update.router)
+def install(app: FastAPI, *, limits: Limits, runner: QueryRunner, freshness: Freshness | None,
+            ingest_max_bytes: int = INGEST_MAX_BYTES, log: bool = True) -> None:
+    """The middleware (validators, body limits, security headers, access log) and the query workers' end,
+    on an app ``create_app`` has built."""
     if freshness is not None:
         app.add_middleware(Validators, freshness=freshness)
     app.add_middleware(BodyLimit, default=limits.max_body_bytes, per_path={"/ingest": ingest_max_bytes,

@@ -21,6 +21,8 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 from kg.queries import load
 from kg.rdf.namespaces import ORG, PROV, SCHEMA
 from kg.store.base import Store, Triple
+from kg.web.context import context
+from kg.web.errors import HttpError
 from kg.web.negotiation import DESCRIPTION_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, Format, acceptable_list, choose
 from kg.web.ontology import ONTOLOGY_IRI
 from kg.web.rdfio import EXTRA_PREFIXES, serialize_triples
@@ -54,15 +56,14 @@ def _dataset(request: Request) -> URIRef:
 def _respond(request: Request, triples: list[Triple]) -> Response:
     fmt = choose(request.headers.get("accept"), request.query_params.get("format"), META_FORMATS)
     if fmt is None:
-        return Response(f"not acceptable; choose one of {acceptable_list(META_FORMATS)}\n", status_code=406,
-                        media_type="text/plain; charset=utf-8")
+        raise HttpError(f"not acceptable; choose one of {acceptable_list(META_FORMATS)}", 406)
     body = serialize_triples(triples, fmt.key, EXTRA_PREFIXES)
     return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
 
 async def service_description(request: Request) -> Response:
     """The ``sd:Service`` for this endpoint."""
-    store: Store = request.app.state.store
+    store: Store = context(request).store
     quads = await run_in_threadpool(store.quad_count)
     svc = URIRef(f"{_root(request)}/sparql")
     ds, dg = _dataset(request), BNode()
@@ -132,8 +133,8 @@ def compute_stats(store: Store) -> dict[str, Any]:
 
 async def void_description(request: Request) -> Response:
     """The VoID description of the dataset, with counts per class and per property."""
-    store: Store = request.app.state.store
-    stats = await run_in_threadpool(request.app.state.void_cache.stats, store)
+    store: Store = context(request).store
+    stats = await run_in_threadpool(context(request).void_cache.stats, store)
     root, ds = _root(request), _dataset(request)
 
     def n(v: int) -> Literal:
@@ -147,7 +148,7 @@ async def void_description(request: Request) -> Response:
         (ds, VOID.sparqlEndpoint, URIRef(f"{root}/sparql")),
         (ds, VOID.dataDump, URIRef(f"{root}/export.trig")),
         (ds, VOID.dataDump, URIRef(f"{root}/export.nq")),
-        (ds, VOID.uriSpace, Literal(f"{request.app.state.base}/")),
+        (ds, VOID.uriSpace, Literal(f"{context(request).base}/")),
         (ds, VOID.triples, n(stats["triples"])),
         (ds, VOID.distinctSubjects, n(stats["subjects"])),
         (ds, VOID.distinctObjects, n(stats["objects"])),

@@ -49,7 +49,7 @@ RDFXML = Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml")
 TRIG = Format("trig", "application/trig", (), ("trig",))
 NQUADS = Format("nquads", "application/n-quads", (), ("nq", "nquads", "n-quads"))
 GRAPH_FORMATS: tuple[Format, ...] = (TURTLE, NTRIPLES, JSONLD, RDFXML, TRIG, NQUADS)
-# What an IRI dereferences to: Turtle by default (browsers too, until an HTML renderer is added). RDF/XML
+# What an IRI dereferences to: Turtle by default (HTML, for browsers, is registered by kg.web.pages). RDF/XML
 # only under its own media type here: browsers send application/xml;q=0.9 and should not get RDF/XML.
 RDFXML_ONLY = Format("rdfxml", "application/rdf+xml", (), RDFXML.names)
 DESCRIPTION_FORMATS: tuple[Format, ...] = (TURTLE, JSONLD, RDFXML_ONLY, NTRIPLES)

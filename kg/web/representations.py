@@ -1,4 +1,4 @@
-"""The representations an IRI can be served as, pluggable so HTML pages can be added later.
+"""The representations an IRI can be served as, pluggable: the pages (``kg.web.pages``) add HTML.
 
 Each representation pairs a :class:`Format` with a renderer ``(request, description) -> Response``
 (a plain function is run in the threadpool, a coroutine function on the loop).
@@ -7,7 +7,7 @@ The pages issue registers ``text/html`` with :meth:`Representations.register`; b
 ``text/html`` explicitly, then get pages while RDF clients keep getting RDF::
 
     html = Format("html", "text/html", ("application/xhtml+xml",), ("html",))
-    app.state.representations.register(html, lambda request, desc: HTMLResponse(pages.html_for(desc.kind, desc.ident)))
+    context(app).representations.register(html, lambda request, desc: HTMLResponse(pages.html_for(...)))
 """
 
 from __future__ import annotations

@@ -14,7 +14,9 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from kg.rdf.iris import KINDS
+from kg.web.context import context
 from kg.web.describe import Description, article_graph, describe_entity
+from kg.web.errors import HttpError
 from kg.web.negotiation import TURTLE, Format, acceptable_list, by_name, choose
 from kg.web.ontology import ONTOLOGY_IRI
 from kg.web.representations import rdf_renderer
@@ -25,13 +27,13 @@ TERM_RE = re.compile(r"^(?P<id>[A-Za-z][A-Za-z0-9_-]{0,100})(?:\.(?P<ext>[A-Za-z
 router = APIRouter()
 
 
-def not_found(what: str) -> Response:
-    return Response(f"not found: {what}\n", status_code=404, media_type="text/plain; charset=utf-8")
+def not_found(what: str) -> HttpError:
+    return HttpError(f"not found: {what}", 404)
 
 
 def pick(request: Request, ext: str | None) -> tuple[Format | None, bool]:
     """The format (from the suffix, else ``format=``, else Accept) and whether it was negotiated."""
-    offers = request.app.state.representations.formats()
+    offers = context(request).representations.formats()
     if ext:
         return by_name(ext, offers), False
     if request.query_params.get("_format") and (page := by_name("html", offers)) is not None:
@@ -42,7 +44,7 @@ def pick(request: Request, ext: str | None) -> tuple[Format | None, bool]:
 async def represent(request: Request, desc: Description, fmt: Format, negotiated: bool) -> Response:
     """Render ``desc`` with the renderer registered for ``fmt`` (a plain function runs in the threadpool:
     renderers may query the store, as HTML pages will)."""
-    renderer = request.app.state.representations.renderer(fmt)
+    renderer = context(request).representations.renderer(fmt)
     if inspect.iscoroutinefunction(renderer):
         resp: Response | None = await renderer(request, desc)
     else:
@@ -63,38 +65,34 @@ def alternates(request: Request, served: Format) -> str:
     name = request.url.path.rsplit("/", 1)[-1].split(".", 1)[0]  # ids and terms are slugs: no dots
     return ", ".join(
         f'<{name}.{f.names[0]}>; rel="alternate"; type="{f.media_type}"'
-        for f in request.app.state.representations.formats()
+        for f in context(request).representations.formats()
         if f.names and f.media_type != served.media_type
     )
 
 
-def not_acceptable(request: Request) -> Response:
-    offers = request.app.state.representations.formats()
-    return Response(
-        f"not acceptable; this resource is available as: {acceptable_list(offers)}\n",
-        status_code=406,
-        media_type="text/plain; charset=utf-8",
-    )
+def not_acceptable(request: Request) -> HttpError:
+    offers = context(request).representations.formats()
+    return HttpError(f"not acceptable; this resource is available as: {acceptable_list(offers)}", 406)
 
 
 def _entity_route(kind: str):
     async def entity(request: Request, name: str) -> Response:
         m = ID_RE.match(name)
         if not m:
-            return not_found(f"/{kind}/{name}")
+            raise not_found(f"/{kind}/{name}")
         fmt, negotiated = pick(request, m["ext"])
         if fmt is None:
-            return not_found(f"/{kind}/{name}") if m["ext"] else not_acceptable(request)
-        store, base = request.app.state.store, request.app.state.base
+            raise not_found(f"/{kind}/{name}") if m["ext"] else not_acceptable(request)
+        store, base = context(request).store, context(request).base
         iri = f"{base}/{kind}/{m['id']}"
-        if not request.app.state.representations.describes(fmt):
+        if not context(request).representations.describes(fmt):
             desc = Description(iri, kind)  # the renderer reads the store itself (HTML pages)
         elif kind == "article":
             desc = await run_in_threadpool(article_graph, store, iri)
         else:
             desc = await run_in_threadpool(describe_entity, store, iri, kind)
         if desc is None:
-            return not_found(iri)
+            raise not_found(iri)
         return await represent(request, desc, fmt, negotiated)
 
     entity.__name__ = f"get_{kind}"
@@ -112,8 +110,8 @@ async def ontology_document(request: Request, ext: str | None = None) -> Respons
     """The whole ontology and role vocabulary: where ``kg:`` hash IRIs resolve."""
     fmt, negotiated = pick(request, ext)
     if fmt is None:
-        return not_found("/ontology." + ext) if ext else not_acceptable(request)
-    ont = request.app.state.ontology
+        raise not_found("/ontology." + ext) if ext else not_acceptable(request)
+    ont = context(request).ontology
     return await represent(request, Description(ONTOLOGY_IRI, "ontology", ont.triples()), fmt, negotiated)
 
 
@@ -122,12 +120,12 @@ async def ontology_term(request: Request, name: str) -> Response:
     """One ontology term (``/ontology/Chair`` → ``kg:Chair``) with what points at it and labels."""
     m = TERM_RE.match(name)
     if not m:
-        return not_found(f"/ontology/{name}")
+        raise not_found(f"/ontology/{name}")
     fmt, negotiated = pick(request, m["ext"])
     if fmt is None:
-        return not_found(f"/ontology/{name}") if m["ext"] else not_acceptable(request)
-    ont = request.app.state.ontology
+        raise not_found(f"/ontology/{name}") if m["ext"] else not_acceptable(request)
+    ont = context(request).ontology
     triples = ont.describe(m["id"])
     if triples is None:
-        return not_found(str(ont.term_iri(m["id"])))
+        raise not_found(str(ont.term_iri(m["id"])))
     return await represent(request, Description(str(ont.term_iri(m["id"])), "term", triples), fmt, negotiated)

@@ -18,12 +18,14 @@ from __future__ import annotations
 import contextlib
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import StoreError
 
 if TYPE_CHECKING:
+    from kg.web.context import ServeConfig
     from kg.web.limits import Limits
 
 
@@ -39,12 +41,9 @@ def _is_remote(location: object) -> bool:
 def stored_base(location: object) -> str | None:
     """The base the store's IRIs were minted with, or None if it has none recorded yet."""
     if _is_remote(location) or not isinstance(location, (str, Path)):
-        from kg import config
+        from kg.config import remote_stored_base
 
-        remote = getattr(config, "remote_stored_base", None)  # the remote-store backend provides it
-        if remote is None:
-            raise StoreError(f"{location}: remote stores are not supported yet; give a folder")
-        return remote(location)
+        return remote_stored_base(location)
     from kg.config import CONFIG_NAME, resolve_base
 
     folder = Path(location)
@@ -68,35 +67,39 @@ def serve_base(location: object, host: str, port: int, requested: str | None) ->
     return stored or wanted or normalise_base(listening_address(host, port))
 
 
-def limits_from(options: object | None) -> Limits:
-    """``kg.web.limits.Limits`` from the ``kg serve`` options (defaults where not given)."""
+def limits_from(
+    *,
+    query_timeout: float | None = None,
+    query_workers: int | None = None,
+    max_result_mb: float | None = None,
+    per_client_queries: int | None = None,
+    worker_memory_mb: int | None = None,
+    no_isolate: bool = False,
+    allow_service: bool = False,
+) -> Limits:
+    """``kg.web.limits.Limits`` from the ``kg serve`` options (defaults where not given); StoreError for
+    values out of range."""
     from kg.web.limits import Limits
 
     d = Limits()
-
-    def get(name: str, default: Any) -> Any:
-        value = getattr(options, name, None)
-        return default if value is None else value
-
-    timeout = float(get("query_timeout", d.query_timeout))
-    workers = int(get("query_workers", d.workers))
-    max_mb = get("max_result_mb", None)
-    per_client = int(get("per_client_queries", d.per_client))
-    memory_mb = int(get("worker_memory_mb", d.worker_memory_mb))
+    timeout = float(d.query_timeout if query_timeout is None else query_timeout)
+    workers = int(d.workers if query_workers is None else query_workers)
+    per_client = int(d.per_client if per_client_queries is None else per_client_queries)
+    memory_mb = int(d.worker_memory_mb if worker_memory_mb is None else worker_memory_mb)
     if memory_mb < 256:
         raise StoreError("--worker-memory-mb must be at least 256")
-    if timeout <= 0 or workers < 1 or (max_mb is not None and max_mb <= 0):
+    if timeout <= 0 or workers < 1 or (max_result_mb is not None and max_result_mb <= 0):
         raise StoreError("--query-timeout, --query-workers and --max-result-mb must be positive")
     if per_client < 0:
         raise StoreError("--per-client-queries must be 0 (no cap) or more")
     return Limits(
         query_timeout=timeout,
         workers=workers,
-        max_result_bytes=int(max_mb * 1024 * 1024) if max_mb else d.max_result_bytes,
-        isolate=not getattr(options, "no_isolate", False),
+        max_result_bytes=int(max_result_mb * 1024 * 1024) if max_result_mb else d.max_result_bytes,
+        isolate=not no_isolate,
         per_client=per_client,
         worker_memory_mb=memory_mb,
-        allow_service=bool(getattr(options, "allow_service", False)),
+        allow_service=allow_service,
     )
 
 
@@ -212,7 +215,9 @@ def void_at_start(app: Any, store: Any, store_dir: object, read_only: bool) -> N
     (``void-stats.json``, removed by every write), so a restart of an unchanged store reads it instead.
     A store opened for writing is scanned in this process (a read-only open beside the writer is not
     safe with RocksDB)."""
-    cache = app.state.void_cache
+    from kg.web.context import context
+
+    cache = context(app).void_cache
     local = read_only and isinstance(store_dir, (str, Path)) and not _is_remote(store_dir) \
         and (Path(store_dir) / "oxigraph").exists()
     try:
@@ -250,55 +255,32 @@ def void_at_start(app: Any, store: Any, store_dir: object, read_only: bool) -> N
               file=sys.stderr)
 
 
-def run(store_dir: object, host: str, port: int, requested_base: str | None, options: object | None = None) -> int:
-    """Serve until interrupted."""
+def run(store_dir: object, host: str, port: int, config: ServeConfig, token_file: Path | None = None,
+        access_log: str | None = None) -> int:
+    """Serve until interrupted. ``config.base`` is the requested ``--base`` ("" for none): settled here
+    (``serve_base``), as is the token (``--token-file`` or ``$KG_TOKEN``)."""
     import uvicorn
 
     from kg.store import open_store
     from kg.web.app import create_app
-    from kg.web.auth import load_token, token_file_warning
+    from kg.web.auth import load_token
     from kg.web.hardening import configure_access_log
 
-    base = serve_base(store_dir, host, port, requested_base)
-    token_file = getattr(options, "token_file", None)
+    base = serve_base(store_dir, host, port, config.base or None)
     token = load_token(token_file)
-    limits = limits_from(options)
+    config = replace(config, base=base, token=token)
     reader_lock = hold_reader_lock(store_dir) if token is None else None
     store = open_store(store_dir, read_only=token is None)  # type: ignore[arg-type]
     try:
-        configure_access_log(getattr(options, "access_log", None))
-        app = create_app(store, base, limits=limits, token=token)
+        configure_access_log(access_log)
+        app = create_app(store, config)
         # VoID scans the whole store (minutes at 1M quads): start it now, not on the first request.
         threading.Thread(target=void_at_start, args=(app, store, store_dir, token is None), name="kg-void",
                          daemon=True).start()
         from kg.search import start as search_index_at_start
 
         search_index_at_start(store)  # opens, builds (first time) or, for a remote store, scans: kg.search
-        here = listening_address(host, port)
-        from kg.resolve import is_resolution_graph
-
-        articles = sum(1 for g in store.graph_iris() if not is_resolution_graph(g))
-        print(f"kg: serving {store_dir} ({store.quad_count()} quads, {articles} article graphs)",
-              file=sys.stderr)
-        print(f"kg: SPARQL endpoint {here}/sparql ; IRIs {base}/person/… etc.", file=sys.stderr)
-        print(f"kg: listening on {here} ; " + (
-            "writes ENABLED with a token (SPARQL Update, /rdf-graphs, POST /ingest); the store is locked for "
-            "writing by this server" if token else "read-only (no token)"
-        ) + f" ; query timeout {limits.query_timeout:g} s, {limits.workers} query "
-            + ("processes" if limits.isolate else "threads"), file=sys.stderr)
-        pool = app.state.query_runner.pool
-        confined = pool.confinement() if pool is not None else None
-        if limits.allow_service:
-            print("kg: warning: --allow-service: SPARQL SERVICE and LOAD make this server fetch URLs", file=sys.stderr)
-        elif confined is not None and not confined.get("network_cut"):
-            print("kg: note: query workers could not be given a network namespace of their own here; SERVICE and "
-                  "LOAD are still refused on the parse", file=sys.stderr)
-        warning = token_file_warning(token_file)
-        if warning:
-            print(f"kg: warning: {warning}", file=sys.stderr)
-        if base != here:
-            print(f"kg: note: the store's IRIs use {base}, not this address; they dereference here only "
-                  f"through a proxy forwarding {base}/… to {here}/…", file=sys.stderr)
+        _announce(app, store, store_dir, listening_address(host, port), token_file)
         # uvicorn's own access log prints query strings (queries, possibly secrets): ours (kg.access) does not
         uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
     finally:
@@ -308,3 +290,34 @@ def run(store_dir: object, host: str, port: int, requested_base: str | None, opt
 
             os.close(reader_lock)
     return 0
+
+
+def _announce(app: Any, store: Any, store_dir: object, here: str, token_file: Path | None) -> None:
+    """The start-up lines on stderr: what is served, where, how (writes, limits, confinement), warnings."""
+    from kg.resolve import is_resolution_graph
+    from kg.web.auth import token_file_warning
+    from kg.web.context import context
+
+    ctx = context(app)
+    limits, base = ctx.config.limits, ctx.base
+    articles = sum(1 for g in store.graph_iris() if not is_resolution_graph(g))
+    print(f"kg: serving {store_dir} ({store.quad_count()} quads, {articles} article graphs)", file=sys.stderr)
+    print(f"kg: SPARQL endpoint {here}/sparql ; IRIs {base}/person/… etc.", file=sys.stderr)
+    print(f"kg: listening on {here} ; " + (
+        "writes ENABLED with a token (SPARQL Update, /rdf-graphs, POST /ingest); the store is locked for "
+        "writing by this server" if ctx.config.token else "read-only (no token)"
+    ) + f" ; query timeout {limits.query_timeout:g} s, {limits.workers} query "
+        + ("processes" if limits.isolate else "threads"), file=sys.stderr)
+    pool = ctx.runner.pool
+    confined = pool.confinement() if pool is not None else None
+    if limits.allow_service:
+        print("kg: warning: --allow-service: SPARQL SERVICE and LOAD make this server fetch URLs", file=sys.stderr)
+    elif confined is not None and not confined.get("network_cut"):
+        print("kg: note: query workers could not be given a network namespace of their own here; SERVICE and "
+              "LOAD are still refused on the parse", file=sys.stderr)
+    warning = token_file_warning(token_file)
+    if warning:
+        print(f"kg: warning: {warning}", file=sys.stderr)
+    if base != here:
+        print(f"kg: note: the store's IRIs use {base}, not this address; they dereference here only "
+              f"through a proxy forwarding {base}/… to {here}/…", file=sys.stderr)

@@ -12,30 +12,23 @@ service description. Relative IRIs resolve against the endpoint, ``{base}/sparql
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
-from kg.errors import QueryError
-from kg.web.limits import READ_CHUNK, LimitError, QueryJob, discard_payload, while_connected
+from kg.web.errors import HttpError
+from kg.web.limits import READ_CHUNK, Payload, QueryJob, QueryRunner, while_connected
 from kg.web.meta import service_description
 from kg.web.negotiation import GRAPH_FORMATS, RESULT_FORMATS, Format, acceptable_list
-from kg.web.policy import Forbidden
+from kg.web.query_errors import NotAcceptable
 
-router = APIRouter()
+if TYPE_CHECKING:
+    from kg.web.update import Writes
 
-TEXT = "text/plain; charset=utf-8"
-
-
-class NotAcceptable(Exception):
-    """No format the client accepts fits the query's kind (known only once the query is parsed)."""
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
-        super().__init__(kind)
-
+__all__ = ["NotAcceptable", "Params", "SparqlRouter", "run_query"]
 
 class Params:
     """The protocol parameters, from the URL and (for form posts) the body, repeated ones kept."""
@@ -51,113 +44,114 @@ class Params:
         return vals[-1] if vals else None
 
 
-def error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    return Response(message.rstrip("\n") + "\n", status_code=status, media_type=TEXT, headers=headers)
+UPDATES_OFF = "SPARQL Update is not enabled on this endpoint (read-only: start kg serve with a token to allow writes)"
 
 
-UPDATES_OFF = "SPARQL Update is not enabled on this endpoint (read-only until authentication is added)"
-
-
-@router.api_route("/sparql", methods=["GET", "HEAD"])
-async def sparql_get(request: Request) -> Response:
-    """Query by GET; without ``query`` the service description."""
-    params = Params(list(request.query_params.multi_items()))
-    if params.all("update"):  # never by GET (SPARQL 1.1 Protocol): updates are POSTed
-        if _writes(request) is None:
-            return error(403, UPDATES_OFF)
-        return error(405, "SPARQL Update must be POSTed (form update=… or application/sparql-update)",
-                     {"Allow": "POST"})
-    if not params.all("query"):
-        return await service_description(request)
-    return await run_query(request, params)
-
-
-@router.post("/sparql")
-async def sparql_post(request: Request) -> Response:
-    """Query by POST: a form with ``query=``, or the query itself as ``application/sparql-query``."""
-    ctype, _, cparams = (request.headers.get("content-type") or "").partition(";")
-    ctype = ctype.strip().lower()
-    url_pairs = list(request.query_params.multi_items())
-    body = await request.body()
+def _check_charset(content_type: str) -> None:
+    """415 unless the body is declared UTF-8 (or ASCII, or not declared)."""
     charset = "utf-8"
-    for p in cparams.split(";"):
+    for p in content_type.partition(";")[2].split(";"):
         k, _, v = p.partition("=")
         if k.strip().lower() == "charset" and v.strip():
             charset = v.strip().strip('"')
     if charset.lower().replace("-", "").replace("_", "") not in ("utf8", "usascii", "ascii"):
         # SPARQL 1.1 Protocol 2.1.3/2.2.2: queries and updates are sent as UTF-8 (the W3C suite checks UTF-16)
-        return error(415, f"send the request body as UTF-8, not {charset}")
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return error(400, f"cannot decode the request body as UTF-8: {exc}")
-    if ctype == "application/x-www-form-urlencoded":
-        params = Params(url_pairs + parse_qsl(text, keep_blank_values=True))
-        if params.all("update"):
-            if _writes(request) is not None:
-                return await request.app.state.writes.sparql_update(request, params.all("update"), params)
-            return error(403, UPDATES_OFF)
-    elif ctype == "application/sparql-query":
-        if any(k == "query" for k, _ in url_pairs):
-            return error(400, "the query is in the body; do not also give query= in the URL")
-        params = Params(url_pairs + [("query", text)])
-    elif ctype == "application/sparql-update":
-        if _writes(request) is not None:
-            return await request.app.state.writes.sparql_update(request, [text], Params(url_pairs))
-        return error(403, UPDATES_OFF)
-    else:
-        return error(
-            415,
-            "POST a query as application/x-www-form-urlencoded (query=…) or as application/sparql-query",
-        )
-    if not params.all("query"):
-        return error(400, "no query: give query=…")
-    return await run_query(request, params)
+        raise HttpError(f"send the request body as UTF-8, not {charset}", 415)
 
 
-def _writes(request: Request):
-    """The write operations (``kg.web.update``) when the app has them, else None (read-only)."""
-    return getattr(request.app.state, "writes", None)
+class SparqlRouter(APIRouter):
+    """``/sparql`` over one query runner (``kg.web.limits``: the one guarded path for visitors' queries)
+    and, when writes are enabled, one ``kg.web.update.Writes`` (else updates are refused with 403)."""
+
+    def __init__(self, runner: QueryRunner, writes: Writes | None = None) -> None:
+        super().__init__()
+        self.runner = runner
+        self.writes = writes
+        self.add_api_route("/sparql", self.sparql_get, methods=["GET", "HEAD"])
+        self.add_api_route("/sparql", self.sparql_post, methods=["POST"])
+
+    async def sparql_get(self, request: Request) -> Response:
+        """Query by GET; without ``query`` the service description."""
+        params = Params(list(request.query_params.multi_items()))
+        if params.all("update"):  # never by GET (SPARQL 1.1 Protocol): updates are POSTed
+            if self.writes is None:
+                raise HttpError(UPDATES_OFF, 403)
+            raise HttpError("SPARQL Update must be POSTed (form update=… or application/sparql-update)", 405,
+                            {"Allow": "POST"})
+        if not params.all("query"):
+            return await service_description(request)
+        return await run_query(request, params, self.runner)
+
+    async def sparql_post(self, request: Request) -> Response:
+        """Query by POST: a form with ``query=``, or the query itself as ``application/sparql-query``;
+        updates (form ``update=``, ``application/sparql-update``) go to the write side."""
+        raw_ctype = request.headers.get("content-type") or ""
+        ctype = raw_ctype.partition(";")[0].strip().lower()
+        url_pairs = list(request.query_params.multi_items())
+        body = await request.body()
+        _check_charset(raw_ctype)
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise HttpError(f"cannot decode the request body as UTF-8: {exc}") from None
+        if ctype == "application/x-www-form-urlencoded":
+            params = Params(url_pairs + parse_qsl(text, keep_blank_values=True))
+            if params.all("update"):
+                return await self._update(request, params.all("update"), params)
+        elif ctype == "application/sparql-query":
+            if any(k == "query" for k, _ in url_pairs):
+                raise HttpError("the query is in the body; do not also give query= in the URL")
+            params = Params(url_pairs + [("query", text)])
+        elif ctype == "application/sparql-update":
+            return await self._update(request, [text], Params(url_pairs))
+        else:
+            raise HttpError(
+                "POST a query as application/x-www-form-urlencoded (query=…) or as application/sparql-query", 415
+            )
+        if not params.all("query"):
+            raise HttpError("no query: give query=…")
+        return await run_query(request, params, self.runner)
+
+    async def _update(self, request: Request, updates: list[str], params: Params) -> Response:
+        if self.writes is None:
+            raise HttpError(UPDATES_OFF, 403)
+        return await self.writes.sparql_update(request, updates, params)
 
 
-async def run_query(request: Request, params: Params) -> Response:
+async def run_query(request: Request, params: Params, runner: QueryRunner) -> Response:
     """Parse, evaluate and serialise in a query worker process (or, without one, on a thread); send the result."""
     queries = params.all("query")
     if len(queries) > 1:
-        return error(400, "give exactly one query= parameter")
+        raise HttpError("give exactly one query= parameter")
     query = queries[0]
     if not query.strip():
-        return error(400, "empty query")
+        raise HttpError("empty query")
     accept = request.headers.get("accept")
     fmt_param = ",".join(params.all("format")) or None  # every value counts (kg.web.negotiation.choose)
-    default_graphs = params.all("default-graph-uri")
-    named_graphs = params.all("named-graph-uri")
-    runner = request.app.state.query_runner  # kg.web.limits: the one guarded path for visitors' queries
     client = request.client.host if request.client else "-"
-    try:
+    try:  # QueryError (Forbidden, TooComplex) and LimitError answer through kg.web.errors
         with runner.per_client.slot(client):
-            job = QueryJob(query, default_graphs, named_graphs, accept, fmt_param)
+            job = QueryJob(query, params.all("default-graph-uri"), params.all("named-graph-uri"), accept, fmt_param)
             fmt, body = await while_connected(request, runner.answer(request.state, job))
-    except Forbidden as exc:
-        return error(403, str(exc))
-    except QueryError as exc:
-        return error(400, str(exc))
-    except LimitError as exc:
-        return error(exc.status, str(exc), exc.headers)
-    except NotAcceptable as exc:
+    except NotAcceptable as exc:  # the message names what the client asked for
         offers = GRAPH_FORMATS if exc.kind == "graph" else RESULT_FORMATS
         what = f"format={fmt_param}" if fmt_param else f"Accept: {accept}"
-        return error(406, f"{what} is not available for this query; choose one of {acceptable_list(offers)}",
-                     {"Vary": "Accept"})
+        raise HttpError(f"{what} is not available for this query; choose one of {acceptable_list(offers)}", 406,
+                        {"Vary": "Accept"}) from None
     assert isinstance(fmt, Format)
+    return result_response(fmt, body)
+
+
+def result_response(fmt: Format, body: Payload | Iterator[bytes]) -> Response:
+    """The answer: a worker's bytes as they are (up to 1 MiB, with their length) or streamed from its
+    file, or the chunks a thread writes."""
     headers = {"Vary": "Accept"}  # even with format=: an unknown name leaves the choice to Accept
-    if not isinstance(body, tuple):  # chunks from a thread
+    if not isinstance(body, Payload):  # chunks from a thread
         return StreamingResponse(body, media_type=fmt.content_type, headers=headers)
-    where, value = body
-    if where == "memory":  # up to 1 MiB, serialised by the worker: sent as it is, with its length
-        return Response(value, media_type=fmt.content_type, headers=headers)
-    return StreamingResponse(result_file(value), media_type=fmt.content_type, headers=headers,
-                             background=BackgroundTask(discard_payload, body))
+    if body.path is None:
+        return Response(body.data, media_type=fmt.content_type, headers=headers)
+    return StreamingResponse(result_file(body.path), media_type=fmt.content_type, headers=headers,
+                             background=BackgroundTask(body.discard))
 
 
 def result_file(path: str) -> Iterator[bytes]:
@@ -167,4 +161,4 @@ def result_file(path: str) -> Iterator[bytes]:
             while chunk := f.read(READ_CHUNK):
                 yield chunk
     finally:
-        discard_payload(("file", path))
+        Payload(path=path).discard()

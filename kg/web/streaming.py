@@ -87,10 +87,6 @@ class Sink:
     def writable(self) -> bool:
         return True
 
-    def is_cancelled(self) -> bool:
-        """Whether the client went away (a job waiting on other work can stop early)."""
-        return self._cancelled.is_set()
-
 
 class FirstByteTimeout(Exception):
     """The job announced nothing within ``first_timeout`` seconds (it keeps running until it notices)."""

@@ -41,14 +41,14 @@ from fastapi.concurrency import run_in_threadpool
 from kg.errors import InputError, KgError, QueryError, StoreError
 from kg.resolve import graphs_named_in, refresh_after_write
 from kg.search import refresh as refresh_search
-from kg.store.base import GraphUpdate
+from kg.store.base import GraphUpdate, Store
 from kg.store.sparql_text import with_using
 from kg.web.auth import Auth
+from kg.web.context import context
+from kg.web.errors import HttpError, public_message
 from kg.web.limits import LimitError
-from kg.web.policy import Forbidden
 
 log = logging.getLogger(__name__)
-TEXT = "text/plain; charset=utf-8"
 NAME_RE = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{1,100}$")
 RDF_BODY_TYPES = {
     "text/turtle": "turtle",
@@ -60,7 +60,7 @@ RDF_BODY_TYPES = {
 router = APIRouter()
 
 
-_DECLARATION = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.I)
+_DECLARATION = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 def declares_entities(body: bytes) -> bool:
@@ -74,19 +74,10 @@ def declares_entities(body: bytes) -> bool:
     return False
 
 
-def public_message(exc: Exception) -> str:
-    """An error's message without the server's file system paths (the store's folder, temporary files)."""
-    return re.sub(r"(?:/[^\s:'\"]+)+/?", "…", str(exc))
-
-
-def text(status: int, message: str) -> Response:
-    return Response(message.rstrip("\n") + "\n", status_code=status, media_type=TEXT)
-
-
 class Writes:
     """The write side of one app: the token check, the single writer lock, what to renew afterwards."""
 
-    def __init__(self, store: Any, auth: Auth, after_write: Callable[[], None] = lambda: None) -> None:
+    def __init__(self, store: Store, auth: Auth, after_write: Callable[[], None] = lambda: None) -> None:
         self.store = store
         self.auth = auth
         self.after_write = after_write
@@ -105,42 +96,25 @@ class Writes:
         return await run_in_threadpool(locked)
 
     async def sparql_update(self, request: Request, updates: list[str], params: Any) -> Response:
-        refused = self.auth.check(request, "SPARQL Update")
-        if refused is not None:
-            return refused
+        """Errors answer through ``kg.web.errors``: a malformed update 400, SERVICE/LOAD 403, limits theirs,
+        the store's failure 500."""
+        self.auth.require(request, "SPARQL Update")
         if len(updates) != 1 or not updates[0].strip():
-            return text(400, "give exactly one non-empty update")
+            raise HttpError("give exactly one non-empty update")
         using, using_named = params.all("using-graph-uri"), params.all("using-named-graph-uri")
         bad = next((g for g in using + using_named if not _is_iri(g)), None)
         if bad is not None:
-            return text(400, "using-graph-uri / using-named-graph-uri must be absolute IRIs")
-        try:
-            update = with_using(updates[0], using, using_named)
-        except QueryError as exc:
-            return text(400, str(exc))
-        do = getattr(self.store, "update", None)
-        if do is None:
-            return text(501, "this store does not take SPARQL Update through the service")
-        try:  # size, LOAD/SERVICE and a dry run in a worker process, before the store sees it
-            await request.app.state.query_runner.check_update(update)
-        except Forbidden as exc:
-            return text(403, str(exc))
-        except QueryError as exc:
-            return text(400, str(exc))
-        except LimitError as exc:
-            return text(exc.status, str(exc))
-        try:
-            base = request.app.state.query_runner.base_iri  # relative IRIs: as in queries
+            raise HttpError("using-graph-uri / using-named-graph-uri must be absolute IRIs")
+        update = with_using(updates[0], using, using_named)
+        # size, LOAD/SERVICE and a dry run in a worker process, before the store sees it
+        await context(request).runner.check_update(update)
+        base = context(request).runner.base_iri  # relative IRIs: as in queries
 
-            def run() -> None:
-                do(update, base_iri=base) if base else do(update)
-                refresh_after_write(self.store, graphs_named_in(update))  # the joins of the graphs it names
+        def run() -> None:
+            self.store.update(update, base_iri=base) if base else self.store.update(update)
+            refresh_after_write(self.store, graphs_named_in(update))  # the joins of the graphs it names
 
-            await self.write(run)
-        except QueryError as exc:
-            return text(400, str(exc))
-        except KgError as exc:
-            return text(500, public_message(exc))
+        await self.write(run)
         return Response(status_code=204)
 
 
@@ -161,46 +135,48 @@ def _is_iri(value: str) -> bool:
 
 
 def _writes(request: Request) -> Writes | None:
-    return getattr(request.app.state, "writes", None)
+    return context(request).writes
 
 
 DEFAULT = ""  # the graph a Graph Store request names when it is the default graph (``?default``)
 _DIRECT_SAFE = "/:@!$&'()*+,;=-._~%"
 
 
-def _graph_param(request: Request, path: str | None = None) -> tuple[str, Response | None]:
+def _graph_param(request: Request, path: str | None = None) -> str:
     """The graph a Graph Store request names: ``?graph=IRI`` (indirect), ``?default`` (DEFAULT), or, on
     ``/rdf-graphs/{path}``, the request's own IRI ``{base}/rdf-graphs/{path}`` (direct identification)."""
     if path is not None:
         if request.query_params:
-            return "", text(400, "a graph named by its own IRI (/rdf-graphs/…) takes no graph= or default")
-        return f"{request.app.state.base}/rdf-graphs/{quote(path, safe=_DIRECT_SAFE)}", None
+            raise HttpError("a graph named by its own IRI (/rdf-graphs/…) takes no graph= or default")
+        return f"{context(request).base}/rdf-graphs/{quote(path, safe=_DIRECT_SAFE)}"
     graphs = request.query_params.getlist("graph")
     if "default" in request.query_params:
-        return DEFAULT, None if not graphs else text(400, "give graph=IRI or default, not both")
+        if graphs:
+            raise HttpError("give graph=IRI or default, not both")
+        return DEFAULT
     if len(graphs) != 1:
-        return "", text(400, "give exactly one graph=IRI, or default")
+        raise HttpError("give exactly one graph=IRI, or default")
     if not _is_iri(graphs[0]) or not re.match(r"^https?://", graphs[0]):
-        return "", text(400, "graph= must be an absolute http(s) IRI")
-    return graphs[0], None
+        raise HttpError("graph= must be an absolute http(s) IRI")
+    return graphs[0]
 
 
-def _writer(request: Request, what: str, disabled: str) -> tuple[Writes | None, Response | None]:
+def _writer(request: Request, what: str, disabled: str) -> Writes:
     """The write gate every write endpoint passes: writes enabled on this server, and the token."""
     writes = _writes(request)
     if writes is None:
-        return None, text(403, disabled)
-    return writes, writes.auth.check(request, what)
+        raise HttpError(disabled, 403)
+    writes.auth.require(request, what)
+    return writes
 
 
-def _gsp_gate(request: Request, path: str | None) -> tuple[Writes, str, Response | None]:
+GSP_OFF = "Graph Store writes are not enabled on this endpoint (read-only)"
+
+
+def _gsp_gate(request: Request, path: str | None) -> tuple[Writes, str]:
     """Graph Store writes: the write gate, then the graph (see ``_graph_param``)."""
-    writes, refused = _writer(request, "Graph Store writes",
-                              "Graph Store writes are not enabled on this endpoint (read-only)")
-    if refused is not None or writes is None:
-        return writes, "", refused  # type: ignore[return-value]
-    graph, bad = _graph_param(request, path)
-    return writes, graph, bad
+    writes = _writer(request, "Graph Store writes", GSP_OFF)
+    return writes, _graph_param(request, path)
 
 
 async def _gsp_read(request: Request, path: str | None) -> Response:
@@ -209,16 +185,14 @@ async def _gsp_read(request: Request, path: str | None) -> Response:
     queries see: the union of all graphs (reading needs no token)."""
     from kg.web.sparql import Params, run_query
 
-    graph, bad = _graph_param(request, path)
-    if bad is not None:
-        return bad
+    graph = _graph_param(request, path)
     if graph == DEFAULT:
         query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
     else:
-        if graph not in await run_in_threadpool(request.app.state.store.graph_iris):
-            return text(404, f"no graph {graph}")
+        if graph not in await run_in_threadpool(context(request).store.graph_iris):
+            raise HttpError(f"no graph {graph}", 404)
         query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-    return await run_query(request, Params([("query", query)]))
+    return await run_query(request, Params([("query", query)]), context(request).runner)
 
 
 @router.api_route("/rdf-graphs", methods=["GET", "HEAD"])
@@ -256,35 +230,32 @@ async def _gsp_write(request: Request, merge: bool, path: str | None = None, new
     from kg.store.oxigraph import to_rdflib
 
     if new:
-        writes, refused = _writer(request, "Graph Store writes",
-                                  "Graph Store writes are not enabled on this endpoint (read-only)")
-        graph = f"{request.app.state.base}/rdf-graphs/{uuid.uuid4().hex}"
+        writes = _writer(request, "Graph Store writes", GSP_OFF)
+        graph = f"{context(request).base}/rdf-graphs/{uuid.uuid4().hex}"
     else:
-        writes, graph, refused = _gsp_gate(request, path)  # type: ignore[assignment]
-    if refused is not None or writes is None:
-        return refused  # type: ignore[return-value]
+        writes, graph = _gsp_gate(request, path)
     raw_ctype = request.headers.get("content-type") or ""
     ctype = raw_ctype.partition(";")[0].strip().lower()
     body = await request.body()
     documents = _parts(body, raw_ctype) if ctype == "multipart/form-data" and merge else [(ctype, body)]
     if documents is None:
-        return text(400, "the multipart/form-data body has no parts")
+        raise HttpError("the multipart/form-data body has no parts")
     ntriples = b""
     for media_type, doc in documents:
         if media_type not in RDF_BODY_TYPES:
-            return text(415, f"send the graph as one of {', '.join(RDF_BODY_TYPES)}"
-                             + (" (or several, as multipart/form-data parts, with POST)" if merge else ""))
+            raise HttpError(f"send the graph as one of {', '.join(RDF_BODY_TYPES)}"
+                            + (" (or several, as multipart/form-data parts, with POST)" if merge else ""), 415)
         if media_type == "application/rdf+xml" and declares_entities(doc):
-            return text(400, "RDF/XML with a DOCTYPE or ENTITY declaration is refused (entity expansion can exhaust "
-                             "the server's memory); send the document without one")
+            raise HttpError("RDF/XML with a DOCTYPE or ENTITY declaration is refused (entity expansion can exhaust "
+                            "the server's memory); send the document without one")
         try:  # in a worker process (capped in memory and time), off the event loop
-            ntriples += await request.app.state.query_runner.parse_upload(doc, media_type, graph or
-                                                                          request.app.state.base + "/")
-        except QueryError as exc:
-            return text(400, f"the body is not valid {media_type}: {exc}")
+            ntriples += await context(request).runner.parse_upload(doc, media_type, graph or
+                                                                          context(request).base + "/")
+        except QueryError as exc:  # said of the body
+            raise HttpError(f"the body is not valid {media_type}: {exc}") from None
         except LimitError as exc:
-            return text(exc.status, f"the body could not be read: {exc}")
-    store = request.app.state.store
+            raise HttpError(f"the body could not be read: {exc}", exc.status) from None
+    store = context(request).store
 
     if graph == DEFAULT:  # the store's unnamed graph: part of the union default graph, no article's
         data = ntriples.decode("utf-8")
@@ -309,12 +280,7 @@ async def _gsp_write(request: Request, merge: bool, path: str | None = None, new
             refresh_search(store, [graph])
             return existed
 
-    try:
-        existed = await writes.write(do)
-    except QueryError as exc:
-        return text(400, str(exc))
-    except KgError as exc:
-        return text(500, public_message(exc))
+    existed = await writes.write(do)  # a QueryError answers 400, the store's failure 500 (kg.web.errors)
     if new:
         return Response(status_code=201, headers={"Location": graph})
     return Response(status_code=204 if existed else 201)
@@ -347,10 +313,8 @@ async def gsp_post_direct(request: Request, path: str) -> Response:
 
 
 async def _gsp_delete(request: Request, path: str | None) -> Response:
-    writes, graph, refused = _gsp_gate(request, path)
-    if refused is not None:
-        return refused
-    store = request.app.state.store
+    writes, graph = _gsp_gate(request, path)
+    store = context(request).store
 
     def do() -> bool:
         if graph == DEFAULT:
@@ -363,7 +327,9 @@ async def _gsp_delete(request: Request, path: str | None) -> Response:
         refresh_search(store, [graph])
         return True
 
-    return Response(status_code=204) if await writes.write(do) else text(404, f"no graph {graph}")
+    if not await writes.write(do):
+        raise HttpError(f"no graph {graph}", 404)
+    return Response(status_code=204)
 
 
 @router.delete("/rdf-graphs")
@@ -391,34 +357,32 @@ async def ingest(request: Request) -> Response:
     """Ingest one page (the body) like ``kg ingest FILE``; answers its article IRIs and quad count."""
     from kg.ingest import ingest_file
 
-    writes, refused = _writer(
+    writes = _writer(
         request, "POST /ingest", "POST /ingest is not enabled on this endpoint (read-only: start kg serve with a token)"
     )
-    if refused is not None or writes is None:
-        return refused  # type: ignore[return-value]
     try:
         publication, date, locality = _meta(request, "publication"), _meta(request, "date"), _meta(request, "locality")
         name = _meta(request, "name") or "upload.txt"
         encoding = _meta(request, "encoding")
     except UnicodeDecodeError:
-        return text(400, "X-KG-* headers must be percent-encoded UTF-8")
+        raise HttpError("X-KG-* headers must be percent-encoded UTF-8") from None
     if encoding is not None:
         try:
             codecs.lookup(encoding)
         except (LookupError, ValueError):
-            return text(400, "encoding= is not a known text encoding (e.g. utf-8, gb18030)")
+            raise HttpError("encoding= is not a known text encoding (e.g. utf-8, gb18030)") from None
     if not NAME_RE.match(name) or name.startswith("."):
-        return text(400, "name= must be a plain file name (letters, digits, Chinese characters, . _ -)")
+        raise HttpError("name= must be a plain file name (letters, digits, Chinese characters, . _ -)")
     if not name.endswith((".txt", ".md", ".text")):
         name += ".txt"
     body = await request.body()
-    store, base = request.app.state.store, request.app.state.base
+    store, base = context(request).store, context(request).base
 
     def do() -> Any:
         from kg.rdf.curation import for_store
 
         # the editors' overrides kg resolve applied (STORE/curation.toml), read each time: it may change
-        curation = for_store(getattr(store, "path", None))
+        curation = for_store(store.path)
         with tempfile.TemporaryDirectory(prefix="kg-ingest-") as tmp:
             path = Path(tmp) / name
             path.write_bytes(body)
@@ -434,6 +398,6 @@ async def ingest(request: Request) -> Response:
 
         status = (422 if isinstance(exc, InputError) else 503 if isinstance(exc, StoreError)
                   else 500 if isinstance(exc, CurationError) else 400)  # the server's file, not the client's
-        return text(status, msg)
+        raise HttpError(msg, status) from None
     payload = {"articles": res.articles, "quads": res.quads}
     return Response(json.dumps(payload, ensure_ascii=False) + "\n", status_code=201, media_type="application/json")
