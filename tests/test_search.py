@@ -308,10 +308,11 @@ def test_jieba_caches_in_a_private_folder() -> None:
 def test_service_writes_keep_search_current(tmp_path: Path) -> None:
     """Graph Store PUT and DELETE (hooked) and a SPARQL update (seen by the write counter) through the app."""
     from kg.web.app import create_app
+    from kg.web.context import ServeConfig
 
     store = make_store(tmp_path / "store", F.build())
     try:
-        client = TestClient(create_app(store, F.BASE, token="secret"))
+        client = TestClient(create_app(store, ServeConfig(F.BASE, token="secret")))
         auth = {"Authorization": "Bearer secret"}
         g = F.BASE + "/article/put"
         body = (f'<{g}> a <https://schema.org/NewsArticle> ; <https://schema.org/headline> "渡口新船下水"@zh ; '
