@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="skip files whose content is already stored")
     p.add_argument("--jobs", "-j", type=int, metavar="N",
                    help="worker processes for folders and many files (default: one per core; 1: no workers)")
+    p.add_argument("--cluster", metavar="SCHEDULER",
+                   help="read on a Dask cluster: tcp://host:8786, or local:N for N local workers (docs/cluster.md)")
     p.add_argument("--batch-size", type=int, default=None, metavar="ARTICLES",
                    help="articles per store transaction in batch mode (default 500)")
     p.add_argument("--verbose", "-v", action="store_true", help="in batch mode, also list every file stored")
@@ -175,7 +177,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def is_batch(args: argparse.Namespace) -> bool:
     """Folders or several files: worker processes, progress and a summary. One file: as it always was."""
-    return len(args.paths) > 1 or any(Path(p).is_dir() for p in args.paths)
+    return bool(args.cluster) or len(args.paths) > 1 or any(Path(p).is_dir() for p in args.paths)
 
 
 def cmd_ingest_batch(args: argparse.Namespace) -> int:
@@ -186,6 +188,8 @@ def cmd_ingest_batch(args: argparse.Namespace) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise KgError("--jobs must be at least 1")
+    if args.cluster and args.jobs is not None:
+        raise KgError("--jobs and --cluster exclude each other (the cluster's workers are the parallelism)")
     if not any(True for _ in walk(args.paths)):
         raise KgError("no page files found in the given folders")
     from kg.rdf.curation import for_store
@@ -200,22 +204,20 @@ def cmd_ingest_batch(args: argparse.Namespace) -> int:
             what = "already stored, skipped" if res.skipped else f"{len(res.articles)} article(s), {res.quads} quads"
             progress.message(f"{res.path}: {what}")
 
+    options = dict(base=base, encoding=args.encoding, publication=args.publication, date=args.date,
+                   locality=args.locality, curation=curation)  # kg.ingest.IngestOptions
+    common = dict(batch_articles=args.batch_size or DEFAULT_BATCH_ARTICLES, skip_known=args.resume,
+                  progress=progress, on_file=listed)
     try:
-        report = ingest_batch(
-            store,
-            args.paths,
-            base=base,
-            jobs=args.jobs,
-            batch_articles=args.batch_size or DEFAULT_BATCH_ARTICLES,
-            skip_known=args.resume,
-            progress=progress,
-            on_file=listed,
-            encoding=args.encoding,
-            publication=args.publication,
-            date=args.date,
-            locality=args.locality,
-            curation=curation,
-        )
+        if args.cluster:
+            from kg.cluster import ingest_cluster
+
+            # the workers write to a remote store themselves; an embedded store is written by this process
+            shared = None if isinstance(args.store, Path) else args.store
+            report = ingest_cluster(store, args.paths, scheduler=args.cluster, shared_store=shared,
+                                    **common, **options)
+        else:
+            report = ingest_batch(store, args.paths, jobs=args.jobs, **common, **options)
         total = store.quad_count()
     finally:
         store.close()
