@@ -45,7 +45,9 @@ from kg.progress import Progress
 from kg.store.base import Store
 
 MAX_FILES_PER_TASK = 64  # a task is one transaction on a shared store: a few hundred articles at most
-TASKS_PER_WORKER = 4  # enough tasks that a slow one does not leave the other workers idle at the end
+# enough tasks that the last ones do not leave workers idle at the end (the tail costs about half a task
+# per worker); a task of a few files still takes seconds, against about a millisecond of Dask's own work
+TASKS_PER_WORKER = 16
 WINDOW_PER_WORKER = 8  # tasks in flight per worker: bounds what the cluster holds for an embedded store
 
 Done = list[tuple[FileWork, str | None]]  # a task's files as written to a shared store (error or None)
@@ -151,13 +153,15 @@ def ingest_cluster(
     skip_known: bool = False,
     progress: Progress | None = None,
     on_file: Callable[[FileResult], None] | None = None,
+    task_files: int | None = None,
     **options: Any,
 ) -> BatchReport:
     """``kg ingest --cluster``: the batch ingest of ``paths`` with the reading done by the cluster's workers.
 
     ``store``: the store this process records into (resume checks, resolution graphs); ``shared_store``:
     where the workers write themselves (a remote store's address or RemoteConfig), or None to have the
-    read files sent back and written here. ``options``: the fields of IngestOptions.
+    read files sent back and written here. ``task_files``: files per task (default: files_per_task).
+    ``options``: the fields of IngestOptions.
     """
     import time
 
@@ -170,19 +174,23 @@ def ingest_cluster(
         writer.record(FileResult(Path(f), skipped=True), sizes[f])
     if todo:
         with connect(scheduler) as client:
-            _run(client, todo, opts, shared_store, writer)
+            _run(client, todo, opts, shared_store, writer, task_files)
     writer.flush()
     progress.finish()
     report.seconds = time.perf_counter() - t0
     return report
 
 
-def _run(client: Any, todo: list[str], opts: IngestOptions, shared_store: Any, writer: BatchWriter) -> None:
+def _run(client: Any, todo: list[str], opts: IngestOptions, shared_store: Any, writer: BatchWriter,
+         task_files: int | None) -> None:
     """Submit the tasks (a bounded window of them), record results as they come, then the suspects."""
     distributed = _dask()
-    client.wait_for_workers(1, timeout=120)
+    try:
+        client.wait_for_workers(1, timeout=120)
+    except TimeoutError:
+        raise KgError("the cluster has no workers (none joined within 120 s): start some with dask worker") from None
     workers = max(1, len(client.scheduler_info()["workers"]))
-    tasks = list(_chunks(todo, files_per_task(len(todo), workers)))
+    tasks = list(_chunks(todo, task_files or files_per_task(len(todo), workers)))
     run_id = uuid.uuid4().hex[:12]
 
     def submit(i: int, files: list[str], suffix: str = "") -> Any:
@@ -195,60 +203,52 @@ def _run(client: Any, todo: list[str], opts: IngestOptions, shared_store: Any, w
 
     def emit() -> None:
         nonlocal next_out
-        while next_out < len(tasks) and (next_out in ready or next_out in suspects):
-            if next_out in ready:
-                writer.take(ready.pop(next_out))
-            elif next_out in suspects:
-                return  # the suspects run alone at the end; later results wait for them
+        while next_out < len(tasks) and next_out in ready:  # a suspect's turn waits for its files, run alone
+            writer.take(ready.pop(next_out))
             next_out += 1
 
-    window = workers * WINDOW_PER_WORKER
-    index: dict[str, int] = {}
     queue = iter(range(len(tasks)))
+    inflight: dict[str, tuple[int, Any]] = {}  # no other reference: a result is released once recorded
     running = distributed.as_completed()
-    futures: list[Any] = []
-    try:
-        for i in queue:
+
+    def submit_next() -> None:
+        i = next(queue, None)
+        if i is not None:
             fut = submit(i, tasks[i])
-            index[fut.key] = i
-            futures.append(fut)
+            inflight[fut.key] = (i, fut)
             running.add(fut)
-            if len(index) >= window:
-                break
+
+    try:
+        for _ in range(workers * WINDOW_PER_WORKER):
+            submit_next()
         for fut in running:
-            i = index.pop(fut.key)
+            i, _ = inflight.pop(fut.key)
             if fut.status == "error":
                 exc = fut.exception()
                 if not isinstance(exc, distributed.KilledWorker):
-                    raise exc
+                    raise KgError(f"a cluster task failed (is newskg installed alike on every worker?): "
+                                  f"{type(exc).__name__}: {exc}")
                 suspects.append(i)
             elif shared_store is not None:
                 writer.stored(fut.result())
             else:
                 ready[i] = fut.result()
                 emit()
-            fut.release()
-            nxt = next(queue, None)
-            if nxt is not None:
-                new = submit(nxt, tasks[nxt])
-                index[new.key] = nxt
-                futures.append(new)
-                running.add(new)
+            del fut
+            submit_next()
         for i in sorted(suspects):  # each file alone on the whole cluster: only a killer is blamed
-            results = [_alone(client, distributed, submit, i, j, f, shared_store) for j, f in enumerate(tasks[i])]
+            results = [_alone(distributed, submit, i, j, f, shared_store) for j, f in enumerate(tasks[i])]
             if shared_store is not None:
                 writer.stored([d for r in results for d in r])  # type: ignore[misc]
             else:
                 ready[i] = [w for r in results for w in r]  # type: ignore[misc]
-        suspects.clear()
-        emit()
+                emit()
     except BaseException:
-        client.cancel(futures)
+        client.cancel([f for _, f in inflight.values()])
         raise
 
 
-def _alone(client: Any, distributed: Any, submit: Callable[..., Any], i: int, j: int, path: str,
-           shared_store: Any) -> list[Any]:
+def _alone(distributed: Any, submit: Callable[..., Any], i: int, j: int, path: str, shared_store: Any) -> list[Any]:
     """One file of a suspect task, run alone: its result, or the report that it killed its worker."""
     fut = submit(i, [path], f"-alone-{j}")
     try:
@@ -256,5 +256,3 @@ def _alone(client: Any, distributed: Any, submit: Callable[..., Any], i: int, j:
     except distributed.KilledWorker:
         died = _died(path)
         return [(died, None)] if shared_store is not None else [died]
-    finally:
-        fut.release()

@@ -191,10 +191,35 @@ def test_only_the_file_that_kills_its_workers_is_reported(pages, tmp_path, monke
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}):  # fewer restarts: the rule is the same
         store = open_store(tmp_path / "s")
         try:
-            rep = ingest_cluster(store, [folder], scheduler="local:2", base=BASE,
-                                 extractor="crashing_extractor:extract")
+            rep = ingest_cluster(store, [folder], scheduler="local:2", base=BASE, task_files=3,
+                                 extractor="crashing_extractor:extract")  # the killer's task has two innocents
         finally:
             store.close()
     assert rep.files == 16 and rep.failed == 1
     assert rep.errors == [f"{killer}: the worker process reading it died"]
     assert rep.articles > 0
+
+
+def test_a_bad_file_is_reported_and_the_rest_of_its_task_stored(pages, oxigraph, tmp_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    for f in list(walk([pages]))[:5]:
+        for name in (f.name, f.stem + ".meta.json"):
+            (folder / name).write_bytes((f.parent / name).read_bytes())
+    (folder / "0-empty.txt").write_bytes(b"")
+    (folder / "9-gbk.txt").write_bytes("# 标题\n\n正文。\n".encode("gbk"))
+    store = open_store(oxigraph.config)
+    try:  # one task of all seven files, written by the worker to the server
+        rep = ingest_cluster(store, [folder], scheduler="local:2", shared_store=oxigraph.config, base=BASE,
+                             task_files=7)
+    finally:
+        store.close()
+    assert rep.files == 7 and rep.failed == 2
+    assert any("empty file" in e for e in rep.errors) and any("gb18030" in e for e in rep.errors)
+    local = open_store(tmp_path / "local")
+    try:
+        alone = ingest_batch(local, [folder], base=BASE, jobs=1)
+    finally:
+        local.close()
+    assert (rep.articles, rep.quads) == (alone.articles, alone.quads) > (0, 0)
+    assert sorted_export(oxigraph.config) == sorted_export(tmp_path / "local")
