@@ -43,8 +43,18 @@ SETTINGS = ("jobs:2", "local:1", "local:2")
 
 def child_main(args: argparse.Namespace) -> int:
     """The measured process: one ingest, then its figures as JSON on stdout."""
+    import kg.ingest
     from kg.store import open_store
 
+    resolving = [0.0]  # CPU seconds in the resolution refresh, the writer's serial part for a shared store
+    refresh = kg.ingest.refresh_resolution
+
+    def timed_refresh(store, iris) -> None:  # type: ignore[no-untyped-def]
+        t = time.process_time()
+        refresh(store, iris)
+        resolving[0] += time.process_time() - t
+
+    kg.ingest.refresh_resolution = timed_refresh  # measuring only: the writer calls it by this name
     location = args.store if args.store.startswith("http") else Path(args.store)
     store = open_store(location)
     try:
@@ -64,6 +74,7 @@ def child_main(args: argparse.Namespace) -> int:
     ru = resource.getrusage(resource.RUSAGE_SELF)
     out = {k: getattr(rep, k) for k in ("files", "failed", "articles", "quads", "chars", "seconds")}
     out["writer_cpu"] = ru.ru_utime + ru.ru_stime  # the process itself, not its workers
+    out["resolve_cpu"] = resolving[0]
     time.sleep(0.3)  # let the pool's fork server reap its workers, so their CPU time is counted
     out["cpu"] = tree_cpu_seconds(os.getpid())  # writer, workers, scheduler: the whole tree
     print(json.dumps(out))
@@ -100,6 +111,7 @@ def measure(corpus: Path, setting: str, remote: bool) -> dict:
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="kg-bench-cluster-") as tmp:
         server = None
+        server_cpu = 0.0
         store = str(Path(tmp) / "store")
         if remote:
             from tests.remote_servers import start_oxigraph
@@ -110,13 +122,17 @@ def measure(corpus: Path, setting: str, remote: bool) -> dict:
             cmd = [sys.executable, str(Path(__file__).resolve()), "--child", setting, "--corpus", str(corpus),
                    "--store", store]
             res = subprocess.run(cmd, capture_output=True, text=True, env=_env())
+            if server is not None:
+                from benchmarks.ingest_scale import tree_cpu_seconds
+
+                server_cpu = tree_cpu_seconds(server.proc.pid)
         finally:
             if server is not None:
                 server.stop()
     if res.returncode != 0 or not res.stdout.strip():
         raise SystemExit(f"ingest run failed ({setting}): {res.stderr.strip()[-2000:]}")
     r = json.loads(res.stdout.strip().splitlines()[-1])
-    r.update(setting=setting, load=load)
+    r.update(setting=setting, load=load, server_cpu=server_cpu)
     return r
 
 
@@ -149,23 +165,27 @@ def report(runs: dict[str, dict], start: dict, ceiling: float, remote: bool) -> 
     lines.append(f"2 workers / 1 worker: {speedup:.2f}x (goal >= 1.7x)")
     lines.append(f"cluster local:2 against --jobs 2: {overhead:+.1%} time (goal <= +15%)")
     n = one["articles"]
-    # per article, without the fixed start-up (measured alone): a worker's CPU, and the writer's (the
-    # serial part no worker takes over; its in-process scheduler included)
+    # per article, without the fixed start-up (measured alone): a worker's CPU; the writer's serial part
+    # (the resolution refresh; with an embedded store also the writes: the whole writer less start-up);
+    # the store server's CPU (a shared store: one server takes every write)
     worker_cpu = max((one["cpu"] - one["writer_cpu"]) - (start["cpu"] - start["writer_cpu"]), 1e-9) / n
-    serial = max(one["writer_cpu"] - start["writer_cpu"], 0) / n
+    writer = max(one["writer_cpu"] - start["writer_cpu"], 0) / n
+    serial = one["resolve_cpu"] / n if remote else writer
+    server = one["server_cpu"] / n
     lines.append(f"cores the runs got: 1 worker {one['cpu'] / one['seconds']:.2f}, 2 workers "
                  f"{two['cpu'] / two['seconds']:.2f}; two busy processes here get {ceiling:.2f}x one "
                  f"(2.00 on two idle cores)")
-    lines.append(f"start-up (LocalCluster of 1 + model load): {start['seconds']:.1f} s, {start['cpu']:.1f} CPU s; "
-                 f"without it, a worker's CPU per article "
-                 f"{worker_cpu * 1000:.1f} ms; the writer's CPU per article {serial * 1000:.2f} ms "
-                 f"(its in-process scheduler included; one-worker run)")
-    lines.append("projection for 10,000,000 articles, one core per worker (worker CPU per article / workers, "
-                 "bounded below by the writer's CPU per article):")
+    lines.append(f"start-up (LocalCluster of 1 + model load): {start['seconds']:.1f} s, {start['cpu']:.1f} CPU s")
+    lines.append(f"CPU per article without it (one-worker run): worker {worker_cpu * 1000:.1f} ms; writer "
+                 f"{writer * 1000:.2f} ms (in-process scheduler included), of which resolution "
+                 f"{one['resolve_cpu'] / n * 1000:.2f} ms"
+                 + (f"; store server {server * 1000:.2f} ms" if remote else ""))
+    lines.append("projection for 10,000,000 articles, one core per worker: worker CPU per article / workers, "
+                 "bounded below by the writer's serial part" + (" and the server's CPU" if remote else "") + ":")
     for workers in (10, 50, 100):
-        spread, floor = 1e7 * worker_cpu / workers, 1e7 * serial
+        spread, floor = 1e7 * worker_cpu / workers, 1e7 * max(serial, server)
         lines.append(f"  {workers:>3} workers: {fmt_hours(max(spread, floor))}"
-                     + (" (writer-bound)" if floor >= spread else ""))
+                     + (" (bound by the writer/store)" if floor >= spread else ""))
     return lines
 
 

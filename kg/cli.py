@@ -190,6 +190,10 @@ def cmd_ingest_batch(args: argparse.Namespace) -> int:
         raise KgError("--jobs must be at least 1")
     if args.cluster and args.jobs is not None:
         raise KgError("--jobs and --cluster exclude each other (the cluster's workers are the parallelism)")
+    if args.cluster:
+        from kg.cluster import local_workers
+
+        local_workers(args.cluster)  # a malformed address stops here, before the store is opened
     if not any(True for _ in walk(args.paths)):
         raise KgError("no page files found in the given folders")
     from kg.rdf.curation import for_store

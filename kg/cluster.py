@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -61,6 +62,21 @@ def _dask() -> Any:
     return distributed
 
 
+def local_workers(scheduler: str) -> int | None:
+    """N of ``local:N`` (a KgError if N is not a positive number), None for a scheduler's address."""
+    if not scheduler.startswith("local:"):
+        if "://" not in scheduler and ":" not in scheduler:
+            raise KgError(f"--cluster {scheduler}: give a scheduler address (tcp://host:8786) or local:N")
+        return None
+    try:
+        n = int(scheduler.partition(":")[2])
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise KgError(f"--cluster {scheduler}: give local:N with N workers (at least 1)")
+    return n
+
+
 @contextmanager
 def connect(scheduler: str) -> Iterator[Any]:
     """A client of the scheduler ``tcp://host:8786``, or of a LocalCluster of N workers for ``local:N``.
@@ -68,18 +84,15 @@ def connect(scheduler: str) -> Iterator[Any]:
     A local cluster's workers are processes of one thread each (extraction holds the GIL; the processes
     are the parallelism, as in the local pool) and listen on the loopback interface only.
     """
+    n = local_workers(scheduler)
     distributed = _dask()
-    if scheduler.startswith("local:"):
-        try:
-            n = int(scheduler.partition(":")[2])
-        except ValueError:
-            n = 0
-        if n < 1:
-            raise KgError(f"--cluster {scheduler}: give local:N with N workers (at least 1)")
-        cluster = distributed.LocalCluster(
-            n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
-            silence_logs=logging.ERROR, memory_limit=0,
-        )
+    if n is not None:
+        with warnings.catch_warnings():  # its status page tries port 8787 (on 127.0.0.1), else any free port
+            warnings.filterwarnings("ignore", message="Port 8787 is already in use", category=UserWarning)
+            cluster = distributed.LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
+                silence_logs=logging.ERROR, memory_limit=0,
+            )
         try:
             with distributed.Client(cluster) as client:
                 yield client
