@@ -307,7 +307,7 @@ def probe_seconds_per_article(extractor: str, seed: int = 1, articles: int = 24)
     """Reading + extraction + mapping time per article in this process (models loaded first)."""
     import shutil
 
-    from kg.ingest import _read_and_map, one_thread_per_process, walk, warm_up
+    from kg.ingest import IngestOptions, one_thread_per_process, read_and_map, walk, warm_up
 
     spec = EXTRACTORS[extractor]
     temps: list[Path] = []
@@ -318,7 +318,7 @@ def probe_seconds_per_article(extractor: str, seed: int = 1, articles: int = 24)
         t0 = time.perf_counter()
         n = 0
         for page in walk([folder]):
-            n += len(_read_and_map(page, "http://127.0.0.1:8000", None, None, None, None, spec)[1])
+            n += len(read_and_map(page, IngestOptions("http://127.0.0.1:8000", extractor=spec))[1])
         return (time.perf_counter() - t0) / max(n, 1)
     finally:
         for t in temps:

