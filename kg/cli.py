@@ -10,6 +10,7 @@ import errno
 import io
 import json
 import sys
+import time
 from pathlib import Path
 from typing import BinaryIO
 
@@ -95,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="editors' overrides of the identity rules, applied in place "
                         "(default: STORE/curation.toml if it exists; docs/identity.md)")
 
+    p = sub.add_parser("index", help="rebuild the search index (STORE/search-index.sqlite) from the store")
+    _store_arg(p)
+
     p = sub.add_parser("serve", help="serve the store over HTTP: SPARQL endpoint, IRIs, exports")
     _store_arg(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -148,6 +152,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from kg.rdf.curation import for_store
 
     curation = for_store(args.store, args.curation)  # a bad file stops here, before the store is opened
+    fields = args.fields
     base = resolve_base(args.store, args.base, writing=True)
     store = open_store(args.store)
     try:
@@ -161,7 +166,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             locality=args.locality,
             skip_known=args.resume,
             curation=curation,
-            fields=args.fields,
+            fields=fields,
         )
         total = store.quad_count()
     finally:
@@ -207,6 +212,7 @@ def cmd_ingest_batch(args: argparse.Namespace) -> int:
     from kg.rdf.curation import for_store
 
     curation = for_store(args.store, args.curation)
+    fields = args.fields
     base = resolve_base(args.store, args.base, writing=True)
     store = open_store(args.store)
     progress = Progress(0, 0)
@@ -217,7 +223,7 @@ def cmd_ingest_batch(args: argparse.Namespace) -> int:
             progress.message(f"{res.path}: {what}")
 
     options = dict(base=base, encoding=args.encoding, publication=args.publication, date=args.date,
-                   locality=args.locality, curation=curation, fields=args.fields)  # kg.ingest.IngestOptions
+                   locality=args.locality, curation=curation, fields=fields)  # kg.ingest.IngestOptions
     common = dict(batch_articles=args.batch_size or DEFAULT_BATCH_ARTICLES, skip_known=args.resume,
                   progress=progress, on_file=listed)
     try:
@@ -425,19 +431,54 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         upgraded = upgrade(store, curation)
         curated, unmatched = curate(store, curation)
         mentions, blocks = rebuild(store)
+        if upgraded or curated:  # article graphs rewritten in place: the search index reads them again
+            from kg.search import rebuild as rebuild_search
+
+            rebuild_search(store)
     finally:
         store.close()
     for line in unmatched:  # an override naming nothing in the store is said, not ignored
         print(f"kg: {line}", file=sys.stderr)
-    print(f"resolve: {upgraded} article graphs upgraded, {curated} re-minted by {len(curation.overrides)} "
-          f"curation overrides, {mentions} person mentions, {blocks} name blocks", file=sys.stderr)
+    print(f"resolve: {upgraded} article graphs upgraded, {curated} re-minted by the identity rules and "
+          f"{len(curation.overrides)} curation overrides, {mentions} person mentions, {blocks} name blocks",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    """Write the search index again from the store (kg.search): after writes it did not see, or to time it."""
+    from kg.search import index_path, rebuild
+    from kg.store import open_store
+
+    store = open_store(args.store)
+    try:
+        if index_path(store) is None:
+            print("kg: a remote store's search index is kept in memory by kg serve (built when it starts); "
+                  "nothing to write here", file=sys.stderr)
+            return 0
+        t0 = time.perf_counter()
+        idx = rebuild(store)
+        size = idx.size()
+        idx.close()
+    finally:
+        store.close()
+    print(f"index: {size['graphs']} graphs, {size['articles']} articles, {size['names']} names in "
+          f"{time.perf_counter() - t0:.1f} s; {size.get('bytes', 0) / 1e6:.1f} MB at {index_path(store)}",
+          file=sys.stderr)
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kg.web.serve import run
+    from kg.web.context import ServeConfig
+    from kg.web.serve import limits_from, run
 
-    return run(args.store, args.host, args.port, args.base, options=args)
+    limits = limits_from(
+        query_timeout=args.query_timeout, query_workers=args.query_workers, max_result_mb=args.max_result_mb,
+        per_client_queries=args.per_client_queries, worker_memory_mb=args.worker_memory_mb,
+        no_isolate=args.no_isolate, allow_service=args.allow_service,
+    )
+    config = ServeConfig(base=args.base or "", limits=limits)  # the base is settled against the store's by run
+    return run(args.store, args.host, args.port, config, token_file=args.token_file, access_log=args.access_log)
 
 
 COMMANDS = {
@@ -447,6 +488,7 @@ COMMANDS = {
     "stats": cmd_stats,
     "validate": cmd_validate,
     "resolve": cmd_resolve,
+    "index": cmd_index,
     "serve": cmd_serve,
 }
 
