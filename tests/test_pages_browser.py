@@ -305,3 +305,32 @@ def test_no_sideways_scroll_on_a_phone(site, width: int) -> None:
                            (paths[-1], "phone-article"), ("/browse/event", "phone-browse")):
             d.get(url + path)
             full_page(d, name, width, mobile=True)
+
+
+def test_article_page_shows_its_source_link_in_a_browser(tmp_path: Path) -> None:
+    """Issue 18: an article read from an e-paper HTML page shows where it came from (the page's URL as a link,
+    the 版次), visible at desktop and phone width, in the service a reader uses."""
+    from browser_support import screen, viewport
+
+    from kg.store import open_store
+
+    require_browser()
+    page = Path(__file__).parent / "data" / "html" / "epaper-enp.html"
+    store = open_store(tmp_path / "store")
+    try:
+        res = ingest_paths(store, [page], base=F.BASE, publication="青岚日报")
+        assert res[0].error is None and res[0].articles
+        with serve(create_app(store, F.BASE)) as url, chromium() as d:
+            d.get(url + res[0].articles[0].replace(F.BASE, ""))
+            link = by_css(d, "a.source-url")
+            assert link.get_attribute("href") == "http://epaper.qinglan.example/html/2025-03/12/content_1001.htm"
+            assert link.is_displayed() and "第03版" in d.find_element("tag name", "body").text
+            screen(d, "article-source-link")
+            with viewport(d, 360, 800, mobile=True):
+                d.get(d.current_url)
+                link = by_css(d, "a.source-url")
+                assert link.is_displayed()
+                assert d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+                screen(d, "article-source-link-phone")
+    finally:
+        store.close()
