@@ -101,23 +101,28 @@ def _layout(root, art: HtmlArticle):  # type: ignore[no-untyped-def]
         title = _xtext(root, lay.title)
         if not bodies or not title:
             continue
-        art.layout = art.layout or lay.name
-        art.headline = art.headline or title
-        art.kickers = art.kickers or [x for x in [_xtext(root, lay.kicker)] if x]
-        art.subtitles = art.subtitles or [x for x in [_xtext(root, lay.subtitle)] if x]
-        author = _xtext(root, lay.author)
-        if author and not art.author and not _BOILER.search(author):
-            art.author = author
-        info = _xtext(root, lay.info)[:200]
-        art.date = art.date or _date(info)
-        m = _PAGE.search(info)
-        if m and not art.page:
-            art.page = m.group(1) or m.group(2)
-        m = re.match(r"第?\s*([A-Za-z]{0,2}\d{1,3})\s*(?:版|[:：\s]|$)", _xtext(root, lay.page))
-        if m and not art.page:
-            art.page = m.group(1)
+        _layout_fields(root, lay, title, art)
         return bodies[0]
     return None
+
+
+def _layout_fields(root, lay: Layout, title: str, art: HtmlArticle) -> None:  # type: ignore[no-untyped-def]
+    """The fields ``lay``'s XPath table finds, where ENP metadata left them empty."""
+    art.layout = art.layout or lay.name
+    art.headline = art.headline or title
+    art.kickers = art.kickers or [x for x in [_xtext(root, lay.kicker)] if x]
+    art.subtitles = art.subtitles or [x for x in [_xtext(root, lay.subtitle)] if x]
+    author = _xtext(root, lay.author)
+    if author and not art.author and not _BOILER.search(author):
+        art.author = author
+    info = _xtext(root, lay.info)[:200]
+    art.date = art.date or _date(info)
+    m = _PAGE.search(info)
+    if m and not art.page:
+        art.page = m.group(1) or m.group(2)
+    m = re.match(r"第?\s*([A-Za-z]{0,2}\d{1,3})\s*(?:版|[:：\s]|$)", _xtext(root, lay.page))
+    if m and not art.page:
+        art.page = m.group(1)
 
 
 @dataclass
@@ -261,84 +266,124 @@ def generic_text(html: str) -> str:
     return ""
 
 
-def read_html(html: str, name: str) -> HtmlArticle:
-    """Find the article's parts in one HTML page; raises InputError when the page holds no article text."""
+def _parse(html: str, name: str):  # type: ignore[no-untyped-def]
+    """The page's element tree; an InputError when lxml cannot read it."""
     import lxml.html
     from lxml import etree
 
     try:
-        root = lxml.html.document_fromstring(html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+        return lxml.html.document_fromstring(html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"{name}: not readable as HTML ({exc})") from None
-    art = HtmlArticle()
+
+
+def _canonical_url(root) -> str:  # type: ignore[no-untyped-def]
+    """The page's own address as it states it (``<link rel=canonical>``, else ``og:url``), or ""."""
     for xp in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
         hit = root.xpath(xp)
         if hit and str(hit[0]).strip().startswith(("http://", "https://")):
-            art.url = str(hit[0]).strip()
-            break
-    enp = _enp(html)
+            return str(hit[0]).strip()
+    return ""
+
+
+def _meta_date(root) -> dt.date | None:  # type: ignore[no-untyped-def]
+    """The publication date from the page's ``<meta>`` tags, the first that reads as a date."""
     for xp in ('//meta[@name="publishdate" or @name="PubDate" or @name="pubdate" or @name="date"]/@content',
                '//meta[@property="article:published_time"]/@content'):
         hit = root.xpath(xp)
-        if hit and not art.date:
-            art.date = _date(str(hit[0]))
-    if enp:
-        art.layout = "enp"
-        art.headline = enp.get("title", "")
-        art.kickers = [x for x in [enp.get("introtitle", "")] if x]
-        art.subtitles = [x for x in [enp.get("subtitle", "")] if x]
-        art.author = enp.get("author", "")
-        art.date = _date(enp.get("date", "")) or art.date
-        art.page = enp.get("pagenum", "") or enp.get("pagename", "")
+        if hit:
+            found = _date(str(hit[0]))
+            if found:
+                return found
+    return None
+
+
+def _apply_enp(art: HtmlArticle, enp: dict[str, str]) -> None:
+    """The fields of a Founder ENP comment, which win over the page's meta tags."""
+    if not enp:
+        return
+    art.layout = "enp"
+    art.headline = enp.get("title", "")
+    art.kickers = [x for x in [enp.get("introtitle", "")] if x]
+    art.subtitles = [x for x in [enp.get("subtitle", "")] if x]
+    art.author = enp.get("author", "")
+    art.date = _date(enp.get("date", "")) or art.date
+    art.page = enp.get("pagenum", "") or enp.get("pagename", "")
+
+
+def _body(root, art: HtmlArticle):  # type: ignore[no-untyped-def]
+    """The article body element: a known layout's (filling its fields), else one named like a body, else None."""
     body = _layout(root, art)
     if body is None:
         body = _first(root, _BODY[:2])
     if body is None:
         body = _first(root, _BODY[2:])
-    container = body.getparent() if body is not None else None
-    if not art.headline:
-        scope = container if container is not None else root
-        kick = _first(root, _KICKER, scope)
-        title = _first(root, _TITLE, scope) if scope is not root else None
-        if title is None:
-            h1 = scope.xpath(".//h1")
-            title = h1[0] if h1 else None
-        sub = _first(root, _SUBTITLE, scope)
-        if title is not None and kick is None and sub is None and title.tag == "h1" and scope is not root:
-            # the e-paper convention with bare tags: <h3>引题</h3><h1>主题</h1><h2>副题</h2>
-            kick = next(iter(scope.xpath(".//h3")), None)
-            sub = next(iter(scope.xpath(".//h2")), None)
-        if title is not None:
-            art.layout = "markup"
-            art.headline = _norm(title.text_content())
-            art.kickers = [t for t in [_norm(kick.text_content()) if kick is not None else ""] if t]
-            art.subtitles = [t for t in [_norm(sub.text_content()) if sub is not None else ""] if t]
-        auth = _first(root, _AUTHOR, scope)
-        if auth is not None and not art.author and not _BOILER.search(auth.text_content()):
-            art.author = re.sub(r"^(作者|记者)\s*[:：]\s*", "", _norm(auth.text_content())) or ""
-            if auth.text_content().strip().startswith("记者"):
-                art.author = "记者 " + art.author
-    if body is not None:
-        art.paragraphs = _paragraphs(body)
-    if not art.paragraphs or not art.headline:
-        import trafilatura
+    return body
 
-        text = generic_text(html)
-        if not art.paragraphs and text:
-            art.layout = art.layout or "generic"
-            art.paragraphs = [p for p in (_norm(x) for x in text.split("\n")) if p and not _BOILER.search(p)]
-        if not art.headline:
-            meta = trafilatura.extract_metadata(html)
-            art.headline = _norm(meta.title or "") if meta else ""
-            if meta and not art.date:
-                art.date = _date(meta.date or "")
+
+def _text(el) -> str:  # type: ignore[no-untyped-def]
+    return _norm(el.text_content()) if el is not None else ""
+
+
+def _markup_heads(root, scope, art: HtmlArticle) -> None:  # type: ignore[no-untyped-def]
+    """Kicker, headline and subtitle guessed from class names (or bare h3/h1/h2) within ``scope``."""
+    kick = _first(root, _KICKER, scope)
+    title = _first(root, _TITLE, scope) if scope is not root else None
+    if title is None:
+        h1 = scope.xpath(".//h1")
+        title = h1[0] if h1 else None
+    sub = _first(root, _SUBTITLE, scope)
+    if title is not None and kick is None and sub is None and title.tag == "h1" and scope is not root:
+        # the e-paper convention with bare tags: <h3>引题</h3><h1>主题</h1><h2>副题</h2>
+        kick = next(iter(scope.xpath(".//h3")), None)
+        sub = next(iter(scope.xpath(".//h2")), None)
+    if title is not None:
+        art.layout = "markup"
+        art.headline = _norm(title.text_content())
+        art.kickers = [t for t in [_text(kick)] if t]
+        art.subtitles = [t for t in [_text(sub)] if t]
+
+
+def _markup_author(root, scope, art: HtmlArticle) -> None:  # type: ignore[no-untyped-def]
+    """The byline from an element named like an author's, unless it is an editor line."""
+    auth = _first(root, _AUTHOR, scope)
+    if auth is not None and not art.author and not _BOILER.search(auth.text_content()):
+        art.author = re.sub(r"^(作者|记者)\s*[:：]\s*", "", _norm(auth.text_content())) or ""
+        if auth.text_content().strip().startswith("记者"):
+            art.author = "记者 " + art.author
+
+
+def _markup_fields(root, body, art: HtmlArticle) -> None:  # type: ignore[no-untyped-def]
+    """A page of no known layout: its heads and byline from the markup around the body (or the whole page)."""
+    container = body.getparent() if body is not None else None
+    scope = container if container is not None else root
+    _markup_heads(root, scope, art)
+    _markup_author(root, scope, art)
+
+
+def _generic_fields(html: str, art: HtmlArticle) -> None:
+    """What the markup did not give, from trafilatura: the paragraphs, then the headline and date."""
+    import trafilatura
+
+    text = generic_text(html)
+    if not art.paragraphs and text:
+        art.layout = art.layout or "generic"
+        art.paragraphs = [p for p in (_norm(x) for x in text.split("\n")) if p and not _BOILER.search(p)]
     if not art.headline:
-        title = root.xpath("//title")
-        art.headline = re.split(r"\s*[_|｜—-]\s*", _norm(title[0].text_content()))[0] if title else ""
-    # the headline is printed again in some bodies (at the top, or inside a body element that holds it)
-    heads = {art.headline, *art.kickers, *art.subtitles}
-    art.paragraphs = [p for p in art.paragraphs if p not in heads]
-    # date and 版次 as printed in the page's info line (2025年03月12日 第A03版)
+        meta = trafilatura.extract_metadata(html)
+        art.headline = _norm(meta.title or "") if meta else ""
+        if meta and not art.date:
+            art.date = _date(meta.date or "")
+
+
+def _title_headline(root) -> str:  # type: ignore[no-untyped-def]
+    """The ``<title>``'s first part (before the site name), the last resort for a headline."""
+    title = root.xpath("//title")
+    return re.split(r"\s*[_|｜—-]\s*", _norm(title[0].text_content()))[0] if title else ""
+
+
+def _info_fields(root, art: HtmlArticle) -> None:  # type: ignore[no-untyped-def]
+    """Date and 版次 as printed in the page's info line (2025年03月12日 第A03版), where still missing."""
     info = " ".join(_norm(t.text_content())[:80] for t in root.xpath(
         "//title|//*[contains(@class,'page') or contains(@class,'date') or contains(@class,'info')"
         " or contains(@class,'time') or contains(@class,'banci')]")[:12])
@@ -348,6 +393,31 @@ def read_html(html: str, name: str) -> HtmlArticle:
             art.page = m.group(1) or m.group(2)
     if not art.date:
         art.date = _date(info)
+
+
+def read_html(html: str, name: str) -> HtmlArticle:
+    """Find the article's parts in one HTML page; raises InputError when the page holds no article text.
+
+    The steps, most specific source first (each fills only what the ones before left empty): the page's
+    URL and meta date, a Founder ENP comment, a known layout's XPath table, class-name guesses around the
+    body, trafilatura, the ``<title>``, the page's info line."""
+    root = _parse(html, name)
+    art = HtmlArticle(url=_canonical_url(root))
+    art.date = _meta_date(root)
+    _apply_enp(art, _enp(html))
+    body = _body(root, art)
+    if not art.headline:
+        _markup_fields(root, body, art)
+    if body is not None:
+        art.paragraphs = _paragraphs(body)
+    if not art.paragraphs or not art.headline:
+        _generic_fields(html, art)
+    if not art.headline:
+        art.headline = _title_headline(root)
+    # the headline is printed again in some bodies (at the top, or inside a body element that holds it)
+    heads = {art.headline, *art.kickers, *art.subtitles}
+    art.paragraphs = [p for p in art.paragraphs if p not in heads]
+    _info_fields(root, art)
     if not art.paragraphs:
         raise InputError(f"{name}: no article text found in this HTML page")
     if not art.headline:
