@@ -267,134 +267,143 @@ def read_page(
     return articles
 
 
-def _build_article(
-    lines: list[Line],
-    block: Block,
-    body_lines: list[Line],
-    pub: Publication,
-    source_name: str,
-    sha: str,
-) -> Article | None:
-    credits: list[Credit] = []
-    continuations: list[Continuation] = []
+def _take(par: Para, found, credits: list[Credit]) -> Para:  # type: ignore[no-untyped-def]
+    """Keep the names ``found`` (a credit finder's match in ``par``'s text) as credits and cut its text out."""
+    credits += [
+        Credit(f.name, f.role, Span(_offset_in_para(par, f.start), _offset_in_para(par, f.end)))
+        for f in found.names
+    ]
+    return _drop(par, found.start, found.end)
+
+
+def _head_line(lines: list[Line], k: int, block: Block, credits: list[Credit]) -> tuple[Headline | None, Para | None]:
+    """One kicker or subtitle line of the block: its headline and the paragraph kept in the body (either may be
+    None: a credit line gives neither, a caption only the paragraph, a "see page" line neither)."""
+    ln = lines[k]
+    found = is_credit_line(ln)
+    if found:
+        credits += _credits(found, ln.start)
+        return None, None
+    par = Para([Piece(ln.text, ln.start)])
+    author = cr.find_author(ln.text)
+    if author:
+        credits += _credits(author, ln.start)
+        par = _drop(par, author.start, author.end)
+    if not par.pieces:
+        return None, None
+    kind = "kicker" if k < block.main[0] else "subtitle"
+    if kind == "subtitle" and _caption_before_credit(lines, k):
+        return None, par  # a caption: printed text, kept in the body, not a headline
+    if _SEE.match(ln.text):
+        return None, None
+    return Headline(par.text, kind, Span(par.pieces[0].start, par.pieces[0].start + len(par.text))), par
+
+
+def _head_parts(
+    lines: list[Line], block: Block, main_text: str, credits: list[Credit]
+) -> tuple[list[Headline], list[Para]]:
+    """The block's headlines (main, kickers, subtitles) and the paragraphs its lines give the body."""
     headlines: list[Headline] = []
     head_paras: list[Para] = []
-    main_text = " ".join(lines[k].text for k in block.main)
     main_span = Span(lines[block.main[0]].start, lines[block.main[-1]].start + len(lines[block.main[-1]].text))
     for k in range(block.first, block.last + 1):
-        ln = lines[k]
-        if not ln.text or k in block.main[1:]:
+        if not lines[k].text or k in block.main[1:]:
             continue
         if k == block.main[0]:
             headlines.append(Headline(main_text, "main", main_span))
             # a headline printed over several lines: one paragraph per line, so the body stays verbatim
             head_paras += [Para([Piece(lines[x].text, lines[x].start)]) for x in block.main]
             continue
-        found = is_credit_line(ln)
-        if found:
-            credits += _credits(found, ln.start)
-            continue
-        par = Para([Piece(ln.text, ln.start)])
-        author = cr.find_author(ln.text)
-        if author:
-            credits += _credits(author, ln.start)
-            par = _drop(par, author.start, author.end)
+        head, par = _head_line(lines, k, block, credits)
+        if head is not None:
+            headlines.append(head)
+        if par is not None:
+            head_paras.append(par)
+    return headlines, head_paras
+
+
+def _cut_continuations(par: Para, continuations: list[Continuation]) -> Para:
+    """Take the continuation markers (下转第3版) out of a body paragraph and keep them as data."""
+    for m in reversed(list(_CONT.finditer(par.text))):
+        lead = len(m.group(0)) - len(m.group(0).lstrip(_WS))
+        span = Span(_offset_in_para(par, m.start() + lead), _offset_in_para(par, m.end() - 1) + 1)
+        direction = "from" if m.group("kind") in ("上接", "接", "续") else "to"
+        continuations.append(
+            Continuation(m.group(0).strip(_WS), direction, _cn_page(m.group("page")), span)
+        )
+        par = _drop(par, m.start(), m.end())
+    return par
+
+
+def _body_para(par: Para, paras: list[Para], credits: list[Credit]) -> Para:
+    """One body paragraph with its credits taken out (a caption run, a dateline byline, a photo credit, an
+    author line, a closing signature); ``paras`` are the body paragraphs before it. May come back empty."""
+    run = cr.find_caption_run(par.text) if not paras else None
+    if run:
+        par = _take(par, run, credits)
         if not par.pieces:
-            continue
-        kind = "kicker" if k < block.main[0] else "subtitle"
-        if kind == "subtitle" and _caption_before_credit(lines, k):
-            head_paras.append(par)  # a caption: printed text, kept in the body, not a headline
-            continue
-        if _SEE.match(ln.text):
-            continue
-        headlines.append(Headline(par.text, kind, Span(par.pieces[0].start, par.pieces[0].start + len(par.text))))
-        head_paras.append(par)
+            return par
+    if all(_CAPTION.match(p.text) for p in paras):  # the lead, perhaps under a photo caption
+        dl = cr.find_dateline_byline(par.text)
+        if dl:
+            par = _take(par, dl, credits)
+    photo = cr.find_trailing_photo_credit(par.text) if len(par.text) <= 200 else None
+    if photo:
+        par = _take(par, photo, credits)
+        if not par.pieces:
+            return par
+    author = cr.find_author(par.text) if len(par.text) <= 80 else None
+    if author:
+        par = _take(par, author, credits)
+    # briefs run together under one headline, each signed （某某） at the end of its paragraph
+    sig = cr.find_signature(par.text) if par.pieces else None
+    if sig:
+        par = _take(par, sig, credits)
+    return par
+
+
+def _body_paras(body_lines: list[Line], credits: list[Credit], continuations: list[Continuation]) -> list[Para]:
+    """The article's body paragraphs, credits and continuation markers taken out into their lists."""
     paras: list[Para] = []
     for ln in body_lines:
         found = is_credit_line(ln)
         if found:
             credits += _credits(found, ln.start)
             continue
-        par = Para([Piece(ln.text, ln.start)])
-        for m in reversed(list(_CONT.finditer(par.text))):
-            lead = len(m.group(0)) - len(m.group(0).lstrip(_WS))
-            span = Span(_offset_in_para(par, m.start() + lead), _offset_in_para(par, m.end() - 1) + 1)
-            direction = "from" if m.group("kind") in ("上接", "接", "续") else "to"
-            continuations.append(
-                Continuation(m.group(0).strip(_WS), direction, _cn_page(m.group("page")), span)
-            )
-            par = _drop(par, m.start(), m.end())
+        par = _cut_continuations(Para([Piece(ln.text, ln.start)]), continuations)
         if not par.pieces:
             continue
-        run = cr.find_caption_run(par.text) if not paras else None
-        if run:
-            credits += [
-                Credit(f.name, f.role, Span(_offset_in_para(par, f.start), _offset_in_para(par, f.end)))
-                for f in run.names
-            ]
-            par = _drop(par, run.start, run.end)
-            if not par.pieces:
-                continue
-        if all(_CAPTION.match(p.text) for p in paras):  # the lead, perhaps under a photo caption
-            dl = cr.find_dateline_byline(par.text)
-            if dl:
-                credits += [
-                    Credit(f.name, f.role, Span(_offset_in_para(par, f.start), _offset_in_para(par, f.end)))
-                    for f in dl.names
-                ]
-                par = _drop(par, dl.start, dl.end)
-        photo = cr.find_trailing_photo_credit(par.text) if len(par.text) <= 200 else None
-        if photo:
-            credits += [
-                Credit(f.name, f.role, Span(_offset_in_para(par, f.start), _offset_in_para(par, f.end)))
-                for f in photo.names
-            ]
-            par = _drop(par, photo.start, photo.end)
-            if not par.pieces:
-                continue
-        author = cr.find_author(par.text) if len(par.text) <= 80 else None
-        if author:
-            credits += [
-                Credit(f.name, f.role, Span(_offset_in_para(par, f.start), _offset_in_para(par, f.end)))
-                for f in author.names
-            ]
-            par = _drop(par, author.start, author.end)
-        # briefs run together under one headline, each signed （某某） at the end of its paragraph
-        sig = cr.find_signature(par.text) if par.pieces else None
-        if sig:
-            credits += [
-                Credit(f.name, f.role, Span(_offset_in_para(par, f.start), _offset_in_para(par, f.end)))
-                for f in sig.names
-            ]
-            par = _drop(par, sig.start, sig.end)
+        par = _body_para(par, paras, credits)
         if par.pieces:
             paras.append(par)
     if paras:
         sig = cr.find_signature(paras[-1].text)
         if sig:
-            last = paras[-1]
-            credits += [
-                Credit(f.name, f.role, Span(_offset_in_para(last, f.start), _offset_in_para(last, f.end)))
-                for f in sig.names
-            ]
-            paras[-1] = _drop(last, sig.start, sig.end)
+            paras[-1] = _take(paras[-1], sig, credits)
             if not paras[-1].pieces:
                 paras.pop()
-    if not paras:
-        return None
-    # join paragraphs broken by a column or page break (no closing punctuation)
+    return paras
+
+
+def _join_broken(paras: list[Para]) -> list[Para]:
+    """Paragraphs broken by a column or page break (no closing punctuation) joined again."""
     joined: list[Para] = []
     for par in paras:
         if joined and joined[-1].text and joined[-1].text[-1] not in _TERMINAL and len(joined[-1].text) > MAX_HEADLINE:
             joined[-1].pieces += par.pieces
         else:
             joined.append(Para(list(par.pieces)))
-    all_paras = head_paras + joined
+    return joined
+
+
+def _assemble(head_paras: list[Para], paras: list[Para]) -> tuple[str, list[Segment], int]:
+    """The body text (one paragraph a line), the segments mapping it to the source, and where the text
+    proper starts (after the headline paragraphs)."""
     body_parts: list[str] = []
     segments: list[Segment] = []
     pos = 0
     text_start = 0
-    for n, par in enumerate(all_paras):
+    for n, par in enumerate(head_paras + paras):
         if n:
             body_parts.append("\n")
             pos += 1
@@ -404,7 +413,26 @@ def _build_article(
             segments.append(Segment(pos, p.start, len(p.text)))
             body_parts.append(p.text)
             pos += len(p.text)
-    body = "".join(body_parts)
+    return "".join(body_parts), segments, text_start
+
+
+def _build_article(
+    lines: list[Line],
+    block: Block,
+    body_lines: list[Line],
+    pub: Publication,
+    source_name: str,
+    sha: str,
+) -> Article | None:
+    """One article from its headline block and body lines; None when no body text is left after the credits."""
+    credits: list[Credit] = []
+    continuations: list[Continuation] = []
+    main_text = " ".join(lines[k].text for k in block.main)
+    headlines, head_paras = _head_parts(lines, block, main_text, credits)
+    paras = _body_paras(body_lines, credits, continuations)
+    if not paras:
+        return None
+    body, segments, text_start = _assemble(head_paras, _join_broken(paras))
     last_line = body_lines[-1]
     return Article(
         headline=main_text,
