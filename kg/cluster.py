@@ -2,14 +2,14 @@
 
 Why Dask distributed: it already schedules tasks over machines, restarts dead workers (through its
 nanny) and runs a dead worker's tasks again elsewhere; newskg only says what a task is. A task is the
-local pool's task (``kg.ingest.read_task``: read, extract and map a few files) and, with a shared store
+local pool's task (``kg.ingest_pool.read_task``: read, extract and map a few files) and, with a shared store
 (``--store http://…``), the local writer's one write (``kg.ingest.write_works``: one transaction for the
 task's files, file by file if it fails). With an embedded store the read files come back to this
 process, which writes them in walk order exactly as ``--jobs N`` does. Either way this process records
 every file through the one ``BatchWriter`` (report, progress, resolution graphs), so the store ends as
 a local run leaves it, whatever the number of workers and the order tasks finish in.
 
-Faults follow the local rule (kg.ingest._pool_results): no file is blamed on suspicion. Dask retries a
+Faults follow the local rule (kg.ingest_pool._pool_results): no file is blamed on suspicion. Dask retries a
 task whose worker died; a task that killed its workers too often (the scheduler's ``allowed-failures``)
 is run again file by file after the others, one file at a time on the whole cluster, and only a file
 that still kills its worker there is reported.
@@ -32,16 +32,11 @@ from kg.ingest import (
     BatchReport,
     BatchWriter,
     FileResult,
-    FileWork,
     IngestOptions,
-    _chunks,
-    _died,
-    one_thread_per_process,
     plan_batch,
-    read_task,
-    warm_up,
     write_works,
 )
+from kg.ingest_pool import FileWork, _chunks, _died, one_thread_per_process, read_task, warm_up
 from kg.progress import Progress
 from kg.store.base import Store
 
