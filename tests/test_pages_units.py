@@ -139,3 +139,17 @@ def test_home_counts_large_stores_in_the_background(monkeypatch) -> None:
         time.sleep(0.05)
     assert counts.class_counts() == [{"class": None, "n": None}]
     assert calls == ["home_counts"]
+
+
+def test_evidence_is_found_in_the_body_though_source_offsets_are_shifted() -> None:
+    """Evidence offsets count from the source file, the body starts later: the text places the sentence,
+    a sentence found once fixes the shift, and a repeated sentence takes the occurrence nearest it."""
+    from kg.web.pages.sentences import locate, paragraphs
+
+    body = "甲会议召开。乙出席。\n丙讲话。乙出席。"
+    # source offsets are 7 more than body offsets (a headline block before the body)
+    found = locate(body, [("丙讲话。", 7 + 11), ("乙出席。", 7 + 15), ("乙出席。", 7 + 6), ("不在正文。", 3)])
+    assert found == [11, 15, 6, None]
+    cut = paragraphs(body, {}, {13})  # an evidence sentence may start inside a sentence: it is cut there
+    assert [[s.anchor for s in p] for p in cut] == [["s-0", "s-6"], ["s-11", "s-13", "s-15"]]
+    assert "".join(seg.text for p in cut for s in p for seg in s.segments) == body.replace("\n", "")
