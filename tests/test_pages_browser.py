@@ -15,17 +15,32 @@ from browser_support import chromium, require_browser, screenshot, serve
 from pages_support import make_store
 
 from kg.ingest import ingest_paths
+from kg.store.base import GraphUpdate
 from kg.web.app import create_app
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, seed_path: Path):
     require_browser()
-    store = make_store(tmp_path_factory.mktemp("browser") / "store", F.build())
+    store = make_store(tmp_path_factory.mktemp("browser") / "store", F.build() + [venue()])
     assert all(r.error is None for r in ingest_paths(store, [seed_path], base=F.BASE))
     with serve(create_app(store, F.BASE)) as url, chromium() as driver:
         yield url, driver
     store.close()
+
+
+def venue() -> GraphUpdate:
+    """A place where the fixture's meeting took place, so the place page kind is there to be checked."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDF
+
+    from kg.rdf.namespaces import SCHEMA
+
+    place = URIRef(F.BASE + "/place/shi-li-hui-zhan-zhong-xin")
+    meeting = F.event_iris()[0]
+    return GraphUpdate(str(place), [(place, RDF.type, SCHEMA.Place),
+                                    (place, SCHEMA.name, Literal("示例会展中心", lang="zh")),
+                                    (meeting, SCHEMA.location, place)])
 
 
 def by_css(driver, css: str):
@@ -334,3 +349,27 @@ def test_article_page_shows_its_source_link_in_a_browser(tmp_path: Path) -> None
                 screen(d, "article-source-link-phone")
     finally:
         store.close()
+
+
+def test_axe_finds_no_serious_violation_on_any_page_kind(site) -> None:
+    """Issue 17 must-show: axe-core, run inside each kind of page from a local file, reports no serious or
+    critical violation (home, the entity pages, an index, search, the name list, the query editor)."""
+    from browser_support import axe_violations
+
+    url, d = site
+    paths = ["/", "/person/li-ming-yuan", "/organization/zhong-gong-shi-li-shi-wei",
+             "/post/zhong-gong-shi-li-shi-wei-shi-wei-shu-ji", "/browse/person", "/search?q=wang",
+             "/name?q=%E6%9D%8E%E6%98%8E%E8%BF%9C", "/query", "/query?example=chairs"]
+    d.get(url + "/person/li-ming-yuan")
+    paths.append(by_css(d, "#timeline a.k-event").get_attribute("href").replace(url, ""))
+    paths.append(next(a for a in all_css(d, "#articles a") if "人才" in a.text).get_attribute("href").replace(url, ""))
+    d.get(url + "/browse/place")
+    places = [a.get_attribute("href").replace(url, "") for a in all_css(d, "main a.k-place")]
+    assert places, "the test store has no place page to check"
+    paths.append(places[0])
+    found = {}
+    for path in paths:
+        d.get(url + path)
+        if bad := axe_violations(d):
+            found[path] = bad
+    assert not found, "\n".join(f"{p}:\n  " + "\n  ".join(v) for p, v in found.items())
