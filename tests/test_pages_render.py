@@ -93,7 +93,7 @@ def test_event_page(client: TestClient) -> None:
 def test_article_page(client: TestClient) -> None:
     a1, _ = F.article_iris()
     html = client.get(path(a1)).text
-    assert "<h1 lang=\"zh\">加快人才高地建设</h1>" in html
+    assert "<h1 id=\"headline-0\" lang=\"zh\">加快人才高地建设</h1>" in html
     assert "李明远在示例市人才工作会议上强调" in html  # kicker
     assert "示例日报" in html and "2022-01-13" in html and "示例市" in html
     assert "记者" in html and 'href="/person/zhao-yi-ming"' in html  # credit

@@ -152,8 +152,11 @@ def article(store: Store, lk: Linker, iri: str, page: int = 1) -> ArticlePage | 
     tied = [(f, r, said(f.agent, f.post, f.event)) for f, r in zip(facts, fact_rows, strict=True)]
     tied += [(h, r, said(h.person, h.post, h.org)) for h, r in zip(holdings, holding_rows, strict=True)]
     tied += [(a, r, [a.text, *said(a.recipient, a.funder)]) for a, r in zip(amounts, amount_rows, strict=True)]
-    cuts = tie(body, tied)
-    return ArticlePage(iri, s(first_value(head, "headline")), all_values(head, "kicker"), all_values(head, "subtitle"),
+    headline = s(first_value(head, "headline"))
+    kickers, subtitles = all_values(head, "kicker"), all_values(head, "subtitle")
+    heads = {"headline": [headline], "kicker": kickers, "subtitle": subtitles}
+    cuts = tie(body, tied, {f"{k}-{i}": text for k, texts in heads.items() for i, text in enumerate(texts)})
+    return ArticlePage(iri, headline, kickers, subtitles,
                        fmt_date(first_value(head, "date")),
                        lk.link(first_value(head, "publisher"), first_value(head, "publisherName")),
                        s(first_value(head, "locality")), s(first_value(head, "sourceFile")), credits,
@@ -164,9 +167,11 @@ def article(store: Store, lk: Linker, iri: str, page: int = 1) -> ArticlePage | 
                        url=web_url(s(first_value(head, "url"))), pagination=s(first_value(head, "pagination")))
 
 
-def tie(body: str, tied: list[tuple[Fact | Holding | Amount, Row, Iterable[str]]]) -> set[int]:
+def tie(body: str, tied: list[tuple[Fact | Holding | Amount, Row, Iterable[str]]],
+        heads: dict[str, str] | None = None) -> set[int]:
     """Give each row the anchor of its evidence sentence in ``body`` and the excerpt with its words marked;
-    return the body offsets where those sentences start and end (the text is cut there)."""
+    return the body offsets where those sentences start and end (the text is cut there). Evidence read
+    from a headline, kicker or subtitle (``heads``: anchor id → text) links to that line instead."""
     where = locate(body, [(r.evidence, n(row.get("es"))) for r, row, _ in tied])
     cuts: set[int] = set()
     for (r, row, words), pos in zip(tied, where, strict=True):
@@ -176,6 +181,8 @@ def tie(body: str, tied: list[tuple[Fact | Holding | Amount, Row, Iterable[str]]
         if pos is not None:
             r.anchor = anchor(pos)
             cuts |= {pos, pos + len(r.evidence)}
+        else:
+            r.anchor = next((key for key, text in (heads or {}).items() if r.evidence in text), "")
     return cuts
 
 
