@@ -216,6 +216,16 @@ def test_seed_pages_screenshots(seed_site) -> None:
     d.get(url + article)
     assert "加快创新高地人才高地建设" in by_css(d, "h1").text
     screenshot(d, "seed-article")
+    rows = all_css(d, "#review table.review tbody tr")
+    targets = [a.get_attribute("href").split("#")[1] for a in all_css(d, "#review a.to-text")]
+    assert rows and len(targets) == len(rows)  # every fact of the ingested article links to its sentence
+    assert d.execute_script("return arguments[0].every(id => document.getElementById(id))", targets)
+    from browser_support import full_page, viewport
+
+    with viewport(d, 360, 800, mobile=True):
+        d.get(d.current_url)
+        assert d.execute_script("return window.innerWidth") == 360  # a long file name no longer widens it
+        full_page(d, "seed-article-phone", 360, mobile=True)
     d.get(url + "/query?example=chairs")
     wait_for(d, "#results")
     screenshot(d, "seed-query")
