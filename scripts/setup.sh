@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install everything newskg needs on a fresh Debian machine with python3 and apt:
 # Debian packages (raptor2-utils for the independent Turtle check; chromium and a CJK font for browser tests),
-# then a virtual environment in .venv with the project and its test dependencies (the test extra brings
+# with browser tests on (NEWSKG_BROWSER=1, the default) npm's pinned axe-core in tests/browser-tools for the
+# accessibility check, then a virtual environment in .venv with the project and its test dependencies (the test extra brings
 # the oxigraph server CLI for the remote-store tests, the cluster extra Dask distributed for kg ingest --cluster; Fuseki is not installed: Debian ships only the Jena
 # libraries, libapache-jena-java, without fuseki-server, so its test fixture skips unless one is on PATH).
 set -euo pipefail
