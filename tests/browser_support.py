@@ -132,3 +132,25 @@ def full_page(driver: object, name: str, width: int, mobile: bool = False) -> Pa
         path = ARTEFACTS / f"{name}.png"
         driver.save_screenshot(str(path))  # type: ignore[attr-defined]
     return path
+
+
+AXE = Path(__file__).resolve().parent / "browser-tools" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(driver, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """Run axe-core (installed by scripts/setup.sh from tests/browser-tools, injected from its local file:
+    no network) on the page in ``driver``; its violations of the given impacts, one line each.
+
+    Fails (never skips) when axe-core is not installed: the browser is there, so the check can run."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run scripts/setup.sh (npm ci in tests/browser-tools)")
+    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    driver.set_script_timeout(60)
+    found = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {resultTypes: ['violations']})
+          .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + n.html.slice(0, 120))}))))
+          .catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));""")
+    return [f"{v['impact']} {v['id']}: {v['help']} — {' | '.join(v['nodes'])}" for v in found
+            if v["impact"] in impacts]

@@ -15,17 +15,32 @@ from browser_support import chromium, require_browser, screenshot, serve
 from pages_support import make_store
 
 from kg.ingest import ingest_paths
+from kg.store.base import GraphUpdate
 from kg.web.app import create_app
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, seed_path: Path):
     require_browser()
-    store = make_store(tmp_path_factory.mktemp("browser") / "store", F.build())
+    store = make_store(tmp_path_factory.mktemp("browser") / "store", F.build() + [venue()])
     assert all(r.error is None for r in ingest_paths(store, [seed_path], base=F.BASE))
     with serve(create_app(store, F.BASE)) as url, chromium() as driver:
         yield url, driver
     store.close()
+
+
+def venue() -> GraphUpdate:
+    """A place where the fixture's meeting took place, so the place page kind is there to be checked."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDF
+
+    from kg.rdf.namespaces import SCHEMA
+
+    place = URIRef(F.BASE + "/place/shi-li-hui-zhan-zhong-xin")
+    meeting = F.event_iris()[0]
+    return GraphUpdate(str(place), [(place, RDF.type, SCHEMA.Place),
+                                    (place, SCHEMA.name, Literal("示例会展中心", lang="zh")),
+                                    (meeting, SCHEMA.location, place)])
 
 
 def by_css(driver, css: str):
@@ -201,6 +216,16 @@ def test_seed_pages_screenshots(seed_site) -> None:
     d.get(url + article)
     assert "加快创新高地人才高地建设" in by_css(d, "h1").text
     screenshot(d, "seed-article")
+    rows = all_css(d, "#review table.review tbody tr")
+    targets = [a.get_attribute("href").split("#")[1] for a in all_css(d, "#review a.to-text")]
+    assert rows and len(targets) == len(rows)  # every fact of the ingested article links to its sentence
+    assert d.execute_script("return arguments[0].every(id => document.getElementById(id))", targets)
+    from browser_support import full_page, viewport
+
+    with viewport(d, 360, 800, mobile=True):
+        d.get(d.current_url)
+        assert d.execute_script("return window.innerWidth") == 360  # a long file name no longer widens it
+        full_page(d, "seed-article-phone", 360, mobile=True)
     d.get(url + "/query?example=chairs")
     wait_for(d, "#results")
     screenshot(d, "seed-query")
@@ -271,16 +296,17 @@ PHONE_PAGES = ["/", "/search?q=wang", "/person/li-ming-yuan", "/organization/zho
                "/browse/post?org=%2Forganization%2Fzhong-gong-shi-li-shi-wei"]
 
 
-def _overflow(d) -> list[str]:
-    """The elements reaching past the viewport's right edge (outermost first), for the failure message."""
+def _overflow(d, width: int | None = None) -> list[str]:
+    """The elements reaching past the viewport's right edge (or ``width``; outermost first), for the failure
+    message."""
     return d.execute_script("""
-        const w = window.innerWidth, out = [];
+        const w = arguments[0] || window.innerWidth, out = [];
         for (const e of document.querySelectorAll('body *')) {
           const r = e.getBoundingClientRect();
           if (r.right > w + 1 && !e.closest('.table-wrap'))
             out.push(e.tagName + '.' + e.className + ' ' + Math.round(r.right));
         }
-        return out.slice(0, 8);""")
+        return out.slice(0, 8);""", width)
 
 
 @pytest.mark.parametrize("width", [360, 390])
@@ -300,6 +326,9 @@ def test_no_sideways_scroll_on_a_phone(site, width: int) -> None:
             d.get(url + path)
             wide = d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
             assert wide <= 0, (path, wide, _overflow(d))
+            # a phone widens its layout viewport to fit a too-wide page (then nothing scrolls, all shrinks)
+            layout = d.execute_script("return window.innerWidth")
+            assert layout == width, (path, layout, _overflow(d, width))
     if width == 360:
         for path, name in (("/person/li-ming-yuan", "phone-person"), (paths[-2], "phone-event"),
                            (paths[-1], "phone-article"), ("/browse/event", "phone-browse")):
@@ -334,3 +363,56 @@ def test_article_page_shows_its_source_link_in_a_browser(tmp_path: Path) -> None
                 screen(d, "article-source-link-phone")
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_axe_finds_no_serious_violation_on_any_page_kind(site, width: int) -> None:
+    """Issue 17 must-show: axe-core, run inside each kind of page from a local file, reports no serious or
+    critical violation (home, the entity pages, an index, search, the name list, the query editor), at
+    desktop and phone width."""
+    from browser_support import axe_violations, viewport
+
+    url, d = site
+    paths = ["/", "/person/li-ming-yuan", "/organization/zhong-gong-shi-li-shi-wei",
+             "/post/zhong-gong-shi-li-shi-wei-shi-wei-shu-ji", "/browse/person", "/search?q=wang",
+             "/name?q=%E6%9D%8E%E6%98%8E%E8%BF%9C", "/query", "/query?example=chairs"]
+    d.get(url + "/person/li-ming-yuan")
+    paths.append(by_css(d, "#timeline a.k-event").get_attribute("href").replace(url, ""))
+    paths.append(next(a for a in all_css(d, "#articles a") if "人才" in a.text).get_attribute("href").replace(url, ""))
+    d.get(url + "/browse/place")
+    places = [a.get_attribute("href").replace(url, "") for a in all_css(d, "main a.k-place")]
+    assert places, "the test store has no place page to check"
+    paths.append(places[0])
+    found = {}
+    with viewport(d, width, 800, mobile=width < 800):
+        for path in paths:
+            d.get(url + path)
+            if bad := axe_violations(d):
+                found[path] = bad
+    assert not found, "\n".join(f"{p}:\n  " + "\n  ".join(v) for p, v in found.items())
+
+
+def test_article_fact_links_to_its_sentence(site) -> None:
+    """Issue 17 item 6: a review row's 原句 ↓ link scrolls the text to the row's sentence, which is shaded
+    (:target), at phone width; the row shows its own words marked."""
+    from browser_support import screen, viewport
+
+    url, d = site
+    d.get(url + "/person/li-ming-yuan")
+    article = next(a for a in all_css(d, "#articles a") if "人才" in a.text).get_attribute("href")
+    with viewport(d, 360, 800, mobile=True):
+        d.get(article)
+        row = next(r for r in all_css(d, "#review table.review tbody tr") if "陈立" in r.text)
+        assert [m.text for m in row.find_elements("css selector", "mark")][:1] == ["陈立"]
+        link = row.find_element("css selector", "a.to-text")
+        target = link.get_attribute("href").split("#")[1]
+        d.execute_script("arguments[0].scrollIntoView()", link)
+        link.click()
+        assert d.current_url.endswith(f"#{target}"), (d.current_url, link.rect)
+        assert d.execute_script("return document.querySelector(':target').id") == target
+        sentence = by_css(d, f"#{target}")
+        assert "陈立" in sentence.text
+        assert sentence.find_element("xpath", "ancestor::section").get_attribute("id") == "text"
+        top = d.execute_script("return arguments[0].getBoundingClientRect().top", sentence)
+        assert 0 <= top < 800, top  # on screen after the jump
+        screen(d, "phone-article-fact-to-sentence")

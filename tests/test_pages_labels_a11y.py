@@ -100,3 +100,5 @@ def test_network_picture_adds_no_tab_stops(client) -> None:
     svg = re.search(r"<svg class=\"network\".*?</svg>", html, re.S)
     assert svg is not None and "<a " in svg.group(0)
     assert all('tabindex="-1"' in a for a in re.findall(r"<a [^>]*>", svg.group(0)))
+    # … and screen readers too (links inside role="img" are nested controls, axe's nested-interactive)
+    assert 'aria-hidden="true"' in svg.group(0).split(">")[0]

@@ -93,7 +93,7 @@ def test_event_page(client: TestClient) -> None:
 def test_article_page(client: TestClient) -> None:
     a1, _ = F.article_iris()
     html = client.get(path(a1)).text
-    assert "<h1 lang=\"zh\">加快人才高地建设</h1>" in html
+    assert "<h1 id=\"headline-0\" lang=\"zh\">加快人才高地建设</h1>" in html
     assert "李明远在示例市人才工作会议上强调" in html  # kicker
     assert "示例日报" in html and "2022-01-13" in html and "示例市" in html
     assert "记者" in html and 'href="/person/zhao-yi-ming"' in html  # credit
@@ -255,3 +255,39 @@ def test_person_timeline_pages(tmp_path: Path) -> None:
     page3 = section(c.get("/person/many?page=3").text, "timeline")
     assert page3.count("<li>") == 20 and "会议000" in page3
     store.close()
+
+
+def _plain(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def test_article_rows_mark_their_words_and_link_to_their_sentence(client: TestClient) -> None:
+    """Issue 17 item 6: every review row marks its own words and links to its sentence, anchored in the text."""
+    a1, _ = F.article_iris()
+    html = client.get(path(a1)).text
+    sentences = dict(re.findall(r'<span class="sent" id="(s-\d+)">(.*?)</span>(?=<span class="sent"|</p>)',
+                                section(html, "text"), re.S))
+    assert len(sentences) >= 4 and _plain("".join(sentences.values())) == F.ART1_BODY.replace("\n", "")
+    review = section(html, "review")
+    rows = re.findall(r"<tr><td.*?</tr>", review, re.S)
+    assert len(rows) == 4 + 3 + 1  # participations, post statements, amounts
+    for row in rows:
+        target = re.search(r'<a class="to-text" href="#(s-\d+)"', row)
+        assert target, row
+        assert target.group(1) in sentences  # the link lands on an anchor of the text …
+        quoted = re.search(r'<q class="evidence">(.*?)</q>', row, re.S).group(1)
+        assert _plain(quoted).strip("…") in _plain(sentences[target.group(1)])  # … the row's own sentence
+        assert "<mark>" in quoted
+    # the two statements read from one sentence are told apart by their marked words
+    assert "<mark>市委副书记</mark>、市长<mark>王晓红</mark>主持。" in review
+    assert "市委副书记、<mark>市长王晓红</mark>主持。" in review
+    # the long sentence is cut around the row's words, and the amount row marks the amount as printed
+    assert re.search(r'<q class="evidence">…[^<]{18}<mark>陈立</mark>[^<]{18}…</q>', review)
+    assert "<mark>1.14亿元</mark>" in review
+    twin = client.get(path(a1), params={"_format": "json"}).json()
+    anchors = [r["anchor"] for key in ("facts", "holdings", "amounts") for r in twin[key]]
+    assert len(anchors) == 8 and set(anchors) <= set(sentences)
+    chair = next(f for f in twin["facts"] if f["agent"]["text"] == "王晓红")
+    assert [t for t, marked in chair["excerpt"] if marked] == ["市长王晓红"]
+    csv_text = client.get(path(a1), params={"_format": "csv", "_list": "holdings"}).text
+    assert "【市委副书记】、市长【王晓红】主持。" in csv_text

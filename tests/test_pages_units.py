@@ -139,3 +139,30 @@ def test_home_counts_large_stores_in_the_background(monkeypatch) -> None:
         time.sleep(0.05)
     assert counts.class_counts() == [{"class": None, "n": None}]
     assert calls == ["home_counts"]
+
+
+def test_evidence_is_found_in_the_body_though_source_offsets_are_shifted() -> None:
+    """Evidence offsets count from the source file, the body starts later: the text places the sentence,
+    a sentence found once fixes the shift, and a repeated sentence takes the occurrence nearest it."""
+    from kg.web.pages.sentences import locate, paragraphs
+
+    body = "甲会议召开。乙出席。\n丙讲话。乙出席。"
+    # source offsets are 7 more than body offsets (a headline block before the body)
+    found = locate(body, [("丙讲话。", 7 + 11), ("乙出席。", 7 + 15), ("乙出席。", 7 + 6), ("不在正文。", 3)])
+    assert found == [11, 15, 6, None]
+    cut = paragraphs(body, {}, {13})  # an evidence sentence may start inside a sentence: it is cut there
+    assert [[s.anchor for s in p] for p in cut] == [["s-0", "s-6"], ["s-11", "s-13", "s-15"]]
+    assert "".join(seg.text for p in cut for s in p for seg in s.segments) == body.replace("\n", "")
+
+
+def test_a_fact_read_from_a_kicker_links_to_the_kicker() -> None:
+    """Evidence not in the body (read from a kicker or subtitle) links to that line of the page."""
+    from kg.web.pages.article import Fact, tie
+
+    body = "乙丙出席会议。"
+    in_body = Fact(None, "", None, [], None, "乙丙出席会议。")
+    in_kicker = Fact(None, "", None, [], None, "乙丙在会上强调")
+    cuts = tie(body, [(in_body, {"es": None}, ["乙丙"]), (in_kicker, {"es": None}, ["乙丙"])],
+               {"headline-0": "标题", "kicker-0": "乙丙在会上强调"})
+    assert (in_body.anchor, in_kicker.anchor, cuts) == ("s-0", "kicker-0", {0, 7})
+    assert in_kicker.excerpt == [("乙丙", True), ("在会上强调", False)]

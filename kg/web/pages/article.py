@@ -4,7 +4,8 @@ of what was read from it."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
@@ -17,11 +18,12 @@ from kg.web.pages.common import (
     first_value,
     fmt_date,
     fmt_yuan,
+    n,
     roles_of,
     s,
 )
-from kg.web.pages.queries import run
-from kg.web.pages.text import Segment, link_names
+from kg.web.pages.queries import Row, run
+from kg.web.pages.sentences import Runs, Sentence, anchor, excerpt, locate, paragraphs, row_marks
 
 
 @dataclass
@@ -45,6 +47,8 @@ class Fact:
     roles: list[L.Label]
     post: Link | None
     evidence: str
+    anchor: str = ""  # id of the evidence sentence in the text (``s-<offset>``); empty when not found
+    excerpt: Runs = field(default_factory=list)  # the evidence, this row's words marked, long stretches cut
 
 
 @dataclass
@@ -53,6 +57,8 @@ class Holding:
     post: Link | None
     org: Link | None
     evidence: str
+    anchor: str = ""
+    excerpt: Runs = field(default_factory=list)
 
 
 @dataclass
@@ -64,6 +70,8 @@ class Amount:
     event: Link | None
     purpose: str
     evidence: str
+    anchor: str = ""
+    excerpt: Runs = field(default_factory=list)
 
 
 @dataclass
@@ -77,7 +85,7 @@ class ArticlePage:
     locality: str
     source: str
     credits: list[Credit]
-    paragraphs: list[list[Segment]]
+    paragraphs: list[list[Sentence]]
     entities: dict[str, Mention]
     mentions_by_kind: dict[str, list[Mention]]
     facts: list[Fact]
@@ -116,29 +124,66 @@ def article(store: Store, lk: Linker, iri: str, page: int = 1) -> ArticlePage | 
             m.names.append(s(r["name"]))
         names.setdefault(s(r["name"]), key)
     body = s(first_value(head, "body"))
-    paragraphs = [link_names(p, names) for p in body.split("\n") if p.strip()]
     by_kind: dict[str, list[Mention]] = defaultdict(list)
     for m in sorted(entities.values(), key=lambda m: m.link.text):
         by_kind[m.kind].append(m)
+    fact_rows = run(store, "article_facts", this=this)
     facts = [Fact(lk.link(r["event"], r["eventName"]), fmt_date(r["eventDate"]), lk.link(r["agent"], r["agentName"]),
                   roles_of(r["roles"]), lk.link(r["post"], r["postLabel"]), s(r["evidence"]))
-             for r in run(store, "article_facts", this=this)]
+             for r in fact_rows]
+    holding_rows = run(store, "article_holdings", this=this)
     holdings = [Holding(lk.link(r["person"], r["name"]), lk.link(r["post"], r["label"]),
                         lk.link(r["org"], r["orgName"]), s(r["evidence"]))
-                for r in run(store, "article_holdings", this=this)]
+                for r in holding_rows]
     amount_rows = run(store, "article_amounts", this=this)
     amounts = [Amount(fmt_yuan(r["value"]), s(r["text"]), lk.link(r["recipient"], r["recipientName"]),
                       lk.link(r["funder"], r["funderName"]), lk.link(r["event"], r["eventName"]), s(r["purpose"]),
                       s(r["evidence"]))
                for r in amount_rows]
-    return ArticlePage(iri, s(first_value(head, "headline")), all_values(head, "kicker"), all_values(head, "subtitle"),
+
+    def said(*links: Link | None) -> list[str]:
+        """The words of a row's cells as they may be written: the names an entity has in this article."""
+        out: list[str] = []
+        for link in links:
+            if link is not None:
+                out += [link.text, *(entities[link.iri].names if link.iri in entities else [])]
+        return out
+
+    tied = [(f, r, said(f.agent, f.post, f.event)) for f, r in zip(facts, fact_rows, strict=True)]
+    tied += [(h, r, said(h.person, h.post, h.org)) for h, r in zip(holdings, holding_rows, strict=True)]
+    tied += [(a, r, [a.text, *said(a.recipient, a.funder)]) for a, r in zip(amounts, amount_rows, strict=True)]
+    headline = s(first_value(head, "headline"))
+    kickers, subtitles = all_values(head, "kicker"), all_values(head, "subtitle")
+    heads = {"headline": [headline], "kicker": kickers, "subtitle": subtitles}
+    cuts = tie(body, tied, {f"{k}-{i}": text for k, texts in heads.items() for i, text in enumerate(texts)})
+    return ArticlePage(iri, headline, kickers, subtitles,
                        fmt_date(first_value(head, "date")),
                        lk.link(first_value(head, "publisher"), first_value(head, "publisherName")),
-                       s(first_value(head, "locality")), s(first_value(head, "sourceFile")), credits, paragraphs,
+                       s(first_value(head, "locality")), s(first_value(head, "sourceFile")), credits,
+                       paragraphs(body, names, cuts),
                        entities,
                        dict(by_kind), facts, holdings, amounts,
                        open_questions(entities, facts, holdings, amounts, credits),
                        url=web_url(s(first_value(head, "url"))), pagination=s(first_value(head, "pagination")))
+
+
+def tie(body: str, tied: list[tuple[Fact | Holding | Amount, Row, Iterable[str]]],
+        heads: dict[str, str] | None = None) -> set[int]:
+    """Give each row the anchor of its evidence sentence in ``body`` and the excerpt with its words marked;
+    return the body offsets where those sentences start and end (the text is cut there). Evidence read
+    from a headline, kicker or subtitle (``heads``: anchor id → text) links to that line instead."""
+    where = locate(body, [(r.evidence, n(row.get("es"))) for r, row, _ in tied])
+    cuts: set[int] = set()
+    for (r, row, words), pos in zip(tied, where, strict=True):
+        if not r.evidence:
+            continue
+        r.excerpt = excerpt(row_marks(r.evidence, n(row.get("es")), n(row.get("ms")), n(row.get("me")), words))
+        if pos is not None:
+            r.anchor = anchor(pos)
+            cuts |= {pos, pos + len(r.evidence)}
+        else:
+            r.anchor = next((key for key, text in (heads or {}).items() if r.evidence in text), "")
+    return cuts
 
 
 def web_url(url: str) -> str:

@@ -92,7 +92,7 @@ def _fields(obj: Any) -> dict[str, Any]:
 
 def flat(item: Any) -> dict[str, str]:
     """One list item as CSV cells: a link becomes its text and ``…_iri``; labels ``中文 English``; lists
-    joined with ``; ``; a highlighted sentence its text."""
+    joined with ``; ``; a highlighted sentence its text; an excerpt its text with the marks as 【】."""
     out: dict[str, str] = {}
     for key, v in _fields(item).items():
         if isinstance(v, Link):
@@ -101,6 +101,8 @@ def flat(item: Any) -> dict[str, str]:
             out[key] = ""
         elif isinstance(v, Highlight):
             out[key] = v.before + v.mark + v.after
+        elif _is_runs(v):  # a sentence excerpt with marked words: the marks as 【】
+            out[key] = "".join(f"【{t}】" if m else t for t, m in v)
         elif isinstance(v, (list, tuple)):
             out[key] = "; ".join(x.text if isinstance(x, Link) else str(x) for x in v)
         elif dataclasses.is_dataclass(v) and not isinstance(v, type):
@@ -108,6 +110,12 @@ def flat(item: Any) -> dict[str, str]:
         else:
             out[key] = str(v)
     return out
+
+
+def _is_runs(v: Any) -> bool:
+    """Whether ``v`` is a list of (text, marked) runs (``kg.web.pages.text.marks``)."""
+    return isinstance(v, list) and bool(v) and all(
+        isinstance(x, tuple) and len(x) == 2 and isinstance(x[1], bool) for x in v)
 
 
 def to_csv(items: list[Any]) -> str:
