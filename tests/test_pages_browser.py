@@ -174,6 +174,22 @@ def test_query_editor_runs_an_example(site) -> None:
     assert "/person/" in d.current_url
 
 
+def test_every_editor_example_returns_rows_in_the_browser(site) -> None:
+    """Issue 17 item 5: each example of the editor's list, clicked and run, returns rows (or a graph) on the
+    test store, with names rather than paths in its links."""
+    url, d = site
+    d.get(url + "/query")
+    examples = [(a.text, a.get_attribute("href")) for a in all_css(d, "a.example")]
+    assert len(examples) >= 9 and all(" · " in text for text, _ in examples)  # titled in Chinese and English
+    for text, href in examples:
+        d.get(href)
+        wait_for(d, "#results")
+        rows = all_css(d, "table.results tbody tr")
+        assert rows, f"no rows for the example {text}"
+        for a in all_css(d, "table.results a.k-person")[:3]:
+            assert not a.text.startswith("/"), f"{text}: a person shown as a path ({a.text})"
+
+
 @pytest.fixture(scope="module")
 def seed_site(tmp_path_factory: pytest.TempPathFactory, seed_path: Path):
     require_browser()
