@@ -33,7 +33,7 @@ from kg.ingest import (
     BatchWriter,
     FileResult,
     IngestOptions,
-    plan_batch,
+    begin_batch,
     write_works,
 )
 from kg.ingest_pool import FileWork, _chunks, _died, one_thread_per_process, read_task, warm_up
@@ -173,20 +173,12 @@ def ingest_cluster(
     """
     import time
 
-    opts = IngestOptions(**options)
     t0 = time.perf_counter()
-    report = BatchReport()
-    todo, sizes, progress, known, opts = plan_batch(store, paths, skip_known, progress, opts)
-    writer = BatchWriter(store, report, progress, on_file, batch_articles)
-    for f in known:
-        writer.record(FileResult(Path(f), skipped=True), sizes[f])
+    opts, todo, writer = begin_batch(store, paths, options, skip_known, progress, on_file, batch_articles)
     if todo:
         with connect(scheduler) as client:
             _run(client, todo, opts, shared_store, writer, task_files)
-    writer.flush()
-    progress.finish()
-    report.seconds = time.perf_counter() - t0
-    return report
+    return writer.finish(t0)
 
 
 def _run(client: Any, todo: list[str], opts: IngestOptions, shared_store: Any, writer: BatchWriter,

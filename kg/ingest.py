@@ -294,6 +294,13 @@ class BatchWriter:
             self.batch.clear()
             self.pending_articles = 0
 
+    def finish(self, t0: float) -> BatchReport:
+        """The end of a batch: the last files written, the progress closed, the report timed from ``t0``."""
+        self.flush()
+        self.progress.finish()
+        self.report.seconds = time.perf_counter() - t0
+        return self.report
+
     def stored(self, done: list[tuple[FileWork, str | None]]) -> None:
         """Files written (or refused, with the reason): record them, then refresh their name blocks."""
         for w, err in done:
@@ -348,6 +355,20 @@ def plan_batch(
     return todo, sizes, progress, known, opts
 
 
+def begin_batch(
+    store: Store, paths: Iterable[str | Path], options: dict[str, Any], skip_known: bool,
+    progress: Progress | None, on_file: Callable[[FileResult], None] | None, batch_articles: int,
+) -> tuple[IngestOptions, list[str], BatchWriter]:
+    """The start of every batch, local pool or cluster: the options (with a dump's stored records when
+    resuming), the files to read, and the writer, which has recorded the files already stored."""
+    opts = IngestOptions(**options)
+    todo, sizes, progress, known, opts = plan_batch(store, paths, skip_known, progress, opts)
+    writer = BatchWriter(store, BatchReport(), progress, on_file, batch_articles)
+    for f in known:
+        writer.record(FileResult(Path(f), skipped=True), sizes[f])
+    return opts, todo, writer
+
+
 def ingest_batch(
     store: Store,
     paths: Iterable[str | Path],
@@ -365,13 +386,8 @@ def ingest_batch(
     articles); if a transaction fails, its files are written again one by one so only the bad one
     is lost. ``jobs=1`` does everything in this process. ``options``: the fields of IngestOptions.
     """
-    opts = IngestOptions(**options)
     t0 = time.perf_counter()
-    report = BatchReport()
-    todo, sizes, progress, known, opts = plan_batch(store, paths, skip_known, progress, opts)
-    writer = BatchWriter(store, report, progress, on_file, batch_articles)
-    for f in known:
-        writer.record(FileResult(Path(f), skipped=True), sizes[f])
+    opts, todo, writer = begin_batch(store, paths, options, skip_known, progress, on_file, batch_articles)
     tasks = list(_chunks(todo, FILES_PER_TASK))
     jobs = default_jobs() if jobs is None else max(1, jobs)
     if jobs == 1 or len(todo) < 2:
@@ -383,7 +399,4 @@ def ingest_batch(
         results = _pool_results(tasks, opts, jobs, batch_articles)
     for works in results:
         writer.take(works)
-    writer.flush()
-    progress.finish()
-    report.seconds = time.perf_counter() - t0
-    return report
+    return writer.finish(t0)
