@@ -157,12 +157,9 @@ def refresh_resolution(store: Store, article_iris: list[str]) -> None:
     Why here: the blocks are derived from article graphs, so they are recomputed after the articles
     are stored, from the store (not from this batch alone) — the result cannot depend on arrival order.
     """
-    if article_iris:
-        from kg.resolve import refresh
-        from kg.search import refresh as refresh_search
+    from kg.derived import refresh_derived
 
-        refresh(store, article_iris)
-        refresh_search(store, article_iris)  # the search index re-reads these graphs (kg.search)
+    refresh_derived(store, article_iris)
 
 
 def ingest_paths(store: Store, paths: Iterable[str | Path], **options: Any) -> list[FileResult]:

@@ -38,9 +38,9 @@ from urllib.parse import quote, unquote
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
+from kg.derived import refresh_derived
 from kg.errors import InputError, KgError, QueryError, StoreError
 from kg.resolve import graphs_named_in, refresh_after_write
-from kg.search import refresh as refresh_search
 from kg.store.base import GraphUpdate, Store
 from kg.store.sparql_text import with_using
 from kg.web.auth import Auth
@@ -276,8 +276,7 @@ async def _gsp_write(request: Request, merge: bool, path: str | None = None, new
                 res = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
                 triples = list(res.triples()) + triples
             store.replace_graphs([GraphUpdate(graph, triples)])  # type: ignore[arg-type]
-            refresh_after_write(store, [graph])  # its mentions' joins (kg.resolve)
-            refresh_search(store, [graph])
+            refresh_derived(store, [graph])  # its mentions' joins and its search entries
             return existed
 
     existed = await writes.write(do)  # a QueryError answers 400, the store's failure 500 (kg.web.errors)
@@ -323,8 +322,7 @@ async def _gsp_delete(request: Request, path: str | None) -> Response:
         if graph not in store.graph_iris():
             return False
         store.remove_graphs([graph])
-        refresh_after_write(store, [graph])  # its mentions' joins go too (kg.resolve)
-        refresh_search(store, [graph])
+        refresh_derived(store, [graph])  # its mentions' joins and search entries go too
         return True
 
     if not await writes.write(do):
