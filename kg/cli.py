@@ -305,6 +305,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_resolve(args: argparse.Namespace) -> int:
     """Upgrade article graphs of an older version in place, apply the editors' curation file (re-minting
     the article graphs it changes), then rebuild every name block (kg.resolve)."""
+    from kg.careers import apply_all
     from kg.rdf.curation import for_store
     from kg.resolve import curate, rebuild, upgrade
     from kg.store import open_store
@@ -314,8 +315,9 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     try:
         upgraded = upgrade(store, curation)
         curated, unmatched = curate(store, curation)
+        careers = len(apply_all(store))  # the lines of work of one name and place that are one career
         mentions, blocks = rebuild(store)
-        if upgraded or curated:  # article graphs rewritten in place: the search index reads them again
+        if upgraded or curated or careers:  # article graphs rewritten in place: the search index reads them again
             from kg.search import rebuild as rebuild_search
 
             rebuild_search(store)
@@ -324,7 +326,8 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     for line in unmatched:  # an override naming nothing in the store is said, not ignored
         print(f"kg: {line}", file=sys.stderr)
     print(f"resolve: {upgraded} article graphs upgraded, {curated} re-minted by the identity rules and "
-          f"{len(curation.overrides)} curation overrides, {mentions} person mentions, {blocks} name blocks",
+          f"{len(curation.overrides)} curation overrides, {careers} re-keyed by career joins, {mentions} person "
+          f"mentions, {blocks} name blocks",
           file=sys.stderr)
     return 0
 

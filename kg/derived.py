@@ -1,5 +1,6 @@
-"""What is derived from article graphs and must follow every write of them: the identity resolution layer
-(kg.resolve) and the search index (kg.search).
+"""What is derived from article graphs and must follow every write of them: the career joins of the names
+they print (kg.careers, which rewrites the article graphs whose mentions move), the identity resolution
+layer (kg.resolve) and the search index (kg.search).
 
 Why one function: ingest, Graph Store writes and deletes all write article graphs; each must refresh both
 layers, and a second copy of the pair at each caller is where one of them gets forgotten.
@@ -15,10 +16,13 @@ from kg.store.base import Store
 def refresh_derived(store: Store, graphs: Iterable[str]) -> None:
     """Bring the resolution layer and the search index up to date for ``graphs`` just written or removed
     (the resolution layer's own graphs are left out)."""
+    from kg.careers import refresh as refresh_careers
     from kg.resolve import is_resolution_graph, refresh
     from kg.search import refresh as refresh_search
 
     articles = [g for g in graphs if not is_resolution_graph(g)]
     if articles:
+        # the career joins first (kg.careers): they may move mentions of other articles of the same names
+        articles = sorted(set(articles) | set(refresh_careers(store, articles)))
         refresh(store, articles)
         refresh_search(store, articles)  # the search index re-reads these graphs

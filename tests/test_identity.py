@@ -320,8 +320,8 @@ def dump_all(store) -> list[str]:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], dict]:
-    """Seven pages where order could matter: namesakes (one of another line of work in one city),
-    homophones, one career, one re-printed post;
+    """Eight pages where order could matter: namesakes (one of another line of work in one city),
+    homophones, one career, one career crossing lines (教育局局长 → 副市长), one re-printed post;
     with their mapped graphs computed once (mapping is per article; the property test varies writes)."""
     folder = tmp_path_factory.mktemp("order")
     specs = [
@@ -332,6 +332,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], dict]:
         ("e", "青禾市", "2023-05-05", "市委副书记、市长郑文博出席并讲话。"),
         ("f", "云岭市", "2023-06-05", "市委书记王伟主持。记者张伟摄。"),
         ("g", "青禾市", "2023-07-05", "教育局局长王伟出席。市长张伟主持。"),  # a namesake of another line
+        ("h", "青禾市", "2021-06-05", "教育局局长郑文博出席。"),  # a career crossing lines: one person (kg.careers)
     ]
     paths = [page(folder, n, c, d, f"{c}会议{n}", f"本报讯 {c}召开会议。{s}") for n, c, d, s in specs]
     cache = {p: build_graphs(p, base=BASE) for p in paths}
@@ -378,8 +379,10 @@ def test_jobs_do_not_change_iris_or_clusters(corpus, tmp_path: Path) -> None:
     names = {iris.name_of_id(p.strip("<>").rsplit("/", 1)[1]) for p in people}
     assert {"王伟", "张伟", "章伟", "郑文博"} <= names
     per_name = {n: sum(1 for p in people if iris.name_of_id(p.strip("<>").rsplit("/", 1)[1]) == n) for n in names}
-    # 王伟: 青禾 (书记), 青禾 (教育局, another line of work), 云岭, 石溪
+    # 王伟: 青禾 (书记), 青禾 (教育局, another line of work: a 书记 does not become a 局长), 云岭, 石溪;
+    # 郑文博: 教育局局长, then 副市长, then 市长 — one career across lines
     assert per_name["王伟"] == 4 and per_name["郑文博"] == 1 and per_name["章伟"] == 1
+    assert any("CareerJoin" in line for line in dumps[0])
 
 
 

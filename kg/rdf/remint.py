@@ -182,3 +182,11 @@ def rekey(triples: Sequence[Triple], article_iri: str, base: str,
     out.append((URIRef(article_iri), KG.identityRules, Literal(rules_version())))  # keyed by today's rules
     out += [t for t in curated.t if t[0] != URIRef(article_iri) and "#mention-" in str(t[0])]  # new mentions
     return list(dict.fromkeys(out)), keys
+
+
+def rule_keys(triples: Sequence[Triple], article_iri: str, base: str) -> dict[str, PersonKey]:
+    """Written name → the key the identity rules alone give it in this article graph (no overrides):
+    what a mention goes back to when a career join (kg.careers) no longer holds."""
+    md = _model(triples, article_iri)
+    rules = _mapper(md, article_iri, base, EMPTY)
+    return {p.name: rules.person_key(p.name) for p in md.extraction.people}

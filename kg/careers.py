@@ -1,0 +1,197 @@
+"""Career joins in a store: the lines of work of one name and jurisdiction that are one person
+(``kg.rdf.careers`` decides; this module reads the blocks and re-keys the article graphs).
+
+Why after the article graphs are written, not in the mapper: the decision reads every article of the
+name block (a 教育局局长 of 2020 is the 副市长 of 2022 only if nothing says otherwise), so it depends on
+the store, not on one article. Ingest mints the rules' keys (``kg.rdf.identity``), then ``refresh`` —
+called for the articles each batch wrote — recomputes the blocks of the names those articles print
+(in every jurisdiction), and rewrites the articles whose
+mentions must move: a joined line's mentions get the kept line's person IRI (the person node renamed
+in the article graph, as a curation join would) and the basis ``kg:CareerJoin`` (keeping their own
+``kg:jurisdiction`` and ``kg:sector``); a join the new evidence undoes gives them their rules' key
+back. ``apply_all`` (``kg resolve``) does it for every block.
+
+Order-free: a block's plan is a function of its mentions (their rules' keys, dates and posts, each
+from one article), and a block is recomputed whenever an article of it is written, so after the
+last batch every block is what the whole set of articles calls for — whatever the order and ``--jobs``.
+The editors' curation wins: curated, alias-made and stated-alias mentions are left out of the blocks
+and keep their keys.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from kg.rdf import careers as rules
+from kg.rdf import iris
+from kg.rdf.namespaces import KG
+from kg.resolve import CHUNK, Mention, _csv_rows, _read_graph, _write, base_of, iter_mentions, mentions_in
+from kg.store.base import GraphUpdate, Store
+
+RULE_BASES = {"PostJurisdiction", "PaperLocality", "CareerJoin"}  # mentions keyed by the rules (or by a career)
+_PREFIXES = """PREFIX kg: <https://w3id.org/newskg/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX schema: <https://schema.org/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+_BY_NAME = _PREFIXES + """SELECT ?a ?m ?name ?person ?basis ?jur ?sector WHERE { %s
+  GRAPH ?a { ?m kg:writtenName ?name ; kg:mentionOf ?person ; kg:identityBasis ?basis ; prov:wasDerivedFrom ?a .
+             OPTIONAL { ?m kg:jurisdiction ?jur } OPTIONAL { ?m kg:sector ?sector } } }"""
+_POSTS = _PREFIXES + """SELECT ?m ?date ?label ?body ?kind WHERE { %s
+  GRAPH ?a { ?m prov:wasDerivedFrom ?a ; kg:mentionOf ?p .
+             OPTIONAL { ?a schema:datePublished ?date }
+             OPTIONAL { ?p org:holds ?post . ?post rdfs:label ?label .
+                        OPTIONAL { ?post org:postIn ?o . OPTIONAL { ?o schema:name ?body }
+                                   OPTIONAL { ?o kg:orgKind ?kind } } } } }"""
+_OLD_NAMES = _PREFIXES + """SELECT DISTINCT ?name WHERE { %s
+  GRAPH ?b { ?j prov:wasDerivedFrom ?a ; a kg:IdentityJoin . ?b kg:writtenName ?name } }"""
+
+
+def _values(var: str, terms: Iterable[str]) -> str:
+    return f"VALUES ?{var} {{ " + " ".join(terms) + " }"
+
+
+def _iri(s: str) -> str:
+    return URIRef(s).n3()
+
+
+def _zh(s: str) -> str:
+    return Literal(s, lang="zh").n3()
+
+
+def rule_qualifier(m: Mention) -> str | None:
+    """The rules' qualifier of a mention keyed by a jurisdiction (its own, kept on a career join), or
+    None for mentions no career join touches (curated, aliases, papers, pages, national leaders)."""
+    if m.basis not in RULE_BASES or not m.jurisdiction:
+        return None
+    q = iris.ident(m.jurisdiction, 30)
+    return f"{q}_{m.sector}" if m.sector else q
+
+
+def _person_iri(m: Mention, qualifier: str) -> str:
+    return iris.iri(base_of(m.person), "person", iris.person_id(m.name, qualifier))
+
+
+def mentions_named(store: Store, names: Iterable[str]) -> list[Mention]:
+    """Every person mention of these written names in the store (one query per ``CHUNK`` names)."""
+    kg = "https://w3id.org/newskg/ontology#"
+    ns = sorted(set(names))
+    out: list[Mention] = []
+    for i in range(0, len(ns), CHUNK):
+        q = _BY_NAME % _values("name", map(_zh, ns[i : i + CHUNK]))
+        for a, m, name, person, basis, jur, sector in _csv_rows(store, q):
+            out.append(Mention(person, m, a, name, basis.removeprefix(kg), jur or None, sector or None))
+    return out
+
+
+def _sightings(store: Store, mentions: list[Mention]) -> dict[str, rules.Sighting]:
+    """Mention IRI → its sighting (article date and posts, read from its article graph)."""
+    dates: dict[str, str | None] = {}
+    posts: dict[str, set[rules.Post]] = defaultdict(set)
+    ms = sorted({m.mention for m in mentions})
+    for i in range(0, len(ms), CHUNK):
+        for m, date, label, body, kind in _csv_rows(store, _POSTS % _values("m", map(_iri, ms[i : i + CHUNK]))):
+            dates[m] = date[:10] or None
+            if label:
+                posts[m].add(rules.post_of(label, body or None, kind or None))
+    art = {m.mention: m.article for m in mentions}
+    return {m: rules.Sighting(art[m], dates.get(m), tuple(sorted(posts[m]))) for m in ms}
+
+
+def plan_blocks(store: Store, mentions: Iterable[Mention]) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
+    """The career joins the given mentions call for: ((name, rules' qualifier) → kept qualifier, and
+    mention IRI → the person IRI it should point at, for every mention of a planned block).
+
+    Blocks are (written name, jurisdiction); only those with two lines or more, or with a career
+    join to check, are read further (dates and posts) and planned."""
+    blocks: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+    for m in mentions:
+        if rule_qualifier(m) is not None:
+            blocks[(m.name, m.jurisdiction or "")].append(m)
+    todo = {k: ms for k, ms in blocks.items()
+            if len({m.sector or "" for m in ms}) > 1 or any(m.basis == "CareerJoin" for m in ms)}
+    joins: dict[tuple[str, str], str] = {}
+    wanted: dict[str, str] = {}
+    if not todo:
+        return joins, wanted
+    seen = _sightings(store, [m for ms in todo.values() for m in ms])
+    for (name, jur), ms in sorted(todo.items()):
+        lines: dict[str, list[rules.Sighting]] = defaultdict(list)
+        for m in ms:
+            lines[m.sector or ""].append(seen[m.mention])
+        plan = rules.plan(lines)
+        q = iris.ident(jur, 30)
+        qual = {line: f"{q}_{line}" if line else q for line in plan.kept}
+        for line, kept in plan.joined().items():
+            joins[(name, qual[line])] = qual[kept]
+        for m in ms:
+            wanted[m.mention] = _person_iri(m, qual[plan.kept[m.sector or ""]])
+    return joins, wanted
+
+
+def _moved(triples: list, article: str, moves: dict[str, str]) -> list:
+    """One article graph with its people moved: ``moves`` maps a mention IRI to the person IRI it must
+    point at. The mention's person node is renamed wherever it occurs (holdings, participations, a
+    stated alias's mention follow it) and the mention's basis becomes ``kg:CareerJoin``, or the rules'
+    basis when it is back on its own key. Nothing else changes: an editor's override or an alias in the
+    same article is left as it is (curation wins, and needs no file here)."""
+    from kg.rdf.remint import rule_keys
+
+    rules_of = rule_keys(triples, article, article.rsplit("/article/", 1)[0])
+    node: dict[str, str] = {}
+    basis: dict[str, URIRef] = {}
+    for s, p, o in triples:
+        if p == KG.mentionOf and str(s) in moves:
+            node[str(o)] = moves[str(s)]
+    for s, p, o in triples:
+        if p == KG.writtenName and str(s) in moves:
+            pk = rules_of.get(str(o))
+            own = pk is not None and iris.iri(base_of(moves[str(s)]), "person", pk.ident) == moves[str(s)]
+            basis[str(s)] = KG[pk.basis] if own and pk is not None else KG.CareerJoin
+
+    def term(t: Node) -> Node:
+        return URIRef(node[str(t)]) if isinstance(t, URIRef) and str(t) in node else t
+
+    return [(term(s), p, basis[str(s)] if p == KG.identityBasis and str(s) in basis else term(o))
+            for s, p, o in triples]
+
+
+def _apply(store: Store, mentions: list[Mention]) -> list[str]:
+    """Plan the blocks of ``mentions`` and move the mentions that point at the wrong person; returns
+    the article graphs rewritten."""
+    _, wanted = plan_blocks(store, mentions)
+    moves: dict[str, dict[str, str]] = defaultdict(dict)
+    for m in mentions:
+        if m.mention in wanted and wanted[m.mention] != m.person:
+            moves[m.article][m.mention] = wanted[m.mention]
+    updates: list[GraphUpdate] = []
+    for a in sorted(moves):
+        updates.append(GraphUpdate(a, _moved(_read_graph(store, a), a, moves[a])))
+        _write(store, updates)
+    _write(store, updates, flush=True)
+    return sorted(moves)
+
+
+def refresh(store: Store, article_iris: Iterable[str]) -> list[str]:
+    """After articles were written or removed: recompute the career blocks of every name they print
+    (or printed: the resolution layer still holds their old joins) and re-key the articles that must
+    move. Returns the article graphs rewritten (their joins and search entries need a refresh too)."""
+    arts = sorted(set(article_iris))
+    if not arts:
+        return []
+    names = {m.name for m in mentions_in(store, arts)}
+    for i in range(0, len(arts), CHUNK):
+        names.update(r[0] for r in _csv_rows(store, _OLD_NAMES % _values("a", map(_iri, arts[i : i + CHUNK]))))
+    if not names:
+        return []
+    return _apply(store, mentions_named(store, names))
+
+
+def apply_all(store: Store) -> list[str]:
+    """Every block of the store planned, the mentions that must move moved (``kg resolve``)."""
+    return _apply(store, list(iter_mentions(store)))
