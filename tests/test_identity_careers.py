@@ -157,3 +157,16 @@ def test_an_editors_split_wins_over_a_career_join(store, tmp_path: Path) -> None
     kes = people_named(store, "柯望舒")
     assert len(kes) == 2 and any("_c-" in k for k in kes)  # the split article's person is the editor's
     assert {"Curated", "CareerJoin"} <= _reasons(store, "柯望舒")
+
+
+def test_the_person_page_says_a_career_join_joined_the_lines(store, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from kg.web.pages.app import create_pages_app
+
+    _ingest(store, tmp_path, PROMOTION)
+    (ke,) = people_named(store, "柯望舒")
+    html = TestClient(create_pages_app(store, BASE)).get(ke.replace(BASE, "")).text
+    why = html[html.index('id="identity"'):html.index('id="network"')]
+    assert "同一辖区的任职经历" in why and "One career in the jurisdiction" in why
+    assert "2020-03-02" in why and "2020-09-02" in why  # the span of the joined line's mentions

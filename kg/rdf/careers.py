@@ -127,7 +127,8 @@ def _in_turn(earlier: Post, later: Post) -> bool:
     """Whether one career can hold ``earlier``, then ``later``."""
     if earlier.line == later.line:
         return True
-    return (earlier.tier, later.tier) in _pairs("sequence") and later.rank >= earlier.rank - rules()["max_rank_drop"]
+    return any((a, b) == (earlier.tier, later.tier) and later.rank >= earlier.rank - int(drop)
+               for a, b, drop in rules()["sequence"])
 
 
 def _span(sightings: Sequence[Sighting]) -> tuple[str, str] | None:

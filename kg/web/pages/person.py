@@ -107,6 +107,7 @@ class IdentityReason:
     first: str
     last: str
     curated: bool = False  # from the editors' curation file (kg:Curated), said under the table
+    career: bool = False  # one career across lines of work (kg:CareerJoin, kg.careers), said under the table
 
 
 @dataclass
@@ -251,7 +252,8 @@ def _identity(store: Store, lk: Linker, this: URIRef, look: Lookup) -> tuple[lis
     """Why the mentions of ``this`` are one person, and the other people of the same written name
     (the resolution layer, kg.resolve; empty on a store without it)."""
     reasons = [IdentityReason(L.label(s(r["reason"])), s(r.get("jur")), n(r["articles"]) or 0, s(r.get("papers")),
-                              s(r.get("first"))[:10], s(r.get("last"))[:10], s(r["reason"]).endswith("#Curated"))
+                              s(r.get("first"))[:10], s(r.get("last"))[:10], s(r["reason"]).endswith("#Curated"),
+                              s(r["reason"]).endswith("#CareerJoin"))
                for r in run(store, "person_identity", this=this)]
     rows = run(store, "person_namesakes", this=this)
     info = look(values_of(rows, "other"))
