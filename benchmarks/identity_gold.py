@@ -61,6 +61,10 @@ SELECT DISTINCT ?p ?n WHERE {
 }"""
 
 
+CAREERS = """PREFIX kg: <https://w3id.org/newskg/ontology#>
+SELECT ?m WHERE { GRAPH ?a { ?m a kg:PersonMention ; kg:identityBasis kg:CareerJoin } }"""
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("gold", nargs="*")
@@ -102,6 +106,7 @@ def main() -> int:
                 files_ = {f for f, _, _ in held}
                 if len(files_) == 1 or len(localities) > 1:  # two gold people of one page, or of two places
                     merged.append(f"{node}: {sorted(held, key=str)}")
+            careers = len(list(store.query(CAREERS).rows()))
         finally:
             store.close()
     print(f"gold files {len(files)}, gold people {people}")
@@ -111,6 +116,7 @@ def main() -> int:
     print(f"merged (a node holding two gold people): {len(merged)}")
     for line in merged:
         print("  " + line)
+    print(f"career joins (mentions moved onto another line of work's person, kg.careers): {careers}")
     return 1 if split or merged else 0
 
 

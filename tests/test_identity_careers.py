@@ -60,6 +60,27 @@ def test_a_standing_member_heading_propaganda_printed_either_way_is_one() -> Non
     assert "held together" in p.why["propaganda"]
 
 
+def test_each_post_is_compared_over_its_own_dates() -> None:
+    """A propaganda head of 2019 who is deputy secretary in 2021 and mayor in 2022: the general track's
+    span covers 2019 (市委常委), but 部长 and 市长 were never held at once."""
+    deputy_secretary = careers.post_of("中共青禾市委副书记", "中共青禾市委", "party")
+    mayor = careers.post_of("市长")
+    p = careers.plan({"propaganda": [_s("2019-05-01", STANDING, PROPAGANDA), _s("2020-04-01", PROPAGANDA)],
+                      "": [_s("2019-03-01", STANDING), _s("2021-06-01", deputy_secretary), _s("2022-06-01", mayor)]})
+    assert p.joined() == {"propaganda": ""}
+
+
+def test_a_party_school_and_a_sub_district_rank_as_departments() -> None:
+    school = careers.post_of("中共青禾市委党校校长", "中共青禾市委党校", "party")
+    assert school.tier == "department"  # held by a deputy secretary: not a school head's unit post
+    deputy_secretary = careers.post_of("中共青禾市委副书记", "中共青禾市委", "party")
+    assert careers.plan({"education": [_s("2021-05-01", school)], "": [_s("2021-03-01", deputy_secretary)]}).joined()
+    street = careers.post_of("云溪区朝阳街道党工委书记", "云溪区朝阳街道党工委", "party")
+    vice_district = careers.post_of("副区长", "云溪区政府", "government")
+    assert street.rank < vice_district.rank  # a township-level post, then a district's deputy head: a promotion
+    assert careers.plan({"community": [_s("2019-05-01", street)], "": [_s("2021-03-01", vice_district)]}).joined()
+
+
 def test_evidence_of_two_people_keeps_lines_apart() -> None:
     # two department posts of different lines at once
     p = careers.plan({"education": [_s("2020-03-02", CHIEF), _s("2021-03-02", CHIEF)],

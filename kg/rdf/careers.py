@@ -87,7 +87,8 @@ def post_of(label: str, body: str | None = None, kind: str | None = None) -> Pos
     text = (body or "") + label
     if line == GENERAL:
         tier = "leader"
-    elif (kind or "") in r["unit_kinds"] or any(k in text for k in r["unit_keywords"]):
+    elif (kind or "") in r["unit_kinds"] or (any(k in text for k in r["unit_keywords"])
+                                              and not any(k in text for k in r["department_keywords"])):
         tier = "unit"
     else:
         tier = "department"
@@ -102,6 +103,9 @@ def rank_of(tier: str, label: str, body: str | None = None) -> int:
     rank = next(int(n) for k, n in rules()["ranks"][tier] if k in title)
     place = identity.org_place(body or "") or identity.org_place(label)
     level = identity.level_of(place) if place else -1
+    for keyword, lv in rules()["level_keywords"].items():  # 街道: below any place the name shows
+        if keyword in (body or "") + label:
+            level = min(level, int(lv)) if level >= 0 else int(lv)
     if tier != "unit" and 0 <= level < 2:
         rank -= int(rules()["level_step"]) * (2 - level)
     return rank
@@ -131,13 +135,21 @@ def _in_turn(earlier: Post, later: Post) -> bool:
                for a, b, drop in rules()["sequence"])
 
 
-def _span(sightings: Sequence[Sighting]) -> tuple[str, str] | None:
-    """(first, last) date of the sightings with posts; None when one of them has no date (it may be
-    at any time, so it overlaps everything)."""
-    dates = [s.date for s in sightings if s.posts]
-    if not dates or any(d is None for d in dates):
-        return None
-    return min(dates), max(dates)  # type: ignore[type-var]
+Span = tuple[str, str] | None  # (first, last) date a post was printed; None: undated, it may be at any time
+
+
+def _spans(sightings: Sequence[Sighting]) -> dict[Post, Span]:
+    """Each post of a line's sightings → the first and last date it was printed (None if once undated)."""
+    out: dict[Post, Span] = {}
+    undated: set[Post] = set()
+    for s in sightings:
+        for p in s.posts:
+            if s.date is None:
+                undated.add(p)
+                continue
+            old = out.get(p)
+            out[p] = (s.date, s.date) if old is None else (min(old[0], s.date), max(old[1], s.date))
+    return {p: None if p in undated else out[p] for p in sorted(set(out) | undated)}
 
 
 def _label(line: str) -> str:
@@ -149,25 +161,27 @@ def _show(p: Post) -> str:
 
 
 def relation(a: Sequence[Sighting], b: Sequence[Sighting]) -> Verdict:
-    """Whether the mentions of two lines can be one person's (see module doc)."""
-    posts_a = sorted({p for s in a for p in s.posts})
-    posts_b = sorted({p for s in b for p in s.posts})
+    """Whether the mentions of two lines can be one person's (see module doc). Every post of one is
+    compared with every post of the other over the dates each was printed: if they overlap (or one is
+    undated) the two must be able to be held together, else the earlier must be able to lead to the later.
+    Why per post, not per line: a 宣传部部长 of 2019 who is 市长 in 2022 overlaps the general track's
+    span (市委常委 in 2019) without ever being 部长 and 市长 at once."""
+    posts_a, posts_b = _spans(a), _spans(b)
     if not posts_a or not posts_b:
         return Verdict(True, "no posts to compare")
-    sa, sb = _span(a), _span(b)
-    if sa is None or sb is None or not (sa[1] < sb[0] or sb[1] < sa[0]):
-        when = f"{sa[0]}–{sb[1]}" if sa and sb else "undated"
-        for p in posts_a:
-            for q in posts_b:
+    after: list[str] = []
+    for p, sp in posts_a.items():
+        for q, sq in posts_b.items():
+            if sp is None or sq is None or not (sp[1] < sq[0] or sq[1] < sp[0]):
                 if not _together(p, q):
+                    when = f"{max(sp[0], sq[0])}" if sp and sq else "undated"
                     return Verdict(False, f"at the same time ({when}): {_show(p)} and {_show(q)}")
-        return Verdict(True, "posts held together")
-    (early, e_span), (late, l_span) = sorted([(posts_a, sa), (posts_b, sb)], key=lambda x: x[1])
-    for p in early:
-        for q in late:
-            if not _in_turn(p, q):
-                return Verdict(False, f"{_show(p)} until {e_span[1]}, then {_show(q)} from {l_span[0]}")
-    return Verdict(True, f"one after the other ({e_span[1]} → {l_span[0]})")
+                continue
+            (early, se), (late, sl) = sorted([(p, sp), (q, sq)], key=lambda x: x[1])
+            if not _in_turn(early, late):
+                return Verdict(False, f"{_show(early)} until {se[1]}, then {_show(late)} from {sl[0]}")
+            after.append(f"{se[1]} → {sl[0]}")
+    return Verdict(True, f"one after the other ({min(after)})" if after else "posts held together")
 
 
 def _order(line: str) -> tuple[int, int, str]:
