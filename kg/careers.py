@@ -43,11 +43,11 @@ _BY_NAME = _PREFIXES + """SELECT ?a ?m ?name ?person ?basis ?jur ?sector WHERE {
   GRAPH ?a { ?m kg:writtenName ?name ; kg:mentionOf ?person ; kg:identityBasis ?basis ; prov:wasDerivedFrom ?a .
              OPTIONAL { ?m kg:jurisdiction ?jur } OPTIONAL { ?m kg:sector ?sector } } }"""
 _POSTS = _PREFIXES + """SELECT ?m ?date ?label ?body ?kind WHERE { %s
-  GRAPH ?a { ?m prov:wasDerivedFrom ?a ; kg:mentionOf ?p .
+  GRAPH ?a { ?m kg:mentionOf ?p .
              OPTIONAL { ?a schema:datePublished ?date }
              OPTIONAL { ?p org:holds ?post . ?post rdfs:label ?label .
                         OPTIONAL { ?post org:postIn ?o . OPTIONAL { ?o schema:name ?body }
-                                   OPTIONAL { ?o kg:orgKind ?kind } } } } }"""
+                                   OPTIONAL { ?o kg:orgKind ?kind } } } } }"""  # bound by article: index lookups
 _OLD_NAMES = _PREFIXES + """SELECT DISTINCT ?name WHERE { %s
   GRAPH ?b { ?j prov:wasDerivedFrom ?a ; a kg:IdentityJoin . ?b kg:writtenName ?name } }"""
 
@@ -94,8 +94,12 @@ def _sightings(store: Store, mentions: list[Mention]) -> dict[str, rules.Sightin
     dates: dict[str, str | None] = {}
     posts: dict[str, set[rules.Post]] = defaultdict(set)
     ms = sorted({m.mention for m in mentions})
-    for i in range(0, len(ms), CHUNK):
-        for m, date, label, body, kind in _csv_rows(store, _POSTS % _values("m", map(_iri, ms[i : i + CHUNK]))):
+    wanted = set(ms)
+    arts = sorted({m.article for m in mentions})
+    for i in range(0, len(arts), CHUNK):  # by article graph (a VALUES of mentions was not index-bound)
+        for m, date, label, body, kind in _csv_rows(store, _POSTS % _values("a", map(_iri, arts[i : i + CHUNK]))):
+            if m not in wanted:
+                continue
             dates[m] = date[:10] or None
             if label:
                 posts[m].add(rules.post_of(label, body or None, kind or None))
