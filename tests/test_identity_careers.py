@@ -191,3 +191,49 @@ def test_the_person_page_says_a_career_join_joined_the_lines(store, tmp_path: Pa
     why = html[html.index('id="identity"'):html.index('id="network"')]
     assert "同一辖区的任职经历" in why and "One career in the jurisdiction" in why
     assert "2020-03-02" in why and "2020-09-02" in why  # the span of the joined line's mentions
+
+
+def test_kg_resolve_brings_a_store_without_career_joins_to_what_ingest_makes(tmp_path: Path, capsys,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store written before career joins (the refresh did not move anything) is joined by kg resolve,
+    quad for quad what ingest with the refresh makes; a second kg resolve changes nothing."""
+    from kg import careers as careers_store
+    from kg.cli import main
+
+    fresh = open_store(tmp_path / "fresh")
+    try:
+        _ingest(fresh, tmp_path, PROMOTION)
+        want = dump_all(fresh)
+    finally:
+        fresh.close()
+    with monkeypatch.context() as m:
+        m.setattr(careers_store, "refresh", lambda store, articles: [])
+        old = open_store(tmp_path / "old")
+        try:
+            _ingest(old, tmp_path, PROMOTION)
+            assert len(people_named(old, "柯望舒")) == 2
+        finally:
+            old.close()
+    assert main(["resolve", "--store", str(tmp_path / "old")]) == 0
+    assert "2 re-keyed by career joins" in capsys.readouterr().err
+    old = open_store(tmp_path / "old")
+    try:
+        assert dump_all(old) == want
+    finally:
+        old.close()
+    assert main(["resolve", "--store", str(tmp_path / "old")]) == 0
+    assert "0 re-keyed by career joins" in capsys.readouterr().err
+
+
+def test_removing_the_article_that_joined_two_lines_undoes_the_join(store, tmp_path: Path) -> None:
+    from kg.derived import refresh_derived
+
+    _ingest(store, tmp_path, PROMOTION)
+    (ke,) = people_named(store, "柯望舒")
+    rows = store.query(Q + f"SELECT DISTINCT ?a WHERE {{ GRAPH ?a {{ ?a schema:mentions <{ke}> ; "
+                           f"schema:datePublished ?d FILTER(STR(?d) = '2022-03-02') }} }}").rows()
+    (vice,) = [str(r["a"]) for r in rows]
+    store.remove_graphs([vice])
+    refresh_derived(store, [vice])  # what a Graph Store DELETE does
+    (left,) = people_named(store, "柯望舒")
+    assert left.endswith("_education") and _reasons(store, "柯望舒") == {"PostJurisdiction"}
