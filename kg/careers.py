@@ -20,11 +20,11 @@ and keep their keys.
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from collections.abc import Iterable
 
 from rdflib import Literal, URIRef
-from rdflib.term import Node
 
 from kg.rdf import careers as rules
 from kg.rdf import iris
@@ -138,44 +138,57 @@ def plan_blocks(store: Store, mentions: Iterable[Mention]) -> tuple[dict[tuple[s
     return joins, wanted
 
 
-def _moved(triples: list, article: str, moves: dict[str, str]) -> list:
-    """One article graph with its people moved: ``moves`` maps a mention IRI to the person IRI it must
-    point at. The mention's person node is renamed wherever it occurs (holdings, participations, a
-    stated alias's mention follow it) and the mention's basis becomes ``kg:CareerJoin``, or the rules'
-    basis when it is back on its own key. Nothing else changes: an editor's override or an alias in the
-    same article is left as it is (curation wins, and needs no file here)."""
+def _graph_text(store: Store, article: str) -> list[str]:
+    """The statements of one article graph as N-Triples lines without the final `` .`` (exported by the
+    store: no rdflib terms, the cost of a move is a few string operations per statement)."""
+    buf = io.BytesIO()
+    store.export_graph(article, "ntriples", buf)
+    return [line.rstrip()[:-1].rstrip() for line in buf.getvalue().decode("utf-8").splitlines() if line.strip()]
+
+
+def _rule_basis(store: Store, article: str, name: str) -> str:
+    """The identity rules' basis of ``name`` in one article (PostJurisdiction or PaperLocality): what a
+    mention gets back when the join that moved it no longer holds (rare: the graph is parsed for it)."""
     from kg.rdf.remint import rule_keys
 
-    rules_of = rule_keys(triples, article, article.rsplit("/article/", 1)[0])
+    pk = rule_keys(_read_graph(store, article), article, article.rsplit("/article/", 1)[0]).get(name)
+    return pk.basis if pk is not None else "PostJurisdiction"
+
+
+def _moved(lines: list[str], moves: dict[str, tuple[str, str]]) -> str:
+    """One article graph with its people moved: ``moves`` maps a mention IRI to (the person IRI it must
+    point at, the basis it gets). The mention's person node is renamed wherever it occurs (holdings,
+    participations, a stated alias's mention follow it) and the mention's basis set. Nothing else
+    changes: an editor's override or an alias in the same article is left as it is (curation wins,
+    and needs no file here)."""
+    of, basis = f"<{KG.mentionOf}>", f"<{KG.identityBasis}>"
     node: dict[str, str] = {}
-    basis: dict[str, URIRef] = {}
-    for s, p, o in triples:
-        if p == KG.mentionOf and str(s) in moves:
-            node[str(o)] = moves[str(s)]
-    for s, p, o in triples:
-        if p == KG.writtenName and str(s) in moves:
-            pk = rules_of.get(str(o))
-            own = pk is not None and iris.iri(base_of(moves[str(s)]), "person", pk.ident) == moves[str(s)]
-            basis[str(s)] = KG[pk.basis] if own and pk is not None else KG.CareerJoin
-
-    def term(t: Node) -> Node:
-        return URIRef(node[str(t)]) if isinstance(t, URIRef) and str(t) in node else t
-
-    return [(term(s), p, basis[str(s)] if p == KG.identityBasis and str(s) in basis else term(o))
-            for s, p, o in triples]
+    split = [line.split(" ", 2) for line in lines]
+    for s, p, o in split:
+        if p == of and s[1:-1] in moves:
+            node[o] = f"<{moves[s[1:-1]][0]}>"
+    out = []
+    for s, p, o in split:
+        if p == basis and s[1:-1] in moves:
+            o = f"<{KG[moves[s[1:-1]][1]]}>"
+        out.append(f"{node.get(s, s)} {p} {node.get(o, o)}")
+    return " .\n".join(out)
 
 
 def _apply(store: Store, mentions: list[Mention]) -> list[str]:
     """Plan the blocks of ``mentions`` and move the mentions that point at the wrong person; returns
     the article graphs rewritten."""
     _, wanted = plan_blocks(store, mentions)
-    moves: dict[str, dict[str, str]] = defaultdict(dict)
+    moves: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
     for m in mentions:
         if m.mention in wanted and wanted[m.mention] != m.person:
-            moves[m.article][m.mention] = wanted[m.mention]
+            q = rule_qualifier(m)
+            own = q is not None and wanted[m.mention] == _person_iri(m, q)
+            basis = _rule_basis(store, m.article, m.name) if own else "CareerJoin"
+            moves[m.article][m.mention] = (wanted[m.mention], basis)
     updates: list[GraphUpdate] = []
     for a in sorted(moves):
-        updates.append(GraphUpdate(a, _moved(_read_graph(store, a), a, moves[a])))
+        updates.append(GraphUpdate.from_text(a, _moved(_graph_text(store, a), moves[a])))
         _write(store, updates)
     _write(store, updates, flush=True)
     return sorted(moves)
