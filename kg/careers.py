@@ -107,9 +107,9 @@ def _sightings(store: Store, mentions: list[Mention]) -> dict[str, rules.Sightin
     return {m: rules.Sighting(art[m], dates.get(m), tuple(sorted(posts[m]))) for m in ms}
 
 
-def plan_blocks(store: Store, mentions: Iterable[Mention]) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
-    """The career joins the given mentions call for: ((name, rules' qualifier) → kept qualifier, and
-    mention IRI → the person IRI it should point at, for every mention of a planned block).
+def plan_blocks(store: Store, mentions: Iterable[Mention]) -> dict[str, str]:
+    """What the career joins call for: mention IRI → the person IRI it should point at, for every
+    mention of a planned block.
 
     Blocks are (written name, jurisdiction); only those with two lines or more, or with a career
     join to check, are read further (dates and posts) and planned."""
@@ -119,23 +119,20 @@ def plan_blocks(store: Store, mentions: Iterable[Mention]) -> tuple[dict[tuple[s
             blocks[(m.name, m.jurisdiction or "")].append(m)
     todo = {k: ms for k, ms in blocks.items()
             if len({m.sector or "" for m in ms}) > 1 or any(m.basis == "CareerJoin" for m in ms)}
-    joins: dict[tuple[str, str], str] = {}
     wanted: dict[str, str] = {}
     if not todo:
-        return joins, wanted
+        return wanted
     seen = _sightings(store, [m for ms in todo.values() for m in ms])
-    for (name, jur), ms in sorted(todo.items()):
+    for (_, jur), ms in sorted(todo.items()):
         lines: dict[str, list[rules.Sighting]] = defaultdict(list)
         for m in ms:
             lines[m.sector or ""].append(seen[m.mention])
         plan = rules.plan(lines)
         q = iris.ident(jur, 30)
         qual = {line: f"{q}_{line}" if line else q for line in plan.kept}
-        for line, kept in plan.joined().items():
-            joins[(name, qual[line])] = qual[kept]
         for m in ms:
             wanted[m.mention] = _person_iri(m, qual[plan.kept[m.sector or ""]])
-    return joins, wanted
+    return wanted
 
 
 def _graph_text(store: Store, article: str) -> list[str]:
@@ -178,7 +175,7 @@ def _moved(lines: list[str], moves: dict[str, tuple[str, str]]) -> str:
 def _apply(store: Store, mentions: list[Mention]) -> list[str]:
     """Plan the blocks of ``mentions`` and move the mentions that point at the wrong person; returns
     the article graphs rewritten."""
-    _, wanted = plan_blocks(store, mentions)
+    wanted = plan_blocks(store, mentions)
     moves: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
     for m in mentions:
         if m.mention in wanted and wanted[m.mention] != m.person:
