@@ -217,10 +217,12 @@ def graphs_named_in(update: str) -> list[str]:
 def refresh_after_write(store: Store, graphs: Iterable[str]) -> None:
     """Refresh the joins of graphs just written by the Graph Store Protocol or a SPARQL Update (the
     resolution layer's own graphs excluded): a mention added, changed or dropped there is in the
-    layer at once, as after an ingest."""
+    layer at once, as after an ingest, and so are the career joins of its names (kg.careers)."""
     arts = [g for g in graphs if not is_resolution_graph(g)]
     if arts:
-        refresh(store, arts)
+        from kg.careers import refresh as refresh_careers  # the career joins of the names they print
+
+        refresh(store, sorted(set(arts) | set(refresh_careers(store, arts))))
 
 
 _NO_MENTIONS = _PREFIXES + """PREFIX schema: <https://schema.org/>

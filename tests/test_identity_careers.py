@@ -225,15 +225,21 @@ def test_kg_resolve_brings_a_store_without_career_joins_to_what_ingest_makes(tmp
     assert "0 re-keyed by career joins" in capsys.readouterr().err
 
 
-def test_removing_the_article_that_joined_two_lines_undoes_the_join(store, tmp_path: Path) -> None:
+@pytest.mark.parametrize("after", ["graph store", "sparql update"])
+def test_removing_the_article_that_joined_two_lines_undoes_the_join(store, tmp_path: Path, after: str) -> None:
     from kg.derived import refresh_derived
+    from kg.resolve import refresh_after_write
 
     _ingest(store, tmp_path, PROMOTION)
     (ke,) = people_named(store, "柯望舒")
     rows = store.query(Q + f"SELECT DISTINCT ?a WHERE {{ GRAPH ?a {{ ?a schema:mentions <{ke}> ; "
                            f"schema:datePublished ?d FILTER(STR(?d) = '2022-03-02') }} }}").rows()
     (vice,) = [str(r["a"]) for r in rows]
-    store.remove_graphs([vice])
-    refresh_derived(store, [vice])  # what a Graph Store DELETE does
+    if after == "graph store":
+        store.remove_graphs([vice])
+        refresh_derived(store, [vice])  # what a Graph Store DELETE does
+    else:
+        store.update(f"DROP GRAPH <{vice}>")
+        refresh_after_write(store, [vice])  # what the service does after a SPARQL Update naming it
     (left,) = people_named(store, "柯望舒")
     assert left.endswith("_education") and _reasons(store, "柯望舒") == {"PostJurisdiction"}
