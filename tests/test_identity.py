@@ -151,6 +151,21 @@ def test_a_national_official_is_one_person_in_every_citys_paper(store, tmp_path:
     assert "quan-guo" in zhong  # qualified by the country, not by a city
 
 
+def test_a_leader_titled_only_after_the_name_is_one_person_everywhere(store, tmp_path: Path) -> None:
+    """Reported speech gives a national leader no post ("学习柯望舒总书记重要讲话"): the title after the
+    name still makes the person the country's, one node in every paper; a local namesake printed
+    with no such title stays the paper's own."""
+    for i, city in enumerate(CITIES[:3]):
+        p = page(tmp_path, f"t{i}", city, f"2023-07-0{i + 1}", f"{city}召开常委会议",
+                 f"本报讯 {city}委召开常委会议，传达学习柯望舒总书记重要讲话精神。市委书记石砚秋主持会议。")
+        ingest_file(store, p, base=BASE)
+    (leader,) = people_named(store, "柯望舒")
+    assert "quan-guo" in leader
+    p = page(tmp_path, "t9", CITIES[3], "2023-07-09", "会议", "本报讯 会议召开。柯望舒出席会议并讲话。")
+    ingest_file(store, p, base=BASE)
+    assert len(people_named(store, "柯望舒")) == 2  # the bare name in a fourth paper is that town's
+
+
 # ---------------------------------------------------------------- organisations, posts, events
 
 
