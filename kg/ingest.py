@@ -79,6 +79,8 @@ class IngestOptions:
     fields: dict[str, str] | None = None  # a dump's column names (--fields)
     # per dump file, the records already stored (--resume): asked of the store in the parent, left out by readers
     known_records: dict[str, frozenset[str]] | None = None
+    # the writer keeps a search index (an embedded store): workers segment the texts it will index
+    segment_text: bool = False
 
 
 def build_graphs(path: Path, **options: Any) -> tuple[str, list[Article], list[ArticleGraph]]:
@@ -310,7 +312,12 @@ class BatchWriter:
                                  problems=w.problems)
                 self.record(res, w.nbytes, w.chars)
                 self.unflushed += res.quads
-        refresh_resolution(self.store, [iri for w, err in done if not err and not w.error for iri, _, _ in w.graphs])
+        from kg.search.segment import given
+
+        segmented = {t: words for w, err in done if not err for t, words in w.segmented.items()}
+        with given(segmented):  # the texts the workers segmented: not segmented again in this process
+            refresh_resolution(self.store, [iri for w, err in done if not err and not w.error
+                                            for iri, _, _ in w.graphs])
         if self.unflushed >= FLUSH_EVERY_QUADS:
             self.store_flush()
             self.unflushed = 0
@@ -358,7 +365,10 @@ def begin_batch(
 ) -> tuple[IngestOptions, list[str], BatchWriter]:
     """The start of every batch, local pool or cluster: the options (with a dump's stored records when
     resuming), the files to read, and the writer, which has recorded the files already stored."""
+    from kg.search import index_path
+
     opts = IngestOptions(**options)
+    opts = replace(opts, segment_text=index_path(store) is not None)  # see kg.search.segment.given
     todo, sizes, progress, known, opts = plan_batch(store, paths, skip_known, progress, opts)
     writer = BatchWriter(store, BatchReport(), progress, on_file, batch_articles)
     for f in known:

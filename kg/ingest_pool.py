@@ -37,6 +37,7 @@ class FileWork:
     graphs: list[tuple[str, str, int]] = field(default_factory=list)  # (graph IRI, statements, triples)
     error: str | None = None
     problems: list[str] = field(default_factory=list)  # records of a dump that gave no article
+    segmented: dict[str, str] = field(default_factory=dict)  # headline/body text → search tokens (segment_text)
 
 
 def default_jobs() -> int:
@@ -121,11 +122,23 @@ def read_file_work(path: str, options: IngestOptions) -> FileWork:
         work.problems = list(src.problems)
         for g in graphs:
             work.graphs.append((str(g.iri), statements(g.triples), len(g.triples)))
+        if options.segment_text:
+            work.segmented = segmented_texts(graphs)
     except KgError as exc:
         work.error = str(exc)
     except Exception as exc:  # a bug in extraction must not stop the other files
         work.error = f"{path}: internal error while reading: {type(exc).__name__}: {exc}"
     return work
+
+
+def segmented_texts(graphs: list) -> dict[str, str]:
+    """The search tokens of the graphs' headlines and article texts, for the writer's index (made here,
+    in the worker, because segmentation is the index's main cost; kg.search.segment.given)."""
+    from kg.rdf.namespaces import SCHEMA
+    from kg.search.segment import indexed
+
+    texts = {str(o) for g in graphs for _, p, o in g.triples if p in (SCHEMA.headline, SCHEMA.articleBody)}
+    return {t: indexed(t) for t in texts}
 
 
 def read_task(paths: list[str], options: IngestOptions, slot: int | None = None) -> list[FileWork]:

@@ -344,3 +344,65 @@ def test_search_benchmark_runs_tiny() -> None:
     lines = bench.measure(3000, 2)
     assert "index built" in lines[0] and len(lines) == 1 + 2 * len(bench.QUERIES)
     assert all("p50" in line for line in lines[1:])
+
+
+def _instances(path: Path) -> set[tuple[str, str, str, int]]:
+    """Every (article, column, token, position) the FTS index holds: what a search can match."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, docs, 'instance')")
+        rows = conn.execute("SELECT a.article, v.col, v.term, v.offset FROM temp.v v "
+                            "JOIN articles a ON a.id = v.doc").fetchall()
+        return {(a, c, t, o) for a, c, t, o in rows}
+    finally:
+        conn.close()
+
+
+def test_workers_segment_the_text_and_the_index_is_the_same(tmp_path: Path) -> None:
+    """A batch ingest with two workers: the workers segment the texts (kg.search.segment.given), the
+    writer only looks them up; the index holds exactly the tokens ``kg index`` makes from the store."""
+    import shutil
+
+    from kg.cli import main
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for i in range(4):
+        (pages / f"p{i}.meta.json").write_text(
+            f'{{"publication": "示例晚报", "date": "2023-05-0{i + 1}", "locality": "示例市"}}', encoding="utf-8")
+        (pages / f"p{i}.txt").write_text(
+            f"## 湿地公园开园{i}\n\n本报讯 5月{i + 1}日,示例市湿地公园正式开园,白鹭在芦苇丛中栖息。市长柯望舒出席。\n\n"
+            f"## 图书馆夜读{i}\n\n本报讯 示例市图书馆推出夜间阅读服务,市民可在晚间借阅图书。\n", encoding="utf-8")
+    st = tmp_path / "store"
+    assert main(["ingest", "--store", str(st), "--base", F.BASE, "--jobs", "2", str(pages)]) == 0
+    by_workers = _instances(st / FILE_NAME)
+    shutil.copy(st / FILE_NAME, tmp_path / "by-workers.sqlite")
+    assert main(["index", "--store", str(st)]) == 0
+    assert by_workers and by_workers == _instances(st / FILE_NAME)
+    assert {t for _, _, t, _ in by_workers} >= {"白鹭", "芦苇", "图书馆", "图书"}
+
+
+def test_the_writer_uses_the_workers_segmentation(tmp_path: Path) -> None:
+    """What a worker segmented is what the index stores (the writer does not segment it again)."""
+    from kg.ingest import BatchReport, BatchWriter
+    from kg.ingest_pool import FileWork
+    from kg.progress import Progress
+    from kg.store.base import statements
+
+    body = "本报讯 示例市湿地公园正式开园。"
+    art = URIRef(f"{F.BASE}/article/given")
+    triples = [(art, RDF.type, SCHEMA.NewsArticle), (art, SCHEMA.headline, F.zh("开园")),
+               (art, SCHEMA.articleBody, F.zh(body))]
+    work = FileWork("given.txt", graphs=[(str(art), statements(triples), len(triples))],
+                    segmented={body: "zzmarker", "开园": "开园"})
+    store = make_store(tmp_path / "store", [])
+    try:
+        writer = BatchWriter(store, BatchReport(), Progress(1, 0, enabled=False), None, 100)
+        writer.take([work])
+        writer.flush()
+        idx = S.index_for(store, watch=False)
+        assert search(idx, "zzmarker").total == 1 and search(idx, "湿地").total == 0
+    finally:
+        store.close()
