@@ -8,14 +8,20 @@ across areas are in ``tests/support/`` (imported as ``tests.support.<name>``).
 from __future__ import annotations
 
 import json
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from kg.ingest import ingest_paths
+from kg.store import open_store
+from kg.store.base import Store
+from tests.support.seed import SEED, SEED_BASE
+
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 SHARED = ROOT.parent / "shared"
-SEED = ROOT / "seeds" / "000_bd3172a97833ae3d.txt"
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +35,40 @@ def seed_gold() -> dict:
     if not path.exists():
         pytest.skip("../shared/eval/seed-gold.json is not beside the repo")
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def seed_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed page ingested once for the whole run (base SEED_BASE), the store closed: the folder that
+    ``seed_store`` opens and ``seed_store_copy`` copies. Why: reading and extracting the seed is the
+    costly part of a store test; files that only read had each made their own."""
+    folder = tmp_path_factory.mktemp("seed") / "store"
+    store = open_store(folder)
+    try:
+        results = ingest_paths(store, [SEED], base=SEED_BASE)
+    finally:
+        store.close()
+    assert all(r.error is None for r in results), results
+    return folder
+
+
+@pytest.fixture(scope="session")
+def seed_store(seed_folder: Path) -> Iterator[Store]:
+    """The seeded store, shared by every test that only reads it: opened read-only, so a write fails."""
+    store = open_store(seed_folder, read_only=True)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def seed_store_copy(seed_folder: Path, tmp_path: Path) -> Iterator[Store]:
+    """A private, writable copy of the seeded store (its folder copied, search index included), for a test
+    that writes."""
+    target = tmp_path / "seed-store"
+    shutil.copytree(seed_folder, target)
+    store = open_store(target)
+    yield store
+    store.close()
 
 
 # What each test file needs beyond Python, so a newcomer can run the quick part alone:

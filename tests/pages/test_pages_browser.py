@@ -17,6 +17,7 @@ from kg.web.app import create_app
 from tests.support import pages_graph as F
 from tests.support.browser import chromium, require_browser, screenshot, serve
 from tests.support.pages import make_store
+from tests.support.seed import SEED_BASE
 
 
 @pytest.fixture(scope="module")
@@ -191,20 +192,15 @@ def test_every_editor_example_returns_rows_in_the_browser(site) -> None:
 
 
 @pytest.fixture(scope="module")
-def seed_site(tmp_path_factory: pytest.TempPathFactory, seed_path: Path):
+def seed_site(seed_store):
     require_browser()
-    from kg.store.oxigraph import OxigraphStore
-
-    store = OxigraphStore(tmp_path_factory.mktemp("seedsite") / "store")
-    assert all(r.error is None for r in ingest_paths(store, [seed_path], base=F.BASE))
-    with serve(create_app(store, F.BASE)) as url, chromium() as driver:
-        yield store, url, driver
-    store.close()
+    with serve(create_app(seed_store, SEED_BASE)) as url, chromium() as driver:
+        yield seed_store, url, driver
 
 
 def busiest(store, kind_query: str) -> str | None:
     rows = list(store.query(kind_query).rows())
-    return str(rows[0]["x"]).replace(F.BASE, "") if rows else None
+    return str(rows[0]["x"]).replace(SEED_BASE, "") if rows else None
 
 
 def test_seed_pages_screenshots(seed_site) -> None:

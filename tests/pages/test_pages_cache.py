@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
 
-from kg.store import open_store
 from kg.store.base import GraphUpdate
 from kg.web.pages import cache
 from kg.web.pages.app import create_pages_app
 from kg.web.pages.queries import run
-from tests.support.web import SEED, ingest_seed
+from tests.support.seed import SEED_BASE as BASE
 
-BASE = "http://127.0.0.1:8000"
 HTML = {"Accept": "text/html"}
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    ingest_seed(tmp_path / "store", BASE, SEED)
-    s = open_store(tmp_path / "store")
-    yield s
-    s.close()
+def store(seed_store_copy):
+    """The tests that write take a copy of the seeded store."""
+    return seed_store_copy
 
 
 def person_iri(store) -> str:
@@ -82,7 +76,8 @@ def test_page_shows_a_write_at_once(store, monkeypatch, keep) -> None:
     assert "缓存测试名" not in client.get(path, headers=HTML).text
 
 
-def test_stores_that_do_not_count_writes_are_never_cached(store, monkeypatch) -> None:
+def test_stores_that_do_not_count_writes_are_never_cached(seed_store, monkeypatch) -> None:
+    store = seed_store
     monkeypatch.setattr(cache, "MIN_SECONDS", 0.0)
 
     class Remote(Counting):
@@ -97,7 +92,8 @@ def test_stores_that_do_not_count_writes_are_never_cached(store, monkeypatch) ->
     assert remote.asked == 2 and cache.cache_for(remote) is None
 
 
-def test_quick_answers_are_not_kept(store) -> None:
+def test_quick_answers_are_not_kept(seed_store) -> None:
+    store = seed_store
     counting = Counting(store)
     from rdflib import URIRef
 

@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from kg.ingest import ingest_paths
 from kg.store.oxigraph import OxigraphStore
 from kg.web.pages.app import create_pages_app
-
-BASE = "http://seed.test"
+from tests.support.seed import SEED_BASE as BASE
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory, seed_path: Path):
-    store = OxigraphStore(tmp_path_factory.mktemp("seed") / "store")
-    results = ingest_paths(store, [seed_path], base=BASE)
-    assert all(r.error is None for r in results)
-    yield store, TestClient(create_pages_app(store, BASE))
-    store.close()
+def seeded(seed_store):
+    return seed_store, TestClient(create_pages_app(seed_store, BASE))
 
 
 def article_path(store: OxigraphStore, headline_part: str) -> str:

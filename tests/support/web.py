@@ -18,8 +18,7 @@ import rdflib
 import uvicorn
 
 from kg.store.base import GraphUpdate, Store
-
-SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_bd3172a97833ae3d.txt"
+from tests.support.seed import SEED  # noqa: F401  (the web and reliability tests import it from here)
 
 HANDMADE = """
 @prefix kg:     <https://w3id.org/newskg/ontology#> .
