@@ -183,9 +183,8 @@ def test_a_malformed_file_is_one_line_with_its_line_number(tmp_path: Path, capsy
 
 
 def test_the_person_page_says_a_join_was_curated(tmp_path: Path) -> None:
-    from fastapi.testclient import TestClient
 
-    from kg.web.pages.app import create_pages_app
+    from tests.support.pages import page_client
 
     store = tmp_path / "store"
     ingest(store, *two_cities(tmp_path / "pages"))
@@ -194,7 +193,7 @@ def test_the_person_page_says_a_join_was_curated(tmp_path: Path) -> None:
     (one,) = people(store)
     s = open_store(store)
     try:
-        html = TestClient(create_pages_app(s, BASE)).get(one.replace(BASE, "")).text
+        html = page_client(s, BASE).get(one.replace(BASE, "")).text
     finally:
         s.close()
     why = html[html.index('id="identity"'):html.index('id="network"')]

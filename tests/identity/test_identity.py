@@ -271,9 +271,8 @@ def test_kg_resolve_upgrades_an_older_stores_article_graphs_to_what_ingest_makes
 
 
 def test_person_page_says_why_joined_and_lists_namesakes(store, tmp_path: Path) -> None:
-    from fastapi.testclient import TestClient
 
-    from kg.web.pages.app import create_pages_app
+    from tests.support.pages import page_client
 
     for i, city in enumerate(CITIES[:2]):
         for j in range(2):
@@ -281,7 +280,7 @@ def test_person_page_says_why_joined_and_lists_namesakes(store, tmp_path: Path) 
                      f"本报讯 {city}召开第{j + 1}次会议。市委书记王伟出席并讲话。")
             ingest_file(store, p, base=BASE)
     qinghe, yunling = sorted(people_named(store, "王伟"), key=lambda p: "qing-he" not in p)
-    client = TestClient(create_pages_app(store, BASE))
+    client = page_client(store, BASE)
     html = client.get(qinghe.replace(BASE, "")).text
     why = html[html.index('id="identity"'):html.index('id="network"')]
     assert "同名且任职于同一辖区" in why and "青禾市" in why and "青禾日报" in why

@@ -19,11 +19,10 @@ from kg.store.base import GraphUpdate
 from kg.web.app import create_app
 from kg.web.pages import browse as B
 from kg.web.pages import twin
-from kg.web.pages.app import create_pages_app
 from kg.web.pages.common import Linker
 from kg.web.pages.person import person
 from tests.support import pages_graph as F
-from tests.support.pages import make_store
+from tests.support.pages import make_store, page_client
 
 PAGE_KINDS = ("person", "organization", "event", "post", "place", "article")
 TYPE_OF_KIND = {"person": ["https://schema.org/Person"],
@@ -63,7 +62,7 @@ def store(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="module")
 def client(store) -> TestClient:
-    return TestClient(create_pages_app(store, F.BASE))
+    return page_client(store, F.BASE)
 
 
 def entities(store, kind: str) -> set[str]:

@@ -15,11 +15,10 @@ from fastapi.testclient import TestClient
 
 from kg.rdf import iris
 from kg.web.pages import person as V
-from kg.web.pages.app import create_pages_app
 from kg.web.pages.common import Linker
 from kg.web.pages.paging import make_paging
 from tests.support import pages_graph as F
-from tests.support.pages import make_store
+from tests.support.pages import make_store, page_client
 
 PATH = "/person/" + iris.slug(F.BUSY_NAME)
 
@@ -33,7 +32,7 @@ def store(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="module")
 def client(store) -> TestClient:
-    return TestClient(create_pages_app(store, F.BASE))
+    return page_client(store, F.BASE)
 
 
 def model(store, page: int = 1, **lists: int) -> V.PersonPage:

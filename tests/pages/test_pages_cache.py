@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 
 from kg.store.base import GraphUpdate
 from kg.web.pages import cache
-from kg.web.pages.app import create_pages_app
 from kg.web.pages.queries import run
+from tests.support.pages import page_client
 from tests.support.seed import SEED_BASE as BASE
 
 HTML = {"Accept": "text/html"}
@@ -64,7 +63,7 @@ def test_kept_answers_are_reused_until_a_write(store, monkeypatch) -> None:
 def test_page_shows_a_write_at_once(store, monkeypatch, keep) -> None:
     """A person's page after an update that gives them another name shows it, with caching on or off."""
     monkeypatch.setattr(cache, "MIN_SECONDS", 0.0 if keep else 1e9)
-    client = TestClient(create_pages_app(store, BASE))
+    client = page_client(store, BASE)
     this = person_iri(store)
     path = this[len(BASE):]
     assert client.get(path, headers=HTML).status_code == 200

@@ -9,9 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kg.web.pages import Pages
-from kg.web.pages.app import create_pages_app
 from tests.support import pages_graph as F
-from tests.support.pages import make_store
+from tests.support.pages import make_store, page_client
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +22,7 @@ def store(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="module")
 def client(store) -> TestClient:
-    return TestClient(create_pages_app(store, F.BASE))
+    return page_client(store, F.BASE)
 
 
 def path(iri: object) -> str:
@@ -248,7 +247,7 @@ def test_person_timeline_pages(tmp_path: Path) -> None:
                     (ev, SCHEMA.startDate, Literal(day, datatype=XSD.date)), (ev, KG.participation, part),
                     (part, KG.agent, who), (part, KG.role, KG.Attendee)]
     store = make_store(tmp_path / "s", [GraphUpdate(F.BASE + "/article/a", triples)])
-    c = TestClient(create_pages_app(store, F.BASE))
+    c = page_client(store, F.BASE)
     html = c.get("/person/many").text
     timeline = section(html, "timeline")
     assert timeline.count("<li>") == 50 and "会议119" in timeline and "第 1 / 3 页" in timeline

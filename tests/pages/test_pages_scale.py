@@ -12,15 +12,14 @@ import time
 from types import SimpleNamespace
 
 import pytest
-from fastapi.testclient import TestClient
 from rdflib import URIRef
 
 from benchmarks import pages as bench
 from kg.web.pages import common, home, lists
 from kg.web.pages import paging as pg
 from kg.web.pages import person as V
-from kg.web.pages.app import create_pages_app
 from kg.web.pages.queries import bind
+from tests.support.pages import page_client
 
 PREFIXES = """PREFIX kg: <https://w3id.org/newskg/ontology#>
 PREFIX schema: <https://schema.org/>
@@ -171,7 +170,7 @@ def test_busy_person_co_participants_over_latest_articles(synthetic, monkeypatch
     assert m.co_window is not None and m.co_window.articles == 15 and m.co_window.total == m.articles_paging.total
     assert m.co_participants and all(c.count <= full.get(c.link.iri, 0) for c in m.co_participants)
     assert sum(c.count for c in m.co_participants) < sum(full.values())
-    html = TestClient(create_pages_app(store, bench.BASE)).get(hub).text
+    html = page_client(store, bench.BASE).get(hub).text
     assert "co-window" in html and f"latest 15 of {m.articles_paging.total} articles" in html
     assert "/query?query=" in html and "person_coparticipants" not in html  # the query text itself, bound
 

@@ -85,9 +85,8 @@ def test_result_links_to_pages(store) -> None:
 
 
 def test_search_page(store, tmp_path: Path) -> None:
-    from fastapi.testclient import TestClient
 
-    from kg.web.pages.app import create_pages_app
+    from tests.support.pages import page_client
 
-    html = TestClient(create_pages_app(store, F.BASE)).get("/search", params={"q": "wang ming"}).text
+    html = page_client(store, F.BASE).get("/search", params={"q": "wang ming"}).text
     assert html.index(">王明<") < html.index(">王明远<")

@@ -5,16 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 
 from kg.store.oxigraph import OxigraphStore
-from kg.web.pages.app import create_pages_app
+from tests.support.pages import page_client
 from tests.support.seed import SEED_BASE as BASE
 
 
 @pytest.fixture(scope="module")
 def seeded(seed_store):
-    return seed_store, TestClient(create_pages_app(seed_store, BASE))
+    return seed_store, page_client(seed_store, BASE)
 
 
 def article_path(store: OxigraphStore, headline_part: str) -> str:

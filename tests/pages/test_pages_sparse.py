@@ -9,8 +9,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from kg.rdf.namespaces import KG, ORG, SCHEMA
 from kg.store.base import GraphUpdate
-from kg.web.pages.app import create_pages_app
-from tests.support.pages import make_store
+from tests.support.pages import make_store, page_client
 
 B = "http://kg.test"
 
@@ -65,7 +64,7 @@ GRAPHS = [
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
     store = make_store(tmp_path_factory.mktemp("sparse") / "store", GRAPHS)
-    return TestClient(create_pages_app(store, B), raise_server_exceptions=False)
+    return page_client(store, B, raise_server_exceptions=False)
 
 
 @pytest.mark.parametrize("path", [

@@ -7,9 +7,8 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from kg.rdf import iris
-from kg.web.pages.app import create_pages_app
 from tests.support import pages_graph as F
-from tests.support.pages import active_content, make_store
+from tests.support.pages import active_content, make_store, page_client
 
 HEADLINE = '<script>alert("h")</script>"onerror=alert(1) x="'
 NAME = '<img src=x onerror=alert(2)>"onerror=alert(3)'
@@ -18,7 +17,7 @@ NAME = '<img src=x onerror=alert(2)>"onerror=alert(3)'
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
     store = make_store(tmp_path_factory.mktemp("xss") / "store", F.build(headline=HEADLINE, names={"李明远": NAME}))
-    return TestClient(create_pages_app(store, F.BASE))
+    return page_client(store, F.BASE)
 
 
 def pages(client: TestClient) -> list[str]:

@@ -21,9 +21,8 @@ from kg.search import segment
 from kg.search.index import FILE_NAME, SearchIndex
 from kg.search.query import search
 from kg.store.base import GraphUpdate
-from kg.web.pages.app import create_pages_app
 from tests.support import pages_graph as F
-from tests.support.pages import make_store
+from tests.support.pages import make_store, page_client
 
 DONG = [f"董{a}{b}" for a in "一二三四五六七" for b in "甲乙丙丁戊己庚"][:45]  # 45 people read "dong …"
 PLACE, FESTIVAL, PARADE = "青岚湖公园", "青岚湖灯会", "灯会开幕巡游"
@@ -65,7 +64,7 @@ def idx(store) -> SearchIndex:
 
 @pytest.fixture(scope="module")
 def client(store) -> TestClient:
-    return TestClient(create_pages_app(store, F.BASE))
+    return page_client(store, F.BASE)
 
 
 def names(idx: SearchIndex, q: str, **kw) -> list[tuple[str, str]]:

@@ -131,18 +131,17 @@ def test_kg_ingest_reads_a_folder_of_html_pages(tmp_path):
 
 def test_article_page_links_its_source(tmp_path):
     """The article page shows the source URL as a link and the 版次 (a journalist cites the URL, not a hash)."""
-    from fastapi.testclient import TestClient
 
     from kg.ingest import ingest_file
     from kg.store import open_store
-    from kg.web.pages.app import create_pages_app
     from kg.web.pages.article import web_url
+    from tests.support.pages import page_client
 
     base = "http://127.0.0.1:8000"
     store = open_store(tmp_path / "s")
     try:
         res = ingest_file(store, DATA / "epaper-enp.html", base=base, publication="青岚日报")
-        html = TestClient(create_pages_app(store, base)).get(res.articles[0].replace(base, "")).text
+        html = page_client(store, base).get(res.articles[0].replace(base, "")).text
     finally:
         store.close()
     assert ('<a class="source-url" href="http://epaper.qinglan.example/html/2025-03/12/content_1001.htm" '

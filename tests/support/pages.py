@@ -1,12 +1,25 @@
-"""Helpers shared by the page tests: a temp store with the hand-made graph, an HTML checker."""
+"""Helpers shared by the page tests: a temp store with the hand-made graph, the served app asked as a
+browser asks, an HTML checker."""
 
 from __future__ import annotations
 
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
-from kg.store.base import GraphUpdate
+from fastapi.testclient import TestClient
+
+from kg.store.base import GraphUpdate, Store
 from kg.store.oxigraph import OxigraphStore
+from kg.web.app import create_app
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def page_client(store: Store, base: str, **options: Any) -> TestClient:
+    """The production app (``create_app``: the routes ``kg serve`` has) on ``store``, every request asking
+    for HTML first as a browser does, so entity IRIs answer with their pages. ``options``: TestClient's."""
+    return TestClient(create_app(store, base), headers=BROWSER, **options)
 
 
 def make_store(path: Path, updates: list[GraphUpdate]) -> OxigraphStore:

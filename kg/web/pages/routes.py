@@ -151,9 +151,9 @@ class Pages:
 
     # ------------------------------------------------------------ the router
 
-    def router(self, entity_routes: bool = False) -> APIRouter:
-        """``/``, ``/search``, ``/query``, ``/static/pages/…``; with ``entity_routes`` also
-        ``/{kind}/{id}`` as HTML (for running the pages without the service's content negotiation)."""
+    def router(self) -> APIRouter:
+        """``/``, ``/search``, ``/query``, ``/static/pages/…``; entity IRIs reach ``respond`` through the
+        service's content negotiation (``kg.web.pages.install``)."""
         r = APIRouter()
 
         @r.get("/", response_class=HTMLResponse)
@@ -195,13 +195,6 @@ class Pages:
                 return PlainTextResponse("not found", status_code=404)
             return Response(path.read_bytes(), media_type=STATIC_TYPES[path.suffix],
                             headers={"Cache-Control": "public, max-age=3600"})
-
-        if entity_routes:
-            @r.get("/{kind}/{ident}", response_class=HTMLResponse)
-            def entity(request: Request, kind: str, ident: str,
-                       page: int = Query(1, ge=1, le=100000)) -> Response:
-                lists = list_pages(request.query_params)
-                return self.respond(kind, ident, page, lists, dict(request.query_params)) or self.not_found(kind, ident)
 
         return r
 
