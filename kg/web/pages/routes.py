@@ -204,6 +204,7 @@ class Pages:
         """The editor and, for a query, its first rows: run by the app's query runner (``kg.web.limits``),
         the same guarded path as ``/sparql`` (worker process, deadline, size and per-client limits, no
         SERVICE or LOAD), never in the server process."""
+        from kg.web.context import context
         from kg.web.limits import LimitError, while_connected
         from kg.web.policy import Forbidden
 
@@ -213,7 +214,7 @@ class Pages:
         if not text.strip():
             return self.render("query.html", text=exs[0][2] if exs else "", examples=exs, result=None,
                                error=None, title="SPARQL 查询 Query")
-        runner = request.app.state.query_runner
+        runner = context(request).runner
         client = request.client.host if request.client else "-"
         error, status, headers = None, 200, {}
         result: dict[str, Any] | None = None
