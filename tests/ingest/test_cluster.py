@@ -23,6 +23,7 @@ from kg.cluster import ingest_cluster
 from kg.ingest import ingest_batch, walk
 from kg.store import open_store
 from tests.support.remote_servers import Server, find_oxigraph, start_oxigraph
+from tests.support.seed import SEED
 
 distributed = pytest.importorskip(
     "distributed", reason="Dask distributed is not installed (scripts/setup.sh installs the cluster extra)"
@@ -63,7 +64,7 @@ def gold_pages(tmp_path_factory) -> Path:
     """The seed page and every dev and dev2 article as a page with its sidecar (read from ../shared at run time)."""
     out = tmp_path_factory.mktemp("gold")
     (out / "seed").mkdir()
-    seed = ROOT / "seeds" / "000_bd3172a97833ae3d.txt"
+    seed = SEED
     (out / "seed" / seed.name).write_bytes(seed.read_bytes())
     n = 0
     for name in ("dev", "dev2"):

@@ -20,10 +20,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.seed import SEED
 from tests.support.serve_process import kg_serve
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "seeds" / "000_bd3172a97833ae3d.txt"
 
 
 @pytest.fixture(scope="module")

@@ -25,10 +25,10 @@ from kg.resolve import is_resolution_graph
 from kg.store.oxigraph import OxigraphStore
 from kg.web.context import context
 from kg.web.limits import Limits
+from tests.support.seed import SEED
 from tests.support.served import TOKEN, Served, served
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "seeds" / "000_bd3172a97833ae3d.txt"
 BASE = "http://127.0.0.1:8000"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 PAGE = SEED.read_text(encoding="utf-8")

@@ -13,10 +13,10 @@ import httpx
 import pytest
 
 from kg.web.limits import Limits
+from tests.support.seed import SEED
 from tests.support.served import TOKEN, Served, served
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "seeds" / "000_bd3172a97833ae3d.txt"
 
 
 def kg(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:

@@ -31,6 +31,7 @@ from kg.store.remote import RemoteConfig, RemoteStore, update_text, with_prefixe
 from kg.web.context import ServeConfig
 from tests.support.remote_servers import STARTERS, Server, find_fuseki, find_oxigraph, free_port
 from tests.support.remote_servers import start_oxigraph as start_oxigraph_at
+from tests.support.seed import SEED
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
@@ -64,7 +65,7 @@ def fresh(tmp_path) -> Iterator[Server]:
 
 def article_files(folder: Path) -> list[tuple[Path, dict]]:
     """The seed page, and each dev article written as ``# {title}\\n\\n{text}`` (as eval/score.py does)."""
-    files: list[tuple[Path, dict]] = [(ROOT / "seeds" / "000_bd3172a97833ae3d.txt", {})]
+    files: list[tuple[Path, dict]] = [(SEED, {})]
     if DEV.is_dir():
         for gold in sorted(DEV.glob("*.json")):
             d = json.loads(gold.read_text(encoding="utf-8"))
@@ -373,7 +374,7 @@ def test_failing_batch_leaves_store_unchanged(fresh, monkeypatch) -> None:
     """A batch that fails on the server after its first operations ran changes nothing at all."""
     store = open_store(fresh.config)
     try:
-        res = ingest_file(store, ROOT / "seeds" / "000_bd3172a97833ae3d.txt", base=BASE)
+        res = ingest_file(store, SEED, base=BASE)
         before, n = dump(store), store.quad_count()
         g0, g1 = res.articles[0], res.articles[1]
         batch = [
@@ -478,7 +479,7 @@ def test_base_is_read_from_the_articles(fresh) -> None:
     assert resolve_base(fresh.url, None, writing=True) == BASE  # empty: the default
     assert resolve_base(fresh.url, "http://example.org/kg/", writing=False) == "http://example.org/kg"
     store = open_store(fresh.url)
-    ingest_file(store, ROOT / "seeds" / "000_bd3172a97833ae3d.txt", base="http://example.org/kg")
+    ingest_file(store, SEED, base="http://example.org/kg")
     store.close()
     assert resolve_base(fresh.url, None, writing=True) == "http://example.org/kg"
     with pytest.raises(StoreError, match="would mix two bases"):
@@ -488,7 +489,7 @@ def test_base_is_read_from_the_articles(fresh) -> None:
 def test_a_default_graph_that_is_not_the_union_is_refused(fresh) -> None:
     """Told the server makes the union itself when it does not, queries would find nothing: say so."""
     store = open_store(fresh.url)
-    ingest_file(store, ROOT / "seeds" / "000_bd3172a97833ae3d.txt", base=BASE)
+    ingest_file(store, SEED, base=BASE)
     store.close()
     wrong = replace_cfg(fresh.config, union_default_graph="server")
     with pytest.raises(StoreError, match="default graph is not the union"):
