@@ -107,8 +107,11 @@ def warm_up(extractor: str | None = None) -> None:
         hook()
 
 
-def read_file_work(path: str, options: IngestOptions) -> FileWork:
-    """Read, extract and map one file; never raises for bad input (the error is in the result)."""
+def file_work(path: str, options: IngestOptions) -> FileWork:
+    """Read, extract and map one file into what the batch writer stores; raises KgError on bad input.
+
+    The one reading of every ingest: a worker's files (``read_file_work``) and a single file, a batch of
+    one (``kg.ingest.ingest_file``, which lets the error reach its caller)."""
     from kg.ingest import read_and_map  # kg.ingest imports this module
 
     work = FileWork(path)
@@ -116,18 +119,28 @@ def read_file_work(path: str, options: IngestOptions) -> FileWork:
         work.nbytes = os.path.getsize(path)
     except OSError:
         pass
+    src, _, graphs = read_and_map(Path(path), options)
+    work.chars = len(src.text)
+    work.problems = list(src.problems)
+    for g in graphs:
+        work.graphs.append((str(g.iri), statements(g.triples), len(g.triples)))
+    if options.segment_text:
+        work.segmented = segmented_texts(graphs)
+    return work
+
+
+def read_file_work(path: str, options: IngestOptions) -> FileWork:
+    """``file_work`` for a batch: never raises for bad input (the error is in the result)."""
     try:
-        src, _, graphs = read_and_map(Path(path), options)
-        work.chars = len(src.text)
-        work.problems = list(src.problems)
-        for g in graphs:
-            work.graphs.append((str(g.iri), statements(g.triples), len(g.triples)))
-        if options.segment_text:
-            work.segmented = segmented_texts(graphs)
+        return file_work(path, options)
     except KgError as exc:
-        work.error = str(exc)
+        work = FileWork(path, error=str(exc))
     except Exception as exc:  # a bug in extraction must not stop the other files
-        work.error = f"{path}: internal error while reading: {type(exc).__name__}: {exc}"
+        work = FileWork(path, error=f"{path}: internal error while reading: {type(exc).__name__}: {exc}")
+    try:
+        work.nbytes = os.path.getsize(path)
+    except OSError:
+        pass
     return work
 
 
