@@ -7,8 +7,9 @@ different papers and places meet, as in a real store). Then, per gold file, for 
 the ``schema:Person`` nodes its articles mention whose names match the person's must be exactly one
 (split otherwise); and no node may match two gold people (merged) — two gold people of different
 files count only when their papers' localities differ or both files state different posts, since the
-gold cannot say whether the same name in one city is one person. Prints the counts and every
-failure; exit status 1 if any.
+gold cannot say whether the same name in one city is one person — unless every one of them holds, by
+its gold (posts or optional posts), a title only a national leader bears (总书记: one person in every
+paper). Prints the counts and every failure; exit status 1 if any.
 """
 
 from __future__ import annotations
@@ -65,6 +66,15 @@ CAREERS = """PREFIX kg: <https://w3id.org/newskg/ontology#>
 SELECT ?m WHERE { GRAPH ?a { ?m a kg:PersonMention ; kg:identityBasis kg:CareerJoin } }"""
 
 
+def national_titled(person: dict) -> bool:
+    """A gold person given (as post or optional post) a title only a national leader bears."""
+    from kg.rdf.identity import rules
+
+    titles = set(rules()["national_titles"]) | set(rules()["national_titles_after_name"])
+    labels = [lab for alts in person.get("posts", []) for lab in (alts if isinstance(alts, list) else [alts])]
+    return any(norm(lab) in titles for lab in labels + list(person.get("optional_posts", [])))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("gold", nargs="*")
@@ -84,6 +94,7 @@ def main() -> int:
                                   date=meta.get("date"), locality=meta.get("locality"))
                 arts[path], golds[path] = res.articles, gold
             holders: dict[str, set[tuple[str, str, str | None]]] = defaultdict(set)
+            national: set[tuple[str, str]] = set()  # (file, first name) of gold people with a national title
             for path in files:
                 gold = golds[path]
                 values = " ".join(f"<{a}>" for a in arts[path])
@@ -99,12 +110,15 @@ def main() -> int:
                         split.append(f"{path.name} {person['names'][0]}: {len(nodes)} nodes {nodes}")
                     for node in nodes:
                         holders[node].add((path.name, person["names"][0], locality))
+                    if national_titled(person):
+                        national.add((path.name, person["names"][0]))
             for node, held in sorted(holders.items()):
                 if len({(f, n) for f, n, _ in held}) < 2:
                     continue
                 localities = {loc for _, _, loc in held}
                 files_ = {f for f, _, _ in held}
-                if len(files_) == 1 or len(localities) > 1:  # two gold people of one page, or of two places
+                one_leader = len(files_) > 1 and all((f, n) in national for f, n, _ in held)
+                if len(files_) == 1 or (len(localities) > 1 and not one_leader):  # one page, or two places
                     merged.append(f"{node}: {sorted(held, key=str)}")
             careers = len(list(store.query(CAREERS).rows()))
         finally:

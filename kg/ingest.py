@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from kg.errors import KgError
+from kg.errors import KgError, StoreError
 from kg.extract.pipeline import extract
 from kg.ingest_pool import (  # the worker pool; warm_up and one_thread_per_process also serve benchmarks
     FILES_PER_TASK,
@@ -22,6 +22,7 @@ from kg.ingest_pool import (  # the worker pool; warm_up and one_thread_per_proc
     _chunks,
     _pool_results,
     default_jobs,
+    file_work,
     one_thread_per_process,
     read_task,
     warm_up,
@@ -79,6 +80,8 @@ class IngestOptions:
     fields: dict[str, str] | None = None  # a dump's column names (--fields)
     # per dump file, the records already stored (--resume): asked of the store in the parent, left out by readers
     known_records: dict[str, frozenset[str]] | None = None
+    # the writer keeps a search index (an embedded store): workers segment the texts it will index
+    segment_text: bool = False
 
 
 def build_graphs(path: Path, **options: Any) -> tuple[str, list[Article], list[ArticleGraph]]:
@@ -121,32 +124,26 @@ def ingest_file(
     path: Path,
     *,
     skip_known: bool = False,
-    before_write: Callable[[list[ArticleGraph]], None] | None = None,
+    before_write: Callable[[FileWork], None] | None = None,
     **options: Any,
 ) -> FileResult:
-    """Ingest one page file; raises KgError on bad input (the store is then untouched).
+    """Ingest one page file: a batch of one, read in this process and written by the batch's writer
+    (``BatchWriter``). Raises KgError on bad input or a refused write (the store is then untouched), where a
+    batch records the error and goes on: its callers (``POST /ingest``, ``kg ingest FILE``) answer by it.
 
-    ``options``: the fields of IngestOptions (``base`` is required).
+    ``before_write``: called with the file's read graphs just before they are written (tests inject a
+    failure there). ``options``: the fields of IngestOptions (``base`` is required).
     """
-    res = FileResult(path)
-    if skip_known:
-        import hashlib
-
-        if path.is_file() and store.has_content_hash(hashlib.sha256(path.read_bytes()).hexdigest()):
-            res.skipped = True
-            return res
-    opts = IngestOptions(**options)
-    if skip_known:  # a dump's records already stored are left out (--resume)
-        stored = stored_records(path, store.has_content_hash, opts.encoding, opts.fields)
-        opts = replace(opts, known_records={str(path): stored})
-    src, _, graphs = read_and_map(path, opts)
-    res.problems = list(src.problems)
-    if before_write is not None:
-        before_write(graphs)
-    store.replace_graphs([GraphUpdate(str(g.iri), g.triples) for g in graphs])
-    res.articles = [str(g.iri) for g in graphs]
-    refresh_resolution(store, res.articles)
-    res.quads = sum(len(g.triples) for g in graphs)
+    t0 = time.perf_counter()
+    opts, todo, writer = begin_batch(store, [path], options, skip_known, None, None, DEFAULT_BATCH_ARTICLES)
+    if todo:  # not already stored (--resume)
+        work = file_work(todo[0], opts)
+        if before_write is not None:
+            before_write(work)
+        writer.take([work])
+    res = writer.finish(t0).results[-1]
+    if res.error:
+        raise StoreError(res.error)  # the write was refused (a reading error was raised above)
     return res
 
 
@@ -310,7 +307,12 @@ class BatchWriter:
                                  problems=w.problems)
                 self.record(res, w.nbytes, w.chars)
                 self.unflushed += res.quads
-        refresh_resolution(self.store, [iri for w, err in done if not err and not w.error for iri, _, _ in w.graphs])
+        from kg.search.segment import given
+
+        segmented = {t: words for w, err in done if not err for t, words in w.segmented.items()}
+        with given(segmented):  # the texts the workers segmented: not segmented again in this process
+            refresh_resolution(self.store, [iri for w, err in done if not err and not w.error
+                                            for iri, _, _ in w.graphs])
         if self.unflushed >= FLUSH_EVERY_QUADS:
             self.store_flush()
             self.unflushed = 0
@@ -358,7 +360,10 @@ def begin_batch(
 ) -> tuple[IngestOptions, list[str], BatchWriter]:
     """The start of every batch, local pool or cluster: the options (with a dump's stored records when
     resuming), the files to read, and the writer, which has recorded the files already stored."""
+    from kg.search import index_path
+
     opts = IngestOptions(**options)
+    opts = replace(opts, segment_text=index_path(store) is not None)  # see kg.search.segment.given
     todo, sizes, progress, known, opts = plan_batch(store, paths, skip_known, progress, opts)
     writer = BatchWriter(store, BatchReport(), progress, on_file, batch_articles)
     for f in known:

@@ -37,6 +37,7 @@ class FileWork:
     graphs: list[tuple[str, str, int]] = field(default_factory=list)  # (graph IRI, statements, triples)
     error: str | None = None
     problems: list[str] = field(default_factory=list)  # records of a dump that gave no article
+    segmented: dict[str, str] = field(default_factory=dict)  # headline/body text → search tokens (segment_text)
 
 
 def default_jobs() -> int:
@@ -106,8 +107,11 @@ def warm_up(extractor: str | None = None) -> None:
         hook()
 
 
-def read_file_work(path: str, options: IngestOptions) -> FileWork:
-    """Read, extract and map one file; never raises for bad input (the error is in the result)."""
+def file_work(path: str, options: IngestOptions) -> FileWork:
+    """Read, extract and map one file into what the batch writer stores; raises KgError on bad input.
+
+    The one reading of every ingest: a worker's files (``read_file_work``) and a single file, a batch of
+    one (``kg.ingest.ingest_file``, which lets the error reach its caller)."""
     from kg.ingest import read_and_map  # kg.ingest imports this module
 
     work = FileWork(path)
@@ -115,17 +119,39 @@ def read_file_work(path: str, options: IngestOptions) -> FileWork:
         work.nbytes = os.path.getsize(path)
     except OSError:
         pass
-    try:
-        src, _, graphs = read_and_map(Path(path), options)
-        work.chars = len(src.text)
-        work.problems = list(src.problems)
-        for g in graphs:
-            work.graphs.append((str(g.iri), statements(g.triples), len(g.triples)))
-    except KgError as exc:
-        work.error = str(exc)
-    except Exception as exc:  # a bug in extraction must not stop the other files
-        work.error = f"{path}: internal error while reading: {type(exc).__name__}: {exc}"
+    src, _, graphs = read_and_map(Path(path), options)
+    work.chars = len(src.text)
+    work.problems = list(src.problems)
+    for g in graphs:
+        work.graphs.append((str(g.iri), statements(g.triples), len(g.triples)))
+    if options.segment_text:
+        work.segmented = segmented_texts(graphs)
     return work
+
+
+def read_file_work(path: str, options: IngestOptions) -> FileWork:
+    """``file_work`` for a batch: never raises for bad input (the error is in the result)."""
+    try:
+        return file_work(path, options)
+    except KgError as exc:
+        work = FileWork(path, error=str(exc))
+    except Exception as exc:  # a bug in extraction must not stop the other files
+        work = FileWork(path, error=f"{path}: internal error while reading: {type(exc).__name__}: {exc}")
+    try:
+        work.nbytes = os.path.getsize(path)
+    except OSError:
+        pass
+    return work
+
+
+def segmented_texts(graphs: list) -> dict[str, str]:
+    """The search tokens of the graphs' headlines and article texts, for the writer's index (made here,
+    in the worker, because segmentation is the index's main cost; kg.search.segment.given)."""
+    from kg.rdf.namespaces import SCHEMA
+    from kg.search.segment import indexed
+
+    texts = {str(o) for g in graphs for _, p, o in g.triples if p in (SCHEMA.headline, SCHEMA.articleBody)}
+    return {t: indexed(t) for t in texts}
 
 
 def read_task(paths: list[str], options: IngestOptions, slot: int | None = None) -> list[FileWork]:

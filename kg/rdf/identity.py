@@ -64,6 +64,14 @@ def is_national_title(label: str) -> bool:
     return label in rules()["national_titles"]
 
 
+def titled_national(text: str, name: str) -> bool:
+    """The text prints ``name`` right before a title only a national leader bears (柯某总书记): the
+    person is the country's even where the article gives them no post (reported speech), so one
+    person in every paper, not one per paper's town."""
+    titles = "|".join(map(re.escape, rules()["national_titles_after_name"]))
+    return re.search(re.escape(name) + f"(?:{titles})", text) is not None
+
+
 def is_national(name: str) -> bool:
     """中共中央, 国务院, 全国人大, 民进中央: bodies of the whole country."""
     return any(name.startswith(p) for p in rules()["national_prefixes"]) or name.endswith("中央")

@@ -114,6 +114,7 @@ class _Mapper:
                     place = self.locality  # 组织部 of this paper's town
                 if place:
                     places.append(place)
+        national = national or identity.titled_national(self.a.body, name)
         pk = identity.person_key(name, places, national, self.ctx, sectors)
         pk = self.curation.apply(pk, str(self.article))  # an editor's join or split (kg.rdf.curation)
         self.person_keys[name] = pk

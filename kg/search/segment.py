@@ -17,9 +17,14 @@ import os
 import re
 import tempfile
 import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 _lock = threading.Lock()
 _tokenizer = None
+# texts already segmented elsewhere (an ingest worker), text → indexed form; see ``given``
+_given: ContextVar[Mapping[str, str] | None] = ContextVar("newskg_presegmented", default=None)
 WORD = re.compile(r"[\w\u3400-\u9fff]", re.UNICODE)  # a token must hold a letter, digit or CJK character
 
 
@@ -60,7 +65,28 @@ def words(text: str) -> list[str]:
 
 def indexed(text: str) -> str:
     """``text`` as the index stores it: its tokens separated by spaces (FTS5's unicode61 splits on them)."""
+    known = _given.get()
+    if known is not None:
+        done = known.get(text)
+        if done is not None:
+            return done
     return " ".join(words(text))
+
+
+@contextmanager
+def given(segmented: Mapping[str, str]) -> Iterator[None]:
+    """Within the block, ``indexed`` answers the texts of ``segmented`` (text → ``indexed(text)``) from it.
+
+    Why: segmentation is most of what the search index costs, and in a batch ingest the index is written
+    by the one writer process, the part no number of workers speeds up. The workers, which read the
+    texts anyway, segment them (``kg.ingest_pool.read_file_work``) and the writer only looks them up.
+    The same tokenizer makes both, so the index is byte-identical either way; a text not given is
+    segmented here, as before."""
+    token = _given.set(segmented)
+    try:
+        yield
+    finally:
+        _given.reset(token)
 
 
 def match_expression(query: str) -> str | None:

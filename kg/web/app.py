@@ -59,10 +59,7 @@ def create_app(store: Store, config: ServeConfig | str) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     ctx = build_context(store, config)
-    app.state.context = ctx
-    # the pages (kg.web.pages, split in parallel) still read these two by name; everything else: ctx
-    app.state.query_runner = ctx.runner
-    app.state.representations = ctx.representations
+    app.state.context = ctx  # the one object routes read (kg.web.context.context)
     if config.cors:
         app.add_middleware(
             CORSMiddleware,

@@ -22,6 +22,7 @@ def install(app: Any, store: Any, base: str) -> Pages:
     from fastapi import Request, Response
     from fastapi.concurrency import run_in_threadpool
 
+    from kg.web.context import context
     from kg.web.negotiation import Format
 
     pages = Pages(store, base)
@@ -40,7 +41,7 @@ def install(app: Any, store: Any, base: str) -> Pages:
                                        dict(request.query_params))
         return resp if resp is not None else pages.not_found(desc.kind, desc.ident)
 
-    app.state.representations.register(html, render, describe=False)
+    context(app).representations.register(html, render, describe=False)
 
     from fastapi.exception_handlers import http_exception_handler
     from starlette.exceptions import HTTPException
@@ -53,5 +54,4 @@ def install(app: Any, store: Any, base: str) -> Pages:
         return await http_exception_handler(request, exc)
 
     app.add_exception_handler(HTTPException, browser_404)
-    app.state.pages = pages
     return pages

@@ -151,9 +151,9 @@ class Pages:
 
     # ------------------------------------------------------------ the router
 
-    def router(self, entity_routes: bool = False) -> APIRouter:
-        """``/``, ``/search``, ``/query``, ``/static/pages/…``; with ``entity_routes`` also
-        ``/{kind}/{id}`` as HTML (for running the pages without the service's content negotiation)."""
+    def router(self) -> APIRouter:
+        """``/``, ``/search``, ``/query``, ``/static/pages/…``; entity IRIs reach ``respond`` through the
+        service's content negotiation (``kg.web.pages.install``)."""
         r = APIRouter()
 
         @r.get("/", response_class=HTMLResponse)
@@ -196,13 +196,6 @@ class Pages:
             return Response(path.read_bytes(), media_type=STATIC_TYPES[path.suffix],
                             headers={"Cache-Control": "public, max-age=3600"})
 
-        if entity_routes:
-            @r.get("/{kind}/{ident}", response_class=HTMLResponse)
-            def entity(request: Request, kind: str, ident: str,
-                       page: int = Query(1, ge=1, le=100000)) -> Response:
-                lists = list_pages(request.query_params)
-                return self.respond(kind, ident, page, lists, dict(request.query_params)) or self.not_found(kind, ident)
-
         return r
 
     # ------------------------------------------------------------ the query editor
@@ -211,6 +204,7 @@ class Pages:
         """The editor and, for a query, its first rows: run by the app's query runner (``kg.web.limits``),
         the same guarded path as ``/sparql`` (worker process, deadline, size and per-client limits, no
         SERVICE or LOAD), never in the server process."""
+        from kg.web.context import context
         from kg.web.limits import LimitError, while_connected
         from kg.web.policy import Forbidden
 
@@ -220,7 +214,7 @@ class Pages:
         if not text.strip():
             return self.render("query.html", text=exs[0][2] if exs else "", examples=exs, result=None,
                                error=None, title="SPARQL 查询 Query")
-        runner = request.app.state.query_runner
+        runner = context(request).runner
         client = request.client.host if request.client else "-"
         error, status, headers = None, 200, {}
         result: dict[str, Any] | None = None
