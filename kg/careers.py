@@ -1,13 +1,13 @@
 """Career joins in a store: the lines of work of one name and jurisdiction that are one person
-(``kg.rdf.careers`` decides; this module reads the blocks and re-keys the article graphs).
+(``kg.rdf.careers`` decides; this module reads the blocks and moves the mentions in the article graphs).
 
 Why after the article graphs are written, not in the mapper: the decision reads every article of the
 name block (a 教育局局长 of 2020 is the 副市长 of 2022 only if nothing says otherwise), so it depends on
 the store, not on one article. Ingest mints the rules' keys (``kg.rdf.identity``), then ``refresh`` —
 called for the articles each batch wrote — recomputes the blocks of the names those articles print
-(in every jurisdiction), and rewrites the articles whose
-mentions must move: a joined line's mentions get the kept line's person IRI (the person node renamed
-in the article graph, as a curation join would) and the basis ``kg:CareerJoin`` (keeping their own
+(in every jurisdiction), and moves the mentions that must move, by SPARQL updates bound to their
+article graph: a joined line's mentions get the kept line's person IRI (the person node renamed in
+the article graph, as a curation join would) and the basis ``kg:CareerJoin`` (keeping their own
 ``kg:jurisdiction`` and ``kg:sector``); a join the new evidence undoes gives them their rules' key
 back. ``apply_all`` (``kg resolve``) does it for every block.
 
