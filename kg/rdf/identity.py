@@ -46,9 +46,14 @@ def rules() -> dict:
 def _place_re() -> re.Pattern[str]:
     levels = sorted(rules()["levels"], key=len, reverse=True)
     alt = "|".join(map(re.escape, levels))
-    # one or more place names, each 2-7 characters then a level: 太原市, 忻州市, 太原市迎泽区, 山西省
-    # (two characters at least, so 城市管理局 and 市场监管局 hold no place; 沁县-like names are lost)
-    return re.compile(rf"^((?:.{{2,7}}?(?:{alt}))+)")
+    r = rules()
+    short_levels = "".join(r["short_place_levels"])
+    bodies = "|".join(map(re.escape, sorted(r["short_place_bodies"], key=len, reverse=True)))
+    # a one-character place (沁县) only where its body follows at once, the level maybe repeated (沁县委,
+    # 沁县县委, 沁县人民政府): so 城市管理局, 市场监管局 and a bare 县委 hold no place
+    short = rf"[^{re.escape(r['short_place_not_first'])}][{short_levels}](?=[{short_levels}]?(?:{bodies}))"
+    # one or more place names, each 2-7 characters then a level (太原市, 太原市迎泽区, 山西省), or short
+    return re.compile(rf"^((?:{short}|.{{2,7}}?(?:{alt}))+)")
 
 
 def level_of(place: str) -> int:
