@@ -62,9 +62,11 @@ def test_two_elections_are_told_apart_everywhere(client) -> None:
     rows = c.get("/browse/event", params={"_format": "json"}).json()["rows"]
     assert {r["link"]["text"] for r in rows if r["link"]["text"].startswith("选举")} == {f"选举 — {x}" for x in labels}
     assert "选举 — " in c.get("/browse/event", params={"_format": "csv", "_list": "rows"}).text
-    # the page of the article, the home page and search
-    for path in ("/", ):
-        assert len(set(re.findall(r"选举 — ([^<]+)<", c.get(path).text)) & labels) >= 1
+    # the home page and search
+    assert len(set(re.findall(r"选举 — ([^<]+)<", c.get("/").text)) & labels) >= 1
+    # the query page names the events of its results the same way
+    html = c.get("/query", params={"query": ELECTIONS}).text
+    assert set(re.findall(r"选举 — ([^<]+)<", html)) == labels
     found = c.get("/search.json", params={"q": "选举"}).json()["hits"]
     assert {h["name"] for h in found if h["kind"] == "event" and h["name"].startswith("选举")} \
         == {f"选举 — {x}" for x in labels}

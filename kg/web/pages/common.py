@@ -308,9 +308,15 @@ def with_event_context(store: Store, model: Any) -> Any:
     twin and its list downloads (``kg.web.pages.routes``), so no list can show a bare 选举."""
     links: list[Link] = []
     _event_links(model, links)
-    generic = [URIRef(x.iri) for x in links if L.is_generic_event(x.text)]
-    if not generic:
-        return model
-    contexts = event_contexts(store, generic)
-    texts = {x.iri: L.event_label(x.text, contexts[x.iri]) for x in links if x.iri in contexts}
+    texts = event_names(store, {x.iri: x.text for x in links})
     return _relabel(model, texts) if texts else model
+
+
+def event_names(store: Store, names: dict[str, str]) -> dict[str, str]:
+    """Event IRI → the name to show, for the events of ``names`` (IRI → name as stated) whose name is
+    generic and whose context is known (``labels.event_label``); others are left out."""
+    generic = [URIRef(i) for i, name in names.items() if L.is_generic_event(name)]
+    if not generic:
+        return {}
+    contexts = event_contexts(store, generic)
+    return {i: L.event_label(names[i], contexts[i]) for i in names if i in contexts}

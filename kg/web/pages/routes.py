@@ -20,7 +20,7 @@ from kg.web.pages import home as H
 from kg.web.pages import labels as L
 from kg.web.pages import twin as T
 from kg.web.pages import views as V
-from kg.web.pages.common import Linker, lookup, name_in, with_event_context
+from kg.web.pages.common import Linker, event_names, lookup, name_in, with_event_context
 from kg.web.pages.home import StoreCounts
 from kg.web.pages.names import NamePage, namesakes
 from kg.web.pages.paging import whole
@@ -257,7 +257,9 @@ class Pages:
         if not iris:
             return {}
         facts = lookup(self.store, list(dict.fromkeys(iris)))
-        return {str(i): name for i in iris if (name := name_in(facts, i)) and str(i) in facts}
+        names = {str(i): name for i in iris if (name := name_in(facts, i)) and str(i) in facts}
+        events = {i: n for i, n in names.items() if self.linker.kind(i) == "event"}
+        return names | event_names(self.store, events)  # a 选举 with its context, as on the pages
 
     def cell(self, term: tuple | None, names: dict[str, str] | None = None) -> dict[str, Any] | None:
         """One result cell from the runner's plain data: an IRI (with its local page path and the entity's
