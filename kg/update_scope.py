@@ -72,11 +72,11 @@ def written(op: Any) -> tuple[set[str], list[str], bool]:
     """(graph IRIs one operation writes, names of the variables naming graphs it writes, whether it
     writes every graph), from its algebra."""
     name = op.name
+    keys: list[Any] = []
     if name in ("InsertData", "DeleteData", "DeleteWhere"):
         keys = list(op.quads or {})
         return _iris(keys), sorted({str(k) for k in keys if isinstance(k, Variable)}), False
     if name == "Modify":
-        keys: list[Any] = []
         default_template = False
         for clause in (op.delete, op.insert):
             if clause is not None:

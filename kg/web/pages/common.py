@@ -3,6 +3,7 @@ the names and details of the entities a page shows, looked up once per page (``L
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -238,7 +239,7 @@ def links_of(lk: Linker, rows: list[Row], key: str, label: str) -> list[Link]:
 
 
 
-def event_contexts(store: Store, iris: list[Node]) -> dict[str, L.EventContext]:
+def event_contexts(store: Store, iris: Sequence[Node]) -> dict[str, L.EventContext]:
     """The context of each event of ``iris`` that has a generic name (event_context.rq, one query per
     ``CHUNK`` events); events of other names are left out (they are named as they are)."""
     found: dict[str, dict[str, set[str]]] = {}
