@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -204,23 +203,18 @@ def refresh(store: Store, article_iris: Iterable[str]) -> int:
     return len(mentions)
 
 
-_GRAPH_IN_UPDATE = re.compile(r"\b(?:GRAPH|WITH|INTO)\s*<([^<>\s]+)>", re.IGNORECASE)
+def refresh_after_write(store: Store, graphs: Iterable[str], everything: bool = False) -> None:
+    """Refresh the joins of graphs just written by a SPARQL Update (``kg.update_scope`` says which): a
+    mention added, changed, moved or dropped there is in the layer at once, as after an ingest.
 
-
-def graphs_named_in(update: str) -> list[str]:
-    """The graph IRIs a SPARQL Update names in full (``GRAPH <…>``, ``WITH <…>``, ``INTO <…>``): the
-    article graphs whose joins must be refreshed after it. An update that reaches graphs through a
-    variable (``GRAPH ?g``) or a prefixed name is not seen: ``kg resolve`` repairs the layer then."""
-    return sorted({m.group(1) for m in _GRAPH_IN_UPDATE.finditer(update)})
-
-
-def refresh_after_write(store: Store, graphs: Iterable[str]) -> None:
-    """Refresh the joins of graphs just written by the Graph Store Protocol or a SPARQL Update (the
-    resolution layer's own graphs excluded): a mention added, changed or dropped there is in the
-    layer at once, as after an ingest."""
-    arts = [g for g in graphs if not is_resolution_graph(g)]
-    if arts:
-        refresh(store, arts)
+    When the graphs written could not be known (``everything``), or the update wrote the layer's own
+    graphs, the whole layer is brought in line with the article graphs (``rebuild``: exact, at the cost
+    of a ``kg resolve``)."""
+    graphs = sorted(set(graphs))
+    if everything or any(is_resolution_graph(g) for g in graphs):
+        rebuild(store)
+    elif graphs:
+        refresh(store, graphs)
 
 
 _NO_MENTIONS = _PREFIXES + """PREFIX schema: <https://schema.org/>
