@@ -111,14 +111,43 @@ def _values(iris_: list[str]) -> str:
     return "VALUES ?a { " + " ".join(URIRef(a).n3() for a in iris_) + " }"
 
 
+# The mentions of articles bound by VALUES: the optional jurisdiction and sector as UNION branches, merged
+# in Python (``_merged``). Why not ``_MENTIONS`` with VALUES: Oxigraph evaluates an OPTIONAL over the
+# whole store before joining it with the VALUES, so its cost grew with the store (1.2 s for 400 articles of
+# a 5,000-article store against 0.1 s for this form, measured in benchmarks/identity_scale.py).
+_BOUND_MENTIONS = _PREFIXES + """SELECT ?a ?m ?name ?person ?basis ?jur ?sector WHERE { %s
+  GRAPH ?a { { ?m a kg:PersonMention ; kg:writtenName ?name ; kg:mentionOf ?person ; kg:identityBasis ?basis }
+    UNION { ?m a kg:PersonMention ; kg:jurisdiction ?jur } UNION { ?m a kg:PersonMention ; kg:sector ?sector } }
+}"""
+
+
+def _merged(rows: Iterable[list[str]]) -> Iterator[Mention]:
+    """Mentions from the rows of ``_BOUND_MENTIONS``: one per (required row, jurisdiction, sector), as
+    ``_MENTIONS``'s OPTIONALs would give (an unbound one when a mention has none)."""
+    kg = str(KG)
+    base: list[list[str]] = []
+    jurs: dict[tuple[str, str], list[str]] = defaultdict(list)
+    sectors: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for a, m, name, person, basis, jur, sector in rows:
+        if person:  # the first branch (a person IRI is never empty)
+            base.append([a, m, name, person, basis])
+        elif jur:
+            jurs[a, m].append(jur)
+        elif sector:
+            sectors[a, m].append(sector)
+    for a, m, name, person, basis in base:
+        for jur in jurs.get((a, m)) or [""]:
+            for sector in sectors.get((a, m)) or [""]:
+                yield Mention(person, m, a, name, basis.removeprefix(kg), jur or None, sector or None)
+
+
 def mentions_in(store: Store, article_iris: Iterable[str]) -> list[Mention]:
     """The person mentions of the given article graphs: one query per ``CHUNK`` articles, each graph
     bound by ``VALUES`` (index lookups; one query per article cost a round trip each)."""
     arts = sorted(set(article_iris))
     out: list[Mention] = []
     for i in range(0, len(arts), CHUNK):
-        q = (_MENTIONS % "?a").replace("WHERE {", "WHERE { " + _values(arts[i : i + CHUNK]), 1)
-        out += _iter_rows(store, "?a", q)
+        out += _merged(_csv_rows(store, _BOUND_MENTIONS % _values(arts[i : i + CHUNK])))
     return out
 
 
