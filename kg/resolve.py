@@ -456,8 +456,16 @@ def rebuild(store: Store, chunk_statements: int = 200_000) -> tuple[int, int]:
     come. Writes go in chunks of about ``chunk_statements``, by the store's bulk loader. Returns
     (mentions, blocks)."""
     have = _layer_digests(store)
-    if not have:
-        return _write_joins(store, iter_mentions(store), chunk_statements)
+    if have:
+        mentions, blocks = _repair(store, have, chunk_statements)
+    else:
+        mentions, blocks = _write_joins(store, iter_mentions(store), chunk_statements)
+    return mentions, blocks
+
+
+def _repair(store: Store, have: dict[str, int], chunk_statements: int) -> tuple[int, int]:
+    """Rewrite the blocks whose digest differs from what their mentions call for, drop those no mention
+    calls for. Returns (mentions, blocks)."""
     wanted, n = _wanted_digests(iter_mentions(store))
     changed = {b for b, d in wanted.items() if have.get(b) != d}
     drop = sorted((set(have) - set(wanted)) | (changed & set(have)))
