@@ -482,7 +482,7 @@ def _write_joins(store: Store, mentions: Iterable[Mention], chunk_statements: in
     ``chunk_statements`` is held at a time, and a block's header and namesake statements are written
     once (a block is the union of its mentions' statements, so the chunks can split it anywhere).
     Returns (mentions, blocks); a mention's rows come together, so counting changes of IRI counts them."""
-    batch: list[GraphUpdate] = []
+    chunk: dict[str, list[str]] = defaultdict(list)
     size = n = 0
     last = ""
     blocks: set[str] = set()
@@ -498,10 +498,16 @@ def _write_joins(store: Store, mentions: Iterable[Mention], chunk_statements: in
         else:
             namesakes.add((b, m.person))
             blocks.add(b)
-        batch.append(GraphUpdate.from_text(b, " .\n".join(st)))
+        chunk[b] += st
         size += len(st)
         if size >= chunk_statements:
-            store.add_to_graphs(batch, bulk=True)
-            batch, size = [], 0
-    store.add_to_graphs(batch, bulk=True)
+            _add_chunk(store, chunk)
+            size = 0
+    _add_chunk(store, chunk)
     return n, len(blocks)
+
+
+def _add_chunk(store: Store, chunk: dict[str, list[str]]) -> None:
+    """Write one chunk of ``_write_joins`` (block IRI -> statements) and empty it."""
+    store.add_to_graphs([GraphUpdate.from_text(b, " .\n".join(st)) for b, st in chunk.items()], bulk=True)
+    chunk.clear()
