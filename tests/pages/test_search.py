@@ -252,31 +252,6 @@ def test_real_ingest_then_reingest(tmp_path: Path) -> None:
         store.close()
 
 
-def test_batch_workers_segment_the_articles_for_the_writers_index(tmp_path: Path, monkeypatch) -> None:
-    """Batch ingest's workers segment each article's headline and text as the index stores them; the
-    writer's index refresh takes their results and runs no jieba itself (kg.search.segment.known)."""
-    from kg.ingest import IngestOptions, refresh_resolution, write_works
-    from kg.ingest_pool import read_file_work
-    from kg.store.oxigraph import OxigraphStore
-
-    page = tmp_path / "page.txt"
-    page.write_text("## 湿地公园开园\n\n本报讯 5月5日,示例市湿地公园正式开园,白鹭在芦苇丛中栖息。\n", encoding="utf-8")
-    work = read_file_work(str(page), IngestOptions(base=F.BASE, segment=True))
-    assert "湿地公园开园" in work.segmented and len(work.segmented) == 2
-    assert all(v == " ".join(segment.words(k)) for k, v in work.segmented.items())
-    store = OxigraphStore(tmp_path / "store")
-    try:
-        assert write_works(store, [work]) == [(work, None)]
-        monkeypatch.setattr(segment, "words", lambda text: pytest.fail(f"segmented in the writer: {text}"))
-        with segment.known(work.segmented):
-            refresh_resolution(store, [iri for iri, _, _ in work.graphs])
-        monkeypatch.undo()
-        assert search(S.index_for(store), "白鹭").total == 1
-        assert segment._known == {}  # forgotten after the batch
-    finally:
-        store.close()
-
-
 def test_unhooked_write_rebuilds_in_the_background(tmp_path: Path) -> None:
     store = make_store(tmp_path / "store", F.build())
     try:
