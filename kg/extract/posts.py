@@ -35,7 +35,8 @@ HARD_STOPS = set("，,。；;：:！？!?“”\"《》【】\n\t 　")
 # Words that end the left context of a post chain (the post starts after them).
 SOFT_STOPS = (
     "的有", "还有",
-    "听取了", "听取", "选举", "补选", "决定", "任命", "通过的", "当选的", "的", "了", "由", "对", "为", "向", "从",
+    "听取了", "听取", "选举产生", "产生", "选举", "补选", "决定", "任命", "通过的", "当选的", "的", "了", "由",
+    "对", "为", "向", "从",
     "把", "被", "请", "让", "给", "率", "会见", "接见", "陪同", "在", "以及", "是",
     "出席", "主持", "参加", "列席", "讲话", "召开", "举行", "获得", "荣获", "担任", "现任", "原任", "曾任",
     "首先", "随后", "其中", "包括", "据", "看望", "慰问", "会上", "期间", "学习", "贯彻", "要求", "强调",
@@ -58,6 +59,20 @@ def title_of(label: str) -> str | None:
     return m.group(0) if m else None
 
 
+@cache
+def _title_any() -> re.Pattern[str]:
+    return re.compile(f"(?:{alternation('post_titles')})")
+
+
+def _inside_titles(seg: str) -> list[bool]:
+    """Characters a post title printed in ``seg`` covers: 调研 of 调研员 is part of a title, not the verb."""
+    out = [False] * (len(seg) + 1)
+    for m in _title_any().finditer(seg):
+        for k in range(m.start(), m.end()):
+            out[k] = True
+    return out
+
+
 def _protected(tokens: list[Token]) -> list[bool]:
     """Characters inside an organisation or place token: a soft stop there is part of a name."""
     n = tokens[-1].end if tokens else 0
@@ -71,6 +86,11 @@ def _protected(tokens: list[Token]) -> list[bool]:
 
 def chain_before(text: str, pos: int, floor: int, protected: list[bool]) -> list[PostMention]:
     """The post chain that ends right before ``pos`` (a name's start), not reaching left of ``floor``."""
+    bm = BRACKETED_POST.search(text[floor:pos])
+    if bm and ends_with_title(bm.group(1).strip()):
+        # 无党派人士（某大学某学院副院长）甲: the post in brackets, after whatever chain precedes it
+        inner = PostMention(bm.group(1).strip(), floor + bm.start(1), floor + bm.end(1))
+        return chain_before(text, floor + bm.start(), floor, protected) + [inner]
     left = pos
     while left > floor and text[left - 1] not in HARD_STOPS:
         left -= 1
@@ -78,13 +98,14 @@ def chain_before(text: str, pos: int, floor: int, protected: list[bool]) -> list
     seg = text[seg_start:pos]
     if not seg or not ends_with_title(seg):
         return []
-    # cut at the last soft stop that is not inside an organisation name
+    # cut at the last soft stop that is not inside an organisation name or a title (三级调研员)
+    in_title = _inside_titles(seg)
     cut = 0
     for word in SOFT_STOPS:
         idx = seg.rfind(word)
         while idx >= 0:
             absolute = seg_start + idx
-            if not (absolute < len(protected) and protected[absolute]):
+            if not (absolute < len(protected) and protected[absolute]) and not in_title[idx]:
                 cut = max(cut, idx + len(word))
                 break
             idx = seg.rfind(word, 0, idx)
@@ -110,8 +131,9 @@ def chain_before(text: str, pos: int, floor: int, protected: list[bool]) -> list
     return pieces
 
 
+BRACKETED_POST = re.compile(r"[（(]([^（()），,。；;]{2,40})[）)]$")
 # 分管副市长 → 副市长; 新任党委书记 → 党委书记 (新任 says the post is new to the person, not which post)
-QUALIFIER = re.compile(r"^(分管|主管|协管|联系|新任|新当选的?|当选)(的)?")
+QUALIFIER = re.compile(r"^(分管|主管|协管|联系|新任|新当选的?|当选|上届|本届)(的)?")
 LIST_SEPS = "、"
 PLACE_LEVELS = set("市县省州镇乡村区")
 COMRADE = re.compile(r"^\s*同志")
