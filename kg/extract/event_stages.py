@@ -33,7 +33,8 @@ ORGANIZER_BEFORE = re.compile(r"([^，,。；;：:\s]{2,40}?)(隆重|胜利)?(�
 HOSTED_BY = re.compile(r"由([^，,。；;]{2,60}?)(主办|举办|承办)的")
 PLACE = re.compile(r"在([^，,。；;在]{2,25}?)(隆重)?(举行|召开|举办|亲切会见|会见)")
 NAME_ORGANIZER = re.compile(
-    r"^((?:中共)?[\u4e00-\u9fff]{0,8}?[省市县区镇](?:委常委会|委|人民政府|政府|政协|人大常委会|人大))"
+    r"^((?:中共)?[\u4e00-\u9fff]{0,8}?[省市县区镇](?:委常委会|委|人民政府|政府|政协|人大常委会|人大"
+    r"|总工会|妇联|团委|工商联|科协|残联|文联|侨联))"
     r"(?=[^委会府协大])"
 )
 PREPARATORY = re.compile(r"^(主席团|预备|召集人|代表团团长)")
@@ -112,7 +113,9 @@ def _events_of_sentence(b: Builder, st: TaggedSentence, head: bool, trig_re: re.
         if voting and (m.at_phrase or text[m.end : m.end + 1] == "上"):
             if st.venue is None:
                 st.venue = m.name
-            continue
+            # 在县第五次党代会上，甲当选…: the congress voted at is reported, when no other one is
+            if not (m.type == "Congress" and not m.generic and not any(e.type == "Congress" for e in b.events)):
+                continue
         key = _mention_key(b, m, b.evidence(st.s, m.start, m.end), head)
         if key is None:
             continue

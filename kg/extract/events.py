@@ -34,6 +34,7 @@ REFERRED_BEFORE = re.compile(r"(贯彻|落实|领会|学习|传达)了?$")
 FUTURE_BEFORE = re.compile(r"(即将|将于|将要|拟于|计划|筹备)[^，。]{0,8}$|(对|关于|就|决定|筹备|研究)(召开|举行|举办)")
 AT_EVENT = re.compile(r"^(上|中|期间|现场)")
 INDEFINITE = re.compile(r"^(一次|一场|一个)")
+PAST_MANY = re.compile(r"^(历届|历次|往届|往次|历年|每届|每次|每年)")
 SESSION_AND_PART = re.compile(
     r"^(.+?届.*?次(?:全体)?会议)(?:开幕式|闭幕式|开幕会|闭幕会|开幕大会|闭幕大会)(?:及|暨|和).+$"
 )
@@ -179,8 +180,8 @@ def _reported(name: str, before: str, after: str, at_phrase: bool, has_role: boo
         and not NOT_REPORTED_AFTER.match(after)
         and not REFERRED_BEFORE.search(before)
     )
-    # 这次大会是…召开的一次重要会议: a description, not a report
-    return reported and not INDEFINITE.match(name)
+    # 这次大会是…召开的一次重要会议: a description, not a report; 在历届全会中: many past ones, not one held
+    return reported and not INDEFINITE.match(name) and not PAST_MANY.match(name)
 
 
 def _other_meetings(text: str, found: list[EventMention]) -> list[EventMention]:
