@@ -406,10 +406,15 @@ MEET_OBJECT = re.compile(r"(会见|会晤|接见)了?([^，,。；;]{2,40}?)(一
 def meeting_guests(text: str, start: int) -> str | None:
     """The visiting party of 会见 (an organisation such as a delegation), as printed."""
     m = MEET_OBJECT.match(text, start)
-    if not m or text[start - 1 : start] == "在" or re.match(r"(中|时|上|后|前|期间)", m.group(2)):
-        return None
+    if not m or text[start - 1 : start] == "在" or re.match(r"(中|时|上|后|前(?!来)|期间)", m.group(2)):
+        return None  # 会见时, 会见前: the time of the meeting (not 会见前来…的)
     guest = m.group(2)
     if m.group(3) == "代表团":
         guest += "代表团"
-    guest = re.sub(r"^(了|亲切|热情)", "", guest)
+    guest = re.sub(r"^(了|亲切|热情)+", "", guest)
+    guest = VISITING.sub("", guest)  # 来访的某考察团: the visit is said of the guest, not part of its name
     return guest or None
+
+
+# 会见来访的…, 前来考察的…, 专程来某县洽谈的…: words saying the guest came, before the guest's name
+VISITING = re.compile(r"^(?:[^，,。；;的]{0,12}?(?:来访|到访|来|前来|莅临|专程)[^，,。；;的]{0,10}?的)")
