@@ -1,0 +1,160 @@
+"""Forms met in real local news the rules had not seen (session w15c), on invented texts and names.
+
+Each test pins one general rule: names glued to 边…边 or 莅会, posts behind a rank title or in
+brackets, votes that 选举产生 a list of posts, a second vote of one person, mass organisations
+and 街道/社区 as bodies, past meetings referred to (历届), a congress named only where a vote was
+held, and listeners who 听取发言.
+"""
+
+from __future__ import annotations
+
+from _extract_util import article, posts_of, roles_of
+
+from kg.extract.ner import default_tagger
+from kg.extract.orgs import canonical_org, org_kind
+from kg.extract.pipeline import extract
+from kg.extract.posts import find_people
+from kg.extract.roles import meeting_guests
+
+
+def people(text: str) -> dict[str, list[str]]:
+    return {m.name: [p.label for p in m.posts] for m in find_people(text, default_tagger().tag(text))}
+
+
+def names(text: str) -> set[str]:
+    return {p.name for p in extract(article(text)).people}
+
+
+# ---- names
+
+
+def test_bian_of_bian_ting_bian_ji_is_not_part_of_the_name():
+    got = names("5月6日，区委召开座谈会。区委书记韦颖出席会议并讲话。韦颖边听边记，不时与大家交流。")
+    assert "韦颖" in got
+    assert "韦颖边" not in got
+
+
+def test_name_glued_to_the_first_character_of_li_hui():
+    x = extract(article("4月2日，县工商联召开会员代表大会。市工商联副主席宁秀云莅会指导。"))
+    assert "宁秀云" in {p.name for p in x.people}
+    assert "宁秀云莅" not in {p.name for p in x.people}
+    assert posts_of(x, "宁秀云") == ["市工商联副主席"]
+
+
+def test_rare_surname_cai_after_a_title_in_a_list():
+    got = people("参事室党组成员、副主任才嘉禾，副主任邵东明参加调研。")
+    assert got.get("才嘉禾") == ["参事室党组成员", "副主任"]
+
+
+# ---- posts
+
+
+def test_rank_title_holding_a_verb_does_not_cut_the_chain():
+    got = people("市工商联党组成员、副主席、三级调研员冉青岳出席会议。")
+    assert got["冉青岳"] == ["市工商联党组成员", "副主席", "三级调研员"]
+
+
+def test_post_in_brackets_before_the_name():
+    got = people("无党派人士（青溪大学化学学院副院长）邢雨桐、民盟青溪大学委员会副主委（青溪大学文学院院长）甘露白先后发言。")
+    assert got["邢雨桐"] == ["青溪大学化学学院副院长"]
+    assert got["甘露白"] == ["民盟青溪大学委员会副主委", "青溪大学文学院院长"]
+
+
+def test_previous_term_qualifier_is_not_part_of_the_post():
+    got = people("上届区妇联主席闵秋月首先传达了会议精神。")
+    assert got["闵秋月"] == ["区妇联主席"]
+
+
+# ---- events
+
+
+def test_past_sessions_referred_to_are_not_an_event():
+    x = extract(article("1月15日下午，区政协召开各讨论组组长会议。区政协副主席郑若兰对各组长在历届政协全会中作出的贡献表示感谢。"
+                        "郑若兰强调，要严守会议纪律。"))
+    assert len(x.events) == 1
+    assert "历届" not in x.events[0].name
+    assert roles_of(x, "郑若兰") >= {"Speaker"}
+
+
+def test_congress_named_only_where_the_vote_was_held_is_reported():
+    x = extract(article("在县第五次党代会上，韩立明当选为县委书记。"))
+    types = {e.type for e in x.events}
+    assert types == {"Congress", "Election"}
+    congress = next(e for e in x.events if e.type == "Congress")
+    election = next(e for e in x.events if e.type == "Election")
+    assert election.super_event == congress.key
+    assert roles_of(x, "韩立明", "Election") == {"Elected"}
+
+
+def test_plenary_voted_at_is_still_no_congress():
+    x = extract(article("在随后召开的县委十五届一次全会上，韩立明当选为县委书记。"))
+    assert {e.type for e in x.events} == {"Election"}
+
+
+# ---- elections
+
+
+def test_vote_produces_posts_printed_before_each_name():
+    x = extract(article("12月7日上午，全区妇联第三次妇女代表大会召开。大会选举产生青溪区妇女联合会主席闵秋月，"
+                        "兼职副主席卓晓岚，以及30位执委。"))
+    assert roles_of(x, "闵秋月", "Election") == {"Elected"}
+    assert roles_of(x, "卓晓岚", "Election") == {"Elected"}
+    assert posts_of(x, "闵秋月") == ["青溪区妇女联合会主席"]
+    assert posts_of(x, "卓晓岚") == ["青溪区妇女联合会兼职副主席"]
+
+
+def test_post_elected_to_ends_before_de():
+    x = extract(article("5月21日，区工商联第六次会员代表大会召开。会议选举产生了新一届执行委员会，"
+                        "成立了以苏望川同志为主席（会长）的新一届执行委员会。"))
+    assert posts_of(x, "苏望川") == ["主席（会长）"]
+
+
+def test_second_vote_of_one_person_is_its_own_election():
+    x = extract(article("6月24日上午，机关妇女联合会第一次妇女代表大会举行。大会选举甄晓雪、柏如意为机关妇联第一届执行委员会委员。"
+                        "大会结束后，召开了机关妇联第一届执行委员会会议，选举柏如意为妇联主席。"))
+    elections = [e for e in x.events if e.type == "Election"]
+    assert len(elections) == 2
+    keys = {p.key for p in x.people if p.name == "柏如意"}
+    posts = {part.post.label for e in elections for part in e.participations if part.agent in keys and part.post}
+    assert posts == {"机关妇联第一届执行委员会委员", "妇联主席"}
+
+
+# ---- organisations
+
+
+def test_mass_organisations_and_communities_have_a_kind():
+    for name in ("县总工会", "某镇工会", "市妇联", "团县委", "共青团某县委", "县工商联", "县科协", "区残联"):
+        assert org_kind(name) == "mass-org", name
+    for name in ("城东街道", "城东街道办事处", "杏林社区", "杏林社区居委会"):
+        assert org_kind(name) == "community", name
+    assert org_kind("中共某县委") == "party"
+    assert canonical_org("青溪区妇女联合会") == "青溪区妇联"
+
+
+def test_mass_organisation_and_street_office_organise_their_meetings():
+    x = extract(article("3月2日，县总工会召开第三届委员会第四次全体会议。县总工会主席苗一禾主持会议。"))
+    orgs = {o.key: o.name for o in x.organizations}
+    assert [orgs[k] for k in x.events[0].organizers] == ["县总工会"]
+    x = extract(article("4月9日，城东街道召开安全生产工作会议。街道党工委书记卫青松主持会议并讲话。"))
+    orgs = {o.key: o.name for o in x.organizations}
+    assert [orgs[k] for k in x.events[0].organizers] == ["城东街道"]
+
+
+# ---- roles
+
+
+def test_a_listener_of_speeches_is_no_presenter():
+    x = extract(article("12月13日，区委召开专题协商座谈会。区委书记鲁青山出席会议并讲话。民盟区委主委洪小溪发言。"
+                        "鲁青山认真听取发言，并与大家进行了深入交流。"))
+    assert roles_of(x, "鲁青山") == {"Attendee", "Speaker"}
+    assert roles_of(x, "洪小溪") == {"Presenter"}
+
+
+def test_visiting_words_are_not_part_of_the_guest():
+    text = "5月18日，县委书记韩立明会见了前来考察的青溪市经贸代表团。"
+    assert meeting_guests(text, text.find("会见")) == "青溪市经贸代表团"
+    text = "5月18日，县委书记韩立明会见了来访的青溪市经贸代表团。"
+    assert meeting_guests(text, text.find("会见")) == "青溪市经贸代表团"
+    x = extract(article(text))
+    assert {o.name for o in x.organizations} >= {"青溪市经贸代表团"}
+    assert not any("来访" in o.name for o in x.organizations)
