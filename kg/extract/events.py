@@ -25,7 +25,12 @@ NOT_EVENT_NEXT = set("堂厅室场馆址所处楼")
 REPORT_AFTER = re.compile(
     r"^[^，,。；;]{0,20}?(举行|召开|开幕|闭幕|举办|落下帷幕|选举产生|在[^，,。；;]{1,20}?(举行|召开))"
 )
-REPORT_BEFORE = re.compile(r"((举行|召开|举办)了?[^，,。；;]*|出席|参加|主持|列席|召开的|举行的|出席了|参加了|主持了)$")
+# 出席当天的捐赠仪式, 在当日的仪式上: a day word before the name does not hide the verb
+DAY_OF = r"(?:(?:当天|当日|今天|昨天|今日|昨日)(?:上午|下午|晚上)?的)?"
+REPORT_BEFORE = re.compile(
+    r"((举行|召开|举办)了?[^，,。；;]*|出席|参加|主持|列席|召开的|举行的|出席了|参加了|主持了)" + DAY_OF + "$"
+)
+AT_BEFORE = re.compile("在" + DAY_OF + "$")
 # 某会议选举甲为…: a session that votes is reported (not 选举结果, 选举办法)
 VOTE_AFTER = re.compile(r"^(?:依法|还|以[^，,。；;]{0,10}?方式)?(?:选举|补选|增选)(?!结果|办法|工作|事项|的)")
 NOT_REPORTED_AFTER = re.compile(r"^(精神|决议|决定|部署|要求|上的|的精神|以来|审议|(?:工作)?安排|工作部署|重要讲话)")
@@ -143,7 +148,7 @@ def _mention(text: str, m: re.Match[str], stops: list[int], has_role: bool) -> E
     before = text[:start]
     after = text[m.end() :]
     name = _with_subject(name, before)
-    at_phrase = before.endswith("在") and bool(AT_EVENT.match(after))
+    at_phrase = bool(AT_BEFORE.search(before)) and bool(AT_EVENT.match(after))
     reported = _reported(name, before, after, at_phrase, has_role)
     if head in GENERIC_HEADS and name[: -len(head)] in word_set("event_governing_verbs"):
         name = head  # 祝贺大会召开, 确保会议开好: the verb takes the meeting as its object
