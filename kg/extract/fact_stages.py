@@ -190,10 +190,14 @@ def money(doc: Doc) -> None:
     award = next((e for e in b.events if e.type == "AwardCeremony"), None) or b.main_event()
     funder = award.organizers[0] if award is not None and award.organizers else None
     for st in doc.sents:
+        here: set[tuple[float, str]] = set()
         for a in find_amounts(st.s.text):
-            if (a.value, a.currency) in seen:
+            # an amount said again in a later sentence (or the headline) is the same money; printed twice in
+            # one sentence (甲捐款5万元；乙、丙各捐款5万元) it is two sums
+            if (a.value, a.currency) in seen and (a.value, a.currency) not in here:
                 continue
             seen.add((a.value, a.currency))
+            here.add((a.value, a.currency))
             receivers = _receivers(st, a.start)
             pm = PURPOSE.search(st.s.text, max(0, a.start - 6), a.end + 6)
             b.amounts.append(MonetaryAmount(
