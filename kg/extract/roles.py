@@ -41,6 +41,7 @@ HEARD = re.compile(
 # clauses that open with a preposition or 代表 have no subject of their own (甲代表镇党委，对…表示肯定)
 SUBJECTLESS = re.compile(r"(?:对|向|就|围绕|针对|结合|代表|从|在|同时|并|还|也)")
 UNITS_TAIL = re.compile(r"等(?:[\d一二三四五六七八九十]+[家个])?(?:单位|集体|企业|部门)$")
+OPEN_PREP = re.compile(r"(?:^|代表[^，,]{2,20}?)(?:向|对|为|给)[^，,]{2,}$")
 CARRIED_SUBJECT = re.compile(r"(?:同时|并且|并|还|也|随后|最后|进而|又|他|她|其)*")
 QUOTES = re.compile(r"“[^“”]*”|《[^《》]*》")
 
@@ -206,8 +207,11 @@ def _subject_agent(c: _Clause, agents: list[PersonMention], people: list[PersonM
     # 甲代表镇党委，对…表示肯定，同时要求…: a clause of nothing but 同时/并/还 before the verb
     # keeps the subject of the sentence, as long as nobody else is named on the way
     own = re.split(r"[，,]", c.segment)[-1]
-    later = re.split(r"[，,]", between)[1:]
-    carried = (bool(CARRIED_SUBJECT.fullmatch(own.strip())) or all(
+    parts = re.split(r"[，,]", between)
+    later = parts[1:]
+    # 甲代表县委向助力…，支持…的单位表示感谢: the comma falls inside the object of 向, the verb is still 甲's
+    open_object = len(later) == 1 and bool(OPEN_PREP.search(parts[0]))
+    carried = (bool(CARRIED_SUBJECT.fullmatch(own.strip())) or open_object or all(
         SUBJECTLESS.match(x.strip()) for x in later)) and not any(
         first.end <= p.start < c.start for p in people)
     ok = len(lead.strip(" ，,")) <= 10 and (not re.search("[，,]", between) or carried)
