@@ -55,7 +55,8 @@ def test_rank_title_holding_a_verb_does_not_cut_the_chain():
 
 
 def test_post_in_brackets_before_the_name():
-    got = people("无党派人士（青溪大学化学学院副院长）邢雨桐、民盟青溪大学委员会副主委（青溪大学文学院院长）甘露白先后发言。")
+    got = people("无党派人士（青溪大学化学学院副院长）邢雨桐、民盟青溪大"
+                 "学委员会副主委（青溪大学文学院院长）甘露白先后发言。")
     assert got["邢雨桐"] == ["青溪大学化学学院副院长"]
     assert got["甘露白"] == ["民盟青溪大学委员会副主委", "青溪大学文学院院长"]
 
@@ -69,7 +70,8 @@ def test_previous_term_qualifier_is_not_part_of_the_post():
 
 
 def test_past_sessions_referred_to_are_not_an_event():
-    x = extract(article("1月15日下午，区政协召开各讨论组组长会议。区政协副主席郑若兰对各组长在历届政协全会中作出的贡献表示感谢。"
+    x = extract(article("1月15日下午，区政协召开各讨论组组长会议。区政协副主"
+                        "席郑若兰对各组长在历届政协全会中作出的贡献表示感谢。"
                         "郑若兰强调，要严守会议纪律。"))
     assert len(x.events) == 1
     assert "历届" not in x.events[0].name
@@ -110,7 +112,8 @@ def test_post_elected_to_ends_before_de():
 
 
 def test_second_vote_of_one_person_is_its_own_election():
-    x = extract(article("6月24日上午，机关妇女联合会第一次妇女代表大会举行。大会选举甄晓雪、柏如意为机关妇联第一届执行委员会委员。"
+    x = extract(article("6月24日上午，机关妇女联合会第一次妇女代表大会举行。大"
+                        "会选举甄晓雪、柏如意为机关妇联第一届执行委员会委员。"
                         "大会结束后，召开了机关妇联第一届执行委员会会议，选举柏如意为妇联主席。"))
     elections = [e for e in x.events if e.type == "Election"]
     assert len(elections) == 2
@@ -158,3 +161,29 @@ def test_visiting_words_are_not_part_of_the_guest():
     x = extract(article(text))
     assert {o.name for o in x.organizations} >= {"青溪市经贸代表团"}
     assert not any("来访" in o.name for o in x.organizations)
+
+
+# ---- second round (a fresh set of real donation and visit reports)
+
+
+def test_attending_the_day_s_ceremony_reports_it():
+    x = extract(article("2月1日，县个体私营经济协会组织爱心企业捐款。县委书记裘明德，副县长甘如意出席当天的捐赠仪式。"))
+    assert [e.name for e in x.events] == ["捐赠仪式"]
+    assert roles_of(x, "裘明德") == {"Attendee"}
+    x = extract(article("昨日下午，18名企业家共捐出70万元。县委书记裘明德在当日的捐赠仪式上说，要广泛发动社会参与。"))
+    assert [e.name for e in x.events] == ["捐赠仪式"]
+    assert roles_of(x, "裘明德") == {"Speaker"}
+
+
+def test_the_same_sum_twice_in_one_sentence_is_two_sums():
+    x = extract(article("捐赠仪式上，县个体私营经济协会捐款10万元；青禾医院捐"
+                        "款5万元；甲乙有限公司、丙丁有限公司各捐款5万元。"
+                        "其中5万元用于购买口罩。"))
+    assert sorted(float(a.value) for a in x.amounts) == [50000.0, 50000.0, 100000.0]
+
+
+def test_comma_inside_the_object_of_xiang_keeps_the_speaker():
+    x = extract(article("6月5日，青禾商会向董家小学捐资38万元，"
+                        "捐赠仪式在学校举行。副县长冼卫东代表县委、县政府向助力乡村振兴，"
+                        "支持教育事业发展的青禾商会及爱心人士表示感谢。"))
+    assert "Speaker" in roles_of(x, "冼卫东")
