@@ -39,6 +39,7 @@ def test_name_glued_to_the_first_character_of_li_hui():
     assert "宁秀云" in {p.name for p in x.people}
     assert "宁秀云莅" not in {p.name for p in x.people}
     assert posts_of(x, "宁秀云") == ["市工商联副主席"]
+    assert roles_of(x, "宁秀云") == {"Attendee"}  # 莅会 is 莅临's word for a meeting
 
 
 def test_rare_surname_cai_after_a_title_in_a_list():
