@@ -16,13 +16,13 @@ ELECTED = re.compile(
     rf"(?:全票|高票|以全票|一致|顺利)?当选(?:为)?(?!的)(?P<post>[^，,。；;：:！!？?\n]{{2,60}}?)(?={END}|$)"
 )
 ELECTED_LIST = re.compile(r"当选(?:为)?(?P<post>[^，,。；;：:\n]{2,60}?)的(?:有|是|为)[:：]?")
-VOTE = re.compile(r"(?:选举|补选|增选|推选)(?:出|产生)?")
+VOTE = re.compile(r"(?:选举|补选|增选|推选)(?:出|产生)?(?!办法|结果|工作)")
 AS_POST = re.compile(rf"为(?P<post>[^，,。；;：:！!？?\n为]{{2,60}}?)(?={END}|$)")
 SKIP_POST = re.compile(r"^(的|了)|^[\d一二三四五六七八九十]+[名位]")
 
 
 # 向甲颁发镇长当选证书: the certificate of an election, said of whoever hands it over
-NOT_A_POST = re.compile(r"证书$|证$|通知书$")
+NOT_A_POST = re.compile(r"证书$|证$|通知书$|候选人$|候选人选$")  # 确定甲为镇长正式候选人: a candidate
 NEW_BY_VOTE = re.compile(r"选举产生|换届选举|选举出")
 NEW_POST = re.compile(r"(新任|新当选的?)$")
 
@@ -36,7 +36,7 @@ class ElectedMention:
 
 
 def _clean_post(post: str) -> str:
-    post = re.sub(r"^(新一届|新)", "", post.strip())
+    post = re.sub(r"^(新一届|新一任|新任|新)", "", post.strip())
     # 以甲为主席（会长）的新一届执委会: the post ends at its title (and the name in brackets) before 的
     for k in (i for i, c in enumerate(post) if c == "的"):
         if ends_with_title(BRACKETED_TAIL.sub("", post[:k])):

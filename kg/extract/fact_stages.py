@@ -45,7 +45,7 @@ def elections(doc: Doc) -> None:
         pkey = "person:" + em.person.name
         # 甲 elected to the committee, then its chair at the committee's first meeting: a second vote
         round_ = 0
-        while (elec := by_venue.get((st.venue, round_))) is not None and _elected_in(elec, pkey):
+        while (elec := by_venue.get((st.venue, round_))) is not None and _elected_to_other(elec, pkey, em.post):
             round_ += 1
         if elec is None:
             held = _meeting_reported(b, st, congress) if round_ else None
@@ -62,8 +62,13 @@ def elections(doc: Doc) -> None:
         b.participate(elec, pkey, "Person", ["Elected"], post, b.evidence(st.s, em.person.start, em.person.end))
 
 
-def _elected_in(elec: Event, pkey: str) -> bool:
-    return any(p.agent == pkey and "Elected" in p.roles for p in elec.participations)
+def _elected_to_other(elec: Event, pkey: str, post: str) -> bool:
+    """The person is elected in ``elec`` to another post (the same post said twice is the same vote)."""
+    def same(label: str) -> bool:
+        return label.endswith(post) or post.endswith(label)
+
+    return any(p.agent == pkey and "Elected" in p.roles and p.post is not None and not same(p.post.label)
+               for p in elec.participations)
 
 
 def _meeting_reported(b: Builder, st: TaggedSentence, congress: Event | None) -> Event | None:
