@@ -93,6 +93,7 @@ def dotted_names(text: str, tokens: list[Token], found: list[tuple[int, int]]) -
     return sorted(out)
 
 
+COMRADE_AFTER = re.compile(r"同志(?![们])")
 LIST_ITEM_END = re.compile(r"[、，,。；;等]|出席|参加|列席|主持|同志|分别|讲话")
 STRONG_AFTER = re.compile(r"^(同志|主持|出席|讲话|致辞|当选|列席|等[^，,。]{0,6}(出席|参加))")
 
@@ -147,7 +148,9 @@ def add_context_names(
             sur = surname_of(cand)
             if sur is None or len(cand) - len(sur) < 1:
                 continue
-            if any(c in NOT_NAME_CHARS for c in cand[len(sur) :]):
+            # 甲、钱政、乙: an item between two separators of a list of names needs no check of its characters
+            sure_item = in_list and text[pos - 1 : pos] == "、" and text[pos + length : pos + length + 1] in "、等"
+            if any(c in NOT_NAME_CHARS for c in cand[len(sur) :]) and not sure_item:
                 continue
             if not all("\u4e00" <= c <= "\u9fff" for c in cand):
                 continue
@@ -178,6 +181,14 @@ def add_context_names(
         if hit:
             extra.append(hit)
             for k in range(*hit):
+                covered[k] = True
+    # 杨某岭同志: a word the tagger read as a place (or a body) is a person's name before 同志
+    for t in tokens:
+        if (t.tag in ("LOC", "ORG", "nz") and 2 <= len(t.text) <= 3 and surname_of(t.text)
+                and COMRADE_AFTER.match(text, t.end) and not any(covered[k] for k in range(t.start, t.end))
+                and (t.start == 0 or not "\u4e00" <= text[t.start - 1] <= "\u9fff")):
+            extra.append((t.start, t.end))
+            for k in range(t.start, t.end):
                 covered[k] = True
     # list continuation: 甲、乙、丙 where 甲 is a name
     changed = True
