@@ -188,3 +188,40 @@ def test_comma_inside_the_object_of_xiang_keeps_the_speaker():
                         "捐赠仪式在学校举行。副县长冼卫东代表县委、县政府向助力乡村振兴，"
                         "支持教育事业发展的青禾商会及爱心人士表示感谢。"))
     assert "Speaker" in roles_of(x, "冼卫东")
+
+
+# ---- third round (women's federation congresses, town people's congresses)
+
+
+def test_commended_people_attending_make_no_award_ceremony():
+    x = extract(article("3月14日上午，县里召开全县妇女工作会议。副县长钟雨晴主持会议，"
+                        "各乡镇分管领导及受表彰的先进典型人员参加了会议。"))
+    assert [e.type for e in x.events] == ["Meeting"]
+    x = extract(article("3月14日上午，县里召开全县妇女工作会议。会上，县妇联表彰奖励了10名三八红旗手；"
+                        "县妇联主席戚晚晴与各乡镇签订了目标管理责任书。"))
+    assert [e.type for e in x.events] == ["Meeting"]
+
+
+def test_candidates_and_voting_rules_are_no_election():
+    x = extract(article("12月28日，青禾镇第四届人民代表大会第二次会议召开。"
+                        "会议审议通过大会《选举办法》，确定郜立新同志为青禾镇人民政府镇长正式候选人，并以无记名投票的方式，选举郜立新同志为新一任青禾镇人民政府镇长。"
+                        "会议依法选举郜立新同志为青禾镇人民政府镇长。"))
+    assert posts_of(x, "郜立新") == ["青禾镇人民政府镇长"]
+    assert len([e for e in x.events if e.type == "Election"]) == 1
+
+
+def test_a_place_like_name_before_tongzhi_is_a_person():
+    x = extract(article("9月30日，青禾镇第十三届人民代表大会第三次会议召开。经过与会代表无记名投票，"
+                        "杨梅岭同志全票当选为青禾镇人民政府镇长。"))
+    assert roles_of(x, "杨梅岭", "Election") == {"Elected"}
+
+
+def test_a_list_item_between_names_is_read_whole():
+    got = people("县领导张春雷、夏秋实、钱政、龙章远、江飞帆等参加。")
+    assert "钱政" in got
+
+
+def test_a_dateline_is_not_the_day_of_the_event():
+    x = extract(article("某县融媒12月23日讯：12月22日，县妇女第十一次代表大会召开。"
+                        "县委书记毛运岭出席开幕式并讲话。", date="2021-12-23"))
+    assert str(x.events[0].date) == "2021-12-22"
