@@ -205,7 +205,12 @@ def orgs_in_list(text: str, start: int, end: int, locality: str | None) -> list[
     return out
 
 
+MEMBERS = re.compile(r"(?<!党)(常委|委员|成员)$")
+
+
 def looks_like_org(name: str) -> bool:
+    if MEMBERS.search(name):
+        return False  # 县政协常委参加会议: the members of a body, people not named
     if re.search(f"(?:{alternation('org_suffixes')})$", name):
         return True
     return bool(re.search(r"(区|县|市|镇|乡|大学|学院)$", name))
