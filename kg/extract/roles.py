@@ -223,7 +223,7 @@ def _reporters(c: _Clause) -> list[PersonMention]:
     """某某作的…报告: the reporter is the last name (with list-mates joined by 、), even after 听取."""
     group = [c.in_seg[-1]]
     for p in reversed(c.in_seg[:-1]):
-        if c.text[p.end : group[0].start].strip() in ("、", "和"):
+        if c.text[p.end : _chain_start(group[0])].strip() in ("、", "和"):  # 甲、纪委书记乙分别作了报告
             group.insert(0, p)
         else:
             break
