@@ -225,3 +225,41 @@ def test_a_dateline_is_not_the_day_of_the_event():
     x = extract(article("某县融媒12月23日讯：12月22日，县妇女第十一次代表大会召开。"
                         "县委书记毛运岭出席开幕式并讲话。", date="2021-12-23"))
     assert str(x.events[0].date) == "2021-12-22"
+
+
+# ---- fourth round (CPPCC standing committee and chairs' meetings, a town party congress)
+
+
+def test_voting_rules_of_a_later_session_do_not_report_it():
+    x = extract(article("1月6日上午，县政协主席戴明川主持召开县政协十一届十八次常委会会议。"
+                        "会议通过了县政协十一届四次会议"
+                        "选举办法（草案）；讨论通过了县政协十一届四次会议决议（草案）。"))
+    assert [e.type for e in x.events] == ["Meeting"]
+
+
+def test_members_of_a_body_are_not_a_unit():
+    x = extract(article("1月6日上午，县政协主席戴明川主持召开县政协常委会会议。县政协常委参加会议。"))
+    assert not any(o.name.endswith("常委") for o in x.organizations
+                   for e in x.events for p in e.participations if p.agent == o.key)
+
+
+def test_reporters_joined_over_a_post_chain():
+    x = extract(article("6月26日，白石镇第一次党代会隆重召开。"
+                        "白石镇党委书记孙建林、纪委书记魏海川分别代表镇第一届党委和纪委作了报告。"))
+    assert roles_of(x, "孙建林") == {"Speaker"}
+    assert roles_of(x, "魏海川") == {"Speaker"}
+
+
+def test_a_speech_at_a_meeting_that_is_studied_is_neither_event_nor_role():
+    x = extract(article("7月23日，我县召开民营经济代表谈心交流会。"
+                        "县委常委、统战部长杨金城出席会议。座谈会上，集中学习了"
+                        "某某总书记柏青山在民营企业座谈会上讲话及全县营商环境建设会议精神。"))
+    assert [e.name for e in x.events] == ["民营经济代表谈心交流会"]
+    assert roles_of(x, "柏青山") == set()
+
+
+def test_a_bare_meeting_glued_to_the_next_head_is_its_own_mention():
+    x = extract(article("7月23日，我县召开民营经济代表谈心交流会。"
+                        "县委常委杨金城出席会议座谈会上，代表们提出了意见建议。"))
+    assert [e.name for e in x.events] == ["民营经济代表谈心交流会"]
+    assert roles_of(x, "杨金城") == {"Attendee"}
