@@ -59,6 +59,17 @@ def title_of(label: str) -> str | None:
     return m.group(0) if m else None
 
 
+def _title_after(text: str, e: int) -> bool:
+    """王某某市长在讲话中说: a title right after the name (not 浦添市市长, a place before a title; a
+    two-character 某某市长 stays a place's mayor, the more usual reading)."""
+    return bool(_title_any().match(text, e)) and not _title_any().match(text, e + 1)
+
+
+def _open_bracket(text: str, k: int, pos: int) -> bool:
+    """（ at ``k`` not closed before ``pos``: a caption's or an aside's start, where a chain begins."""
+    return text[k] in "（(" and not any(c in "）)" for c in text[k + 1 : pos])
+
+
 @cache
 def _title_any() -> re.Pattern[str]:
     return re.compile(f"(?:{alternation('post_titles')})")
@@ -92,7 +103,7 @@ def chain_before(text: str, pos: int, floor: int, protected: list[bool]) -> list
         inner = PostMention(bm.group(1).strip(), floor + bm.start(1), floor + bm.end(1))
         return chain_before(text, floor + bm.start(), floor, protected) + [inner]
     left = pos
-    while left > floor and text[left - 1] not in HARD_STOPS:
+    while left > floor and text[left - 1] not in HARD_STOPS and not _open_bracket(text, left - 1, pos):
         left -= 1
     seg_start = left
     seg = text[seg_start:pos]
@@ -109,6 +120,10 @@ def chain_before(text: str, pos: int, floor: int, protected: list[bool]) -> list
                 cut = max(cut, idx + len(word))
                 break
             idx = seg.rfind(word, 0, idx)
+    # 甲院士和某所党委书记乙: 和 after a title joins two people, the chain starts after it
+    for k, ch in enumerate(seg):
+        if ch in "和与及" and k > cut and ends_with_title(seg[:k]) and not in_title[k]:
+            cut = k + 1
     seg_start += cut
     # a conjunction joining this name to the one before (甲和市长乙), not one inside a body's name
     while seg_start < pos and text[seg_start] in "和及与同、":
@@ -150,7 +165,8 @@ def find_people(text: str, tokens: list[Token]) -> list[PersonMention]:
             continue  # a transliterated word (a virus, a brand) unless the sentence treats it as a person
         if re.match(r"新时代|思想|理论|之乡|之都|之城|故里|故居|(隆重)?(举行|召开|举办)", text[e:]):
             continue  # 某某新时代…思想, 在某某堂举行: a doctrine or a venue, not a mention of a person
-        if text[e : e + 1] in PLACE_LEVELS and not COMRADE.match(text[e:]):
+        titled = e - s >= 3 and _title_after(text, e)  # 王某某市长说: the name, then the title
+        if text[e : e + 1] in PLACE_LEVELS and not COMRADE.match(text[e:]) and not titled:
             continue  # 某某市 / 某某县: a place name read as a person
         mention = PersonMention(text[s:e], s, e)
         mention.posts = chain_before(text, s, prev_end, protected)
