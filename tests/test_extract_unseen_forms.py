@@ -263,3 +263,34 @@ def test_a_bare_meeting_glued_to_the_next_head_is_its_own_mention():
                         "县委常委杨金城出席会议座谈会上，代表们提出了意见建议。"))
     assert [e.name for e in x.events] == ["民营经济代表谈心交流会"]
     assert roles_of(x, "杨金城") == {"Attendee"}
+
+
+# ---- fifth round (signing ceremonies, prize ceremonies with captions)
+
+
+def test_a_three_character_name_before_shizhang_is_a_person():
+    x = extract(article("6月1日，第四届市长奖表彰会在青溪市实验小学隆重召开。副市长童小海为获奖学生颁奖。"
+                        "王鸿远市长在讲话中说，六一儿童节是孩子们的节日。"))
+    assert "王鸿远" in {p.name for p in x.people}
+    assert "Speaker" in roles_of(x, "王鸿远")
+    x = extract(article("日本浦添市长率团来泉考察", headline="日本浦添市长率团来泉考察"))
+    assert "浦添" not in {p.name for p in x.people}
+
+
+def test_a_caption_in_brackets_starts_the_chain_and_yingshou_is_presenting():
+    x = extract(article("基金会今天隆重举行首届成就奖颁奖大会，授予柏青林院士“成就奖”。\n"
+                        "(中共青溪市委书记陈良川为柏青林院士颁授了荣誉证书)"))
+    assert posts_of(x, "陈良川") == ["中共青溪市委书记"]
+    assert roles_of(x, "陈良川") == {"AwardPresenter"}
+
+
+def test_he_after_a_title_joins_two_people():
+    got = people("柏青林院士和青溪研究所党委书记曹明川等特邀贵宾出席了颁奖大会。")
+    assert got.get("曹明川") == ["青溪研究所党委书记"]
+
+
+def test_winners_listed_after_de_you_without_a_colon():
+    x = extract(article("1月6日下午，青溪市第十二届青少年科技创新市长奖颁奖大会隆重举行。"
+                        "本次获得青少年科技创新市长奖的有席天宇、汪岩松、刘博远等3名学生，大会为他们颁发了获奖证书。"))
+    for name in ("席天宇", "汪岩松", "刘博远"):
+        assert roles_of(x, name) == {"Recipient"}, name
