@@ -294,3 +294,8 @@ def test_winners_listed_after_de_you_without_a_colon():
                         "本次获得青少年科技创新市长奖的有席天宇、汪岩松、刘博远等3名学生，大会为他们颁发了获奖证书。"))
     for name in ("席天宇", "汪岩松", "刘博远"):
         assert roles_of(x, name) == {"Recipient"}, name
+
+
+def test_first_leader_of_a_list_the_tagger_reads_as_a_place():
+    x = extract(article("26日下午，项目签约仪式在青溪大酒店举行。市领导于清河、张桂林、刘明山等出席签约仪式。"))
+    assert roles_of(x, "于清河") == {"Attendee"}

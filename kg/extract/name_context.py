@@ -93,7 +93,7 @@ def dotted_names(text: str, tokens: list[Token], found: list[tuple[int, int]]) -
     return sorted(out)
 
 
-LIST_HEAD = re.compile(r"(?:的有|的是|[:：])(?P<item>[\u4e00-\u9fff]{2,3})$")
+LIST_HEAD = re.compile(r"(?:的有|的是|领导|[:：])(?P<item>[\u4e00-\u9fff]{2,3})$")
 COMRADE_AFTER = re.compile(r"同志(?![们])")
 LIST_ITEM_END = re.compile(r"[、，,。；;等]|出席|参加|列席|主持|同志|分别|讲话")
 STRONG_AFTER = re.compile(r"^(同志|主持|出席|讲话|致辞|当选|列席|等[^，,。]{0,6}(出席|参加))")
@@ -191,7 +191,7 @@ def add_context_names(
             extra.append((t.start, t.end))
             for k in range(t.start, t.end):
                 covered[k] = True
-    # 获奖的有甲、乙: the first item of a list introduced by 的有/的是/：, when the next one is a name
+    # 获奖的有甲、乙, 市领导甲、乙: the first item of a list after 的有/的是/领导/：, when the next one is a name
     for s_, _e in sorted(taken + extra):
         lead = LIST_HEAD.search(text, 0, s_ - 1) if s_ >= 1 and text[s_ - 1] == "、" else None
         if lead and lead.end() == s_ - 1:
