@@ -149,7 +149,7 @@ def add_context_names(
             sur = surname_of(cand)
             if sur is None or len(cand) - len(sur) < 1:
                 continue
-            # 甲、钱政、乙: an item between two separators of a list of names needs no check of its characters
+            # 甲、管某、乙: an item between two separators of a list of names needs no check of its characters
             sure_item = in_list and text[pos - 1 : pos] == "、" and text[pos + length : pos + length + 1] in "、等"
             if any(c in NOT_NAME_CHARS for c in cand[len(sur) :]) and not sure_item:
                 continue
