@@ -116,6 +116,26 @@ NAME_RIGHT_BOUNDARY = re.compile(
 )
 
 
+def _before_comrade(text: str, tokens: list[Token], covered: list[bool]) -> list[tuple[int, int]]:
+    """杨某岭同志: a word the tagger read as a place (or a body) is a person's name before 同志."""
+    return [(t.start, t.end) for t in tokens
+            if t.tag in ("LOC", "ORG", "nz") and 2 <= len(t.text) <= 3 and surname_of(t.text)
+            and COMRADE_AFTER.match(text, t.end) and not any(covered[k] for k in range(t.start, t.end))
+            and (t.start == 0 or not "\u4e00" <= text[t.start - 1] <= "\u9fff")]
+
+
+def _list_heads(text: str, names: list[tuple[int, int]], covered: list[bool]) -> list[tuple[int, int]]:
+    """获奖的有甲、乙, 市领导甲、乙: the first item of a list after 的有/的是/领导/：, when the next one is a name."""
+    out: list[tuple[int, int]] = []
+    for s, _e in names:
+        lead = LIST_HEAD.search(text, 0, s - 1) if s >= 1 and text[s - 1] == "、" else None
+        if lead and lead.end() == s - 1:
+            a, b = lead.start("item"), lead.end("item")
+            if surname_of(text[a:b]) and not any(covered[k] for k in range(a, b)) and (a, b) not in out:
+                out.append((a, b))
+    return out
+
+
 def add_context_names(
     text: str, found: list[tuple[int, int]], tokens: list[Token]
 ) -> list[tuple[int, int]]:
@@ -183,23 +203,10 @@ def add_context_names(
             extra.append(hit)
             for k in range(*hit):
                 covered[k] = True
-    # 杨某岭同志: a word the tagger read as a place (or a body) is a person's name before 同志
-    for t in tokens:
-        if (t.tag in ("LOC", "ORG", "nz") and 2 <= len(t.text) <= 3 and surname_of(t.text)
-                and COMRADE_AFTER.match(text, t.end) and not any(covered[k] for k in range(t.start, t.end))
-                and (t.start == 0 or not "\u4e00" <= text[t.start - 1] <= "\u9fff")):
-            extra.append((t.start, t.end))
-            for k in range(t.start, t.end):
-                covered[k] = True
-    # 获奖的有甲、乙, 市领导甲、乙: the first item of a list after 的有/的是/领导/：, when the next one is a name
-    for s_, _e in sorted(taken + extra):
-        lead = LIST_HEAD.search(text, 0, s_ - 1) if s_ >= 1 and text[s_ - 1] == "、" else None
-        if lead and lead.end() == s_ - 1:
-            a, b = lead.start("item"), lead.end("item")
-            if surname_of(text[a:b]) and not any(covered[k] for k in range(a, b)):
-                extra.append((a, b))
-                for k in range(a, b):
-                    covered[k] = True
+    for span in _before_comrade(text, tokens, covered) + _list_heads(text, sorted(taken + extra), covered):
+        extra.append(span)
+        for k in range(*span):
+            covered[k] = True
     # list continuation: 甲、乙、丙 where 甲 is a name
     changed = True
     while changed:
