@@ -43,6 +43,7 @@ ORG_KINDS = {  # kg:orgKind values (kg.extract.orgs) as a reader says them
     "legislature": Label("人大", "legislature"), "cppcc": Label("政协", "CPPCC"),
     "government": Label("政府机关", "government"), "company": Label("企业", "company"),
     "university": Label("高校", "university"), "institute": Label("研究机构", "institute"),
+    "mass-org": Label("群团组织", "mass organisation"), "community": Label("街道社区", "community"),
 }
 
 
