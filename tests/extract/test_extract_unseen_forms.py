@@ -8,13 +8,12 @@ held, and listeners who 听取发言.
 
 from __future__ import annotations
 
-from _extract_util import article, posts_of, roles_of
-
 from kg.extract.ner import default_tagger
 from kg.extract.orgs import canonical_org, org_kind
 from kg.extract.pipeline import extract
 from kg.extract.posts import find_people
 from kg.extract.roles import meeting_guests
+from tests.support.extract import article, posts_of, roles_of
 
 
 def people(text: str) -> dict[str, list[str]]:
