@@ -1,33 +1,43 @@
 """Cost of the resolution layer at scale: ``kg resolve`` and the ingest refresh on a large store.
 
     python benchmarks/identity_scale.py [--articles 20000] [--profile] [--keep DIR]
+    python benchmarks/identity_scale.py --store DIR [--profile]        # a store kept before: no filling
     python benchmarks/identity_scale.py --ingest 1000 [--jobs 2]     # the refresh's share of a real ingest
 
-Real ingest of 20k articles takes long on a shared 2-core machine, and the resolution layer reads
+Real ingest of 100k articles takes long on a shared 2-core machine, and the resolution layer reads
 only the person mentions, so the store is made of article graphs written directly: each with the
 triples the mapper writes for an article (a header of ~20 triples of text and metadata, ~7 people
 with their mention, name, pinyin, posts) and the same shape of names as the synthetic corpus
 (about 0.7 new written names per article, so the blocks grow with the store, as in
-``benchmarks/corpus.py``: 1,453 blocks for 2,000 articles). What is timed:
+``benchmarks/corpus.py``: 1,453 blocks for 2,000 articles). What is timed, CPU and wall clock, with
+the load average of the machine before each step:
 
-- ``kg resolve`` as ``kg.cli.cmd_resolve`` runs it: ``upgrade`` (articles without mentions),
-  ``curate`` without a file (the stale-rules check), ``rebuild`` (every block dropped and written);
+- the first build of the layer (``kg.resolve.rebuild`` with no layer yet, as after an upgrade or a
+  plain load; with ``--store`` the kept store's layer is dropped first);
+- ``kg resolve`` as ``kg.cli.cmd_resolve`` runs it, the layer current: ``upgrade`` (articles without
+  mentions), ``curate`` without a file (the stale-rules check), ``rebuild``;
 - the ingest refresh (``kg.resolve.refresh``) for a batch of 500 articles written into that store,
   the cost ingest pays per batch (compare with the batch's ingest time in benchmarks/ingest_scale.py).
 
+``--store DIR`` measures a store kept by an earlier run (``--keep DIR``): filling a 100k store takes
+longer than measuring it, and a fresh process shows the peak memory of resolving alone. The refresh's
+batch is then written into that store (run it on a copy to keep the store as it was).
+
 ``--ingest N`` instead generates N articles with ``benchmarks/corpus.py`` and ingests them for real
 (``kg.ingest.ingest_batch``, the real extractor, ``--jobs`` workers), timing every call of the
-resolution refresh the writer makes after each batch: its share of the ingest's wall-clock time is
-the throughput the resolution layer costs (issue 14's goal: at most 10 %).
+writer's derived-layers refresh (resolution layer and search index) and the writer's store writes:
+their share of the ingest's wall-clock time is the throughput they cost (issue 14's goal for the
+resolution layer: at most 10 %), and the writer's CPU per article is the serial part of the ingest.
 
 Peak resident memory of the process is printed with each figure. ``--profile`` prints the top
-cProfile entries of the rebuild.
+cProfile entries of the first build and of ``kg resolve``.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import random
 import resource
@@ -85,6 +95,7 @@ def fill(store, start: int, n: int, world: World, pool: list[str], rng: random.R
         written.append(a)
         if len(ups) >= 2000:
             store.replace_graphs(ups)
+            store.flush()  # as batch ingest does: RocksDB's buffers otherwise grow with the store
             ups = []
     store.replace_graphs(ups)
     return written
@@ -94,13 +105,59 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def load() -> str:
+    """The machine's load average (1 and 5 minutes), printed beside each figure: the machine is shared."""
+    one, five, _ = os.getloadavg()
+    return f"load {one:.1f}/{five:.1f}"
+
+
+class Step:
+    """Times one step: wall clock, this process's CPU, the load before it; optionally profiled."""
+
+    def __init__(self, profile: bool) -> None:
+        self.prof = cProfile.Profile() if profile else None
+
+    def __enter__(self) -> Step:
+        self.before = load()
+        self.t0, self.c0 = time.perf_counter(), time.process_time()
+        if self.prof:
+            self.prof.enable()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.prof:
+            self.prof.disable()
+        self.wall, self.cpu = time.perf_counter() - self.t0, time.process_time() - self.c0
+
+    def figures(self) -> str:
+        return f"{self.wall:.1f} s wall, {self.cpu:.1f} s CPU ({self.before} before); peak {peak_mb():.0f} MB"
+
+    def print_profile(self, title: str) -> None:
+        if self.prof:
+            print(f"--- profile: {title}")
+            pstats.Stats(self.prof).sort_stats("cumulative").print_stats(25)
+
+
 def ingest_share(n: int, jobs: int, keep: Path | None) -> None:
     """Ingest a generated corpus of ``n`` articles; print the refresh's share of the time."""
     import kg.ingest as ingest_mod
+    import kg.resolve
+    import kg.search
     from benchmarks.corpus import generate
     from kg.store import open_store
 
     spent: list[float] = []
+    cpu = {"resolution refresh": 0.0, "search index refresh": 0.0, "store writes": 0.0}
+
+    def cpu_timed(name: str, fn):  # type: ignore[no-untyped-def]
+        def timed(*args):  # type: ignore[no-untyped-def]
+            t = time.thread_time()  # the writer's thread (the pool's threads feed it)
+            try:
+                return fn(*args)
+            finally:
+                cpu[name] += time.thread_time() - t
+        return timed
+
     real = ingest_mod.refresh_resolution
 
     def timed(store, article_iris):  # type: ignore[no-untyped-def]
@@ -108,26 +165,37 @@ def ingest_share(n: int, jobs: int, keep: Path | None) -> None:
         real(store, article_iris)
         spent.append(time.perf_counter() - t)
 
-    ingest_mod.refresh_resolution = timed  # the writer calls it by this module name after each batch
+    # measuring only: the writer calls these by their module names
+    ingest_mod.refresh_resolution = timed
+    kg.resolve.refresh = cpu_timed("resolution refresh", kg.resolve.refresh)
+    kg.search.refresh = cpu_timed("search index refresh", kg.search.refresh)
+    ingest_mod.write_works = cpu_timed("store writes", ingest_mod.write_works)
     with tempfile.TemporaryDirectory() as tmp:
         root = keep or Path(tmp)
-        generate(root / "pages", n)
+        if not (root / "pages").exists():
+            generate(root / "pages", n)
         store = open_store(root / "store")
-        t0 = time.perf_counter()
+        before = load()
+        t0, c0 = time.perf_counter(), time.process_time()
         rep = ingest_mod.ingest_batch(store, [root / "pages"], base=BASE, jobs=jobs)
-        total = time.perf_counter() - t0
+        total, writer = time.perf_counter() - t0, time.process_time() - c0
         store.close()
     share = sum(spent) / total if total else 0.0
-    print(f"ingest of {rep.articles} generated articles, --jobs {jobs}: {total:.1f} s; resolution refresh "
-          f"{sum(spent):.1f} s in {len(spent)} batches ({100 * share:.1f} % of the ingest's time; "
-          f"largest batch {max(spent, default=0):.2f} s)")
+    per = 1000 / max(1, rep.articles)
+    print(f"ingest of {rep.articles} generated articles, --jobs {jobs} ({before} before): {total:.1f} s; "
+          f"derived-layers refresh {sum(spent):.1f} s in {len(spent)} batches ({100 * share:.1f} % of the "
+          f"ingest's time; largest batch {max(spent, default=0):.2f} s)")
+    print(f"  writer process CPU {writer * per:.2f} ms/article: "
+          + ", ".join(f"{k} {v * per:.2f}" for k, v in cpu.items())
+          + f" ms/article; peak {peak_mb():.0f} MB")
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=20000)
     ap.add_argument("--profile", action="store_true")
-    ap.add_argument("--keep", type=Path)
+    ap.add_argument("--keep", type=Path, help="make the store in DIR and keep it")
+    ap.add_argument("--store", type=Path, help="measure a store kept by an earlier run instead of making one")
     ap.add_argument("--ingest", type=int, help="measure the refresh's share of a real ingest of N articles")
     ap.add_argument("--jobs", type=int, default=2)
     args = ap.parse_args(argv)
@@ -136,51 +204,53 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from kg.rdf.curation import EMPTY
-    from kg.resolve import curate, rebuild, refresh, upgrade
+    from kg.resolve import curate, is_resolution_graph, rebuild, refresh, upgrade
     from kg.store import open_store
 
     rng = random.Random(1)
     world = World(1, 100)
     pool = [world.name() for _ in range(50)]
     with tempfile.TemporaryDirectory() as tmp:
-        root = args.keep or Path(tmp)
+        root = args.store or args.keep or Path(tmp)
         store = open_store(root / "store")
-        t0 = time.perf_counter()
-        fill(store, 0, args.articles, world, pool, rng)
-        print(f"store: {args.articles} articles, {len(pool)} written names, made in "
-              f"{time.perf_counter() - t0:.1f} s; peak {peak_mb():.0f} MB")
-        t0, c0 = time.perf_counter(), time.process_time()
-        mentions, blocks = rebuild(store)  # the first build of the layer (as after a plain load)
-        print(f"first rebuild: {mentions} mentions, {blocks} blocks in {time.perf_counter() - t0:.1f} s "
-              f"(CPU {time.process_time() - c0:.1f} s); peak {peak_mb():.0f} MB")
+        if args.store:
+            graphs = store.graph_iris()
+            layer = [g for g in graphs if is_resolution_graph(g)]
+            articles = len(graphs) - len(layer)
+            for i in range(0, len(layer), 5000):
+                store.remove_graphs(layer[i : i + 5000])
+            store.flush()
+            print(f"store {args.store}: {articles} articles ({len(layer)} layer graphs dropped); "
+                  f"peak {peak_mb():.0f} MB")
+        else:
+            articles = args.articles
+            t0 = time.perf_counter()
+            fill(store, 0, articles, world, pool, rng)
+            print(f"store: {articles} articles, {len(pool)} written names, made in "
+                  f"{time.perf_counter() - t0:.1f} s; peak {peak_mb():.0f} MB")
 
-        t0, c0 = time.perf_counter(), time.process_time()
-        prof = cProfile.Profile() if args.profile else None
-        if prof:
-            prof.enable()
-        up = upgrade(store, EMPTY)
-        t1 = time.perf_counter()
-        cur, _ = curate(store, EMPTY)
-        t2 = time.perf_counter()
-        mentions, blocks = rebuild(store)
-        t3, c3 = time.perf_counter(), time.process_time()
-        if prof:
-            prof.disable()
-        print(f"kg resolve: {t3 - t0:.1f} s (upgrade {t1 - t0:.1f} s: {up} graphs, curate {t2 - t1:.1f} s: {cur} "
-              f"graphs, rebuild {t3 - t2:.1f} s: {mentions} mentions, {blocks} blocks), CPU {c3 - c0:.1f} s; "
-              f"peak {peak_mb():.0f} MB")
-        per_100k = (t3 - t0) * 100_000 / args.articles
-        print(f"  linear extrapolation to 100k articles: {per_100k:.0f} s wall, "
-              f"{(c3 - c0) * 100_000 / args.articles:.0f} s CPU")
+        with Step(args.profile) as first:
+            mentions, blocks = rebuild(store)  # the first build of the layer (as after an upgrade or a plain load)
+        print(f"first build: {mentions} mentions, {blocks} blocks: {first.figures()}")
+        store.flush()
 
-        batch = fill(store, args.articles, 500, world, pool, rng)
-        t0, c0 = time.perf_counter(), time.process_time()
-        refresh(store, batch)
-        print(f"ingest refresh of one 500-article batch into this store: {time.perf_counter() - t0:.2f} s "
-              f"(CPU {time.process_time() - c0:.2f} s)")
+        with Step(args.profile) as again:
+            up = upgrade(store, EMPTY)
+            cur, _ = curate(store, EMPTY)
+            mentions, blocks = rebuild(store)
+        print(f"kg resolve, layer current: {up} graphs upgraded, {cur} curated, {mentions} mentions, {blocks} "
+              f"blocks: {again.figures()}")
+        for step, name in ((first, "first build"), (again, "kg resolve, layer current")):
+            print(f"  {name}, linear extrapolation to 100k articles: {step.wall * 100_000 / articles:.0f} s wall, "
+                  f"{step.cpu * 100_000 / articles:.0f} s CPU")
+
+        batch = fill(store, articles + 1_000_000, 500, world, pool, rng)  # ids apart from a kept store's
+        with Step(False) as fresh:
+            refresh(store, batch)
+        print(f"ingest refresh of one 500-article batch into this store: {fresh.figures()}")
         store.close()
-        if prof:
-            pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
+        first.print_profile("first build")
+        again.print_profile("kg resolve, layer current")
     return 0
 
 

@@ -48,7 +48,7 @@ _POSTS = _PREFIXES + """SELECT ?m ?date ?label ?body ?kind WHERE { %s
                         OPTIONAL { ?post org:postIn ?o . OPTIONAL { ?o schema:name ?body }
                                    OPTIONAL { ?o kg:orgKind ?kind } } } } }"""  # bound by article: index lookups
 _OLD_NAMES = _PREFIXES + """SELECT DISTINCT ?name WHERE { %s
-  GRAPH ?b { ?j prov:wasDerivedFrom ?a ; a kg:IdentityJoin . ?b kg:writtenName ?name } }"""
+  GRAPH ?b { ?j prov:wasDerivedFrom ?a ; kg:joinReason ?r . ?b kg:writtenName ?name } }"""
 
 
 def _values(var: str, terms: Iterable[str]) -> str:

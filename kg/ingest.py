@@ -6,6 +6,7 @@ one transaction, so a failure leaves the store exactly as it was before that fil
 
 from __future__ import annotations
 
+import io
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -135,7 +136,8 @@ def ingest_file(
     failure there). ``options``: the fields of IngestOptions (``base`` is required).
     """
     t0 = time.perf_counter()
-    opts, todo, writer = begin_batch(store, [path], options, skip_known, None, None, DEFAULT_BATCH_ARTICLES)
+    quiet = Progress(1, 0, stream=io.StringIO(), enabled=False)  # no lines: the caller reports the result
+    opts, todo, writer = begin_batch(store, [path], options, skip_known, quiet, None, DEFAULT_BATCH_ARTICLES)
     if todo:  # not already stored (--resume)
         work = file_work(todo[0], opts)
         if before_write is not None:

@@ -9,7 +9,9 @@ back and writes, per written name, one *name block* graph ``{base}/resolution/pe
   (``kg:namesake``) — what a disambiguation page of 王伟 lists;
 - one ``kg:IdentityJoin`` per mention: the person (``kg:joinedEntity``), the mention
   (``kg:joinedMention``), the article (``prov:wasDerivedFrom``), the reason (``kg:joinReason``) and
-  the jurisdiction — what a "why joined" section shows.
+  the jurisdiction — what a "why joined" section shows. Its class is not written: the ontology's
+  domains of ``kg:joinedEntity``, ``kg:joinedMention`` and ``kg:joinReason`` state it, and one
+  statement fewer per mention is a sixth less of the layer to write and read.
 
 A block is the union of its mentions' triples, each depending on one mention alone (no counts, no
 sequence numbers, no blank nodes), so it does not depend on the order articles arrived in, and
@@ -24,11 +26,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from rdflib import URIRef
 
@@ -45,7 +47,8 @@ _MENTIONS = _PREFIXES + """SELECT ?a ?m ?name ?person ?basis ?jur ?sector WHERE 
   GRAPH %s { ?m a kg:PersonMention ; kg:writtenName ?name ; kg:mentionOf ?person ; kg:identityBasis ?basis .
              OPTIONAL { ?m kg:jurisdiction ?jur } OPTIONAL { ?m kg:sector ?sector } }
 }"""
-_OLD_JOINS = _PREFIXES + "SELECT ?b ?j WHERE { GRAPH ?b { ?j prov:wasDerivedFrom %s ; a kg:IdentityJoin } }"
+# a join is what has a reason (an article graph's mentions have prov:wasDerivedFrom too, and no reason)
+_OLD_JOINS = _PREFIXES + "SELECT ?b ?j WHERE { GRAPH ?b { ?j prov:wasDerivedFrom %s ; kg:joinReason ?r } }"
 _BLOCKS = _PREFIXES + "SELECT ?b WHERE { GRAPH ?b { ?b a kg:NameBlock } }"
 _CLEAN = """DELETE { GRAPH %(b)s { %(b)s kg:namesake ?p } }
 WHERE { GRAPH %(b)s { %(b)s kg:namesake ?p FILTER NOT EXISTS { ?j kg:joinedEntity ?p } } } ;
@@ -71,7 +74,9 @@ def is_resolution_graph(iri: str) -> bool:
     return RESOLUTION_PATH in iri and "/article/" not in iri
 
 
+@lru_cache(maxsize=1 << 16)
 def block_iri(base: str, name: str) -> str:
+    """The name block graph of a written name (cached: ``kg resolve`` asks it for every mention)."""
     return f"{base}{RESOLUTION_PATH}person/{iris.ident(name, 30)}"
 
 
@@ -112,14 +117,43 @@ def _values(iris_: list[str]) -> str:
     return "VALUES ?a { " + " ".join(URIRef(a).n3() for a in iris_) + " }"
 
 
+# The mentions of articles bound by VALUES: the optional jurisdiction and sector as UNION branches, merged
+# in Python (``_merged``). Why not ``_MENTIONS`` with VALUES: Oxigraph evaluates an OPTIONAL over the
+# whole store before joining it with the VALUES, so its cost grew with the store (1.2 s for 400 articles of
+# a 5,000-article store against 0.1 s for this form, measured in benchmarks/identity_scale.py).
+_BOUND_MENTIONS = _PREFIXES + """SELECT ?a ?m ?name ?person ?basis ?jur ?sector WHERE { %s
+  GRAPH ?a { { ?m a kg:PersonMention ; kg:writtenName ?name ; kg:mentionOf ?person ; kg:identityBasis ?basis }
+    UNION { ?m a kg:PersonMention ; kg:jurisdiction ?jur } UNION { ?m a kg:PersonMention ; kg:sector ?sector } }
+}"""
+
+
+def _merged(rows: Iterable[list[str]]) -> Iterator[Mention]:
+    """Mentions from the rows of ``_BOUND_MENTIONS``: one per (required row, jurisdiction, sector), as
+    ``_MENTIONS``'s OPTIONALs would give (an unbound one when a mention has none)."""
+    kg = str(KG)
+    base: list[list[str]] = []
+    jurs: dict[tuple[str, str], list[str]] = defaultdict(list)
+    sectors: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for a, m, name, person, basis, jur, sector in rows:
+        if person:  # the first branch (a person IRI is never empty)
+            base.append([a, m, name, person, basis])
+        elif jur:
+            jurs[a, m].append(jur)
+        elif sector:
+            sectors[a, m].append(sector)
+    for a, m, name, person, basis in base:
+        for jur in jurs.get((a, m)) or [""]:
+            for sector in sectors.get((a, m)) or [""]:
+                yield Mention(person, m, a, name, basis.removeprefix(kg), jur or None, sector or None)
+
+
 def mentions_in(store: Store, article_iris: Iterable[str]) -> list[Mention]:
     """The person mentions of the given article graphs: one query per ``CHUNK`` articles, each graph
     bound by ``VALUES`` (index lookups; one query per article cost a round trip each)."""
     arts = sorted(set(article_iris))
     out: list[Mention] = []
     for i in range(0, len(arts), CHUNK):
-        q = (_MENTIONS % "?a").replace("WHERE {", "WHERE { " + _values(arts[i : i + CHUNK]), 1)
-        out += _iter_rows(store, "?a", q)
+        out += _merged(_csv_rows(store, _BOUND_MENTIONS % _values(arts[i : i + CHUNK])))
     return out
 
 
@@ -145,7 +179,7 @@ def join_statements(m: Mention) -> list[str]:
     b = block_iri(base_of(m.person), m.name)
     j = f"<{b}#join-{iris.short_hash(m.mention, 16)}>"
     out = [f"<{b}> {_T} {_K}NameBlock>", f"<{b}> {_K}writtenName> {_zh(m.name)}",
-           f"<{b}> {_K}namesake> <{m.person}>", f"{j} {_T} {_K}IdentityJoin>", f"{j} {_K}joinedEntity> <{m.person}>",
+           f"<{b}> {_K}namesake> <{m.person}>", f"{j} {_K}joinedEntity> <{m.person}>",
            f"{j} {_K}joinedMention> <{m.mention}>", f"{j} {_DERIVED} <{m.article}>",
            f"{j} {_K}joinReason> {_K}{m.basis}>"]
     if m.jurisdiction:
@@ -204,25 +238,23 @@ def refresh(store: Store, article_iris: Iterable[str]) -> int:
     return len(mentions)
 
 
-_GRAPH_IN_UPDATE = re.compile(r"\b(?:GRAPH|WITH|INTO)\s*<([^<>\s]+)>", re.IGNORECASE)
+def refresh_after_write(store: Store, graphs: Iterable[str], everything: bool = False) -> None:
+    """Refresh the joins of graphs just written by a SPARQL Update (``kg.update_scope`` says which): a
+    mention added, changed, moved or dropped there is in the layer at once, as after an ingest.
 
+    When the graphs written could not be known (``everything``), or the update wrote the layer's own
+    graphs, the whole layer is brought in line with the article graphs (``rebuild``: exact, at the cost
+    of a ``kg resolve``), career joins first (``kg.careers.apply_all``); else the career joins of the
+    names the graphs print are refreshed with them (``kg.careers.refresh``)."""
+    from kg.careers import apply_all
+    from kg.careers import refresh as refresh_careers
 
-def graphs_named_in(update: str) -> list[str]:
-    """The graph IRIs a SPARQL Update names in full (``GRAPH <…>``, ``WITH <…>``, ``INTO <…>``): the
-    article graphs whose joins must be refreshed after it. An update that reaches graphs through a
-    variable (``GRAPH ?g``) or a prefixed name is not seen: ``kg resolve`` repairs the layer then."""
-    return sorted({m.group(1) for m in _GRAPH_IN_UPDATE.finditer(update)})
-
-
-def refresh_after_write(store: Store, graphs: Iterable[str]) -> None:
-    """Refresh the joins of graphs just written by the Graph Store Protocol or a SPARQL Update (the
-    resolution layer's own graphs excluded): a mention added, changed or dropped there is in the
-    layer at once, as after an ingest, and so are the career joins of its names (kg.careers)."""
-    arts = [g for g in graphs if not is_resolution_graph(g)]
-    if arts:
-        from kg.careers import refresh as refresh_careers  # the career joins of the names they print
-
-        refresh(store, sorted(set(arts) | set(refresh_careers(store, arts))))
+    graphs = sorted(set(graphs))
+    if everything or any(is_resolution_graph(g) for g in graphs):
+        apply_all(store)
+        rebuild(store)
+    elif graphs:
+        refresh(store, sorted(set(graphs) | set(refresh_careers(store, graphs))))
 
 
 _NO_MENTIONS = _PREFIXES + """PREFIX schema: <https://schema.org/>
@@ -422,27 +454,65 @@ def rebuild(store: Store, chunk_statements: int = 200_000) -> tuple[int, int]:
     """Bring the whole resolution layer in line with the article graphs (``kg resolve``).
 
     Every block's digest is computed from the mentions (streamed) and compared with the digest of
-    what the store holds: only blocks that differ are rewritten (their mentions read again), those no
-    mention calls for dropped. Why not drop and load everything: dropping and loading the layer was
-    most of ``kg resolve``'s time, and after ingest (which keeps the layer current) nothing differs.
-    Writes go in chunks of ``chunk_statements``. Returns (mentions, blocks)."""
-    wanted, n = _wanted_digests(iter_mentions(store))
+    what the store holds: only blocks that differ are rewritten (dropped, then their mentions' joins
+    added), those no mention calls for dropped. Why not drop and load everything: dropping and loading
+    the layer was most of ``kg resolve``'s time, and after ingest (which keeps the layer current)
+    nothing differs. With no layer yet (a first build) the mentions are read once and written as they
+    come. Writes go in chunks of about ``chunk_statements``, by the store's bulk loader. Returns
+    (mentions, blocks)."""
     have = _layer_digests(store)
+    if have:
+        mentions, blocks = _repair(store, have, chunk_statements)
+    else:
+        mentions, blocks = _write_joins(store, iter_mentions(store), chunk_statements)
+    return mentions, blocks
+
+
+def _repair(store: Store, have: dict[str, int], chunk_statements: int) -> tuple[int, int]:
+    """Rewrite the blocks whose digest differs from what their mentions call for, drop those no mention
+    calls for. Returns (mentions, blocks)."""
+    wanted, n = _wanted_digests(iter_mentions(store))
     changed = {b for b, d in wanted.items() if have.get(b) != d}
-    gone = sorted(set(have) - set(wanted))
-    for i in range(0, len(gone), 5000):
-        store.remove_graphs(gone[i : i + 5000])
+    drop = sorted((set(have) - set(wanted)) | (changed & set(have)))
+    for i in range(0, len(drop), 5000):
+        store.remove_graphs(drop[i : i + 5000])
     if changed:
-        texts = block_statements(m for m in iter_mentions(store)
-                                 if block_iri(base_of(m.person), m.name) in changed)
-        for group in ([b for b in texts if b not in have], [b for b in texts if b in have]):
-            batch: list[GraphUpdate] = []  # new blocks load as TriG, the others replace theirs
-            size = 0
-            for b in group:
-                batch.append(GraphUpdate.from_text(b, texts[b]))
-                size += texts[b].count(" .\n") + 1
-                if size >= chunk_statements:
-                    store.replace_graphs(batch)
-                    batch, size = [], 0
-            store.replace_graphs(batch)
+        _write_joins(store, (m for m in iter_mentions(store) if block_iri(base_of(m.person), m.name) in changed),
+                     chunk_statements)
     return n, len(wanted)
+
+
+def _write_joins(store: Store, mentions: Iterable[Mention], chunk_statements: int) -> tuple[int, int]:
+    """Add the statements of ``mentions`` to their blocks, streamed: one chunk of about
+    ``chunk_statements`` is held at a time, and a block's header and namesake statements are written
+    once (a block is the union of its mentions' statements, so the chunks can split it anywhere).
+    Returns (mentions, blocks); a mention's rows come together, so counting changes of IRI counts them."""
+    chunk: dict[str, list[str]] = defaultdict(list)
+    size = n = 0
+    last = ""
+    blocks: set[str] = set()
+    namesakes: set[tuple[str, str]] = set()
+    for m in mentions:
+        if m.mention != last:
+            n += 1
+            last = m.mention
+        b = block_iri(base_of(m.person), m.name)
+        st = join_statements(m)
+        if (b, m.person) in namesakes:
+            st = st[3:]  # the block's type, name and this namesake: written already
+        else:
+            namesakes.add((b, m.person))
+            blocks.add(b)
+        chunk[b] += st
+        size += len(st)
+        if size >= chunk_statements:
+            _add_chunk(store, chunk)
+            size = 0
+    _add_chunk(store, chunk)
+    return n, len(blocks)
+
+
+def _add_chunk(store: Store, chunk: dict[str, list[str]]) -> None:
+    """Write one chunk of ``_write_joins`` (block IRI -> statements) and empty it."""
+    store.add_to_graphs([GraphUpdate.from_text(b, " .\n".join(st)) for b, st in chunk.items()], bulk=True)
+    chunk.clear()

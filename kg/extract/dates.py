@@ -14,6 +14,7 @@ DATE_RE = re.compile(
 )
 DAY_ONLY_RE = re.compile(r"(?<![\d月年])(?P<d>\d{1,2})日(?:[上下]午|晚|早|凌晨|中午)?")
 PAREN_DAY = re.compile(r"[昨今前][(（](?P<d>\d{1,2})[)）]日")
+DATELINE_AFTER = ("讯", "电")
 RELATIVE = {"前天": -2, "昨天": -1, "昨日": -1, "昨晚": -1, "今天": 0, "今日": 0, "今晚": 0, "今晨": 0, "明天": 1}
 RELATIVE_RE = re.compile("|".join(RELATIVE))
 
@@ -32,7 +33,9 @@ def find_date(text: str, published: dt.date | None) -> tuple[dt.date | None, tup
     Without a stated year the year comes from the publication date; a month/day more than a week after
     it belongs to the year before (a 12月29日 meeting reported in January).
     """
-    m = DATE_RE.search(text)
+    found = list(DATE_RE.finditer(text))
+    # 某融媒12月23日讯：12月22日，…: the dateline is the day of the report, the next date the event's
+    m = next((x for x in found if text[x.end() : x.end() + 1] not in DATELINE_AFTER), found[0] if found else None)
     r = RELATIVE_RE.search(text)
     pm = PAREN_DAY.search(text)
     if pm and (not m or pm.start() < m.start()) and (not r or pm.start() <= r.start()):

@@ -16,13 +16,13 @@ ELECTED = re.compile(
     rf"(?:全票|高票|以全票|一致|顺利)?当选(?:为)?(?!的)(?P<post>[^，,。；;：:！!？?\n]{{2,60}}?)(?={END}|$)"
 )
 ELECTED_LIST = re.compile(r"当选(?:为)?(?P<post>[^，,。；;：:\n]{2,60}?)的(?:有|是|为)[:：]?")
-VOTE = re.compile(r"(?:选举|补选|增选|推选)(?:出|产生)?")
+VOTE = re.compile(r"(?:选举|补选|增选|推选)(?:出|产生)?(?!办法|结果|工作)")
 AS_POST = re.compile(rf"为(?P<post>[^，,。；;：:！!？?\n为]{{2,60}}?)(?={END}|$)")
 SKIP_POST = re.compile(r"^(的|了)|^[\d一二三四五六七八九十]+[名位]")
 
 
 # 向甲颁发镇长当选证书: the certificate of an election, said of whoever hands it over
-NOT_A_POST = re.compile(r"证书$|证$|通知书$")
+NOT_A_POST = re.compile(r"证书$|证$|通知书$|候选人$|候选人选$")  # 确定甲为镇长正式候选人: a candidate
 NEW_BY_VOTE = re.compile(r"选举产生|换届选举|选举出")
 NEW_POST = re.compile(r"(新任|新当选的?)$")
 
@@ -36,7 +36,11 @@ class ElectedMention:
 
 
 def _clean_post(post: str) -> str:
-    post = re.sub(r"^(新一届|新)", "", post.strip())
+    post = re.sub(r"^(新一届|新一任|新任|新)", "", post.strip())
+    # 以甲为主席（会长）的新一届执委会: the post ends at its title (and the name in brackets) before 的
+    for k in (i for i, c in enumerate(post) if c == "的"):
+        if ends_with_title(BRACKETED_TAIL.sub("", post[:k])):
+            return post[:k].strip()
     # 当选会长并发表讲话: the post ends at the title before 并 (a second verb of the same subject)
     for k in (i for i, c in enumerate(post) if c == "并"):
         if ends_with_title(post[:k]):
@@ -44,6 +48,7 @@ def _clean_post(post: str) -> str:
     return post.strip()
 
 
+BRACKETED_TAIL = re.compile(r"[（(][^（()）]{1,12}[）)]$")
 PAIRED = re.compile(r"分别")
 POST_SPLIT = re.compile(r"和|、|及|以及")
 
@@ -101,6 +106,8 @@ def find_elected(text: str, people: list[PersonMention]) -> list[ElectedMention]
             for p in group:
                 add(p, m.group("post"), m.start("post"), m.end("post"))
             pos = m.end()
+    for v in PRODUCED.finditer(text):
+        _produced(text, v.end(), people, add)
     # 选举产生了新一届党委班子，新任党委书记甲…: a post called new, in a sentence that reports the vote
     if NEW_BY_VOTE.search(text):
         for p in people:
@@ -114,11 +121,28 @@ def find_elected(text: str, people: list[PersonMention]) -> list[ElectedMention]
         title = title_of(em.post)
         if title is None:
             continue
-        if em.post == title and body:
-            em.post = body + title
+        if (em.post == title or BODYLESS.match(em.post[: -len(title)])) and body:
+            em.post = body + em.post  # 副主任, 兼职副主席: a title of the body named before
         elif em.post != title:
             body = em.post[: -len(title)]
     return out
+
+
+BODYLESS = re.compile(r"^(兼职|专职|挂职|常务)$")
+PRODUCED = re.compile(r"(?:选举|推选|选)产生了?")
+PRODUCED_GAP = re.compile(r"^[，,、]?$")
+
+
+def _produced(text: str, pos: int, people: list[PersonMention], add) -> None:  # noqa: ANN001
+    """选举产生妇联主席甲，副主席乙: each post printed before its name, right after the vote or the
+    previous one elected (a separator between); the list ends at the first name that is not so."""
+    for p in sorted((p for p in people if p.start >= pos), key=lambda p: p.start):
+        post = p.posts[-1] if p.posts else None
+        if post is None or post.end != p.start or post.start < pos or not PRODUCED_GAP.match(text[pos : post.start]):
+            return
+        first = next((q for q in p.posts if q.start >= pos), post)
+        add(p, text[first.start : post.end] if first is post else post.label, post.start, post.end)
+        pos = p.end
 
 
 APPOINT = re.compile(r"(?:决定任命|提请任命|任命|聘任|聘请|推举|增补)")

@@ -24,6 +24,7 @@ CONGRESS_PARTS = re.compile(
 )
 # (not 颁发当选证书: the certificate of an election is no prize)
 AWARD_VERB = re.compile(r"颁奖|授牌|表彰|颁发[^，,。；;]{0,30}?(奖|荣誉|称号|奖牌|奖杯|奖金|(?<!当选)证书)")
+DESCRIBED_AWARDED = re.compile(r"[受被获](?:表彰|颁奖)的")
 AWARD_NAME = re.compile(r"[“\"]([^”\"]{2,40}?奖)[”\"]")
 VOTE_WORD = re.compile(r"(换届选举|补选|增选|选举)")
 BARE_NAMES = {"会议", "大会", "本次会议", "此次会议", "这次会议", "本次大会", "此次大会", "这次大会", "该会议"}
@@ -33,7 +34,8 @@ ORGANIZER_BEFORE = re.compile(r"([^，,。；;：:\s]{2,40}?)(隆重|胜利)?(�
 HOSTED_BY = re.compile(r"由([^，,。；;]{2,60}?)(主办|举办|承办)的")
 PLACE = re.compile(r"在([^，,。；;在]{2,25}?)(隆重)?(举行|召开|举办|亲切会见|会见)")
 NAME_ORGANIZER = re.compile(
-    r"^((?:中共)?[\u4e00-\u9fff]{0,8}?[省市县区镇](?:委常委会|委|人民政府|政府|政协|人大常委会|人大))"
+    r"^((?:中共)?[\u4e00-\u9fff]{0,8}?[省市县区镇](?:委常委会|委|人民政府|政府|政协|人大常委会|人大"
+    r"|总工会|妇联|团委|工商联|科协|残联|文联|侨联))"
     r"(?=[^委会府协大])"
 )
 PREPARATORY = re.compile(r"^(主席团|预备|召集人|代表团团长)")
@@ -112,7 +114,9 @@ def _events_of_sentence(b: Builder, st: TaggedSentence, head: bool, trig_re: re.
         if voting and (m.at_phrase or text[m.end : m.end + 1] == "上"):
             if st.venue is None:
                 st.venue = m.name
-            continue
+            # 在县第五次党代会上，甲当选…: the congress voted at is reported, when no other one is
+            if not (m.type == "Congress" and not m.generic and not any(e.type == "Congress" for e in b.events)):
+                continue
         key = _mention_key(b, m, b.evidence(st.s, m.start, m.end), head)
         if key is None:
             continue
@@ -218,12 +222,15 @@ def _award_ceremony(b: Builder, st: TaggedSentence) -> None:
 
     Not a 表彰 inside a document title 《关于表彰…的决定》, nor prizes handed to unnamed ranks:
     对优秀会员、优秀理事等进行表彰 at a congress is a part of its agenda, not a ceremony of its own."""
-    am = AWARD_NAME.search(st.s.text)
-    if not (
-        AWARD_VERB.search(TITLE_QUOTE.sub(_blank, st.s.text))
-        and (am is not None or st.people)
-        and not any(e.type == "AwardCeremony" for e in b.events)
-    ):
+    text = st.s.text
+    am = AWARD_NAME.search(text)
+    named = [am.start()] if am else []
+    named += [p.start for p in st.people]
+    # the prize or a person in the clause of the award verb (…表彰了10名先进；甲与乙签订了…: nobody named is awarded)
+    verbs = [v for v in AWARD_VERB.finditer(TITLE_QUOTE.sub(_blank, text)) if not DESCRIBED_AWARDED.match(
+        text, max(0, v.start() - 1))]  # 受表彰的先进人员参加会议: describes who attended
+    awarded = any(any(lo <= k < hi for k in named) for lo, hi in (_clause_span(text, v.start()) for v in verbs))
+    if not awarded or any(e.type == "AwardCeremony" for e in b.events):
         return
     main = b.main_event()
     name = am.group(1) if am else "颁奖"
@@ -234,6 +241,13 @@ def _award_ceremony(b: Builder, st: TaggedSentence) -> None:
     if e.date is None and e.month_day is None:
         d, md, _ = find_date(st.s.text, b.article.publication.date)
         e.date, e.month_day = d, md
+
+
+def _clause_span(text: str, pos: int) -> tuple[int, int]:
+    """The stretch between the semicolons around ``pos`` (the sentence when it has none)."""
+    lo = max(text.rfind("；", 0, pos), text.rfind(";", 0, pos)) + 1
+    ends = [k for k in (text.find("；", pos), text.find(";", pos)) if k >= 0]
+    return lo, min(ends, default=len(text))
 
 
 def _blank(m: re.Match[str]) -> str:

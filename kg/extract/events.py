@@ -23,9 +23,14 @@ NAME_BRACKET = re.compile(r"[（(](?:扩大|联席|视频|电视电话)[）)]|�
 SINGLE_STOPS = set("在于是了的为由对向从将并")
 NOT_EVENT_NEXT = set("堂厅室场馆址所处楼")
 REPORT_AFTER = re.compile(
-    r"^[^，,。；;]{0,20}?(举行|召开|开幕|闭幕|举办|落下帷幕|选举产生|在[^，,。；;]{1,20}?(举行|召开))"
+    r"^[^，,。；;]{0,20}?(举行|召开|开幕|闭幕|(?<!选)举办|落下帷幕|选举产生|在[^，,。；;]{1,20}?(举行|召开))"
 )
-REPORT_BEFORE = re.compile(r"((举行|召开|举办)了?[^，,。；;]*|出席|参加|主持|列席|召开的|举行的|出席了|参加了|主持了)$")
+# 出席当天的捐赠仪式, 在当日的仪式上: a day word before the name does not hide the verb
+DAY_OF = r"(?:(?:当天|当日|今天|昨天|今日|昨日)(?:上午|下午|晚上)?的)?"
+REPORT_BEFORE = re.compile(
+    r"((举行|召开|举办)了?[^，,。；;]*|出席|参加|主持|列席|召开的|举行的|出席了|参加了|主持了)" + DAY_OF + "$"
+)
+AT_BEFORE = re.compile("在" + DAY_OF + "$")
 # 某会议选举甲为…: a session that votes is reported (not 选举结果, 选举办法)
 VOTE_AFTER = re.compile(r"^(?:依法|还|以[^，,。；;]{0,10}?方式)?(?:选举|补选|增选)(?!结果|办法|工作|事项|的)")
 NOT_REPORTED_AFTER = re.compile(r"^(精神|决议|决定|部署|要求|上的|的精神|以来|审议|(?:工作)?安排|工作部署|重要讲话)")
@@ -34,6 +39,8 @@ REFERRED_BEFORE = re.compile(r"(贯彻|落实|领会|学习|传达)了?$")
 FUTURE_BEFORE = re.compile(r"(即将|将于|将要|拟于|计划|筹备)[^，。]{0,8}$|(对|关于|就|决定|筹备|研究)(召开|举行|举办)")
 AT_EVENT = re.compile(r"^(上|中|期间|现场)")
 INDEFINITE = re.compile(r"^(一次|一场|一个)")
+STUDIED = re.compile(r"学习|传达|贯彻|领会|落实")
+PAST_MANY = re.compile(r"^(历届|历次|往届|往次|历年|每届|每次|每年)")
 SESSION_AND_PART = re.compile(
     r"^(.+?届.*?次(?:全体)?会议)(?:开幕式|闭幕式|开幕会|闭幕会|开幕大会|闭幕大会)(?:及|暨|和).+$"
 )
@@ -116,6 +123,8 @@ def find_events(text: str, tokens: list[Token], has_role: bool) -> list[EventMen
         mention = _mention(text, m, stops, has_role)
         if mention is not None:
             out.append(mention)
+        if nxt is not None and nxt.start() == m.end():
+            stops = sorted([*stops, m.end()])  # the next head's name starts after this one
     return out + _other_meetings(text, out)
 
 
@@ -123,6 +132,10 @@ def _not_a_name_end(text: str, m: re.Match[str], nxt: re.Match[str] | None, stop
     """A head noun that names a room (会议室) or is part of a longer name going on to another head."""
     if text[m.end() : m.end() + 1] in NOT_EVENT_NEXT or text[m.end() : m.end() + 2] == "中心":
         return True  # 人民大会堂, 会议室, 会议中心: a building or a room
+    # 出席会议座谈会上 (a line break lost): a bare 会议 right before another head is a mention of its own
+    start = max((e for e in stops if e <= m.start()), default=0)
+    if nxt is not None and nxt.start() == m.end() and text[start : m.end()] in GENERIC_HEADS:
+        return False
     # 政治协商会议…第一次会议: the name goes on
     return (
         nxt is not None
@@ -142,7 +155,7 @@ def _mention(text: str, m: re.Match[str], stops: list[int], has_role: bool) -> E
     before = text[:start]
     after = text[m.end() :]
     name = _with_subject(name, before)
-    at_phrase = before.endswith("在") and bool(AT_EVENT.match(after))
+    at_phrase = bool(AT_BEFORE.search(before)) and bool(AT_EVENT.match(after))
     reported = _reported(name, before, after, at_phrase, has_role)
     if head in GENERIC_HEADS and name[: -len(head)] in word_set("event_governing_verbs"):
         name = head  # 祝贺大会召开, 确保会议开好: the verb takes the meeting as its object
@@ -179,8 +192,15 @@ def _reported(name: str, before: str, after: str, at_phrase: bool, has_role: boo
         and not NOT_REPORTED_AFTER.match(after)
         and not REFERRED_BEFORE.search(before)
     )
-    # 这次大会是…召开的一次重要会议: a description, not a report
-    return reported and not INDEFINITE.match(name)
+    # 这次大会是…召开的一次重要会议: a description, not a report; 在历届全会中: many past ones, not one held
+    return reported and not INDEFINITE.match(name) and not PAST_MANY.match(name) and not _studied(before, after)
+
+
+def _studied(before: str, after: str) -> bool:
+    """学习了某某在某座谈会上的讲话精神: a meeting inside what is studied (…精神 in the same clause)."""
+    clause_before = re.split(r"[，,。；;：:]", before)[-1]
+    clause_after = re.split(r"[，,。；;]", after)[0]
+    return bool(STUDIED.search(clause_before)) and "精神" in clause_after
 
 
 def _other_meetings(text: str, found: list[EventMention]) -> list[EventMention]:

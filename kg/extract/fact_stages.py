@@ -40,21 +40,44 @@ def elections(doc: Doc) -> None:
         return
     congress = next((e for e in b.events if e.type == "Congress"), None) or b.main_event()
     vm = VOTE_WORD.search(doc.article.body)
-    by_venue: dict[str | None, Event] = {}
+    by_venue: dict[tuple[str | None, int], Event] = {}
     for st, em in elected:
-        elec = by_venue.get(st.venue)
-        if elec is None:
-            name = st.venue or (vm.group(1) if vm else "选举")
-            elec = b.new_event("Election", name, None, b.evidence(st.s, 0, len(st.s.text)))
-            if congress is not None:
-                elec.super_event = congress.key
-            by_venue[st.venue] = elec
         pkey = "person:" + em.person.name
+        # 甲 elected to the committee, then its chair at the committee's first meeting: a second vote
+        round_ = 0
+        while (elec := by_venue.get((st.venue, round_))) is not None and _elected_to_other(elec, pkey, em.post):
+            round_ += 1
+        if elec is None:
+            held = _meeting_reported(b, st, congress) if round_ else None
+            name = st.venue or (held.name if held else None) or (vm.group(1) if vm else "选举")
+            elec = b.new_event("Election", name, None, b.evidence(st.s, 0, len(st.s.text)))
+            outer = held or congress
+            if outer is not None:
+                elec.super_event = outer.key
+            by_venue[(st.venue, round_)] = elec
         if pkey not in b.people:
             continue
         ev = b.evidence(st.s, em.post_start, em.post_end)
         post = b.add_post(b.people[pkey], em.post, ev)
         b.participate(elec, pkey, "Person", ["Elected"], post, b.evidence(st.s, em.person.start, em.person.end))
+
+
+def _elected_to_other(elec: Event, pkey: str, post: str) -> bool:
+    """The person is elected in ``elec`` to another post (the same post said twice is the same vote)."""
+    def same(label: str) -> bool:
+        return label.endswith(post) or post.endswith(label)
+
+    return any(p.agent == pkey and "Elected" in p.roles and p.post is not None and not same(p.post.label)
+               for p in elec.participations)
+
+
+def _meeting_reported(b: Builder, st: TaggedSentence, congress: Event | None) -> Event | None:
+    """The meeting (not the congress) the sentence reports, where a second vote was held."""
+    for key in reversed(st.event_keys):
+        e = b.event(key)
+        if e is not congress and e.type == "Meeting":
+            return e
+    return None
 
 
 def roles(doc: Doc) -> None:
@@ -172,10 +195,14 @@ def money(doc: Doc) -> None:
     award = next((e for e in b.events if e.type == "AwardCeremony"), None) or b.main_event()
     funder = award.organizers[0] if award is not None and award.organizers else None
     for st in doc.sents:
+        here: set[tuple[float, str]] = set()
         for a in find_amounts(st.s.text):
-            if (a.value, a.currency) in seen:
+            # an amount said again in a later sentence (or the headline) is the same money; printed twice in
+            # one sentence (甲捐款5万元；乙、丙各捐款5万元) it is two sums
+            if (a.value, a.currency) in seen and (a.value, a.currency) not in here:
                 continue
             seen.add((a.value, a.currency))
+            here.add((a.value, a.currency))
             receivers = _receivers(st, a.start)
             pm = PURPOSE.search(st.s.text, max(0, a.start - 6), a.end + 6)
             b.amounts.append(MonetaryAmount(

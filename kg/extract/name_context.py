@@ -93,6 +93,8 @@ def dotted_names(text: str, tokens: list[Token], found: list[tuple[int, int]]) -
     return sorted(out)
 
 
+LIST_HEAD = re.compile(r"(?:的有|的是|领导|[:：])(?P<item>[\u4e00-\u9fff]{2,3})$")
+COMRADE_AFTER = re.compile(r"同志(?![们])")
 LIST_ITEM_END = re.compile(r"[、，,。；;等]|出席|参加|列席|主持|同志|分别|讲话")
 STRONG_AFTER = re.compile(r"^(同志|主持|出席|讲话|致辞|当选|列席|等[^，,。]{0,6}(出席|参加))")
 
@@ -112,6 +114,26 @@ NAME_RIGHT_BOUNDARY = re.compile(
     r"(?=[、，,。；;：:（(\s“”]|和|及|同志|等|出席|主持|参加|列席|讲话|致辞|表示|指出|强调|介绍|汇报|"
     r"陪同|会见|当选|在|为|代表|分别|先后|一行|率|报道|摄|获得|荣获|获此|$)"
 )
+
+
+def _before_comrade(text: str, tokens: list[Token], covered: list[bool]) -> list[tuple[int, int]]:
+    """杨某岭同志: a word the tagger read as a place (or a body) is a person's name before 同志."""
+    return [(t.start, t.end) for t in tokens
+            if t.tag in ("LOC", "ORG", "nz") and 2 <= len(t.text) <= 3 and surname_of(t.text)
+            and COMRADE_AFTER.match(text, t.end) and not any(covered[k] for k in range(t.start, t.end))
+            and (t.start == 0 or not "\u4e00" <= text[t.start - 1] <= "\u9fff")]
+
+
+def _list_heads(text: str, names: list[tuple[int, int]], covered: list[bool]) -> list[tuple[int, int]]:
+    """获奖的有甲、乙, 市领导甲、乙: the first item of a list after 的有/的是/领导/：, when the next one is a name."""
+    out: list[tuple[int, int]] = []
+    for s, _e in names:
+        lead = LIST_HEAD.search(text, 0, s - 1) if s >= 1 and text[s - 1] == "、" else None
+        if lead and lead.end() == s - 1:
+            a, b = lead.start("item"), lead.end("item")
+            if surname_of(text[a:b]) and not any(covered[k] for k in range(a, b)) and (a, b) not in out:
+                out.append((a, b))
+    return out
 
 
 def add_context_names(
@@ -147,7 +169,9 @@ def add_context_names(
             sur = surname_of(cand)
             if sur is None or len(cand) - len(sur) < 1:
                 continue
-            if any(c in NOT_NAME_CHARS for c in cand[len(sur) :]):
+            # 甲、管某、乙: an item between two separators of a list of names needs no check of its characters
+            sure_item = in_list and text[pos - 1 : pos] == "、" and text[pos + length : pos + length + 1] in "、等"
+            if any(c in NOT_NAME_CHARS for c in cand[len(sur) :]) and not sure_item:
                 continue
             if not all("\u4e00" <= c <= "\u9fff" for c in cand):
                 continue
@@ -179,6 +203,10 @@ def add_context_names(
             extra.append(hit)
             for k in range(*hit):
                 covered[k] = True
+    for span in _before_comrade(text, tokens, covered) + _list_heads(text, sorted(taken + extra), covered):
+        extra.append(span)
+        for k in range(*span):
+            covered[k] = True
     # list continuation: 甲、乙、丙 where 甲 is a name
     changed = True
     while changed:

@@ -80,6 +80,7 @@ GLUED_TAIL = frozenset(_EDGES["glued_tail"]["chars"])
 GLUED_PREP = frozenset(_EDGES["glued_prep"]["chars"])
 SPEECH_AFTER = re.compile(r"[^，,。；;]{0,20}?(报告|讲话|发言|说明|辅导|部署|动员|汇报|批示|指示|讲座)")
 AWARD_AFTER = re.compile(r"[^。；;，,为]{2,60}?(颁奖|颁发|授牌|颁授|授予)")
+BIAN_AFTER = re.compile(r"[\u4e00-\u9fff]{1,2}边")  # 边听边记, 边走边看: a second 边 right after
 RIGHT_TRIM = tuple(_EDGES["right_trim"]["words"])
 
 
@@ -220,6 +221,8 @@ def _glued_word(c: _Candidate, tokens: list[Token]) -> None:
         c.end -= 1  # 克林顿派 / 卢金也
     elif len(name) == 4 and name[-1] in GLUED_PREP and len(surname_of(name) or "xx") == 1:
         c.end -= 1
+    elif len(name) >= 3 and name[-1] == "边" and plausible_name(name[:-1]) and BIAN_AFTER.match(c.text, c.end):
+        c.end -= 1  # 某某边|听边记: the 边 of 边…边…, not the name's
     elif len(name) == 3 and name[-1] == "作" and plausible_name(name[:-1]) and SPEECH_AFTER.match(c.text, c.end):
         c.end -= 1  # 孙某|作工作报告: the verb 作, not the name's
     elif len(name) == 3 and name[-1] in GLUED_PREP and plausible_name(name[:-1]) and AWARD_AFTER.match(c.text, c.end):
@@ -247,9 +250,15 @@ def _honorific(c: _Candidate, tokens: list[Token]) -> None:
 
 
 def _glued_verb(c: _Candidate, tokens: list[Token]) -> None:
-    """杨武宣|读: the tagger took the first character of a verb into a three-character name."""
+    """杨武宣|读, 李某某莅|会: the tagger took the first character of a verb into the name.
+
+    A three-character name loses it when its surname is one character; a four-character one only
+    when the three characters left are a plausible name (two given-name characters and a verb's
+    first are more often the case than a four-character name ending in 莅 or 宣)."""
     name, end = c.name, c.end
-    if len(name) == 3 and c.text[end - 1 : end + 1] in GLUED_VERBS and surname_of(name) == name[0]:
+    if c.text[end - 1 : end + 1] not in GLUED_VERBS:
+        return
+    if (len(name) == 3 and surname_of(name) == name[0]) or (len(name) == 4 and plausible_name(name[:-1])):
         c.end -= 1
 
 
@@ -265,6 +274,7 @@ def _cut_before_verb(c: _Candidate, tokens: list[Token]) -> None:
         and len(tokens[k].text) == 1
         and tokens[k].text not in NOT_NAME_CHARS
         and text[end : end + 2] not in GLUED_VERBS  # 胡海|当|选为: the verb 当选, split
+        and not (text[end] == "边" and BIAN_AFTER.match(text, end + 1))  # 某某|边|听边记
     ):
         after = tokens[k + 1] if k + 1 < len(tokens) else None
         if (

@@ -45,6 +45,9 @@ def expand_local(name: str, locality: str | None) -> str:
     return name
 
 
+# the short names mass organisations are printed by (某县妇女联合会 = 某县妇联)
+MASS_ORG_SHORT = (("妇女联合会", "妇联"), ("工商业联合会", "工商联"), ("科学技术协会", "科协"),
+                  ("残疾人联合会", "残联"), ("文学艺术界联合会", "文联"), ("归国华侨联合会", "侨联"))
 ORDINAL = r"第?[一二三四五六七八九十百零〇\d]+届"
 
 
@@ -63,6 +66,8 @@ def canonical_org(name: str) -> str:
     if m:
         return "中共" + m.group(1) + "委"
     n = re.sub(r"人民政府$", "政府", n)
+    for full, short in MASS_ORG_SHORT:  # 某区妇女联合会 = 某区妇联
+        n = re.sub(full + "$", short, n)
     abbrev = {k: v for k, v in table("party_abbreviations").items() if not k.startswith("_")}
     for short, full in abbrev.items():
         if n.startswith(full) and full != short:
@@ -84,7 +89,20 @@ def party_full_name(name: str) -> str | None:
     return None
 
 
+# people's organisations (群团): trade unions, women's federations, the Youth League, 工商联, 科协 …
+MASS_ORG = re.compile(
+    r"(总工会|工会|妇联|妇女联合会|团委|团[省市县区]委|共青团.{0,8}委员?会?|工商联|工商业联合会|总商会|科协|科学技术协会|残联"
+    r"|残疾人联合会|文联|文学艺术界联合会|侨联|红十字会|关工委|妇委会|青联|台联)(（总商会）|\(总商会\))?$"
+)
+# the lowest level of urban and rural government: 街道 (办事处), 社区, 村, 居委会
+COMMUNITY = re.compile(
+    r"(街道|街道办事处|街道办|街道党工委|社区|社区居委会|居委会|村委会|村民委员会|社区党委|社区党支部)$"
+)
+
+
 def org_kind(name: str) -> str | None:
+    if MASS_ORG.search(name):  # before the parties': 团县委, 共青团某县委 end in 县委
+        return "mass-org"
     abbrev = table("party_abbreviations")
     if any(name.startswith(k) or name.startswith(v) for k, v in abbrev.items() if not k.startswith("_")):
         return "party-dp"
@@ -94,6 +112,8 @@ def org_kind(name: str) -> str | None:
         return "legislature"
     if "政协" in name or "政治协商会议" in name:
         return "cppcc"
+    if COMMUNITY.search(name):
+        return "community"
     if re.search(r"(公司|集团|厂)$", name):
         return "company"
     if re.search(r"(大学|学院|学校|中学|小学)$", name):
@@ -185,7 +205,12 @@ def orgs_in_list(text: str, start: int, end: int, locality: str | None) -> list[
     return out
 
 
+MEMBERS = re.compile(r"(?<!党)(常委|委员|成员)$")
+
+
 def looks_like_org(name: str) -> bool:
+    if MEMBERS.search(name):
+        return False  # 县政协常委参加会议: the members of a body, people not named
     if re.search(f"(?:{alternation('org_suffixes')})$", name):
         return True
     return bool(re.search(r"(区|县|市|镇|乡|大学|学院)$", name))

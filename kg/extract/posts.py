@@ -35,7 +35,8 @@ HARD_STOPS = set("，,。；;：:！？!?“”\"《》【】\n\t 　")
 # Words that end the left context of a post chain (the post starts after them).
 SOFT_STOPS = (
     "的有", "还有",
-    "听取了", "听取", "选举", "补选", "决定", "任命", "通过的", "当选的", "的", "了", "由", "对", "为", "向", "从",
+    "听取了", "听取", "选举产生", "产生", "选举", "补选", "决定", "任命", "通过的", "当选的", "的", "了", "由",
+    "对", "为", "向", "从",
     "把", "被", "请", "让", "给", "率", "会见", "接见", "陪同", "在", "以及", "是",
     "出席", "主持", "参加", "列席", "讲话", "召开", "举行", "获得", "荣获", "担任", "现任", "原任", "曾任",
     "首先", "随后", "其中", "包括", "据", "看望", "慰问", "会上", "期间", "学习", "贯彻", "要求", "强调",
@@ -58,6 +59,31 @@ def title_of(label: str) -> str | None:
     return m.group(0) if m else None
 
 
+def _title_after(text: str, e: int) -> bool:
+    """王某某市长在讲话中说: a title right after the name (not 浦添市市长, a place before a title; a
+    two-character 某某市长 stays a place's mayor, the more usual reading)."""
+    return bool(_title_any().match(text, e)) and not _title_any().match(text, e + 1)
+
+
+def _open_bracket(text: str, k: int, pos: int) -> bool:
+    """（ at ``k`` not closed before ``pos``: a caption's or an aside's start, where a chain begins."""
+    return text[k] in "（(" and not any(c in "）)" for c in text[k + 1 : pos])
+
+
+@cache
+def _title_any() -> re.Pattern[str]:
+    return re.compile(f"(?:{alternation('post_titles')})")
+
+
+def _inside_titles(seg: str) -> list[bool]:
+    """Characters a post title printed in ``seg`` covers: 调研 of 调研员 is part of a title, not the verb."""
+    out = [False] * (len(seg) + 1)
+    for m in _title_any().finditer(seg):
+        for k in range(m.start(), m.end()):
+            out[k] = True
+    return out
+
+
 def _protected(tokens: list[Token]) -> list[bool]:
     """Characters inside an organisation or place token: a soft stop there is part of a name."""
     n = tokens[-1].end if tokens else 0
@@ -71,23 +97,33 @@ def _protected(tokens: list[Token]) -> list[bool]:
 
 def chain_before(text: str, pos: int, floor: int, protected: list[bool]) -> list[PostMention]:
     """The post chain that ends right before ``pos`` (a name's start), not reaching left of ``floor``."""
+    bm = BRACKETED_POST.search(text[floor:pos])
+    if bm and ends_with_title(bm.group(1).strip()):
+        # 无党派人士（某大学某学院副院长）甲: the post in brackets, after whatever chain precedes it
+        inner = PostMention(bm.group(1).strip(), floor + bm.start(1), floor + bm.end(1))
+        return chain_before(text, floor + bm.start(), floor, protected) + [inner]
     left = pos
-    while left > floor and text[left - 1] not in HARD_STOPS:
+    while left > floor and text[left - 1] not in HARD_STOPS and not _open_bracket(text, left - 1, pos):
         left -= 1
     seg_start = left
     seg = text[seg_start:pos]
     if not seg or not ends_with_title(seg):
         return []
-    # cut at the last soft stop that is not inside an organisation name
+    # cut at the last soft stop that is not inside an organisation name or a title (三级调研员)
+    in_title = _inside_titles(seg)
     cut = 0
     for word in SOFT_STOPS:
         idx = seg.rfind(word)
         while idx >= 0:
             absolute = seg_start + idx
-            if not (absolute < len(protected) and protected[absolute]):
+            if not (absolute < len(protected) and protected[absolute]) and not in_title[idx]:
                 cut = max(cut, idx + len(word))
                 break
             idx = seg.rfind(word, 0, idx)
+    # 甲院士和某所党委书记乙: 和 after a title joins two people, the chain starts after it
+    for k, ch in enumerate(seg):
+        if ch in "和与及" and k > cut and ends_with_title(seg[:k]) and not in_title[k]:
+            cut = k + 1
     seg_start += cut
     # a conjunction joining this name to the one before (甲和市长乙), not one inside a body's name
     while seg_start < pos and text[seg_start] in "和及与同、":
@@ -110,8 +146,9 @@ def chain_before(text: str, pos: int, floor: int, protected: list[bool]) -> list
     return pieces
 
 
+BRACKETED_POST = re.compile(r"[（(]([^（()），,。；;]{2,40})[）)]$")
 # 分管副市长 → 副市长; 新任党委书记 → 党委书记 (新任 says the post is new to the person, not which post)
-QUALIFIER = re.compile(r"^(分管|主管|协管|联系|新任|新当选的?|当选)(的)?")
+QUALIFIER = re.compile(r"^(分管|主管|协管|联系|新任|新当选的?|当选|上届|本届)(的)?")
 LIST_SEPS = "、"
 PLACE_LEVELS = set("市县省州镇乡村区")
 COMRADE = re.compile(r"^\s*同志")
@@ -128,7 +165,8 @@ def find_people(text: str, tokens: list[Token]) -> list[PersonMention]:
             continue  # a transliterated word (a virus, a brand) unless the sentence treats it as a person
         if re.match(r"新时代|思想|理论|之乡|之都|之城|故里|故居|(隆重)?(举行|召开|举办)", text[e:]):
             continue  # 某某新时代…思想, 在某某堂举行: a doctrine or a venue, not a mention of a person
-        if text[e : e + 1] in PLACE_LEVELS and not COMRADE.match(text[e:]):
+        titled = e - s >= 3 and _title_after(text, e)  # 王某某市长说: the name, then the title
+        if text[e : e + 1] in PLACE_LEVELS and not COMRADE.match(text[e:]) and not titled:
             continue  # 某某市 / 某某县: a place name read as a person
         mention = PersonMention(text[s:e], s, e)
         mention.posts = chain_before(text, s, prev_end, protected)

@@ -15,7 +15,7 @@ from kg.extract.orgs import OrgMention, orgs_in_list
 from kg.extract.posts import PersonMention
 from kg.extract.role_types import RoleMention, chain_start
 
-RECIPIENT_LIST = re.compile(r"(荣获|获得|获)[^，,。；;]{0,40}?的[^，,。；;]{0,12}?(是|为|有)[:：]")
+RECIPIENT_LIST = re.compile(r"(荣获|获得|获)[^，,。；;]{0,40}?的[^，,。；;]{0,12}?(是|为|有)[:：]?")
 GRANTED = re.compile(r"授予([^，,。；;]{2,20}?)(?:同志)?[^，,。；;]{0,30}?(?:奖|称号|荣誉|勋章|奖章)")
 FROM_HANDS = re.compile(r"从([^，,。；;]{1,40}?)手中(接过|领取)")
 # 一等奖由甲、乙获得; 三等奖丙、丁获得: the prize first, then who took it

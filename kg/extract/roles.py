@@ -41,6 +41,7 @@ HEARD = re.compile(
 # clauses that open with a preposition or 代表 have no subject of their own (甲代表镇党委，对…表示肯定)
 SUBJECTLESS = re.compile(r"(?:对|向|就|围绕|针对|结合|代表|从|在|同时|并|还|也)")
 UNITS_TAIL = re.compile(r"等(?:[\d一二三四五六七八九十]+[家个])?(?:单位|集体|企业|部门)$")
+OPEN_PREP = re.compile(r"(?:^|代表[^，,]{2,20}?)(?:向|对|为|给)[^，,]{2,}$")
 CARRIED_SUBJECT = re.compile(r"(?:同时|并且|并|还|也|随后|最后|进而|又|他|她|其)*")
 QUOTES = re.compile(r"“[^“”]*”|《[^《》]*》")
 
@@ -206,8 +207,11 @@ def _subject_agent(c: _Clause, agents: list[PersonMention], people: list[PersonM
     # 甲代表镇党委，对…表示肯定，同时要求…: a clause of nothing but 同时/并/还 before the verb
     # keeps the subject of the sentence, as long as nobody else is named on the way
     own = re.split(r"[，,]", c.segment)[-1]
-    later = re.split(r"[，,]", between)[1:]
-    carried = (bool(CARRIED_SUBJECT.fullmatch(own.strip())) or all(
+    parts = re.split(r"[，,]", between)
+    later = parts[1:]
+    # 甲代表县委向助力…，支持…的单位表示感谢: the comma falls inside the object of 向, the verb is still 甲's
+    open_object = len(later) == 1 and bool(OPEN_PREP.search(parts[0]))
+    carried = (bool(CARRIED_SUBJECT.fullmatch(own.strip())) or open_object or all(
         SUBJECTLESS.match(x.strip()) for x in later)) and not any(
         first.end <= p.start < c.start for p in people)
     ok = len(lead.strip(" ，,")) <= 10 and (not re.search("[，,]", between) or carried)
@@ -219,7 +223,7 @@ def _reporters(c: _Clause) -> list[PersonMention]:
     """某某作的…报告: the reporter is the last name (with list-mates joined by 、), even after 听取."""
     group = [c.in_seg[-1]]
     for p in reversed(c.in_seg[:-1]):
-        if c.text[p.end : group[0].start].strip() in ("、", "和"):
+        if c.text[p.end : _chain_start(group[0])].strip() in ("、", "和"):  # 甲、纪委书记乙分别作了报告
             group.insert(0, p)
         else:
             break
@@ -406,10 +410,15 @@ MEET_OBJECT = re.compile(r"(会见|会晤|接见)了?([^，,。；;]{2,40}?)(一
 def meeting_guests(text: str, start: int) -> str | None:
     """The visiting party of 会见 (an organisation such as a delegation), as printed."""
     m = MEET_OBJECT.match(text, start)
-    if not m or text[start - 1 : start] == "在" or re.match(r"(中|时|上|后|前|期间)", m.group(2)):
-        return None
+    if not m or text[start - 1 : start] == "在" or re.match(r"(中|时|上|后|前(?!来)|期间)", m.group(2)):
+        return None  # 会见时, 会见前: the time of the meeting (not 会见前来…的)
     guest = m.group(2)
     if m.group(3) == "代表团":
         guest += "代表团"
-    guest = re.sub(r"^(了|亲切|热情)", "", guest)
+    guest = re.sub(r"^(了|亲切|热情)+", "", guest)
+    guest = VISITING.sub("", guest)  # 来访的某考察团: the visit is said of the guest, not part of its name
     return guest or None
+
+
+# 会见来访的…, 前来考察的…, 专程来某县洽谈的…: words saying the guest came, before the guest's name
+VISITING = re.compile(r"^(?:[^，,。；;的]{0,12}?(?:来访|到访|来|前来|莅临|专程)[^，,。；;的]{0,10}?的)")

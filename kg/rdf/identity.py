@@ -46,9 +46,14 @@ def rules() -> dict:
 def _place_re() -> re.Pattern[str]:
     levels = sorted(rules()["levels"], key=len, reverse=True)
     alt = "|".join(map(re.escape, levels))
-    # one or more place names, each 2-7 characters then a level: 太原市, 忻州市, 太原市迎泽区, 山西省
-    # (two characters at least, so 城市管理局 and 市场监管局 hold no place; 沁县-like names are lost)
-    return re.compile(rf"^((?:.{{2,7}}?(?:{alt}))+)")
+    r = rules()
+    short_levels = "".join(r["short_place_levels"])
+    bodies = "|".join(map(re.escape, sorted(r["short_place_bodies"], key=len, reverse=True)))
+    # a one-character place (沁县) only where its body follows at once, the level maybe repeated (沁县委,
+    # 沁县县委, 沁县人民政府): so 城市管理局, 市场监管局 and a bare 县委 hold no place
+    short = rf"[^{re.escape(r['short_place_not_first'])}][{short_levels}](?=[{short_levels}]?(?:{bodies}))"
+    # one or more place names, each 2-7 characters then a level (太原市, 太原市迎泽区, 山西省), or short
+    return re.compile(rf"^((?:{short}|.{{2,7}}?(?:{alt}))+)")
 
 
 def level_of(place: str) -> int:
@@ -236,6 +241,38 @@ def stated_aliases(text: str, names: list[str]) -> list[tuple[str, str]]:
         for m in re.finditer(pat, text):
             if m.group(1) != name:
                 out.add((name, m.group(1)))
+    return sorted(out)
+
+
+def stated_short_forms(text: str) -> list[tuple[str, str]]:
+    """(full name, short form) pairs of the bodies the text gives a short form:
+    青禾市生态环境保护委员会办公室（以下简称“市环委办”） → (青禾市生态环境保护委员会办公室, 市环委办). The full
+    name is the run of characters before the bracket less a leading word of the rules' ``short_form_lead``
+    (由…, 近日…), or less what comes before such a word followed by a place (会议由青禾市…); whether it
+    names a body is for the caller to say. Sorted, so one text gives one list."""
+    r = rules()
+    markers = "|".join(map(re.escape, sorted(r["short_form_markers"], key=len, reverse=True)))
+    pat = (rf"([\u4e00-\u9fff]{{4,40}})\s*[（(]\s*(?:{markers})\s*[：:]?\s*[“\"「『]?([\u4e00-\u9fff]{{2,15}})"
+           rf"[”\"」』]?\s*[）)]")
+    leads = sorted(r["short_form_lead"], key=len, reverse=True)
+    out: set[tuple[str, str]] = set()
+    for m in re.finditer(pat, text):
+        full, short = m.group(1), m.group(2)
+        stripped = True
+        while stripped:
+            stripped = False
+            for word in leads:
+                if full.startswith(word) and len(full) - len(word) >= 4:
+                    full, stripped = full[len(word) :], True
+                    break
+        # a lead word inside the run (会议由青禾市…) ends what came before where a place follows it
+        cuts = [i + len(w) for w in leads for i in range(1, len(full)) if full.startswith(w, i)]
+        for cut in sorted(cuts, reverse=True):
+            if len(full) - cut >= 4 and _place_re().match(full[cut:]):
+                full = full[cut:]
+                break
+        if full != short:
+            out.add((full, short))
     return sorted(out)
 
 

@@ -6,13 +6,14 @@ project's extensions declared in ontology/newskg.ttl.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from kg.extract.orgs import canonical_org, expand_local, looks_like_org, org_kind
 from kg.extract.posts import title_of
-from kg.model import Article, Event, Evidence, Extraction, Post
+from kg.model import Article, Event, Evidence, Extraction, Organization, Post
 from kg.rdf import identity, iris
 from kg.rdf.curation import EMPTY, Curation
 from kg.rdf.namespaces import KG, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
@@ -47,6 +48,32 @@ class ArticleGraph:
     triples: list[Triple] = field(default_factory=list)
 
 
+def with_stated_full_names(orgs: list[Organization], text: str, locality: str | None) -> list[Organization]:
+    """The article's organisations, a body printed by a short form the text states (青禾市生态环境保护委员会
+    办公室（以下简称“市环委办”）) named by its full name, the short forms kept as alternate names: so the
+    short form is that body wherever the article uses it (its IRI, its posts' names), as a stated alias
+    makes two names one person. Copies; the extraction is left as it is."""
+    full_of: dict[str, tuple[str, str]] = {}  # a form of the short name -> (full name, short as printed)
+    for full, short in identity.stated_short_forms(text):
+        if not looks_like_org(full):
+            continue
+        name = canonical_org(expand_local(full, locality))
+        for form in (short, expand_local(short, locality), canonical_org(expand_local(short, locality))):
+            full_of.setdefault(form, (name, short))
+    if not full_of:
+        return list(orgs)
+    out = []
+    for o in orgs:
+        found = next((full_of[f] for f in (o.name, *o.alternate_names) if f in full_of), None)
+        if found is None or found[0] == o.name:
+            out.append(o)
+            continue
+        name = found[0]
+        alternates = [a for a in dict.fromkeys([o.name, found[1], *o.alternate_names]) if a != name]
+        out.append(replace(o, name=name, alternate_names=alternates, kind=o.kind or org_kind(name)))
+    return out
+
+
 class _Mapper:
     def __init__(self, article: Article, extraction: Extraction, base: str, curation: Curation = EMPTY) -> None:
         self.a = article
@@ -61,7 +88,7 @@ class _Mapper:
         )
         self.t: list[Triple] = []
         self.people = {p.key: p for p in extraction.people}
-        self.orgs = {o.key: o for o in extraction.organizations}
+        self.orgs = {o.key: o for o in with_stated_full_names(extraction.organizations, article.body, pub.locality)}
         self.places = {p.key: p for p in extraction.places}
         self.events = {e.key: e for e in extraction.events}
         self.done: set[URIRef] = set()

@@ -133,6 +133,14 @@ class Store(Protocol):
         """Atomically replace (or create) each named graph with exactly the given triples."""
         ...
 
+    def add_to_graphs(self, updates: Sequence[GraphUpdate], *, bulk: bool = False) -> None:
+        """Add each update's triples to its named graph, keeping what the graph holds (one transaction).
+
+        ``bulk``: a backend that has a faster, non-transactional loader may use it (the embedded store's
+        bulk loader, half the CPU): for content rebuilt from scratch, which a rerun repairs if the process
+        dies midway (``kg resolve``'s resolution layer)."""
+        ...
+
     def remove_graphs(self, iris: Sequence[str]) -> None: ...
 
     def query(

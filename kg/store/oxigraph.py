@@ -192,6 +192,29 @@ class OxigraphStore(Capabilities):
             return False
         return not any(self.db.contains_named_graph(ox.NamedNode(i)) for i in iris)
 
+    def add_to_graphs(self, updates: Sequence[GraphUpdate], *, bulk: bool = False) -> None:
+        """A TriG load (bulk: Oxigraph's bulk loader, not one transaction); with blank nodes, whose labels
+        a load would keep, ``INSERT DATA`` instead."""
+        bodies = [(URIRef(up.iri).n3(), up.text if up.text is not None else statements(up.triples))
+                  for up in updates]
+        bodies = [(g, b) for g, b in bodies if b.strip()]
+        if not bodies:
+            return
+        self.generation += 1
+        self._forget_derived()
+        try:
+            if any("_:" in b for _, b in bodies):
+                self.db.update("INSERT DATA {\n" + "".join(f"GRAPH {g} {{\n{b} .\n}}\n" for g, b in bodies) + "}")
+                return
+            load = self.db.bulk_load if bulk else self.db.load
+            load("".join(f"{g} {{\n{b} .\n}}\n" for g, b in bodies), format=ox.RdfFormat.TRIG)
+        except SyntaxError as exc:
+            raise StoreError(f"internal error: the statements for {len(bodies)} graph(s) did not parse: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"{self.path}: write failed ({exc})") from exc
+        finally:
+            self.generation += 1
+
     def remove_graphs(self, iris: Sequence[str]) -> None:
         self.replace_graphs([GraphUpdate(i, ()) for i in iris])
 

@@ -63,7 +63,7 @@ from kg.store.remote_results import (
     _media,
     _ResponseReader,
 )
-from kg.store.remote_text import nt_term, update_text, with_bindings, with_prefixes  # noqa: F401 - named from here too
+from kg.store.remote_text import add_text, nt_term, update_text, with_bindings, with_prefixes  # noqa: F401 - named from here too
 from kg.store.sparql_text import has_keyword
 
 TRANSIENT_STATUS = frozenset({429, 502, 503, 504})
@@ -231,6 +231,16 @@ class RemoteStore(Capabilities):
     def _update_text(self, updates: Sequence[GraphUpdate]) -> str:
         """Kept as a method so a test can inject a failure into the middle of a batch."""
         return update_text(updates)
+
+    def add_to_graphs(self, updates: Sequence[GraphUpdate], *, bulk: bool = False) -> None:
+        """One ``INSERT DATA`` request (no bulk loader over the protocol: ``bulk`` changes nothing)."""
+        text = add_text(updates)
+        if not text:
+            return
+        what = f"adding to {len(updates)} graph(s)"
+        resp = self._post_update(text, what)
+        if resp.status_code >= 400:
+            raise self._fail(resp, f"{what} (nothing was changed)")
 
     def remove_graphs(self, iris: Sequence[str]) -> None:
         self.replace_graphs([GraphUpdate(i, ()) for i in iris])

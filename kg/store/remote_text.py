@@ -54,6 +54,18 @@ def update_text(updates: Sequence[GraphUpdate]) -> str:
     return " ;\n".join(parts) + "\n"
 
 
+def add_text(updates: Sequence[GraphUpdate]) -> str:
+    """One SPARQL ``INSERT DATA`` adding each update's triples to its graph ("" when there are none)."""
+    parts: list[str] = []
+    for up in updates:
+        text = getattr(up, "text", None)
+        if text is None:
+            text = " .\n".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)}" for s, p, o in up.triples)
+        if text.strip():
+            parts.append(f"GRAPH {nt_term(URIRef(up.iri))} {{\n{text} .\n}}")
+    return "INSERT DATA {\n" + "\n".join(parts) + "\n}\n" if parts else ""
+
+
 _PREFIX_DECL = re.compile(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:")
 
 

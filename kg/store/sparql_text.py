@@ -181,3 +181,93 @@ def with_using(update: str, default_graphs: list[str], named_graphs: list[str]) 
         previous = text if kind == "word" else ""
     out.append(update[done:])
     return "".join(out)
+
+
+def _significant(text: str) -> list[tuple[str, int, int, int]]:
+    """(kind, start, end, brace depth before the token) of every token but space and comments."""
+    out: list[tuple[str, int, int, int]] = []
+    depth = 0
+    for kind, s, e in tokens(text):
+        if kind in ("ws", "comment"):
+            continue
+        out.append((kind, s, e, depth))
+        if kind == "punct" and text[s] == "{":
+            depth += 1
+        elif kind == "punct" and text[s] == "}":
+            depth = max(0, depth - 1)
+    return out
+
+
+def first_operation(update: str) -> str:
+    """The text of an update's first operation, its prologue (``PREFIX``, ``BASE``) included: up to the
+    first ``;`` outside every group."""
+    for kind, s, _e, depth in _significant(update):
+        if kind == "punct" and update[s] == ";" and depth == 0:
+            return update[:s]
+    return update
+
+
+def prologue_end(operation: str) -> int:
+    """Where an operation's prologue (its ``PREFIX`` and ``BASE`` declarations) ends."""
+    toks = _significant(operation)
+    i = 0
+    while i < len(toks):
+        word = operation[toks[i][1] : toks[i][2]].upper() if toks[i][0] == "word" else ""
+        if word == "PREFIX":
+            i += 3
+        elif word == "BASE":
+            i += 2
+        else:
+            return toks[i][1]
+    return len(operation)
+
+
+def where_group(operation: str) -> str | None:
+    """The group after an operation's ``WHERE`` (``DELETE WHERE { … }`` or ``… WHERE { … }``), braces
+    included; None if there is none."""
+    toks = _significant(operation)
+    for i, (kind, s, e, depth) in enumerate(toks):
+        if kind == "word" and depth == 0 and operation[s:e].upper() == "WHERE":
+            if i + 1 >= len(toks) or operation[toks[i + 1][1]] != "{":
+                return None
+            start = toks[i + 1][1]
+            for kind2, s2, _e2, depth2 in toks[i + 2 :]:
+                if kind2 == "punct" and operation[s2] == "}" and depth2 == 1:
+                    return operation[start : s2 + 1]
+            return None
+    return None
+
+
+_DUMMY_TRIPLE = "<urn:x-kg:s> <urn:x-kg:p> <urn:x-kg:o>"
+
+
+def data_skeleton(update: str) -> str:
+    """The update with the body of every ``INSERT DATA`` / ``DELETE DATA`` block reduced to its graph
+    names (``GRAPH g { one placeholder triple }``): what a parser needs to tell which graphs the update
+    writes, without parsing the data itself (rdflib's parser takes minutes over a few thousand triples).
+    Everything else is kept as it is."""
+    toks = _significant(update)
+    out: list[str] = []
+    done = 0
+    i = 0
+    while i < len(toks):
+        kind, s, e, depth = toks[i]
+        if (kind == "word" and depth == 0 and update[s:e].upper() == "DATA" and i > 0
+                and update[toks[i - 1][1] : toks[i - 1][2]].upper() in ("INSERT", "DELETE")
+                and i + 1 < len(toks) and update[toks[i + 1][1]] == "{"):
+            j = i + 2
+            kept: list[str] = []
+            while j < len(toks) and not (update[toks[j][1]] == "}" and toks[j][3] == 1):
+                kind2, s2, e2, depth2 = toks[j]
+                if kind2 == "word" and depth2 == 1 and update[s2:e2].upper() == "GRAPH" and j + 1 < len(toks):
+                    name = update[toks[j + 1][1] : toks[j + 1][2]]
+                    kept.append(f"GRAPH {name} {{ {_DUMMY_TRIPLE} }}")
+                j += 1
+            if j >= len(toks):
+                return update  # unbalanced: left to the parser to refuse
+            out.append(update[done : toks[i + 1][2]] + " " + " ".join(kept) + " ")
+            done = toks[j][1]
+            i = j
+        i += 1
+    out.append(update[done:])
+    return "".join(out)

@@ -40,9 +40,10 @@ from fastapi.concurrency import run_in_threadpool
 
 from kg.derived import refresh_derived
 from kg.errors import InputError, KgError, QueryError, StoreError
-from kg.resolve import graphs_named_in, refresh_after_write
+from kg.resolve import refresh_after_write
 from kg.store.base import GraphUpdate, Store
 from kg.store.sparql_text import with_using
+from kg.update_scope import update_scope
 from kg.web.auth import Auth
 from kg.web.context import context
 from kg.web.errors import HttpError, public_message
@@ -111,8 +112,9 @@ class Writes:
         base = context(request).runner.base_iri  # relative IRIs: as in queries
 
         def run() -> None:
+            scope = update_scope(self.store, update, base)  # the graphs it will write, read before it runs
             self.store.update(update, base_iri=base) if base else self.store.update(update)
-            refresh_after_write(self.store, graphs_named_in(update))  # the joins of the graphs it names
+            refresh_after_write(self.store, scope.graphs, scope.everything)  # their joins
 
         await self.write(run)
         return Response(status_code=204)

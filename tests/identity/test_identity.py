@@ -214,14 +214,30 @@ def test_resolution_blocks_say_who_was_joined_and_why(store, tmp_path: Path) -> 
     assert len(rows) == 1 and int(rows[0]["people"]) == 2 and int(rows[0]["joins"]) == 4
     before = dump_resolution(store)
     writes: list = []
-    real = store.replace_graphs
+    real, add = store.replace_graphs, store.add_to_graphs
     store.replace_graphs = lambda ups: (writes.extend(ups), real(ups))  # type: ignore[method-assign]
+    store.add_to_graphs = lambda ups, **kw: (writes.extend(ups), add(ups, **kw))  # type: ignore[method-assign]
     mentions, blocks = rebuild(store)  # kg resolve recomputes exactly what ingest kept current
     assert mentions >= 4 and blocks >= 1 and dump_resolution(store) == before
     assert writes == []  # so it rewrites nothing
     store.update(Q + 'DELETE WHERE { GRAPH ?b { ?j kg:joinReason ?r } }')  # a layer gone stale
     rebuild(store)
     assert dump_resolution(store) == before and writes  # is repaired
+
+
+def test_a_first_build_of_the_layer_in_small_chunks_is_what_ingest_kept_current(store, tmp_path: Path) -> None:
+    for i, city in enumerate(CITIES[:3]):
+        head = "王伟" if i else "郑文博"
+        p = page(tmp_path, f"f{i}", city, f"2023-04-0{i + 2}", f"{city}会议",
+                 f"本报讯 {city}召开会议。市委书记王伟出席，副市长柯望舒主持。教育局局长{head}参加。")
+        ingest_file(store, p, base=BASE)
+    before = dump_resolution(store)
+    layer = [g for g in store.graph_iris() if is_resolution_graph(g)]
+    assert len(layer) >= 2 and any("joinReason" in line for line in before)
+    store.remove_graphs(layer)
+    assert dump_resolution(store) == []
+    mentions, blocks = rebuild(store, chunk_statements=3)  # streamed: every block split over several chunks
+    assert dump_resolution(store) == before and blocks == len(layer) and mentions >= 7
 
 
 def test_reingesting_without_a_name_drops_it_from_its_block(store, tmp_path: Path) -> None:

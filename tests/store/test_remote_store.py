@@ -436,6 +436,20 @@ def test_pre_serialised_statements_are_sent_as_they_are(fresh) -> None:
         store.close()
 
 
+def test_add_to_graphs_keeps_what_a_graph_holds(fresh) -> None:
+    """``kg resolve`` adds a block's joins chunk by chunk: each request adds, none replaces."""
+    g, h = BASE + "/article/x", BASE + "/article/y"
+    store = open_store(fresh.config)
+    try:
+        store.replace_graphs([GraphUpdate(g, [(URIRef(g), URIRef("http://x/n"), Literal("一", lang="zh"))])])
+        store.add_to_graphs([GraphUpdate.from_text(g, f'<{g}> <http://x/n> "二"@zh'),
+                             GraphUpdate(h, [(URIRef(h), URIRef("http://x/n"), Literal("三", lang="zh"))])], bulk=True)
+        store.add_to_graphs([GraphUpdate.from_text(g, "")])  # nothing to add: no request
+        assert len(dump(store)) == 3 and sorted(store.graph_iris()) == [g, h]
+    finally:
+        store.close()
+
+
 def test_unstorable_term_is_refused_before_sending(fresh) -> None:
     store = open_store(fresh.config)
     try:

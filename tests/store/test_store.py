@@ -132,3 +132,16 @@ def test_store_path_is_a_file(tmp_path: Path):
     f.write_text("x")
     with pytest.raises(StoreError):
         open_store(f)
+
+
+def test_add_to_graphs_keeps_what_a_graph_holds(store) -> None:
+    g, h = BASE + "/article/x", BASE + "/article/y"
+    store.replace_graphs([GraphUpdate(g, [(URIRef(g), SCHEMA.headline, Literal("一", lang="zh"))])])
+    for bulk in (False, True):  # a transaction, then the bulk loader: the same quads
+        store.add_to_graphs([GraphUpdate.from_text(g, f'<{g}> <{SCHEMA.name}> "二"@zh'),
+                             GraphUpdate.from_text(h, f'<{h}> <{SCHEMA.name}> "三"@zh'),
+                             GraphUpdate.from_text(g, f'<{g}> <{SCHEMA.name}> "二"@zh')], bulk=bulk)
+        rows = store.query("SELECT ?g ?o WHERE { GRAPH ?g { ?s ?p ?o } }").rows()
+        assert sorted((str(r["g"]), str(r["o"])) for r in rows) == [(g, "一"), (g, "二"), (h, "三")]
+    store.add_to_graphs([GraphUpdate.from_text(g, "_:b <http://x/p> _:b")])  # blank nodes: INSERT DATA
+    assert store.quad_count() == 4

@@ -3,9 +3,11 @@ the names and details of the entities a page shows, looked up once per page (``L
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -235,3 +237,87 @@ def links_of(lk: Linker, rows: list[Row], key: str, label: str) -> list[Link]:
             seen[s(r[key])] = lk.link(r[key], r.get(label))  # type: ignore[assignment]
     return list(seen.values())
 
+
+
+def event_contexts(store: Store, iris: Sequence[Node]) -> dict[str, L.EventContext]:
+    """The context of each event of ``iris`` that has a generic name (event_context.rq, one query per
+    ``CHUNK`` events); events of other names are left out (they are named as they are)."""
+    found: dict[str, dict[str, set[str]]] = {}
+    uniq = list(dict.fromkeys(i for i in iris if isinstance(i, URIRef)))
+    for k in range(0, len(uniq), CHUNK):
+        for r in run(store, "event_context", iris=uniq[k:k + CHUNK]):
+            one = found.setdefault(s(r["s"]), {})
+            for key in ("name", "superName", "organizerName", "placeName"):
+                if r.get(key) is not None:
+                    one.setdefault(key, set()).add(s(r[key]))
+            if r.get("date") is not None:
+                one.setdefault("date", set()).add(fmt_date(r["date"]))
+    return {iri: L.EventContext(tuple(sorted(f.get("superName", ()))), tuple(sorted(f.get("organizerName", ()))),
+                                tuple(sorted(f.get("placeName", ()))), min(f.get("date", {""})))
+            for iri, f in found.items() if any(L.is_generic_event(x) for x in f.get("name", ()))}
+
+
+def _event_links(model: object, out: list[Link]) -> None:
+    """Every link to an event page in a view model (dataclasses, lists, tuples and dicts, walked)."""
+    if isinstance(model, Link):
+        if model.kind == "event":
+            out.append(model)
+    elif is_dataclass(model) and not isinstance(model, type):
+        for f in fields(model):
+            _event_links(getattr(model, f.name), out)
+    elif isinstance(model, (list, tuple)):
+        for x in model:
+            _event_links(x, out)
+    elif isinstance(model, dict):
+        for x in model.values():
+            _event_links(x, out)
+
+
+def _relabel(model: Any, texts: dict[str, str]) -> Any:
+    """The model with every event link's text replaced by ``texts[iri]`` where there is one (in place for
+    mutable containers and dataclasses; frozen ones and tuples are rebuilt)."""
+    if isinstance(model, Link):
+        return replace(model, text=texts[model.iri]) if model.kind == "event" and model.iri in texts else model
+    if is_dataclass(model) and not isinstance(model, type):
+        changes = {f.name: _relabel(getattr(model, f.name), texts) for f in fields(model)}
+        changed = {k: v for k, v in changes.items() if v is not getattr(model, k)}
+        if not changed:
+            return model
+        if type(model).__dataclass_params__.frozen:  # type: ignore[attr-defined]
+            return replace(model, **changed)
+        for k, v in changed.items():
+            setattr(model, k, v)
+        return model
+    if isinstance(model, list):
+        model[:] = [_relabel(x, texts) for x in model]
+        return model
+    if isinstance(model, tuple):
+        items = [_relabel(x, texts) for x in model]
+        if all(a is b for a, b in zip(items, model, strict=True)):
+            return model
+        return type(model)(*items) if hasattr(model, "_fields") else tuple(items)  # a named tuple keeps its type
+    if isinstance(model, dict):
+        for k, v in list(model.items()):
+            model[k] = _relabel(v, texts)
+        return model
+    return model
+
+
+def with_event_context(store: Store, model: Any) -> Any:
+    """The view model with every event of a generic name named with its context (``labels.event_label``):
+    "选举 — 青禾市第十届人民代表大会第三次会议, 2023-01-05". Applied once to every page's model, its JSON
+    twin and its list downloads (``kg.web.pages.routes``), so no list can show a bare 选举."""
+    links: list[Link] = []
+    _event_links(model, links)
+    texts = event_names(store, {x.iri: x.text for x in links})
+    return _relabel(model, texts) if texts else model
+
+
+def event_names(store: Store, names: dict[str, str]) -> dict[str, str]:
+    """Event IRI → the name to show, for the events of ``names`` (IRI → name as stated) whose name is
+    generic and whose context is known (``labels.event_label``); others are left out."""
+    generic = [URIRef(i) for i, name in names.items() if L.is_generic_event(name)]
+    if not generic:
+        return {}
+    contexts = event_contexts(store, generic)
+    return {i: L.event_label(names[i], contexts[i]) for i in names if i in contexts}

@@ -17,6 +17,7 @@ from kg.web.pages.common import (
     Link,
     Linker,
     all_values,
+    event_contexts,
     first,
     first_value,
     fmt_date,
@@ -97,6 +98,7 @@ class EventPage:
     articles_paging: Paging
     grants_paging: Paging | None = None
     kind: str = "event"
+    context: str = ""  # for a generic name (选举): which one — its enclosing event, organiser, place, date
 
 
 
@@ -134,10 +136,13 @@ def event(store: Store, lk: Linker, iri: str, page: int = 1,
     arts, apaging = article_list(store, lk, this, page, Dated(store))
     grants, gpaging = grant_list(store, lk, this, lists.get("grants_page", 1))
     keep_together(apaging, gpaging)
-    return EventPage(iri, s(first_value(head, "name")) or L.local_name(iri), [L.label(t) for t in shown],
-                     fmt_date(first_value(head, "date")), links_of(lk, head, "place", "placeName"),
-                     links_of(lk, head, "organizer", "organizerName"), links_of(lk, head, "super", "superName"),
+    name, date = s(first_value(head, "name")) or L.local_name(iri), fmt_date(first_value(head, "date"))
+    places, organizers = links_of(lk, head, "place", "placeName"), links_of(lk, head, "organizer", "organizerName")
+    supers = links_of(lk, head, "super", "superName")
+    # said as every link to this event says it (common.event_contexts), under the bare name
+    context = L.event_label(name, event_contexts(store, [this]).get(iri)).removeprefix(name).removeprefix(" — ")
+    return EventPage(iri, name, [L.label(t) for t in shown], date, places, organizers, supers,
                      links_of(lk, head, "sub", "subName"), all_values(head, "evidence"), roles, len(parts),
-                     grants, arts, apaging, gpaging)
+                     grants, arts, apaging, gpaging, context=context)
 
 

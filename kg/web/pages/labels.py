@@ -43,6 +43,7 @@ ORG_KINDS = {  # kg:orgKind values (kg.extract.orgs) as a reader says them
     "legislature": Label("人大", "legislature"), "cppcc": Label("政协", "CPPCC"),
     "government": Label("政府机关", "government"), "company": Label("企业", "company"),
     "university": Label("高校", "university"), "institute": Label("研究机构", "institute"),
+    "mass-org": Label("群团组织", "mass organisation"), "community": Label("街道社区", "community"),
 }
 
 
@@ -99,3 +100,37 @@ def role_rank(iri: str) -> int:
     """Order of roles on an event page: chairs first, then speakers, attendees …"""
     name = local_name(iri)
     return ROLE_ORDER.index(name) if name in ROLE_ORDER else len(ROLE_ORDER)
+
+
+@dataclass(frozen=True)
+class EventContext:
+    """What tells an event of a generic name from its namesakes: the events it is part of, its organisers,
+    places and date (names as printed; several of a kind are kept in a stable order)."""
+
+    super_events: tuple[str, ...] = ()
+    organizers: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    date: str = ""
+
+    def text(self) -> str:
+        """"青禾市第十届人民代表大会第三次会议, 2023-01-05": the enclosing event first, then an organiser and
+        a place not already said by a name before them, then the date."""
+        said: list[str] = []
+        for name in (*self.super_events[:1], *self.organizers[:1], *self.places[:1]):
+            if name and not any(name in x for x in said):
+                said.append(name)
+        return ", ".join([*said, *([self.date] if self.date else [])])
+
+
+def is_generic_event(name: str) -> bool:
+    """Whether an event's name says nothing of which event it is (the rules file's ``generic_events``)."""
+    from kg.rdf.identity import is_generic_event as generic
+
+    return generic(name)
+
+
+def event_label(name: str, context: EventContext | None) -> str:
+    """How an event is named wherever a page shows it: a generic name with its context ("选举 — 青禾市第十届
+    人民代表大会第三次会议, 2023-01-05", so two 选举 can be told apart), any other name as it is."""
+    extra = context.text() if context is not None and is_generic_event(name) else ""
+    return f"{name} — {extra}" if extra else name

@@ -20,7 +20,7 @@ from kg.web.pages import home as H
 from kg.web.pages import labels as L
 from kg.web.pages import twin as T
 from kg.web.pages import views as V
-from kg.web.pages.common import Linker, lookup, name_in
+from kg.web.pages.common import Linker, event_names, lookup, name_in, with_event_context
 from kg.web.pages.home import StoreCounts
 from kg.web.pages.names import NamePage, namesakes
 from kg.web.pages.paging import whole
@@ -71,8 +71,10 @@ class Pages:
         if fn is None or not ID_RE.match(ident):
             return None
         if kind in V.MANY_LISTS:  # the pages with more than one paged list
-            return fn(self.store, self.linker, f"{self.base}/{kind}/{ident}", page, lists)
-        return fn(self.store, self.linker, f"{self.base}/{kind}/{ident}", page)
+            model = fn(self.store, self.linker, f"{self.base}/{kind}/{ident}", page, lists)
+        else:
+            model = fn(self.store, self.linker, f"{self.base}/{kind}/{ident}", page)
+        return with_event_context(self.store, model)  # every 选举 it links to, with its context
 
     def html_for(self, kind: str, ident: str, page: int = 1,
                  lists: dict[str, int] | None = None) -> HTMLResponse | None:
@@ -131,9 +133,9 @@ class Pages:
             return self.bad_format({"rows": None})
         if fmt and params.get("_list") == "rows":
             with whole("page"):
-                model = B.browse(self.store, self.linker, kind, f, 1)
+                model = with_event_context(self.store, B.browse(self.store, self.linker, kind, f, 1))
             return self.download(model.rows if model else [], fmt, f"{kind}-index")
-        model = B.browse(self.store, self.linker, kind, f, page)
+        model = with_event_context(self.store, B.browse(self.store, self.linker, kind, f, page))
         if model is None:
             return self.not_found("browse", kind)
         if fmt:
@@ -158,7 +160,7 @@ class Pages:
 
         @r.get("/", response_class=HTMLResponse)
         def home(_format: str = "") -> Response:
-            model = H.home(self.store, self.linker, self.counts)
+            model = with_event_context(self.store, H.home(self.store, self.linker, self.counts))
             if _format == "json":
                 return self.twin(model)
             return self.render("home.html", page=model, title="newskg")
@@ -249,7 +251,9 @@ class Pages:
         if not iris:
             return {}
         facts = lookup(self.store, list(dict.fromkeys(iris)))
-        return {str(i): name for i in iris if (name := name_in(facts, i)) and str(i) in facts}
+        names = {str(i): name for i in iris if (name := name_in(facts, i)) and str(i) in facts}
+        events = {i: n for i, n in names.items() if self.linker.kind(i) == "event"}
+        return names | event_names(self.store, events)  # a 选举 with its context, as on the pages
 
     def cell(self, term: tuple | None, names: dict[str, str] | None = None) -> dict[str, Any] | None:
         """One result cell from the runner's plain data: an IRI (with its local page path and the entity's

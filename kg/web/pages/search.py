@@ -19,7 +19,7 @@ from kg import search as S
 from kg.search.query import KINDS, Result
 from kg.search.query import search as run_search
 from kg.store.base import Store
-from kg.web.pages.common import Link, Linker
+from kg.web.pages.common import Link, Linker, with_event_context
 from kg.web.pages.paging import Paging
 
 KIND_LABELS = {"person": "人物 people", "organization": "机构 organisations", "event": "事件 events",
@@ -86,8 +86,9 @@ def search_page(store: Store, lk: Linker, q: str, kind: str | None = None, page:
     sugg = [(s.query, _href(s.query, None), s.reason, s.hits) for s in res.suggestions]
     paging = Paging(res.page, res.total, res.per_page)
     pages = [(p, _href(res.q, res.kind, p) if p else "") for p in paging.window()]
-    return SearchPage(res.q, res, hits, tabs, sugg, S.updating(store), json_href=_href(res.q, res.kind, res.page,
-                                                                                    "/search.json"), pages=pages)
+    found = SearchPage(res.q, res, hits, tabs, sugg, S.updating(store),
+                       json_href=_href(res.q, res.kind, res.page, "/search.json"), pages=pages)
+    return with_event_context(store, found)  # a hit named 选举 says which 选举
 
 
 def as_json(page: SearchPage) -> dict[str, Any]:
