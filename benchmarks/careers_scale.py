@@ -33,8 +33,8 @@ from benchmarks.identity_scale import BASE, K, fill, peak_mb  # noqa: E402
 def add_lines(store, articles: list[str], share: float, rng: random.Random) -> int:
     """Give a share of the mentions of ``articles`` the education line (sector, a bureau post, a date):
     what the mapper writes for a 教育局局长. Returns the mentions changed."""
+    from kg.mentions import mentions_in
     from kg.rdf import iris
-    from kg.resolve import mentions_in
 
     updates = []
     n = 0

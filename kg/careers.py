@@ -25,10 +25,11 @@ from collections.abc import Iterable
 
 from rdflib import Literal, URIRef
 
+from kg.mentions import CHUNK, Mention, csv_rows, iter_mentions, mentions_in
 from kg.rdf import careers as rules
 from kg.rdf import iris
 from kg.rdf.namespaces import KG
-from kg.resolve import CHUNK, Mention, _csv_rows, _read_graph, base_of, iter_mentions, mentions_in
+from kg.resolve import _read_graph, base_of
 from kg.store.base import Store
 
 RULE_BASES = {"PostJurisdiction", "PaperLocality", "CareerJoin"}  # mentions keyed by the rules (or by a career)
@@ -83,7 +84,7 @@ def mentions_named(store: Store, names: Iterable[str]) -> list[Mention]:
     out: list[Mention] = []
     for i in range(0, len(ns), CHUNK):
         q = _BY_NAME % _values("name", map(_zh, ns[i : i + CHUNK]))
-        for a, m, name, person, basis, jur, sector in _csv_rows(store, q):
+        for a, m, name, person, basis, jur, sector in csv_rows(store, q):
             out.append(Mention(person, m, a, name, basis.removeprefix(kg), jur or None, sector or None))
     return out
 
@@ -96,7 +97,7 @@ def _sightings(store: Store, mentions: list[Mention]) -> dict[str, rules.Sightin
     wanted = set(ms)
     arts = sorted({m.article for m in mentions})
     for i in range(0, len(arts), CHUNK):  # by article graph (a VALUES of mentions was not index-bound)
-        for m, date, label, body, kind in _csv_rows(store, _POSTS % _values("a", map(_iri, arts[i : i + CHUNK]))):
+        for m, date, label, body, kind in csv_rows(store, _POSTS % _values("a", map(_iri, arts[i : i + CHUNK]))):
             if m not in wanted:
                 continue
             dates[m] = date[:10] or None
@@ -187,7 +188,7 @@ def refresh(store: Store, article_iris: Iterable[str]) -> list[str]:
         return []
     names = {m.name for m in mentions_in(store, arts)}
     for i in range(0, len(arts), CHUNK):
-        names.update(r[0] for r in _csv_rows(store, _OLD_NAMES % _values("a", map(_iri, arts[i : i + CHUNK]))))
+        names.update(r[0] for r in csv_rows(store, _OLD_NAMES % _values("a", map(_iri, arts[i : i + CHUNK]))))
     if not names:
         return []
     return _apply(store, mentions_named(store, names))

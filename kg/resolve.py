@@ -24,29 +24,21 @@ mentions, and so in the layer, with the reason ``kg:Curated``.
 
 from __future__ import annotations
 
-import csv
 import io
-import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import replace
 from functools import lru_cache
 
-from rdflib import URIRef
-
+from kg.mentions import CHUNK, Mention, article_values, csv_rows, iter_mentions, mentions_in, result_lines
 from kg.rdf import iris
 from kg.rdf.curation import EMPTY, Curation
 from kg.rdf.namespaces import KG, PROV, RDF
 from kg.store.base import GraphUpdate, Store
 
 RESOLUTION_PATH = "/resolution/"
-CHUNK = 400
 
 _PREFIXES = f"PREFIX kg: <{KG}>\nPREFIX prov: <{PROV}>\n"
-_MENTIONS = _PREFIXES + """SELECT ?a ?m ?name ?person ?basis ?jur ?sector WHERE {
-  GRAPH %s { ?m a kg:PersonMention ; kg:writtenName ?name ; kg:mentionOf ?person ; kg:identityBasis ?basis .
-             OPTIONAL { ?m kg:jurisdiction ?jur } OPTIONAL { ?m kg:sector ?sector } }
-}"""
 # a join is what has a reason (an article graph's mentions have prov:wasDerivedFrom too, and no reason)
 _OLD_JOINS = _PREFIXES + "SELECT ?b ?j WHERE { GRAPH ?b { ?j prov:wasDerivedFrom %s ; kg:joinReason ?r } }"
 _BLOCKS = _PREFIXES + "SELECT ?b WHERE { GRAPH ?b { ?b a kg:NameBlock } }"
@@ -54,19 +46,6 @@ _CLEAN = """DELETE { GRAPH %(b)s { %(b)s kg:namesake ?p } }
 WHERE { GRAPH %(b)s { %(b)s kg:namesake ?p FILTER NOT EXISTS { ?j kg:joinedEntity ?p } } } ;
 DELETE { GRAPH %(b)s { %(b)s ?p ?o } }
 WHERE { GRAPH %(b)s { %(b)s ?p ?o FILTER NOT EXISTS { ?j kg:joinedEntity ?any } } }"""
-
-
-@dataclass(frozen=True, order=True)
-class Mention:
-    """One row of ``_MENTIONS``: a person mention as its article graph states it."""
-
-    person: str
-    mention: str
-    article: str
-    name: str
-    basis: str
-    jurisdiction: str | None
-    sector: str | None = None  # the line of work that kept namesakes of one jurisdiction apart
 
 
 def is_resolution_graph(iri: str) -> bool:
@@ -82,89 +61,6 @@ def block_iri(base: str, name: str) -> str:
 
 def base_of(person_iri: str) -> str:
     return person_iri.rsplit("/person/", 1)[0]
-
-
-def _results(store: Store, query: str, fmt: str) -> Iterator[str]:
-    """The lines of a SELECT's results serialised as ``fmt`` (csv, tsv), header first, streamed from a
-    temporary file: the store serialises in one call, and memory holds one line at a time."""
-    with tempfile.TemporaryFile() as f:
-        store.query(query).serialize(fmt, f)  # type: ignore[arg-type]
-        f.seek(0)
-        yield from io.TextIOWrapper(f, encoding="utf-8", newline="")
-
-
-def _csv_rows(store: Store, query: str) -> Iterator[list[str]]:
-    """The rows of a SELECT as plain strings (IRIs and literals' text, "" for unbound), read from the
-    store's CSV serialisation: parsed by the store and the csv module, several times faster than
-    building rdflib terms row by row (the cost that dominated ``kg resolve``, see docs/identity.md)."""
-    reader = csv.reader(_results(store, query, "csv"))
-    next(reader, None)  # the header
-    yield from reader
-
-
-def _iter_rows(store: Store, graph: str, query: str | None = None) -> Iterator[Mention]:
-    kg = str(KG)
-    for a, m, name, person, basis, jur, sector in _csv_rows(store, query or _MENTIONS % graph):
-        article = a if graph == "?a" else graph.strip("<>")
-        yield Mention(person, m, article, name, basis.removeprefix(kg), jur or None, sector or None)
-
-
-def _rows(store: Store, graph: str) -> list[Mention]:
-    return list(_iter_rows(store, graph))
-
-
-def _values(iris_: list[str]) -> str:
-    return "VALUES ?a { " + " ".join(URIRef(a).n3() for a in iris_) + " }"
-
-
-# The mentions of articles bound by VALUES: the optional jurisdiction and sector as UNION branches, merged
-# in Python (``_merged``). Why not ``_MENTIONS`` with VALUES: Oxigraph evaluates an OPTIONAL over the
-# whole store before joining it with the VALUES, so its cost grew with the store (1.2 s for 400 articles of
-# a 5,000-article store against 0.1 s for this form, measured in benchmarks/identity_scale.py).
-_BOUND_MENTIONS = _PREFIXES + """SELECT ?a ?m ?name ?person ?basis ?jur ?sector WHERE { %s
-  GRAPH ?a { { ?m a kg:PersonMention ; kg:writtenName ?name ; kg:mentionOf ?person ; kg:identityBasis ?basis }
-    UNION { ?m a kg:PersonMention ; kg:jurisdiction ?jur } UNION { ?m a kg:PersonMention ; kg:sector ?sector } }
-}"""
-
-
-def _merged(rows: Iterable[list[str]]) -> Iterator[Mention]:
-    """Mentions from the rows of ``_BOUND_MENTIONS``: one per (required row, jurisdiction, sector), as
-    ``_MENTIONS``'s OPTIONALs would give (an unbound one when a mention has none)."""
-    kg = str(KG)
-    base: list[list[str]] = []
-    jurs: dict[tuple[str, str], list[str]] = defaultdict(list)
-    sectors: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for a, m, name, person, basis, jur, sector in rows:
-        if person:  # the first branch (a person IRI is never empty)
-            base.append([a, m, name, person, basis])
-        elif jur:
-            jurs[a, m].append(jur)
-        elif sector:
-            sectors[a, m].append(sector)
-    for a, m, name, person, basis in base:
-        for jur in jurs.get((a, m)) or [""]:
-            for sector in sectors.get((a, m)) or [""]:
-                yield Mention(person, m, a, name, basis.removeprefix(kg), jur or None, sector or None)
-
-
-def mentions_in(store: Store, article_iris: Iterable[str]) -> list[Mention]:
-    """The person mentions of the given article graphs: one query per ``CHUNK`` articles, each graph
-    bound by ``VALUES`` (index lookups; one query per article cost a round trip each)."""
-    arts = sorted(set(article_iris))
-    out: list[Mention] = []
-    for i in range(0, len(arts), CHUNK):
-        out += _merged(_csv_rows(store, _BOUND_MENTIONS % _values(arts[i : i + CHUNK])))
-    return out
-
-
-def all_mentions(store: Store) -> list[Mention]:
-    """Every person mention of the store, in one query."""
-    return _rows(store, "?a")
-
-
-def iter_mentions(store: Store) -> Iterator[Mention]:
-    """Every person mention of the store, streamed (``kg resolve`` on a large store: bounded memory)."""
-    return _iter_rows(store, "?a")
 
 
 def join_statements(m: Mention) -> list[str]:
@@ -223,8 +119,8 @@ def refresh(store: Store, article_iris: Iterable[str]) -> int:
     ops: list[str] = []
     touched: set[str] = set()
     for i in range(0, len(arts), CHUNK):
-        q = (_OLD_JOINS % "?a").replace("WHERE {", "WHERE { " + _values(arts[i : i + CHUNK]), 1)
-        for b, j in _csv_rows(store, q):
+        q = (_OLD_JOINS % "?a").replace("WHERE {", "WHERE { " + article_values(arts[i : i + CHUNK]), 1)
+        for b, j in csv_rows(store, q):
             touched.add(b)
             ops.append(f"DELETE WHERE {{ GRAPH <{b}> {{ <{j}> ?p ?o }} }}")
     mentions = mentions_in(store, arts)
@@ -263,7 +159,6 @@ SELECT ?a WHERE { GRAPH ?a { ?a a schema:NewsArticle . FILTER NOT EXISTS { ?m a 
 
 def _read_graph(store: Store, article: str) -> list:
     """The triples of one article graph, read whole (as N-Triples, parsed by rdflib)."""
-    import io
 
     from rdflib import Graph
 
@@ -322,7 +217,7 @@ def known_aliases(store: Store) -> dict[tuple[str, str], tuple[str, str]]:
     from kg.rdf.iris import name_of_id
 
     out: dict[tuple[str, str], tuple[str, str]] = {}
-    for alias, person in sorted(_csv_rows(store, _ALIASES), key=lambda r: r[1]):
+    for alias, person in sorted(csv_rows(store, _ALIASES), key=lambda r: r[1]):
         ident = person.rsplit("/person/", 1)[-1]
         name = name_of_id(ident)
         if name and "_" in ident:
@@ -422,7 +317,7 @@ def _layer_digests(store: Store) -> dict[str, int]:
     ``join_statements`` writes), so a block that ingest kept current has the digest of the statements
     its mentions call for."""
     out: dict[str, int] = defaultdict(int)
-    lines = _results(store, _LAYER, "tsv")
+    lines = result_lines(store, _LAYER, "tsv")
     next(lines, None)
     for line in lines:
         g, _, st = line.rstrip("\r\n").partition("\t")

@@ -1,0 +1,115 @@
+"""Person mentions read back from article graphs: what the resolution layer (kg.resolve) and the career
+joins (kg.careers) are derived from.
+
+The mapper writes one ``kg:PersonMention`` per written name per article (``kg.rdf.mapping``); these
+functions read them as plain ``Mention`` rows, through the store's CSV serialisation (parsed by the store
+and the csv module: several times faster than building rdflib terms row by row), bound by article IRIs
+for a refresh and streamed for a whole store.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from kg.rdf.namespaces import KG, PROV
+from kg.store.base import Store
+
+CHUNK = 400  # articles bound per query
+_PREFIXES = f"PREFIX kg: <{KG}>\nPREFIX prov: <{PROV}>\n"
+_MENTIONS = _PREFIXES + """SELECT ?a ?m ?name ?person ?basis ?jur ?sector WHERE {
+  GRAPH %s { ?m a kg:PersonMention ; kg:writtenName ?name ; kg:mentionOf ?person ; kg:identityBasis ?basis .
+             OPTIONAL { ?m kg:jurisdiction ?jur } OPTIONAL { ?m kg:sector ?sector } }
+}"""
+
+@dataclass(frozen=True, order=True)
+class Mention:
+    """One row of ``_MENTIONS``: a person mention as its article graph states it."""
+
+    person: str
+    mention: str
+    article: str
+    name: str
+    basis: str
+    jurisdiction: str | None
+    sector: str | None = None  # the line of work that kept namesakes of one jurisdiction apart
+
+
+def result_lines(store: Store, query: str, fmt: str) -> Iterator[str]:
+    """The lines of a SELECT's results serialised as ``fmt`` (csv, tsv), header first, streamed from a
+    temporary file: the store serialises in one call, and memory holds one line at a time."""
+    with tempfile.TemporaryFile() as f:
+        store.query(query).serialize(fmt, f)  # type: ignore[arg-type]
+        f.seek(0)
+        yield from io.TextIOWrapper(f, encoding="utf-8", newline="")
+
+
+def csv_rows(store: Store, query: str) -> Iterator[list[str]]:
+    """The rows of a SELECT as plain strings (IRIs and literals' text, "" for unbound), read from the
+    store's CSV serialisation: parsed by the store and the csv module, several times faster than
+    building rdflib terms row by row (the cost that dominated ``kg resolve``, see docs/identity.md)."""
+    reader = csv.reader(result_lines(store, query, "csv"))
+    next(reader, None)  # the header
+    yield from reader
+
+
+def _iter_rows(store: Store, graph: str, query: str | None = None) -> Iterator[Mention]:
+    kg = str(KG)
+    for a, m, name, person, basis, jur, sector in csv_rows(store, query or _MENTIONS % graph):
+        article = a if graph == "?a" else graph.strip("<>")
+        yield Mention(person, m, article, name, basis.removeprefix(kg), jur or None, sector or None)
+
+
+def article_values(iris_: list[str]) -> str:
+    return "VALUES ?a { " + " ".join(URIRef(a).n3() for a in iris_) + " }"
+
+
+# The mentions of articles bound by VALUES: the optional jurisdiction and sector as UNION branches, merged
+# in Python (``_merged``). Why not ``_MENTIONS`` with VALUES: Oxigraph evaluates an OPTIONAL over the
+# whole store before joining it with the VALUES, so its cost grew with the store (1.2 s for 400 articles of
+# a 5,000-article store against 0.1 s for this form, measured in benchmarks/identity_scale.py).
+_BOUND_MENTIONS = _PREFIXES + """SELECT ?a ?m ?name ?person ?basis ?jur ?sector WHERE { %s
+  GRAPH ?a { { ?m a kg:PersonMention ; kg:writtenName ?name ; kg:mentionOf ?person ; kg:identityBasis ?basis }
+    UNION { ?m a kg:PersonMention ; kg:jurisdiction ?jur } UNION { ?m a kg:PersonMention ; kg:sector ?sector } }
+}"""
+
+
+def _merged(rows: Iterable[list[str]]) -> Iterator[Mention]:
+    """Mentions from the rows of ``_BOUND_MENTIONS``: one per (required row, jurisdiction, sector), as
+    ``_MENTIONS``'s OPTIONALs would give (an unbound one when a mention has none)."""
+    kg = str(KG)
+    base: list[list[str]] = []
+    jurs: dict[tuple[str, str], list[str]] = defaultdict(list)
+    sectors: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for a, m, name, person, basis, jur, sector in rows:
+        if person:  # the first branch (a person IRI is never empty)
+            base.append([a, m, name, person, basis])
+        elif jur:
+            jurs[a, m].append(jur)
+        elif sector:
+            sectors[a, m].append(sector)
+    for a, m, name, person, basis in base:
+        for jur in jurs.get((a, m)) or [""]:
+            for sector in sectors.get((a, m)) or [""]:
+                yield Mention(person, m, a, name, basis.removeprefix(kg), jur or None, sector or None)
+
+
+def mentions_in(store: Store, article_iris: Iterable[str]) -> list[Mention]:
+    """The person mentions of the given article graphs: one query per ``CHUNK`` articles, each graph
+    bound by ``VALUES`` (index lookups; one query per article cost a round trip each)."""
+    arts = sorted(set(article_iris))
+    out: list[Mention] = []
+    for i in range(0, len(arts), CHUNK):
+        out += _merged(csv_rows(store, _BOUND_MENTIONS % article_values(arts[i : i + CHUNK])))
+    return out
+
+
+def iter_mentions(store: Store) -> Iterator[Mention]:
+    """Every person mention of the store, streamed (``kg resolve`` on a large store: bounded memory)."""
+    return _iter_rows(store, "?a")
