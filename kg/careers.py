@@ -42,12 +42,22 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 _BY_NAME = _PREFIXES + """SELECT ?a ?m ?name ?person ?basis ?jur ?sector WHERE { %s
   GRAPH ?a { ?m kg:writtenName ?name ; kg:mentionOf ?person ; kg:identityBasis ?basis ; prov:wasDerivedFrom ?a .
              OPTIONAL { ?m kg:jurisdiction ?jur } OPTIONAL { ?m kg:sector ?sector } } }"""
-_POSTS = _PREFIXES + """SELECT ?m ?date ?label ?body ?kind WHERE { %s
-  GRAPH ?a { ?m kg:mentionOf ?p .
-             OPTIONAL { ?a schema:datePublished ?date }
-             OPTIONAL { ?p org:holds ?post . ?post rdfs:label ?label .
-                        OPTIONAL { ?post org:postIn ?o . OPTIONAL { ?o schema:name ?body }
-                                   OPTIONAL { ?o kg:orgKind ?kind } } } } }"""  # bound by article: index lookups
+# Dates and posts of the mentions of articles bound by VALUES, as UNION branches merged in Python
+# (``_sightings``): with OPTIONALs Oxigraph evaluated the pattern over the whole store before joining the
+# VALUES (0.25 s a query whatever the number of articles, at 2,000 articles: the refresh grew with the store)
+_POSTS = _PREFIXES + """SELECT ?m ?date ?post ?label ?o ?body ?kind WHERE { %s
+  GRAPH ?a { { ?m kg:mentionOf ?p } UNION { ?m kg:mentionOf ?p . ?a schema:datePublished ?date }
+    UNION { ?m kg:mentionOf ?p . ?p org:holds ?post . ?post rdfs:label ?label }
+    UNION { ?m kg:mentionOf ?p . ?p org:holds ?post . ?post org:postIn ?o }
+    UNION { ?m kg:mentionOf ?p . ?p org:holds ?post . ?post org:postIn ?o . ?o schema:name ?body }
+    UNION { ?m kg:mentionOf ?p . ?p org:holds ?post . ?post org:postIn ?o . ?o kg:orgKind ?kind } } }"""
+# the lines of work and bases of each (name, jurisdiction), DISTINCT in the store: a few rows per name where
+# reading its mentions would give one per article (a city's leader: thousands); no OPTIONAL (Oxigraph would
+# evaluate it over the whole store before joining the VALUES, see kg.mentions._BOUND_MENTIONS)
+_LINES = _PREFIXES + """SELECT DISTINCT ?name ?jur ?sector ?basis WHERE { %s
+  GRAPH ?a { { ?m kg:writtenName ?name ; kg:identityBasis ?basis ; kg:jurisdiction ?jur ; kg:sector ?sector }
+    UNION { ?m kg:writtenName ?name ; kg:identityBasis ?basis ; kg:jurisdiction ?jur
+            FILTER NOT EXISTS { ?m kg:sector ?any } } } }"""
 _OLD_NAMES = _PREFIXES + """SELECT DISTINCT ?name WHERE { %s
   GRAPH ?b { ?j prov:wasDerivedFrom ?a ; kg:joinReason ?r . ?b kg:writtenName ?name } }"""
 
@@ -89,22 +99,64 @@ def mentions_named(store: Store, names: Iterable[str]) -> list[Mention]:
     return out
 
 
+def names_to_plan(store: Store, names: Iterable[str]) -> set[str]:
+    """The names among ``names`` with a block ``plan_blocks`` would plan: two lines of work or more in one
+    jurisdiction, or a career join to check. Why ask first: most names have one line everywhere (a city's
+    leaders, printed in thousands of articles), and reading all their mentions after every batch made
+    the refresh grow with the store (a 500-article batch read 13,167 mentions at 2,000 articles)."""
+    kg = "https://w3id.org/newskg/ontology#"
+    ns = sorted(set(names))
+    lines: dict[tuple[str, str], set[str]] = defaultdict(set)
+    joined: set[tuple[str, str]] = set()
+    for i in range(0, len(ns), CHUNK):
+        for name, jur, sector, basis in csv_rows(store, _LINES % _values("name", map(_zh, ns[i : i + CHUNK]))):
+            basis = basis.removeprefix(kg)
+            if basis not in RULE_BASES or not jur:  # as rule_qualifier: outside every career block
+                continue
+            lines[(name, jur)].add(sector)
+            if basis == "CareerJoin":
+                joined.add((name, jur))
+    return {name for (name, jur), ls in lines.items() if len(ls) > 1 or (name, jur) in joined}
+
+
 def _sightings(store: Store, mentions: list[Mention]) -> dict[str, rules.Sighting]:
-    """Mention IRI → its sighting (article date and posts, read from its article graph)."""
-    dates: dict[str, str | None] = {}
-    posts: dict[str, set[rules.Post]] = defaultdict(set)
+    """Mention IRI → its sighting (article date and posts, read from its article graph).
+
+    Each post is its label with, for each body it is in, that body's name and kind (any of them may be
+    missing), as the nested OPTIONALs this replaces gave them."""
+    dates: dict[str, set[str]] = defaultdict(set)
+    labels: dict[tuple[str, str], set[str]] = defaultdict(set)
+    bodies: dict[tuple[str, str], set[str]] = defaultdict(set)  # (mention, post) → bodies
+    names: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # (mention, post, body) → names
+    kinds: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     ms = sorted({m.mention for m in mentions})
     wanted = set(ms)
     arts = sorted({m.article for m in mentions})
     for i in range(0, len(arts), CHUNK):  # by article graph (a VALUES of mentions was not index-bound)
-        for m, date, label, body, kind in csv_rows(store, _POSTS % _values("a", map(_iri, arts[i : i + CHUNK]))):
+        query = _POSTS % _values("a", map(_iri, arts[i : i + CHUNK]))
+        for m, date, post, label, o, body, kind in csv_rows(store, query):
             if m not in wanted:
                 continue
-            dates[m] = date[:10] or None
-            if label:
-                posts[m].add(rules.post_of(label, body or None, kind or None))
+            if date:
+                dates[m].add(date[:10])
+            elif label:
+                labels[m, post].add(label)
+            elif body:
+                names[m, post, o].add(body)
+            elif kind:
+                kinds[m, post, o].add(kind)
+            elif o:
+                bodies[m, post].add(o)
+    posts: dict[str, set[rules.Post]] = defaultdict(set)
+    for (m, post), ls in labels.items():
+        for label in ls:
+            for o in bodies.get((m, post)) or [""]:
+                for body in names.get((m, post, o)) or [""]:
+                    for kind in kinds.get((m, post, o)) or [""]:
+                        posts[m].add(rules.post_of(label, body or None, kind or None))
     art = {m.mention: m.article for m in mentions}
-    return {m: rules.Sighting(art[m], dates.get(m), tuple(sorted(posts[m]))) for m in ms}
+    return {m: rules.Sighting(art[m], min(dates[m]) if dates.get(m) else None, tuple(sorted(posts[m])))
+            for m in ms}
 
 
 def plan_blocks(store: Store, mentions: Iterable[Mention]) -> dict[str, str]:
@@ -189,6 +241,7 @@ def refresh(store: Store, article_iris: Iterable[str]) -> list[str]:
     names = {m.name for m in mentions_in(store, arts)}
     for i in range(0, len(arts), CHUNK):
         names.update(r[0] for r in csv_rows(store, _OLD_NAMES % _values("a", map(_iri, arts[i : i + CHUNK]))))
+    names = names_to_plan(store, names) if names else names
     if not names:
         return []
     return _apply(store, mentions_named(store, names))

@@ -233,3 +233,20 @@ def test_removing_the_article_that_joined_two_lines_undoes_the_join(store, tmp_p
         refresh_after_write(store, [vice])  # what the service does after a SPARQL Update naming it
     (left,) = people_named(store, "柯望舒")
     assert left.endswith("_education") and _reasons(store, "柯望舒") == {"PostJurisdiction"}
+
+
+def test_the_refresh_reads_only_names_with_two_lines(store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a batch, only the names with a block of two lines (or a career join) are read mention by
+    mention; a leader printed on one line in every report is not (that read grew with the store)."""
+    import kg.careers as C
+
+    asked: list[set[str]] = []
+    real = C.mentions_named
+    monkeypatch.setattr(C, "mentions_named", lambda st, names: asked.append(set(names)) or real(st, names))
+    _ingest(store, tmp_path, [(f"2021-0{i + 1}-02", "市委书记石砚秋主持。教育局局长柯望舒出席。") for i in range(3)]
+            + [("2022-03-02", "市委书记石砚秋主持。副市长柯望舒出席。")])
+    assert asked and all(names == {"柯望舒"} for names in asked[-1:])
+    assert not any("石砚秋" in names for names in asked)
+    assert C.names_to_plan(store, ["石砚秋", "柯望舒"]) == {"柯望舒"}
+    (ke,) = people_named(store, "柯望舒")  # and the join is made as before
+    assert not ke.endswith("_education")
