@@ -129,9 +129,18 @@ _DATELINE = re.compile(
 )
 
 
+# 本网讯 记者甲 乙报道： — the byline after the dateline without brackets, closed by 报道 (so that
+# 本报讯 记者从某局获悉… is no byline: there 记者 is the subject of the sentence)
+_BARE_DATELINE = re.compile(
+    r"^(?P<dl>[^\s()（）。，,]{0,24}?(?:讯|电))\s*[:：]?\s*"
+    rf"(?P<inner>(?:{_ROLE})[^。，,：:；;()（）]{{2,40}}?)\s*报道\s*[:：，,]?\s*"
+)
+
+
 def find_dateline_byline(par: str) -> FoundCredit | None:
-    """``本报讯(记者 甲、乙)`` / ``新华社北京1月1日电（记者 甲）`` at the start of a paragraph."""
-    m = _DATELINE.match(par)
+    """``本报讯(记者 甲、乙)`` / ``新华社北京1月1日电（记者 甲）`` / ``本网讯 记者甲报道：`` at the start of a
+    paragraph."""
+    m = _DATELINE.match(par) or _BARE_DATELINE.match(par)
     if not m or not re.search(_ROLE, m.group("inner")):
         return None
     names = parse_credit_body(m.group("inner"), m.start("inner"), "reporter")

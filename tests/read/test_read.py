@@ -283,3 +283,13 @@ def test_labelled_source_fields_and_editors():
         ("蔺秋原", "author"), ("杭小满", "author"), ("童可卿", "correspondent")]
     assert "邢岚" not in art.body
     assert _credits_of("# 标题\n\n5月3日,会议召开。(记者 蔺秋原 编辑 杭小满)\n") == [("蔺秋原", "reporter")]
+
+
+def test_dateline_byline_without_brackets_closed_by_a_report_word():
+    """本网讯 记者甲 通讯员乙报道： is a byline and leaves the body; 本报讯 记者从某局获悉 is the sentence's subject."""
+    (art,) = read_page("# 标题\n\n本网讯 记者蔺秋原 通讯员杭小满报道：3月1日，全市会议召开。\n")
+    assert [(c.name, c.role) for c in art.credits] == [("蔺秋原", "reporter"), ("杭小满", "correspondent")]
+    assert art.body.splitlines()[-1].startswith("3月1日")
+    assert _credits_of("# 标题\n\n青溪网讯 记者 蔺秋原 童可卿 报道 3月1日，会议召开。\n") == [
+        ("蔺秋原", "reporter"), ("童可卿", "reporter")]
+    assert _credits_of("# 标题\n\n本报讯 记者从市教育局获悉，今年将新建三所学校。\n") == []
