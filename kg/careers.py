@@ -31,6 +31,7 @@ from kg.rdf import iris
 from kg.rdf.namespaces import KG
 from kg.resolve import _read_graph, base_of
 from kg.store.base import Store
+from kg.store.sparql_text import values
 
 RULE_BASES = {"PostJurisdiction", "PaperLocality", "CareerJoin"}  # mentions keyed by the rules (or by a career)
 _PREFIXES = """PREFIX kg: <https://w3id.org/newskg/ontology#>
@@ -62,16 +63,8 @@ _OLD_NAMES = _PREFIXES + """SELECT DISTINCT ?name WHERE { %s
   GRAPH ?b { ?j prov:wasDerivedFrom ?a ; kg:joinReason ?r . ?b kg:writtenName ?name } }"""
 
 
-def _values(var: str, terms: Iterable[str]) -> str:
-    return f"VALUES ?{var} {{ " + " ".join(terms) + " }"
-
-
-def _iri(s: str) -> str:
-    return URIRef(s).n3()
-
-
-def _zh(s: str) -> str:
-    return Literal(s, lang="zh").n3()
+def _zh(s: str) -> Literal:
+    return Literal(s, lang="zh")
 
 
 def rule_qualifier(m: Mention) -> str | None:
@@ -89,11 +82,11 @@ def _person_iri(m: Mention, qualifier: str) -> str:
 
 def mentions_named(store: Store, names: Iterable[str]) -> list[Mention]:
     """Every person mention of these written names in the store (one query per ``CHUNK`` names)."""
-    kg = "https://w3id.org/newskg/ontology#"
+    kg = str(KG)
     ns = sorted(set(names))
     out: list[Mention] = []
     for i in range(0, len(ns), CHUNK):
-        q = _BY_NAME % _values("name", map(_zh, ns[i : i + CHUNK]))
+        q = _BY_NAME % values("name", map(_zh, ns[i : i + CHUNK]))
         for a, m, name, person, basis, jur, sector in csv_rows(store, q):
             out.append(Mention(person, m, a, name, basis.removeprefix(kg), jur or None, sector or None))
     return out
@@ -104,12 +97,12 @@ def names_to_plan(store: Store, names: Iterable[str]) -> set[str]:
     jurisdiction, or a career join to check. Why ask first: most names have one line everywhere (a city's
     leaders, printed in thousands of articles), and reading all their mentions after every batch made
     the refresh grow with the store (a 500-article batch read 13,167 mentions at 2,000 articles)."""
-    kg = "https://w3id.org/newskg/ontology#"
+    kg = str(KG)
     ns = sorted(set(names))
     lines: dict[tuple[str, str], set[str]] = defaultdict(set)
     joined: set[tuple[str, str]] = set()
     for i in range(0, len(ns), CHUNK):
-        for name, jur, sector, basis in csv_rows(store, _LINES % _values("name", map(_zh, ns[i : i + CHUNK]))):
+        for name, jur, sector, basis in csv_rows(store, _LINES % values("name", map(_zh, ns[i : i + CHUNK]))):
             basis = basis.removeprefix(kg)
             if basis not in RULE_BASES or not jur:  # as rule_qualifier: outside every career block
                 continue
@@ -133,7 +126,7 @@ def _sightings(store: Store, mentions: list[Mention]) -> dict[str, rules.Sightin
     wanted = set(ms)
     arts = sorted({m.article for m in mentions})
     for i in range(0, len(arts), CHUNK):  # by article graph (a VALUES of mentions was not index-bound)
-        query = _POSTS % _values("a", map(_iri, arts[i : i + CHUNK]))
+        query = _POSTS % values("a", map(URIRef, arts[i : i + CHUNK]))
         for m, date, post, label, o, body, kind in csv_rows(store, query):
             if m not in wanted:
                 continue
@@ -240,7 +233,7 @@ def refresh(store: Store, article_iris: Iterable[str]) -> list[str]:
         return []
     names = {m.name for m in mentions_in(store, arts)}
     for i in range(0, len(arts), CHUNK):
-        names.update(r[0] for r in csv_rows(store, _OLD_NAMES % _values("a", map(_iri, arts[i : i + CHUNK]))))
+        names.update(r[0] for r in csv_rows(store, _OLD_NAMES % values("a", map(URIRef, arts[i : i + CHUNK]))))
     names = names_to_plan(store, names) if names else names
     if not names:
         return []

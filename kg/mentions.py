@@ -20,6 +20,7 @@ from rdflib import URIRef
 
 from kg.rdf.namespaces import KG, PROV
 from kg.store.base import Store
+from kg.store.sparql_text import values
 
 CHUNK = 400  # articles bound per query
 _PREFIXES = f"PREFIX kg: <{KG}>\nPREFIX prov: <{PROV}>\n"
@@ -67,7 +68,8 @@ def _iter_rows(store: Store, graph: str, query: str | None = None) -> Iterator[M
 
 
 def article_values(iris_: list[str]) -> str:
-    return "VALUES ?a { " + " ".join(URIRef(a).n3() for a in iris_) + " }"
+    """``VALUES ?a`` over article graph IRIs."""
+    return values("a", map(URIRef, iris_))
 
 
 # The mentions of articles bound by VALUES: the optional jurisdiction and sector as UNION branches, merged

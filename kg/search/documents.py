@@ -16,6 +16,7 @@ from rdflib import URIRef
 from kg.rdf.kinds import KIND_OF_CLASS
 from kg.rdf.namespaces import KG, ORG, RDF, RDFS, SCHEMA
 from kg.store.base import Store
+from kg.store.sparql_text import values
 
 ENTITY_KINDS = ("person", "organization", "event", "post", "place")
 # the name properties and their rank: names before other names, pinyin last
@@ -115,8 +116,8 @@ _SELECT = "SELECT ?g ?s ?p ?o WHERE {{ {values} GRAPH ?g {{ ?s ?p ?o FILTER(?p I
 
 
 def _query(store: Store, graphs: Sequence[str] | None) -> str:
-    values = "VALUES ?g { " + " ".join(URIRef(g).n3() for g in graphs) + " }" if graphs is not None else ""
-    return _SELECT.format(values=values, preds=", ".join(p.n3() for p in PREDICATES))
+    bound = values("g", map(URIRef, graphs)) if graphs is not None else ""
+    return _SELECT.format(values=bound, preds=", ".join(p.n3() for p in PREDICATES))
 
 
 def read(store: Store, graphs: Sequence[str]) -> Iterator[GraphRows]:

@@ -14,10 +14,14 @@ a real parse (``kg.web.policy``), with this lexer as a second opinion.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from kg.errors import QueryError
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
@@ -271,3 +275,9 @@ def data_skeleton(update: str) -> str:
         i += 1
     out.append(update[done:])
     return "".join(out)
+
+
+def values(var: str, terms: Iterable[Node]) -> str:
+    """``VALUES ?var { … }`` binding ``var`` to ``terms`` (rdflib terms, written as N3): the one way a batch of
+    IRIs or names is bound into a query text (index lookups on the bound terms, one query per batch)."""
+    return f"VALUES ?{var} {{ " + " ".join(t.n3() for t in terms) + " }"
