@@ -73,8 +73,13 @@ def titled_national(text: str, name: str) -> bool:
     """The text prints ``name`` right before a title only a national leader bears (柯某总书记): the
     person is the country's even where the article gives them no post (reported speech), so one
     person in every paper, not one per paper's town."""
-    titles = "|".join(map(re.escape, rules()["national_titles_after_name"]))
-    return re.search(re.escape(name) + f"(?:{titles})", text) is not None
+    titles = tuple(rules()["national_titles_after_name"])
+    at = text.find(name)
+    while at >= 0:
+        if text.startswith(titles, at + len(name)):
+            return True
+        at = text.find(name, at + 1)
+    return False
 
 
 def is_national(name: str) -> bool:
