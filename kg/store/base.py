@@ -136,9 +136,10 @@ class Store(Protocol):
     def add_to_graphs(self, updates: Sequence[GraphUpdate], *, bulk: bool = False) -> None:
         """Add each update's triples to its named graph, keeping what the graph holds (one transaction).
 
-        ``bulk``: a backend that has a faster, non-transactional loader may use it (the embedded store's
-        bulk loader, half the CPU): for content rebuilt from scratch, which a rerun repairs if the process
-        dies midway (``kg resolve``'s resolution layer)."""
+        ``bulk``: a backend that has a faster loader for large writes may use it whatever the write's size
+        (the embedded store's bulk loader: half the CPU, also all or nothing, but a fixed cost that small
+        writes lose on): for content rebuilt from scratch in large chunks (``kg resolve``'s resolution
+        layer)."""
         ...
 
     def remove_graphs(self, iris: Sequence[str]) -> None: ...

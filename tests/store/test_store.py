@@ -145,3 +145,22 @@ def test_add_to_graphs_keeps_what_a_graph_holds(store) -> None:
         assert sorted((str(r["g"]), str(r["o"])) for r in rows) == [(g, "一"), (g, "二"), (h, "三")]
     store.add_to_graphs([GraphUpdate.from_text(g, "_:b <http://x/p> _:b")])  # blank nodes: INSERT DATA
     assert store.quad_count() == 4
+
+
+@pytest.mark.parametrize("bulk_from", [0, 10**12], ids=["bulk-loader", "transaction"])
+def test_a_batch_of_new_graphs_is_all_or_nothing(store, monkeypatch, bulk_from) -> None:
+    """New graphs load as one TriG text, large batches by Oxigraph's bulk loader: either way a batch whose
+    last graph does not parse leaves no graph of it, and a good batch stores exactly its statements."""
+    import kg.store.oxigraph as oxstore
+
+    monkeypatch.setattr(oxstore, "BULK_FROM_CHARS", bulk_from)
+    before = store.quad_count()
+    iris = [f"{BASE}/article/n{i}" for i in range(30)]
+    good = [GraphUpdate.from_text(g, f'<{g}> <{SCHEMA.headline}> "第{i}篇"@zh') for i, g in enumerate(iris)]
+    bad = GraphUpdate.from_text(BASE + "/article/bad", f'<{BASE}/article/bad> <{SCHEMA.headline}> "未完')
+    with pytest.raises(StoreError):
+        store.replace_graphs([*good, bad])
+    assert store.quad_count() == before and not article_graphs(store)
+    store.replace_graphs(good)
+    assert headlines(store) == {g: f"第{i}篇" for i, g in enumerate(iris)}
+    assert store.quad_count() == before + len(iris)
