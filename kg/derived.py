@@ -8,14 +8,19 @@ layers, and a second copy of the pair at each caller is where one of them gets f
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from kg.store.base import Store
 
+if TYPE_CHECKING:
+    from kg.search.documents import GraphRows
 
-def refresh_derived(store: Store, graphs: Iterable[str]) -> None:
+
+def refresh_derived(store: Store, graphs: Iterable[str], index_rows: Mapping[str, GraphRows] | None = None) -> None:
     """Bring the resolution layer and the search index up to date for ``graphs`` just written or removed
-    (the resolution layer's own graphs are left out)."""
+    (the resolution layer's own graphs are left out). ``index_rows``: the search index rows of graphs as
+    they were written (a batch ingest's workers make them); those the career joins rewrite are read again."""
     from kg.careers import refresh as refresh_careers
     from kg.resolve import is_resolution_graph, refresh
     from kg.search import refresh as refresh_search
@@ -23,6 +28,8 @@ def refresh_derived(store: Store, graphs: Iterable[str]) -> None:
     articles = [g for g in graphs if not is_resolution_graph(g)]
     if articles:
         # the career joins first (kg.careers): they may move mentions of other articles of the same names
-        articles = sorted(set(articles) | set(refresh_careers(store, articles)))
+        moved = set(refresh_careers(store, articles))
+        articles = sorted(set(articles) | moved)
         refresh(store, articles)
-        refresh_search(store, articles)  # the search index re-reads these graphs
+        known = {g: r for g, r in (index_rows or {}).items() if g not in moved}
+        refresh_search(store, articles, known)  # the search index re-reads the others

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -149,7 +149,7 @@ def ingest_file(
     return res
 
 
-def refresh_resolution(store: Store, article_iris: list[str]) -> None:
+def refresh_resolution(store: Store, article_iris: list[str], index_rows: Mapping[str, Any] | None = None) -> None:
     """Keep the identity resolution graphs (kg.resolve) and the search index (kg.search) current for the
     articles just written.
 
@@ -158,7 +158,7 @@ def refresh_resolution(store: Store, article_iris: list[str]) -> None:
     """
     from kg.derived import refresh_derived
 
-    refresh_derived(store, article_iris)
+    refresh_derived(store, article_iris, index_rows)
 
 
 def ingest_paths(store: Store, paths: Iterable[str | Path], **options: Any) -> list[FileResult]:
@@ -311,10 +311,11 @@ class BatchWriter:
                 self.unflushed += res.quads
         from kg.search.segment import given
 
-        segmented = {t: words for w, err in done if not err for t, words in w.segmented.items()}
+        written = [w for w, err in done if not err and not w.error]
+        segmented = {t: words for w in written for t, words in w.segmented.items()}
+        index_rows = {r.graph: r for w in written for r in w.index_rows}
         with given(segmented):  # the texts the workers segmented: not segmented again in this process
-            refresh_resolution(self.store, [iri for w, err in done if not err and not w.error
-                                            for iri, _, _ in w.graphs])
+            refresh_resolution(self.store, [iri for w in written for iri, _, _ in w.graphs], index_rows)
         if self.unflushed >= FLUSH_EVERY_QUADS:
             self.store_flush()
             self.unflushed = 0

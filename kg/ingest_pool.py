@@ -38,6 +38,7 @@ class FileWork:
     error: str | None = None
     problems: list[str] = field(default_factory=list)  # records of a dump that gave no article
     segmented: dict[str, str] = field(default_factory=dict)  # headline/body text → search tokens (segment_text)
+    index_rows: list[Any] = field(default_factory=list)  # the graphs' search index rows (segment_text), GraphRows
 
 
 def default_jobs() -> int:
@@ -124,8 +125,11 @@ def file_work(path: str, options: IngestOptions) -> FileWork:
     work.problems = list(src.problems)
     for g in graphs:
         work.graphs.append((str(g.iri), statements(g.triples), len(g.triples)))
-    if options.segment_text:
+    if options.segment_text:  # the writer keeps a search index: what it needs of these graphs, made here
+        from kg.search.documents import rows_of_written
+
         work.segmented = segmented_texts(graphs)
+        work.index_rows = [r for g in graphs if (r := rows_of_written(str(g.iri), g.triples)) is not None]
     return work
 
 

@@ -6,7 +6,9 @@ Where the index lives and how it is kept current (one path each):
 - **Ingest** (``kg ingest``, batch ingest, ``POST /ingest``) calls :func:`refresh` with the article graphs
   it wrote, after the identity layer (``kg.ingest.refresh_resolution``); so do the Graph Store writes of
   ``kg serve``. The index re-reads those graphs from the store: a replaced article leaves no stale hit,
-  a removed graph leaves nothing.
+  a removed graph leaves nothing. A batch ingest's workers make the rows of the graphs they map
+  (``documents.rows_of_written``) and the writer takes those instead of reading back graphs the store
+  holds exactly as written (not those the career joins then rewrote, ``kg.derived``).
 - **Built from the store** when it is missing, was not finished, or was made by another version of
   the index or of jieba: on the first search (``kg serve`` starts it at start-up, in the background)
   or by ``kg index``, which always rebuilds.
@@ -24,11 +26,11 @@ from __future__ import annotations
 import sys
 import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from kg.search import segment
-from kg.search.documents import searchable_graphs
+from kg.search.documents import GraphRows, searchable_graphs
 from kg.search.index import FILE_NAME, SearchIndex
 
 __all__ = ["SearchIndex", "index_for", "refresh", "rebuild", "start"]
@@ -102,11 +104,13 @@ def _background_rebuild(idx: SearchIndex, store: object) -> None:
         t.start()
 
 
-def refresh(store: object, graphs: Sequence[str]) -> None:
+def refresh(store: object, graphs: Sequence[str], known: Mapping[str, GraphRows] | None = None) -> None:
     """The ingest hook: the index now holds what the store holds for ``graphs``.
 
     An embedded store's index file is created (built from the whole store) if it is missing; for a
-    remote store only an index this process already has (``kg serve``'s) is updated."""
+    remote store only an index this process already has (``kg serve``'s) is updated. ``known``: the rows
+    of graphs stored exactly as the caller wrote them (an ingest worker made them, ``rows_of_written``),
+    which are then not read back from the store."""
     if not graphs:
         return
     if _indexes.get(store) is None and index_path(store) is None:
@@ -114,10 +118,10 @@ def refresh(store: object, graphs: Sequence[str]) -> None:
     idx, fresh = _open(store)
     with idx.lock:
         if not idx.usable():
-            idx.rebuild(store)  # type: ignore[arg-type]  # from the store, which holds ``graphs`` already
+            idx.rebuild(store, known)  # type: ignore[arg-type]  # from the store, which holds ``graphs`` already
             return
         changed = set(graphs) | (_changed(idx, store) if fresh else set())
-        idx.update(store, sorted(changed))  # type: ignore[arg-type]
+        idx.update(store, sorted(changed), known)  # type: ignore[arg-type]
 
 
 def rebuild(store: object) -> SearchIndex:

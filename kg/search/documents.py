@@ -8,7 +8,7 @@ read (``PREDICATES``); the rest of a graph (participations, evidence offsets …
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
@@ -112,6 +112,27 @@ def rows_of(graph: str, triples: Sequence[tuple[str, str, str]]) -> GraphRows:
     return out
 
 
+PREDICATE_SET = {str(p) for p in PREDICATES}
+
+
+def rows_of_written(graph: str, triples: Sequence[tuple[object, object, object]]) -> GraphRows | None:
+    """The rows of a graph from the rdflib triples written to the store (an ingest worker makes them, so the
+    writer need not read the graph back), or None if the graph has blank nodes: the store renames those,
+    so only a read gives the rows it holds. Why it equals ``read``: the store holds exactly these
+    triples, and ``str`` of an rdflib IRI or literal is what the store's term gives as its value."""
+    from rdflib import BNode
+
+    picked = []
+    for s, p, o in triples:
+        if isinstance(s, BNode) or isinstance(o, BNode):
+            return None
+        if str(p) in PREDICATE_SET:
+            picked.append((str(s), str(p), str(o)))
+    rows = rows_of(graph, picked)
+    rows.present = bool(picked)
+    return rows
+
+
 _SELECT = "SELECT ?g ?s ?p ?o WHERE {{ {values} GRAPH ?g {{ ?s ?p ?o FILTER(?p IN ({preds})) }} }}"
 
 
@@ -120,8 +141,12 @@ def _query(store: Store, graphs: Sequence[str] | None) -> str:
     return _SELECT.format(values=bound, preds=", ".join(p.n3() for p in PREDICATES))
 
 
-def read(store: Store, graphs: Sequence[str]) -> Iterator[GraphRows]:
-    """The rows of each graph in ``graphs`` as the store holds it now (a graph no longer stored: no rows)."""
+def read(store: Store, graphs: Sequence[str], known: Mapping[str, GraphRows] | None = None) -> Iterator[GraphRows]:
+    """The rows of each graph in ``graphs`` as the store holds it now (a graph no longer stored: no rows).
+    ``known``: rows of graphs whose stored content the caller knows (``rows_of_written``), not read again."""
+    if known:
+        yield from (known[g] for g in graphs if g in known)
+        graphs = [g for g in graphs if g not in known]
     for i in range(0, len(graphs), CHUNK):
         chunk = list(graphs[i:i + CHUNK])
         found: dict[str, list[tuple[str, str, str]]] = {g: [] for g in chunk}
@@ -146,9 +171,10 @@ def _values(res: object) -> Iterator[tuple[str, str, str, str]]:
         yield str(r["g"]), str(r["s"]), str(r["p"]), str(r["o"])
 
 
-def scan(store: Store) -> Iterator[GraphRows]:
-    """The rows of every graph of the store (a rebuild), read a chunk of graphs at a time."""
-    yield from read(store, searchable_graphs(store))
+def scan(store: Store, known: Mapping[str, GraphRows] | None = None) -> Iterator[GraphRows]:
+    """The rows of every graph of the store (a rebuild), read a chunk of graphs at a time (``known``: see
+    ``read``)."""
+    yield from read(store, searchable_graphs(store), known)
 
 
 def searchable_graphs(store: Store) -> list[str]:

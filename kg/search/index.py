@@ -23,7 +23,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from kg.search import segment
@@ -123,16 +123,18 @@ class SearchIndex:
 
     # ------------------------------------------------------------ writing
 
-    def update(self, store: Store, graphs: Sequence[str]) -> None:
-        """Make the index hold what the store holds now for ``graphs`` (written, replaced or removed)."""
-        rows = list(read(store, list(dict.fromkeys(graphs))))
+    def update(self, store: Store, graphs: Sequence[str], known: Mapping[str, GraphRows] | None = None) -> None:
+        """Make the index hold what the store holds now for ``graphs`` (written, replaced or removed);
+        ``known``: the rows of graphs whose stored content the caller knows (kg.search.documents.read)."""
+        rows = list(read(store, list(dict.fromkeys(graphs)), known))
         with self.lock:
             _write(self.conn, rows, replace=True)
             self.writes += 1
             self.synced_generation = getattr(store, "generation", None)
 
-    def rebuild(self, store: Store) -> float:
-        """Write the whole index again from a scan of the store; returns the seconds it took.
+    def rebuild(self, store: Store, known: Mapping[str, GraphRows] | None = None) -> float:
+        """Write the whole index again from a scan of the store; returns the seconds it took. ``known``:
+        rows of graphs whose stored content the caller knows (the first batch of an ingest), not read.
 
         On disk, into ``FILE.building``, then renamed over the file, so searches answer from the old
         index meanwhile and a crash leaves the old one."""
@@ -144,7 +146,7 @@ class SearchIndex:
                 p.unlink()
         conn = self._open(target)
         batch: list[GraphRows] = []
-        for rows in scan(store):
+        for rows in scan(store, known):
             batch.append(rows)
             if len(batch) >= 500:
                 _write(conn, batch, replace=False, stats=False)

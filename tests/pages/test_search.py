@@ -359,6 +359,56 @@ def _instances(path: Path) -> set[tuple[str, str, str, int]]:
         conn.close()
 
 
+def _content(path: Path) -> dict[str, list[tuple]]:
+    """Every row of the index file but its row ids: names with their graphs, mentions, facts, articles,
+    the per-entity figures and the FTS instances (what ``kg index`` would make from the store)."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        tables = {
+            "graphs": "SELECT graph FROM graphs",
+            "names": "SELECT n.entity, n.kind, n.rank, n.text, n.norm, g.graph FROM names n "
+                     "JOIN name_graphs g ON g.name_id = n.id",
+            "mentions": "SELECT entity, graph FROM mentions",
+            "facts": "SELECT graph, entity, field, value FROM facts",
+            "articles": "SELECT graph, article, headline, body, date, paper, locality FROM articles",
+            "stats": "SELECT entity, articles, first, last, posts, places FROM stats",
+        }
+        out = {k: sorted(conn.execute(q).fetchall()) for k, q in tables.items()}
+    finally:
+        conn.close()
+    out["docs"] = sorted(_instances(path))
+    return out
+
+
+def test_the_writer_takes_the_workers_index_rows_but_not_of_graphs_career_joins_rewrote(tmp_path: Path) -> None:
+    """Workers make each graph's index rows (kg.search.documents.rows_of_written); the writer stores them
+    without reading the graphs back, except graphs the career joins then rewrote (kg.derived): here the
+    two reports of a 教育局局长 later printed as 副市长, in the same batch, whose mentions move to the
+    general track's person. The index equals what ``kg index`` makes from the store, row for row."""
+    from kg.cli import main
+    from tests.identity.test_identity import page, people_named
+
+    reports = [("2020-03-02", "教育局局长柯望舒出席。"), ("2020-09-02", "教育局局长柯望舒讲话。"),
+               ("2022-03-02", "副市长柯望舒出席。"), ("2022-04-02", "市民赵小满参观。")]
+    for i, (date, sentence) in enumerate(reports):
+        page(tmp_path / "pages", f"k{i}", "青禾市", date, f"青禾市会议{i}", f"本报讯 青禾市召开会议。{sentence}")
+    st = tmp_path / "store"
+    assert main(["ingest", "--store", str(st), "--base", F.BASE, "--jobs", "2", str(tmp_path / "pages")]) == 0
+    by_workers = _content(st / FILE_NAME)
+    assert main(["index", "--store", str(st)]) == 0
+    assert by_workers == _content(st / FILE_NAME)
+    from kg.store import open_store
+
+    store = open_store(st)
+    try:
+        (ke,) = people_named(store, "柯望舒")  # the join happened: one person, whose IRI the index holds
+    finally:
+        store.close()
+    assert {e for e, _, _, text, _, _ in by_workers["names"] if text == "柯望舒"} == {ke}
+
+
 def test_workers_segment_the_text_and_the_index_is_the_same(tmp_path: Path) -> None:
     """A batch ingest with two workers: the workers segment the texts (kg.search.segment.given), the
     writer only looks them up; the index holds exactly the tokens ``kg index`` makes from the store."""
