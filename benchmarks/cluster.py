@@ -49,9 +49,9 @@ def child_main(args: argparse.Namespace) -> int:
     resolving = [0.0]  # CPU seconds in the resolution refresh, the writer's serial part for a shared store
     refresh = kg.ingest.refresh_resolution
 
-    def timed_refresh(store, iris) -> None:  # type: ignore[no-untyped-def]
+    def timed_refresh(store, iris, *rest) -> None:  # type: ignore[no-untyped-def]
         t = time.thread_time()  # this thread only: the in-process scheduler has a thread of its own
-        refresh(store, iris)
+        refresh(store, iris, *rest)
         resolving[0] += time.thread_time() - t
 
     kg.ingest.refresh_resolution = timed_refresh  # measuring only: the writer calls it by this name

@@ -160,9 +160,9 @@ def ingest_share(n: int, jobs: int, keep: Path | None) -> None:
 
     real = ingest_mod.refresh_resolution
 
-    def timed(store, article_iris):  # type: ignore[no-untyped-def]
+    def timed(store, article_iris, *rest):  # type: ignore[no-untyped-def]
         t = time.perf_counter()
-        real(store, article_iris)
+        real(store, article_iris, *rest)
         spent.append(time.perf_counter() - t)
 
     # measuring only: the writer calls these by their module names

@@ -224,14 +224,15 @@ def _apply(store: Store, mentions: list[Mention]) -> list[str]:
     return sorted(moved)
 
 
-def refresh(store: Store, article_iris: Iterable[str]) -> list[str]:
+def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] | None = None) -> list[str]:
     """After articles were written or removed: recompute the career blocks of every name they print
     (or printed: the resolution layer still holds their old joins) and re-key the articles that must
-    move. Returns the article graphs rewritten (their joins and search entries need a refresh too)."""
+    move. Returns the article graphs rewritten (their joins and search entries need a refresh too).
+    ``mentions``: those articles' mentions if the caller read them already (``mentions_in``)."""
     arts = sorted(set(article_iris))
     if not arts:
         return []
-    names = {m.name for m in mentions_in(store, arts)}
+    names = {m.name for m in (mentions_in(store, arts) if mentions is None else mentions)}
     for i in range(0, len(arts), CHUNK):
         names.update(r[0] for r in csv_rows(store, _OLD_NAMES % values("a", map(URIRef, arts[i : i + CHUNK]))))
     names = names_to_plan(store, names) if names else names

@@ -22,14 +22,18 @@ def refresh_derived(store: Store, graphs: Iterable[str], index_rows: Mapping[str
     (the resolution layer's own graphs are left out). ``index_rows``: the search index rows of graphs as
     they were written (a batch ingest's workers make them); those the career joins rewrite are read again."""
     from kg.careers import refresh as refresh_careers
+    from kg.mentions import mentions_in
     from kg.resolve import is_resolution_graph, refresh
     from kg.search import refresh as refresh_search
 
-    articles = [g for g in graphs if not is_resolution_graph(g)]
+    articles = sorted({g for g in graphs if not is_resolution_graph(g)})
     if articles:
-        # the career joins first (kg.careers): they may move mentions of other articles of the same names
-        moved = set(refresh_careers(store, articles))
+        # the career joins first (kg.careers): they may move mentions of other articles of the same names;
+        # the mentions are read once for both steps, and again only in the articles the joins rewrote
+        mentions = mentions_in(store, articles)
+        moved = set(refresh_careers(store, articles, mentions))
         articles = sorted(set(articles) | moved)
-        refresh(store, articles)
+        mentions = [m for m in mentions if m.article not in moved] + mentions_in(store, sorted(moved))
+        refresh(store, articles, mentions)
         known = {g: r for g, r in (index_rows or {}).items() if g not in moved}
         refresh_search(store, articles, known)  # the search index re-reads the others
