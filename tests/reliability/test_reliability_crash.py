@@ -148,3 +148,74 @@ def test_kill_minus_nine_during_batch_ingest(tmp_path: Path) -> None:
     print(f"kill -9 trials (seconds after start, exit status before the kill, graphs present): {report}; "
           f"{partial} of {TRIALS} killed mid-batch; reference run {full:.2f} s")
     assert partial >= 1, "no kill landed mid-batch, not even those after a file was reported stored"
+
+
+BULK_CHILD = """
+import sys
+from pathlib import Path
+from kg.store.oxigraph import BULK_FROM_CHARS, OxigraphStore
+from kg.store.base import GraphUpdate
+
+def batch(prefix, graphs, lines):
+    return [GraphUpdate.from_text(f"http://example.org/{prefix}/{i}", " .\\n".join(
+        f'<http://example.org/{prefix}/{i}/s{j}> <http://example.org/p> "第{i}篇第{j}句:' + "长句" * 20 + '"@zh'
+        for j in range(lines))) for i in range(graphs)]
+
+store = OxigraphStore(Path(sys.argv[1]))
+store.replace_graphs(batch("first", 20, 10))  # a small batch: the transactional load
+big = batch("big", int(sys.argv[2]), 200)
+assert sum(len(u.text) for u in big) > 2 * BULK_FROM_CHARS  # surely the bulk loader
+print("ready", flush=True)
+store.replace_graphs(big)
+print("done", flush=True)
+store.close()
+"""
+
+
+def test_kill_minus_nine_during_a_bulk_load(tmp_path: Path) -> None:
+    """A batch of new graphs large enough for Oxigraph's bulk loader (kg.store.oxigraph.BULK_FROM_CHARS)
+    killed at seeded points inside the load: the store opens and holds the earlier batch and either all
+    of the big batch, each graph whole, or none of it."""
+    graphs_n, lines = 400, 200
+
+    def run(store_dir: Path, kill_after: float | None) -> tuple[float, bool]:
+        proc = subprocess.Popen([sys.executable, "-c", BULK_CHILD, str(store_dir), str(graphs_n)], env=ENV,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == b"ready"
+        t = time.monotonic()
+        if kill_after is None:
+            assert proc.stdout.readline().strip() == b"done"
+            proc.wait(60)
+            return time.monotonic() - t, True
+        time.sleep(kill_after)
+        finished = proc.poll() is not None
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(30)
+        proc.stdout.close()
+        return kill_after, finished
+
+    load_seconds, _ = run(tmp_path / "ref", None)
+    rnd = random.Random(20261207)
+    outcomes = []
+    for trial in range(6):
+        store_dir = tmp_path / f"b{trial}"
+        run(store_dir, rnd.uniform(0.05, 0.95) * load_seconds)
+        store = OxigraphStore(store_dir)  # read-write: the next ingest must be able to open it
+        try:
+            counts: dict[str, int] = {}
+            for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g").rows():
+                counts[str(row["g"])] = int(row["n"])
+        finally:
+            store.close()
+        first = {g: n for g, n in counts.items() if "/first/" in g}
+        big = {g: n for g, n in counts.items() if "/big/" in g}
+        assert len(first) == 20 and set(first.values()) == {10}, f"trial {trial}: the committed batch changed"
+        assert len(big) in (0, graphs_n), f"trial {trial}: {len(big)} of {graphs_n} graphs of the batch stored"
+        assert set(big.values()) <= {lines}, f"trial {trial}: a graph of the batch is half-written"
+        outcomes.append(len(big))
+        shutil.rmtree(store_dir)
+    print(f"bulk load of {graphs_n} graphs ({load_seconds:.2f} s) killed 6 times: graphs of it stored {outcomes}")
