@@ -184,10 +184,13 @@ def _write(conn: sqlite3.Connection, batch: Iterable[GraphRows], replace: bool, 
     try:
         touched: set[str] = set()
         for rows in batch:
+            same_text = False
             if replace:
                 touched.update(e for (e,) in conn.execute("SELECT entity FROM mentions WHERE graph = ?", (rows.graph,)))
-                _remove(conn, rows.graph)
-            _add(conn, rows)
+                same_text = rows.present and _stored_articles(conn, rows.graph) == sorted(
+                    (a.iri, a.headline, a.body, a.date, a.paper, a.locality) for a in rows.articles)
+                _remove(conn, rows.graph, keep_articles=same_text)
+            _add(conn, rows, with_articles=not same_text)
             touched.update(e for e, _, _, _ in rows.names)
         if stats:
             _stats(conn, touched)
@@ -218,7 +221,15 @@ def _stats(conn: sqlite3.Connection, entities: Iterable[str]) -> None:
                      "VALUES (?, ?, ?, ?, ?, ?)", (e, n, first, last, posts, places))
 
 
-def _remove(conn: sqlite3.Connection, graph: str) -> None:
+def _stored_articles(conn: sqlite3.Connection, graph: str) -> list[tuple[str, ...]]:
+    return sorted(conn.execute("SELECT article, headline, body, date, paper, locality FROM articles WHERE graph = ?",
+                               (graph,)).fetchall())
+
+
+def _remove(conn: sqlite3.Connection, graph: str, keep_articles: bool = False) -> None:
+    """Drop what the index holds of ``graph``; ``keep_articles``: but its articles and their full-text rows
+    (the graph is written again with the same texts, as when a career join renames a person in it:
+    deleting a full-text row re-segments its text, the index's dearest step)."""
     ids = [i for (i,) in conn.execute("SELECT name_id FROM name_graphs WHERE graph = ?", (graph,))]
     conn.execute("DELETE FROM name_graphs WHERE graph = ?", (graph,))
     for i in ids:
@@ -226,6 +237,8 @@ def _remove(conn: sqlite3.Connection, graph: str) -> None:
             conn.execute("DELETE FROM names WHERE id = ?", (i,))
     conn.execute("DELETE FROM mentions WHERE graph = ?", (graph,))
     conn.execute("DELETE FROM facts WHERE graph = ?", (graph,))
+    if keep_articles:
+        return
     for aid, headline, body in conn.execute("SELECT id, headline, body FROM articles WHERE graph = ?",
                                             (graph,)).fetchall():
         conn.execute("INSERT INTO docs(docs, rowid, headline, body) VALUES ('delete', ?, ?, ?)",
@@ -234,7 +247,7 @@ def _remove(conn: sqlite3.Connection, graph: str) -> None:
     conn.execute("DELETE FROM graphs WHERE graph = ?", (graph,))
 
 
-def _add(conn: sqlite3.Connection, rows: GraphRows) -> None:
+def _add(conn: sqlite3.Connection, rows: GraphRows, with_articles: bool = True) -> None:
     g = rows.graph
     if not rows.present:
         return  # removed from the store
@@ -249,7 +262,7 @@ def _add(conn: sqlite3.Connection, rows: GraphRows) -> None:
                      [(entity, g) for entity, _, _, _ in rows.names])
     conn.executemany("INSERT INTO facts(graph, entity, field, value) VALUES (?, ?, ?, ?)",
                      sorted({(g, e, f, v) for e, f, v in rows.facts}))
-    for a in rows.articles:
+    for a in rows.articles if with_articles else ():
         cur = conn.execute("INSERT INTO articles(graph, article, headline, body, date, paper, locality) "
                            "VALUES (?, ?, ?, ?, ?, ?, ?)",
                            (g, a.iri, a.headline, a.body, a.date, a.paper, a.locality))
