@@ -375,9 +375,9 @@ def _handle(job: Any, db: Any, cfg: WorkerConfig, spool: _Spool) -> Reply:
 
 def _failure(exc: Exception, job: Any, cfg: WorkerConfig, spool: _Spool) -> Failed:
     """What a job that raised ``exc`` replies: the client's error as it is, the engine's as QueryFailed."""
+    spool.discard()  # a client's error may come after part of the result was written (NotXml)
     if isinstance(exc, (QueryError, NotAcceptable)):  # Forbidden is a QueryError
         return Failed(exc)
-    spool.discard()
     if isinstance(exc, MemoryError):
         # the worker's heap is left near its cap: it answers, then ends (and is replaced) rather than fail
         # the next, innocent query
