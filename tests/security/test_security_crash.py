@@ -89,8 +89,8 @@ def test_a_query_too_long_is_refused(rw: Served) -> None:
 def test_a_query_that_crashes_the_engine_ends_its_worker_only(rw: Served, path: str) -> None:
     kills = rw.runner.stats.kills
     r = httpx.get(rw.url + path, params={"query": CHAIN}, timeout=60)
-    assert r.status_code == 500, r.status_code
-    assert "the server goes on" in r.text
+    assert r.status_code == 422, r.status_code  # the query's fault, not the server's (the third probe: no 500s)
+    assert "too large or too complex" in r.text and "the server goes on" in r.text
     assert "Traceback" not in r.text
     assert count(rw) > 0  # the server answers, a fresh worker took the crashed one's place
     assert rw.runner.stats.kills >= kills
@@ -98,7 +98,7 @@ def test_a_query_that_crashes_the_engine_ends_its_worker_only(rw: Served, path: 
 
 def test_memory_explosion_ends_its_worker_only(rw: Served) -> None:
     r = httpx.get(rw.url + "/sparql", params={"query": DOUBLING}, timeout=60)
-    assert r.status_code in (500, 503), r.status_code
+    assert r.status_code == 422, r.status_code
     assert "memory" in r.text or "ended" in r.text
     assert count(rw) > 0
 
@@ -112,7 +112,7 @@ def test_deep_update_is_refused_and_crashing_update_never_reaches_the_store(rw: 
              "WHERE { BIND(" + "+".join(["1"] * 12000) + " AS ?x) }")
     r = httpx.post(rw.url + "/sparql", content=chain.encode(), headers=auth("application/sparql-update"),
                    timeout=60)
-    assert r.status_code == 500 and "the server goes on" in r.text, (r.status_code, r.text)
+    assert r.status_code == 422 and "the server goes on" in r.text, (r.status_code, r.text)
     assert count(rw) == n  # nothing written
 
 
@@ -172,7 +172,7 @@ def test_kg_serve_survives_every_crash_attack(tmp_path: Path) -> None:
         for path in ("/query", "/sparql"):
             for q in (NESTED, CHAIN, DOUBLING):
                 r = httpx.get(srv.url + path, params={"query": q}, timeout=60)
-                assert 400 <= r.status_code < 600, r.status_code
+                assert 400 <= r.status_code < 500 or r.status_code == 504, (r.status_code, r.text[:200])  # never a 500
                 assert srv.alive(), f"kg serve died on {q[:40]} through {path}"
         # the server goes on: the next, innocent query is answered at once (it drew a 500 in 1 run of 6 while
         # workers could abort at start under the memory cap, issue 21)
