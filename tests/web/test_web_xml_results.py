@@ -53,6 +53,7 @@ def test_a_result_xml_cannot_carry_is_406_and_json_still_answers(client: TestCli
     select = f'SELECT ?x WHERE {{ BIND("{literal}" AS ?x) }}'
     r = client.get("/sparql", params={"query": select}, headers={"Accept": SRX})
     assert r.status_code == 406 and "XML 1.0 cannot carry" in r.text, (r.status_code, r.text[:200])
+    assert "Accept" in r.headers.get("vary", ""), r.headers  # JSON would have answered
     r = client.get("/sparql", params={"query": select}, headers={"Accept": "application/sparql-results+json"})
     assert r.status_code == 200 and json.loads(r.text)["results"]["bindings"]
     construct = f'CONSTRUCT {{ <http://example.org/a> <http://example.org/b> "{literal}" }} WHERE {{}}'
