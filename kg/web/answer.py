@@ -123,11 +123,13 @@ def answer(run: Callable[[], Serialisable], accept: str | None, fmt_param: str |
         if isinstance(sink, XmlGuard):
             sink.release()
     except Exception:
-        if isinstance(sink, XmlGuard) and sink.bad:  # the engine may wrap the error raised in write
-            raise NotXml(NOT_XML) from None
-        raise
+        if not (isinstance(sink, XmlGuard) and sink.bad):
+            raise
+        # the engine's wrapped error is dropped here, with whatever of the result it holds: on this thread
     finally:
         del result
+    if isinstance(sink, XmlGuard) and sink.bad:
+        raise NotXml(NOT_XML)  # raised outside the handler: no context holding the engine's error
     return fmt
 
 

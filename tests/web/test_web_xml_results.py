@@ -20,6 +20,10 @@ from kg.web.app import create_app
 from kg.web.context import ServeConfig, context
 from kg.web.limits import Limits
 
+# on a thread the engine's result must be dropped where it was made: a refusal that kept it alive was dropped on
+# the event loop ("PyQuerySolutions is unsendable"), which pytest reports as an unraisable exception
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+
 BASE = "http://127.0.0.1:8000"
 PERSON = f"{BASE}/person/kong-zhi-zi-fu"
 SRX = "application/sparql-results+xml"
