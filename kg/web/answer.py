@@ -9,9 +9,11 @@ load it).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO, Protocol
 
+from kg.errors import QueryError
 from kg.web.negotiation import GRAPH_FORMATS, RESULT_FORMATS, Format, choose
 from kg.web.query_errors import NotAcceptable
 
@@ -36,6 +38,72 @@ class Output(Protocol):
     def write(self, data: bytes) -> int: ...
 
 
+# Characters XML 1.0 cannot hold, even escaped (C0 controls but tab, LF, CR; U+FFFE, U+FFFF), as UTF-8 bytes:
+# a C0 control is one byte in UTF-8, never part of a longer sequence, so a chunk can be searched on its own
+XML_FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+XML_KEYS = frozenset({"xml", "rdfxml"})
+
+
+class NotXml(QueryError):
+    """The result holds characters XML cannot carry (406): the engine would write them raw, and no XML parser
+    would read the answer (the outside probe's ``"a\\u0000b"`` through SPARQLWrapper's XML format)."""
+
+    status = 406
+
+
+class XmlGuard:
+    """Passes an XML serialisation through, stopping at the first character XML 1.0 forbids.
+
+    The first ``HOLD`` bytes are held back with the announcement: on a thread, announcing starts the
+    response, and a refusal must come before that to be a 406 (the engine writes the XML header first, the
+    rows after). A worker spools the whole answer before any of it is sent, so there it is always a 406."""
+
+    HOLD = 64 * 1024
+    _UNSET = object()
+
+    def __init__(self, out: Output) -> None:
+        self.out = out
+        self.tail = b""  # the last bytes of the previous chunk: U+FFFE is three bytes and may be split
+        self.bad = False
+        self.meta: Any = self._UNSET
+        self.held = bytearray()
+
+    def announce(self, meta: Any = None) -> None:
+        self.meta = meta
+
+    def write(self, data: bytes) -> int:
+        chunk = bytes(data)
+        if XML_FORBIDDEN.search(self.tail + chunk):
+            self.bad = True
+            raise NotXml(NOT_XML)
+        self.tail = chunk[-2:]
+        if self.meta is not self._UNSET:
+            self.held += chunk
+            if len(self.held) >= self.HOLD:
+                self.release()
+            return len(chunk)
+        return self.out.write(chunk)
+
+    def release(self) -> None:
+        """Announce and pass on what was held (at ``HOLD`` bytes, or at the end of the serialisation)."""
+        if self.meta is not self._UNSET:
+            meta, self.meta = self.meta, self._UNSET
+            self.out.announce(meta)
+        if self.held:
+            held, self.held = bytes(self.held), bytearray()
+            self.out.write(held)
+
+    def flush(self) -> None:
+        """Nothing: the held bytes go at ``release`` (the engine flushes as it pleases)."""
+
+    def writable(self) -> bool:
+        return True
+
+
+NOT_XML = ("the result holds characters XML 1.0 cannot carry (control characters such as U+0000); ask for "
+           "JSON, CSV or TSV (results) or Turtle, N-Triples or JSON-LD (graphs)")
+
+
 def answer(run: Callable[[], Serialisable], accept: str | None, fmt_param: str | None, out: Output) -> Format:
     """Run the query, choose the format, announce it on ``out`` and serialise into it; the format.
 
@@ -48,9 +116,20 @@ def answer(run: Callable[[], Serialisable], accept: str | None, fmt_param: str |
         kind = result.kind
         del result
         raise NotAcceptable(kind)
-    out.announce(fmt)
-    result.serialize(fmt.key, out)  # type: ignore[arg-type]  # the write-only subset of BinaryIO
-    del result
+    sink = XmlGuard(out) if fmt.key in XML_KEYS else out
+    sink.announce(fmt)
+    try:
+        result.serialize(fmt.key, sink)  # type: ignore[arg-type]  # the write-only subset of BinaryIO
+        if isinstance(sink, XmlGuard):
+            sink.release()
+    except Exception:
+        if not (isinstance(sink, XmlGuard) and sink.bad):
+            raise
+        # the engine's wrapped error is dropped here, with whatever of the result it holds: on this thread
+    finally:
+        del result
+    if isinstance(sink, XmlGuard) and sink.bad:
+        raise NotXml(NOT_XML)  # raised outside the handler: no context holding the engine's error
     return fmt
 
 

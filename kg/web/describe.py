@@ -50,10 +50,12 @@ def describe_entity(store: Store, iri: str, kind: str, *, backlinks: int = BACKL
     return Description(iri, kind, triples)
 
 
-def article_graph(store: Store, iri: str) -> Description | None:
-    """An article's named graph (graph IRI = article IRI), or None when there is no such article."""
+def article_graph(store: Store, iri: str, kind: str = "article") -> Description | None:
+    """An article's named graph (graph IRI = article IRI), or None when there is no such article; with
+    ``kind="resolution"`` a resolution layer's graph (``{base}/resolution/person/{name}``), which is also
+    named by the IRI it answers for."""
     this = URIRef(iri)
     if not store.query(load("graph_exists"), bindings={"this": this}).boolean():
         return None
     triples = list(store.query(load("article_graph"), bindings={"this": this}).triples())
-    return Description(iri, "article", triples)
+    return Description(iri, kind, triples)

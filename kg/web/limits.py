@@ -80,6 +80,7 @@ class Limits:
     per_client: int = 0
     max_query_chars: int = 256 * 1024  # a query or update's length, checked before any parser sees it
     max_query_depth: int = 128  # nesting of groups and brackets (Oxigraph's parser recurses; 3,000 crash it)
+    max_query_chain: int = 2000  # operators and chained patterns (sparql_text.chain_length; ~6,500 `+` crash it)
     worker_memory_mb: int = 4096  # address space of one query worker (RLIMIT_AS)
     allow_service: bool = False  # SERVICE and LOAD (outbound requests); off: refused, and workers have no network
 
@@ -246,8 +247,9 @@ class QueryRunner:
             self.pool.close()
 
     def check_size(self, text: str, what: str = "query") -> None:
-        """TooComplex (400) for a text over the length or nesting limit, before any parser sees it."""
-        check_size(text, what, self.limits.max_query_chars, self.limits.max_query_depth)
+        """TooComplex (400) for a text over the length, nesting or chaining limit, before any parser sees it."""
+        check_size(text, what, self.limits.max_query_chars, self.limits.max_query_depth,
+                   self.limits.max_query_chain)
 
     def _check_outbound(self, text: str, update: bool = False) -> None:
         from kg.web.policy import check_outbound

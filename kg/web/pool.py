@@ -314,7 +314,7 @@ class QueryPool:
             healthy = not (isinstance(reply, Failed) and reply.exit)
         except (EOFError, OSError):
             w.process.join(1)
-            raise WorkerDied(self._death(w.process.exitcode)) from None
+            raise self._death(w.process.exitcode) from None
         finally:
             self._release(w, healthy)
         if isinstance(reply, Failed):
@@ -340,17 +340,21 @@ class QueryPool:
         finally:
             self._release(w, healthy)
 
-    def _death(self, code: int | None) -> str:
-        """Why a worker ended, for the client: its CPU or memory cap, or a crash (the engine's stack)."""
+    def _death(self, code: int | None) -> WorkerDied:
+        """Why a worker ended, for the client, with the status that says whose the fault is. A worker killed by
+        a signal while running one query died of that query (the engine's stack, the worker's memory cap: a
+        fresh worker would die the same way), so that is the client's 422, like a result over the limit; its
+        CPU cap is a time limit (504). Only an end without a signal is unexplained (500)."""
         if code is not None and code < 0:
             sig = -code
             if sig == signal.SIGXCPU:
-                return "the query used more CPU time than a query worker may, and was stopped"
+                return WorkerDied("the query used more CPU time than a query worker may, and was stopped", 504)
             name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
-            return (f"the query worker ended on {name} while running it (the query may be too large or too "
-                    f"complex for the engine, or need more than the {self.limits.worker_memory_mb} MiB a worker "
-                    "may use); the server goes on")
-        return "the query worker ended while running it; the server goes on"
+            return WorkerDied(
+                f"the query is too large or too complex for the engine: its worker ended on {name} while running it "
+                f"(it may need more than the {self.limits.worker_memory_mb} MiB a worker may use, or recurse too "
+                "deeply); simplify it or split it; the server goes on", 422)
+        return WorkerDied("the query worker ended while running it; the server goes on")
 
     async def run(self, job: Any) -> Serialised:
         """A query's serialised answer; raises QueryError, LimitError or NotAcceptable(kind)."""

@@ -44,9 +44,18 @@ class QueryFailed(LimitError):
 
 
 class WorkerDied(LimitError):
-    """The worker process ended while running the request (a crash, or its CPU or memory cap)."""
+    """The worker process ended while running the request: 500 unless the cause is known to be the request's
+    (``kg.web.pool.QueryPool._death``: its CPU cap 504, a signal such as a stack overflow or the memory cap
+    422, the query being too large or complex for a worker)."""
 
     status = 500
+
+    def __init__(self, message: str, status: int = 500) -> None:
+        super().__init__(message)
+        self.status = status
+
+    def __reduce__(self) -> tuple:
+        return type(self), (str(self), self.status)  # from a worker through its pipe, status included
 
 
 class ClientGone(LimitError):

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from kg.rdf.namespaces import PREFIXES
 from kg.store.base import Triple
 from kg.store.oxigraph import RDF_FORMATS, to_ox
+from kg.web.answer import NOT_XML, XML_FORBIDDEN, XML_KEYS, NotXml
 
 EXTRA_PREFIXES = {
     "sd": "http://www.w3.org/ns/sparql-service-description#",
@@ -37,4 +38,7 @@ def serialize_triples(triples: Iterable[Triple], fmt: str, prefixes: dict[str, s
     out = io.BytesIO()
     pfx = {**PREFIXES, **(prefixes or {})} if fmt in ("turtle", "trig", "rdfxml") else None
     ox.serialize(ox_triples, out, RDF_FORMATS[fmt], prefixes=pfx)
-    return out.getvalue()
+    data = out.getvalue()
+    if fmt in XML_KEYS and XML_FORBIDDEN.search(data):  # as for query results (kg.web.answer): 406
+        raise NotXml(NOT_XML)
+    return data

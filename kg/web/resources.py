@@ -1,4 +1,5 @@
-"""Dereferenceable IRIs: ``/{kind}/{id}`` for instances and ``/ontology[/{term}]`` for the vocabulary.
+"""Dereferenceable IRIs: ``/{kind}/{id}`` for instances, ``/resolution/{kind}/{id}`` for the resolution layer's
+graphs and ``/ontology[/{term}]`` for the vocabulary.
 
 ``{id}`` must be a slug (ASCII letters, digits, ``-`` and ``_``): anything else is a 404 before the
 store is asked, so no path can reach outside the IRI space. A suffix (``.ttl``, ``.jsonld``, ``.nt``,
@@ -102,6 +103,24 @@ def _entity_route(kind: str):
 
 for _kind in KINDS:
     router.add_api_route(f"/{_kind}/{{name}}", _entity_route(_kind), methods=["GET", "HEAD"])
+
+
+@router.api_route("/resolution/{kind}/{name}", methods=["GET", "HEAD"])
+async def resolution_graph(request: Request, kind: str, name: str) -> Response:
+    """A resolution graph (``kg.resolve``: which mentions of a written name are one person, and why) as RDF:
+    its IRI is minted under the base and shown as a link by the query editor, so it dereferences too (an
+    outside probe found every such link a 404). Browsers get Turtle, as for the ontology: there is no page."""
+    m = ID_RE.match(name)
+    if kind not in KINDS or not m:
+        raise not_found(f"/resolution/{kind}/{name}")
+    fmt, negotiated = pick(request, m["ext"])
+    if fmt is None:
+        raise not_found(f"/resolution/{kind}/{name}") if m["ext"] else not_acceptable(request)
+    iri = f"{context(request).base}/resolution/{kind}/{m['id']}"
+    desc = await run_in_threadpool(article_graph, context(request).store, iri, "resolution")
+    if desc is None:
+        raise not_found(iri)
+    return await represent(request, desc, fmt, negotiated)
 
 
 @router.api_route("/ontology", methods=["GET", "HEAD"])

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
+from kg.web.answer import NotXml
 from kg.web.errors import HttpError
 from kg.web.limits import READ_CHUNK, Payload, QueryJob, QueryRunner, while_connected
 from kg.web.meta import service_description
@@ -133,6 +134,8 @@ async def run_query(request: Request, params: Params, runner: QueryRunner) -> Re
         with runner.per_client.slot(client):
             job = QueryJob(query, params.all("default-graph-uri"), params.all("named-graph-uri"), accept, fmt_param)
             fmt, body = await while_connected(request, runner.answer(request.state, job))
+    except NotXml as exc:  # an answer XML cannot carry: another format can, so it depends on Accept too
+        raise HttpError(str(exc), 406, {"Vary": "Accept"}) from None
     except NotAcceptable as exc:  # the message names what the client asked for
         offers = GRAPH_FORMATS if exc.kind == "graph" else RESULT_FORMATS
         what = f"format={fmt_param}" if fmt_param else f"Accept: {accept}"

@@ -24,7 +24,7 @@ from typing import Any
 from kg.errors import QueryError
 from kg.web.answer import table_rows
 from kg.web.negotiation import Format
-from kg.web.query_errors import NotAcceptable, QueryFailed, ResultTooLarge, WorkerFailed
+from kg.web.query_errors import NotAcceptable, QueryFailed, ResultTooLarge, WorkerDied, WorkerFailed
 
 MEMORY_RESULT = 1 << 20  # results up to this size travel through the pipe; larger ones through a file
 
@@ -375,14 +375,14 @@ def _handle(job: Any, db: Any, cfg: WorkerConfig, spool: _Spool) -> Reply:
 
 def _failure(exc: Exception, job: Any, cfg: WorkerConfig, spool: _Spool) -> Failed:
     """What a job that raised ``exc`` replies: the client's error as it is, the engine's as QueryFailed."""
+    spool.discard()  # a client's error may come after part of the result was written (NotXml)
     if isinstance(exc, (QueryError, NotAcceptable)):  # Forbidden is a QueryError
         return Failed(exc)
-    spool.discard()
     if isinstance(exc, MemoryError):
         # the worker's heap is left near its cap: it answers, then ends (and is replaced) rather than fail
         # the next, innocent query
-        return Failed(WorkerFailed("the query needed more memory than a query worker may use, and was stopped"),
-                      exit=True)
+        return Failed(WorkerDied("the query needed more memory than a query worker may use, and was stopped; "
+                                 "simplify it or split it", 422), exit=True)
     if isinstance(exc, _TooLarge) or spool.size > cfg.max_bytes:  # the engine may wrap our exception
         return Failed(ResultTooLarge(f"the result is larger than the limit of {cfg.max_bytes} bytes; add a LIMIT "
                                      "or select fewer variables"))

@@ -347,6 +347,46 @@ def test_no_sideways_scroll_on_a_phone(site, width: int) -> None:
             full_page(d, name, width, mobile=True)
 
 
+LONG_TOKEN_PAGE = (
+    "# 青岚新区召开大会https://news.example/" + "a" * 120 + "\n\n"
+    "本报讯（记者 甲乙）3月11日，青岚新区召开大会。市委书记柯望舒出席会议并讲话，会上宣读了文件"
+    + "ABCDEFGHIJKLMNOPQRSTUVWXYZ" * 4 + "。会议由柯望舒主持，新区管委会主任柏若川" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ" * 3
+    + "出席。\n"
+)
+
+
+def test_long_unbroken_tokens_wrap_on_a_phone(tmp_path: Path) -> None:
+    """The third outside probe: a headline or sentence holding a long URL or code, or a long query typed into
+    search, widened the page on a phone (layout 1,127-1,440 px for a 360 px screen) on the article, event,
+    person, organisation, home and search pages; such tokens now wrap."""
+    from kg.store import open_store
+    from tests.support.browser import full_page, viewport
+
+    require_browser()
+    page = tmp_path / "long.txt"
+    page.write_text(LONG_TOKEN_PAGE, encoding="utf-8")
+    store = open_store(tmp_path / "store")
+    try:
+        res = ingest_paths(store, [page], base=F.BASE, publication="青岚日报", date="2025-03-12", locality="青岚市")
+        assert res[0].error is None and res[0].articles
+        article = res[0].articles[0].replace(F.BASE, "")
+        with serve(create_app(store, F.BASE)) as url, chromium() as d, viewport(d, 360, 800, mobile=True):
+            d.get(url + article)
+            linked = all_css(d, "a.k-person, a.k-event, a.k-organization")
+            paths = [article, "/", "/search?q=" + "x" * 190] + sorted({a.get_attribute("href").replace(url, "")
+                                                                       for a in linked})
+            assert len(paths) > 4, paths
+            for path in paths:
+                d.get(url + path)
+                wide = d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+                layout = d.execute_script("return window.innerWidth")
+                assert wide <= 0 and layout == 360, (path, wide, layout, _overflow(d, 360))
+            d.get(url + article)
+            full_page(d, "phone-long-tokens", 360, mobile=True)
+    finally:
+        store.close()
+
+
 def test_article_page_shows_its_source_link_in_a_browser(tmp_path: Path) -> None:
     """Issue 18: an article read from an e-paper HTML page shows where it came from (the page's URL as a link,
     the 版次), visible at desktop and phone width, in the service a reader uses."""

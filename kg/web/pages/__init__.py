@@ -43,15 +43,7 @@ def install(app: Any, store: Any, base: str) -> Pages:
 
     context(app).representations.register(html, render, describe=False)
 
-    from fastapi.exception_handlers import http_exception_handler
-    from starlette.exceptions import HTTPException
+    from kg.web.errors import set_browser_404
 
-    async def browser_404(request: Request, exc: HTTPException) -> Response:
-        """An address nothing serves: an HTML page for a browser (it asks for text/html first), FastAPI's
-        JSON answer for everyone else."""
-        if exc.status_code == 404 and "text/html" in request.headers.get("accept", "").split(",")[0]:
-            return pages.no_route(request.url.path)
-        return await http_exception_handler(request, exc)
-
-    app.add_exception_handler(HTTPException, browser_404)
+    set_browser_404(app, pages.no_route)  # an address nothing serves: a page for browsers (kg.web.errors)
     return pages
