@@ -94,8 +94,8 @@ def parse_accept(header: str | None) -> list[MediaRange]:
             if k.strip().lower() == "q":
                 try:
                     q = min(max(float(v.strip()), 0.0), 1.0)
-                except ValueError:
-                    q = 0.0
+                except ValueError:  # not a quality: ignored (the range counts as if it had none), not "never"
+                    q = 1.0
         ranges.append(MediaRange(t, s, q))
     return ranges
 

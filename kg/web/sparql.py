@@ -124,7 +124,7 @@ async def run_query(request: Request, params: Params, runner: QueryRunner) -> Re
     queries = params.all("query")
     if len(queries) > 1:
         raise HttpError("give exactly one query= parameter")
-    query = queries[0]
+    query = queries[0].removeprefix("\ufeff")  # a byte order mark some editors put before a saved query
     if not query.strip():
         raise HttpError("empty query")
     accept = request.headers.get("accept")
@@ -139,6 +139,8 @@ async def run_query(request: Request, params: Params, runner: QueryRunner) -> Re
     except NotAcceptable as exc:  # the message names what the client asked for
         offers = GRAPH_FORMATS if exc.kind == "graph" else RESULT_FORMATS
         what = f"format={fmt_param}" if fmt_param else f"Accept: {accept}"
+        if len(what) > 200:  # a header of 2,000 types is not repeated whole in the message
+            what = what[:200] + "…"
         raise HttpError(f"{what} is not available for this query; choose one of {acceptable_list(offers)}", 406,
                         {"Vary": "Accept"}) from None
     assert isinstance(fmt, Format)

@@ -185,6 +185,14 @@ def test_accept_parsing() -> None:
     assert negotiate("image/png", offers) is None
 
 
+def test_a_malformed_quality_is_ignored_not_read_as_zero() -> None:
+    """``q=abc`` (an outside probe's header) says nothing about preference: the range counts at q=1, as
+    if the parameter were absent, instead of refusing the format (406)."""
+    ranges = parse_accept("application/ld+json;q=abc, text/turtle;q=0.5, text/plain;q=")
+    assert [(r.subtype, r.q) for r in ranges] == [("ld+json", 1.0), ("turtle", 0.5), ("plain", 1.0)]
+    assert negotiate("application/ld+json;q=abc", DESCRIPTION_FORMATS).key == "jsonld"
+
+
 def test_an_html_renderer_can_be_plugged_in(web: Web) -> None:
     """What the pages issue will do: browsers then get HTML, RDF clients still get RDF."""
     from kg.web.app import create_app

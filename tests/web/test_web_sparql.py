@@ -304,6 +304,19 @@ def test_unacceptable_formats_are_406(web: Web, query: str, accept: str | None, 
     assert "Accept" in r.headers["vary"]
 
 
+def test_a_query_saved_with_a_byte_order_mark_runs(web: Web) -> None:
+    r = httpx.post(web.sparql, content="\ufeffASK {}".encode(), headers={"Content-Type": "application/sparql-query",
+                                                                        "Accept": "application/sparql-results+json"})
+    assert r.status_code == 200 and "boolean" in r.json()
+
+
+def test_a_406_does_not_repeat_a_huge_accept_header(web: Web) -> None:
+    accept = ", ".join(f"image/x-{i}" for i in range(2000))  # 26 KB of types, none of them offered
+    r = httpx.get(web.sparql, params={"query": "ASK {}"}, headers={"Accept": accept})
+    assert r.status_code == 406 and "choose one of" in r.text
+    assert len(r.text) < 1000
+
+
 @pytest.mark.parametrize(
     "query,accept,fmt,expected",
     [
