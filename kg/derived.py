@@ -14,13 +14,17 @@ from typing import TYPE_CHECKING
 from kg.store.base import Store
 
 if TYPE_CHECKING:
+    from kg.mentions import Mention
     from kg.search.documents import GraphRows
 
 
-def refresh_derived(store: Store, graphs: Iterable[str], index_rows: Mapping[str, GraphRows] | None = None) -> None:
+def refresh_derived(store: Store, graphs: Iterable[str], index_rows: Mapping[str, GraphRows] | None = None,
+                    written_mentions: Mapping[str, list[Mention]] | None = None) -> None:
     """Bring the resolution layer and the search index up to date for ``graphs`` just written or removed
-    (the resolution layer's own graphs are left out). ``index_rows``: the search index rows of graphs as
-    they were written (a batch ingest's workers make them); those the career joins rewrite are read again."""
+    (the resolution layer's own graphs are left out). ``index_rows`` and ``written_mentions``: the search
+    index rows and the person mentions of graphs as they were written (a batch ingest's workers make
+    them, ``kg.search.documents.rows_of_written``, ``kg.mentions.mentions_of_written``); the others, and
+    those the career joins rewrite, are read from the store."""
     from kg.careers import refresh as refresh_careers
     from kg.mentions import mentions_in
     from kg.resolve import is_resolution_graph, refresh
@@ -30,10 +34,12 @@ def refresh_derived(store: Store, graphs: Iterable[str], index_rows: Mapping[str
     if articles:
         # the career joins first (kg.careers): they may move mentions of other articles of the same names;
         # the mentions are read once for both steps, and again only in the articles the joins rewrote
-        mentions = mentions_in(store, articles)
+        known = written_mentions or {}
+        mentions = [m for g in articles if g in known for m in known[g]]
+        mentions += mentions_in(store, [g for g in articles if g not in known])
         moved = set(refresh_careers(store, articles, mentions))
         articles = sorted(set(articles) | moved)
         mentions = [m for m in mentions if m.article not in moved] + mentions_in(store, sorted(moved))
         refresh(store, articles, mentions)
-        known = {g: r for g, r in (index_rows or {}).items() if g not in moved}
-        refresh_search(store, articles, known)  # the search index re-reads the others
+        rows = {g: r for g, r in (index_rows or {}).items() if g not in moved}
+        refresh_search(store, articles, rows)  # the search index re-reads the others

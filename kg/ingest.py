@@ -149,7 +149,8 @@ def ingest_file(
     return res
 
 
-def refresh_resolution(store: Store, article_iris: list[str], index_rows: Mapping[str, Any] | None = None) -> None:
+def refresh_resolution(store: Store, article_iris: list[str], index_rows: Mapping[str, Any] | None = None,
+                       mentions: Mapping[str, list[Any]] | None = None) -> None:
     """Keep the identity resolution graphs (kg.resolve) and the search index (kg.search) current for the
     articles just written.
 
@@ -158,7 +159,7 @@ def refresh_resolution(store: Store, article_iris: list[str], index_rows: Mappin
     """
     from kg.derived import refresh_derived
 
-    refresh_derived(store, article_iris, index_rows)
+    refresh_derived(store, article_iris, index_rows, mentions)
 
 
 def ingest_paths(store: Store, paths: Iterable[str | Path], **options: Any) -> list[FileResult]:
@@ -314,8 +315,9 @@ class BatchWriter:
         written = [w for w, err in done if not err and not w.error]
         segmented = {t: words for w in written for t, words in w.segmented.items()}
         index_rows = {r.graph: r for w in written for r in w.index_rows}
+        mentions = {g: ms for w in written for g, ms in w.mentions.items()}
         with given(segmented):  # the texts the workers segmented: not segmented again in this process
-            refresh_resolution(self.store, [iri for w in written for iri, _, _ in w.graphs], index_rows)
+            refresh_resolution(self.store, [iri for w in written for iri, _, _ in w.graphs], index_rows, mentions)
         if self.unflushed >= FLUSH_EVERY_QUADS:
             self.store_flush()
             self.unflushed = 0

@@ -39,6 +39,8 @@ class FileWork:
     problems: list[str] = field(default_factory=list)  # records of a dump that gave no article
     segmented: dict[str, str] = field(default_factory=dict)  # headline/body text → search tokens (segment_text)
     index_rows: list[Any] = field(default_factory=list)  # the graphs' search index rows (segment_text), GraphRows
+    # graph IRI → its person mentions (kg.mentions.Mention), for the writer's refresh; a graph missing: read back
+    mentions: dict[str, list[Any]] = field(default_factory=dict)
 
 
 def default_jobs() -> int:
@@ -123,8 +125,13 @@ def file_work(path: str, options: IngestOptions) -> FileWork:
     src, _, graphs = read_and_map(Path(path), options)
     work.chars = len(src.text)
     work.problems = list(src.problems)
+    from kg.mentions import mentions_of_written
+
     for g in graphs:
         work.graphs.append((str(g.iri), statements(g.triples), len(g.triples)))
+        found = mentions_of_written(str(g.iri), g.triples)
+        if found is not None:
+            work.mentions[str(g.iri)] = found
     if options.segment_text:  # the writer keeps a search index: what it needs of these graphs, made here
         from kg.search.documents import rows_of_written
 

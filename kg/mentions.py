@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from kg.rdf.namespaces import KG, PROV
+from kg.rdf.namespaces import KG, PROV, RDF
 from kg.store.base import Store
 from kg.store.sparql_text import values
 
@@ -100,6 +100,38 @@ def _merged(rows: Iterable[list[str]]) -> Iterator[Mention]:
         for jur in jurs.get((a, m)) or [""]:
             for sector in sectors.get((a, m)) or [""]:
                 yield Mention(person, m, a, name, basis.removeprefix(kg), jur or None, sector or None)
+
+
+def mentions_of_written(article: str, triples: Iterable[tuple[object, object, object]]) -> list[Mention] | None:
+    """The mentions ``mentions_in`` would read from the graph ``article`` holding exactly ``triples`` (the
+    rdflib triples an ingest worker wrote), or None if the graph has blank nodes (the store renames them).
+
+    Why: the ingest writer refreshes the career joins and the resolution layer from the mentions of the
+    articles it just wrote; the workers, which made the triples, hand these over instead of the writer
+    reading them back (kg.derived). Same rows: a mention's names × persons × bases × jurisdictions (or
+    none) × sectors (or none), literals by their text, the basis without the ontology's namespace."""
+    from rdflib import BNode
+
+    kg, rdf_type = str(KG), str(RDF.type)
+    by: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for s, p, o in triples:
+        if isinstance(s, BNode) or isinstance(o, BNode):
+            return None
+        by[str(s)][str(p)].append(str(o))
+    out: list[Mention] = []
+    wanted = (f"{kg}writtenName", f"{kg}mentionOf", f"{kg}identityBasis", f"{kg}jurisdiction", f"{kg}sector")
+    for m, props in by.items():
+        if f"{kg}PersonMention" not in props.get(rdf_type, ()):
+            continue
+        names, persons, bases, jurs, sectors = (props.get(p, []) for p in wanted)
+        for name in names:
+            for person in persons:
+                for basis in bases:
+                    for jur in [j for j in jurs if j] or [""]:
+                        for sector in [x for x in sectors if x] or [""]:
+                            out.append(Mention(person, m, article, name, basis.removeprefix(kg), jur or None,
+                                               sector or None))
+    return out
 
 
 def mentions_in(store: Store, article_iris: Iterable[str]) -> list[Mention]:
