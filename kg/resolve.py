@@ -74,7 +74,7 @@ def join_statements(m: Mention) -> list[str]:
     Written as text (not rdflib terms): the refresh runs after every ingest batch.
     """
     b = block_iri(base_of(m.person), m.name)
-    j = f"<{b}#join-{iris.short_hash(m.mention, 16)}>"
+    j = f"<{b}#join-{hashlib.sha256(m.mention.encode()).hexdigest()[:16]}>"  # iris.short_hash, inlined
     out = [f"<{b}> {_T} {_K}NameBlock>", f"<{b}> {_K}writtenName> {_zh(m.name)}",
            f"<{b}> {_K}namesake> <{m.person}>", f"{j} {_K}joinedEntity> <{m.person}>",
            f"{j} {_K}joinedMention> <{m.mention}>", f"{j} {_DERIVED} <{m.article}>",
@@ -94,8 +94,10 @@ def _lit(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+@lru_cache(maxsize=1 << 16)
 def _zh(text: str) -> str:
-    """A ``@zh`` literal in N-Triples syntax (what rdflib's ``n3()`` writes, without its cost)."""
+    """A ``@zh`` literal in N-Triples syntax (what rdflib's ``n3()`` writes, without its cost); cached:
+    written names and jurisdictions recur in every mention of them."""
     esc = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
     return f'"{esc}"@zh'
 
