@@ -28,7 +28,6 @@ import hashlib
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from functools import lru_cache
 
@@ -468,46 +467,36 @@ def _first_build(store: Store, chunk_statements: int) -> tuple[int, int]:
 
 
 def _write_joins(store: Store, mentions: Iterable[Mention], chunk_statements: int) -> tuple[int, int]:
-    """Add the statements of ``mentions`` to their blocks, streamed: a chunk of about ``chunk_statements``
-    is made while the one before is written (by a second thread: the store's bulk loader releases the
-    GIL, so making statements in Python and loading them overlap; at most two chunks are held), and a
-    block's header and namesake statements are written once (a block is the union of its mentions'
-    statements, so the chunks can split it anywhere). The mentions are read before the first write (a
-    streamed result is serialised whole to a temporary file first), so the two threads never use the
-    store at once. Returns (mentions, blocks); a mention's rows come together, so counting changes of
-    IRI counts them."""
+    """Add the statements of ``mentions`` to their blocks, streamed: one chunk of about
+    ``chunk_statements`` is held at a time, and a block's header and namesake statements are written
+    once (a block is the union of its mentions' statements, so the chunks can split it anywhere).
+    Returns (mentions, blocks); a mention's rows come together, so counting changes of IRI counts them."""
     chunk: dict[str, list[str]] = defaultdict(list)
     size = n = 0
     last = ""
     blocks: set[str] = set()
     namesakes: set[tuple[str, str]] = set()
-    with ThreadPoolExecutor(max_workers=1) as writer:
-        pending: Future | None = None
-        for m in mentions:
-            if m.mention != last:
-                n += 1
-                last = m.mention
-            b = block_iri(base_of(m.person), m.name)
-            st = join_statements(m)
-            if (b, m.person) in namesakes:
-                st = st[3:]  # the block's type, name and this namesake: written already
-            else:
-                namesakes.add((b, m.person))
-                blocks.add(b)
-            chunk[b] += st
-            size += len(st)
-            if size >= chunk_statements:
-                pending = _add_chunk(store, chunk, writer, pending)
-                chunk, size = defaultdict(list), 0
-        _add_chunk(store, chunk, writer, pending).result()
+    for m in mentions:
+        if m.mention != last:
+            n += 1
+            last = m.mention
+        b = block_iri(base_of(m.person), m.name)
+        st = join_statements(m)
+        if (b, m.person) in namesakes:
+            st = st[3:]  # the block's type, name and this namesake: written already
+        else:
+            namesakes.add((b, m.person))
+            blocks.add(b)
+        chunk[b] += st
+        size += len(st)
+        if size >= chunk_statements:
+            _add_chunk(store, chunk)
+            size = 0
+    _add_chunk(store, chunk)
     return n, len(blocks)
 
 
-def _add_chunk(store: Store, chunk: dict[str, list[str]], writer: ThreadPoolExecutor,
-               pending: Future | None) -> Future:
-    """Write one chunk of ``_write_joins`` (block IRI -> statements) on the writer thread, once the
-    chunk before is written (its error, if any, raised here)."""
-    updates = [GraphUpdate.from_text(b, " .\n".join(st)) for b, st in chunk.items()]
-    if pending is not None:
-        pending.result()
-    return writer.submit(store.add_to_graphs, updates, bulk=True)
+def _add_chunk(store: Store, chunk: dict[str, list[str]]) -> None:
+    """Write one chunk of ``_write_joins`` (block IRI -> statements) and empty it."""
+    store.add_to_graphs([GraphUpdate.from_text(b, " .\n".join(st)) for b, st in chunk.items()], bulk=True)
+    chunk.clear()
