@@ -253,8 +253,12 @@ def upgrade(store: Store, curation: Curation = EMPTY) -> int:
 
 _ANY_CURATED = _PREFIXES + """SELECT ?m WHERE { GRAPH ?a {
   { ?m kg:identityBasis kg:Curated } UNION { ?m kg:identityBasis kg:KnownAlias } } } LIMIT 1"""
-_STALE = _PREFIXES + """SELECT DISTINCT ?a WHERE { GRAPH ?a { ?m a kg:PersonMention ; prov:wasDerivedFrom ?a .
-  FILTER NOT EXISTS { ?a kg:identityRules %s } } }"""
+# articles stamped by the rules of now, articles with a person mention (two scans of one pattern each,
+# ten times cheaper than asking for the articles with a mention and no stamp, which is joined per mention),
+# then the candidates (usually none) checked by the exact pattern, bound by VALUES
+_RULED = _PREFIXES + "SELECT ?a WHERE { GRAPH ?a { ?a kg:identityRules %s } }"
+_WITH_MENTIONS = _PREFIXES + "SELECT DISTINCT ?a WHERE { GRAPH ?a { ?m a kg:PersonMention } }"
+_STALE = _PREFIXES + """SELECT DISTINCT ?a WHERE { %s GRAPH ?a { ?m a kg:PersonMention ; prov:wasDerivedFrom ?a } }"""
 
 
 _ALIASES = _PREFIXES + """SELECT DISTINCT ?name ?person WHERE {
@@ -285,7 +289,12 @@ def stale_articles(store: Store) -> set[str]:
 
     from kg.rdf.identity import rules_version
 
-    return {str(r["a"]) for r in store.query(_STALE % Literal(rules_version()).n3()).rows()}
+    ruled = {r[0] for r in csv_rows(store, _RULED % Literal(rules_version()).n3())}
+    candidates = sorted({r[0] for r in csv_rows(store, _WITH_MENTIONS)} - ruled)
+    out: set[str] = set()
+    for i in range(0, len(candidates), CHUNK):
+        out.update(r[0] for r in csv_rows(store, _STALE % article_values(candidates[i : i + CHUNK])))
+    return out
 
 
 def curate(store: Store, curation: Curation) -> tuple[int, list[str]]:
