@@ -373,8 +373,9 @@ _COUNTS = _PREFIXES + "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?g a kg:Nam
 def rebuild(store: Store, chunk_statements: int = 200_000) -> tuple[int, int]:
     """Bring the whole resolution layer in line with the article graphs (``kg resolve``).
 
-    With no layer yet (a first build, or a layer of a version without stamps) the mentions are read
-    once and their joins written as they come (``_first_build``). Else the layer is checked, not read:
+    With no layer yet (a first build) the mentions are read once and their joins written as they come
+    (``_first_build``); so too when most articles or blocks differ (a layer of a version without stamps,
+    a plain load of article graphs, blocks dropped behind kg's back). Else the layer is checked, not read:
     every article's mentions are read (streamed) and hashed, and compared with the article's stamp,
     the digest of the mentions its joins were written from (``kg:layerStamp``); articles that differ
     are refreshed as ingest does. Then each block's number of statements, counted inside the store, is
@@ -390,17 +391,17 @@ def rebuild(store: Store, chunk_statements: int = 200_000) -> tuple[int, int]:
     n = survey.read(iter_mentions(store))
     stamps = dict(csv_rows(store, _STAMPS_Q))
     stale = {a for a, d in survey.digests.items() if stamps.get(a) != f"{d:016x}"} | (set(stamps) - set(survey.digests))
-    if len(stale) > max(2000, len(survey.digests) // 10):
+    if _most(stale, survey.digests):
         # most articles unstamped or changed (a layer of an older version, or a plain load): writing the
         # layer again by the bulk loader is cheaper than refreshing articles one update at a time
-        for i in range(0, len(layer), 5000):
-            store.remove_graphs(layer[i : i + 5000])
-        return _first_build(store, chunk_statements)
+        return _write_again(store, layer, chunk_statements)
     for i in range(0, len(stale), 2000):
         refresh(store, sorted(stale)[i : i + 2000])
     have = {g: int(c) for g, c in csv_rows(store, _COUNTS)}
     blocks = {g for g in store.graph_iris() if is_block_graph(g)}  # with a header or not
     bad = {b for b, c in survey.expected.items() if have.get(b) != c}
+    if _most(bad, survey.expected):  # most blocks lost behind kg's back: the same
+        return _write_again(store, [g for g in store.graph_iris() if is_resolution_graph(g)], chunk_statements)
     drop = sorted((blocks - set(survey.expected)) | (bad & blocks))
     for i in range(0, len(drop), 5000):
         store.remove_graphs(drop[i : i + 5000])
@@ -409,6 +410,21 @@ def rebuild(store: Store, chunk_statements: int = 200_000) -> tuple[int, int]:
               if block_iri(base_of(m.person), m.name) in bad}
         _write_joins(store, sorted(ms), chunk_statements)
     return n, len(survey.expected)
+
+
+MOST_MIN = 2000  # what differs is "most" of the layer above a tenth and above this
+
+
+def _most(found: set[str], of: dict[str, int]) -> bool:
+    """Whether ``found`` is most of ``of`` (more than a tenth, and more than ``MOST_MIN``)."""
+    return len(found) > max(MOST_MIN, len(of) // 10)
+
+
+def _write_again(store: Store, layer: list[str], chunk_statements: int) -> tuple[int, int]:
+    """Drop the layer's graphs and write the layer whole (a first build)."""
+    for i in range(0, len(layer), 5000):
+        store.remove_graphs(layer[i : i + 5000])
+    return _first_build(store, chunk_statements)
 
 
 class _Survey:

@@ -88,3 +88,21 @@ def test_a_layer_without_stamps_is_written_again_once_then_left_alone(store, tmp
     log = _writes(store)
     rebuild(store)
     assert log == []
+
+
+def test_when_most_of_the_layer_differs_it_is_written_again_whole(store, tmp_path: Path, monkeypatch) -> None:
+    """Most articles unstamped (a layer of the version before stamps) or most blocks lost: the layer is
+    dropped and written again by the bulk loader, not refreshed article by article."""
+    import kg.resolve
+
+    monkeypatch.setattr(kg.resolve, "MOST_MIN", 0)
+    arts = _three(store, tmp_path)
+    before = dump_resolution(store)
+    blocks = sorted(g for g in store.graph_iris() if is_block_graph(g))
+    for lost in ([stamp_graph(arts[0])], blocks):
+        store.remove_graphs(lost)
+        log = _writes(store)
+        rebuild(store)
+        assert dump_resolution(store) == before
+        assert "update" not in {kind for kind, _ in log}  # no article refreshed
+        assert {iri for kind, iri in log if kind == "add"} == set(blocks) | {stamp_graph(arts[0])}
