@@ -15,7 +15,8 @@ the load average of the machine before each step:
 - the first build of the layer (``kg.resolve.rebuild`` with no layer yet, as after an upgrade or a
   plain load; with ``--store`` the kept store's layer is dropped first);
 - ``kg resolve`` as ``kg.cli.cmd_resolve`` runs it, the layer current: ``upgrade`` (articles without
-  mentions), ``curate`` without a file (the stale-rules check), ``rebuild``;
+  mentions), ``curate`` without a file (the stale-rules check), the career joins
+  (``kg.careers.apply_all``), ``rebuild``;
 - the ingest refresh (``kg.resolve.refresh``) for a batch of 500 articles written into that store,
   the cost ingest pays per batch (compare with the batch's ingest time in benchmarks/ingest_scale.py).
 
@@ -99,6 +100,16 @@ def fill(store, start: int, n: int, world: World, pool: list[str], rng: random.R
             ups = []
     store.replace_graphs(ups)
     return written
+
+
+def cold_caches() -> None:
+    """Empty the id caches filling the store warmed: a ``kg resolve`` process starts without them (the
+    pinyin of every written name is computed once per process, and it is not free)."""
+    from kg.rdf import iris
+    from kg.resolve import block_iri
+
+    for f in (iris.pinyin, iris.slug, iris.ident, block_iri):
+        f.cache_clear()
 
 
 def peak_mb() -> float:
@@ -203,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         ingest_share(args.ingest, args.jobs, args.keep)
         return 0
 
+    from kg.careers import apply_all
     from kg.rdf.curation import EMPTY
     from kg.resolve import curate, is_resolution_graph, rebuild, refresh, upgrade
     from kg.store import open_store
@@ -229,16 +241,20 @@ def main(argv: list[str] | None = None) -> int:
             print(f"store: {articles} articles, {len(pool)} written names, made in "
                   f"{time.perf_counter() - t0:.1f} s; peak {peak_mb():.0f} MB")
 
+        cold_caches()
         with Step(args.profile) as first:
             mentions, blocks = rebuild(store)  # the first build of the layer (as after an upgrade or a plain load)
         print(f"first build: {mentions} mentions, {blocks} blocks: {first.figures()}")
         store.flush()
 
+        cold_caches()
         with Step(args.profile) as again:
             up = upgrade(store, EMPTY)
             cur, _ = curate(store, EMPTY)
+            moved = len(apply_all(store))
             mentions, blocks = rebuild(store)
-        print(f"kg resolve, layer current: {up} graphs upgraded, {cur} curated, {mentions} mentions, {blocks} "
+        print(f"kg resolve, layer current: {up} graphs upgraded, {cur} curated, {moved} moved by careers, "
+              f"{mentions} mentions, {blocks} "
               f"blocks: {again.figures()}")
         for step, name in ((first, "first build"), (again, "kg resolve, layer current")):
             print(f"  {name}, linear extrapolation to 100k articles: {step.wall * 100_000 / articles:.0f} s wall, "

@@ -14,9 +14,9 @@ import io
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from kg.rdf.namespaces import KG, PROV, RDF
 from kg.store.base import Store
@@ -29,9 +29,10 @@ _MENTIONS = _PREFIXES + """SELECT ?a ?m ?name ?person ?basis ?jur ?sector WHERE 
              OPTIONAL { ?m kg:jurisdiction ?jur } OPTIONAL { ?m kg:sector ?sector } }
 }"""
 
-@dataclass(frozen=True, order=True)
-class Mention:
-    """One row of ``_MENTIONS``: a person mention as its article graph states it."""
+class Mention(NamedTuple):
+    """One row of ``_MENTIONS``: a person mention as its article graph states it. A named tuple, not a
+    dataclass: ``kg resolve`` makes one per mention of the store (700k at 100k articles), and a tuple is
+    built, hashed and ordered in C (the order is the fields', as a dataclass's ``order=True`` gave)."""
 
     person: str
     mention: str
@@ -141,6 +142,23 @@ def mentions_in(store: Store, article_iris: Iterable[str]) -> list[Mention]:
     out: list[Mention] = []
     for i in range(0, len(arts), CHUNK):
         out += _merged(csv_rows(store, _BOUND_MENTIONS % article_values(arts[i : i + CHUNK])))
+    return out
+
+
+# the mentions of written names bound by VALUES, in the same UNION form (the name bound in every branch)
+_NAMED_MENTIONS = _PREFIXES + """SELECT DISTINCT ?a ?m ?name ?person ?basis ?jur ?sector WHERE { %s
+  GRAPH ?a { ?m kg:writtenName ?name . { ?m a kg:PersonMention ; kg:mentionOf ?person ; kg:identityBasis ?basis }
+    UNION { ?m a kg:PersonMention ; kg:jurisdiction ?jur } UNION { ?m a kg:PersonMention ; kg:sector ?sector } } }"""
+
+
+def mentions_of_names(store: Store, names: Iterable[str]) -> set[Mention]:
+    """The person mentions of the given written names, as ``iter_mentions`` gives them (one query per
+    ``CHUNK`` names): what a name block is made of."""
+    ns = sorted(set(names))
+    out: set[Mention] = set()
+    for i in range(0, len(ns), CHUNK):
+        bound = values("name", (Literal(n, lang="zh") for n in ns[i : i + CHUNK]))
+        out.update(_merged(csv_rows(store, _NAMED_MENTIONS % bound)))
     return out
 
 

@@ -24,13 +24,14 @@ mentions, and so in the layer, with the reason ``kg:Curated``.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import lru_cache
 
-from kg.mentions import CHUNK, Mention, article_values, csv_rows, iter_mentions, mentions_in, result_lines
+from kg.mentions import CHUNK, Mention, article_values, csv_rows, iter_mentions, mentions_in, mentions_of_names
 from kg.rdf import iris
 from kg.rdf.curation import EMPTY, Curation
 from kg.rdf.namespaces import KG, PROV, RDF
@@ -41,6 +42,7 @@ RESOLUTION_PATH = "/resolution/"
 _PREFIXES = f"PREFIX kg: <{KG}>\nPREFIX prov: <{PROV}>\n"
 # a join is what has a reason (an article graph's mentions have prov:wasDerivedFrom too, and no reason)
 _OLD_JOINS = _PREFIXES + "SELECT ?b ?j WHERE { GRAPH ?b { ?j prov:wasDerivedFrom %s ; kg:joinReason ?r } }"
+_STAMPED = _PREFIXES + "SELECT DISTINCT ?a WHERE { %s GRAPH ?g { ?a kg:layerStamp ?d } }"  # articles bound by VALUES
 _BLOCKS = _PREFIXES + "SELECT ?b WHERE { GRAPH ?b { ?b a kg:NameBlock } }"
 _CLEAN = """DELETE { GRAPH %(b)s { %(b)s kg:namesake ?p } }
 WHERE { GRAPH %(b)s { %(b)s kg:namesake ?p FILTER NOT EXISTS { ?j kg:joinedEntity ?p } } } ;
@@ -53,7 +55,7 @@ def is_resolution_graph(iri: str) -> bool:
     return RESOLUTION_PATH in iri and "/article/" not in iri
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def block_iri(base: str, name: str) -> str:
     """The name block graph of a written name (cached: ``kg resolve`` asks it for every mention)."""
     return f"{base}{RESOLUTION_PATH}person/{iris.ident(name, 30)}"
@@ -73,7 +75,7 @@ def join_statements(m: Mention) -> list[str]:
     Written as text (not rdflib terms): the refresh runs after every ingest batch.
     """
     b = block_iri(base_of(m.person), m.name)
-    j = f"<{b}#join-{iris.short_hash(m.mention, 16)}>"
+    j = f"<{b}#join-{hashlib.sha256(m.mention.encode()).hexdigest()[:16]}>"  # iris.short_hash, inlined
     out = [f"<{b}> {_T} {_K}NameBlock>", f"<{b}> {_K}writtenName> {_zh(m.name)}",
            f"<{b}> {_K}namesake> <{m.person}>", f"{j} {_K}joinedEntity> <{m.person}>",
            f"{j} {_K}joinedMention> <{m.mention}>", f"{j} {_DERIVED} <{m.article}>",
@@ -93,8 +95,10 @@ def _lit(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+@lru_cache(maxsize=1 << 16)
 def _zh(text: str) -> str:
-    """A ``@zh`` literal in N-Triples syntax (what rdflib's ``n3()`` writes, without its cost)."""
+    """A ``@zh`` literal in N-Triples syntax (what rdflib's ``n3()`` writes, without its cost); cached:
+    written names and jurisdictions recur in every mention of them."""
     esc = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
     return f'"{esc}"@zh'
 
@@ -105,6 +109,52 @@ def block_statements(mentions: Iterable[Mention]) -> dict[str, str]:
     for m in set(mentions):
         out[block_iri(base_of(m.person), m.name)].update(join_statements(m))
     return {b: " .\n".join(sorted(st)) for b, st in sorted(out.items())}
+
+
+# Bump when ``join_statements`` changes what it writes: every article's stamp then differs, and the next
+# ``kg resolve`` rewrites the layer.
+LAYER_VERSION = "1"
+_MASK = (1 << 64) - 1
+_STAMPS_Q = _PREFIXES + "SELECT ?a ?d WHERE { GRAPH ?g { ?a kg:layerStamp ?d } }"
+
+
+def stamp_graph(article: str) -> str:
+    """The layer graph holding the stamps of the articles of one base (``{base}/resolution/stamps``)."""
+    return article.rsplit("/article/", 1)[0] + RESOLUTION_PATH + "stamps"
+
+
+def is_block_graph(iri: str) -> bool:
+    """Whether a layer graph is a name block (the other one is the stamps graph)."""
+    return is_resolution_graph(iri) and not iri.endswith(RESOLUTION_PATH + "stamps")
+
+
+def row_hash(m: Mention) -> int:
+    """A stable 64-bit hash of one mention row: everything ``join_statements`` reads from it, and the
+    layer's version. Stable (not Python's ``hash``): it is stored in the layer and read by later runs."""
+    key = "\x1f".join((LAYER_VERSION, m.person, m.mention, m.article, m.name, m.basis,
+                        m.jurisdiction or "\x00", m.sector or "\x00"))
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def article_digests(mentions: Iterable[Mention]) -> dict[str, int]:
+    """Article IRI → the digest of its mention rows (an order-free sum of ``row_hash``): what the
+    article's stamp in the layer says its joins were written from."""
+    out: dict[str, int] = defaultdict(int)
+    for m in set(mentions):
+        out[m.article] = (out[m.article] + row_hash(m)) & _MASK
+    return dict(out)
+
+
+def _stamp(article: str, digest: int) -> str:
+    return f"<{article}> {_K}layerStamp> \"{digest:016x}\""
+
+
+def stamp_text(digests: dict[str, int]) -> dict[str, str]:
+    """Stamps graph IRI → the stamp statements of ``digests`` (article → digest), sorted."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for a, d in sorted(digests.items()):
+        out[stamp_graph(a)].append(_stamp(a, d))
+    return {g: " .\n".join(st) for g, st in out.items()}
 
 
 def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] | None = None) -> int:
@@ -127,6 +177,12 @@ def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] |
     if mentions is None:
         mentions = mentions_in(store, arts)
     blocks = block_statements(mentions)
+    stamped = [a for i in range(0, len(arts), CHUNK)  # stamped before: their stamps go (none for new articles)
+               for a, in csv_rows(store, _STAMPED % article_values(arts[i : i + CHUNK]))]
+    for i in range(0, len(stamped), CHUNK):  # the articles' stamps: replaced by those of their mentions now
+        ops.append("DELETE { GRAPH ?g { ?a kg:layerStamp ?d } } WHERE { "
+                   + article_values(stamped[i : i + CHUNK]) + " GRAPH ?g { ?a kg:layerStamp ?d } }")
+    blocks.update(stamp_text(article_digests(mentions)))
     if blocks and not ops:  # new articles only (the common case): a load, a third of an update's CPU
         store.add_to_graphs([GraphUpdate.from_text(b, text) for b, text in blocks.items()])
         return len(mentions)
@@ -205,8 +261,12 @@ def upgrade(store: Store, curation: Curation = EMPTY) -> int:
 
 _ANY_CURATED = _PREFIXES + """SELECT ?m WHERE { GRAPH ?a {
   { ?m kg:identityBasis kg:Curated } UNION { ?m kg:identityBasis kg:KnownAlias } } } LIMIT 1"""
-_STALE = _PREFIXES + """SELECT DISTINCT ?a WHERE { GRAPH ?a { ?m a kg:PersonMention ; prov:wasDerivedFrom ?a .
-  FILTER NOT EXISTS { ?a kg:identityRules %s } } }"""
+# articles stamped by the rules of now, articles with a person mention (two scans of one pattern each,
+# ten times cheaper than asking for the articles with a mention and no stamp, which is joined per mention),
+# then the candidates (usually none) checked by the exact pattern, bound by VALUES
+_RULED = _PREFIXES + "SELECT ?a WHERE { GRAPH ?a { ?a kg:identityRules %s } }"
+_WITH_MENTIONS = _PREFIXES + "SELECT DISTINCT ?a WHERE { GRAPH ?a { ?m a kg:PersonMention } }"
+_STALE = _PREFIXES + """SELECT DISTINCT ?a WHERE { %s GRAPH ?a { ?m a kg:PersonMention ; prov:wasDerivedFrom ?a } }"""
 
 
 _ALIASES = _PREFIXES + """SELECT DISTINCT ?name ?person WHERE {
@@ -237,7 +297,12 @@ def stale_articles(store: Store) -> set[str]:
 
     from kg.rdf.identity import rules_version
 
-    return {str(r["a"]) for r in store.query(_STALE % Literal(rules_version()).n3()).rows()}
+    ruled = {r[0] for r in csv_rows(store, _RULED % Literal(rules_version()).n3())}
+    candidates = sorted({r[0] for r in csv_rows(store, _WITH_MENTIONS)} - ruled)
+    out: set[str] = set()
+    for i in range(0, len(candidates), CHUNK):
+        out.update(r[0] for r in csv_rows(store, _STALE % article_values(candidates[i : i + CHUNK])))
+    return out
 
 
 def curate(store: Store, curation: Curation) -> tuple[int, list[str]]:
@@ -310,76 +375,128 @@ def _unmatched(curation: Curation, rule_keys: set[tuple[str, str, str]]) -> list
     return out
 
 
-_LAYER = _PREFIXES + "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?g a kg:NameBlock . ?s ?p ?o } }"
-_MASK = (1 << 64) - 1
-
-
-def _layer_digests(store: Store) -> dict[str, int]:
-    """Block graph IRI → digest of the statements it holds now (one streamed read of the layer).
-
-    A digest is the sum of the statements' hashes (order-free; Python's string hash, so digests are
-    compared within one process only). The rows come as TSV (terms in N-Triples syntax, what
-    ``join_statements`` writes), so a block that ingest kept current has the digest of the statements
-    its mentions call for."""
-    out: dict[str, int] = defaultdict(int)
-    lines = result_lines(store, _LAYER, "tsv")
-    next(lines, None)
-    for line in lines:
-        g, _, st = line.rstrip("\r\n").partition("\t")
-        out[g[1:-1]] += hash(st.replace("\t", " "))
-    return {g: d & _MASK for g, d in out.items()}
-
-
-def _wanted_digests(mentions: Iterable[Mention]) -> tuple[dict[str, int], int]:
-    """Block graph IRI → digest of the statements its mentions call for, and the number of mentions;
-    streamed (a block's header and namesake statements, shared by its mentions, are counted once)."""
-    out: dict[str, int] = defaultdict(int)
-    shared: set[tuple[str, str]] = set()
-    seen: set[str] = set()
-    for m in mentions:
-        if m.mention in seen:
-            continue
-        seen.add(m.mention)
-        b = block_iri(base_of(m.person), m.name)
-        statements = join_statements(m)
-        for st in statements[:3]:  # the block's type, name and this namesake: shared
-            if (b, st) not in shared:
-                shared.add((b, st))
-                out[b] += hash(st)
-        out[b] += sum(hash(st) for st in statements[3:])  # the join: this mention's own
-    return {b: d & _MASK for b, d in out.items()}, len(seen)
+_COUNTS = _PREFIXES + "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?g a kg:NameBlock . ?s ?p ?o } } GROUP BY ?g"
 
 
 def rebuild(store: Store, chunk_statements: int = 200_000) -> tuple[int, int]:
     """Bring the whole resolution layer in line with the article graphs (``kg resolve``).
 
-    Every block's digest is computed from the mentions (streamed) and compared with the digest of
-    what the store holds: only blocks that differ are rewritten (dropped, then their mentions' joins
-    added), those no mention calls for dropped. Why not drop and load everything: dropping and loading
-    the layer was most of ``kg resolve``'s time, and after ingest (which keeps the layer current)
-    nothing differs. With no layer yet (a first build) the mentions are read once and written as they
-    come. Writes go in chunks of about ``chunk_statements``, by the store's bulk loader. Returns
-    (mentions, blocks)."""
-    have = _layer_digests(store)
-    if have:
-        mentions, blocks = _repair(store, have, chunk_statements)
-    else:
-        mentions, blocks = _write_joins(store, iter_mentions(store), chunk_statements)
-    return mentions, blocks
-
-
-def _repair(store: Store, have: dict[str, int], chunk_statements: int) -> tuple[int, int]:
-    """Rewrite the blocks whose digest differs from what their mentions call for, drop those no mention
-    calls for. Returns (mentions, blocks)."""
-    wanted, n = _wanted_digests(iter_mentions(store))
-    changed = {b for b, d in wanted.items() if have.get(b) != d}
-    drop = sorted((set(have) - set(wanted)) | (changed & set(have)))
+    With no layer yet (a first build) the mentions are read once and their joins written as they come
+    (``_first_build``); so too when most articles or blocks differ (a layer of a version without stamps,
+    a plain load of article graphs, blocks dropped behind kg's back). Else the layer is checked, not read:
+    every article's mentions are read (streamed) and hashed, and compared with the article's stamp,
+    the digest of the mentions its joins were written from (``kg:layerStamp``); articles that differ
+    are refreshed as ingest does. Then each block's number of statements, counted inside the store, is
+    compared with the number its mentions call for; blocks that differ (a layer edited behind kg's
+    back) are rewritten from their mentions, blocks no mention calls for dropped. Why: reading the
+    layer's statements (~5 a mention) to compare them was most of ``kg resolve`` at 100k articles, and
+    after ingest (which keeps the layer and its stamps current) nothing differs. Writes go in chunks of
+    about ``chunk_statements``, by the store's bulk loader. Returns (mentions, blocks)."""
+    layer = [g for g in store.graph_iris() if is_resolution_graph(g)]
+    if not layer:
+        return _first_build(store, chunk_statements)
+    survey = _Survey()
+    n = survey.read(iter_mentions(store))
+    stamps = dict(csv_rows(store, _STAMPS_Q))
+    stale = {a for a, d in survey.digests.items() if stamps.get(a) != f"{d:016x}"} | (set(stamps) - set(survey.digests))
+    if _most(stale, survey.digests):
+        # most articles unstamped or changed (a layer of an older version, or a plain load): writing the
+        # layer again by the bulk loader is cheaper than refreshing articles one update at a time
+        return _write_again(store, layer, chunk_statements)
+    for i in range(0, len(stale), 2000):
+        refresh(store, sorted(stale)[i : i + 2000])
+    have = {g: int(c) for g, c in csv_rows(store, _COUNTS)}
+    blocks = {g for g in store.graph_iris() if is_block_graph(g)}  # with a header or not
+    bad = {b for b, c in survey.expected.items() if have.get(b) != c}
+    if _most(bad, survey.expected):  # most blocks lost behind kg's back: the same
+        return _write_again(store, [g for g in store.graph_iris() if is_resolution_graph(g)], chunk_statements)
+    drop = sorted((blocks - set(survey.expected)) | (bad & blocks))
     for i in range(0, len(drop), 5000):
         store.remove_graphs(drop[i : i + 5000])
-    if changed:
-        _write_joins(store, (m for m in iter_mentions(store) if block_iri(base_of(m.person), m.name) in changed),
-                     chunk_statements)
-    return n, len(wanted)
+    if bad:
+        ms = {m for m in mentions_of_names(store, {survey.names[b] for b in bad})
+              if block_iri(base_of(m.person), m.name) in bad}
+        _write_joins(store, sorted(ms), chunk_statements)
+    return n, len(survey.expected)
+
+
+MOST_MIN = 2000  # what differs is "most" of the layer above a tenth and above this
+
+
+def _most(found: set[str], of: dict[str, int]) -> bool:
+    """Whether ``found`` is most of ``of`` (more than a tenth, and more than ``MOST_MIN``)."""
+    return len(found) > max(MOST_MIN, len(of) // 10)
+
+
+def _write_again(store: Store, layer: list[str], chunk_statements: int) -> tuple[int, int]:
+    """Drop the layer's graphs and write the layer whole (a first build)."""
+    for i in range(0, len(layer), 5000):
+        store.remove_graphs(layer[i : i + 5000])
+    return _first_build(store, chunk_statements)
+
+
+class _Survey:
+    """What the layer should be, from one streamed read of the mentions: each article's digest, each
+    block's number of statements and its written name. Held: a few numbers per article and block and
+    the (block, person) pairs, never the mentions."""
+
+    def __init__(self) -> None:
+        self.digests: dict[str, int] = defaultdict(int)
+        self.expected: dict[str, int] = defaultdict(int)
+        self.names: dict[str, str] = {}
+        self.pairs: set[tuple[str, str]] = set()
+
+    def read(self, mentions: Iterable[Mention]) -> int:
+        """Take in every mention row; returns the number of mentions. A mention's rows come together
+        (rows of one mention apart would count its statements twice: the block is then rewritten, not
+        left wrong)."""
+        n = 0
+        rows: list[Mention] = []
+        for m in mentions:
+            if rows and m.mention != rows[0].mention:
+                self._join(rows)
+                rows = []
+            if not rows:
+                n += 1
+            rows.append(m)
+            self.digests[m.article] = (self.digests[m.article] + row_hash(m)) & _MASK
+            b = block_iri(base_of(m.person), m.name)
+            if b not in self.names:
+                self.names[b] = m.name
+                self.expected[b] += 2  # the block's type and written name
+            if (b, m.person) not in self.pairs:
+                self.pairs.add((b, m.person))
+                self.expected[b] += 1  # the namesake
+        if rows:
+            self._join(rows)
+        return n
+
+    def _join(self, rows: list[Mention]) -> None:
+        """Count the join statements of one mention's rows (several rows: a second jurisdiction …)."""
+        if len(rows) == 1:
+            m = rows[0]
+            extra = (m.jurisdiction is not None) + (m.sector is not None)
+            self.expected[block_iri(base_of(m.person), m.name)] += 4 + extra
+            return
+        per_block: dict[str, set[str]] = defaultdict(set)
+        for m in rows:
+            per_block[block_iri(base_of(m.person), m.name)].update(join_statements(m)[3:])
+        for b, st in per_block.items():
+            self.expected[b] += len(st)
+
+
+def _first_build(store: Store, chunk_statements: int) -> tuple[int, int]:
+    """Write the whole layer from the mentions, read once and streamed; the stamps after the joins."""
+    digests: dict[str, int] = defaultdict(int)
+
+    def stamped(mentions: Iterable[Mention]) -> Iterator[Mention]:
+        for m in mentions:
+            digests[m.article] = (digests[m.article] + row_hash(m)) & _MASK
+            yield m
+
+    out = _write_joins(store, stamped(iter_mentions(store)), chunk_statements)
+    store.add_to_graphs([GraphUpdate.from_text(g, text) for g, text in stamp_text(digests).items()], bulk=True)
+    return out
 
 
 def _write_joins(store: Store, mentions: Iterable[Mention], chunk_statements: int) -> tuple[int, int]:
