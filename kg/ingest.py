@@ -287,7 +287,7 @@ class BatchWriter:
     def flush(self) -> None:
         """Write the waiting files (one transaction) and record them."""
         if self.batch:
-            self.stored(write_works(self.store, self.batch))
+            self.stored(write_works(self.store, self.batch), written_here=True)
             self.batch.clear()
             self.pending_articles = 0
 
@@ -298,8 +298,13 @@ class BatchWriter:
         self.report.seconds = time.perf_counter() - t0
         return self.report
 
-    def stored(self, done: list[tuple[FileWork, str | None]]) -> None:
-        """Files written (or refused, with the reason): record them, then refresh their name blocks."""
+    def stored(self, done: list[tuple[FileWork, str | None]], written_here: bool = False) -> None:
+        """Files written (or refused, with the reason): record them, then refresh their name blocks.
+
+        ``written_here``: this writer stored them just now, so the store holds the graphs exactly as the
+        workers made them and the refresh may take the workers' mentions and index rows (kg.derived).
+        Not so for files a cluster task wrote to a shared store: the career joins of files recorded
+        meanwhile may have rewritten them before their task's answer came back, so they are read."""
         for w, err in done:
             if err:
                 self.record(FileResult(Path(w.path), error=f"{w.path}: {err}"), w.nbytes)
@@ -314,8 +319,8 @@ class BatchWriter:
 
         written = [w for w, err in done if not err and not w.error]
         segmented = {t: words for w in written for t, words in w.segmented.items()}
-        index_rows = {r.graph: r for w in written for r in w.index_rows}
-        mentions = {g: ms for w in written for g, ms in w.mentions.items()}
+        index_rows = {r.graph: r for w in written for r in w.index_rows} if written_here else {}
+        mentions = {g: ms for w in written for g, ms in w.mentions.items()} if written_here else {}
         with given(segmented):  # the texts the workers segmented: not segmented again in this process
             refresh_resolution(self.store, [iri for w in written for iri, _, _ in w.graphs], index_rows, mentions)
         if self.unflushed >= FLUSH_EVERY_QUADS:
