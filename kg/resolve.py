@@ -31,38 +31,31 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import lru_cache
 
+from kg.layer_graphs import (
+    MASK,
+    article_digests,
+    base_of,
+    block_iri,
+    is_block_graph,
+    is_resolution_graph,
+    row_hash,
+    stamp_text,
+)
 from kg.mentions import CHUNK, Mention, article_values, csv_rows, iter_mentions, mentions_in, mentions_of_names
-from kg.rdf import iris
 from kg.rdf.curation import EMPTY, Curation
 from kg.rdf.namespaces import KG, PROV, RDF
 from kg.store.base import GraphUpdate, Store
 
-RESOLUTION_PATH = "/resolution/"
-
 _PREFIXES = f"PREFIX kg: <{KG}>\nPREFIX prov: <{PROV}>\n"
 # a join is what has a reason (an article graph's mentions have prov:wasDerivedFrom too, and no reason)
 _OLD_JOINS = _PREFIXES + "SELECT ?b ?j WHERE { GRAPH ?b { ?j prov:wasDerivedFrom %s ; kg:joinReason ?r } }"
+_STAMPS_Q = _PREFIXES + "SELECT ?a ?d WHERE { GRAPH ?g { ?a kg:layerStamp ?d } }"
 _STAMPED = _PREFIXES + "SELECT DISTINCT ?a WHERE { %s GRAPH ?g { ?a kg:layerStamp ?d } }"  # articles bound by VALUES
 _BLOCKS = _PREFIXES + "SELECT ?b WHERE { GRAPH ?b { ?b a kg:NameBlock } }"
 _CLEAN = """DELETE { GRAPH %(b)s { %(b)s kg:namesake ?p } }
 WHERE { GRAPH %(b)s { %(b)s kg:namesake ?p FILTER NOT EXISTS { ?j kg:joinedEntity ?p } } } ;
 DELETE { GRAPH %(b)s { %(b)s ?p ?o } }
 WHERE { GRAPH %(b)s { %(b)s ?p ?o FILTER NOT EXISTS { ?j kg:joinedEntity ?any } } }"""
-
-
-def is_resolution_graph(iri: str) -> bool:
-    """Whether a graph IRI is one of the resolution layer's (not an article): for counts of articles."""
-    return RESOLUTION_PATH in iri and "/article/" not in iri
-
-
-@lru_cache(maxsize=1 << 18)
-def block_iri(base: str, name: str) -> str:
-    """The name block graph of a written name (cached: ``kg resolve`` asks it for every mention)."""
-    return f"{base}{RESOLUTION_PATH}person/{iris.ident(name, 30)}"
-
-
-def base_of(person_iri: str) -> str:
-    return person_iri.rsplit("/person/", 1)[0]
 
 
 def join_statements(m: Mention) -> list[str]:
@@ -109,52 +102,6 @@ def block_statements(mentions: Iterable[Mention]) -> dict[str, str]:
     for m in set(mentions):
         out[block_iri(base_of(m.person), m.name)].update(join_statements(m))
     return {b: " .\n".join(sorted(st)) for b, st in sorted(out.items())}
-
-
-# Bump when ``join_statements`` changes what it writes: every article's stamp then differs, and the next
-# ``kg resolve`` rewrites the layer.
-LAYER_VERSION = "1"
-_MASK = (1 << 64) - 1
-_STAMPS_Q = _PREFIXES + "SELECT ?a ?d WHERE { GRAPH ?g { ?a kg:layerStamp ?d } }"
-
-
-def stamp_graph(article: str) -> str:
-    """The layer graph holding the stamps of the articles of one base (``{base}/resolution/stamps``)."""
-    return article.rsplit("/article/", 1)[0] + RESOLUTION_PATH + "stamps"
-
-
-def is_block_graph(iri: str) -> bool:
-    """Whether a layer graph is a name block (the other one is the stamps graph)."""
-    return is_resolution_graph(iri) and not iri.endswith(RESOLUTION_PATH + "stamps")
-
-
-def row_hash(m: Mention) -> int:
-    """A stable 64-bit hash of one mention row: everything ``join_statements`` reads from it, and the
-    layer's version. Stable (not Python's ``hash``): it is stored in the layer and read by later runs."""
-    key = "\x1f".join((LAYER_VERSION, m.person, m.mention, m.article, m.name, m.basis,
-                        m.jurisdiction or "\x00", m.sector or "\x00"))
-    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
-
-
-def article_digests(mentions: Iterable[Mention]) -> dict[str, int]:
-    """Article IRI → the digest of its mention rows (an order-free sum of ``row_hash``): what the
-    article's stamp in the layer says its joins were written from."""
-    out: dict[str, int] = defaultdict(int)
-    for m in set(mentions):
-        out[m.article] = (out[m.article] + row_hash(m)) & _MASK
-    return dict(out)
-
-
-def _stamp(article: str, digest: int) -> str:
-    return f"<{article}> {_K}layerStamp> \"{digest:016x}\""
-
-
-def stamp_text(digests: dict[str, int]) -> dict[str, str]:
-    """Stamps graph IRI → the stamp statements of ``digests`` (article → digest), sorted."""
-    out: dict[str, list[str]] = defaultdict(list)
-    for a, d in sorted(digests.items()):
-        out[stamp_graph(a)].append(_stamp(a, d))
-    return {g: " .\n".join(st) for g, st in out.items()}
 
 
 def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] | None = None) -> int:
@@ -459,7 +406,7 @@ class _Survey:
             if not rows:
                 n += 1
             rows.append(m)
-            self.digests[m.article] = (self.digests[m.article] + row_hash(m)) & _MASK
+            self.digests[m.article] = (self.digests[m.article] + row_hash(m)) & MASK
             b = block_iri(base_of(m.person), m.name)
             if b not in self.names:
                 self.names[b] = m.name
@@ -491,7 +438,7 @@ def _first_build(store: Store, chunk_statements: int) -> tuple[int, int]:
 
     def stamped(mentions: Iterable[Mention]) -> Iterator[Mention]:
         for m in mentions:
-            digests[m.article] = (digests[m.article] + row_hash(m)) & _MASK
+            digests[m.article] = (digests[m.article] + row_hash(m)) & MASK
             yield m
 
     out = _write_joins(store, stamped(iter_mentions(store)), chunk_statements)

@@ -7,8 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.ingest import ingest_file
+from kg.layer_graphs import article_digests, is_block_graph, is_resolution_graph, stamp_graph
 from kg.mentions import mentions_in
-from kg.resolve import article_digests, is_block_graph, is_resolution_graph, rebuild, stamp_graph
+from kg.resolve import rebuild
 from tests.identity.test_identity import BASE, CITIES, Q, dump_resolution, page
 
 ARTICLES = Q + "SELECT DISTINCT ?a WHERE { GRAPH ?a { ?a a schema:NewsArticle } }"
