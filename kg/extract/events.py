@@ -37,6 +37,8 @@ NOT_REPORTED_AFTER = re.compile(r"^(精神|决议|决定|部署|要求|上的|�
 # 细化落实区委某届某次全会工作安排: a meeting that is carried out or studied is referred to, not reported
 REFERRED_BEFORE = re.compile(r"(贯彻|落实|领会|学习|传达)了?$")
 FUTURE_BEFORE = re.compile(r"(即将|将于|将要|拟于|计划|筹备)[^，。]{0,8}$|(对|关于|就|决定|筹备|研究)(召开|举行|举办)")
+# 县第七次党代会即将召开, 会议将于下月举行: announced, not reported
+FUTURE_AFTER = re.compile(r"^[^，,。；;]{0,4}?(即将|将于|将要|拟于|拟在)[^，,。；;]{0,12}?(召开|举行|举办|开幕)")
 AT_EVENT = re.compile(r"^(上|中|期间|现场)")
 INDEFINITE = re.compile(r"^(一次|一场|一个)")
 STUDIED = re.compile(r"学习|传达|贯彻|领会|落实")
@@ -83,12 +85,15 @@ def _noun_re() -> re.Pattern[str]:
 
 
 AWARD_WORDS = re.compile(r"发放|颁发|颁奖|授牌|表彰|奖")
+AWARD_NAMED = re.compile(r"颁奖|表彰")
 
 
 def classify(name: str, head: str) -> tuple[str, str | None]:
     etype, sub = _nouns()[head]
     if etype == "Meeting" and head.endswith("仪式") and AWARD_WORDS.search(name):
         return "AwardCeremony", None  # 助学金发放仪式, 颁奖仪式
+    if etype == "Meeting" and AWARD_NAMED.search(name):
+        return "AwardCeremony", None  # 教师节颁奖暨文艺晚会, 技能大赛暨表彰大会: the award names the gathering
     if (
         etype == "Meeting"
         and CONGRESS_BODY.search(name)
@@ -189,6 +194,7 @@ def _reported(name: str, before: str, after: str, at_phrase: bool, has_role: boo
         (REPORT_AFTER.match(after) or REPORT_BEFORE.search(before) or ((at_phrase or lead_at) and has_role)
          or VOTE_AFTER.match(after))
         and not FUTURE_BEFORE.search(before)
+        and not FUTURE_AFTER.match(after)
         and not NOT_REPORTED_AFTER.match(after)
         and not REFERRED_BEFORE.search(before)
     )
@@ -211,7 +217,8 @@ def _other_meetings(text: str, found: list[EventMention]) -> list[EventMention]:
         s, e = m.start("name"), m.end("name")
         if any(a < e and s < b for a, b in covered) or FALLBACK_STOPS.search(m.group("name")):
             continue
-        out.append(EventMention(m.group("name"), "Meeting", None, s, e, True, False))
+        etype = "AwardCeremony" if AWARD_NAMED.search(m.group("name")) else "Meeting"
+        out.append(EventMention(m.group("name"), etype, None, s, e, True, False))
     return out
 
 

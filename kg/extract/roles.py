@@ -26,7 +26,7 @@ from kg.extract.role_types import chain_start as _chain_start
 
 __all__ = ["RoleMention", "find_roles", "listed_recipients", "meeting_guests", "trigger_pattern"]
 
-OBJECT_MARK = re.compile(r"(为|对|向|给|从|把|同|与|跟|听取了|听取)\s*$")  # not 和: 甲和乙出席
+OBJECT_MARK = re.compile(r"(为|对|向|给|从|把|将|同|与|跟|听取了|听取)\s*$")  # not 和: 甲和乙出席; 将甲…表彰为
 INHERIT = re.compile(r"^[\s，,]*[^，,。；;]{0,12}?并")  # 出席并讲话
 PRONOUN = re.compile(r"^[\s，,]*(他|她)|(他|她)\s*$")
 # 出席会议的还有：甲、乙 — the agents follow the trigger
@@ -354,11 +354,20 @@ def find_roles(
     """Role mentions of one sentence: the trigger walk, then each sentence pattern. ``last_subject`` resolves 他/她."""
     preps = {t.start for t in tokens or [] if t.text in PREPOSITIONS and t.tag in ("p", "v")}
     preps |= {p.end for p in people if text[p.end : p.end + 1] in PREPOSITIONS}  # 甲、乙为…: 为 read into 乙
-    people = [p for p in people if not inside_title(text, p)]
+    people = [p for p in people if not inside_title(text, p) and not studied_person(text, p)]
     out = _trigger_roles(text, people, locality, last_subject, preps)
     for pattern in (after_lists, heard, *PRIZE_PATTERNS):
         out += pattern(text, people, locality)
     return out
+
+
+# 传达学习甲总书记在…上的讲话, 学习讨论乙书记讲话: the person is what is studied, no agent of the meeting
+STUDIED_BEFORE = re.compile(r"(?:传达|学习|贯彻|领会|研读|重温)(?:了|讨论|贯彻|落实)?\s*$")
+
+
+def studied_person(text: str, p: PersonMention) -> bool:
+    """A name right after 传达/学习/贯彻 (past the posts printed before it) is the speaker of what is studied."""
+    return STUDIED_BEFORE.search(text, 0, _chain_start(p)) is not None
 
 
 def inside_title(text: str, p: PersonMention) -> bool:
