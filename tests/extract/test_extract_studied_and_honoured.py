@@ -83,6 +83,12 @@ def test_named_people_honoured_as_a_title_are_recipients():
     assert roles_of(x, "费思远") == {"Recipient"}
 
 
+def test_named_people_rated_as_a_title_with_nothing_handed_out_are_recipients():
+    x = extract(article("9月8日，县教育系统召开表彰会。县里将甘若兰、费思远等12位同志评为“优秀班主任”。"))
+    assert roles_of(x, "甘若兰") == {"Recipient"}
+    assert roles_of(x, "费思远") == {"Recipient"}
+
+
 # ---- names and posts
 
 
