@@ -17,7 +17,8 @@ from kg.extract.roles import RoleMention, find_roles, listed_recipients, meeting
 from kg.model import Event, MonetaryAmount
 
 PURPOSE = re.compile(r"助学金|奖补资金|奖金|补助|补贴|奖励|资助|经费|资金|捐款|助学款")
-QUOTED_SENTENCE = re.compile(r"“[^“”]*?[，,。！？!?；;][^“”]*?”")
+# a quoted line, or a long title printed as a slogan (《高举…·奋进…·让…》, the title of a report)
+QUOTED_SENTENCE = re.compile(r"“[^“”]*?[，,。！？!?；;][^“”]*?”|《[^《》]{6,}?[，,。！？!?；;·—][^《》]{3,}》")
 
 
 def appointments(doc: Doc) -> None:

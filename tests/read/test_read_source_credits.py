@@ -25,7 +25,8 @@ def read(text: str):
     ("（来源:云上临川全媒体记者:钱小东）", [("钱小东", "reporter")]),
 ])
 def test_source_then_byline_without_a_colon(line: str, want: list[tuple[str, str]]):
-    for text in (f"# 县里召开会议\n\n5月3日，县里召开工作会议。\n{line}\n", f"# 县里召开会议\n\n{line}\n5月3日，县里召开工作会议。\n"):
+    lead = "5月3日，县里召开工作会议。"
+    for text in (f"# 县里召开会议\n\n{lead}\n{line}\n", f"# 县里召开会议\n\n{line}\n{lead}\n"):
         a = read(text)
         assert [(c.name, c.role) for c in a.credits] == want
         assert "来源" not in a.body
