@@ -365,9 +365,15 @@ def find_roles(
 STUDIED_BEFORE = re.compile(r"(?:传达|学习|贯彻|领会|研读|重温)(?:了|讨论|贯彻|落实)?\s*$")
 
 
+# 传达学习了甲在…上的讲话精神,乙代表…作的工作报告: a later item of the list studied
+STUDIED_ITEM_BEFORE = re.compile(r"(?:传达|学习|贯彻|领会)[^。；;]*?(?:精神|讲话|指示|批示)[，,、]\s*$")
+
+
 def studied_person(text: str, p: PersonMention) -> bool:
-    """A name right after 传达/学习/贯彻 (past the posts printed before it) is the speaker of what is studied."""
-    return STUDIED_BEFORE.search(text, 0, _chain_start(p)) is not None
+    """A name right after 传达/学习/贯彻 (past the posts printed before it), or opening a later item of the
+    list studied, is the speaker of what is studied."""
+    at = _chain_start(p)
+    return STUDIED_BEFORE.search(text, 0, at) is not None or STUDIED_ITEM_BEFORE.search(text, 0, at) is not None
 
 
 def inside_title(text: str, p: PersonMention) -> bool:
