@@ -55,7 +55,7 @@ def test_meetings_counted_are_no_event():
 def test_meetings_scheduled_are_not_reported():
     got = event_names("9月22日,县十七届人大常委会召开第二十次主任会议。会议由严立群主持。"
                       "会议研究决定了召开县十七届人大常委会第九次会议的有关事宜。"
-                      "会议决定县十七届人大常委会第十次会议于9月29日召开。")
+                      "会议决定县十七届人大常委会第十次会议于9月29日召开。会议还研究决定了召开县第三次代表会议。")
     assert got == [("Meeting", "县十七届人大常委会第二十次主任会议")]
 
 
@@ -68,9 +68,15 @@ def test_congress_described_as_held_at_a_time_is_not_reported():
 # ---- roles
 
 
-def test_encouraging_in_a_closing_speech_is_speaking():
+def test_encouraging_is_speaking():
     x = extract(article("8月30日,共青团某县第九次代表大会召开。县委常委、宣传部长柯长远出席开幕式。"
-                        "柯长远在闭幕讲话中勉励全县团员青年要听党话、跟党走。"))
+                        "柯长远勉励全县团员青年要听党话、跟党走。"))
+    assert roles_of(x, "柯长远") == {"Attendee", "Speaker"}
+
+
+def test_in_a_closing_speech_is_speaking():
+    x = extract(article("8月30日,共青团某县第九次代表大会召开。县委常委、宣传部长柯长远出席开幕式。"
+                        "柯长远在闭幕讲话中回顾了一年来的工作。"))
     assert roles_of(x, "柯长远") == {"Attendee", "Speaker"}
 
 
