@@ -34,12 +34,13 @@ AT_BEFORE = re.compile("在" + DAY_OF + "$")
 # 某会议选举甲为…: a session that votes is reported (not 选举结果, 选举办法)
 VOTE_AFTER = re.compile(r"^(?:依法|还|以[^，,。；;]{0,10}?方式)?(?:选举|补选|增选)(?!结果|办法|工作|事项|的)")
 NOT_REPORTED_AFTER = re.compile(
-    r"^(精神|决议|决定|部署|要求|上的|的精神|以来|审议|(?:工作)?安排|工作部署|重要讲话|的有关|的相关|是)"
+    r"^(精神|决议|决定|部署|要求|上的|的精神|以来|审议|(?:工作)?安排|工作部署|重要讲话|的有关|的相关|是|的?代表(?!团))"
 )
 # 细化落实区委某届某次全会工作安排: a meeting that is carried out or studied is referred to, not reported
 REFERRED_BEFORE = re.compile(r"(贯彻|落实|领会|学习|传达)了?$")
 FUTURE_BEFORE = re.compile(
     r"(即将|将于|将要|拟于|计划|筹备)[^，。]{0,8}$|(对|关于|就|决定|筹备|研究)了?(召开|举行|举办)|决定$"
+    r"|(相继|陆续|分别|先后|纷纷)(召开|举行|举办)了?$"  # 各乡镇相继召开党代会: many meetings, none named
 )
 # 县第七次党代会即将召开, 会议将于下月举行: announced, not reported
 FUTURE_AFTER = re.compile(r"^[^，,。；;]{0,4}?(即将|将于|将要|拟于|拟在)[^，,。；;]{0,12}?(召开|举行|举办|开幕)")

@@ -108,8 +108,11 @@ def roles(doc: Doc) -> None:
 
 
 def _current_event(b: Builder, st: TaggedSentence, current: str | None) -> str | None:
-    """The last top-level event (not an election) the sentence reports, else the one before."""
-    tops = [k for k in st.event_keys if b.event(k).super_event is None or k == b.focus]
+    """The last top-level event (not an election) the sentence names, else the one before (a bare 会议
+    refers back to the one last named, not to the article's first)."""
+    named = [k for m, k in zip(st.events, st.event_keys, strict=False) if not m.generic] or (
+        [] if current is not None else st.event_keys)
+    tops = [k for k in named if b.event(k).super_event is None or k == b.focus]
     if tops and b.event(tops[-1]).type != "Election":
         return tops[-1]
     return current

@@ -120,6 +120,8 @@ def _is_object(text: str, seg_start: int, prev_end: int, person: PersonMention, 
 
 
 PREPOSITIONS = {"为", "对", "向", "给"}
+# 对甲、乙等15户种植大户和丙、丁等30名技术员: the list of those on the receiving side goes on
+OBJECT_LIST_GOES_ON = re.compile(r"(?:等[\d一二三四五六七八九十百千]+[^，,。；;、和及]{0,14}?)?[、和及]")
 LIST_FILLER = re.compile(r"[、和及与等\s]|以及|同志|领导|负责同志")
 
 
@@ -177,8 +179,8 @@ def _split_objects(c: _Clause, preps: set[int]) -> tuple[list[PersonMention], li
     objects: list[PersonMention] = []
     prev_p_end = c.seg_start
     for p in c.in_seg:
-        mate = objects and objects[-1].end < p.start and c.text[objects[-1].end : _chain_start(p)].strip() in (
-            "、", "和", "及")
+        mate = objects and objects[-1].end < p.start and OBJECT_LIST_GOES_ON.fullmatch(
+            c.text[objects[-1].end : _chain_start(p)].strip()) is not None
         (objects if mate or _is_object(c.text, c.seg_start, prev_p_end, p, preps) else agents).append(p)
         prev_p_end = p.end
     return agents, objects

@@ -311,12 +311,21 @@ def _source_byline(line: str) -> FoundCredit | None:
     return FoundCredit(names, 0, len(line)) if names else None
 
 
+# 责任编辑:某某 / 责编:甲 审核:乙: a line of the page's editing fields only, no credit and no body text
+_EDITOR_FIELDS = re.compile(
+    r"(?:\s*(?:责任编辑|责编|编辑|编审|审核|初审|复审|终审|审校|校对|监制|值班主任)\s*[:：]\s*[^:：\s]{0,12}"
+    r"(?:\s[^:：\s]{1,4}(?=\s|$))?)+\s*"
+)
+
+
 def find_field_line(line: str) -> FoundCredit | None:
     """A line of labelled fields (来源: 作者: 实习生: 编辑: and a time): the writers are credits; also
     来源：某报 记者 甲, the source followed by a byline."""
     byline = _source_byline(line)
     if byline:
         return byline
+    if _EDITOR_FIELDS.fullmatch(line):
+        return FoundCredit([], 0, len(line))
     if not _FIELD_LINE.match(line) or not re.search(r"(?:作者|记者|通讯员|实习生|摄影)\s*[:：]", line):
         return None
     names: list[FoundName] = []

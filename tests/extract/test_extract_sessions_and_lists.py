@@ -118,5 +118,6 @@ def test_vice_chair_of_the_standing_committee_is_a_post():
 
 
 def test_report_heard_is_a_speech():
-    x = extract(article("2月9日,县人大常委会召开第二十次会议。会议听取了县政府副县长钱立群作的关于教育工作情况的报告。"))
+    x = extract(article("2月9日,县人大常委会召开第二十次会议。"
+                        "会议听取了县政府副县长钱立群作的关于教育工作情况的报告。"))
     assert roles_of(x, "钱立群") == {"Speaker"}

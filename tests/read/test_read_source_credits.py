@@ -51,3 +51,12 @@ def test_captions_above_the_lead_give_their_photographer():
     assert "龙小川" not in a.body
     assert "带头捐款" in a.body  # the caption stays printed text
     assert [h.text for h in a.headlines if h.kind != "main"] == []
+
+
+def test_editing_fields_line_leaves_the_body_with_no_credit():
+    a = read("# 县里表彰先进\n\n1月20日，县里召开表彰大会。\n责任编辑:贺明亮\n")
+    assert a.credits == []
+    assert "贺明亮" not in a.body
+    a = read("# 县里表彰先进\n\n1月20日，县里召开表彰大会。\n编辑:付小波 熊哲 审核:钱立群\n")
+    assert a.credits == []
+    assert "钱立群" not in a.body
