@@ -290,7 +290,9 @@ def find_caption_run(par: str) -> FoundCredit | None:
 _LABELS = r"(?:文章来源|文章作者|来源|作者|记者|通讯员|实习生|摄影|责任编辑|编辑|发布时间|时间|点击数|阅读次数)"
 # 作者:某某网 — the publisher printed where a writer's name goes: no person
 _PUBLISHER = re.compile(r"(?:网|报|台|中心|社|站|平台|客户端)$")
-_FIELD_LINE = re.compile(rf"^{_LABELS}\s*[:：]")
+# 2021-05-28 17:12:51 来源:某网 | 编辑:甲 | 作者:乙 — the fields may follow the time of posting
+_POSTED = r"(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s+)?"
+_FIELD_LINE = re.compile(rf"^{_POSTED}{_LABELS}\s*[:：]")
 _FIELD = re.compile(rf"(?P<label>{_LABELS})\s*[:：]\s*(?P<value>[^:：]*?)(?=\s*{_LABELS}\s*[:：]|\s*\d{{4}}[-/.年]|$)")
 _FIELD_ROLES: dict[str, CreditRole] = {"作者": "author", "文章作者": "author", "记者": "reporter",
                                        "通讯员": "correspondent", "实习生": "correspondent", "摄影": "photographer"}

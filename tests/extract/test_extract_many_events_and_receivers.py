@@ -33,14 +33,15 @@ def test_listeners_of_a_report_do_not_present():
 
 
 def test_report_with_a_quoted_title_holding_commas_is_a_speech():
-    x = extract(article("8月24日,中国共产党青溪镇第二十次代表大会隆重召开。会议审议通过了由镇党委书记钱立群代表上届委员会"
-                        "向大会所作的《砥砺奋进创佳绩,凝心聚力谋新篇》的工作报告。"))
+    x = extract(article("8月24日,中国共产党青溪镇第二十次代表大会隆重召开。"
+                        "会议审议通过了由镇党委书记钱立群代表上届委员会向大会所作的《砥砺奋进创佳绩,凝心聚力谋新篇》的工作报告。"))
     assert roles_of(x, "钱立群") == {"Speaker"}
 
 
 def test_receivers_listed_in_groups_are_all_recipients():
-    x = extract(article("1月20日,全县烟草工作总结表彰大会召开。县委、县政府对钱立群、孙立峰等15户种植大户和甘若兰、费思远等30名"
-                        "优秀技术员分别各奖现金1000元和2000元,各颁发荣誉证1份。"))
+    x = extract(article("1月20日,全县烟草工作总结表彰大会召开。"
+                        "县委、县政府对钱立群、孙立峰等15户种植大户和甘若兰、费思远等30名优秀技术员"
+                        "分别各奖现金1000元和2000元,各颁发荣誉证1份。"))
     for name in ("钱立群", "孙立峰", "甘若兰", "费思远"):
         assert roles_of(x, name) == {"Recipient"}, name
 

@@ -60,3 +60,10 @@ def test_editing_fields_line_leaves_the_body_with_no_credit():
     a = read("# 县里表彰先进\n\n1月20日，县里召开表彰大会。\n编辑:付小波 熊哲 审核:钱立群\n")
     assert a.credits == []
     assert "钱立群" not in a.body
+
+
+def test_field_line_after_the_time_of_posting():
+    a = read("# 昭溪镇党代会举行\n\n2021-05-28 17:12:51   来源:临川新闻网 | 编辑:贺明亮 | 作者:钱小东\n"
+             "5月27日，中国共产党昭溪镇第二次代表大会召开。\n")
+    assert [(c.name, c.role) for c in a.credits] == [("钱小东", "author")]
+    assert "贺明亮" not in a.body
