@@ -31,6 +31,8 @@ REPORT_BEFORE = re.compile(
     r"((举行|召开|举办)了?[^，,。；;]*|出席|参加|主持|列席|召开的|举行的|出席了|参加了|主持了)" + DAY_OF + "$"
 )
 AT_BEFORE = re.compile("在" + DAY_OF + "$")
+# a sentence that opens with its time and 在X上 (近日，在某大会上，… / 3月5日上午，在某会议上，…)
+LEAD_AT = re.compile(r"(?:[^，,。；;在]{0,14}?(?:日|天|近日|日前|近期|上午|下午|晚上|晚)[，,]?\s*)?在")
 # 某会议选举甲为…: a session that votes is reported (not 选举结果, 选举办法)
 VOTE_AFTER = re.compile(r"^(?:依法|还|以[^，,。；;]{0,10}?方式)?(?:选举|补选|增选)(?!结果|办法|工作|事项|的)")
 NOT_REPORTED_AFTER = re.compile(
@@ -198,8 +200,9 @@ def _with_subject(name: str, before: str) -> str:
 def _reported(name: str, before: str, after: str, at_phrase: bool, has_role: bool) -> bool:
     """The sentence reports the event taking place (X举行, 召开X, 在X上 with a role), not referred to or planned."""
     lead_at = after.startswith("上") and (not before.strip() or before[-1] in "，,。；;")  # 座谈会上,…
+    opening = at_phrase and LEAD_AT.fullmatch(before) is not None  # 近日,在某大会上,…: the lead reports it
     reported = bool(
-        (REPORT_AFTER.match(after) or REPORT_BEFORE.search(before) or ((at_phrase or lead_at) and has_role)
+        (REPORT_AFTER.match(after) or REPORT_BEFORE.search(before) or ((at_phrase or lead_at) and has_role) or opening
          or VOTE_AFTER.match(after))
         and not FUTURE_BEFORE.search(before)
         and not FUTURE_AFTER.match(after)

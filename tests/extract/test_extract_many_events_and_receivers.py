@@ -49,3 +49,9 @@ def test_receivers_listed_in_groups_are_all_recipients():
 def test_count_after_a_group_of_units_is_no_part_of_a_name():
     text = "白石镇、黄土镇等10个镇和红岩镇、石岭镇等5个镇"
     assert [o.printed for o in orgs_in_list(text, 0, len(text), "临川县")] == ["白石镇", "黄土镇", "红岩镇", "石岭镇"]
+
+
+def test_meeting_at_the_head_of_the_lead_is_reported_with_no_role_in_that_sentence():
+    x = extract(article("近日,在全县烟草工作总结表彰暨烟草生产工作大会上,"
+                        "县委、县政府拿出专项资金,对先进单位和个人进行表彰奖励。"))
+    assert [(e.type, e.name) for e in x.events] == [("AwardCeremony", "全县烟草工作总结表彰暨烟草生产工作大会")]
