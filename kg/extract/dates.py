@@ -10,8 +10,8 @@ import cn2an
 CN_NUM = "〇零一二三四五六七八九十"
 DATE_RE = re.compile(
     rf"(?:(?P<y>\d{{4}}|[{CN_NUM}]{{4}})年)?(?P<m>\d{{1,2}}|[{CN_NUM}]{{1,3}})月"
-    rf"(?P<d>\d{{1,2}}|[{CN_NUM}]{{1,3}})[日号]"
-)
+    rf"(?P<d>\d{{1,2}}|[{CN_NUM}]{{1,3}})(?:(?:至|到|—|-|～|~)(?:\d{{1,2}}|[{CN_NUM}]{{1,3}}))?[日号]"
+)  # 8月30至31日: a span of days starts on its first
 DAY_ONLY_RE = re.compile(r"(?<![\d月年])(?P<d>\d{1,2})日(?:[上下]午|晚|早|凌晨|中午)?")
 PAREN_DAY = re.compile(r"[昨今前][(（](?P<d>\d{1,2})[)）]日")
 DATELINE_AFTER = ("讯", "电")

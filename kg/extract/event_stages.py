@@ -28,7 +28,7 @@ DESCRIBED_AWARDED = re.compile(r"[受被获](?:表彰|颁奖)的")
 AWARD_NAME = re.compile(r"[“\"]([^”\"]{2,40}?奖)[”\"]")
 VOTE_WORD = re.compile(r"(换届选举|补选|增选|选举)")
 BARE_NAMES = {"会议", "大会", "本次会议", "此次会议", "这次会议", "本次大会", "此次大会", "这次大会", "该会议"}
-CONTAINS = re.compile(r"(隆重)?(举行|召开)了?")
+CONTAINS = re.compile(r"(?:在[^，,。；;在]{1,20}?)?(隆重)?(举行|召开)了?")  # 某会议(在某剧院)召开预备会
 MEETING_VERB = re.compile(r"(会见|会晤|接见)了?")
 ORGANIZER_BEFORE = re.compile(r"([^，,。；;：:\s]{2,40}?)(隆重|胜利)?(召开|举行|举办)了?$")
 HOSTED_BY = re.compile(r"由([^，,。；;]{2,60}?)(主办|举办|承办)的")
@@ -276,6 +276,7 @@ def _resolve_event(b: Builder, m: EventMention, ev: Evidence) -> str | None:
         return same[-1].key
     if m.generic and m.type == "Meeting" and b.main_event() is not None and not fresh:
         return b.main_event().key  # type: ignore[union-attr]
+    same = [e for e in same if not _other_body_or_session(m.name, b.aliases[e.key])]
     if same and m.type != "Meeting":
         b.aliases[same[0].key].append(m.name)
         return same[0].key
@@ -284,6 +285,29 @@ def _resolve_event(b: Builder, m: EventMention, ev: Evidence) -> str | None:
     if main is not None and main is not e and m.type == "AwardCeremony" and main.type != "AwardCeremony":
         e.super_event = main.key
     return e.key
+
+
+SESSION_OF = re.compile(
+    r"^(?:中国共产党|中共|共青团)?(?P<body>[\u4e00-\u9fff]*?)第(?P<nth>[\d一二三四五六七八九十百]+)次"
+)
+
+
+def _other_body_or_session(name: str, aliases: list[str]) -> bool:
+    """甲镇第十一次代表大会 / 乙乡第十一次代表大会: congresses of two named places, or two sessions of
+    one body (第十一次 / 第十二次), are two events even in one article (each town's party congress)."""
+    m = SESSION_OF.match(name)
+    if not m:
+        return False
+    for alias in aliases:
+        a = SESSION_OF.match(alias)
+        if not a:
+            continue
+        if a.group("nth") != m.group("nth"):
+            return True
+        x, y = m.group("body"), a.group("body")
+        if len(x) >= 2 and len(y) >= 2 and not (x.endswith(y) or y.endswith(x)):
+            return True
+    return False
 
 
 def _named_alike(b: Builder, m: EventMention, same: list[Event]) -> str | None:

@@ -17,7 +17,7 @@ from kg.extract.ner import Token
 # Words a name as written does not run across; single characters only where they stand as a word.
 NAME_STOPS = re.compile(
     r"[，,。；;：:！？!?“”\"《》、（）()\s]|举行|召开了|召开|举办|主办|承办|出席|参加|主持|列席|即将|提请|贯彻|学习"
-    r"|落实|传达|审议|通过|期间|闭幕(?![式会])|开幕(?![式会])|隆重|胜利|圆满|完成|以来|宣布"
+    r"|落实|传达|审议|通过|期间|闭幕(?![式会])|开幕(?![式会])|隆重|胜利|圆满|完成|以来|宣布|决定"
 )
 NAME_BRACKET = re.compile(r"[（(](?:扩大|联席|视频|电视电话)[）)]|“[^“”，,。；;]{1,12}”(?=[\u4e00-\u9fff])")
 SINGLE_STOPS = set("在于是了的为由对向从将并")
@@ -31,14 +31,24 @@ REPORT_BEFORE = re.compile(
     r"((举行|召开|举办)了?[^，,。；;]*|出席|参加|主持|列席|召开的|举行的|出席了|参加了|主持了)" + DAY_OF + "$"
 )
 AT_BEFORE = re.compile("在" + DAY_OF + "$")
+# a sentence that opens with its time and 在X上 (近日，在某大会上，… / 3月5日上午，在某会议上，…)
+LEAD_AT = re.compile(r"(?:[^，,。；;在]{0,14}?(?:日|天|近日|日前|近期|上午|下午|晚上|晚)[，,]?\s*)?在")
 # 某会议选举甲为…: a session that votes is reported (not 选举结果, 选举办法)
 VOTE_AFTER = re.compile(r"^(?:依法|还|以[^，,。；;]{0,10}?方式)?(?:选举|补选|增选)(?!结果|办法|工作|事项|的)")
-NOT_REPORTED_AFTER = re.compile(r"^(精神|决议|决定|部署|要求|上的|的精神|以来|审议|(?:工作)?安排|工作部署|重要讲话)")
+NOT_REPORTED_AFTER = re.compile(
+    r"^(精神|决议|决定|部署|要求|上的|的精神|以来|审议|(?:工作)?安排|工作部署|重要讲话|的有关|的相关|是|的?代表(?!团))"
+)
 # 细化落实区委某届某次全会工作安排: a meeting that is carried out or studied is referred to, not reported
 REFERRED_BEFORE = re.compile(r"(贯彻|落实|领会|学习|传达)了?$")
-FUTURE_BEFORE = re.compile(r"(即将|将于|将要|拟于|计划|筹备)[^，。]{0,8}$|(对|关于|就|决定|筹备|研究)(召开|举行|举办)")
+FUTURE_BEFORE = re.compile(
+    r"(即将|将于|将要|拟于|计划|筹备)[^，。]{0,8}$|(对|关于|就|决定|筹备|研究)了?(召开|举行|举办)|决定$"
+    r"|(相继|陆续|分别|先后|纷纷)(召开|举行|举办)了?$"  # 各乡镇相继召开党代会: many meetings, none named
+)
+# 县第七次党代会即将召开, 会议将于下月举行: announced, not reported
+FUTURE_AFTER = re.compile(r"^[^，,。；;]{0,4}?(即将|将于|将要|拟于|拟在)[^，,。；;]{0,12}?(召开|举行|举办|开幕)")
 AT_EVENT = re.compile(r"^(上|中|期间|现场)")
 INDEFINITE = re.compile(r"^(一次|一场|一个)")
+COUNTED = re.compile(r"^[两几多二三四五六七八九十]+次(?:会议|会)$")
 STUDIED = re.compile(r"学习|传达|贯彻|领会|落实")
 PAST_MANY = re.compile(r"^(历届|历次|往届|往次|历年|每届|每次|每年)")
 SESSION_AND_PART = re.compile(
@@ -83,12 +93,15 @@ def _noun_re() -> re.Pattern[str]:
 
 
 AWARD_WORDS = re.compile(r"发放|颁发|颁奖|授牌|表彰|奖")
+AWARD_NAMED = re.compile(r"颁奖|表彰")
 
 
 def classify(name: str, head: str) -> tuple[str, str | None]:
     etype, sub = _nouns()[head]
     if etype == "Meeting" and head.endswith("仪式") and AWARD_WORDS.search(name):
         return "AwardCeremony", None  # 助学金发放仪式, 颁奖仪式
+    if etype == "Meeting" and AWARD_NAMED.search(name):
+        return "AwardCeremony", None  # 教师节颁奖暨文艺晚会, 技能大赛暨表彰大会: the award names the gathering
     if (
         etype == "Meeting"
         and CONGRESS_BODY.search(name)
@@ -125,7 +138,7 @@ def find_events(text: str, tokens: list[Token], has_role: bool) -> list[EventMen
             out.append(mention)
         if nxt is not None and nxt.start() == m.end():
             stops = sorted([*stops, m.end()])  # the next head's name starts after this one
-    return out + _other_meetings(text, out)
+    return sorted(out + _other_meetings(text, out), key=lambda e: e.start)  # in the order printed
 
 
 def _not_a_name_end(text: str, m: re.Match[str], nxt: re.Match[str] | None, stops: list[int]) -> bool:
@@ -154,6 +167,8 @@ def _mention(text: str, m: re.Match[str], stops: list[int], has_role: bool) -> E
         return None
     before = text[:start]
     after = text[m.end() :]
+    if COUNTED.match(name) and before.endswith("了"):
+        return None  # 主席团召开了四次会议: how many meetings, not one named
     name = _with_subject(name, before)
     at_phrase = bool(AT_BEFORE.search(before)) and bool(AT_EVENT.match(after))
     reported = _reported(name, before, after, at_phrase, has_role)
@@ -185,10 +200,12 @@ def _with_subject(name: str, before: str) -> str:
 def _reported(name: str, before: str, after: str, at_phrase: bool, has_role: bool) -> bool:
     """The sentence reports the event taking place (X举行, 召开X, 在X上 with a role), not referred to or planned."""
     lead_at = after.startswith("上") and (not before.strip() or before[-1] in "，,。；;")  # 座谈会上,…
+    opening = at_phrase and LEAD_AT.fullmatch(before) is not None  # 近日,在某大会上,…: the lead reports it
     reported = bool(
-        (REPORT_AFTER.match(after) or REPORT_BEFORE.search(before) or ((at_phrase or lead_at) and has_role)
+        (REPORT_AFTER.match(after) or REPORT_BEFORE.search(before) or ((at_phrase or lead_at) and has_role) or opening
          or VOTE_AFTER.match(after))
         and not FUTURE_BEFORE.search(before)
+        and not FUTURE_AFTER.match(after)
         and not NOT_REPORTED_AFTER.match(after)
         and not REFERRED_BEFORE.search(before)
     )
@@ -211,7 +228,8 @@ def _other_meetings(text: str, found: list[EventMention]) -> list[EventMention]:
         s, e = m.start("name"), m.end("name")
         if any(a < e and s < b for a, b in covered) or FALLBACK_STOPS.search(m.group("name")):
             continue
-        out.append(EventMention(m.group("name"), "Meeting", None, s, e, True, False))
+        etype = "AwardCeremony" if AWARD_NAMED.search(m.group("name")) else "Meeting"
+        out.append(EventMention(m.group("name"), etype, None, s, e, True, False))
     return out
 
 

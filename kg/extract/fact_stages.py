@@ -17,7 +17,8 @@ from kg.extract.roles import RoleMention, find_roles, listed_recipients, meeting
 from kg.model import Event, MonetaryAmount
 
 PURPOSE = re.compile(r"助学金|奖补资金|奖金|补助|补贴|奖励|资助|经费|资金|捐款|助学款")
-QUOTED_SENTENCE = re.compile(r"“[^“”]*?[，,。！？!?；;][^“”]*?”")
+# a quoted line, or a long title printed as a slogan (《高举…·奋进…·让…》, the title of a report)
+QUOTED_SENTENCE = re.compile(r"“[^“”]*?[，,。！？!?；;][^“”]*?”|《[^《》]{6,}?[，,。！？!?；;·—][^《》]{3,}》")
 
 
 def appointments(doc: Doc) -> None:
@@ -107,8 +108,11 @@ def roles(doc: Doc) -> None:
 
 
 def _current_event(b: Builder, st: TaggedSentence, current: str | None) -> str | None:
-    """The last top-level event (not an election) the sentence reports, else the one before."""
-    tops = [k for k in st.event_keys if b.event(k).super_event is None or k == b.focus]
+    """The last top-level event (not an election) the sentence names, else the one before (a bare 会议
+    refers back to the one last named, not to the article's first)."""
+    named = [k for m, k in zip(st.events, st.event_keys, strict=False) if not m.generic] or (
+        [] if current is not None else st.event_keys)
+    tops = [k for k in named if b.event(k).super_event is None or k == b.focus]
     if tops and b.event(tops[-1]).type != "Election":
         return tops[-1]
     return current

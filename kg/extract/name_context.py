@@ -31,9 +31,10 @@ def list_item(text: str, start: int, end: int, names: set[tuple[int, int]]) -> t
     while left > 0 and left > start - 2 and "\u4e00" <= text[left - 1] <= "\u9fff" and text[left - 1] != "、":
         left -= 1
     if left > 0 and text[left - 1] not in "、，,：:":
-        if not LEADERS_BEFORE.search(text[max(0, start - 12) : start]):
+        before = text[max(0, start - 12) : start]
+        if not LEADERS_BEFORE.search(before) and not _post_title_before(before):
             return None
-        left = start  # 县领导郗某某、…: the first item follows the list's title
+        left = start  # 县领导郗某某、… / 副主任王某|来、…: the first item follows the list's title
     m = NAME_RIGHT_BOUNDARY.search(text, end)
     right = m.start() if m else len(text)
     if right - end > 1:
@@ -95,8 +96,12 @@ def dotted_names(text: str, tokens: list[Token], found: list[tuple[int, int]]) -
 
 LIST_HEAD = re.compile(r"(?:的有|的是|领导|[:：])(?P<item>[\u4e00-\u9fff]{2,3})$")
 COMRADE_AFTER = re.compile(r"同志(?![们])")
-LIST_ITEM_END = re.compile(r"[、，,。；;等]|出席|参加|列席|主持|同志|分别|讲话")
+LIST_ITEM_END = re.compile(r"[、，,。；;等]|及(?!时)|以及|出席|参加|列席|主持|同志|分别|讲话")
 STRONG_AFTER = re.compile(r"^(同志|主持|出席|讲话|致辞|当选|列席|等[^，,。]{0,6}(出席|参加))")
+
+
+def _post_title_before(before: str) -> bool:
+    return bool(re.search(f"(?:{alternation('post_titles')})$", before)) and not before.endswith(("领导", "负责人"))
 
 
 def strong_context(text: str, start: int, end: int) -> bool:

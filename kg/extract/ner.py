@@ -302,10 +302,21 @@ def _cut_before_he(c: _Candidate, tokens: list[Token]) -> None:
             c.end += 1
 
 
+# 甲乙|正在开幕式上的讲话: 正 is the name's, for 正在…上的讲话 is a speech given, not one going on
+ZHENG_AFTER = re.compile(r"在[^，,。；;：:]{1,15}?上(?:的|作的|所作的|发表的)")
+
+
+def _cut_before_zheng(c: _Candidate, tokens: list[Token]) -> None:
+    """洪某|正在开幕式上的讲话 -> 洪某正: a name ending in 正 read into 正在."""
+    text, end = c.text, c.end
+    if len(c.name) == 2 and surname_of(c.name) and text[end : end + 2] == "正在" and ZHENG_AFTER.match(text, end + 1):
+        c.end += 1
+
+
 # the left edge, then what the tagger glued on at the right, then what it cut off there
 REPAIRS: tuple[Callable[[_Candidate, list[Token]], None], ...] = (
     _trim_right, _surname_left_outside, _glued_word, _transliterated_rest, _honorific, _glued_verb,
-    _cut_before_verb, _cut_before_yideng, _cut_before_he,
+    _cut_before_verb, _cut_before_yideng, _cut_before_he, _cut_before_zheng,
 )
 
 

@@ -177,6 +177,9 @@ LIST_VERB_TAIL = re.compile(r"(先后|分别|依次|也|还|等|应邀|一同|�
 ORG_LIST_TAIL = re.compile(r"(主要负责同志|负责同志|负责人|主要负责人|领导同志|代表)")
 
 
+COUNT_TAIL = re.compile(r"等[\d一二三四五六七八九十百千几多]+[家个所户批][^、和及]{0,20}$")
+
+
 def orgs_in_list(text: str, start: int, end: int, locality: str | None) -> list[OrgMention]:
     """Names in 甲、乙、丙(主要)负责同志 — the units that take a role through their heads."""
     seg = text[start:end]
@@ -197,7 +200,7 @@ def orgs_in_list(text: str, start: int, end: int, locality: str | None) -> list[
         k += len(piece) + 1
         item_start = text.find(item, pos) if item else pos
         pos = item_start + len(item) + 1
-        clean = item.strip()
+        clean = COUNT_TAIL.sub("", item.strip())  # 麻坪、段河等10个镇: the count and class close a group
         if len(clean) < 2 or not looks_like_org(clean) or CATEGORY.match(clean):
             continue
         out.append(OrgMention(expand_local(clean, locality), clean, item_start, item_start + len(item),

@@ -34,6 +34,20 @@ def tag(doc: Doc) -> None:
     """Each sentence tagged once, with the people (and their posts) named in it."""
     doc.sents = [TaggedSentence(s, toks, find_people(s.text, toks))
                  for s, toks in _tag_sentences(doc.tagger, doc.article.body)]
+    complete_cut_names(doc.sents)
+
+
+def complete_cut_names(sents: list[TaggedSentence]) -> None:
+    """甲乙邵自|强丙丁出席: a name the tagger cut short where the article prints it whole elsewhere.
+
+    A mention followed by exactly the characters that make it another mention's name is that name;
+    names run together without separators (a subtitle listing leaders) are where this happens."""
+    whole = {m.name for st in sents for m in st.people if len(m.name) >= 3}
+    for st in sents:
+        for m in st.people:
+            nxt = st.s.text[m.end : m.end + 1]
+            if len(m.name) >= 2 and m.name not in whole and m.name + nxt in whole:
+                m.name, m.end = m.name + nxt, m.end + 1
 
 
 def people(doc: Doc) -> None:

@@ -22,6 +22,12 @@ FROM_HANDS = re.compile(r"从([^，,。；;]{1,40}?)手中(接过|领取)")
 PRIZE_TAKEN_BY = re.compile(
     r"奖(?:由)?(?P<who>[^，,。；;由获]{2,200}?)(?:分别|共同)?(?:获得|摘得|夺得)(?=[，,。；;]|$)"
 )
+# 表彰了某校甲等54名优秀教师; 将甲、乙等14位同志表彰为“…”; 把丙评为…: the people honoured by name
+COUNT = r"等[\d一二三四五六七八九十百千]+(?:名|位|个|人|家)"
+HONOURED = re.compile(
+    r"(?:表彰|表扬|嘉奖|奖励)了?(?P<who>[^，,。；;“”]{2,60}?)" + COUNT
+    + r"|(?:将|把)(?P<who2>[^，,。；;“”]{2,60}?)(?:" + COUNT + r"[^，,。；;“”]{0,8}?)?(?:表彰为|评为|评选为|命名为)"
+)
 PRIZE_HOLDER = re.compile(r"(?:奖|称号)(?:获得者|获奖者)[，,]?")
 # 甲单位选送的《…》、乙拍摄的《…》获得二等奖: whoever sent in or made a winning work receives the prize
 WORK_BY = re.compile(r"(?P<who>[^，,。；;、：:》]{2,40}?)(?:联合|共同)?(?:选送|报送|推送|拍摄|创作|摄制)的")
@@ -95,6 +101,18 @@ def prize_taken_by(text: str, people: list[PersonMention], locality: str | None)
     return out
 
 
+def honoured(text: str, people: list[PersonMention], locality: str | None) -> list[RoleMention]:
+    """表彰了甲等N名…, 将甲、乙等N位同志表彰为…: the people named as the object of the honour."""
+    out: list[RoleMention] = []
+    for m in HONOURED.finditer(text):
+        group = "who" if m.group("who") is not None else "who2"
+        lo, hi = m.start(group), m.end(group)
+        named = [p for p in people if lo <= chain_start(p) and p.end <= hi]
+        if named:
+            out.append(RoleMention(["Recipient"], named, start=m.start(), end=m.end(), trigger="表彰"))
+    return out
+
+
 def granted(text: str, people: list[PersonMention], locality: str | None) -> list[RoleMention]:
     """授予甲同志…称号: the people the title is granted to."""
     out: list[RoleMention] = []
@@ -138,4 +156,6 @@ def award_receivers(text: str, seg_start: int, trig_start: int, locality: str | 
 
 
 # in the order their mentions are reported (after the meeting family's lists of :mod:`roles`)
-PATTERNS: tuple[Pattern, ...] = (recipient_lists, work_senders, prize_holders, prize_taken_by, granted, from_hands)
+PATTERNS: tuple[Pattern, ...] = (
+    recipient_lists, work_senders, prize_holders, prize_taken_by, honoured, granted, from_hands,
+)

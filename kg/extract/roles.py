@@ -26,7 +26,7 @@ from kg.extract.role_types import chain_start as _chain_start
 
 __all__ = ["RoleMention", "find_roles", "listed_recipients", "meeting_guests", "trigger_pattern"]
 
-OBJECT_MARK = re.compile(r"(为|对|向|给|从|把|同|与|跟|听取了|听取)\s*$")  # not 和: 甲和乙出席
+OBJECT_MARK = re.compile(r"(为|对|向|给|从|把|将|同|与|跟|听取了|听取)\s*$")  # not 和: 甲和乙出席; 将甲…表彰为
 INHERIT = re.compile(r"^[\s，,]*[^，,。；;]{0,12}?并")  # 出席并讲话
 PRONOUN = re.compile(r"^[\s，,]*(他|她)|(他|她)\s*$")
 # 出席会议的还有：甲、乙 — the agents follow the trigger
@@ -120,6 +120,8 @@ def _is_object(text: str, seg_start: int, prev_end: int, person: PersonMention, 
 
 
 PREPOSITIONS = {"为", "对", "向", "给"}
+# 对甲、乙等15户种植大户和丙、丁等30名技术员: the list of those on the receiving side goes on
+OBJECT_LIST_GOES_ON = re.compile(r"(?:等[\d一二三四五六七八九十百千]+[^，,。；;、和及]{0,14}?)?[、和及]")
 LIST_FILLER = re.compile(r"[、和及与等\s]|以及|同志|领导|负责同志")
 
 
@@ -177,8 +179,8 @@ def _split_objects(c: _Clause, preps: set[int]) -> tuple[list[PersonMention], li
     objects: list[PersonMention] = []
     prev_p_end = c.seg_start
     for p in c.in_seg:
-        mate = objects and objects[-1].end < p.start and c.text[objects[-1].end : _chain_start(p)].strip() in (
-            "、", "和", "及")
+        mate = objects and objects[-1].end < p.start and OBJECT_LIST_GOES_ON.fullmatch(
+            c.text[objects[-1].end : _chain_start(p)].strip()) is not None
         (objects if mate or _is_object(c.text, c.seg_start, prev_p_end, p, preps) else agents).append(p)
         prev_p_end = p.end
     return agents, objects
@@ -354,11 +356,26 @@ def find_roles(
     """Role mentions of one sentence: the trigger walk, then each sentence pattern. ``last_subject`` resolves 他/她."""
     preps = {t.start for t in tokens or [] if t.text in PREPOSITIONS and t.tag in ("p", "v")}
     preps |= {p.end for p in people if text[p.end : p.end + 1] in PREPOSITIONS}  # 甲、乙为…: 为 read into 乙
-    people = [p for p in people if not inside_title(text, p)]
+    people = [p for p in people if not inside_title(text, p) and not studied_person(text, p)]
     out = _trigger_roles(text, people, locality, last_subject, preps)
     for pattern in (after_lists, heard, *PRIZE_PATTERNS):
         out += pattern(text, people, locality)
     return out
+
+
+# 传达学习甲总书记在…上的讲话, 学习讨论乙书记讲话: the person is what is studied, no agent of the meeting
+STUDIED_BEFORE = re.compile(r"(?:传达|学习|贯彻|领会|研读|重温)(?:了|讨论|贯彻|落实)?\s*$")
+
+
+# 传达学习了甲在…上的讲话精神,乙代表…作的工作报告: a later item of the list studied
+STUDIED_ITEM_BEFORE = re.compile(r"(?:传达|学习|贯彻|领会)[^。；;]*?(?:精神|讲话|指示|批示)[，,、]\s*$")
+
+
+def studied_person(text: str, p: PersonMention) -> bool:
+    """A name right after 传达/学习/贯彻 (past the posts printed before it), or opening a later item of the
+    list studied, is the speaker of what is studied."""
+    at = _chain_start(p)
+    return STUDIED_BEFORE.search(text, 0, at) is not None or STUDIED_ITEM_BEFORE.search(text, 0, at) is not None
 
 
 def inside_title(text: str, p: PersonMention) -> bool:

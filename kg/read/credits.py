@@ -287,24 +287,61 @@ def find_caption_run(par: str) -> FoundCredit | None:
 
 
 # 来源:某县融媒体中心 作者:甲 乙 实习生:丙 编辑:丁 2021-03-01 16:43:19 — a web page's labelled fields
-_LABELS = r"(?:来源|作者|记者|通讯员|实习生|摄影|编辑|责任编辑|发布时间|时间)"
-_FIELD_LINE = re.compile(rf"^{_LABELS}\s*[:：]")
+_LABELS = r"(?:文章来源|文章作者|来源|作者|记者|通讯员|实习生|摄影|责任编辑|编辑|发布时间|时间|点击数|阅读次数)"
+# 作者:某某网 — the publisher printed where a writer's name goes: no person
+_PUBLISHER = re.compile(r"(?:网|报|台|中心|社|站|平台|客户端)$")
+# 2021-05-28 17:12:51 来源:某网 | 编辑:甲 | 作者:乙 — the fields may follow the time of posting
+_POSTED = r"(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s+)?"
+_FIELD_LINE = re.compile(rf"^{_POSTED}{_LABELS}\s*[:：]")
 _FIELD = re.compile(rf"(?P<label>{_LABELS})\s*[:：]\s*(?P<value>[^:：]*?)(?=\s*{_LABELS}\s*[:：]|\s*\d{{4}}[-/.年]|$)")
-_FIELD_ROLES: dict[str, CreditRole] = {"作者": "author", "记者": "reporter", "通讯员": "correspondent",
-                                       "实习生": "correspondent", "摄影": "photographer"}
+_FIELD_ROLES: dict[str, CreditRole] = {"作者": "author", "文章作者": "author", "记者": "reporter",
+                                       "通讯员": "correspondent", "实习生": "correspondent", "摄影": "photographer"}
+
+
+# 来源：某某日报 记者 甲 / （来源:某县融媒体记者:乙）: the source, then a byline whose credit word has no colon
+_SOURCE_BYLINE = re.compile(
+    rf"^\s*[（(]?\s*来源\s*[:：]\s*(?P<src>[^\s:：()（）]{{2,24}}?)\s*"
+    rf"(?P<inner>(?:{_ROLE})\s*[:：]?\s*{NAMES}(?:\s*(?:{_ROLE})\s*[:：]?\s*{NAMES})*)\s*[)）]?\s*$"
+)
+
+
+def _source_byline(line: str) -> FoundCredit | None:
+    m = _SOURCE_BYLINE.match(line)
+    if not m:
+        return None
+    names = parse_credit_body(m.group("inner"), m.start("inner"), "reporter")
+    return FoundCredit(names, 0, len(line)) if names else None
+
+
+# 责任编辑:某某 / 责编:甲 审核:乙: a line of the page's editing fields only, no credit and no body text
+_EDITOR_FIELDS = re.compile(
+    r"(?:\s*(?:责任编辑|责编|编辑|编审|审核|初审|复审|终审|审校|校对|监制|值班主任)\s*[:：]\s*[^:：\s]{0,12}"
+    r"(?:\s[^:：\s]{1,4}(?=\s|$))?)+\s*"
+)
 
 
 def find_field_line(line: str) -> FoundCredit | None:
-    """A line of labelled fields (来源: 作者: 实习生: 编辑: and a time): the writers are credits."""
+    """A line of labelled fields (来源: 作者: 实习生: 编辑: and a time): the writers are credits; also
+    来源：某报 记者 甲, the source followed by a byline."""
+    byline = _source_byline(line)
+    if byline:
+        return byline
+    if _EDITOR_FIELDS.fullmatch(line):
+        return FoundCredit([], 0, len(line))
     if not _FIELD_LINE.match(line) or not re.search(r"(?:作者|记者|通讯员|实习生|摄影)\s*[:：]", line):
         return None
     names: list[FoundName] = []
+    publisher = False
     for m in _FIELD.finditer(line):
         role = _FIELD_ROLES.get(m.group("label"))
-        if role is None or not m.group("value").strip():
+        value = m.group("value").strip()
+        if role is None or not value:
             continue
-        found = _names_in(m.group("value").strip(), m.start("value"), role, strict=False)
+        if _PUBLISHER.search(value):
+            publisher = True  # 文章作者:某某网 — the line is still the page's fields, with no writer named
+            continue
+        found = _names_in(value, m.start("value"), role, strict=False)
         if found is None:
             return None  # 作者:某县委宣传部 — a body, not people
         names += found
-    return FoundCredit(names, 0, len(line)) if names else None
+    return FoundCredit(names, 0, len(line)) if names or publisher else None

@@ -302,6 +302,10 @@ def _head_line(lines: list[Line], k: int, block: Block, credits: list[Credit]) -
         par = _drop(par, author.start, author.end)
     if not par.pieces:
         return None, None
+    photo = cr.find_trailing_photo_credit(par.text)
+    if photo and photo.start > 0:  # 某某带头捐款 某某 摄: a caption with its photo credit, body text, no headline
+        par = _take(par, photo, credits)
+        return None, (par if par.pieces else None)
     kind = "kicker" if k < block.main[0] else "subtitle"
     if kind == "subtitle" and _caption_before_credit(lines, k):
         return None, par  # a caption: printed text, kept in the body, not a headline
