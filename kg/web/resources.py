@@ -123,6 +123,23 @@ async def resolution_graph(request: Request, kind: str, name: str) -> Response:
     return await represent(request, desc, fmt, negotiated)
 
 
+@router.api_route("/resolution/{name}", methods=["GET", "HEAD"])
+async def resolution_stamps(request: Request, name: str) -> Response:
+    """The resolution layer's stamps graph (``{base}/resolution/stamps``, kg.layer_graphs: per article, the
+    digest of the mentions its joins were written from), dereferenced like the layer's name blocks."""
+    m = ID_RE.match(name)
+    if not m or m["id"] != "stamps":
+        raise not_found(f"/resolution/{name}")
+    fmt, negotiated = pick(request, m["ext"])
+    if fmt is None:
+        raise not_found(f"/resolution/{name}") if m["ext"] else not_acceptable(request)
+    iri = f"{context(request).base}/resolution/stamps"
+    desc = await run_in_threadpool(article_graph, context(request).store, iri, "resolution")
+    if desc is None:
+        raise not_found(iri)
+    return await represent(request, desc, fmt, negotiated)
+
+
 @router.api_route("/ontology", methods=["GET", "HEAD"])
 @router.api_route("/ontology.{ext}", methods=["GET", "HEAD"])
 async def ontology_document(request: Request, ext: str | None = None) -> Response:

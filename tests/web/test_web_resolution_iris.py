@@ -51,8 +51,15 @@ def test_a_resolution_graph_dereferences_as_its_graph(served) -> None:
         assert browser.status_code == 200 and browser.headers["content-type"].startswith("text/turtle")
 
 
+def test_the_stamps_graph_is_among_them(served) -> None:
+    """Ingest stamps each article in ``{base}/resolution/stamps`` (kg.layer_graphs), served like the blocks."""
+    _, graphs = served
+    assert BASE + "/resolution/stamps" in graphs
+
+
 @pytest.mark.parametrize("path", ["/resolution/person/no-such-name", "/resolution/person/..%2f..",
-                                  "/resolution/nothing/x", "/resolution/person/x.exe"])
+                                  "/resolution/nothing/x", "/resolution/person/x.exe", "/resolution/stamp",
+                                  "/resolution/stamps.exe", "/resolution/..%2fstamps"])
 def test_unknown_resolution_iris_are_404(served, path: str) -> None:
     client, _ = served
     r = client.get(path)
