@@ -48,7 +48,7 @@ from kg.store.base import GraphUpdate, Store
 
 _PREFIXES = f"PREFIX kg: <{KG}>\nPREFIX prov: <{PROV}>\n"
 # a join is what has a reason (an article graph's mentions have prov:wasDerivedFrom too, and no reason)
-_OLD_JOINS = _PREFIXES + "SELECT ?b ?j WHERE { GRAPH ?b { ?j prov:wasDerivedFrom %s ; kg:joinReason ?r } }"
+_OLD_JOINS = _PREFIXES + "SELECT ?b ?j ?a WHERE { %s GRAPH ?b { ?j prov:wasDerivedFrom ?a ; kg:joinReason ?r } }"
 _STAMPS_Q = _PREFIXES + "SELECT ?a ?d WHERE { GRAPH ?g { ?a kg:layerStamp ?d } }"
 _STAMPED = _PREFIXES + "SELECT DISTINCT ?a WHERE { %s GRAPH ?g { ?a kg:layerStamp ?d } }"  # articles bound by VALUES
 _BLOCKS = _PREFIXES + "SELECT ?b WHERE { GRAPH ?b { ?b a kg:NameBlock } }"
@@ -108,7 +108,8 @@ def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] |
     """Bring the resolution layer up to date for articles just written (or rewritten).
 
     Joins derived from these articles before are removed, the joins of their current mentions
-    added, and namesakes (and blocks) left without a join dropped — one SPARQL update. Every step
+    added, and namesakes (and blocks) left without a join dropped — a load for articles the layer knew
+    nothing of, one SPARQL update for the others. Every step
     reads by a bound article or block IRI, so the cost grows with the articles written, not with
     the store. Returns the joins written. ``mentions``: the articles' current mentions if the caller
     has them (``kg.derived``, which read them for the career joins), else read here.
@@ -116,23 +117,32 @@ def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] |
     arts = sorted(set(article_iris))
     ops: list[str] = []
     touched: set[str] = set()
+    seen: set[str] = set()  # articles the layer holds joins or stamps of: their old ones go first
     for i in range(0, len(arts), CHUNK):
-        q = (_OLD_JOINS % "?a").replace("WHERE {", "WHERE { " + article_values(arts[i : i + CHUNK]), 1)
-        for b, j in csv_rows(store, q):
+        for b, j, a in csv_rows(store, _OLD_JOINS % article_values(arts[i : i + CHUNK])):
             touched.add(b)
+            seen.add(a)
             ops.append(f"DELETE WHERE {{ GRAPH <{b}> {{ <{j}> ?p ?o }} }}")
     if mentions is None:
         mentions = mentions_in(store, arts)
-    blocks = block_statements(mentions)
     stamped = [a for i in range(0, len(arts), CHUNK)  # stamped before: their stamps go (none for new articles)
                for a, in csv_rows(store, _STAMPED % article_values(arts[i : i + CHUNK]))]
+    seen.update(stamped)
     for i in range(0, len(stamped), CHUNK):  # the articles' stamps: replaced by those of their mentions now
         ops.append("DELETE { GRAPH ?g { ?a kg:layerStamp ?d } } WHERE { "
                    + article_values(stamped[i : i + CHUNK]) + " GRAPH ?g { ?a kg:layerStamp ?d } }")
-    blocks.update(stamp_text(article_digests(mentions)))
-    if blocks and not ops:  # new articles only (the common case): a load, a third of an update's CPU
+    # Articles the layer has nothing of (new ones: the common case) are added by a load, a third of an
+    # update's CPU, before the update of the others: their joins carry the block statements they need, so
+    # the update's clean-up, which drops what no join keeps, runs after them. Two writes: a crash between
+    # them leaves stale stamps, which ``kg resolve`` finds and refreshes.
+    fresh = [m for m in mentions if m.article not in seen]
+    again = [m for m in mentions if m.article in seen]
+    blocks = block_statements(fresh)
+    blocks.update(stamp_text(article_digests(fresh)))
+    if blocks:
         store.add_to_graphs([GraphUpdate.from_text(b, text) for b, text in blocks.items()])
-        return len(mentions)
+    blocks = block_statements(again)
+    blocks.update(stamp_text(article_digests(again)))
     if blocks:
         body = "\n".join(f"GRAPH <{b}> {{\n{text} .\n}}" for b, text in blocks.items())
         ops.append(f"INSERT DATA {{\n{body}\n}}")
