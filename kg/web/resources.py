@@ -110,30 +110,27 @@ async def resolution_graph(request: Request, kind: str, name: str) -> Response:
     """A resolution graph (``kg.resolve``: which mentions of a written name are one person, and why) as RDF:
     its IRI is minted under the base and shown as a link by the query editor, so it dereferences too (an
     outside probe found every such link a 404). Browsers get Turtle, as for the ontology: there is no page."""
-    m = ID_RE.match(name)
-    if kind not in KINDS or not m:
-        raise not_found(f"/resolution/{kind}/{name}")
-    fmt, negotiated = pick(request, m["ext"])
-    if fmt is None:
-        raise not_found(f"/resolution/{kind}/{name}") if m["ext"] else not_acceptable(request)
-    iri = f"{context(request).base}/resolution/{kind}/{m['id']}"
-    desc = await run_in_threadpool(article_graph, context(request).store, iri, "resolution")
-    if desc is None:
-        raise not_found(iri)
-    return await represent(request, desc, fmt, negotiated)
+    return await _layer_graph(request, f"{kind}/{name}", kind in KINDS)
 
 
 @router.api_route("/resolution/{name}", methods=["GET", "HEAD"])
 async def resolution_stamps(request: Request, name: str) -> Response:
     """The resolution layer's stamps graph (``{base}/resolution/stamps``, kg.layer_graphs: per article, the
     digest of the mentions its joins were written from), dereferenced like the layer's name blocks."""
+    return await _layer_graph(request, name, name.partition(".")[0] == "stamps")
+
+
+async def _layer_graph(request: Request, path: str, known: bool) -> Response:
+    """``/resolution/{path}`` (its last segment an id with an optional format suffix) as its graph, by
+    Accept or suffix; 404 unless ``known`` and stored."""
+    head, _, name = path.rpartition("/")
     m = ID_RE.match(name)
-    if not m or m["id"] != "stamps":
-        raise not_found(f"/resolution/{name}")
+    if not known or not m:
+        raise not_found(f"/resolution/{path}")
     fmt, negotiated = pick(request, m["ext"])
     if fmt is None:
-        raise not_found(f"/resolution/{name}") if m["ext"] else not_acceptable(request)
-    iri = f"{context(request).base}/resolution/stamps"
+        raise not_found(f"/resolution/{path}") if m["ext"] else not_acceptable(request)
+    iri = f"{context(request).base}/resolution/{head + '/' if head else ''}{m['id']}"
     desc = await run_in_threadpool(article_graph, context(request).store, iri, "resolution")
     if desc is None:
         raise not_found(iri)
