@@ -60,7 +60,7 @@ _LINES = _PREFIXES + """SELECT DISTINCT ?name ?jur ?sector ?basis WHERE { %s
     UNION { ?m kg:writtenName ?name ; kg:identityBasis ?basis ; kg:jurisdiction ?jur
             FILTER NOT EXISTS { ?m kg:sector ?any } } } }"""
 _OLD_NAMES = _PREFIXES + """SELECT DISTINCT ?name WHERE { %s
-  GRAPH ?b { ?j prov:wasDerivedFrom ?a ; kg:joinReason ?r . ?b kg:writtenName ?name } }"""
+  GRAPH ?b { ?m prov:wasDerivedFrom ?a . ?j kg:joinedMention ?m . ?b kg:writtenName ?name } }"""
 
 
 def _zh(s: str) -> Literal:

@@ -7,14 +7,18 @@ back and writes, per written name, one *name block* graph ``{base}/resolution/pe
 
 - the block: ``kg:NameBlock`` with ``kg:writtenName`` and every person of that name
   (``kg:namesake``) — what a disambiguation page of 王伟 lists;
-- one ``kg:IdentityJoin`` per mention: the person (``kg:joinedEntity``), the mention
-  (``kg:joinedMention``), the article (``prov:wasDerivedFrom``), the reason (``kg:joinReason``) and
-  the jurisdiction — what a "why joined" section shows. Its class is not written: the ontology's
-  domains of ``kg:joinedEntity``, ``kg:joinedMention`` and ``kg:joinReason`` state it, and one
-  statement fewer per mention is a sixth less of the layer to write and read.
+- one ``kg:IdentityJoin`` per person, reason, jurisdiction and line of work: the person
+  (``kg:joinedEntity``), the reason (``kg:joinReason``), the jurisdiction and the line, and every
+  mention it joins (``kg:joinedMention``), each mention with its article (``prov:wasDerivedFrom``, as
+  its article graph states it) — what a "why joined" section shows. Per mention two statements, per
+  join four or so: a join per mention, repeating the reason and place of every mention of a city's
+  mayor, was three times the statements to write and read (``kg resolve`` at 100k articles). The
+  join's class is not written: the ontology's domains of ``kg:joinedEntity``, ``kg:joinedMention`` and
+  ``kg:joinReason`` state it.
 
-A block is the union of its mentions' triples, each depending on one mention alone (no counts, no
-sequence numbers, no blank nodes), so it does not depend on the order articles arrived in, and
+A block is the union of its mentions' triples, each depending on one mention alone (a join's IRI
+is a hash of what it is keyed by; no counts, no sequence numbers, no blank nodes), so it does not
+depend on the order articles arrived in, and
 ``refresh`` (called by ingest after each write) can remove and add the joins of the written articles
 only, by bound-IRI lookups, instead of rewriting whole blocks; ``rebuild`` (``kg resolve``) writes
 the whole layer again from the article graphs. ``curate`` (``kg resolve`` too) first applies the
@@ -30,6 +34,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import lru_cache
+from typing import NamedTuple
 
 from kg.layer_graphs import (
     MASK,
@@ -47,37 +52,66 @@ from kg.rdf.namespaces import KG, PROV, RDF
 from kg.store.base import GraphUpdate, Store
 
 _PREFIXES = f"PREFIX kg: <{KG}>\nPREFIX prov: <{PROV}>\n"
-# a join is what has a reason (an article graph's mentions have prov:wasDerivedFrom too, and no reason)
-_OLD_JOINS = _PREFIXES + "SELECT ?b ?j ?a WHERE { %s GRAPH ?b { ?j prov:wasDerivedFrom ?a ; kg:joinReason ?r } }"
+# an article's mentions in the layer: those a join links to (an article graph's mentions have
+# prov:wasDerivedFrom too, and no join)
+_OLD_JOINS = _PREFIXES + """SELECT ?b ?j ?m ?a WHERE { %s
+  GRAPH ?b { ?m prov:wasDerivedFrom ?a . ?j kg:joinedMention ?m } }"""
 _STAMPS_Q = _PREFIXES + "SELECT ?a ?d WHERE { GRAPH ?g { ?a kg:layerStamp ?d } }"
 _STAMPED = _PREFIXES + "SELECT DISTINCT ?a WHERE { %s GRAPH ?g { ?a kg:layerStamp ?d } }"  # articles bound by VALUES
 _BLOCKS = _PREFIXES + "SELECT ?b WHERE { GRAPH ?b { ?b a kg:NameBlock } }"
-_CLEAN = """DELETE { GRAPH %(b)s { %(b)s kg:namesake ?p } }
+_CLEAN = """DELETE { GRAPH %(b)s { ?j ?p ?o } }
+WHERE { GRAPH %(b)s { ?j kg:joinedEntity ?e ; ?p ?o FILTER NOT EXISTS { ?j kg:joinedMention ?any } } } ;
+DELETE { GRAPH %(b)s { %(b)s kg:namesake ?p } }
 WHERE { GRAPH %(b)s { %(b)s kg:namesake ?p FILTER NOT EXISTS { ?j kg:joinedEntity ?p } } } ;
 DELETE { GRAPH %(b)s { %(b)s ?p ?o } }
 WHERE { GRAPH %(b)s { %(b)s ?p ?o FILTER NOT EXISTS { ?j kg:joinedEntity ?any } } }"""
 
 
-def join_statements(m: Mention) -> list[str]:
-    """What the resolution layer says about one mention, as N-Triples-like statements: its block
-    (header and namesake) and its join.
+class JoinParts(NamedTuple):
+    """What the resolution layer says about one mention row, in three parts: its block's header and
+    namesake statements, its join's (shared by every mention of one person, reason, jurisdiction and
+    line), and its own (the join's link to it, its article)."""
 
-    Every statement depends on this mention alone (the join's IRI is a hash of the mention's), so a
-    block is the union of its mentions' statements: the same set whatever the order they were added
-    in, and ingest can add and remove joins one article at a time instead of rewriting whole blocks.
-    Written as text (not rdflib terms): the refresh runs after every ingest batch.
+    block: str
+    header: tuple[str, str, str]
+    join: str
+    join_statements: tuple[str, ...]
+    own: tuple[str, str]
+
+
+def join_parts(m: Mention) -> JoinParts:
+    """The statements of one mention row, as N-Triples-like text (not rdflib terms: the refresh runs
+    after every ingest batch, ``kg resolve`` once per mention of the store).
+
+    Every statement depends on this row alone (the join's IRI is a hash of its key), so a block is the
+    union of its mentions' statements: the same set whatever the order they were added in, and ingest
+    can add and remove an article's mentions one article at a time instead of rewriting whole blocks.
     """
     b = block_iri(base_of(m.person), m.name)
-    j = f"<{b}#join-{hashlib.sha256(m.mention.encode()).hexdigest()[:16]}>"  # iris.short_hash, inlined
-    out = [f"<{b}> {_T} {_K}NameBlock>", f"<{b}> {_K}writtenName> {_zh(m.name)}",
-           f"<{b}> {_K}namesake> <{m.person}>", f"{j} {_K}joinedEntity> <{m.person}>",
-           f"{j} {_K}joinedMention> <{m.mention}>", f"{j} {_DERIVED} <{m.article}>",
-           f"{j} {_K}joinReason> {_K}{m.basis}>"]
+    j = f"<{b}#join-{_join_hash(m.person, m.basis, m.jurisdiction or '', m.sector or '')}>"
+    header = (f"<{b}> {_T} {_K}NameBlock>", f"<{b}> {_K}writtenName> {_zh(m.name)}",
+              f"<{b}> {_K}namesake> <{m.person}>")
+    js = [f"{j} {_K}joinedEntity> <{m.person}>", f"{j} {_K}joinReason> {_K}{m.basis}>"]
     if m.jurisdiction:
-        out.append(f"{j} {_K}jurisdiction> {_zh(m.jurisdiction)}")
+        js.append(f"{j} {_K}jurisdiction> {_zh(m.jurisdiction)}")
     if m.sector:
-        out.append(f"{j} {_K}sector> {_lit(m.sector)}")
-    return out
+        js.append(f"{j} {_K}sector> {_lit(m.sector)}")
+    own = (f"{j} {_K}joinedMention> <{m.mention}>", f"<{m.mention}> {_DERIVED} <{m.article}>")
+    return JoinParts(b, header, j, tuple(js), own)
+
+
+@lru_cache(maxsize=1 << 16)
+def _join_hash(person: str, basis: str, jurisdiction: str, sector: str) -> str:
+    """The join's IRI piece: 16 hex digits of SHA-256 of its key (``iris.short_hash``, inlined), cached:
+    a person's mentions share it."""
+    key = "\x1f".join((person, basis, jurisdiction, sector))
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def join_statements(m: Mention) -> list[str]:
+    """Every statement of one mention row (``join_parts``, flattened)."""
+    parts = join_parts(m)
+    return [*parts.header, *parts.join_statements, *parts.own]
 
 
 _K, _T, _DERIVED = f"<{KG}", f"<{RDF.type}>", f"<{PROV.wasDerivedFrom}>"
@@ -107,8 +141,8 @@ def block_statements(mentions: Iterable[Mention]) -> dict[str, str]:
 def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] | None = None) -> int:
     """Bring the resolution layer up to date for articles just written (or rewritten).
 
-    Joins derived from these articles before are removed, the joins of their current mentions
-    added, and namesakes (and blocks) left without a join dropped — a load for articles the layer knew
+    The articles' mentions joined before are removed, their current mentions joined, and joins,
+    namesakes and blocks left without a mention dropped — a load for articles the layer knew
     nothing of, one SPARQL update for the others. Every step
     reads by a bound article or block IRI, so the cost grows with the articles written, not with
     the store. Returns the joins written. ``mentions``: the articles' current mentions if the caller
@@ -118,11 +152,14 @@ def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] |
     ops: list[str] = []
     touched: set[str] = set()
     seen: set[str] = set()  # articles the layer holds joins or stamps of: their old ones go first
+    gone: list[str] = []
     for i in range(0, len(arts), CHUNK):
-        for b, j, a in csv_rows(store, _OLD_JOINS % article_values(arts[i : i + CHUNK])):
+        for b, j, m, a in csv_rows(store, _OLD_JOINS % article_values(arts[i : i + CHUNK])):
             touched.add(b)
             seen.add(a)
-            ops.append(f"DELETE WHERE {{ GRAPH <{b}> {{ <{j}> ?p ?o }} }}")
+            gone.append(f"GRAPH <{b}> {{ <{j}> {_K}joinedMention> <{m}> . <{m}> {_DERIVED} <{a}> }}")
+    if gone:  # the articles' old mentions; their joins, namesakes and blocks go with the last (_CLEAN)
+        ops.append("DELETE DATA {\n" + "\n".join(gone) + "\n}")
     if mentions is None:
         mentions = mentions_in(store, arts)
     stamped = [a for i in range(0, len(arts), CHUNK)  # stamped before: their stamps go (none for new articles)
@@ -394,28 +431,32 @@ def _write_again(store: Store, layer: list[str], chunk_statements: int) -> tuple
 
 class _Survey:
     """What the layer should be, from one streamed read of the mentions: each article's digest, each
-    block's number of statements and its written name. Held: a few numbers per article and block and
-    the (block, person) pairs, never the mentions."""
+    block's number of statements and its written name. Held: a few numbers per article and block, the
+    (block, person) pairs and the joins' keys, never the mentions. Counted from the mentions' fields,
+    as ``join_parts`` would write them, without making the statements (a current layer's check reads
+    every mention of the store)."""
 
     def __init__(self) -> None:
         self.digests: dict[str, int] = defaultdict(int)
         self.expected: dict[str, int] = defaultdict(int)
         self.names: dict[str, str] = {}
         self.pairs: set[tuple[str, str]] = set()
+        self.joins: set[tuple[str, str, str, str | None, str | None]] = set()
 
     def read(self, mentions: Iterable[Mention]) -> int:
         """Take in every mention row; returns the number of mentions. A mention's rows come together
         (rows of one mention apart would count its statements twice: the block is then rewritten, not
         left wrong)."""
         n = 0
-        rows: list[Mention] = []
+        rows: list[tuple[str, tuple]] = []  # the current mention's (block, join key) of each row
+        last = ""
         for m in mentions:
-            if rows and m.mention != rows[0].mention:
-                self._join(rows)
+            if rows and m.mention != last:
+                self._own(rows)
                 rows = []
             if not rows:
                 n += 1
-            rows.append(m)
+                last = m.mention
             self.digests[m.article] = (self.digests[m.article] + row_hash(m)) & MASK
             b = block_iri(base_of(m.person), m.name)
             if b not in self.names:
@@ -424,22 +465,26 @@ class _Survey:
             if (b, m.person) not in self.pairs:
                 self.pairs.add((b, m.person))
                 self.expected[b] += 1  # the namesake
+            key = (b, m.person, m.basis, m.jurisdiction, m.sector)  # what the join's IRI is a hash of
+            if key not in self.joins:
+                self.joins.add(key)
+                self.expected[b] += 2 + (m.jurisdiction is not None) + (m.sector is not None)
+            rows.append((b, key))
         if rows:
-            self._join(rows)
+            self._own(rows)
         return n
 
-    def _join(self, rows: list[Mention]) -> None:
-        """Count the join statements of one mention's rows (several rows: a second jurisdiction …)."""
+    def _own(self, rows: list[tuple[str, tuple]]) -> None:
+        """Count the mention's own statements: each of its joins' link to it, and its article, per block
+        (one row, the common case: one join; several rows, a second jurisdiction …: maybe more)."""
         if len(rows) == 1:
-            m = rows[0]
-            extra = (m.jurisdiction is not None) + (m.sector is not None)
-            self.expected[block_iri(base_of(m.person), m.name)] += 4 + extra
+            self.expected[rows[0][0]] += 2
             return
-        per_block: dict[str, set[str]] = defaultdict(set)
-        for m in rows:
-            per_block[block_iri(base_of(m.person), m.name)].update(join_statements(m)[3:])
-        for b, st in per_block.items():
-            self.expected[b] += len(st)
+        per_block: dict[str, set[tuple]] = defaultdict(set)
+        for b, key in rows:
+            per_block[b].add(key)
+        for b, keys in per_block.items():
+            self.expected[b] += len(keys) + 1
 
 
 def _first_build(store: Store, chunk_statements: int) -> tuple[int, int]:
@@ -458,27 +503,32 @@ def _first_build(store: Store, chunk_statements: int) -> tuple[int, int]:
 
 def _write_joins(store: Store, mentions: Iterable[Mention], chunk_statements: int) -> tuple[int, int]:
     """Add the statements of ``mentions`` to their blocks, streamed: one chunk of about
-    ``chunk_statements`` is held at a time, and a block's header and namesake statements are written
-    once (a block is the union of its mentions' statements, so the chunks can split it anywhere).
-    Returns (mentions, blocks); a mention's rows come together, so counting changes of IRI counts them."""
+    ``chunk_statements`` is held at a time, and a block's header and namesake statements and a join's
+    own are written once (a block is the union of its mentions' statements, so the chunks can split it
+    anywhere). Returns (mentions, blocks); a mention's rows come together, so counting changes of IRI
+    counts them."""
     chunk: dict[str, list[str]] = defaultdict(list)
     size = n = 0
     last = ""
     blocks: set[str] = set()
     namesakes: set[tuple[str, str]] = set()
+    joins: set[str] = set()
     for m in mentions:
         if m.mention != last:
             n += 1
             last = m.mention
-        b = block_iri(base_of(m.person), m.name)
-        st = join_statements(m)
-        if (b, m.person) in namesakes:
-            st = st[3:]  # the block's type, name and this namesake: written already
-        else:
-            namesakes.add((b, m.person))
-            blocks.add(b)
-        chunk[b] += st
-        size += len(st)
+        parts = join_parts(m)
+        st = chunk[parts.block]
+        before = len(st)
+        if (parts.block, m.person) not in namesakes:
+            namesakes.add((parts.block, m.person))
+            blocks.add(parts.block)
+            st += parts.header
+        if parts.join not in joins:
+            joins.add(parts.join)
+            st += parts.join_statements
+        st += parts.own
+        size += len(st) - before
         if size >= chunk_statements:
             _add_chunk(store, chunk)
             size = 0

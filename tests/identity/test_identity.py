@@ -27,6 +27,7 @@ PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX kg: <https://w3id.org/newskg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
 """
 
 
@@ -209,9 +210,13 @@ def test_resolution_blocks_say_who_was_joined_and_why(store, tmp_path: Path) -> 
                      f"本报讯 {city}召开第{j + 1}次会议。市委书记王伟出席并讲话。")
             ingest_file(store, p, base=BASE)
     rows = list(store.query(Q + """SELECT ?b (COUNT(DISTINCT ?p) AS ?people) (COUNT(DISTINCT ?j) AS ?joins)
-        WHERE { GRAPH ?b { ?b kg:writtenName "王伟"@zh ; kg:namesake ?p . ?j kg:joinReason kg:PostJurisdiction } }
+        (COUNT(DISTINCT ?m) AS ?mentions) (COUNT(DISTINCT ?a) AS ?articles)
+        WHERE { GRAPH ?b { ?b kg:writtenName "王伟"@zh ; kg:namesake ?p .
+                           ?j kg:joinReason kg:PostJurisdiction ; kg:joinedEntity ?p ; kg:joinedMention ?m .
+                           ?m prov:wasDerivedFrom ?a } }
         GROUP BY ?b""").rows())
-    assert len(rows) == 1 and int(rows[0]["people"]) == 2 and int(rows[0]["joins"]) == 4
+    # one join per person (reason and place), linking the person's mention in each of its two articles
+    assert [(int(r["people"]), int(r["joins"]), int(r["mentions"]), int(r["articles"])) for r in rows] == [(2, 2, 4, 4)]
     before = dump_resolution(store)
     writes: list = []
     real, add = store.replace_graphs, store.add_to_graphs

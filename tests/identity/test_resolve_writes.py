@@ -17,7 +17,9 @@ from tests.identity.test_identity import BASE, Q, dump_resolution, page
 from tests.support.served import TOKEN, served
 
 ARTICLE_GRAPHS = Q + "SELECT DISTINCT ?a WHERE { GRAPH ?a { ?a a schema:NewsArticle } }"
-JOINS = Q + 'SELECT (COUNT(?j) AS ?n) WHERE { GRAPH ?b { ?b kg:writtenName "柯望舒"@zh . ?j kg:joinedEntity ?p } }'
+# the mentions of the name the layer joins (one join per person and reason, linking each mention)
+JOINS = Q + """SELECT (COUNT(?m) AS ?n) WHERE { GRAPH ?b { ?b kg:writtenName "柯望舒"@zh .
+                                                          ?j kg:joinedEntity ?p ; kg:joinedMention ?m } }"""
 
 
 def test_the_graphs_an_update_names_are_read_from_its_parse() -> None:
