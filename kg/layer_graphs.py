@@ -33,7 +33,7 @@ def base_of(person_iri: str) -> str:
     return person_iri.rsplit("/person/", 1)[0]
 
 
-# Bump when ``kg.resolve.join_parts`` changes what it writes: every article's stamp then differs, and the next
+# Bump when ``kg.layer_statements.join_parts`` changes what it writes: every article's stamp then differs, and the next
 # ``kg resolve`` rewrites the layer.
 LAYER_VERSION = "2"
 MASK = (1 << 64) - 1

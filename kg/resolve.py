@@ -28,13 +28,10 @@ mentions, and so in the layer, with the reason ``kg:Curated``.
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from functools import lru_cache
-from typing import NamedTuple
 
 from kg.layer_graphs import (
     MASK,
@@ -46,9 +43,10 @@ from kg.layer_graphs import (
     row_hash,
     stamp_text,
 )
+from kg.layer_statements import block_statements, join_parts, own_statements
 from kg.mentions import CHUNK, Mention, article_values, csv_rows, iter_mentions, mentions_in, mentions_of_names
 from kg.rdf.curation import EMPTY, Curation
-from kg.rdf.namespaces import KG, PROV, RDF
+from kg.rdf.namespaces import KG, PROV
 from kg.store.base import GraphUpdate, Store
 
 _PREFIXES = f"PREFIX kg: <{KG}>\nPREFIX prov: <{PROV}>\n"
@@ -65,77 +63,6 @@ DELETE { GRAPH %(b)s { %(b)s kg:namesake ?p } }
 WHERE { GRAPH %(b)s { %(b)s kg:namesake ?p FILTER NOT EXISTS { ?j kg:joinedEntity ?p } } } ;
 DELETE { GRAPH %(b)s { %(b)s ?p ?o } }
 WHERE { GRAPH %(b)s { %(b)s ?p ?o FILTER NOT EXISTS { ?j kg:joinedEntity ?any } } }"""
-
-
-class JoinParts(NamedTuple):
-    """What the resolution layer says about one mention row, in three parts: its block's header and
-    namesake statements, its join's (shared by every mention of one person, reason, jurisdiction and
-    line), and its own (the join's link to it, its article)."""
-
-    block: str
-    header: tuple[str, str, str]
-    join: str
-    join_statements: tuple[str, ...]
-    own: tuple[str, str]
-
-
-def join_parts(m: Mention) -> JoinParts:
-    """The statements of one mention row, as N-Triples-like text (not rdflib terms: the refresh runs
-    after every ingest batch, ``kg resolve`` once per mention of the store).
-
-    Every statement depends on this row alone (the join's IRI is a hash of its key), so a block is the
-    union of its mentions' statements: the same set whatever the order they were added in, and ingest
-    can add and remove an article's mentions one article at a time instead of rewriting whole blocks.
-    """
-    b = block_iri(base_of(m.person), m.name)
-    j = f"<{b}#join-{_join_hash(m.person, m.basis, m.jurisdiction or '', m.sector or '')}>"
-    header = (f"<{b}> {_T} {_K}NameBlock>", f"<{b}> {_K}writtenName> {_zh(m.name)}",
-              f"<{b}> {_K}namesake> <{m.person}>")
-    js = [f"{j} {_K}joinedEntity> <{m.person}>", f"{j} {_K}joinReason> {_K}{m.basis}>"]
-    if m.jurisdiction:
-        js.append(f"{j} {_K}jurisdiction> {_zh(m.jurisdiction)}")
-    if m.sector:
-        js.append(f"{j} {_K}sector> {_lit(m.sector)}")
-    own = (f"{j} {_K}joinedMention> <{m.mention}>", f"<{m.mention}> {_DERIVED} <{m.article}>")
-    return JoinParts(b, header, j, tuple(js), own)
-
-
-@lru_cache(maxsize=1 << 16)
-def _join_hash(person: str, basis: str, jurisdiction: str, sector: str) -> str:
-    """The join's IRI piece: 16 hex digits of SHA-256 of its key (``iris.short_hash``, inlined), cached:
-    a person's mentions share it."""
-    key = "\x1f".join((person, basis, jurisdiction, sector))
-    return hashlib.sha256(key.encode()).hexdigest()[:16]
-
-
-def join_statements(m: Mention) -> list[str]:
-    """Every statement of one mention row (``join_parts``, flattened)."""
-    parts = join_parts(m)
-    return [*parts.header, *parts.join_statements, *parts.own]
-
-
-_K, _T, _DERIVED = f"<{KG}", f"<{RDF.type}>", f"<{PROV.wasDerivedFrom}>"
-
-
-def _lit(text: str) -> str:
-    """A plain literal in N-Triples syntax."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-@lru_cache(maxsize=1 << 16)
-def _zh(text: str) -> str:
-    """A ``@zh`` literal in N-Triples syntax (what rdflib's ``n3()`` writes, without its cost); cached:
-    written names and jurisdictions recur in every mention of them."""
-    esc = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    return f'"{esc}"@zh'
-
-
-def block_statements(mentions: Iterable[Mention]) -> dict[str, str]:
-    """Block graph IRI → its statements (sorted, duplicates removed), for a set of mentions."""
-    out: dict[str, set[str]] = defaultdict(set)
-    for m in set(mentions):
-        out[block_iri(base_of(m.person), m.name)].update(join_statements(m))
-    return {b: " .\n".join(sorted(st)) for b, st in sorted(out.items())}
 
 
 def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] | None = None) -> int:
@@ -157,7 +84,7 @@ def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] |
         for b, j, m, a in csv_rows(store, _OLD_JOINS % article_values(arts[i : i + CHUNK])):
             touched.add(b)
             seen.add(a)
-            gone.append(f"GRAPH <{b}> {{ <{j}> {_K}joinedMention> <{m}> . <{m}> {_DERIVED} <{a}> }}")
+            gone.append(own_statements(b, j, m, a))
     if gone:  # the articles' old mentions; their joins, namesakes and blocks go with the last (_CLEAN)
         ops.append("DELETE DATA {\n" + "\n".join(gone) + "\n}")
     if mentions is None:

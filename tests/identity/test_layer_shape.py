@@ -6,8 +6,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kg.layer_statements import block_statements, join_parts
 from kg.mentions import Mention
-from kg.resolve import _Survey, block_statements, join_parts
+from kg.resolve import _Survey
 
 BASE = "http://shape.test"
 NAMES = ["王伟", "柯望舒", "郑文博"]
