@@ -2,14 +2,15 @@
 
     python benchmarks/identity_scale.py [--articles 20000] [--profile] [--keep DIR]
     python benchmarks/identity_scale.py --store DIR [--profile]        # a store kept before: no filling
-    python benchmarks/identity_scale.py --ingest 1000 [--jobs 2]     # the refresh's share of a real ingest
+    python benchmarks/identity_scale.py --ingest 1000 [--jobs 2] [--store DIR]  # the refresh's share of a real ingest
 
 Real ingest of 100k articles takes long on a shared 2-core machine, and the resolution layer reads
 only the person mentions, so the store is made of article graphs written directly: each with the
 triples the mapper writes for an article (a header of ~20 triples of text and metadata, ~7 people
 with their mention, name, pinyin, posts) and the same shape of names as the synthetic corpus
 (about 0.7 new written names per article, so the blocks grow with the store, as in
-``benchmarks/corpus.py``: 1,453 blocks for 2,000 articles). What is timed, CPU and wall clock, with
+``benchmarks/corpus.py``: 1,453 blocks for 2,000 articles), each city's paper naming its own people
+(``Pools``: a person in about 8 articles at 100k). What is timed, CPU and wall clock, with
 the load average of the machine before each step:
 
 - the first build of the layer (``kg.resolve.rebuild`` with no layer yet, as after an upgrade or a
@@ -25,6 +26,7 @@ longer than measuring it, and a fresh process shows the peak memory of resolving
 batch is then written into that store (run it on a copy to keep the store as it was).
 
 ``--ingest N`` instead generates N articles with ``benchmarks/corpus.py`` and ingests them for real
+(into a new store, or with ``--store DIR`` into that kept store: the refresh's share at its size)
 (``kg.ingest.ingest_batch``, the real extractor, ``--jobs`` workers), timing every call of the
 writer's derived-layers refresh (resolution layer and search index) and the writer's store writes:
 their share of the ingest's wall-clock time is the throughput they cost (issue 14's goal for the
@@ -60,27 +62,60 @@ RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 PROV = "<http://www.w3.org/ns/prov#wasDerivedFrom>"
 
 
-def article_text(i: int, names: list[tuple[str, str]], rules: str) -> tuple[str, str]:
-    """(article IRI, statements) of one synthetic article graph, as the mapper shapes it."""
+def article_text(i: int, names: list[tuple[str, str, str, str]], rules: str) -> tuple[str, str]:
+    """(article IRI, statements) of one synthetic article graph, as the mapper shapes it; ``names``: (written
+    name, qualifier, jurisdiction, basis) of each person it names."""
     from kg.rdf import iris
 
     a = f"{BASE}/article/2021-01-01-{i:012x}"
     st = [f"<{a}> {RDF_TYPE} <{S}NewsArticle>", f'<{a}> <{S}headline> "会议{i}"@zh',
-          f'<{a}> <{K}locality> "城{i % 40}市"@zh', f'<{a}> <{K}identityRules> "{rules}"',
+          f'<{a}> <{K}locality> "城{i % CITIES}市"@zh', f'<{a}> <{K}identityRules> "{rules}"',
           f'<{a}> <{S}articleBody> "{"本报讯 会议召开。" * 20}"@zh']
     st += [f'<{a}> <{K}filler{j}> "{j}"' for j in range(15)]
-    for name, qual in names:
+    for name, qual, jur, basis in names:
         p = f"{BASE}/person/{iris.person_id(name, qual)}"
         m = f"{a}#mention-{iris.ident(name, 30)}"
         st += [f"<{p}> {RDF_TYPE} <{S}Person>", f'<{p}> <{S}name> "{name}"@zh', f'<{p}> <{K}pinyin> "x"',
                f"<{a}> <{S}mentions> <{p}>", f"<{p}> <http://www.w3.org/ns/org#holds> <{BASE}/post/p{i % 97}>",
                f"<{m}> {RDF_TYPE} <{K}PersonMention>", f'<{m}> <{K}writtenName> "{name}"@zh',
-               f"<{m}> <{K}mentionOf> <{p}>", f"<{m}> <{K}identityBasis> <{K}PostJurisdiction>",
-               f'<{m}> <{K}jurisdiction> "城{i % 40}市"@zh', f"<{m}> {PROV} <{a}>"]
+               f"<{m}> <{K}mentionOf> <{p}>", f"<{m}> <{K}identityBasis> <{K}{basis}>",
+               f'<{m}> <{K}jurisdiction> "{jur}"@zh', f"<{m}> {PROV} <{a}>"]
     return a, " .\n".join(st)
 
 
-def fill(store, start: int, n: int, world: World, pool: list[str], rng: random.Random) -> list[str]:
+CITIES = 40
+
+
+class Pools:
+    """Who the articles name: each city's paper names its own people (a pool per city, growing by about
+    0.7 new written names an article, drawn from the synthetic corpus's names, so common names recur
+    across cities as namesakes) and, in half its articles, one of a few national leaders. So a person
+    is named in several articles of its city (about 8 at 100k articles), as in ``benchmarks/corpus.py``
+    (7 at 600), not once in a random city: that made every other mention a person of its own."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.local = {c: [world.name() for _ in range(5)] for c in range(CITIES)}
+        self.national = [world.name() for _ in range(12)]
+
+    def names(self) -> int:
+        return len({n for pool in self.local.values() for n in pool} | set(self.national))
+
+    def draw(self, i: int, rng: random.Random) -> list[tuple[str, str, str, str]]:
+        from kg.rdf import iris
+
+        c = i % CITIES
+        pool = self.local[c]
+        for _ in range(rng.choice((0, 1, 1, 2))):
+            pool.append(self.world.name())
+        jur = f"城{c}市"
+        out = {(n, iris.ident(jur, 30), jur, "PostJurisdiction") for n in {rng.choice(pool) for _ in range(6)}}
+        if rng.random() < 0.5:
+            out.add((rng.choice(self.national), iris.ident("全国", 30), "全国", "NationalPost"))
+        return sorted(out)
+
+
+def fill(store, start: int, n: int, pools: Pools, rng: random.Random) -> list[str]:
     from kg.rdf.identity import rules_version
     from kg.store.base import GraphUpdate
 
@@ -88,10 +123,7 @@ def fill(store, start: int, n: int, world: World, pool: list[str], rng: random.R
     written = []
     ups = []
     for i in range(start, start + n):
-        for _ in range(rng.choice((0, 1, 1, 2))):  # ~0.7 new written names per article
-            pool.append(world.name())
-        names = {rng.choice(pool) for _ in range(7)}
-        a, text = article_text(i, [(nm, f"q{i % 40}") for nm in sorted(names)], rules)
+        a, text = article_text(i, pools.draw(i, rng), rules)
         ups.append(GraphUpdate.from_text(a, text))
         written.append(a)
         if len(ups) >= 2000:
@@ -149,8 +181,10 @@ class Step:
             pstats.Stats(self.prof).sort_stats("cumulative").print_stats(25)
 
 
-def ingest_share(n: int, jobs: int, keep: Path | None) -> None:
-    """Ingest a generated corpus of ``n`` articles; print the refresh's share of the time."""
+def ingest_share(n: int, jobs: int, keep: Path | None, into: Path | None = None) -> None:
+    """Ingest a generated corpus of ``n`` articles (into the store kept in ``into``, else a new one);
+    print the refresh's share of the time."""
+    import kg.careers
     import kg.ingest as ingest_mod
     import kg.resolve
     import kg.search
@@ -158,7 +192,7 @@ def ingest_share(n: int, jobs: int, keep: Path | None) -> None:
     from kg.store import open_store
 
     spent: list[float] = []
-    cpu = {"resolution refresh": 0.0, "search index refresh": 0.0, "store writes": 0.0}
+    cpu = {"career joins": 0.0, "resolution refresh": 0.0, "search index refresh": 0.0, "store writes": 0.0}
 
     def cpu_timed(name: str, fn):  # type: ignore[no-untyped-def]
         def timed(*args):  # type: ignore[no-untyped-def]
@@ -178,6 +212,7 @@ def ingest_share(n: int, jobs: int, keep: Path | None) -> None:
 
     # measuring only: the writer calls these by their module names
     ingest_mod.refresh_resolution = timed
+    kg.careers.refresh = cpu_timed("career joins", kg.careers.refresh)
     kg.resolve.refresh = cpu_timed("resolution refresh", kg.resolve.refresh)
     kg.search.refresh = cpu_timed("search index refresh", kg.search.refresh)
     ingest_mod.write_works = cpu_timed("store writes", ingest_mod.write_works)
@@ -185,7 +220,7 @@ def ingest_share(n: int, jobs: int, keep: Path | None) -> None:
         root = keep or Path(tmp)
         if not (root / "pages").exists():
             generate(root / "pages", n)
-        store = open_store(root / "store")
+        store = open_store((into or root) / "store")
         before = load()
         t0, c0 = time.perf_counter(), time.process_time()
         rep = ingest_mod.ingest_batch(store, [root / "pages"], base=BASE, jobs=jobs)
@@ -211,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     args = ap.parse_args(argv)
     if args.ingest:
-        ingest_share(args.ingest, args.jobs, args.keep)
+        ingest_share(args.ingest, args.jobs, args.keep, args.store)
         return 0
 
     from kg.careers import apply_all
@@ -221,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rng = random.Random(1)
     world = World(1, 100)
-    pool = [world.name() for _ in range(50)]
+    pools = Pools(world)
     with tempfile.TemporaryDirectory() as tmp:
         root = args.store or args.keep or Path(tmp)
         store = open_store(root / "store")
@@ -237,8 +272,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             articles = args.articles
             t0 = time.perf_counter()
-            fill(store, 0, articles, world, pool, rng)
-            print(f"store: {articles} articles, {len(pool)} written names, made in "
+            fill(store, 0, articles, pools, rng)
+            print(f"store: {articles} articles, {pools.names()} written names, made in "
                   f"{time.perf_counter() - t0:.1f} s; peak {peak_mb():.0f} MB")
 
         cold_caches()
@@ -260,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {name}, linear extrapolation to 100k articles: {step.wall * 100_000 / articles:.0f} s wall, "
                   f"{step.cpu * 100_000 / articles:.0f} s CPU")
 
-        batch = fill(store, articles + 1_000_000, 500, world, pool, rng)  # ids apart from a kept store's
+        batch = fill(store, articles + 1_000_000, 500, pools, rng)  # ids apart from a kept store's
         with Step(False) as fresh:
             refresh(store, batch)
         print(f"ingest refresh of one 500-article batch into this store: {fresh.figures()}")
