@@ -26,7 +26,7 @@ _WS = " \t\r\u3000\u00a0\ufeff"
 # form feed or escape code in a page (text pulled out of a PDF, a dump's "\u0001") would make the article's
 # RDF/XML and every XML result holding it unanswerable (406, kg.web.answer). Each reads as a space: the same
 # length, so every offset into the page stays where it was.
-_UNWRITABLE = {c: " " for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]}
+UNWRITABLE = {c: " " for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]}
 _TERMINAL = "。！？!?…”’」』；;：:）)】》\"'"
 _CONT = re.compile(
     r"\s*[（(]\s*(?P<kind>下转|上接|转|接|续)(?:第|至)?\s*(?P<page>\d{1,3}|[一二三四五六七八九十]{1,3})\s*版"
@@ -242,11 +242,11 @@ def read_page(
 ) -> list[Article]:
     """Split a page's text into articles; raises InputError if none can be recognised."""
     publication = publication or Publication()
-    text = text.translate(_UNWRITABLE)
-    if any(v and v != v.translate(_UNWRITABLE) for v in (publication.name, publication.locality)):
+    text = text.translate(UNWRITABLE)
+    if any(v and v != v.translate(UNWRITABLE) for v in (publication.name, publication.locality)):
         publication = dataclasses.replace(publication, name=publication.name and publication.name.translate(
-            _UNWRITABLE).strip() or None, locality=publication.locality and publication.locality.translate(
-            _UNWRITABLE).strip() or None)
+            UNWRITABLE).strip() or None, locality=publication.locality and publication.locality.translate(
+            UNWRITABLE).strip() or None)
     lines = split_lines(text)
     if not any(ln.heading and ln.text for ln in lines):
         # no '#' headline: a single article whose first short line is its headline
