@@ -3,16 +3,25 @@
     PYTHONPATH=. .venv/bin/python benchmarks/pages.py [--sizes 10000 100000] [--requests 60] [--queries]
     PYTHONPATH=. .venv/bin/python benchmarks/pages.py --size large     # 10k, 100k and 1M
 
-The corpus is generated in-process (invented names, the mapper's shapes: articles with bodies and
-mentions, events with participations carrying roles, posts and evidence offsets, post holdings, grants)
-and bulk-loaded into an Oxigraph store as N-Quads (from CACHE_FROM quads up, once, under
-~/.cache/newskg-bench). People are drawn with Zipf weights from a pool that grows with the corpus, so
-most appear in one to three articles and a few in very many; one "hub" person takes part in 60% of the
-events. The person page is measured for three groups, with their participation counts: "typical" (the
-30 people nearest the median person), "frequent" (the 30 busiest) and "hub" (the busiest). Requests go
-through the service's app (``kg.web.app.create_app``, a browser's Accept header, so entity IRIs
-negotiate to HTML) in-process: routing, negotiation, SPARQL, rendering; no sockets. ``--queries`` also
-times every page query (``kg.web.pages.queries.run``) per page type.
+The corpus is generated in-process (invented names, the mapper's shapes: articles with bodies, a
+paper and mentions, events with participations carrying roles, posts and evidence offsets, post holdings,
+grants; a ``kg:PersonMention`` per person an article names, person IRIs minted by ``iris.person_id``
+from the name and its place, a tenth of the names borne by several people of other places) and
+bulk-loaded into an Oxigraph store as N-Quads, then the resolution layer is built from the mentions
+(``kg.resolve.rebuild``, as ``kg resolve`` after a plain load); the sizes count the layer's quads too.
+From CACHE_FROM quads up the store is built once, under ~/.cache/newskg-bench. People are drawn with
+Zipf weights from a pool that grows with the corpus, so most appear in one to three articles and a few
+in very many; one "hub" person, whose name others bear too, takes part in 60% of the events. The person
+page is measured for three groups, with their participation counts: "typical" (the 30 people nearest
+the median person), "frequent" (the 30 busiest) and "hub" (the busiest), and for the hub's namesakes
+(whose "other people named …" counts the hub's articles); the disambiguation pages (``/name?q=``) of the
+names most people bear, the hub's first. Every person page request is made twice, with the identity
+sections ("why joined", "other people named …") and without them, in alternating order: the rows
+", no identity" and the ratios printed at the end are their cost, measured side by side in one run
+(the machine is shared: figures of separate runs move more than that). Requests go through the
+service's app (``kg.web.app.create_app``, a browser's Accept header, so entity IRIs negotiate to HTML)
+in-process: routing, negotiation, SPARQL, rendering; no sockets. ``--queries`` also times every page
+query (``kg.web.pages.queries.run``) per page type, repeat and first views apart.
 """
 
 from __future__ import annotations
@@ -445,7 +454,10 @@ def measure(size: int, requests: int, clock: QueryClock | None = None,
             if (paired or kind in INDEX_SAMPLES or kind == "name") and kept is not None:
                 # the same requests with the kept answers of slow queries dropped before each one: what
                 # the first visitor after a write waits (the rows above are repeat views)
-                on, off = series(paths, paired, True)
+                if clock is not None:
+                    clock.kind = f"{kind}, first view"
+                with clock.installed() if clock is not None else contextlib.nullcontext():
+                    on, off = series(paths, paired, True)
                 results[f"{kind}, first view"] = Result(statistics.median(on), percentile(on, 99), len(on), counts)
                 if paired:
                     results[f"{kind}, first view{NO_IDENTITY}"] = Result(statistics.median(off), percentile(off, 99),
@@ -521,7 +533,7 @@ def main(argv: list[str] | None = None) -> int:
         if clock is not None:
             print(f"# {size} quads: page queries, p50 / max ms (calls)")
             for (kind, name), ts in clock.times.items():
-                print(f"#   {kind:<18} {name:<24} {statistics.median(ts):>8.1f} {max(ts):>8.1f} ({len(ts)})")
+                print(f"#   {kind:<36} {name:<28} {statistics.median(ts):>8.1f} {max(ts):>8.1f} ({len(ts)})")
         sys.stdout.flush()
     for r in ratios(by_size):
         print(f"# {r}")

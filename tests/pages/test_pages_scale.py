@@ -107,6 +107,20 @@ def test_corpus_has_person_mentions_and_the_resolution_layer(synthetic) -> None:
                    V.person(store, common.Linker(bench.BASE), bench.BASE + p).namesakes)
 
 
+def test_identity_sections_are_the_plain_aggregates(synthetic) -> None:
+    """The identity sections' faster queries give the plain aggregates' figures for every person of the
+    corpus (a hub with two reasons over three papers, namesakes of it) and every name page sampled."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from tests.support.identity_reference import assert_name_page_matches, assert_person_page_matches
+
+    store, data = synthetic
+    for p in data.participations:
+        assert_person_page_matches(store, bench.BASE, bench.BASE + p)
+    for u in data.samples["name"]:
+        assert_name_page_matches(store, bench.BASE, parse_qs(urlsplit(u).query)["q"][0])
+
+
 def test_busy_timeline_articles_and_posts_are_the_full_sort(synthetic, monkeypatch) -> None:
     """Lists read newest-first from the store's latest dates are the rows of the full sort, ties by IRI."""
     store, data = synthetic
