@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rdflib import URIRef
+
 from kg.ingest import ingest_file
 from kg.rdf.curation import EMPTY
 from kg.resolve import curate, rebuild
+from kg.web.pages import person as V
+from kg.web.pages.common import Linker, Lookup
 from tests.identity.test_identity import BASE, Q, page
 from tests.support.identity_reference import assert_name_page_matches, assert_person_page_matches, identity
 
@@ -26,6 +30,7 @@ SPECS = [
     ("i", "云岭市", "2024-02-05", "青禾市委书记王伟出席。市委书记王伟主持。"),
     ("s", "青禾市", "2021-03-02", "副市长柯望舒（曾用名柯望书）出席并讲话。"),
     ("o", "青禾市", "2018-03-02", "副市长柯望书主持。"),
+    ("y", "云岭市", "2018-05-02", "副市长柯望书主持。"),  # the old name's namesake: 柯望舒 is among its namesakes
 ]
 
 
@@ -48,3 +53,6 @@ def test_identity_sections_match_the_plain_aggregates(store, tmp_path: Path) -> 
     assert {"PostJurisdiction", "StatedAlias", "CareerJoin"} <= reasons, reasons
     for name in names:
         assert_name_page_matches(store, BASE, name)
+    (other,) = [p for p in people if "ling-shi" in p and p.rsplit("/", 1)[1].startswith("ke-wang-shu")]
+    shown = V._identity(store, Linker(BASE), URIRef(other), Lookup(store))[1]
+    assert "柯望舒" in [o.link.text for o in shown if o.link]  # a namesake named otherwise, by its own name

@@ -73,7 +73,7 @@ def assert_person_page_matches(store, base: str, person: str) -> None:
     articles and one of its jurisdictions."""
     from kg.web.pages import labels as L
     from kg.web.pages import person as V
-    from kg.web.pages.common import Linker, Lookup
+    from kg.web.pages.common import Linker, Lookup, lookup, name_in
 
     reasons, others = V._identity(store, Linker(base), URIRef(person), Lookup(store))
     want = [(str(L.label(r)), j, a, p, f, la) for r, j, a, p, f, la in identity(store, person)]
@@ -87,6 +87,7 @@ def assert_person_page_matches(store, base: str, person: str) -> None:
         assert o.link is not None and o.link.iri in ref
         wheres, articles = ref[o.link.iri]
         assert o.articles == articles and (o.jurisdiction in wheres if wheres else o.jurisdiction == "")
+        assert o.link.text == name_in(lookup(store, [URIRef(o.link.iri)]), URIRef(o.link.iri))
     assert [o.articles for o in others] == sorted((o.articles for o in others), reverse=True)
 
 
