@@ -41,6 +41,11 @@ WHERE {
 }
 GROUP BY ?p"""
 
+# the posts each person holds, over the union default graph
+POSTS = """PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?label WHERE { $this org:holds ?post . ?post rdfs:label ?label }"""
+
 
 def _s(v: object) -> str:
     return "" if v is None else str(v)
@@ -92,7 +97,7 @@ def assert_person_page_matches(store, base: str, person: str) -> None:
 
 
 def assert_name_page_matches(store, base: str, name: str) -> None:
-    """The disambiguation page of ``name`` (kg.web.pages.names) says what the plain query says."""
+    """The disambiguation page of ``name`` (kg.web.pages.names) says what the plain queries say."""
     from kg.layer_graphs import block_iri
     from kg.web.pages.common import Linker
     from kg.web.pages.names import namesakes as name_page
@@ -104,4 +109,6 @@ def assert_name_page_matches(store, base: str, name: str) -> None:
         assert e.link is not None and e.link.iri in ref
         wheres, articles, first, last = ref[e.link.iri]
         assert (e.articles, e.first, e.last) == (articles, first[:4], last[:4])
+        posts = sorted(str(r["label"]) for r in store.query(bind(POSTS, {"this": URIRef(e.link.iri)})).rows())
+        assert e.posts == posts[:8]
         assert e.jurisdiction in wheres if wheres else e.jurisdiction == ""
