@@ -318,6 +318,7 @@ class Result:
     p99: float
     n: int
     counts: tuple[int, float, int] | None = None  # min, median, max participations of the people sampled
+    identity_ms: float | None = None  # p50 of the time spent in the identity sections (person pages)
 
     def __iter__(self):  # (p50, p99, n), as before
         return iter((self.p50, self.p99, self.n))
@@ -373,6 +374,8 @@ class IdentitySwitch:
 
     def __init__(self) -> None:
         self.off = False
+        self.kind = ""
+        self.spent: dict[str, list[float]] = {}  # kind -> ms in the identity sections, per request with them
 
     @contextlib.contextmanager
     def installed(self):
@@ -381,7 +384,13 @@ class IdentitySwitch:
         original = person._identity
 
         def switched(*args, **kwargs):
-            return ([], []) if self.off else original(*args, **kwargs)
+            if self.off:
+                return ([], [])
+            t = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.spent.setdefault(self.kind, []).append((time.perf_counter() - t) * 1000)
 
         person._identity = switched
         try:
@@ -420,6 +429,7 @@ def measure(size: int, requests: int, clock: QueryClock | None = None,
             return took
 
         def series(paths: list[str], paired: bool, cold: bool) -> tuple[list[float], list[float]]:
+            switch.kind = kind + (", first view" if cold else "")
             on: list[float] = []
             off: list[float] = []
             for i in range(requests):
@@ -462,6 +472,9 @@ def measure(size: int, requests: int, clock: QueryClock | None = None,
                 if paired:
                     results[f"{kind}, first view{NO_IDENTITY}"] = Result(statistics.median(off), percentile(off, 99),
                                                                           len(off), counts)
+    for kind, spent in switch.spent.items():
+        if kind in results:
+            results[kind].identity_ms = statistics.median(spent)
     return results
 
 
@@ -487,8 +500,10 @@ def identity_ratios(by_size: dict[int, dict[str, Result]]) -> list[str]:
         for kind, r in res.items():
             base = res.get(kind + NO_IDENTITY)
             if base is not None:
+                inside = "" if r.identity_ms is None else \
+                    f"; in the sections: p50 {r.identity_ms:.2f} ms, {r.identity_ms / base.p50:.1%} of the page without"
                 out.append(f"{n} quads, {kind}: p50 with identity / without (goal <= 1.10): "
-                           f"{r.p50 / base.p50:.2f}x ({r.p50:.1f} vs {base.p50:.1f} ms)")
+                           f"{r.p50 / base.p50:.2f}x ({r.p50:.1f} vs {base.p50:.1f} ms{inside})")
     return out
 
 
