@@ -86,6 +86,41 @@ def test_person_samples_are_grouped_by_participations(synthetic) -> None:
     assert median <= 3  # a long tail: the median person is in very few events
 
 
+def test_corpus_has_person_mentions_and_the_resolution_layer(synthetic) -> None:
+    """The benchmark's person pages read a layer like the mapper's and kg resolve's: namesakes of one
+    written name in other places are other people, each with the reasons that joined its mentions."""
+    from kg.mentions import iter_mentions
+    from kg.rdf import iris
+
+    store, data = synthetic
+    mentions = list(iter_mentions(store))
+    assert mentions and all(m.person.endswith(iris.person_id(m.name, iris.ident(m.jurisdiction or "", 30)))
+                            for m in mentions)
+    hub = data.samples["person (hub)"][0]
+    page = V.person(store, common.Linker(bench.BASE), bench.BASE + hub)
+    assert page is not None and page.namesakes  # the hub's name has namesakes
+    # one place, two reasons (the paper's town, the posts), every article the hub is in counted once
+    assert len(page.identity) == 2 and len({r.jurisdiction for r in page.identity}) == 1
+    assert sum(r.articles for r in page.identity) == data.participations[hub]
+    for p in data.samples["person (hub's namesakes)"]:
+        assert any(n.link and n.link.iri == bench.BASE + hub for n in
+                   V.person(store, common.Linker(bench.BASE), bench.BASE + p).namesakes)
+
+
+def test_identity_sections_are_the_plain_aggregates(synthetic) -> None:
+    """The identity sections' faster queries give the plain aggregates' figures for every person of the
+    corpus (a hub with two reasons over three papers, namesakes of it) and every name page sampled."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from tests.support.identity_reference import assert_name_page_matches, assert_person_page_matches
+
+    store, data = synthetic
+    for p in data.participations:
+        assert_person_page_matches(store, bench.BASE, bench.BASE + p)
+    for u in data.samples["name"]:
+        assert_name_page_matches(store, bench.BASE, parse_qs(urlsplit(u).query)["q"][0])
+
+
 def test_busy_timeline_articles_and_posts_are_the_full_sort(synthetic, monkeypatch) -> None:
     """Lists read newest-first from the store's latest dates are the rows of the full sort, ties by IRI."""
     store, data = synthetic
@@ -232,8 +267,10 @@ def test_quad_count_is_reused_only_when_slow(monkeypatch) -> None:
 def test_benchmark_measures_groups_at_a_tiny_size() -> None:
     res = bench.measure(3_000, 2)
     assert {"person (typical)", "person (frequent)", "person (hub)", "home", "search"} <= set(res)
+    assert {"person (typical), no identity", "person (hub), first view, no identity"} <= set(res)
     lo, med, hi = res["person (hub)"].counts
     assert lo == hi and res["person (frequent)"].counts[2] == hi
     assert res["person (typical)"].counts[2] <= res["person (frequent)"].counts[2]
     assert all(r.p50 > 0 and r.n == 2 for r in res.values())
     assert "typical person p50" in " ".join(bench.ratios({3_000: res, 2_000: res}))
+    assert "p50 with identity / without" in " ".join(bench.ratios({3_000: res}))

@@ -4,7 +4,9 @@ Why: the page of a much-mentioned person (a city's mayor: thousands of participa
 runs queries that read all of them, hundreds of milliseconds each time, for answers that only change
 when the store does. Only a store that counts its own writes (``generation``: the embedded store, whose
 serving process is its only writer) is cached; a remote store, which others may write, never is.
-Quick answers (under 5 ms) are not kept, nor long ones; the rows kept per store are bounded (memory).
+Quick answers (under 5 ms) are not kept, nor long ones, unless the caller asks (``quick``: a page's few
+small answers it would otherwise ask again on every view, as the names of each IRI are kept); the rows
+kept per store are bounded (memory).
 """
 
 from __future__ import annotations
@@ -35,14 +37,15 @@ class QueryCache:
         self.rows_kept = 0
         self.hits = 0
 
-    def rows(self, generation: int, text: str, compute: Callable[[], list[Row]]) -> list[Row]:
-        """The kept answer to ``text``, or ``compute()``'s, kept if it took ``MIN_SECONDS`` or more."""
+    def rows(self, generation: int, text: str, compute: Callable[[], list[Row]], quick: bool = False) -> list[Row]:
+        """The kept answer to ``text``, or ``compute()``'s, kept if it took ``MIN_SECONDS`` or more (or
+        ``quick``: whatever it took)."""
         got = self.get(generation, text)
         if got is not None:
             return got
         t0 = time.perf_counter()
         rows = compute()
-        if time.perf_counter() - t0 >= MIN_SECONDS:
+        if quick or time.perf_counter() - t0 >= MIN_SECONDS:
             self.put(generation, text, rows)
         return rows
 
@@ -92,9 +95,10 @@ def cache_for(store: object) -> QueryCache | None:
         return c
 
 
-def cached_rows(store: object, text: str, compute: Callable[[], list[Row]]) -> list[Row]:
-    """``compute()``'s rows, or the kept answer to ``text`` if the store has not been written since."""
+def cached_rows(store: object, text: str, compute: Callable[[], list[Row]], quick: bool = False) -> list[Row]:
+    """``compute()``'s rows, or the kept answer to ``text`` if the store has not been written since
+    (``quick``: kept however fast it was computed)."""
     c = cache_for(store)
     if c is None:
         return compute()
-    return c.rows(store.generation, text, compute)  # type: ignore[attr-defined]
+    return c.rows(store.generation, text, compute, quick)  # type: ignore[attr-defined]

@@ -250,16 +250,43 @@ def _co_section(store: Store, lk: Linker, this: URIRef, recent: list[Row] | None
 
 def _identity(store: Store, lk: Linker, this: URIRef, look: Lookup) -> tuple[list[IdentityReason], list[Namesake]]:
     """Why the mentions of ``this`` are one person, and the other people of the same written name
-    (the resolution layer, kg.resolve; empty on a store without it)."""
-    reasons = [IdentityReason(L.label(s(r["reason"])), s(r.get("jur")), n(r["articles"]) or 0, s(r.get("papers")),
-                              s(r.get("first"))[:10], s(r.get("last"))[:10], s(r["reason"]).endswith("#Curated"),
-                              s(r["reason"]).endswith("#CareerJoin"))
-               for r in run(store, "person_identity", this=this)]
-    rows = run(store, "person_namesakes", this=this)
-    info = look(values_of(rows, "other"))
-    others = [Namesake(lk.link(r["other"], name_in(info, r["other"])), s(r.get("where")), n(r.get("articles")) or 0)
-              for r in rows]
-    return reasons, others
+    (the resolution layer, kg.resolve; empty on a store without it). The answers are kept until the
+    store is written however fast they came (``quick``): small, and asked on every view of the page."""
+    rows = run(store, "person_identity", quick=True, this=this)
+    near = run(store, "person_namesakes", quick=True, this=this)
+    articles = values_of([r for r in rows if r.get("pub") is not None], "one")
+    mentions = values_of(near, "mention")
+    names: dict[str, str] = {}  # paper or namesake IRI -> its name (the least, as name_in picks)
+    if articles or mentions:
+        for r in run(store, "person_identity_names", quick=True, articles=articles, mentions=mentions):
+            names[s(r["iri"])] = min(names.get(s(r["iri"])) or s(r["name"]), s(r["name"]))
+    info = look([r["other"] for r in near if s(r["other"]) not in names])  # none stated there: the usual look-up
+    others = [Namesake(lk.link(r["other"], names.get(s(r["other"])) or name_in(info, r["other"])), s(r.get("where")),
+                       n(r.get("articles")) or 0) for r in near]
+    return _reasons(rows, names), others
+
+
+IDENTITY_ROWS = 50  # reasons shown (a reason per jurisdiction: a national figure may have many)
+
+
+def _reasons(rows: list[Row], names: dict[str, str]) -> list[IdentityReason]:
+    """The "why joined" rows: person_identity.rq's rows per reason, jurisdiction and paper summed per
+    reason and jurisdiction, the papers by ``names`` in the order of their articles. Most articles
+    first, then by reason and jurisdiction."""
+    groups: dict[tuple[str, str], list] = {}  # (reason, jurisdiction) -> [articles, dates, {paper: articles}]
+    for r in rows:
+        g = groups.setdefault((s(r["reason"]), s(r.get("jur"))), [0, [], {}])
+        g[0] += n(r["articles"]) or 0
+        g[1] += [s(r[k]) for k in ("first", "last") if r.get(k) is not None]  # min: a first, max: a last
+        paper = names.get(s(r.get("pub"))) if r.get("pub") is not None else None
+        if paper:
+            g[2][paper] = g[2].get(paper, 0) + (n(r["articles"]) or 0)
+    out = [IdentityReason(L.label(reason), jur, articles, "、".join(sorted(papers, key=lambda p: (-papers[p], p))),
+                          min(dates, default="")[:10], max(dates, default="")[:10], reason.endswith("#Curated"),
+                          reason.endswith("#CareerJoin"))
+           for (reason, jur), (articles, dates, papers) in groups.items()]
+    out.sort(key=lambda r: (-r.articles, str(r.reason), r.jurisdiction))
+    return out[:IDENTITY_ROWS]
 
 
 def _post_summary(store: Store, lk: Linker, this: URIRef, posts: int, page: int,

@@ -68,16 +68,16 @@ def bind(text: str, values: dict[str, Value]) -> str:
 
 
 def run(store: Store, name: str, limit: int | None = None, offset: int = 0, keep: bool = True,
-        **values: Value) -> list[Row]:
+        quick: bool = False, **values: Value) -> list[Row]:
     """Rows of the page query ``name`` with ``values`` bound; ``limit`` appends LIMIT/OFFSET. Slow answers
     are kept until the store is written (``kg.web.pages.cache``) unless ``keep`` is false (the caller
-    keeps them in another form)."""
+    keeps them in another form); ``quick`` keeps fast ones too (small answers a page asks on every view)."""
     text = bind(load(name), values)
     if limit is not None:
         text += f"\nLIMIT {int(limit)} OFFSET {max(0, int(offset))}\n"
     if not keep:
         return list(store.query(text).rows())
-    return cached_rows(store, text, lambda: list(store.query(text).rows()))
+    return cached_rows(store, text, lambda: list(store.query(text).rows()), quick)
 
 
 @cache
