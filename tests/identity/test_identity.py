@@ -345,23 +345,25 @@ def dump_all(store) -> list[str]:
 # ---------------------------------------------------------------- order and jobs
 
 
+ORDER_SPECS = [  # (page, paper's city, date, what it prints)
+    ("a", "青禾市", "2021-01-05", "市委书记王伟出席并讲话。市长张伟主持。"),
+    ("b", "云岭市", "2021-02-05", "市委书记王伟出席。云岭市市长章伟主持。"),
+    ("c", "青禾市", "2022-03-05", "青禾市委书记王伟出席。副市长郑文博主持。"),
+    ("d", "石溪市", "2022-04-05", "云岭市市长章伟出席。市长王伟主持。"),
+    ("e", "青禾市", "2023-05-05", "市委副书记、市长郑文博出席并讲话。"),
+    ("f", "云岭市", "2023-06-05", "市委书记王伟主持。记者张伟摄。"),
+    ("g", "青禾市", "2023-07-05", "教育局局长王伟出席。市长张伟主持。"),  # a namesake of another line
+    ("h", "青禾市", "2021-06-05", "教育局局长郑文博出席。"),  # a career crossing lines: one person (kg.careers)
+]
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], dict]:
     """Eight pages where order could matter: namesakes (one of another line of work in one city),
     homophones, one career, one career crossing lines (教育局局长 → 副市长), one re-printed post;
     with their mapped graphs computed once (mapping is per article; the property test varies writes)."""
     folder = tmp_path_factory.mktemp("order")
-    specs = [
-        ("a", "青禾市", "2021-01-05", "市委书记王伟出席并讲话。市长张伟主持。"),
-        ("b", "云岭市", "2021-02-05", "市委书记王伟出席。云岭市市长章伟主持。"),
-        ("c", "青禾市", "2022-03-05", "青禾市委书记王伟出席。副市长郑文博主持。"),
-        ("d", "石溪市", "2022-04-05", "云岭市市长章伟出席。市长王伟主持。"),
-        ("e", "青禾市", "2023-05-05", "市委副书记、市长郑文博出席并讲话。"),
-        ("f", "云岭市", "2023-06-05", "市委书记王伟主持。记者张伟摄。"),
-        ("g", "青禾市", "2023-07-05", "教育局局长王伟出席。市长张伟主持。"),  # a namesake of another line
-        ("h", "青禾市", "2021-06-05", "教育局局长郑文博出席。"),  # a career crossing lines: one person (kg.careers)
-    ]
-    paths = [page(folder, n, c, d, f"{c}会议{n}", f"本报讯 {c}召开会议。{s}") for n, c, d, s in specs]
+    paths = [page(folder, n, c, d, f"{c}会议{n}", f"本报讯 {c}召开会议。{s}") for n, c, d, s in ORDER_SPECS]
     cache = {p: build_graphs(p, base=BASE) for p in paths}
     return paths, cache
 

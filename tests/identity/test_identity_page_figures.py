@@ -15,18 +15,11 @@ from kg.rdf.curation import EMPTY
 from kg.resolve import curate, rebuild
 from kg.web.pages import person as V
 from kg.web.pages.common import Linker, Lookup
-from tests.identity.test_identity import BASE, Q, page
+from tests.identity.test_identity import BASE, ORDER_SPECS, Q, page
 from tests.support.identity_reference import assert_name_page_matches, assert_person_page_matches, identity
 
 SPECS = [
-    ("a", "青禾市", "2021-01-05", "市委书记王伟出席并讲话。市长张伟主持。"),
-    ("b", "云岭市", "2021-02-05", "市委书记王伟出席。云岭市市长章伟主持。"),
-    ("c", "青禾市", "2022-03-05", "青禾市委书记王伟出席。副市长郑文博主持。"),
-    ("d", "石溪市", "2022-04-05", "云岭市市长章伟出席。市长王伟主持。"),
-    ("e", "青禾市", "2023-05-05", "市委副书记、市长郑文博出席并讲话。"),
-    ("f", "云岭市", "2023-06-05", "市委书记王伟主持。记者张伟摄。"),
-    ("g", "青禾市", "2023-07-05", "教育局局长王伟出席。市长张伟主持。"),
-    ("h", "青禾市", "2021-06-05", "教育局局长郑文博出席。"),
+    *ORDER_SPECS,
     ("i", "云岭市", "2024-02-05", "青禾市委书记王伟出席。市委书记王伟主持。"),
     ("s", "青禾市", "2021-03-02", "副市长柯望舒（曾用名柯望书）出席并讲话。"),
     ("o", "青禾市", "2018-03-02", "副市长柯望书主持。"),
