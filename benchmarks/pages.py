@@ -113,7 +113,7 @@ def generate(quads: int, seed: int = 7) -> Synthetic:
     """See :func:`synthetic`; also counts each person's participations to pick the person samples.
 
     ``quads`` counts the resolution layer (kg.resolve, built by :func:`load`) with the article graphs:
-    its statements are estimated here as ``kg.resolve.join_parts`` writes them (two a mention, a join's
+    its statements are estimated here as ``kg.layer_statements.join_parts`` writes them (two a mention, a join's
     four or so, a block's header and namesakes, a stamp an article)."""
     from kg.rdf.identity import rules_version
 

@@ -50,7 +50,7 @@ def is_block_graph(iri: str) -> bool:
 
 
 def row_hash(m: Mention) -> int:
-    """A stable 64-bit hash of one mention row: everything ``join_statements`` reads from it, and the
+    """A stable 64-bit hash of one mention row: everything ``kg.layer_statements.join_parts`` reads from it, and the
     layer's version. Stable (not Python's ``hash``): it is stored in the layer and read by later runs."""
     key = "\x1f".join((LAYER_VERSION, m.person, m.mention, m.article, m.name, m.basis,
                         m.jurisdiction or "\x00", m.sector or "\x00"))

@@ -20,6 +20,8 @@ from kg.layer_graphs import base_of, block_iri
 from kg.mentions import Mention
 from kg.rdf.namespaces import KG, PROV, RDF
 
+_K, _T, _DERIVED = f"<{KG}", f"<{RDF.type}>", f"<{PROV.wasDerivedFrom}>"
+
 
 class JoinParts(NamedTuple):
     """What the resolution layer says about one mention row, in three parts: its block's header and
@@ -50,8 +52,12 @@ def join_parts(m: Mention) -> JoinParts:
         js.append(f"{j} {_K}jurisdiction> {_zh(m.jurisdiction)}")
     if m.sector:
         js.append(f"{j} {_K}sector> {_lit(m.sector)}")
-    own = (f"{j} {_K}joinedMention> <{m.mention}>", f"<{m.mention}> {_DERIVED} <{m.article}>")
-    return JoinParts(b, header, j, tuple(js), own)
+    return JoinParts(b, header, j, tuple(js), _own(j, m.mention, m.article))
+
+
+def _own(join: str, mention: str, article: str) -> tuple[str, str]:
+    """A mention's own statements: the join's link to it (``join`` written with its brackets), its article."""
+    return f"{join} {_K}joinedMention> <{mention}>", f"<{mention}> {_DERIVED} <{article}>"
 
 
 @lru_cache(maxsize=1 << 16)
@@ -60,15 +66,6 @@ def _join_hash(person: str, basis: str, jurisdiction: str, sector: str) -> str:
     a person's mentions share it."""
     key = "\x1f".join((person, basis, jurisdiction, sector))
     return hashlib.sha256(key.encode()).hexdigest()[:16]
-
-
-def join_statements(m: Mention) -> list[str]:
-    """Every statement of one mention row (``join_parts``, flattened)."""
-    parts = join_parts(m)
-    return [*parts.header, *parts.join_statements, *parts.own]
-
-
-_K, _T, _DERIVED = f"<{KG}", f"<{RDF.type}>", f"<{PROV.wasDerivedFrom}>"
 
 
 def _lit(text: str) -> str:
@@ -88,11 +85,12 @@ def block_statements(mentions: Iterable[Mention]) -> dict[str, str]:
     """Block graph IRI → its statements (sorted, duplicates removed), for a set of mentions."""
     out: dict[str, set[str]] = defaultdict(set)
     for m in set(mentions):
-        out[block_iri(base_of(m.person), m.name)].update(join_statements(m))
+        parts = join_parts(m)
+        out[parts.block].update((*parts.header, *parts.join_statements, *parts.own))
     return {b: " .\n".join(sorted(st)) for b, st in sorted(out.items())}
 
 
 def own_statements(block: str, join: str, mention: str, article: str) -> str:
     """The statements one mention adds to a join it is linked by, as a ``GRAPH`` block of SPARQL Update
     data: what ingest deletes of an article's old mentions (the join itself goes when no mention is left)."""
-    return f"GRAPH <{block}> {{ <{join}> {_K}joinedMention> <{mention}> . <{mention}> {_DERIVED} <{article}> }}"
+    return f"GRAPH <{block}> {{ {' . '.join(_own(f'<{join}>', mention, article))} }}"
