@@ -24,13 +24,31 @@ from kg.store.sparql_text import values
 
 CHUNK = 400  # articles bound per query
 _PREFIXES = f"PREFIX kg: <{KG}>\nPREFIX prov: <{PROV}>\n"
-_MENTIONS = _PREFIXES + """SELECT ?a ?m ?name ?person ?basis ?jur ?sector WHERE {
-  GRAPH %s { ?m a kg:PersonMention ; kg:writtenName ?name ; kg:mentionOf ?person ; kg:identityBasis ?basis .
+# Every mention of the store: each property read by a scan of its own (a subquery over the whole store)
+# and the scans joined on (article, mention). Why not one graph pattern (``?m a kg:PersonMention ;
+# kg:writtenName ?name ; …``): Oxigraph evaluates that as an index look-up per mention and property,
+# ~60 µs a mention in a 100k-article store (46 s of CPU for 658k mentions), where subqueries are joined
+# by hashing their results: 16 s for the same rows, at the price of holding them (~1 KB a mention, in
+# the store's process). ``iter_mentions`` therefore uses this form up to ``HASHED_MENTIONS`` mentions
+# and the look-up form (``_LOOKED_UP``) beyond: memory stays bounded on a store of any size.
+_HASHED = _PREFIXES + """SELECT ?a ?m ?name ?person ?basis ?jur ?sector WHERE {
+  { SELECT ?a ?m WHERE { GRAPH ?a { ?m a kg:PersonMention } } }
+  { SELECT ?a ?m ?name WHERE { GRAPH ?a { ?m kg:writtenName ?name } } }
+  { SELECT ?a ?m ?person WHERE { GRAPH ?a { ?m kg:mentionOf ?person } } }
+  { SELECT ?a ?m ?basis WHERE { GRAPH ?a { ?m kg:identityBasis ?basis } } }
+  OPTIONAL { SELECT ?a ?m ?jur WHERE { GRAPH ?a { ?m kg:jurisdiction ?jur } } }
+  OPTIONAL { SELECT ?a ?m ?sector WHERE { GRAPH ?a { ?m kg:sector ?sector } } }
+}"""
+_LOOKED_UP = _PREFIXES + """SELECT ?a ?m ?name ?person ?basis ?jur ?sector WHERE {
+  GRAPH ?a { ?m a kg:PersonMention ; kg:writtenName ?name ; kg:mentionOf ?person ; kg:identityBasis ?basis .
              OPTIONAL { ?m kg:jurisdiction ?jur } OPTIONAL { ?m kg:sector ?sector } }
 }"""
+HASHED_MENTIONS = 3_000_000  # ~3 GB of hash tables in the store's process at most
+_COUNT = _PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?a { ?m a kg:PersonMention } }"
+
 
 class Mention(NamedTuple):
-    """One row of ``_MENTIONS``: a person mention as its article graph states it. A named tuple, not a
+    """One row of ``_HASHED``: a person mention as its article graph states it. A named tuple, not a
     dataclass: ``kg resolve`` makes one per mention of the store (700k at 100k articles), and a tuple is
     built, hashed and ordered in C (the order is the fields', as a dataclass's ``order=True`` gave)."""
 
@@ -61,11 +79,10 @@ def csv_rows(store: Store, query: str) -> Iterator[list[str]]:
     yield from reader
 
 
-def _iter_rows(store: Store, graph: str, query: str | None = None) -> Iterator[Mention]:
+def _iter_rows(store: Store, query: str) -> Iterator[Mention]:
     kg = str(KG)
-    for a, m, name, person, basis, jur, sector in csv_rows(store, query or _MENTIONS % graph):
-        article = a if graph == "?a" else graph.strip("<>")
-        yield Mention(person, m, article, name, basis.removeprefix(kg), jur or None, sector or None)
+    for a, m, name, person, basis, jur, sector in csv_rows(store, query):
+        yield Mention(person, m, a, name, basis.removeprefix(kg), jur or None, sector or None)
 
 
 def article_values(iris_: list[str]) -> str:
@@ -74,7 +91,7 @@ def article_values(iris_: list[str]) -> str:
 
 
 # The mentions of articles bound by VALUES: the optional jurisdiction and sector as UNION branches, merged
-# in Python (``_merged``). Why not ``_MENTIONS`` with VALUES: Oxigraph evaluates an OPTIONAL over the
+# in Python (``_merged``). Why not ``_LOOKED_UP`` with VALUES: Oxigraph evaluates an OPTIONAL over the
 # whole store before joining it with the VALUES, so its cost grew with the store (1.2 s for 400 articles of
 # a 5,000-article store against 0.1 s for this form, measured in benchmarks/identity_scale.py).
 _BOUND_MENTIONS = _PREFIXES + """SELECT ?a ?m ?name ?person ?basis ?jur ?sector WHERE { %s
@@ -85,7 +102,7 @@ _BOUND_MENTIONS = _PREFIXES + """SELECT ?a ?m ?name ?person ?basis ?jur ?sector 
 
 def _merged(rows: Iterable[list[str]]) -> Iterator[Mention]:
     """Mentions from the rows of ``_BOUND_MENTIONS``: one per (required row, jurisdiction, sector), as
-    ``_MENTIONS``'s OPTIONALs would give (an unbound one when a mention has none)."""
+    ``_LOOKED_UP``'s OPTIONALs would give (an unbound one when a mention has none)."""
     kg = str(KG)
     base: list[list[str]] = []
     jurs: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -162,6 +179,15 @@ def mentions_of_names(store: Store, names: Iterable[str]) -> set[Mention]:
     return out
 
 
-def iter_mentions(store: Store) -> Iterator[Mention]:
-    """Every person mention of the store, streamed (``kg resolve`` on a large store: bounded memory)."""
-    return _iter_rows(store, "?a")
+def mention_count(store: Store) -> int:
+    """The number of person mentions in the store's article graphs (one scan)."""
+    return next((int(r[0]) for r in csv_rows(store, _COUNT)), 0)
+
+
+def iter_mentions(store: Store, hashed: bool | None = None) -> Iterator[Mention]:
+    """Every person mention of the store, streamed, a mention's rows together (``kg resolve`` on a large
+    store). ``hashed``: read by the hash-joined scans (fast, memory grows with the mentions; the default
+    up to ``HASHED_MENTIONS``) or by look-ups (slower, bounded memory); the same rows either way."""
+    if hashed is None:
+        hashed = mention_count(store) <= HASHED_MENTIONS
+    return _iter_rows(store, _HASHED if hashed else _LOOKED_UP)
