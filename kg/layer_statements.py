@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
-from kg.layer_graphs import base_of, block_iri
+from kg.layer_graphs import mention_block
 from kg.mentions import Mention
 from kg.rdf.namespaces import KG, PROV, RDF
 
@@ -43,7 +43,7 @@ def join_parts(m: Mention) -> JoinParts:
     union of its mentions' statements: the same set whatever the order they were added in, and ingest
     can add and remove an article's mentions one article at a time instead of rewriting whole blocks.
     """
-    b = block_iri(base_of(m.person), m.name)
+    b = mention_block(m)
     j = f"<{b}#join-{_join_hash(m.person, m.basis, m.jurisdiction or '', m.sector or '')}>"
     header = (f"<{b}> {_T} {_K}NameBlock>", f"<{b}> {_K}writtenName> {_zh(m.name)}",
               f"<{b}> {_K}namesake> <{m.person}>")

@@ -36,10 +36,11 @@ from dataclasses import replace
 from kg.layer_graphs import (
     MASK,
     article_digests,
-    base_of,
-    block_iri,
+    base_of,  # noqa: F401 - re-exported (kg.resolve.base_of)
+    block_iri,  # noqa: F401 - re-exported
     is_block_graph,
     is_resolution_graph,
+    mention_block,
     row_hash,
     stamp_text,
 )
@@ -336,7 +337,7 @@ def rebuild(store: Store, chunk_statements: int = 200_000) -> tuple[int, int]:
         store.remove_graphs(drop[i : i + 5000])
     if bad:
         ms = {m for m in mentions_of_names(store, {survey.names[b] for b in bad})
-              if block_iri(base_of(m.person), m.name) in bad}
+              if mention_block(m) in bad}
         _write_joins(store, sorted(ms), chunk_statements)
     return n, len(survey.expected)
 
@@ -385,7 +386,7 @@ class _Survey:
                 n += 1
                 last = m.mention
             self.digests[m.article] = (self.digests[m.article] + row_hash(m)) & MASK
-            b = block_iri(base_of(m.person), m.name)
+            b = mention_block(m)
             if b not in self.names:
                 self.names[b] = m.name
                 self.expected[b] += 2  # the block's type and written name

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from kg.layer_statements import block_statements, join_parts
 from kg.mentions import Mention
+from kg.rdf.iris import ident
 from kg.resolve import _Survey
 
 BASE = "http://shape.test"
@@ -22,7 +23,9 @@ def mention_rows(draw: st.DrawFn) -> list[Mention]:
     for i in range(draw(st.integers(1, 12))):
         article = f"{BASE}/article/a{draw(st.integers(0, 4))}-{i}"
         name = draw(st.sampled_from(NAMES))
-        mention = f"{article}#mention-{NAMES.index(name)}"
+        # the mapper's form (the block read from the IRI) or another (the block computed)
+        piece = ident(name, 30) if draw(st.booleans()) else str(NAMES.index(name))
+        mention = f"{article}#mention-{piece}"
         if any(r.mention == mention for r in rows):
             continue
         person = f"{BASE}/person/{NAMES.index(name)}_{draw(st.sampled_from(['q1', 'q2']))}"
