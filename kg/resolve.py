@@ -31,6 +31,7 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import replace
 
 from kg.layer_graphs import (
@@ -431,40 +432,70 @@ def _first_build(store: Store, chunk_statements: int) -> tuple[int, int]:
 
 def _write_joins(store: Store, mentions: Iterable[Mention], chunk_statements: int) -> tuple[int, int]:
     """Add the statements of ``mentions`` to their blocks, streamed: one chunk of about
-    ``chunk_statements`` is held at a time, and a block's header and namesake statements and a join's
-    own are written once (a block is the union of its mentions' statements, so the chunks can split it
-    anywhere). Returns (mentions, blocks); a mention's rows come together, so counting changes of IRI
-    counts them."""
+    ``chunk_statements`` is made while the one before is loaded (``_Loader``), and a block's header and
+    namesake statements and a join's own are written once (a block is the union of its mentions'
+    statements, so the chunks can split it anywhere). Returns (mentions, blocks); a mention's rows come
+    together, so counting changes of IRI counts them."""
     chunk: dict[str, list[str]] = defaultdict(list)
     size = n = 0
     last = ""
     blocks: set[str] = set()
     namesakes: set[tuple[str, str]] = set()
     joins: set[str] = set()
-    for m in mentions:
-        if m.mention != last:
-            n += 1
-            last = m.mention
-        parts = join_parts(m)
-        st = chunk[parts.block]
-        before = len(st)
-        if (parts.block, m.person) not in namesakes:
-            namesakes.add((parts.block, m.person))
-            blocks.add(parts.block)
-            st += parts.header
-        if parts.join not in joins:
-            joins.add(parts.join)
-            st += parts.join_statements
-        st += parts.own
-        size += len(st) - before
-        if size >= chunk_statements:
-            _add_chunk(store, chunk)
-            size = 0
-    _add_chunk(store, chunk)
+    with _Loader(store) as loader:
+        for m in mentions:
+            if m.mention != last:
+                n += 1
+                last = m.mention
+            parts = join_parts(m)
+            st = chunk[parts.block]
+            before = len(st)
+            if (parts.block, m.person) not in namesakes:
+                namesakes.add((parts.block, m.person))
+                blocks.add(parts.block)
+                st += parts.header
+            if parts.join not in joins:
+                joins.add(parts.join)
+                st += parts.join_statements
+            st += parts.own
+            size += len(st) - before
+            if size >= chunk_statements:
+                loader.load(chunk)
+                chunk, size = defaultdict(list), 0
+        loader.load(chunk)
     return n, len(blocks)
 
 
-def _add_chunk(store: Store, chunk: dict[str, list[str]]) -> None:
-    """Write one chunk of ``_write_joins`` (block IRI -> statements) and empty it."""
-    store.add_to_graphs([GraphUpdate.from_text(b, " .\n".join(st)) for b, st in chunk.items()], bulk=True)
-    chunk.clear()
+class _Loader:
+    """Loads chunks of block statements (block IRI -> statements) by the store's bulk loader in a thread of
+    its own, one chunk at a time, while the caller makes the next: the loader's work (parsing, sorting,
+    RocksDB's files) runs outside Python's lock, so on two cores it overlaps the making of statements (the
+    first build at 100k articles: ~30 s of each). An error of a load is raised by the next ``load`` or on
+    leaving the ``with`` block; leaving it waits for the last load."""
+
+    def __init__(self, store: Store) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.store = store
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="kg-resolve-load")
+        self.pending: Future[None] | None = None
+
+    def load(self, chunk: dict[str, list[str]]) -> None:
+        self._wait()
+        if chunk:
+            updates = [GraphUpdate.from_text(b, " .\n".join(st)) for b, st in chunk.items()]
+            self.pending = self.pool.submit(self.store.add_to_graphs, updates, bulk=True)
+
+    def _wait(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()
+
+    def __enter__(self) -> _Loader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._wait()
+        finally:
+            self.pool.shutdown()

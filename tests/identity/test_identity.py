@@ -245,6 +245,26 @@ def test_a_first_build_of_the_layer_in_small_chunks_is_what_ingest_kept_current(
     assert dump_resolution(store) == before and blocks == len([g for g in layer if is_block_graph(g)]) and mentions >= 7
 
 
+def test_a_first_build_whose_load_fails_raises_the_stores_error(store, tmp_path: Path, monkeypatch) -> None:
+    """The chunks are loaded in a thread of their own (kg.resolve._Loader): a failed load is raised to the
+    caller as it was, not lost in the thread, and the build stops there instead of hanging."""
+    from kg.errors import StoreError
+
+    p = page(tmp_path, "f", CITIES[0], "2023-04-02", "会议", "本报讯 召开会议。市委书记王伟出席，副市长柯望舒主持。")
+    ingest_file(store, p, base=BASE)
+    store.remove_graphs([g for g in store.graph_iris() if is_resolution_graph(g)])
+    loads: list[int] = []
+
+    def failing(updates, bulk=False):  # type: ignore[no-untyped-def]
+        loads.append(len(updates))
+        raise StoreError("disk full")
+
+    monkeypatch.setattr(store, "add_to_graphs", failing)
+    with pytest.raises(StoreError, match="disk full"):
+        rebuild(store, chunk_statements=1)
+    assert len(loads) == 1  # the next chunk's load waited for the first and raised its error
+
+
 def test_reingesting_without_a_name_drops_it_from_its_block(store, tmp_path: Path) -> None:
     p = page(tmp_path, "x", "青禾市", "2023-03-02", "青禾市会议", "本报讯 青禾市召开会议。市委书记王伟出席。")
     ingest_file(store, p, base=BASE)
