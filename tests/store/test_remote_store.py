@@ -199,6 +199,18 @@ def test_serialisations_equal(pair) -> None:
     assert json.loads(r.getvalue())["results"] == json.loads(e.getvalue())["results"]
 
 
+def test_the_mentions_read_the_same_from_either_store(pair) -> None:
+    """``kg resolve`` reads every mention by hashed subqueries or by look-ups (kg.mentions.iter_mentions):
+    both forms give a server the rows the embedded store gives."""
+    from kg.mentions import iter_mentions, mention_count
+
+    remote, embedded = pair
+    want = sorted(iter_mentions(embedded))
+    assert len(want) > 50 and mention_count(remote) == mention_count(embedded)
+    for hashed in (True, False):
+        assert sorted(iter_mentions(remote, hashed=hashed)) == want, hashed
+
+
 def test_rows_can_be_read_twice(pair) -> None:
     remote, _ = pair
     res = remote.query(QUERIES["headlines"])
