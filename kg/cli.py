@@ -316,6 +316,10 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         upgraded = upgrade(store, curation)
         curated, unmatched = curate(store, curation)
         careers = len(apply_all(store))  # the lines of work of one name and place that are one career
+        if careers:  # a career join can move a stated alias's person to another line: the aliases once more
+            again, _ = curate(store, curation)
+            curated += again
+            careers += len(apply_all(store)) if again else 0
         mentions, blocks = rebuild(store)
         if upgraded or curated or careers:  # article graphs rewritten in place: the search index reads them again
             from kg.search import rebuild as rebuild_search

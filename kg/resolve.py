@@ -192,8 +192,9 @@ _WITH_MENTIONS = _PREFIXES + "SELECT DISTINCT ?a WHERE { GRAPH ?a { ?m a kg:Pers
 _STALE = _PREFIXES + """SELECT DISTINCT ?a WHERE { %s GRAPH ?a { ?m a kg:PersonMention ; prov:wasDerivedFrom ?a } }"""
 
 
-_ALIASES = _PREFIXES + """SELECT DISTINCT ?name ?person WHERE {
-  GRAPH ?a { ?m kg:identityBasis kg:StatedAlias ; kg:writtenName ?name ; kg:mentionOf ?person } }"""
+_ALIASES = _PREFIXES + """SELECT DISTINCT ?name ?person ?jur ?sector WHERE {
+  GRAPH ?a { ?m kg:identityBasis kg:StatedAlias ; kg:writtenName ?name ; kg:mentionOf ?person
+             OPTIONAL { ?m kg:jurisdiction ?jur } OPTIONAL { ?m kg:sector ?sector } } }"""
 
 
 def known_aliases(store: Store) -> dict[tuple[str, str], tuple[str, str]]:
@@ -201,15 +202,24 @@ def known_aliases(store: Store) -> dict[tuple[str, str], tuple[str, str]]:
     (other name, the person's qualifier) → (the person's name, qualifier). So the other name printed
     alone in another article of the same jurisdiction and line of work is that person too; in another
     place or line it stays apart (a namesake of the old name). Several persons for one key: the first
-    by IRI, so the map does not depend on the order the articles came in."""
-    from kg.rdf.iris import name_of_id
+    by IRI, so the map does not depend on the order the articles came in.
+
+    The other name is keyed by the person's qualifier and by the rules' qualifier of the stating mention
+    (its own jurisdiction and line, which it keeps): a career join (kg.careers) may have moved the person
+    to another line of the same place (组织部部长柯望舒 joined with a bare 柯望舒 of the paper), and the other
+    name printed with the stating mention's post (组织部部长柯望书) is still that person."""
+    from kg.rdf.iris import ident, name_of_id
 
     out: dict[tuple[str, str], tuple[str, str]] = {}
-    for alias, person in sorted(csv_rows(store, _ALIASES), key=lambda r: r[1]):
-        ident = person.rsplit("/person/", 1)[-1]
-        name = name_of_id(ident)
-        if name and "_" in ident:
-            out.setdefault((alias, ident.split("_", 1)[1]), (name, ident.split("_", 1)[1]))
+    for alias, person, jur, sector in sorted(csv_rows(store, _ALIASES), key=lambda r: r[1:]):
+        piece = person.rsplit("/person/", 1)[-1]
+        name = name_of_id(piece)
+        if name and "_" in piece:
+            target = (name, piece.split("_", 1)[1])
+            out.setdefault((alias, target[1]), target)
+            place = ident(jur, 30) if jur else None
+            if place and target[1].split("_", 1)[0] == place:  # another line of the same place only
+                out.setdefault((alias, place + (f"_{sector}" if sector else "")), target)
     return out
 
 
@@ -252,7 +262,9 @@ def curate(store: Store, curation: Curation) -> tuple[int, list[str]]:
     for m in iter_mentions(store):
         qual = m.person.rsplit("/person/", 1)[1].split("_", 1)[1] if "_" in m.person.rsplit("/", 1)[1] else ""
         if (m.basis in ("Curated", "KnownAlias") or m.article in split_articles or (m.name, qual) in named
-                or (m.name, qual) in curation.aliases):
+                or (m.basis != "StatedAlias" and (m.name, qual) in curation.aliases)):  # (the stating
+            # mention is its person's by the mapper: re-keying its article by the rules would undo a career
+            # join there, which the career step makes again, at every kg resolve)
             candidates.add(m.article)
             if m.basis == "Curated":
                 was_curated.add(m.article)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from kg.ingest import ingest_file
 from kg.rdf import identity
 from kg.rdf.curation import EMPTY
@@ -89,3 +91,49 @@ def test_aliases_stated_both_ways_end(store, tmp_path: Path) -> None:
     text = "本报讯 青禾市召开座谈会。副市长柯望舒（原名柯望书）出席。教育局局长柯望书（原名柯望舒）讲话。"
     ingest_file(store, page(tmp_path, "c", "青禾市", "2021-03-02", "青禾市座谈会", text), base=BASE)
     assert len(people_named(store, "柯望舒") | people_named(store, "柯望书")) == 1  # one report, as stated
+
+
+CAREER_ALIAS = [  # the stating article's post line, the old name with that post, a bare mention of the paper
+    ("a1", "2022-03-02", "市委常委、组织部部长柯望舒（曾用名柯望书）参加。"),
+    ("a2", "2023-07-02", "市委常委、组织部部长柯望书出席并讲话。"),
+    ("a3", "2023-08-02", "柯望舒出席。"),
+]
+
+
+@pytest.mark.parametrize("joined_at_ingest", [True, False])
+def test_a_stated_alias_follows_its_person_through_a_career_join(tmp_path: Path, capsys, monkeypatch,
+                                                                 joined_at_ingest: bool) -> None:
+    """The bare 柯望舒 of the paper career-joins the 组织部部长 柯望舒 (kg.careers), so the person's IRI is no
+    longer the post line's; the old name printed with that post is still that person, after one kg resolve
+    (also when the career join is made by that kg resolve, not by ingest), and a second changes nothing."""
+    from kg import careers as careers_store
+    from kg.cli import main
+
+    with monkeypatch.context() as m:
+        if not joined_at_ingest:
+            m.setattr(careers_store, "refresh", lambda store, articles, *rest: [])
+        store = open_store(tmp_path / "s")
+        try:
+            for name, date, text in CAREER_ALIAS:
+                ingest_file(store, page(tmp_path / "pages", name, "青禾市", date, "青禾市会议", f"本报讯 {text}"),
+                            base=BASE)
+        finally:
+            store.close()
+    assert main(["resolve", "--store", str(tmp_path / "s")]) == 0
+    store = open_store(tmp_path / "s")
+    try:
+        (ke,) = people_named(store, "柯望舒")
+        assert not people_named(store, "柯望书")
+        assert {p for p, _ in mentions_of(store, "柯望书")} == {ke}
+        assert {p for p, _ in mentions_of(store, "柯望舒")} == {ke}
+        before = dump_all(store)
+    finally:
+        store.close()
+    capsys.readouterr()
+    assert main(["resolve", "--store", str(tmp_path / "s")]) == 0
+    assert "0 re-minted by the identity rules" in capsys.readouterr().err
+    store = open_store(tmp_path / "s")
+    try:
+        assert dump_all(store) == before
+    finally:
+        store.close()
