@@ -36,6 +36,21 @@ def test_a_district_head_and_a_school_head_of_one_name_in_one_city_are_two(store
     assert sorted(len(post_labels(store, k)) for k in kes) == [1, 1]  # each holds their own post only
 
 
+def test_a_city_secretary_and_a_village_branch_secretary_of_one_name_are_two(store, tmp_path: Path) -> None:
+    """A village's 党支部书记 is placed in the city (its district is the city's), but is not on the city
+    leaders' track: a line of its own (村党支部, 村委, 社区 …), so a 市委书记 of that name stays apart."""
+    assert identity.post_sector("党支部书记", "云溪区桃源村党支部", "party") == "community"
+    assert identity.post_sector("主任", "桃源村村民委员会", "government") == "community"
+    assert identity.post_sector("书记", "中共青禾市委农村工作领导小组", "party") == "agriculture"
+    texts = [("2023-03-02", "市委书记严子墨出席并讲话。"), ("2023-03-05", "云溪区桃源村党支部书记严子墨介绍经验。")]
+    for i, (date, sentence) in enumerate(texts):
+        p = page(tmp_path, f"v{i}", "青禾市", date, f"青禾市会议{i}", f"本报讯 青禾市召开会议。{sentence}")
+        ingest_file(store, p, base=BASE)
+    yans = people_named(store, "严子墨")
+    assert len(yans) == 2
+    assert sorted(len(post_labels(store, y)) for y in yans) == [1, 1]
+
+
 def test_a_career_on_the_general_track_is_one_person(store, tmp_path: Path) -> None:
     texts = [("2019-05-06", "云溪区副区长柯望舒出席。"), ("2020-05-06", "云溪区区长柯望舒出席。"),
              ("2022-05-06", "副市长柯望舒出席。")]
