@@ -273,7 +273,7 @@ def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] |
     layer is current for every other article (every write refreshes it, ``kg.derived``), and the old
     joins of rewritten articles can only add lines (a name planned for nothing is read, not changed).
     Why: ``names_to_plan`` reads every mention of the batch's names, which grows with the store
-    (24,519 mentions for a 500-article batch at 102,500 articles: 1.7–2.8 s CPU; the joins, 1,967
+    (24,519 mentions for a 500-article batch at ~104,500 articles: 1.7–2.8 s CPU; the joins, 1,967
     rows: 0.06–0.09 s). A store without a layer (a plain load before ``kg resolve``) is read as before."""
     arts = sorted(set(article_iris))
     if not arts:
