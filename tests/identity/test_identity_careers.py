@@ -250,3 +250,48 @@ def test_the_refresh_reads_only_names_with_two_lines(store, tmp_path: Path, monk
     assert C.names_to_plan(store, ["石砚秋", "柯望舒"]) == {"柯望舒"}
     (ke,) = people_named(store, "柯望舒")  # and the join is made as before
     assert not ke.endswith("_education")
+
+
+def test_the_refresh_reads_the_lines_of_a_batchs_names_from_the_layer(store, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the store has a resolution layer, which names have two lines is read from their blocks' joins
+    (a row per person, reason, jurisdiction and line), not from every mention of the names (that read grew
+    with the store); the join is made as before, and the first batch, with no layer yet, reads the mentions."""
+    import kg.careers as C
+
+    asked: list[set[str]] = []
+    real = C.names_to_plan
+    monkeypatch.setattr(C, "names_to_plan", lambda st, names: asked.append(set(names)) or real(st, names))
+    _ingest(store, tmp_path, PROMOTION)
+    assert len(asked) == 1  # the first article only: no layer yet
+    (ke,) = people_named(store, "柯望舒")
+    assert not ke.endswith("_education") and "CareerJoin" in _reasons(store, "柯望舒")
+
+
+def test_the_layers_lines_plan_the_names_the_mentions_plan(store, tmp_path: Path) -> None:
+    """The lines read from a current layer call for the same names as the lines of every mention."""
+    import kg.careers as C
+    from kg.layer_graphs import base_of, block_iri
+    from kg.mentions import iter_mentions
+
+    _ingest(store, tmp_path, [*PROMOTION, ("2021-04-02", "市委书记石砚秋主持。"),
+                              ("2021-05-02", "市委书记石砚秋讲话。"),
+                              ("2021-06-02", "青禾市第三小学校长闻照溪介绍经验。"),
+                              ("2021-07-02", "副区长闻照溪出席。")])
+    blocks = {block_iri(base_of(m.person), m.name): m.name for m in iter_mentions(store)}
+    from_layer = C._planned(C._layer_lines(store, blocks))
+    assert "柯望舒" in from_layer and "石砚秋" not in from_layer
+    assert from_layer == C.names_to_plan(store, set(blocks.values()))
+
+
+def test_a_store_without_a_layer_plans_from_the_mentions(store, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Article graphs written with no resolution layer (as by a plain load): the refresh reads the
+    mentions, and the join is made all the same."""
+    import kg.resolve
+
+    monkeypatch.setattr(kg.resolve, "refresh", lambda *args, **kwargs: 0)
+    _ingest(store, tmp_path, PROMOTION)
+    assert not list(store.query(Q + "SELECT ?a WHERE { GRAPH ?g { ?a kg:layerStamp ?d } }").rows())
+    (ke,) = people_named(store, "柯望舒")
+    assert not ke.endswith("_education")
