@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 
 from rdflib import Literal, URIRef
 
-from kg.layer_graphs import block_iri, stamp_graph
+from kg.layer_graphs import mention_block, stamp_graph
 from kg.mentions import CHUNK, Mention, csv_rows, mentions_in
 from kg.rdf import careers as rules
 from kg.rdf import iris
@@ -280,7 +280,7 @@ def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] |
         return []
     if mentions is None:
         mentions = mentions_in(store, arts)
-    blocks = {block_iri(base_of(m.person), m.name): m.name for m in mentions}
+    blocks = {mention_block(m): m.name for m in mentions}  # the blocks the layer writes them in
     for i in range(0, len(arts), CHUNK):
         blocks.update(csv_rows(store, _OLD_NAMES % values("a", map(URIRef, arts[i : i + CHUNK]))))
     if not blocks:
