@@ -13,7 +13,12 @@ leaders, and on top of that
 - promotions: a district head (某区区长) who becomes the city's 副市长;
 - a national leader (国务院副总理) named in every paper;
 - visitors: a mayor named in another city's paper as 某市市长;
-- generic bodies: every city's 组织部 and 教育局 printed without the city.
+- generic bodies: every city's 组织部 and 教育局 printed without the city;
+- provinces (every four cities one, with a paper of its own whose locality is the province): the
+  province's 省委书记 and 省长 named in its paper and in its cities' papers (there printed without the
+  province, 省委书记某, as city papers print them); the 市委书记 of its last city also 省委常委
+  (省委常委、市委书记某 in the city's paper, 某省委常委、某市委书记某 in the province's); the 市长 of the
+  city before it promoted 副省长 in the last year (副省长某 in both papers, 某市市长某 in the province's before).
 
 Two namesakes of one city never share a report (the issue's rule reads one name in one report as one
 person). ``--hard`` adds, per city, what the rules are known to get wrong (docs/identity.md), so the
@@ -73,6 +78,9 @@ class IdentityCorpus:
         self.rng = random.Random(seed)
         taken: set[str] = set()
         self.cities = [self.world._place(taken, "市") for _ in range(cities)]
+        # every four cities (in order) make one invented province
+        self.provinces = [self.world._place(taken, "省") for _ in range((cities + 3) // 4)]
+        self.province_of = {c: self.provinces[i // 4] for i, c in enumerate(self.cities)}
         self.years = years
         self.mentions: list[Mention] = []
         self.visitors: dict[str, str] = {}  # city -> its mayor, named in the previous city's paper
@@ -90,12 +98,26 @@ class IdentityCorpus:
                 return a + given, b + given
         raise RuntimeError("no homophone pair left")
 
+    def province_leaders(self) -> dict[str, dict[str, str]]:
+        """Per province: its 省委书记, 省长, the 省委常委 city secretary's city and the riser's city."""
+        out: dict[str, dict[str, str]] = {}
+        for prov in self.provinces:
+            cities = [c for c in self.cities if self.province_of[c] == prov]
+            # the last cities, so these scenarios do not fall on the cross-city namesakes of cities 0 and 1
+            out[prov] = {"party": self.name(), "governor": self.name(), "standing_city": cities[-1],
+                         "riser_city": cities[-2] if len(cities) > 1 else cities[0], "riser": self.name()}
+        return out
+
     def build(self) -> None:
         rng = self.rng
         shared = self.name()  # the cross-city namesake
         national = self.name()
+        leaders = self.province_leaders()
+        secretaries: dict[str, tuple[str, str]] = {}  # city -> (its 市委书记, true id)
         for i, city in enumerate(self.cities):
             c = city
+            prov = self.province_of[c]
+            lead = leaders[prov]
             district = self.world._place(set(), "区")
             secretary = shared if i == 0 else self.name()
             deputy = shared if i == 1 else self.name()
@@ -120,6 +142,7 @@ class IdentityCorpus:
             ids = {role: f"{c}:{role}" for role in people}
             ids["secretary"] = "shared:0" if i == 0 else ids["secretary"]
             ids["deputy"] = "shared:1" if i == 1 else ids["deputy"]
+            secretaries[c] = (secretary, ids["secretary"])
             for y in range(self.years):
                 year = 2019 + y
                 for k in range(4):  # four meetings a year
@@ -135,8 +158,20 @@ class IdentityCorpus:
                     sentences = []
                     for role in chosen:
                         n, printed, org, title = people[role]
-                        sentences.append(f"{printed}{n}出席。")
+                        if role == "secretary" and c == lead["standing_city"]:
+                            # the city's 市委书记 sits on the province's standing committee
+                            sentences.append(f"省委常委、{printed}{n}出席。")
+                            porg = f"{prov}:省委"
+                            self.mentions.append(Mention(stem, n, "省委常委", Truth(ids[role], porg, f"{porg}|常委")))
+                        else:
+                            sentences.append(f"{printed}{n}出席。")
                         self.mentions.append(Mention(stem, n, printed, Truth(ids[role], org, f"{org}|{title}")))
+                    if c == lead["riser_city"]:  # the mayor, 副省长 in the last year
+                        self._riser(stem, sentences, prov, c, lead["riser"], y, home=True)
+                    if k == 2:  # the province's leaders, once a year each in every city's paper
+                        self._provincial(stem, sentences, prov, "party", lead["party"])
+                    if k == 3:
+                        self._provincial(stem, sentences, prov, "governor", lead["governor"])
                     # a career: one person's post changes every year
                     cp = ("副市长", "市委副书记", "市长")[y % 3]
                     corg = {"副市长": f"{c}:政府", "市委副书记": f"{c}:市委", "市长": f"{c}:政府"}[cp]
@@ -171,12 +206,74 @@ class IdentityCorpus:
                                                      Truth(f"{c}:hard-crossline", xorg, f"{xorg}|{xt}")))
                     topic = rng.choice(TOPICS)
                     self.pages[stem] = (c, date, f"{c}召开{topic}会议{k + 1}", sentences)
+        self._province_papers(leaders, secretaries, national)
         # the mayors visiting others also appear at home
         for city, mayor in self.visitors.items():
             stem = f"{city}-2022-12-20"
             self.pages[stem] = (city, "2022-12-20", f"{city}召开年终总结会议", [f"市长{mayor}主持。"])
             truth = Truth(f"{city}:mayor", f"{city}:政府", f"{city}:政府|市长")
             self.mentions.append(Mention(stem, mayor, "市长", truth))
+
+    def _riser(self, stem: str, sentences: list[str], prov: str, city: str, name: str, y: int,
+               home: bool) -> None:
+        """The riser: the city's 市长 until the last year, then the province's 副省长 (printed so in the
+        city's paper and in the province's; the province's paper names the mayor with the city)."""
+        pid = f"{prov}:riser"
+        if y < self.years - 1:
+            printed = "市长" if home else f"{city}市长"
+            org = f"{city}:政府"
+            sentences.append(f"{printed}{name}出席。")
+            self.mentions.append(Mention(stem, name, printed, Truth(pid, org, f"{org}|市长")))
+        else:
+            org = f"{prov}:政府"
+            sentences.append(f"副省长{name}出席。")
+            self.mentions.append(Mention(stem, name, "副省长", Truth(pid, org, f"{org}|副省长")))
+
+    def _provincial(self, stem: str, sentences: list[str], prov: str, who: str, name: str) -> None:
+        """The province's 省委书记 or 省长, printed without the province (city and province papers alike)."""
+        printed, org, title = (("省委书记", f"{prov}:省委", "书记") if who == "party" else
+                               ("省长", f"{prov}:政府", "省长"))
+        sentences.append(f"{printed}{name}作出批示。" if who == "party" else f"{printed}{name}讲话。")
+        self.mentions.append(Mention(stem, name, printed, Truth(f"{prov}:{who}", org, f"{org}|{title}")))
+
+    def _province_papers(self, leaders: dict[str, dict[str, str]], secretaries: dict[str, tuple[str, str]],
+                         national: str) -> None:
+        """Each province's own paper (locality = the province): four reports a year naming its leaders,
+        the standing-committee city secretary with province and city printed, the riser, and the
+        secretary of one of its cities (named with the city)."""
+        rng = self.rng
+        for prov in self.provinces:
+            lead = leaders[prov]
+            cities = [c for c in self.cities if self.province_of[c] == prov]
+            sc = lead["standing_city"]
+            sname, sid = secretaries[sc]
+            for y in range(self.years):
+                year = 2019 + y
+                for k in range(4):
+                    date = f"{year}-{3 * k + 2:02d}-{rng.randint(10, 27)}"
+                    stem = f"{prov}-{date}"
+                    sentences: list[str] = []
+                    self._provincial(stem, sentences, prov, "party" if k % 2 == 0 else "governor",
+                                     lead["party"] if k % 2 == 0 else lead["governor"])
+                    # 江北省委常委、青禾市委书记某: province and city printed
+                    p1, p2 = f"{prov}委常委", f"{sc}委书记"
+                    sentences.append(f"{p1}、{p2}{sname}出席。")
+                    porg, corg = f"{prov}:省委", f"{sc}:市委"
+                    self.mentions.append(Mention(stem, sname, p1, Truth(sid, porg, f"{porg}|常委")))
+                    self.mentions.append(Mention(stem, sname, p2, Truth(sid, corg, f"{corg}|书记")))
+                    self._riser(stem, sentences, prov, lead["riser_city"], lead["riser"], y, home=False)
+                    other = cities[(y * 4 + k) % len(cities)]  # a city's secretary named with the city
+                    if other != sc:
+                        oname, oid = secretaries[other]
+                        sentences.append(f"{other}委书记{oname}陪同。")
+                        self.mentions.append(Mention(stem, oname, f"{other}委书记",
+                                                     Truth(oid, f"{other}:市委", f"{other}:市委|书记")))
+                    if k == 0:
+                        sentences.append(f"国务院副总理{national}作出批示。")
+                        self.mentions.append(Mention(stem, national, "国务院副总理",
+                                                     Truth("national", "国务院", "国务院|副总理")))
+                    topic = rng.choice(TOPICS)
+                    self.pages[stem] = (prov, date, f"{prov}召开{topic}会议{k + 1}", sentences)
 
     def write(self, out: Path) -> None:
         import json
@@ -265,7 +362,8 @@ def main(argv: list[str] | None = None) -> int:
             missed += 1
             continue
         items.append((m, got))
-    print(f"identity corpus: {args.cities} cities x {args.years} years, {len(corpus.pages)} pages, "
+    print(f"identity corpus: {args.cities} cities in {len(corpus.provinces)} provinces x {args.years} years, "
+          f"{len(corpus.pages)} pages, "
           f"{rep.articles} articles ingested in {secs:.1f} s; {len(corpus.mentions)} true mentions, "
           f"{len(items)} found with their printed post ({missed} not extracted, left out)")
     print(f"{'kind':<10}{'pair P':>8}{'pair R':>8}{'B3 P':>8}{'B3 R':>8}{'B3 F1':>8}")

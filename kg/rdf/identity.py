@@ -8,7 +8,8 @@ construction). The rules, with examples (docs/identity.md has the long form):
 - **People** are (written name, jurisdiction). The jurisdiction is the city of the bodies the person
   holds posts in (市长 of 太原 in a 济南 paper is 太原's; a district or county body printed in a city's
   paper counts as that city's, so 区长 → 副市长 is one career), preferring the paper's own locality when
-  one of the posts is there, then a national body (全国), then the most local place; a person with no
+  one of the posts is there (unless it is a province and another post is of one city: 某省委常委、某市委书记
+  in the province's paper is the city's), then a national body (全国), then the most local place; a person with no
   placed post takes the paper's locality, else the paper, else the page file. So 王伟 of eight cities are
   eight people, one 王伟 with three posts in 太原 over three years is one, and 张伟/章伟 never meet
   (the written name is part of the key, see ``kg.rdf.iris``). Within one jurisdiction, one person
@@ -214,6 +215,22 @@ def _with_sector(pk: PersonKey, sector: str) -> PersonKey:
     return PersonKey(pk.name, pk.basis, pk.jurisdiction, f"{pk.qualifier}_{sector}", sector)
 
 
+def _local_post_place(places: list[str], locality: str | None) -> str | None:
+    """The one place of the level the rules' ``local_post_over_locality`` names for the paper's level
+    (a city in a province's paper), when the person also holds a post of the paper's own place:
+    江北省委常委、青禾市委书记 in the 江北省 paper → 青禾市. Why: the city's paper prints the same
+    person as 省委常委、市委书记 (the province unnamed, so placed in the city) and other papers as
+    青禾市委书记; keyed by the province here, one person would be two nodes. None otherwise (two such
+    places, or none, leave the paper's locality rule as it was)."""
+    if not locality or locality not in places:
+        return None
+    want = rules().get("local_post_over_locality", {}).get(str(level_of(locality)))
+    if want is None:
+        return None
+    local = [p for p in places if p != locality and level_of(p) == int(want)]
+    return local[0] if len(local) == 1 else None
+
+
 def person_key(name: str, post_places: list[str], national: bool, ctx: Context,
                sectors: list[str] | None = None) -> PersonKey:
     """The key of a person named ``name`` holding posts in bodies of ``post_places`` (see module doc);
@@ -221,7 +238,10 @@ def person_key(name: str, post_places: list[str], national: bool, ctx: Context,
     person per line. A national leader is one person whatever the line."""
     sector = person_sector(sectors or [])
     places = sorted({city_of(p, ctx.locality) for p in post_places})
-    if ctx.locality and ctx.locality in places:
+    local = _local_post_place(places, ctx.locality)
+    if local:
+        pk = PersonKey(name, "PostJurisdiction", local, iris.ident(local, 30))
+    elif ctx.locality and ctx.locality in places:
         pk = PersonKey(name, "PostJurisdiction", ctx.locality, iris.ident(ctx.locality, 30))
     elif national:
         return PersonKey(name, "NationalPost", "全国", iris.ident("全国", 30))
