@@ -53,4 +53,5 @@ def test_one_join_per_person_reason_and_place_links_each_mention_and_its_article
     other = join_parts(rows[0]._replace(basis="CareerJoin"))
     assert other.join != first.join  # another reason: another join
     (text,) = block_statements(rows).values()
-    assert len(text.split(" .\n")) == 3 + 3 + 2 * 2  # header and namesake, the join (with its place), two own
+    assert len(text.split(" .\n")) == 3 + 4 + 2 * 2  # header and namesake, the join (its place, its count 2), two own
+    assert '#mentionCount> "2"^^' in text
