@@ -33,7 +33,7 @@ from kg.web.pages.common import (
 )
 from kg.web.pages.lists import ArticleRef, Grant, article_list, grant_list
 from kg.web.pages.paging import BUSY_ROWS, Dated, Paging, keep_together, make_paging, year_jumps
-from kg.web.pages.queries import Row, bind, load, run, values_of
+from kg.web.pages.queries import Row, bind, load, run, run_each, values_of
 from kg.web.pages.text import Highlight, radial_layout
 from kg.web.pages.text import Node as SvgNode
 
@@ -178,7 +178,10 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1,
     keep_together(summary_paging, posts_paging, paging, apaging, gpaging)
     co, window = _co_section(store, lk, this, recent, apaging.total, look)
     network = radial_layout([(c.link.text, c.link.href, c.count) for c in co])
-    identity, namesakes = _identity(store, lk, this, look)
+    # a person in a large share of the store's articles: "why joined" by scans (person_identity_busy.rq);
+    # dated.total is read already (newest_first) when the person is BUSY
+    busy = recent is not None and art_total * IDENTITY_SCAN_SHARE >= dated.total("articles")
+    identity, namesakes = _identity(store, lk, this, look, busy)
     return PersonPage(iri, name, s(first_value(head, "pinyin")), alts, posts, post_total, posts_paging, summary,
                       summary_paging, timeline, paging,
                       n(counts["events"]) or 0, co, network, arts, apaging, grants, window,
@@ -248,18 +251,23 @@ def _co_section(store: Store, lk: Linker, this: URIRef, recent: list[Row] | None
     return co, window
 
 
-def _identity(store: Store, lk: Linker, this: URIRef, look: Lookup) -> tuple[list[IdentityReason], list[Namesake]]:
+def _identity(store: Store, lk: Linker, this: URIRef, look: Lookup,
+              busy: bool = False) -> tuple[list[IdentityReason], list[Namesake]]:
     """Why the mentions of ``this`` are one person, and the other people of the same written name
-    (the resolution layer, kg.resolve; empty on a store without it). The answers are kept until the
-    store is written however fast they came (``quick``): small, and asked on every view of the page."""
-    rows = run(store, "person_identity", quick=True, this=this)
+    (the resolution layer, kg.resolve; empty on a store without it). ``busy``: ``this`` is named in a
+    large share of the store's articles (person_identity_busy.rq reads the same rows by scans). The
+    answers are kept until the store is written however fast they came (``quick``): small, and asked on
+    every view of the page."""
+    if busy:
+        blocks = values_of(run(store, "person_blocks", quick=True, this=this), "block")
+        rows = run(store, "person_identity_busy", quick=True, this=this, blocks=blocks) if blocks else []
+    else:
+        rows = run(store, "person_identity", quick=True, this=this)
     near = run(store, "person_namesakes", quick=True, this=this)
-    articles = values_of([r for r in rows if r.get("pub") is not None], "one")
-    mentions = values_of(near, "mention")
+    named = values_of([r for r in rows if r.get("pub") is not None], "pub") + values_of(near, "other")
     names: dict[str, str] = {}  # paper or namesake IRI -> its name (the least, as name_in picks)
-    if articles or mentions:
-        for r in run(store, "person_identity_names", quick=True, articles=articles, mentions=mentions):
-            names[s(r["iri"])] = min(names.get(s(r["iri"])) or s(r["name"]), s(r["name"]))
+    for r in run_each(store, "person_identity_name", "iri", list(dict.fromkeys(named)), quick=True):
+        names[s(r["iri"])] = min(names.get(s(r["iri"])) or s(r["name"]), s(r["name"]))
     info = look([r["other"] for r in near if s(r["other"]) not in names])  # none stated there: the usual look-up
     others = [Namesake(lk.link(r["other"], names.get(s(r["other"])) or name_in(info, r["other"])), s(r.get("where")),
                        n(r.get("articles")) or 0) for r in near]
@@ -267,6 +275,7 @@ def _identity(store: Store, lk: Linker, this: URIRef, look: Lookup) -> tuple[lis
 
 
 IDENTITY_ROWS = 50  # reasons shown (a reason per jurisdiction: a national figure may have many)
+IDENTITY_SCAN_SHARE = 10  # "why joined" by scans for a person in at least a tenth of the dated articles
 
 
 def _reasons(rows: list[Row], names: dict[str, str]) -> list[IdentityReason]:
