@@ -4,14 +4,15 @@ no rdflib terms (the refresh runs after every ingest batch, ``kg resolve`` once 
 
 A block (``kg.layer_graphs.block_iri``) holds its header (``kg:NameBlock``, ``kg:writtenName``), a
 ``kg:namesake`` per person, one join per (person, reason, jurisdiction, line of work) with every mention
-it joins (``kg:joinedMention``) and how many (``kg:mentionCount``), and each joined mention's article
-(``prov:wasDerivedFrom``); see kg.resolve's module docstring for why this shape.
+it joins (``kg:joinedMention``), how many (``kg:mentionCount``) and the least of them by IRI
+(``kg:sampleMention``), and each joined mention's article (``prov:wasDerivedFrom``); see kg.resolve's
+module docstring for why this shape.
 
-The count is the one statement that depends on more than one mention: it is written from all of a
-join's mentions (``block_statements`` of a whole block, ``kg resolve``) or counted again in the store
-after ingest changed a block (``recount_update``). Why: a page naming a city's mayor as a namesake
-showed how many articles name them, and counting 3,659 mentions was most of that page's identity
-sections on a first view (docs/benchmarks.md).
+The count and the sample are the statements that depend on more than one mention: they are written
+from all of a join's mentions (``block_statements`` of a whole block, ``kg resolve``) or computed again
+in the store after ingest changed a block (``recount_update``). Why: a page naming a city's mayor as a
+namesake showed how many articles name them, and their name read in one of them; counting and
+sampling 3,659 mentions was most of that page's identity sections on a first view (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -100,24 +101,26 @@ def block_statements(mentions: Iterable[Mention], counts: bool = True) -> dict[s
         linked[parts.block, parts.join].add(m.mention)
     if counts:
         for (b, j), ms in linked.items():
-            out[b].add(count_statement(j, len(ms)))
+            out[b].update(summary_statements(j, len(ms), min(ms)))
     return {b: " .\n".join(sorted(st)) for b, st in sorted(out.items())}
 
 
-def count_statement(join: str, n: int) -> str:
-    """A join's number of mentions (``join`` written with its brackets)."""
-    return f'{join} {_K}mentionCount> "{n}"{_INT}'
+def summary_statements(join: str, n: int, sample: str) -> tuple[str, str]:
+    """A join's number of mentions and the least of them by IRI (``join`` written with its brackets)."""
+    return f'{join} {_K}mentionCount> "{n}"{_INT}', f"{join} {_K}sampleMention> <{sample}>"
 
 
 def recount_update(blocks: Iterable[str]) -> str:
-    """SPARQL Update text (``kg:`` prefix declared by the caller): the counts of every join of ``blocks``
-    counted again from its ``kg:joinedMention`` links, the old counts dropped; a join left without a
-    mention gets none (ingest's clean-up drops the rest of it)."""
+    """SPARQL Update text (``kg:`` prefix declared by the caller): the count and sample of every join of
+    ``blocks`` computed again from its ``kg:joinedMention`` links, the old ones dropped; a join left
+    without a mention gets none (ingest's clean-up drops the rest of it). The least IRI as SPARQL orders
+    strings (by code point), as Python's ``min``."""
     values = " ".join(f"<{b}>" for b in sorted(set(blocks)))
-    return (f"DELETE {{ GRAPH ?b {{ ?j kg:mentionCount ?c }} }} WHERE {{ VALUES ?b {{ {values} }} "
-            "GRAPH ?b { ?j kg:mentionCount ?c } } ;\n"
-            f"INSERT {{ GRAPH ?b {{ ?j kg:mentionCount ?n }} }} WHERE {{ {{ SELECT ?b ?j (COUNT(?m) AS ?n) "
-            f"WHERE {{ VALUES ?b {{ {values} }} GRAPH ?b {{ ?j kg:joinedMention ?m }} }} GROUP BY ?b ?j }} }}")
+    return (f"DELETE {{ GRAPH ?b {{ ?j ?p ?o }} }} WHERE {{ VALUES ?b {{ {values} }} "
+            "VALUES ?p { kg:mentionCount kg:sampleMention } GRAPH ?b { ?j ?p ?o } } ;\n"
+            "INSERT { GRAPH ?b { ?j kg:mentionCount ?n ; kg:sampleMention ?s } } WHERE { "
+            f"{{ SELECT ?b ?j (COUNT(?m) AS ?n) (IRI(MIN(STR(?m))) AS ?s) WHERE {{ VALUES ?b {{ {values} }} "
+            "GRAPH ?b { ?j kg:joinedMention ?m } } GROUP BY ?b ?j } }")
 
 
 def own_statements(block: str, join: str, mention: str, article: str) -> str:

@@ -14,12 +14,13 @@ back and writes, per written name, one *name block* graph ``{base}/resolution/pe
   join four or so: a join per mention, repeating the reason and place of every mention of a city's
   mayor, was three times the statements to write and read (``kg resolve`` at 100k articles). The
   join's class is not written: the ontology's domains of ``kg:joinedEntity``, ``kg:joinedMention`` and
-  ``kg:joinReason`` state it. Each join states how many mentions it joins (``kg:mentionCount``): a
-  page naming a much-mentioned namesake reads one number instead of counting thousands of links.
+  ``kg:joinReason`` state it. Each join states how many mentions it joins (``kg:mentionCount``) and
+  the least of them (``kg:sampleMention``): a page naming a much-mentioned namesake reads one number and
+  one article instead of thousands of links.
 
 A block is the union of its mentions' triples, each depending on one mention alone (a join's IRI
-is a hash of what it is keyed by; no sequence numbers, no blank nodes), but for the joins' counts,
-which depend on the set of the join's mentions (not on their order); so a block does not depend on
+is a hash of what it is keyed by; no sequence numbers, no blank nodes), but for the joins' counts and
+samples, which depend on the set of the join's mentions (not on their order); so a block does not depend on
 the order articles arrived in, and
 ``refresh`` (called by ingest after each write) can remove and add the joins of the written articles
 only, by bound-IRI lookups, instead of rewriting whole blocks, then count the joins of the blocks it
@@ -46,7 +47,7 @@ from kg.layer_graphs import (
     row_hash,
     stamp_text,
 )
-from kg.layer_statements import block_statements, count_statement, join_parts, own_statements, recount_update
+from kg.layer_statements import block_statements, join_parts, own_statements, recount_update, summary_statements
 from kg.mentions import CHUNK, Mention, article_values, csv_rows, iter_mentions, mentions_in, mentions_of_names
 from kg.rdf.curation import EMPTY, Curation
 from kg.rdf.namespaces import KG, PROV
@@ -116,7 +117,7 @@ def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] |
         body = "\n".join(f"GRAPH <{b}> {{\n{text} .\n}}" for b, text in blocks.items())
         ops.append(f"INSERT DATA {{\n{body}\n}}")
     ops += [_CLEAN % {"b": f"<{b}>"} for b in sorted(touched)]  # after the inserts: only what no join keeps
-    if recount:  # every join of a block the articles left or joined, counted again
+    if recount:  # every join of a block the articles left or joined: counted and sampled again
         ops.append(recount_update(recount))
     if ops:
         store.update(_PREFIXES + " ;\n".join(ops))  # type: ignore[attr-defined]
@@ -402,7 +403,7 @@ class _Survey:
             key = (b, m.person, m.basis, m.jurisdiction, m.sector)  # what the join's IRI is a hash of
             if key not in self.joins:
                 self.joins.add(key)
-                self.expected[b] += 3 + (m.jurisdiction is not None) + (m.sector is not None)  # with its count
+                self.expected[b] += 4 + (m.jurisdiction is not None) + (m.sector is not None)  # count, sample
             rows.append((b, key))
         if rows:
             self._own(rows)
@@ -439,14 +440,14 @@ def _write_joins(store: Store, mentions: Iterable[Mention], chunk_statements: in
     """Add the statements of ``mentions`` to their blocks, streamed: one chunk of about
     ``chunk_statements`` is held at a time, and a block's header and namesake statements and a join's
     own are written once (a block is the union of its mentions' statements, so the chunks can split it
-    anywhere); the joins' counts last, once every mention is read. Returns (mentions, blocks); a
+    anywhere); the joins' counts and samples last, once every mention is read. Returns (mentions, blocks); a
     mention's rows come together, so counting changes of IRI counts them."""
     chunk: dict[str, list[str]] = defaultdict(list)
     size = n = 0
     last = ""
     blocks: set[str] = set()
     namesakes: set[tuple[str, str]] = set()
-    joins: dict[str, tuple[str, int]] = {}  # join -> (block, mentions): the counts, written last
+    joins: dict[str, tuple[str, int, str]] = {}  # join -> (block, mentions, least mention): written last
     linked: set[str] = set()  # the joins the current mention is linked to (its rows may repeat one)
     for m in mentions:
         if m.mention != last:
@@ -461,18 +462,19 @@ def _write_joins(store: Store, mentions: Iterable[Mention], chunk_statements: in
             blocks.add(parts.block)
             st += parts.header
         if parts.join not in joins:
-            joins[parts.join] = (parts.block, 0)
+            joins[parts.join] = (parts.block, 0, m.mention)
             st += parts.join_statements
         if parts.join not in linked:
             linked.add(parts.join)
-            joins[parts.join] = (parts.block, joins[parts.join][1] + 1)
+            b, c, least = joins[parts.join]
+            joins[parts.join] = (b, c + 1, min(least, m.mention))
         st += parts.own
         size += len(st) - before
         if size >= chunk_statements:
             _add_chunk(store, chunk)
             size = 0
-    for j, (b, c) in joins.items():
-        chunk[b].append(count_statement(j, c))
+    for j, (b, c, least) in joins.items():
+        chunk[b] += summary_statements(j, c, least)
     _add_chunk(store, chunk)
     return n, len(blocks)
 

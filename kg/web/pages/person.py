@@ -263,15 +263,44 @@ def _identity(store: Store, lk: Linker, this: URIRef, look: Lookup,
         rows = run(store, "person_identity_busy", quick=True, this=this, blocks=blocks) if blocks else []
     else:
         rows = run(store, "person_identity", quick=True, this=this)
-    near = run(store, "person_namesakes", quick=True, this=this)
-    named = values_of([r for r in rows if r.get("pub") is not None], "pub") + values_of(near, "other")
-    names: dict[str, str] = {}  # paper or namesake IRI -> its name (the least, as name_in picks)
-    for r in run_each(store, "person_identity_name", "iri", list(dict.fromkeys(named)), quick=True):
+    near = _namesakes(run(store, "person_namesakes", quick=True, this=this))
+    # the papers busy rows leave unnamed, and namesakes named nowhere their samples' articles say
+    unnamed = [r["pub"] for r in rows if r.get("pub") is not None and r.get("paper") is None] \
+        + [URIRef(o) for o, (_, _, name) in near.items() if not name]
+    names = {o: name for o, (_, _, name) in near.items() if name}  # paper or namesake IRI -> its least name
+    for r in rows:
+        if r.get("pub") is not None and r.get("paper") is not None:
+            names[s(r["pub"])] = min(names.get(s(r["pub"])) or s(r["paper"]), s(r["paper"]))
+    for r in run_each(store, "person_identity_name", "iri", list(dict.fromkeys(unnamed)), quick=True):
         names[s(r["iri"])] = min(names.get(s(r["iri"])) or s(r["name"]), s(r["name"]))
-    info = look([r["other"] for r in near if s(r["other"]) not in names])  # none stated there: the usual look-up
-    others = [Namesake(lk.link(r["other"], names.get(s(r["other"])) or name_in(info, r["other"])), s(r.get("where")),
-                       n(r.get("articles")) or 0) for r in near]
+    info = look([URIRef(o) for o in near if o not in names])  # none stated there: the usual look-up
+    others = [Namesake(lk.link(URIRef(o), names.get(o) or name_in(info, URIRef(o))), where, articles)
+              for o, (where, articles, _) in near.items()]
     return _reasons(rows, names), others
+
+
+NAMESAKE_ROWS = 50  # namesakes shown, most articles first
+
+
+def _namesakes(rows: list[Row]) -> dict[str, tuple[str, int, str]]:
+    """person_namesakes.rq's rows (a join each, or a join per name) as namesake IRI -> (where it was
+    placed, articles: its joins' counts summed, its least name or ""): the NAMESAKE_ROWS with most
+    articles, ties by IRI, in that order. The place is one of its joins' (the first found)."""
+    joins: dict[tuple[str, str], int] = {}
+    where: dict[str, str] = {}
+    name: dict[str, str] = {}
+    for r in rows:
+        o = s(r["other"])
+        joins[o, s(r["j"])] = n(r["n"]) or 0
+        if r.get("jur") is not None:
+            where.setdefault(o, s(r["jur"]))
+        if r.get("name") is not None:
+            name[o] = min(name.get(o) or s(r["name"]), s(r["name"]))
+    articles: dict[str, int] = {}
+    for (o, _), c in joins.items():
+        articles[o] = articles.get(o, 0) + c
+    ranked = sorted(articles, key=lambda o: (-articles[o], o))[:NAMESAKE_ROWS]
+    return {o: (where.get(o, ""), articles[o], name.get(o, "")) for o in ranked}
 
 
 IDENTITY_ROWS = 50  # reasons shown (a reason per jurisdiction: a national figure may have many)
