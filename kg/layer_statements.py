@@ -91,8 +91,8 @@ def _zh(text: str) -> str:
 
 def block_statements(mentions: Iterable[Mention], counts: bool = True) -> dict[str, str]:
     """Block graph IRI → its statements (sorted, duplicates removed), for a set of mentions. The joins'
-    counts (``counts``) are right when the set holds every mention of its joins (a whole block); ingest,
-    adding some, writes them without and counts in the store (``recount_update``)."""
+    counts and samples (``counts``) are right when the set holds every mention of its joins (a whole
+    block); ingest, adding some, writes them without and computes them in the store (``recount_update``)."""
     out: dict[str, set[str]] = defaultdict(set)
     linked: dict[tuple[str, str], set[str]] = defaultdict(set)  # (block, join) -> its mentions
     for m in set(mentions):
@@ -110,16 +110,20 @@ def summary_statements(join: str, n: int, sample: str) -> tuple[str, str]:
     return f'{join} {_K}mentionCount> "{n}"{_INT}', f"{join} {_K}sampleMention> <{sample}>"
 
 
-def recount_update(blocks: Iterable[str]) -> str:
-    """SPARQL Update text (``kg:`` prefix declared by the caller): the count and sample of every join of
-    ``blocks`` computed again from its ``kg:joinedMention`` links, the old ones dropped; a join left
+def recount_update(joins: Iterable[tuple[str, str]]) -> str:
+    """SPARQL Update text (``kg:`` prefix declared by the caller): the count and sample of each (block,
+    join) computed again from the join's ``kg:joinedMention`` links, the old ones dropped; a join left
     without a mention gets none (ingest's clean-up drops the rest of it). The least IRI as SPARQL orders
     strings (by code point), as Python's ``min``."""
-    values = " ".join(f"<{b}>" for b in sorted(set(blocks)))
-    return (f"DELETE {{ GRAPH ?b {{ ?j ?p ?o }} }} WHERE {{ VALUES ?b {{ {values} }} "
-            "VALUES ?p { kg:mentionCount kg:sampleMention } GRAPH ?b { ?j ?p ?o } } ;\n"
+    values = " ".join(f"(<{b}> <{j}>)" for b, j in sorted(set(joins)))
+    # one DELETE per property: with the property bound by VALUES too, Oxigraph read every statement of
+    # the blocks (233 against 13 ms for 334 blocks at 1M quads)
+    return (f"DELETE {{ GRAPH ?b {{ ?j kg:mentionCount ?o }} }} WHERE {{ VALUES (?b ?j) {{ {values} }} "
+            "GRAPH ?b { ?j kg:mentionCount ?o } } ;\n"
+            f"DELETE {{ GRAPH ?b {{ ?j kg:sampleMention ?o }} }} WHERE {{ VALUES (?b ?j) {{ {values} }} "
+            "GRAPH ?b { ?j kg:sampleMention ?o } } ;\n"
             "INSERT { GRAPH ?b { ?j kg:mentionCount ?n ; kg:sampleMention ?s } } WHERE { "
-            f"{{ SELECT ?b ?j (COUNT(?m) AS ?n) (IRI(MIN(STR(?m))) AS ?s) WHERE {{ VALUES ?b {{ {values} }} "
+            f"{{ SELECT ?b ?j (COUNT(?m) AS ?n) (IRI(MIN(STR(?m))) AS ?s) WHERE {{ VALUES (?b ?j) {{ {values} }} "
             "GRAPH ?b { ?j kg:joinedMention ?m } } GROUP BY ?b ?j } }")
 
 

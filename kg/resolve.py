@@ -23,8 +23,8 @@ is a hash of what it is keyed by; no sequence numbers, no blank nodes), but for 
 samples, which depend on the set of the join's mentions (not on their order); so a block does not depend on
 the order articles arrived in, and
 ``refresh`` (called by ingest after each write) can remove and add the joins of the written articles
-only, by bound-IRI lookups, instead of rewriting whole blocks, then count the joins of the blocks it
-changed again inside the store; ``rebuild`` (``kg resolve``) writes
+only, by bound-IRI lookups, instead of rewriting whole blocks, then count and sample again, inside the
+store, the joins a mention left or joined; ``rebuild`` (``kg resolve``) writes
 the whole layer again from the article graphs. ``curate`` (``kg resolve`` too) first applies the
 editors' curation file (kg.rdf.curation) to the article graphs, so the joins it makes are in the
 mentions, and so in the layer, with the reason ``kg:Curated``.
@@ -84,11 +84,13 @@ def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] |
     touched: set[str] = set()
     seen: set[str] = set()  # articles the layer holds joins or stamps of: their old ones go first
     gone: list[str] = []
+    links: set[tuple[str, str, str]] = set()  # (block, join, mention) before; after, those that changed
     for i in range(0, len(arts), CHUNK):
         for b, j, m, a in csv_rows(store, _OLD_JOINS % article_values(arts[i : i + CHUNK])):
             touched.add(b)
             seen.add(a)
             gone.append(own_statements(b, j, m, a))
+            links.add((b, j, m))
     if gone:  # the articles' old mentions; their joins, namesakes and blocks go with the last (_CLEAN)
         ops.append("DELETE DATA {\n" + "\n".join(gone) + "\n}")
     if mentions is None:
@@ -105,20 +107,19 @@ def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] |
     # them leaves stale stamps, which ``kg resolve`` finds and refreshes.
     fresh = [m for m in mentions if m.article not in seen]
     again = [m for m in mentions if m.article in seen]
-    blocks = block_statements(fresh, counts=False)  # the joins' counts: counted in the store, last
-    recount = touched | set(blocks)
+    blocks = block_statements(fresh, counts=False)  # the joins' counts and samples: in the store, last
+    links ^= {(p.block, p.join[1:-1], m.mention) for m in mentions for p in (join_parts(m),)}
     blocks.update(stamp_text(article_digests(fresh)))
     if blocks:
         store.add_to_graphs([GraphUpdate.from_text(b, text) for b, text in blocks.items()])
     blocks = block_statements(again, counts=False)
-    recount |= set(blocks)
     blocks.update(stamp_text(article_digests(again)))
     if blocks:
         body = "\n".join(f"GRAPH <{b}> {{\n{text} .\n}}" for b, text in blocks.items())
         ops.append(f"INSERT DATA {{\n{body}\n}}")
     ops += [_CLEAN % {"b": f"<{b}>"} for b in sorted(touched)]  # after the inserts: only what no join keeps
-    if recount:  # every join of a block the articles left or joined: counted and sampled again
-        ops.append(recount_update(recount))
+    if links:  # the joins a mention left or joined: counted and sampled again
+        ops.append(recount_update({(b, j) for b, j, _ in links}))
     if ops:
         store.update(_PREFIXES + " ;\n".join(ops))  # type: ignore[attr-defined]
     return len(mentions)
