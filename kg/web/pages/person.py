@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kg.store.base import Store
@@ -178,10 +178,11 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1,
     keep_together(summary_paging, posts_paging, paging, apaging, gpaging)
     co, window = _co_section(store, lk, this, recent, apaging.total, look)
     network = radial_layout([(c.link.text, c.link.href, c.count) for c in co])
-    # a person in a large share of the store's articles: "why joined" by scans (person_identity_busy.rq);
-    # dated.total is read already (newest_first) when the person is BUSY
-    busy = recent is not None and art_total * IDENTITY_SCAN_SHARE >= dated.total("articles")
-    identity, namesakes = _identity(store, lk, this, look, busy)
+    # "why joined" by scans for a person in a large share of the store's articles (person_identity_busy.rq;
+    # dated.total is read already, by newest_first, when the person is BUSY), by rows for a person of few
+    form = "busy" if recent is not None and art_total * IDENTITY_SCAN_SHARE >= dated.total("articles") \
+        else "rows" if art_total <= IDENTITY_FEW else "grouped"
+    identity, namesakes = _identity(store, lk, this, look, form)
     return PersonPage(iri, name, s(first_value(head, "pinyin")), alts, posts, post_total, posts_paging, summary,
                       summary_paging, timeline, paging,
                       n(counts["events"]) or 0, co, network, arts, apaging, grants, window,
@@ -252,15 +253,18 @@ def _co_section(store: Store, lk: Linker, this: URIRef, recent: list[Row] | None
 
 
 def _identity(store: Store, lk: Linker, this: URIRef, look: Lookup,
-              busy: bool = False) -> tuple[list[IdentityReason], list[Namesake]]:
+              form: str = "grouped") -> tuple[list[IdentityReason], list[Namesake]]:
     """Why the mentions of ``this`` are one person, and the other people of the same written name
-    (the resolution layer, kg.resolve; empty on a store without it). ``busy``: ``this`` is named in a
-    large share of the store's articles (person_identity_busy.rq reads the same rows by scans). The
-    answers are kept until the store is written however fast they came (``quick``): small, and asked on
-    every view of the page."""
-    if busy:
+    (the resolution layer, kg.resolve; empty on a store without it). ``form``: how "why joined" is read,
+    the same rows each way: grouped by the store (person_identity.rq), ``busy`` for a person named in a
+    large share of the store's articles (person_identity_busy.rq, by scans), ``rows`` for a person of few
+    (person_identity_rows.rq, grouped here). The answers are kept until the store is written however fast
+    they came (``quick``): small, and asked on every view of the page."""
+    if form == "busy":
         blocks = values_of(run(store, "person_blocks", quick=True, this=this), "block")
         rows = run(store, "person_identity_busy", quick=True, this=this, blocks=blocks) if blocks else []
+    elif form == "rows":
+        rows = _grouped(run(store, "person_identity_rows", quick=True, this=this))
     else:
         rows = run(store, "person_identity", quick=True, this=this)
     near = _namesakes(run(store, "person_namesakes", quick=True, this=this))
@@ -280,6 +284,22 @@ def _identity(store: Store, lk: Linker, this: URIRef, look: Lookup,
 
 
 NAMESAKE_ROWS = 50  # namesakes shown, most articles first
+IDENTITY_FEW = 20  # "why joined" from a row per mention for a person in at most this many articles
+
+
+def _grouped(rows: list[Row]) -> list[Row]:
+    """person_identity_rows.rq's rows (a mention each) as person_identity.rq's (per reason, jurisdiction
+    and paper: distinct articles, least and greatest date, least paper name)."""
+    groups: dict[tuple[Node | None, ...], tuple[set[str], list[str], list[str]]] = {}
+    for r in rows:
+        arts, dates, named = groups.setdefault((r["reason"], r.get("jur"), r.get("pub")), (set(), [], []))
+        arts.add(s(r["article"]))
+        dates += [s(r["date"])] if r.get("date") is not None else []
+        named += [s(r["named"])] if r.get("named") is not None else []
+    return [{"reason": reason, "jur": jur, "pub": pub, "articles": Literal(len(arts)),
+             "first": Literal(min(dates)) if dates else None, "last": Literal(max(dates)) if dates else None,
+             "paper": Literal(min(named)) if named else None}
+            for (reason, jur, pub), (arts, dates, named) in groups.items()]
 
 
 def _namesakes(rows: list[Row]) -> dict[str, tuple[str, int, str]]:
