@@ -114,7 +114,7 @@ def generate(quads: int, seed: int = 7) -> Synthetic:
 
     ``quads`` counts the resolution layer (kg.resolve, built by :func:`load`) with the article graphs:
     its statements are estimated here as ``kg.layer_statements.join_parts`` writes them (two a mention, a join's
-    four or so, a block's header and namesakes, a stamp an article)."""
+    four with its count, a block's header and namesakes, a stamp an article)."""
     from kg.rdf.identity import rules_version
 
     rnd = random.Random(seed)
@@ -339,25 +339,26 @@ class QueryClock:
         import kg.web.pages
         from kg.web.pages import queries
 
-        original = queries.run
+        def timing(original):
+            def timed(store, name, *args, **kwargs):
+                t = time.perf_counter()
+                try:
+                    return original(store, name, *args, **kwargs)
+                finally:
+                    self.times.setdefault((self.kind, name), []).append((time.perf_counter() - t) * 1000)
+            return timed
 
-        def timed(store, name, *args, **kwargs):
-            t = time.perf_counter()
-            try:
-                return original(store, name, *args, **kwargs)
-            finally:
-                self.times.setdefault((self.kind, name), []).append((time.perf_counter() - t) * 1000)
-
-        # every page module imported ``run`` by name: replace it in each
+        # every page module imported ``run`` (and ``run_each``) by name: replace them in each
         mods = [importlib.import_module(f"kg.web.pages.{m.name}") for m in pkgutil.iter_modules(kg.web.pages.__path__)]
-        patched = [m for m in mods if getattr(m, "run", None) is original]
-        for m in patched:
-            m.run = timed
+        patched = [(m, f, getattr(queries, f)) for m in mods for f in ("run", "run_each")
+                   if getattr(m, f, None) is getattr(queries, f)]
+        for m, f, original in patched:
+            setattr(m, f, timing(original))
         try:
             yield self
         finally:
-            for m in patched:
-                m.run = original
+            for m, f, original in patched:
+                setattr(m, f, original)
 
 
 # the index pages (kg.web.pages.browse): first pages, a deep page, another sort, a filter

@@ -55,7 +55,7 @@ def base_of(person_iri: str) -> str:
 
 # Bump when ``kg.layer_statements.join_parts`` changes what it writes: every article's stamp then differs, and the next
 # ``kg resolve`` rewrites the layer.
-LAYER_VERSION = "2"
+LAYER_VERSION = "3"
 MASK = (1 << 64) - 1
 
 

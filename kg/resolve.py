@@ -14,13 +14,17 @@ back and writes, per written name, one *name block* graph ``{base}/resolution/pe
   join four or so: a join per mention, repeating the reason and place of every mention of a city's
   mayor, was three times the statements to write and read (``kg resolve`` at 100k articles). The
   join's class is not written: the ontology's domains of ``kg:joinedEntity``, ``kg:joinedMention`` and
-  ``kg:joinReason`` state it.
+  ``kg:joinReason`` state it. Each join states how many mentions it joins (``kg:mentionCount``) and
+  the least of them (``kg:sampleMention``): a page naming a much-mentioned namesake reads one number and
+  one article instead of thousands of links.
 
 A block is the union of its mentions' triples, each depending on one mention alone (a join's IRI
-is a hash of what it is keyed by; no counts, no sequence numbers, no blank nodes), so it does not
-depend on the order articles arrived in, and
+is a hash of what it is keyed by; no sequence numbers, no blank nodes), but for the joins' counts and
+samples, which depend on the set of the join's mentions (not on their order); so a block does not depend on
+the order articles arrived in, and
 ``refresh`` (called by ingest after each write) can remove and add the joins of the written articles
-only, by bound-IRI lookups, instead of rewriting whole blocks; ``rebuild`` (``kg resolve``) writes
+only, by bound-IRI lookups, instead of rewriting whole blocks, then count and sample again, inside the
+store, the joins a mention left or joined; ``rebuild`` (``kg resolve``) writes
 the whole layer again from the article graphs. ``curate`` (``kg resolve`` too) first applies the
 editors' curation file (kg.rdf.curation) to the article graphs, so the joins it makes are in the
 mentions, and so in the layer, with the reason ``kg:Curated``.
@@ -45,7 +49,7 @@ from kg.layer_graphs import (
     row_hash,
     stamp_text,
 )
-from kg.layer_statements import block_statements, join_parts, own_statements
+from kg.layer_statements import block_statements, join_parts, own_statements, recount_update, summary_statements
 from kg.mentions import CHUNK, Mention, article_values, csv_rows, iter_mentions, mentions_in, mentions_of_names
 from kg.rdf.curation import EMPTY, Curation
 from kg.rdf.namespaces import KG, PROV
@@ -82,11 +86,13 @@ def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] |
     touched: set[str] = set()
     seen: set[str] = set()  # articles the layer holds joins or stamps of: their old ones go first
     gone: list[str] = []
+    links: set[tuple[str, str, str]] = set()  # (block, join, mention) before; after, those that changed
     for i in range(0, len(arts), CHUNK):
         for b, j, m, a in csv_rows(store, _OLD_JOINS % article_values(arts[i : i + CHUNK])):
             touched.add(b)
             seen.add(a)
             gone.append(own_statements(b, j, m, a))
+            links.add((b, j, m))
     if gone:  # the articles' old mentions; their joins, namesakes and blocks go with the last (_CLEAN)
         ops.append("DELETE DATA {\n" + "\n".join(gone) + "\n}")
     if mentions is None:
@@ -103,16 +109,19 @@ def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] |
     # them leaves stale stamps, which ``kg resolve`` finds and refreshes.
     fresh = [m for m in mentions if m.article not in seen]
     again = [m for m in mentions if m.article in seen]
-    blocks = block_statements(fresh)
+    blocks = block_statements(fresh, counts=False)  # the joins' counts and samples: in the store, last
+    links ^= {(p.block, p.join[1:-1], m.mention) for m in mentions for p in (join_parts(m),)}
     blocks.update(stamp_text(article_digests(fresh)))
     if blocks:
         store.add_to_graphs([GraphUpdate.from_text(b, text) for b, text in blocks.items()])
-    blocks = block_statements(again)
+    blocks = block_statements(again, counts=False)
     blocks.update(stamp_text(article_digests(again)))
     if blocks:
         body = "\n".join(f"GRAPH <{b}> {{\n{text} .\n}}" for b, text in blocks.items())
         ops.append(f"INSERT DATA {{\n{body}\n}}")
     ops += [_CLEAN % {"b": f"<{b}>"} for b in sorted(touched)]  # after the inserts: only what no join keeps
+    if links:  # the joins a mention left or joined: counted and sampled again
+        ops.append(recount_update({(b, j) for b, j, _ in links}))
     if ops:
         store.update(_PREFIXES + " ;\n".join(ops))  # type: ignore[attr-defined]
     return len(mentions)
@@ -409,7 +418,7 @@ class _Survey:
             key = (b, m.person, m.basis, m.jurisdiction, m.sector)  # what the join's IRI is a hash of
             if key not in self.joins:
                 self.joins.add(key)
-                self.expected[b] += 2 + (m.jurisdiction is not None) + (m.sector is not None)
+                self.expected[b] += 4 + (m.jurisdiction is not None) + (m.sector is not None)  # count, sample
             rows.append((b, key))
         if rows:
             self._own(rows)
@@ -446,19 +455,22 @@ def _write_joins(store: Store, mentions: Iterable[Mention], chunk_statements: in
     """Add the statements of ``mentions`` to their blocks, streamed: one chunk of about
     ``chunk_statements`` is made while the one before is loaded (``_Loader``), and a block's header and
     namesake statements and a join's own are written once (a block is the union of its mentions'
-    statements, so the chunks can split it anywhere). Returns (mentions, blocks); a mention's rows come
-    together, so counting changes of IRI counts them."""
+    statements, so the chunks can split it anywhere); the joins' counts and samples last, once every
+    mention is read. Returns (mentions, blocks); a mention's rows come together, so counting changes of
+    IRI counts them."""
     chunk: dict[str, list[str]] = defaultdict(list)
     size = n = 0
     last = ""
     blocks: set[str] = set()
     namesakes: set[tuple[str, str]] = set()
-    joins: set[str] = set()
+    joins: dict[str, tuple[str, int, str]] = {}  # join -> (block, mentions, least mention): written last
+    linked: set[str] = set()  # the joins the current mention is linked to (its rows may repeat one)
     with _Loader(store) as loader:
         for m in mentions:
             if m.mention != last:
                 n += 1
                 last = m.mention
+                linked.clear()
             parts = join_parts(m)
             st = chunk[parts.block]
             before = len(st)
@@ -467,13 +479,19 @@ def _write_joins(store: Store, mentions: Iterable[Mention], chunk_statements: in
                 blocks.add(parts.block)
                 st += parts.header
             if parts.join not in joins:
-                joins.add(parts.join)
+                joins[parts.join] = (parts.block, 0, m.mention)
                 st += parts.join_statements
+            if parts.join not in linked:
+                linked.add(parts.join)
+                b, c, least = joins[parts.join]
+                joins[parts.join] = (b, c + 1, min(least, m.mention))
             st += parts.own
             size += len(st) - before
             if size >= chunk_statements:
                 loader.load(chunk)
                 chunk, size = defaultdict(list), 0
+        for j, (b, c, least) in joins.items():
+            chunk[b] += summary_statements(j, c, least)
         loader.load(chunk)
     return n, len(blocks)
 

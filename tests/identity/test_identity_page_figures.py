@@ -39,6 +39,8 @@ def test_identity_sections_match_the_plain_aggregates(store, tmp_path: Path) -> 
     papers = 0
     for p in people:
         assert_person_page_matches(store, BASE, p)
+        assert_person_page_matches(store, BASE, p, "busy")  # the form for a much-mentioned person
+        assert_person_page_matches(store, BASE, p, "rows")  # and for a person of few
         papers = max(papers, *(len(r[3]) for r in identity(store, p)), 0)
     assert papers >= 2  # a reason and jurisdiction with articles of two papers was compared
     reasons = {str(r["r"]).rsplit("#", 1)[1] for r in store.query(

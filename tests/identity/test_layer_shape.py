@@ -56,4 +56,5 @@ def test_one_join_per_person_reason_and_place_links_each_mention_and_its_article
     other = join_parts(rows[0]._replace(basis="CareerJoin"))
     assert other.join != first.join  # another reason: another join
     (text,) = block_statements(rows).values()
-    assert len(text.split(" .\n")) == 3 + 3 + 2 * 2  # header and namesake, the join (with its place), two own
+    assert len(text.split(" .\n")) == 3 + 5 + 2 * 2  # header and namesake, the join (its place, count, sample), two own
+    assert '#mentionCount> "2"^^' in text and f"#sampleMention> <{a1}#mention-1>" in text

@@ -117,6 +117,11 @@ def test_identity_sections_are_the_plain_aggregates(synthetic) -> None:
     store, data = synthetic
     for p in data.participations:
         assert_person_page_matches(store, bench.BASE, bench.BASE + p)
+    # "why joined" read as for a much-mentioned person and as for one of few: the hub, its namesakes, others
+    hub = data.samples["person (hub)"][0]
+    for p in [hub, *data.samples["person (hub's namesakes)"], *list(data.participations)[:20]]:
+        assert_person_page_matches(store, bench.BASE, bench.BASE + p, "busy")
+        assert_person_page_matches(store, bench.BASE, bench.BASE + p, "rows")
     for u in data.samples["name"]:
         assert_name_page_matches(store, bench.BASE, parse_qs(urlsplit(u).query)["q"][0])
 

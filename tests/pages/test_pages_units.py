@@ -34,7 +34,7 @@ def test_every_query_file_parses(tmp_path) -> None:
     one = [URIRef("http://kg.test/x")]
     values = {"this": URIRef("http://kg.test/person/x"), "q": "x", "candidates": one, "iris": one, "graphs": one,
               "articles": one, "min": 1, "dates": one, "items": one, "people": one, "mentions": one,
-              "block": URIRef("http://kg.test/resolution/person/x")}
+              "block": URIRef("http://kg.test/resolution/person/x"), "blocks": one, "iri": one[0]}
     for path in sorted(QUERY_DIR.glob("*.rq")):
         list(store.query(bind(load(path.stem), values)).rows())
     for _stem, title, text in examples():

@@ -72,15 +72,16 @@ def name_block(store, block: str) -> dict[str, tuple[set[str], int, str, str]]:
                          _s(r.get("last"))) for r in rows}
 
 
-def assert_person_page_matches(store, base: str, person: str) -> None:
+def assert_person_page_matches(store, base: str, person: str, form: str = "grouped") -> None:
     """The person page's identity sections of ``person`` (kg.web.pages.person) say what the plain
     queries say: per reason and jurisdiction the articles, papers and dates; each namesake with its
-    articles and one of its jurisdictions."""
+    articles and one of its jurisdictions. ``form``: how "why joined" is read (grouped by the store,
+    ``busy``: by scans, ``rows``: a row per mention grouped by the page)."""
     from kg.web.pages import labels as L
     from kg.web.pages import person as V
     from kg.web.pages.common import Linker, Lookup, lookup, name_in
 
-    reasons, others = V._identity(store, Linker(base), URIRef(person), Lookup(store))
+    reasons, others = V._identity(store, Linker(base), URIRef(person), Lookup(store), form)
     want = [(str(L.label(r)), j, a, p, f, la) for r, j, a, p, f, la in identity(store, person)]
     got = [(str(r.reason), r.jurisdiction, r.articles, frozenset(x for x in r.papers.split("、") if x), r.first, r.last)
            for r in reasons]

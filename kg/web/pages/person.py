@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kg.store.base import Store
@@ -33,7 +33,7 @@ from kg.web.pages.common import (
 )
 from kg.web.pages.lists import ArticleRef, Grant, article_list, grant_list
 from kg.web.pages.paging import BUSY_ROWS, Dated, Paging, keep_together, make_paging, year_jumps
-from kg.web.pages.queries import Row, bind, load, run, values_of
+from kg.web.pages.queries import Row, bind, load, run, run_each, values_of
 from kg.web.pages.text import Highlight, radial_layout
 from kg.web.pages.text import Node as SvgNode
 
@@ -178,7 +178,11 @@ def person(store: Store, lk: Linker, iri: str, page: int = 1,
     keep_together(summary_paging, posts_paging, paging, apaging, gpaging)
     co, window = _co_section(store, lk, this, recent, apaging.total, look)
     network = radial_layout([(c.link.text, c.link.href, c.count) for c in co])
-    identity, namesakes = _identity(store, lk, this, look)
+    # "why joined" by scans for a person in a large share of the store's articles (person_identity_busy.rq;
+    # dated.total is read already, by newest_first, when the person is BUSY), by rows for a person of few
+    form = "busy" if recent is not None and art_total * IDENTITY_SCAN_SHARE >= dated.total("articles") \
+        else "rows" if art_total <= IDENTITY_FEW else "grouped"
+    identity, namesakes = _identity(store, lk, this, look, form)
     return PersonPage(iri, name, s(first_value(head, "pinyin")), alts, posts, post_total, posts_paging, summary,
                       summary_paging, timeline, paging,
                       n(counts["events"]) or 0, co, network, arts, apaging, grants, window,
@@ -248,25 +252,79 @@ def _co_section(store: Store, lk: Linker, this: URIRef, recent: list[Row] | None
     return co, window
 
 
-def _identity(store: Store, lk: Linker, this: URIRef, look: Lookup) -> tuple[list[IdentityReason], list[Namesake]]:
+def _identity(store: Store, lk: Linker, this: URIRef, look: Lookup,
+              form: str = "grouped") -> tuple[list[IdentityReason], list[Namesake]]:
     """Why the mentions of ``this`` are one person, and the other people of the same written name
-    (the resolution layer, kg.resolve; empty on a store without it). The answers are kept until the
-    store is written however fast they came (``quick``): small, and asked on every view of the page."""
-    rows = run(store, "person_identity", quick=True, this=this)
-    near = run(store, "person_namesakes", quick=True, this=this)
-    articles = values_of([r for r in rows if r.get("pub") is not None], "one")
-    mentions = values_of(near, "mention")
-    names: dict[str, str] = {}  # paper or namesake IRI -> its name (the least, as name_in picks)
-    if articles or mentions:
-        for r in run(store, "person_identity_names", quick=True, articles=articles, mentions=mentions):
-            names[s(r["iri"])] = min(names.get(s(r["iri"])) or s(r["name"]), s(r["name"]))
-    info = look([r["other"] for r in near if s(r["other"]) not in names])  # none stated there: the usual look-up
-    others = [Namesake(lk.link(r["other"], names.get(s(r["other"])) or name_in(info, r["other"])), s(r.get("where")),
-                       n(r.get("articles")) or 0) for r in near]
+    (the resolution layer, kg.resolve; empty on a store without it). ``form``: how "why joined" is read,
+    the same rows each way: grouped by the store (person_identity.rq), ``busy`` for a person named in a
+    large share of the store's articles (person_identity_busy.rq, by scans), ``rows`` for a person of few
+    (person_identity_rows.rq, grouped here). The answers are kept until the store is written however fast
+    they came (``quick``): small, and asked on every view of the page."""
+    if form == "busy":
+        blocks = values_of(run(store, "person_blocks", quick=True, this=this), "block")
+        rows = run(store, "person_identity_busy", quick=True, this=this, blocks=blocks) if blocks else []
+    elif form == "rows":
+        rows = _grouped(run(store, "person_identity_rows", quick=True, this=this))
+    else:
+        rows = run(store, "person_identity", quick=True, this=this)
+    near = _namesakes(run(store, "person_namesakes", quick=True, this=this))
+    # the papers busy rows leave unnamed, and namesakes named nowhere their samples' articles say
+    unnamed = [r["pub"] for r in rows if r.get("pub") is not None and r.get("paper") is None] \
+        + [URIRef(o) for o, (_, _, name) in near.items() if not name]
+    names = {o: name for o, (_, _, name) in near.items() if name}  # paper or namesake IRI -> its least name
+    for r in rows:
+        if r.get("pub") is not None and r.get("paper") is not None:
+            names[s(r["pub"])] = min(names.get(s(r["pub"])) or s(r["paper"]), s(r["paper"]))
+    for r in run_each(store, "person_identity_name", "iri", list(dict.fromkeys(unnamed)), quick=True):
+        names[s(r["iri"])] = min(names.get(s(r["iri"])) or s(r["name"]), s(r["name"]))
+    info = look([URIRef(o) for o in near if o not in names])  # none stated there: the usual look-up
+    others = [Namesake(lk.link(URIRef(o), names.get(o) or name_in(info, URIRef(o))), where, articles)
+              for o, (where, articles, _) in near.items()]
     return _reasons(rows, names), others
 
 
+NAMESAKE_ROWS = 50  # namesakes shown, most articles first
+IDENTITY_FEW = 20  # "why joined" from a row per mention for a person in at most this many articles
+
+
+def _grouped(rows: list[Row]) -> list[Row]:
+    """person_identity_rows.rq's rows (a mention each) as person_identity.rq's (per reason, jurisdiction
+    and paper: distinct articles, least and greatest date, least paper name)."""
+    groups: dict[tuple[Node | None, ...], tuple[set[str], list[str], list[str]]] = {}
+    for r in rows:
+        arts, dates, named = groups.setdefault((r["reason"], r.get("jur"), r.get("pub")), (set(), [], []))
+        arts.add(s(r["article"]))
+        dates += [s(r["date"])] if r.get("date") is not None else []
+        named += [s(r["named"])] if r.get("named") is not None else []
+    return [{"reason": reason, "jur": jur, "pub": pub, "articles": Literal(len(arts)),
+             "first": Literal(min(dates)) if dates else None, "last": Literal(max(dates)) if dates else None,
+             "paper": Literal(min(named)) if named else None}
+            for (reason, jur, pub), (arts, dates, named) in groups.items()]
+
+
+def _namesakes(rows: list[Row]) -> dict[str, tuple[str, int, str]]:
+    """person_namesakes.rq's rows (a join each, or a join per name) as namesake IRI -> (where it was
+    placed, articles: its joins' counts summed, its least name or ""): the NAMESAKE_ROWS with most
+    articles, ties by IRI, in that order. The place is one of its joins' (the first found)."""
+    joins: dict[tuple[str, str], int] = {}
+    where: dict[str, str] = {}
+    name: dict[str, str] = {}
+    for r in rows:
+        o = s(r["other"])
+        joins[o, s(r["j"])] = n(r["n"]) or 0
+        if r.get("jur") is not None:
+            where.setdefault(o, s(r["jur"]))
+        if r.get("name") is not None:
+            name[o] = min(name.get(o) or s(r["name"]), s(r["name"]))
+    articles: dict[str, int] = {}
+    for (o, _), c in joins.items():
+        articles[o] = articles.get(o, 0) + c
+    ranked = sorted(articles, key=lambda o: (-articles[o], o))[:NAMESAKE_ROWS]
+    return {o: (where.get(o, ""), articles[o], name.get(o, "")) for o in ranked}
+
+
 IDENTITY_ROWS = 50  # reasons shown (a reason per jurisdiction: a national figure may have many)
+IDENTITY_SCAN_SHARE = 10  # "why joined" by scans for a person in at least a tenth of the dated articles
 
 
 def _reasons(rows: list[Row], names: dict[str, str]) -> list[IdentityReason]:

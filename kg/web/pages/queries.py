@@ -75,6 +75,27 @@ def run(store: Store, name: str, limit: int | None = None, offset: int = 0, keep
     text = bind(load(name), values)
     if limit is not None:
         text += f"\nLIMIT {int(limit)} OFFSET {max(0, int(offset))}\n"
+    return _rows(store, text, keep, quick)
+
+
+def run_each(store: Store, name: str, key: str, items: Sequence[Node], quick: bool = False,
+             **values: Value) -> list[Row]:
+    """Rows of the page query ``name`` asked for each of ``items`` in one request: the file's WHERE group
+    once per item, with ``$key`` bound to it, joined by UNION. For what SPARQL 1.1 cannot say per row of
+    a VALUES block (a LIMIT per item), without a request per item. The file is a plain query for one
+    item (it runs alone with ``kg query``): its WHERE group is everything from ``WHERE {`` to the last ``}``."""
+    if not items:
+        return []
+    text = load(name)
+    start, end = text.index("WHERE {"), text.rindex("}")
+    group = text[start + len("WHERE {"):end]
+    branches = "\n  UNION\n".join("  {" + bind(group, {**values, key: item}) + "}" for item in items)
+    return _rows(store, f"{text[:start]}WHERE {{\n{branches}\n}}\n", True, quick)
+
+
+def _rows(store: Store, text: str, keep: bool, quick: bool) -> list[Row]:
+    """The rows of ``text``, kept until the store is written if slow (``kg.web.pages.cache``; ``quick``:
+    whatever they took) unless ``keep`` is false."""
     if not keep:
         return list(store.query(text).rows())
     return cached_rows(store, text, lambda: list(store.query(text).rows()), quick)
