@@ -138,6 +138,19 @@ def fill(store, start: int, n: int, pools: Pools, rng: random.Random) -> list[st
     return written
 
 
+def restamp(store) -> None:  # type: ignore[no-untyped-def]
+    """Stamp a kept store's articles with today's identity rules: an edit of the rules file since the store
+    was filled would otherwise make ``kg resolve`` re-key every article (``kg.resolve.stale_articles``), a
+    rules upgrade, not the layer's cost that is measured here (the generated articles key their people by
+    place alone, the same under any version of the rules)."""
+    from kg.rdf.identity import rules_version
+
+    v = rules_version()
+    store.update(f"""PREFIX kg: <{K}>
+DELETE {{ GRAPH ?a {{ ?a kg:identityRules ?r }} }} INSERT {{ GRAPH ?a {{ ?a kg:identityRules "{v}" }} }}
+WHERE {{ GRAPH ?a {{ ?a kg:identityRules ?r }} FILTER(?r != "{v}") }}""")
+
+
 def cold_caches() -> None:
     """Empty the id caches filling the store warmed: a ``kg resolve`` process starts without them (the
     pinyin of every written name is computed once per process, and it is not free)."""
@@ -336,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
             articles = len(graphs) - len(layer)
             for i in range(0, len(layer), 5000):
                 store.remove_graphs(layer[i : i + 5000])
+            restamp(store)
             store.flush()
             print(f"store {args.store}: {articles} articles ({len(layer)} layer graphs dropped); "
                   f"peak {peak_mb():.0f} MB")
