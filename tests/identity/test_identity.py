@@ -246,7 +246,7 @@ def test_a_first_build_of_the_layer_in_small_chunks_is_what_ingest_kept_current(
 
 
 def test_a_first_build_whose_load_fails_raises_the_stores_error(store, tmp_path: Path, monkeypatch) -> None:
-    """The chunks are loaded in a thread of their own (kg.resolve._Loader): a failed load is raised to the
+    """The chunks are loaded in a thread of their own (kg.layer_write._Loader): a failed load is raised to the
     caller as it was, not lost in the thread, and the build stops there instead of hanging."""
     from kg.errors import StoreError
 
