@@ -29,6 +29,7 @@ from kg.layer_graphs import mention_block, stamp_graph
 from kg.mentions import CHUNK, Mention, csv_rows, mentions_in
 from kg.rdf import careers as rules
 from kg.rdf import iris
+from kg.rdf.identity import jurisdiction_qualifier
 from kg.rdf.namespaces import KG
 from kg.resolve import _read_graph, base_of
 from kg.store.base import Store
@@ -77,8 +78,7 @@ def rule_qualifier(m: Mention) -> str | None:
     None for mentions no career join touches (curated, aliases, papers, pages, national leaders)."""
     if m.basis not in RULE_BASES or not m.jurisdiction:
         return None
-    q = iris.ident(m.jurisdiction, 30)
-    return f"{q}_{m.sector}" if m.sector else q
+    return jurisdiction_qualifier(m.jurisdiction, m.sector)
 
 
 def _person_iri(m: Mention, qualifier: str) -> str:
@@ -211,8 +211,7 @@ def plan_blocks(store: Store, mentions: Iterable[Mention]) -> dict[str, str]:
         for m in ms:
             lines[m.sector or ""].append(seen[m.mention])
         plan = rules.plan(lines)
-        q = iris.ident(jur, 30)
-        qual = {line: f"{q}_{line}" if line else q for line in plan.kept}
+        qual = {line: jurisdiction_qualifier(jur, line) for line in plan.kept}
         for m in ms:
             wanted[m.mention] = _person_iri(m, qual[plan.kept[m.sector or ""]])
     return wanted

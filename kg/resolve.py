@@ -217,6 +217,7 @@ def known_aliases(store: Store) -> dict[tuple[str, str], tuple[str, str]]:
     (its own jurisdiction and line, which it keeps): a career join (kg.careers) may have moved the person
     to another line of the same place (组织部部长柯望舒 joined with a bare 柯望舒 of the paper), and the other
     name printed with the stating mention's post (组织部部长柯望书) is still that person."""
+    from kg.rdf.identity import jurisdiction_qualifier
     from kg.rdf.iris import ident, name_of_id
 
     out: dict[tuple[str, str], tuple[str, str]] = {}
@@ -226,9 +227,8 @@ def known_aliases(store: Store) -> dict[tuple[str, str], tuple[str, str]]:
         if name and "_" in piece:
             target = (name, piece.split("_", 1)[1])
             out.setdefault((alias, target[1]), target)
-            place = ident(jur, 30) if jur else None
-            if place and target[1].split("_", 1)[0] == place:  # another line of the same place only
-                out.setdefault((alias, place + (f"_{sector}" if sector else "")), target)
+            if jur and target[1].split("_", 1)[0] == ident(jur, 30):  # another line of the same place only
+                out.setdefault((alias, jurisdiction_qualifier(jur, sector)), target)
     return out
 
 

@@ -206,13 +206,24 @@ def person_sector(sectors: list[str]) -> str:
     return lines[0] if lines else ""
 
 
+def line_qualifier(qualifier: str, sector: str | None) -> str:
+    """A context's qualifier with a line of work: ``{qualifier}_{sector}`` (``_`` never occurs in a
+    qualifier, and no sector starts with ``c-``, so it collides neither with a place nor with a curated
+    split); the qualifier alone for the general track."""
+    return f"{qualifier}_{sector}" if sector else qualifier
+
+
+def jurisdiction_qualifier(jurisdiction: str, sector: str | None = None) -> str:
+    """The qualifier ``person_key`` gives a person placed in ``jurisdiction`` on line ``sector``: what the
+    career joins and the known aliases recompute from a mention's own jurisdiction and line."""
+    return line_qualifier(iris.ident(jurisdiction, 30), sector)
+
+
 def _with_sector(pk: PersonKey, sector: str) -> PersonKey:
-    """The key of one line of work within the context: ``{qualifier}_{sector}`` (``_`` never occurs in
-    a qualifier, and no sector starts with ``c-``, so it collides neither with a place nor with a
-    curated split)."""
+    """The key of one line of work within the context (``line_qualifier``)."""
     if not sector:
         return pk
-    return PersonKey(pk.name, pk.basis, pk.jurisdiction, f"{pk.qualifier}_{sector}", sector)
+    return PersonKey(pk.name, pk.basis, pk.jurisdiction, line_qualifier(pk.qualifier, sector), sector)
 
 
 def _local_post_place(places: list[str], locality: str | None) -> str | None:
