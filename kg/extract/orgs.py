@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.extract.gazetteer import ancestors
 from kg.extract.lexicon import alternation, table
 from kg.extract.posts import title_of
 
@@ -31,18 +32,31 @@ def locality_level(locality: str | None) -> str | None:
 
 
 def expand_local(name: str, locality: str | None) -> str:
-    """市教育局 -> 某市教育局 in a paper of 某市; 我市 -> 某市; other names unchanged."""
+    """市教育局 -> 某市教育局 in a paper of 某市; 我市 -> 某市; other names unchanged. A body of a level
+    above the paper's is expanded with the place of that level containing it, where known
+    (``kg.extract.gazetteer``): 省委 in a 太原市 paper -> 中共山西省委, 市政府 in a 叶县 paper -> 平顶山市政府."""
     if not locality:
         return name
     level = locality_level(locality)
     if name.startswith(("我" + (level or "市"), "本" + (level or "市"))):
         return locality + name[2:]
     if level and name.startswith(level) and not name.startswith(locality):
-        rest = name[1:]
-        if rest[:1] in ("委",) and level in "市县区省":
-            return "中共" + locality + rest
-        return locality + rest
+        return _with_place(name, locality, level)
+    up = ancestors(locality)
+    first = name[:1]
+    if first in up and not name.startswith(up[first]):
+        return _with_place(name, up[first], first)
+    if name[:1] in "我本" and name[1:2] in up:
+        return up[name[1:2]] + name[2:]  # 我省 in a city's paper
     return name
+
+
+def _with_place(name: str, place: str, level: str) -> str:
+    """``name``, printed with its level only (市委, 市教育局), given its ``place`` of that level."""
+    rest = name[1:]
+    if rest[:1] in ("委",) and level in "市县区省":
+        return "中共" + place + rest
+    return place + rest
 
 
 # the short names mass organisations are printed by (某县妇女联合会 = 某县妇联)
@@ -148,8 +162,11 @@ def post_org(label: str, locality: str | None) -> str | None:
     if not prefix:
         body = HEAD_POSTS.get(title)
         level = locality_level(locality)
-        if body and locality and level and title.lstrip("常务副代")[:1] == level:
+        head = title.lstrip("常务副代")[:1]
+        if body and locality and level and head == level:
             return canonical_org(locality + body)
+        if body and head in ancestors(locality):  # 省长 in a city's paper: its province's (gazetteer)
+            return canonical_org(ancestors(locality)[head] + body)
         return None
     if title in HEAD_POSTS and re.search(r"[省市县区镇乡州旗]$", prefix):
         return canonical_org(expand_local(prefix, locality) + HEAD_POSTS[title])  # 某市市长 -> 某市政府
@@ -159,8 +176,9 @@ def post_org(label: str, locality: str | None) -> str | None:
     prefix = prefix.removesuffix("党组")
     if not prefix or len(prefix) < 2:
         return None
-    if prefix in ("省委", "省政府", "省人大常委会", "省政协"):
-        return None  # the province is not known from a local paper's locality
+    if prefix in ("省委", "省政府", "省人大常委会", "省政协") and locality_level(locality) != "省" \
+            and "省" not in ancestors(locality):
+        return None  # the province is not known from the paper's locality (kg.extract.gazetteer)
     full = canonical_org(expand_local(prefix, locality))
     if re.search(r"[市县区]委$", full) and not full.startswith("中共") and org_kind(full) != "party-dp":
         full = "中共" + full  # 市委 is the Communist Party's; 民进某市委 is another party's

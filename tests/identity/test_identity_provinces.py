@@ -44,3 +44,23 @@ def test_the_standing_committee_city_secretary_is_one_person_in_city_and_provinc
         assert len(people_named(store, "柏若川")) == 2
     finally:
         store.close()
+
+
+def test_a_provincial_leader_printed_without_the_province_is_one_person_across_its_cities(tmp_path: Path) -> None:
+    """省委书记 柏若川 in two cities' papers of one province (real places: kg.extract.gazetteer knows their
+    province) and in the province's paper is one person; in a city of another province, another."""
+    store = open_store(tmp_path / "store")
+    for name, place, date, text in [
+        ("a", "无锡市", "2023-04-03", "本报讯 无锡市召开经济工作会议。省委书记柏若川作出批示。副省长童立新出席。"),
+        ("b", "徐州市", "2023-04-05", "本报讯 徐州市召开经济工作会议。省委书记柏若川讲话。副省长童立新出席。"),
+        ("c", "江苏省", "2023-04-07", "本报讯 江苏省召开经济工作会议。省委书记柏若川主持。副省长童立新出席。"),
+    ]:
+        ingest_file(store, page(tmp_path, name, place, date, f"{place}会议", text), base=BASE)
+    try:
+        assert len(people_named(store, "柏若川")) == 1
+        assert len(people_named(store, "童立新")) == 1
+        ingest_file(store, page(tmp_path, "other", "洛阳市", "2023-04-09", "洛阳市会议",
+                                "本报讯 洛阳市召开全会。省委书记柏若川作出批示。"), base=BASE)
+        assert len(people_named(store, "柏若川")) == 2  # 河南's, not 江苏's
+    finally:
+        store.close()
