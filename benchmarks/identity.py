@@ -72,19 +72,43 @@ class Mention:
 class IdentityCorpus:
     """Cities, their officials and the scenarios above, all from one seeded generator."""
 
-    def __init__(self, seed: int, cities: int, years: int, hard: bool = False) -> None:
+    def __init__(self, seed: int, cities: int, years: int, hard: bool = False, invented_places: bool = False) -> None:
         self.hard = hard
-        self.world = World(seed, 100)  # for names and city names only
+        self.world = World(seed, 100)  # for names (and invented city names)
         self.rng = random.Random(seed)
         taken: set[str] = set()
-        self.cities = [self.world._place(taken, "市") for _ in range(cities)]
-        # every four cities (in order) make one invented province
-        self.provinces = [self.world._place(taken, "省") for _ in range((cities + 3) // 4)]
+        n_prov = (cities + 3) // 4
+        if invented_places:  # places no gazetteer knows: nothing tells a city's paper its province
+            self.cities = [self._invented(taken, "市") for _ in range(cities)]
+            self.provinces = [self._invented(taken, "省") for _ in range(n_prov)]
+        else:  # real provinces and four of their cities each, as real papers are (kg.extract.gazetteer)
+            from kg.extract.gazetteer import places_within
+
+            pick = random.Random(seed)
+            provinces = [p for p in places_within(None)
+                         if p.endswith("省") and sum(c.endswith("市") for c in places_within(p)) >= 4]
+            self.provinces = pick.sample(provinces, n_prov)
+            self.cities = []
+            for prov in self.provinces:
+                own = [c for c in places_within(prov) if c.endswith("市")]
+                self.cities += pick.sample(own, min(4, cities - len(self.cities)))
+        # every four cities (in order) make one province
         self.province_of = {c: self.provinces[i // 4] for i, c in enumerate(self.cities)}
         self.years = years
         self.mentions: list[Mention] = []
         self.visitors: dict[str, str] = {}  # city -> its mayor, named in the previous city's paper
         self.pages: dict[str, tuple[str, str, str, list[str]]] = {}  # stem -> (city, date, headline, sentences)
+
+    def _invented(self, taken: set[str], tail: str) -> str:
+        """A generated place name the standard of administrative divisions does not hold (the generator
+        also makes real ones: 德阳市), so no paper of it knows its province."""
+        from kg.extract.gazetteer import ancestors, places_within
+
+        real = set(places_within(None))
+        while True:
+            place = self.world._place(taken, tail)
+            if not ancestors(place) and place not in real:
+                return place
 
     def name(self) -> str:
         return self.world.name()
@@ -332,12 +356,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--keep", type=Path, help="write the corpus and store here instead of a temporary folder")
     ap.add_argument("--hard", action="store_true", help="add the scenarios the rules are known to get wrong")
+    ap.add_argument("--invented-places", action="store_true",
+                    help="invented cities and provinces (no gazetteer knows which province holds a city)")
     args = ap.parse_args(argv)
 
     from kg.ingest import ingest_batch
     from kg.store import open_store
 
-    corpus = IdentityCorpus(args.seed, args.cities, args.years, args.hard)
+    corpus = IdentityCorpus(args.seed, args.cities, args.years, args.hard, args.invented_places)
     corpus.build()
     with tempfile.TemporaryDirectory() as tmp_:
         root = args.keep or Path(tmp_)
@@ -362,7 +388,8 @@ def main(argv: list[str] | None = None) -> int:
             missed += 1
             continue
         items.append((m, got))
-    print(f"identity corpus: {args.cities} cities in {len(corpus.provinces)} provinces x {args.years} years, "
+    print(f"identity corpus: {args.cities} {'invented' if args.invented_places else 'real'} cities in "
+          f"{len(corpus.provinces)} provinces x {args.years} years, "
           f"{len(corpus.pages)} pages, "
           f"{rep.articles} articles ingested in {secs:.1f} s; {len(corpus.mentions)} true mentions, "
           f"{len(items)} found with their printed post ({missed} not extracted, left out)")

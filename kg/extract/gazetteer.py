@@ -91,3 +91,11 @@ def ancestors(locality: str | None) -> dict[str, str]:
         if level and level != own and level not in out:
             out[level] = place
     return out
+
+
+def places_within(place: str | None) -> list[str]:
+    """The places whose nearest parent is ``place`` (a province's cities, a city's districts and counties;
+    None: the provinces and municipalities), sorted: for synthetic corpora of real places
+    (benchmarks/identity.py) and lists of a place's parts."""
+    want = (place,) if place else ()
+    return sorted(name for name, chain in _parents().items() if chain[:1] == want)
