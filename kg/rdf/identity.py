@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from kg.extract.gazetteer import ancestors
 from kg.rdf import iris
 from kg.resources import LEXICON_DIR
 
@@ -155,18 +156,25 @@ def city_of(place: str, locality: str | None) -> str:
     """The city-level jurisdiction a body's place belongs to, where the text lets us know it.
 
     太原市迎泽区 → 太原市 (the city is in the name); a bare 迎泽区 or 清徐县 printed in a paper of a city
-    (太原市) → that city, since a city's paper reports its own districts and counties; otherwise the
-    place itself. Why: a career runs through a city's cadre pool (区长 → 副市长), so people are placed
-    per city; namesakes of two cities stay apart. Without a gazetteer a district paper's people stay
-    in the district.
+    (太原市) → that city, since a city's paper reports its own districts and counties (a district the
+    standard of administrative divisions puts elsewhere may be a newer one of the paper's city); in a
+    province's paper (or no paper's place) the city the standard gives; otherwise the place itself.
+    Why: a career runs through a city's cadre pool (区长 → 副市长), so people are placed per city;
+    namesakes of two cities stay apart. A county's or district's own paper keeps its people in the
+    county: namesakes of two counties of one city (far more common than two cities') stay apart.
     """
     m = _place_re().match(place)
     if m:
         first = re.match(r"^(.{2,7}?(?:市|州|盟))(?=.)", place)
         if first and level_of(first.group(1)) == 2:
             return first.group(1)
-    if 0 <= level_of(place) <= 1 and locality and level_of(locality) == 2:
-        return locality
+    if 0 <= level_of(place) <= 1:
+        # the city the standard of administrative divisions puts the county in (kg.extract.gazetteer)
+        city = ancestors(place).get("市") if rules().get("county_city_from_gazetteer") else None
+        if locality and level_of(locality) == 2:
+            return locality  # a city's paper reports its own counties (the standard may be older than a new one)
+        if city and not (locality and 0 <= level_of(locality) <= 1):
+            return city  # a county's post in a province's paper: its city's, as the city's paper has it
     return place
 
 

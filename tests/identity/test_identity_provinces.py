@@ -64,3 +64,22 @@ def test_a_provincial_leader_printed_without_the_province_is_one_person_across_i
         assert len(people_named(store, "柏若川")) == 2  # 河南's, not 江苏's
     finally:
         store.close()
+
+
+def test_a_district_head_named_in_the_province_s_paper_is_the_city_s_person(tmp_path: Path) -> None:
+    """涧西区区长 柏若川 in the province's paper is 洛阳市's (the standard of administrative divisions puts the
+    district there), so the 副市长 of 洛阳's paper a year later is the same person (区长 → 副市长); a
+    district the standard holds in several cities (鼓楼区) is left its own place."""
+    store = open_store(tmp_path / "store")
+    for name, place, date, text in [
+        ("province", "河南省", "2022-04-03", "本报讯 河南省召开经济工作会议。涧西区区长柏若川出席。"),
+        ("city", "洛阳市", "2023-04-05", "本报讯 洛阳市召开经济工作会议。副市长柏若川出席。"),
+        ("ambiguous", "河南省", "2023-04-07", "本报讯 河南省召开会议。鼓楼区区长童立新出席。"),
+        ("city2", "洛阳市", "2023-05-05", "本报讯 洛阳市召开会议。副市长童立新出席。"),
+    ]:
+        ingest_file(store, page(tmp_path, name, place, date, f"{place}会议", text), base=BASE)
+    try:
+        assert len(people_named(store, "柏若川")) == 1
+        assert len(people_named(store, "童立新")) == 2
+    finally:
+        store.close()
