@@ -170,6 +170,27 @@ def _write(store: Store, updates: list[GraphUpdate], flush: bool = False) -> int
     return 0
 
 
+def _restamp(store: Store, articles: list[str], flush: bool = False) -> int:
+    """Stamp articles whose keys today's rules leave as they were with today's rules version, by one
+    update per 500 (when there are enough, or at the end); returns how many were stamped. Why not
+    rewrite them: after a rules edit most articles keep every key, and writing each graph whole (its text
+    included) was most of an upgrade's ``kg resolve``."""
+    if not articles or not (flush or len(articles) >= 500):
+        return 0
+    from rdflib import Literal
+
+    from kg.rdf.identity import rules_version
+
+    stamp = Literal(rules_version()).n3()
+    store.update(  # type: ignore[attr-defined]
+        _PREFIXES + f"DELETE {{ GRAPH ?a {{ ?a kg:identityRules ?old }} }} "
+        f"INSERT {{ GRAPH ?a {{ ?a kg:identityRules {stamp} }} }} "
+        f"WHERE {{ {article_values(articles)} GRAPH ?a {{ ?a kg:identityRules ?old }} }}")
+    n = len(articles)
+    articles.clear()
+    return n
+
+
 def upgrade(store: Store, curation: Curation = EMPTY) -> int:
     """Re-mint, in place, the article graphs an older version made (pinyin ids, no mentions).
 
@@ -280,16 +301,21 @@ def curate(store: Store, curation: Curation) -> tuple[int, list[str]]:
         elif curation.overrides:  # only for reporting overrides that name nothing
             rule_keys.add((m.name, qual, m.article))
     updates: list[GraphUpdate] = []
+    restamp: list[str] = []
     done = uncurated = 0
     for a in sorted(candidates):
         old = _read_graph(store, a)
         new, keys = rekey(old, a, a.rsplit("/article/", 1)[0], curation)
         rule_keys.update((k.name, k.qualifier, a) for k in keys)
-        if set(new) != set(old):
+        changed = set(new) ^ set(old)
+        if changed and all(p == KG.identityRules for _, p, _ in changed):
+            restamp.append(a)  # the same keys under new rules: only the stamp changes (no rewrite)
+            done += _restamp(store, restamp)
+        elif changed:
             updates.append(GraphUpdate(a, new))
             uncurated += a in was_curated
             done += _write(store, updates)
-    done += _write(store, updates, flush=True)
+    done += _write(store, updates, flush=True) + _restamp(store, restamp, flush=True)
     notes = _unmatched(curation, rule_keys)
     if uncurated and not curation:  # e.g. a remote store and no --curation: say so, it may be a mistake
         notes.append(f"{uncurated} article graphs had curated people and no curation file was given "

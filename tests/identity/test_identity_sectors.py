@@ -113,3 +113,29 @@ def test_kg_resolve_rekeys_articles_keyed_by_other_rules(store, tmp_path: Path) 
     assert done == 1 and not notes
     assert dump_all(store) == fresh
     assert curate(store, EMPTY)[0] == 0  # once
+
+
+def test_kg_resolve_restamps_articles_whose_keys_new_rules_leave_unchanged(store, tmp_path: Path,
+                                                                           monkeypatch) -> None:
+    """After a rules edit that changes none of an article's keys, kg resolve stamps it with the new rules
+    version without writing the graph again (the upgrade of a large store was mostly such rewrites)."""
+    from rdflib import Literal
+
+    from kg.rdf.namespaces import KG
+
+    p = page(tmp_path, "s", "青禾市", "2021-03-02", "青禾市会议", "本报讯 青禾市召开会议。副市长柯望舒出席。")
+    ingest_file(store, p, base=BASE)
+    fresh = dump_all(store)
+    store.update(f"DELETE {{ GRAPH ?a {{ ?a <{KG.identityRules}> ?v }} }} "
+                 f"INSERT {{ GRAPH ?a {{ ?a <{KG.identityRules}> {Literal('older-rules').n3()} }} }} "
+                 f"WHERE {{ GRAPH ?a {{ ?a <{KG.identityRules}> ?v }} }}")
+    assert dump_all(store) != fresh
+
+    def no_rewrite(*_: object, **__: object) -> None:
+        raise AssertionError("a graph whose keys did not change was written again")
+
+    monkeypatch.setattr(store, "replace_graphs", no_rewrite)
+    done, notes = curate(store, EMPTY)
+    assert done == 1 and not notes
+    assert dump_all(store) == fresh
+    assert curate(store, EMPTY)[0] == 0  # once
