@@ -139,3 +139,22 @@ def test_kg_resolve_restamps_articles_whose_keys_new_rules_leave_unchanged(store
     assert done == 1 and not notes
     assert dump_all(store) == fresh
     assert curate(store, EMPTY)[0] == 0  # once
+
+
+def test_the_rules_version_ignores_the_notes_of_the_rules_file(monkeypatch) -> None:
+    """Rewording a ``_…_why`` note must not re-key every article at the next kg resolve; changing an entry must."""
+    from kg.rdf import identity
+
+    base = dict(identity.rules())
+    before = identity.rules_version()
+
+    def version_of(rules: dict) -> str:
+        monkeypatch.setattr(identity, "rules", lambda: rules)
+        identity.rules_version.cache_clear()
+        try:
+            return identity.rules_version()
+        finally:
+            identity.rules_version.cache_clear()
+
+    assert version_of({**base, "_sectors_why": "reworded"}) == before
+    assert version_of({**base, "alias_markers": [*base["alias_markers"], "又称"]}) != before
