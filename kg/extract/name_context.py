@@ -11,6 +11,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+from kg.extract.compound_names import compound_names
 from kg.extract.lexicon import alternation, surname_of, table, word_set
 
 if TYPE_CHECKING:
@@ -160,7 +161,8 @@ def add_context_names(
     for s, e in taken:
         for k in range(s, e):
             covered[k] = True
-    extra: list[tuple[int, int]] = []
+    # 副市长上官某某, 市领导欧阳某、: a compound surname is surer than the checks below
+    extra: list[tuple[int, int]] = compound_names(text, covered, starts, NAME_RIGHT_BOUNDARY, STRONG_AFTER)
 
     def try_at(pos: int, in_list: bool = False, after_title: bool = False) -> tuple[int, int] | None:
         if pos >= len(text) or covered[pos]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
+from kg.extract.compound_names import cut_short_end, join_compound_given, left_surname_start
 from kg.extract.lexicon import surname_of, table, word_set
 from kg.extract.name_context import (
     NAME_RIGHT_BOUNDARY,
@@ -132,7 +133,8 @@ def _tagger_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         if tok.tag != "PER":
             i += 1
             continue
-        end, j = _join_given_name(text, tokens, i)
+        joined = join_compound_given(text, tokens, i, NAME_RIGHT_BOUNDARY)
+        end, j = joined if joined else _join_given_name(text, tokens, i)
         end, j = _join_transliterated(text, tokens, tok.start, end, j)
         spans.append((tok.start, end))
         i = j
@@ -212,6 +214,16 @@ def _surname_left_outside(c: _Candidate, tokens: list[Token]) -> None:
         and (start == 1 or text[start - 2] in "，,。；;：:、“\n ")
     ):
         c.start -= 1
+
+
+def _compound_surname_left(c: _Candidate, tokens: list[Token]) -> None:
+    """长|孙某某, 上官|某某: a compound surname (or its first character) left outside the name."""
+    c.start = left_surname_start(c.text, c.start, c.end)
+
+
+def _compound_cut_short(c: _Candidate, tokens: list[Token]) -> None:
+    """诸葛子|健在: a compound-surname name whose last character the next word took."""
+    c.end = cut_short_end(c.text, tokens, c.start, c.end, NAME_RIGHT_BOUNDARY)
 
 
 def _glued_word(c: _Candidate, tokens: list[Token]) -> None:
@@ -315,8 +327,8 @@ def _cut_before_zheng(c: _Candidate, tokens: list[Token]) -> None:
 
 # the left edge, then what the tagger glued on at the right, then what it cut off there
 REPAIRS: tuple[Callable[[_Candidate, list[Token]], None], ...] = (
-    _trim_right, _surname_left_outside, _glued_word, _transliterated_rest, _honorific, _glued_verb,
-    _cut_before_verb, _cut_before_yideng, _cut_before_he, _cut_before_zheng,
+    _trim_right, _surname_left_outside, _compound_surname_left, _glued_word, _transliterated_rest, _honorific,
+    _glued_verb, _cut_before_verb, _compound_cut_short, _cut_before_yideng, _cut_before_he, _cut_before_zheng,
 )
 
 
