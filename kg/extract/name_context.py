@@ -98,6 +98,8 @@ def dotted_names(text: str, tokens: list[Token], found: list[tuple[int, int]]) -
 LIST_HEAD = re.compile(r"(?:的有|的是|领导|[:：])(?P<item>[\u4e00-\u9fff]{2,3})$")
 COMRADE_AFTER = re.compile(r"同志(?![们])")
 LIST_ITEM_END = re.compile(r"[、，,。；;等]|及(?!时)|以及|出席|参加|列席|主持|同志|分别|讲话")
+# 市领导 is mostly followed by a noun (班子, 干部); a name after it is sure only before one of these
+LEADER_NAME_AFTER = re.compile(r"出席|列席|参加|陪同|主持|讲话|致辞|同志|等")
 STRONG_AFTER = re.compile(r"^(同志|主持|出席|讲话|致辞|当选|列席|等[^，,。]{0,6}(出席|参加))")
 
 
@@ -203,9 +205,13 @@ def add_context_names(
 
     # after a post title: 副主任郭某某、
     for m in _title_regex().finditer(text):
-        if m.group(0) in ("领导", "负责人"):
+        if m.group(0) == "负责人":
             continue
-        hit = try_at(m.end(), in_list=True, after_title=True) or foreign_at(m.end())
+        if m.group(0) == "领导":  # 县领导储某某列席: only with a verb of taking part right after the name
+            hit = try_at(m.end())
+            hit = hit if hit and LEADER_NAME_AFTER.match(text, hit[1]) else None
+        else:
+            hit = try_at(m.end(), in_list=True, after_title=True) or foreign_at(m.end())
         if hit:
             extra.append(hit)
             for k in range(*hit):

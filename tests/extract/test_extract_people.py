@@ -40,6 +40,12 @@ def test_leaders_list_takes_the_collective_post():
     assert all(v == ["市领导"] for v in got.values())
 
 
+def test_a_single_name_after_leaders_before_a_verb_of_taking_part():
+    got = people("县政协主席周明泉，县领导储立新列席会议。")  # the tagger: 储/v 立新/v
+    assert got["储立新"] == ["县领导"]
+    assert people("县领导班子出席会议，市领导干部参加培训。") == {}
+
+
 def test_names_followed_by_comrade():
     got = people("选举岳振国为主任委员,苗凤英、鲁长河同志为副主任委员。")
     assert {"岳振国", "苗凤英", "鲁长河"} <= set(got)
