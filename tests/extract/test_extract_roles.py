@@ -27,6 +27,15 @@ def test_comma_separated_people_before_one_trigger():
         assert roles_of(x, name) == {"Attendee"}, name
 
 
+def test_a_list_closed_by_its_collective_takes_part_with_the_units():
+    x = extract(article(
+        "5月19日,区委常委会扩大会议召开。区委副书记、区长尤立川主持会议并讲话,区人大常委会主任周立雄、"
+        "区政协主席叶立山等区四套班子领导,各乡镇和区直有关单位主要负责同志参加。"
+    ))
+    assert roles_of(x, "尤立川") == {"Chair", "Speaker"}
+    assert roles_of(x, "周立雄") == roles_of(x, "叶立山") == {"Participant"}
+
+
 def test_respectively_present():
     x = extract(article("5月19日,两市举行合作座谈会。市长郝建平、区长鲍军分别介绍了工作情况。"))
     assert roles_of(x, "郝建平") == roles_of(x, "鲍军") == {"Presenter"}
