@@ -46,6 +46,12 @@ def test_a_single_name_after_leaders_before_a_verb_of_taking_part():
     assert people("县领导班子出席会议，市领导干部参加培训。") == {}
 
 
+def test_an_adverb_of_sequence_is_no_part_of_the_post():
+    for text, post in (("最后区长李立新宣布大会开幕。", "区长"), ("接着市委书记李立新作总结讲话。", "市委书记"),
+                       ("同时副县长李立新参加。", "副县长")):
+        assert people(text) == {"李立新": [post]}, text
+
+
 def test_names_followed_by_comrade():
     got = people("选举岳振国为主任委员,苗凤英、鲁长河同志为副主任委员。")
     assert {"岳振国", "苗凤英", "鲁长河"} <= set(got)
