@@ -36,6 +36,14 @@ def test_a_list_closed_by_its_collective_takes_part_with_the_units():
     assert roles_of(x, "周立雄") == roles_of(x, "叶立山") == {"Participant"}
 
 
+def test_reporting_to_the_congress_is_speaking():
+    x = extract(article(
+        "政协临川市第五届委员会第二次会议5月19日上午开幕。市政协主席贺立东代表政协临川市第五届委员会常务委员会"
+        "向大会报告工作。受常委会委托，副主席潘立新向大会报告提案工作情况。"
+    ))
+    assert roles_of(x, "贺立东") == roles_of(x, "潘立新") == {"Speaker"}
+
+
 def test_respectively_present():
     x = extract(article("5月19日,两市举行合作座谈会。市长郝建平、区长鲍军分别介绍了工作情况。"))
     assert roles_of(x, "郝建平") == roles_of(x, "鲍军") == {"Presenter"}
