@@ -29,9 +29,10 @@ __all__ = ["RoleMention", "find_roles", "listed_recipients", "meeting_guests", "
 OBJECT_MARK = re.compile(r"(为|对|向|给|从|把|将|同|与|跟|听取了|听取)\s*$")  # not 和: 甲和乙出席; 将甲…表彰为
 INHERIT = re.compile(r"^[\s，,]*[^，,。；;]{0,12}?并")  # 出席并讲话
 PRONOUN = re.compile(r"^[\s，,]*(他|她)|(他|她)\s*$")
-# 出席会议的还有：甲、乙 — the agents follow the trigger
+# 出席会议的还有：甲、乙, 参加会见的嘉宾有：甲 — the agents follow the trigger
 AFTER_LIST = re.compile(
-    r"(出席|参加|列席)(?:[^，,。；;的有是]{0,10})?的(?:还|领导|同志|市领导|县领导|区领导|省领导|州领导)*(?:有|是)[:：]?"
+    r"(出席|参加|列席)(?:[^，,。；;的有是]{0,10})?的(?:还|领导|同志|市领导|县领导|区领导|省领导|州领导|嘉宾|来宾|外宾|客人)*"
+    r"(?:有|是)[:：]?"
 )
 # 听取了甲关于…的汇报, 听取乙局、丙局的工作汇报: the one heard reports (the listener is the meeting)
 HEARD = re.compile(
@@ -435,6 +436,8 @@ def meeting_guests(text: str, start: int) -> str | None:
         guest += "代表团"
     guest = re.sub(r"^(了|亲切|热情)+", "", guest)
     guest = VISITING.sub("", guest)  # 来访的某考察团: the visit is said of the guest, not part of its name
+    if guest in table("roles")["generic_guests"]["words"]:
+        return None  # 会见了来访的客人一行: no party named
     return guest or None
 
 

@@ -170,6 +170,19 @@ def test_reception_named_after_the_guest_and_meeting_in_phrase_is_no_role():
     assert "Participant" in roles_of(x, "甄小龙")
 
 
+def test_reception_of_unnamed_guests_those_seated_and_the_guests_listed():
+    x = extract(article(
+        "2月3日下午,市长郝建平会见了来访的客人一行。副市长贺晓东会见时在座。"
+        "参加会见的嘉宾有：某国某市市长约翰·史密斯，某国驻华大使彼得·琼斯。"
+    ))
+    assert len(x.events) == 1 and x.events[0].subtype == "Reception"
+    assert x.events[0].name == "会见"
+    assert all(p.agent_kind == "Person" for p in x.events[0].participations)  # 客人 names no party
+    assert roles_of(x, "郝建平") == {"Chair"}
+    assert roles_of(x, "贺晓东") == {"Attendee"}
+    assert roles_of(x, "约翰·史密斯") == roles_of(x, "彼得·琼斯") == {"Participant"}
+
+
 def test_two_votes_two_elections():
     x = extract(article(
         "昨天上午,中共临溪县第十三次代表大会胜利闭幕。甄小龙、詹立群等31人当选为县委委员。"
