@@ -57,6 +57,18 @@ DOTTED = re.compile(r"[\u4e00-\u9fff]{2,10}(?:[·•][\u4e00-\u9fff]{1,10})+")
 DOTTED_LEFT_STOP = re.compile(r"(?:同志|代表|以及|和|与|及|由|为|是|在|等|的|了|向|对|从|率|请)")
 
 
+@cache
+def _dotted_tail_regex() -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in table("name_edges")["right_trim"]["words"])
+    return re.compile(f"(?:{words}|说[，,：:])")
+
+
+def _dotted_tail(text: str, k: int) -> bool:
+    """希拉·威曼|女士, 玛格丽特·里德|说，: a title or 说 after a dotted name's last piece (the tagger glues
+    them on; the boundary words of Chinese names miss them)."""
+    return _dotted_tail_regex().match(text, k) is not None
+
+
 def dotted_names(text: str, tokens: list[Token], found: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Names joined by a middle dot, whole, wherever the tagger read part of them as a person.
 
@@ -81,8 +93,8 @@ def dotted_names(text: str, tokens: list[Token], found: list[tuple[int, int]]) -
             continue
         start += cut
         last_at = max(m.group(0).rfind("·"), m.group(0).rfind("•")) + m.start() + 1
-        stop = next((k for k in range(last_at + 1, min(end, last_at + 6) + 1) if NAME_RIGHT_BOUNDARY.match(text, k)
-                     and k < end), None)
+        stop = next((k for k in range(last_at + 1, min(end, last_at + 6) + 1) if k < end and (
+            NAME_RIGHT_BOUNDARY.match(text, k) or (k >= last_at + 2 and _dotted_tail(text, k)))), None)
         if stop is not None:
             end = stop
         elif end - last_at > 5:

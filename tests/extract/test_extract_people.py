@@ -156,6 +156,12 @@ def test_middle_dot_names_are_read_whole():
     assert got.get("艾尼瓦尔·吾斯曼") == ["县委副书记"]
 
 
+def test_a_dotted_name_ends_before_a_title_or_said():
+    assert set(people("德国专家安娜·贝克曼女士在为大学生上课。")) == {"安娜·贝克曼"}
+    assert set(people("托马斯·韦伯说，合作前景广阔。")) == {"托马斯·韦伯"}
+    assert set(people("阿卜杜拉·艾则孜说，要抓好落实。")) == {"阿卜杜拉·艾则孜"}  # 则 is the name's
+
+
 def test_a_dotted_place_pair_is_no_person():
     assert people("2023中国·东盟博览会在南宁开幕。") == {}
 
