@@ -19,7 +19,10 @@ NAME_STOPS = re.compile(
     r"[，,。；;：:！？!?“”\"《》、（）()\s]|举行|召开了|召开|举办|主办|承办|出席|参加|主持|列席|即将|提请|贯彻|学习"
     r"|落实|传达|审议|通过|期间|闭幕(?![式会])|开幕(?![式会])|隆重|胜利|圆满|完成|以来|宣布|决定"
 )
-NAME_BRACKET = re.compile(r"[（(](?:扩大|联席|视频|电视电话)[）)]|“[^“”，,。；;]{1,12}”(?=[\u4e00-\u9fff])")
+# 党组（扩大）会议, 安全生产（消防）重点工作推进会: a short qualifier in brackets inside the name
+NAME_BRACKET = re.compile(
+    r"(?<=[\u4e00-\u9fff])[（(][\u4e00-\u9fff]{1,4}[）)](?=[\u4e00-\u9fff])|“[^“”，,。；;]{1,12}”(?=[\u4e00-\u9fff])"
+)
 SINGLE_STOPS = set("在于是了的为由对向从将并")
 NOT_EVENT_NEXT = set("堂厅室场馆址所处楼")
 REPORT_AFTER = re.compile(

@@ -183,6 +183,14 @@ def test_reception_of_unnamed_guests_those_seated_and_the_guests_listed():
     assert roles_of(x, "约翰·史密斯") == roles_of(x, "彼得·琼斯") == {"Participant"}
 
 
+def test_a_short_qualifier_in_brackets_inside_the_name():
+    x = extract(article("7月9日下午,临川镇召开全镇安全生产（消防）重点工作推进会。会议由镇长李立东主持。"))
+    assert [e.name for e in x.events] == ["全镇安全生产（消防）重点工作推进会"]
+    assert roles_of(x, "李立东") == {"Chair"}
+    x = extract(article("5月19日,镇长李立东（右二）在全镇工作会议上讲话。"))
+    assert [e.name for e in x.events] == ["全镇工作会议"]
+
+
 def test_two_votes_two_elections():
     x = extract(article(
         "昨天上午,中共临溪县第十三次代表大会胜利闭幕。甄小龙、詹立群等31人当选为县委委员。"
