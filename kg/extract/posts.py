@@ -149,7 +149,10 @@ def chain_before(text: str, pos: int, floor: int, protected: list[bool]) -> list
 
 BRACKETED_POST = re.compile(r"[（(]([^（()），,。；;]{2,40})[）)]$")
 # 分管副市长 → 副市长; 新任党委书记 → 党委书记 (新任 says the post is new to the person, not which post)
-QUALIFIER = re.compile(r"^(分管|主管|协管|联系|新任|新当选的?|当选|上届|本届)(的)?")
+# 该镇党委书记 → 镇党委书记, 该县县长 → 县长 (该 points back to a place already named)
+QUALIFIER = re.compile(
+    r"^(分管|主管|协管|联系|新任|新当选的?|当选|上届|本届|该(?P<lvl>[县市镇区乡])(?=(?P=lvl)长)|该)(的)?"
+)
 LIST_SEPS = "、"
 PLACE_LEVELS = set("市县省州镇乡村区")
 COMRADE = re.compile(r"^\s*同志")

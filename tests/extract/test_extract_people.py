@@ -52,6 +52,11 @@ def test_an_adverb_of_sequence_is_no_part_of_the_post():
         assert people(text) == {"李立新": [post]}, text
 
 
+def test_this_place_is_no_part_of_the_post():
+    assert people("该镇党委书记李立东出席会议。") == {"李立东": ["镇党委书记"]}
+    assert people("该县县长李立东出席会议。") == {"李立东": ["县长"]}
+
+
 def test_names_followed_by_comrade():
     got = people("选举岳振国为主任委员,苗凤英、鲁长河同志为副主任委员。")
     assert {"岳振国", "苗凤英", "鲁长河"} <= set(got)
