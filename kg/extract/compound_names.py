@@ -23,6 +23,17 @@ _EDGES = table("name_edges")
 NOT_LAST = frozenset(_EDGES["not_in_given_name"]["chars"])
 WORDLIKE = frozenset(_EDGES["compound_surname_words"]["words"])
 CLAUSE_EDGE = "，,。；;：:、“”（(\n \u3000"
+# 上官某某作总结讲话: 作 starts what follows the name when a speech is what is made
+SPEECH = re.compile(r"作(?:了)?[^，,。；;]{0,20}?(?:报告|讲话|发言|说明|辅导|部署|动员|汇报)")
+
+
+# what a person does right after the name: at a clause start these make a name of the surname and
+# one or two characters even where the tagger cut the surname (上|官某某强调)
+ACTS = re.compile(r"同志|主持|出席|讲话|致辞|当选|列席|表示|指出|强调|介绍|汇报|陪同|会见|率|一行|说[，,：:]")
+
+
+def _ends_name(text: str, k: int, boundary: re.Pattern[str]) -> bool:
+    return k == len(text) or boundary.match(text, k) is not None or SPEECH.match(text, k) is not None
 
 
 @cache
@@ -56,9 +67,9 @@ def given_end(text: str, pos: int, boundary: re.Pattern[str], stops: set[int] | 
         given = text[pos:end]
         if len(given) < k or not _is_cjk(given) or given[-1] in NOT_LAST:
             continue
-        if stops is not None and end not in stops and end != len(text):
-            continue
-        if end == len(text) or boundary.match(text, end):
+        if stops is not None and end not in stops and end != len(text) and not SPEECH.match(text, end):
+            continue  # (上官某|某作|总结讲话: the tagger reads the name's last character into 某作)
+        if _ends_name(text, end, boundary):
             return end
     return None
 
@@ -94,21 +105,30 @@ def left_surname_start(text: str, start: int, end: int) -> int:
 
 
 def cut_short_end(text: str, tokens: list[Token], start: int, end: int, boundary: re.Pattern[str]) -> int:
-    """诸葛子|健在|会上: a three-character name whose last given-name character the tagger read into
-    the next word (健在), where that word's second character begins what follows a name."""
+    """诸葛子|健在|会上, 欧阳某|新|同志: a three-character name whose last given-name character the
+    tagger read into the next word or left on its own, where what follows it is what follows a name."""
     if end - start != 3 or text[start : start + 2] not in compound_surnames():
         return end
     nxt = next((t for t in tokens if t.start == end), None)
-    if nxt is None or len(nxt.text) != 2 or not _is_cjk(nxt.text) or nxt.text[0] in NOT_LAST:
+    if nxt is None or not _is_cjk(nxt.text) or nxt.text[0] in NOT_LAST:
         return end
-    return end + 1 if boundary.match(text, end + 1) else end
+    if len(nxt.text) == 1 and nxt.tag in ("v", "vd", "p", "d", "c", "u", "r", "m", "q", "f", "xc"):
+        return end  # a verb or function word of its own: 欧阳某|说，
+    return end + 1 if _ends_name(text, end + 1, boundary) else end
+
+
+def _at_clause_start(text: str, pos: int) -> bool:
+    return pos == 0 or text[pos - 1] in CLAUSE_EDGE
 
 
 def compound_names(
-    text: str, covered: list[bool], starts: set[int], boundary: re.Pattern[str], strong_after: re.Pattern[str]
+    text: str, covered: list[bool], starts: set[int], boundary: re.Pattern[str], spans: set[tuple[int, int]]
 ) -> list[tuple[int, int]]:
     """Names with a compound surname the tagger did not read as one: after a post title (副市长上官某某),
-    at the head of a list (市领导欧阳某、) or at a clause start before 出席, 主持, 讲话 …."""
+    at the head of a list (市领导欧阳某、) or at a clause start, where the surname could also be
+    read into another word (上|官网, 上官网、微博): there a name's right edge is not enough, the
+    person must act right after it, or the tagger's words agree, or the next item of a list is a
+    name. ``spans`` are the tagger's words."""
     out: list[tuple[int, int]] = []
     for m in _compound_regex().finditer(text):
         pos, sur_end = m.start(), m.end()
@@ -118,9 +138,10 @@ def compound_names(
         end = given_end(text, sur_end, boundary, starts)
         if end is None or any(covered[k] for k in range(sur_end, end)):
             continue
-        at_edge = pos == 0 or text[pos - 1] in CLAUSE_EDGE
-        if after_title or (at_edge and m.group(0) not in WORDLIKE and (
-            strong_after.match(text[end:]) or text[end : end + 1] == "、"
+        if after_title or (_at_clause_start(text, pos) and m.group(0) not in WORDLIKE and (
+            ACTS.match(text, end) or SPEECH.match(text, end)  # a person acts right after it
+            or sur_end in starts or (pos, end) in spans  # the tagger agrees the surname is a unit
+            or (text[end : end + 1] == "、" and covered[min(end + 1, len(text) - 1)])  # 、 and a name
         )):
             out.append((pos, end))
             for k in range(pos, end):

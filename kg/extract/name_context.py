@@ -176,7 +176,8 @@ def add_context_names(
         for k in range(s, e):
             covered[k] = True
     # 副市长上官某某, 市领导欧阳某、: a compound surname is surer than the checks below
-    extra: list[tuple[int, int]] = compound_names(text, covered, starts, NAME_RIGHT_BOUNDARY, STRONG_AFTER)
+    token_spans = {(t.start, t.end) for t in tokens}
+    extra: list[tuple[int, int]] = compound_names(text, covered, starts, NAME_RIGHT_BOUNDARY, token_spans)
 
     def try_at(pos: int, in_list: bool = False, after_title: bool = False) -> tuple[int, int] | None:
         if pos >= len(text) or covered[pos]:

@@ -226,6 +226,11 @@ def _compound_cut_short(c: _Candidate, tokens: list[Token]) -> None:
     c.end = cut_short_end(c.text, tokens, c.start, c.end, NAME_RIGHT_BOUNDARY)
 
 
+def _given_len(name: str) -> int:
+    """Characters after the surname (the first character when no surname is known)."""
+    return len(name) - len(surname_of(name) or name[:1])
+
+
 def _glued_word(c: _Candidate, tokens: list[Token]) -> None:
     """A function word or the verb's first character glued to the end of a name."""
     name = c.name
@@ -235,8 +240,8 @@ def _glued_word(c: _Candidate, tokens: list[Token]) -> None:
         c.end -= 1
     elif len(name) >= 3 and name[-1] == "边" and plausible_name(name[:-1]) and BIAN_AFTER.match(c.text, c.end):
         c.end -= 1  # 某某边|听边记: the 边 of 边…边…, not the name's
-    elif len(name) == 3 and name[-1] == "作" and plausible_name(name[:-1]) and SPEECH_AFTER.match(c.text, c.end):
-        c.end -= 1  # 孙某|作工作报告: the verb 作, not the name's
+    elif name[-1] == "作" and _given_len(name) == 2 and plausible_name(name[:-1]) and SPEECH_AFTER.match(c.text, c.end):
+        c.end -= 1  # 孙某|作工作报告, 上官某|作总结讲话: the verb 作, not the name's
     elif len(name) == 3 and name[-1] in GLUED_PREP and plausible_name(name[:-1]) and AWARD_AFTER.match(c.text, c.end):
         c.end -= 1  # 甲、邓某|为…颁奖: the 为 of 为…颁奖, whose verb follows with no other 为 between
 

@@ -54,6 +54,22 @@ def test_at_a_clause_start_and_in_a_list_of_leaders() -> None:
 @pytest.mark.parametrize(
     ("text", "want"),
     [
+        ("上官立新作总结讲话。", ["上官立新"]),  # 上官|立|新作
+        ("上官洁作总结讲话。", ["上官洁"]),  # 上官洁作/PER
+        ("欧阳立新同志出席会议。", ["欧阳立新"]),  # 欧阳立|新|同志
+        ("会上，上官子健强调，要抓好落实。", ["上官子健"]),  # 上|官子健
+        ("上官子健、司马思远等出席活动。", ["上官子健", "司马思远"]),
+        ("欧阳华说，要抓好落实。", ["欧阳华"]),
+        ("上官网、微博等平台同步直播。", []),
+    ],
+)
+def test_frames_of_speaking_and_comrade_at_a_clause_start(text: str, want: list[str]) -> None:
+    assert names(text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
         ("张立伟出席会议。", ["张立伟"]),
         ("市委书记张立伟出席会议。", ["张立伟"]),
         ("副市长王立等参加活动。", ["王立"]),
