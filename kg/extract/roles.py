@@ -26,7 +26,8 @@ from kg.extract.role_types import chain_start as _chain_start
 
 __all__ = ["RoleMention", "find_roles", "listed_recipients", "meeting_guests", "trigger_pattern"]
 
-OBJECT_MARK = re.compile(r"(为|对|向|给|从|把|将|同|与|跟|听取了|听取)\s*$")  # not 和: 甲和乙出席; 将甲…表彰为
+# not 和: 甲和乙出席; 将甲…表彰为; not the 为 of a caption's 图为 (图为市长甲为…颁奖: 甲 gives)
+OBJECT_MARK = re.compile(r"((?<!图)为|对|向|给|从|把|将|同|与|跟|听取了|听取)\s*$")
 INHERIT = re.compile(r"^[\s，,]*[^，,。；;]{0,12}?并")  # 出席并讲话
 PRONOUN = re.compile(r"^[\s，,]*(他|她)|(他|她)\s*$")
 # 出席会议的还有：甲、乙, 参加会见的嘉宾有：甲 — the agents follow the trigger
@@ -356,7 +357,8 @@ def find_roles(
     tokens: list[Token] | None = None,
 ) -> list[RoleMention]:
     """Role mentions of one sentence: the trigger walk, then each sentence pattern. ``last_subject`` resolves 他/她."""
-    preps = {t.start for t in tokens or [] if t.text in PREPOSITIONS and t.tag in ("p", "v")}
+    preps = {t.start for t in tokens or [] if t.text in PREPOSITIONS and t.tag in ("p", "v")
+             and text[t.start - 1 : t.start + 1] != "图为"}
     preps |= {p.end for p in people if text[p.end : p.end + 1] in PREPOSITIONS}  # 甲、乙为…: 为 read into 乙
     people = [p for p in people if not inside_title(text, p) and not studied_person(text, p)]
     out = _trigger_roles(text, people, locality, last_subject, preps)

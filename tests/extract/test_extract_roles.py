@@ -44,6 +44,11 @@ def test_reporting_to_the_congress_is_speaking():
     assert roles_of(x, "贺立东") == roles_of(x, "潘立新") == {"Speaker"}
 
 
+def test_a_caption_opening_with_tu_wei_is_no_receiving_side():
+    x = extract(article("21日晚,首届“文明好市民”颁奖晚会举行。市长郝立平出席。图为市长郝立平为“文明好市民”颁奖。"))
+    assert roles_of(x, "郝立平") == {"Attendee", "AwardPresenter"}
+
+
 def test_respectively_present():
     x = extract(article("5月19日,两市举行合作座谈会。市长郝建平、区长鲍军分别介绍了工作情况。"))
     assert roles_of(x, "郝建平") == roles_of(x, "鲍军") == {"Presenter"}
