@@ -138,6 +138,8 @@ def compound_names(
         end = given_end(text, sur_end, boundary, starts)
         if end is None or any(covered[k] for k in range(sur_end, end)):
             continue
+        if m.group(0) in WORDLIKE and text[pos - 1 : pos] == "由":
+            continue  # 由第五组…: after 由 a word-like surname is the word (a post title makes it a name)
         if after_title or (_at_clause_start(text, pos) and m.group(0) not in WORDLIKE and (
             ACTS.match(text, end) or SPEECH.match(text, end)  # a person acts right after it
             or sur_end in starts or (pos, end) in spans  # the tagger agrees the surname is a unit

@@ -85,7 +85,8 @@ def test_single_character_surnames_keep_their_length(text: str, want: list[str])
 
 @pytest.mark.parametrize(
     "text",
-    ["记者登录上官网、微博查询。", "百里挑一的人才出席表彰会。", "第五届运动会开幕。", "东方红小学举行活动。"],
+    ["记者登录上官网、微博查询。", "百里挑一的人才出席表彰会。", "第五届运动会开幕。", "东方红小学举行活动。",
+     "由第五组出席会议。"],
 )
 def test_compound_surnames_that_are_words_make_no_name(text: str) -> None:
     assert names(text) == []
