@@ -141,7 +141,26 @@ def find_events(text: str, tokens: list[Token], has_role: bool) -> list[EventMen
             out.append(mention)
         if nxt is not None and nxt.start() == m.end():
             stops = sorted([*stops, m.end()])  # the next head's name starts after this one
+        elif _joined_to_next(text, m, nxt):
+            stops = sorted([*stops, m.end() + 1])  # …会议和|…会议: the next name starts after 和
     return sorted(out + _other_meetings(text, out), key=lambda e: e.start)  # in the order printed
+
+
+def _joined_to_next(text: str, m: re.Match[str], nxt: re.Match[str] | None) -> bool:
+    """A meeting's head noun followed by 和/及/与 and another meeting's name (no stop between): two
+    meetings held together, each named as printed."""
+    return (
+        nxt is not None
+        and text[m.end() : m.end() + 1] in ("和", "及", "与")
+        and text[m.end() : m.end() + 2] != "及时"
+        and nxt.start() - m.end() < 30
+        and not NAME_STOPS.search(text[m.end() + 1 : nxt.start()])
+        and not SESSION_PART.match(text, m.end() + 1, nxt.end())  # …开幕式及第一次全体会议: one session
+    )
+
+
+# the parts of one session printed together (开幕式及第一次全体会议), which stay one event
+SESSION_PART = re.compile(r"(?:第[一二三四五六七八九十\d]{1,3}次)?(?:全体|预备)会议$")
 
 
 def _not_a_name_end(text: str, m: re.Match[str], nxt: re.Match[str] | None, stops: list[int]) -> bool:
@@ -152,6 +171,8 @@ def _not_a_name_end(text: str, m: re.Match[str], nxt: re.Match[str] | None, stop
     start = max((e for e in stops if e <= m.start()), default=0)
     if nxt is not None and nxt.start() == m.end() and text[start : m.end()] in GENERIC_HEADS:
         return False
+    if _joined_to_next(text, m, nxt):
+        return False  # 党组（扩大）会议和第9次常务会议: two meetings, joined by 和
     # 政治协商会议…第一次会议: the name goes on
     return (
         nxt is not None

@@ -191,6 +191,15 @@ def test_a_short_qualifier_in_brackets_inside_the_name():
     assert [e.name for e in x.events] == ["全镇工作会议"]
 
 
+def test_two_meetings_joined_by_he_are_two_and_share_their_chair():
+    x = extract(article("3月21日下午,县长李立东主持召开县政府党组（扩大）会议和县政府第9次常务会议。"))
+    assert [e.name for e in x.events] == ["县政府党组（扩大）会议", "县政府第9次常务会议"]
+    assert all(roles_of(x, "李立东") == {"Chair"} for _ in x.events)
+    assert all(len(e.participations) == 1 for e in x.events)
+    x = extract(article("3月21日,县人大常委会和县政府联席会议召开。全县经济工作会议暨安全生产会议同日召开。"))
+    assert [e.name for e in x.events] == ["县人大常委会和县政府联席会议", "全县经济工作会议暨安全生产会议"]
+
+
 def test_two_votes_two_elections():
     x = extract(article(
         "昨天上午,中共临溪县第十三次代表大会胜利闭幕。甄小龙、詹立群等31人当选为县委委员。"
