@@ -45,6 +45,7 @@ NOT_REPORTED_AFTER = re.compile(
 REFERRED_BEFORE = re.compile(r"(贯彻|落实|领会|学习|传达)了?$")
 FUTURE_BEFORE = re.compile(
     r"(即将|将于|将要|拟于|计划|筹备)[^，。]{0,8}$|(对|关于|就|决定|筹备|研究)了?(召开|举行|举办)|决定$"
+    r"|(?:定于|定在)[^，。；;]{0,14}?(召开|举行|举办)$"  # 协商定于10月25日召开: planned
     r"|(相继|陆续|分别|先后|纷纷)(召开|举行|举办)了?$"  # 各乡镇相继召开党代会: many meetings, none named
 )
 # 县第七次党代会即将召开, 会议将于下月举行: announced, not reported

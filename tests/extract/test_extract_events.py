@@ -200,6 +200,15 @@ def test_two_meetings_joined_by_he_are_two_and_share_their_chair():
     assert [e.name for e in x.events] == ["县人大常委会和县政府联席会议", "全县经济工作会议暨安全生产会议"]
 
 
+def test_a_meeting_planned_for_a_date_is_no_event_and_gives_no_date():
+    x = extract(article(
+        "日前,市政协主席李立东主持召开市政协五届四十六次主席会议。"
+        "会议协商定于10月25日召开市政协五届二十八次常委会议,会期一天。"
+    ))
+    assert [e.name for e in x.events] == ["市政协五届四十六次主席会议"]
+    assert x.events[0].date is None and x.events[0].month_day is None
+
+
 def test_two_votes_two_elections():
     x = extract(article(
         "昨天上午,中共临溪县第十三次代表大会胜利闭幕。甄小龙、詹立群等31人当选为县委委员。"
