@@ -49,6 +49,11 @@ def test_a_caption_opening_with_tu_wei_is_no_receiving_side():
     assert roles_of(x, "郝立平") == {"Attendee", "AwardPresenter"}
 
 
+def test_coming_to_the_meeting_to_hear_is_attending():
+    x = extract(article("5月19日,市政协常委会议举行。副市长李立东到会听取意见建议。到会代表200人。"))
+    assert roles_of(x, "李立东") == {"Attendee"}
+
+
 def test_respectively_present():
     x = extract(article("5月19日,两市举行合作座谈会。市长郝建平、区长鲍军分别介绍了工作情况。"))
     assert roles_of(x, "郝建平") == roles_of(x, "鲍军") == {"Presenter"}
