@@ -27,13 +27,17 @@ def _num(text: str) -> int:
     return int(cn2an.cn2an(text, "smart"))
 
 
+PLANNED_BEFORE = re.compile(r"(?:定于|定在|将于|将在|拟于|拟在|计划于|预计于)$")
+
+
 def find_date(text: str, published: dt.date | None) -> tuple[dt.date | None, tuple[int, int] | None, int]:
     """The first date expression of ``text``: (full date or None, (month, day) or None, offset or -1).
 
     Without a stated year the year comes from the publication date; a month/day more than a week after
     it belongs to the year before (a 12月29日 meeting reported in January).
     """
-    found = list(DATE_RE.finditer(text))
+    # 定于10月25日召开…: the day something is planned for is not the day of what is reported
+    found = [x for x in DATE_RE.finditer(text) if not PLANNED_BEFORE.search(text, 0, x.start())]
     # 某融媒12月23日讯：12月22日，…: the dateline is the day of the report, the next date the event's
     m = next((x for x in found if text[x.end() : x.end() + 1] not in DATELINE_AFTER), found[0] if found else None)
     r = RELATIVE_RE.search(text)

@@ -19,7 +19,10 @@ NAME_STOPS = re.compile(
     r"[，,。；;：:！？!?“”\"《》、（）()\s]|举行|召开了|召开|举办|主办|承办|出席|参加|主持|列席|即将|提请|贯彻|学习"
     r"|落实|传达|审议|通过|期间|闭幕(?![式会])|开幕(?![式会])|隆重|胜利|圆满|完成|以来|宣布|决定"
 )
-NAME_BRACKET = re.compile(r"[（(](?:扩大|联席|视频|电视电话)[）)]|“[^“”，,。；;]{1,12}”(?=[\u4e00-\u9fff])")
+# 党组（扩大）会议, 安全生产（消防）重点工作推进会: a short qualifier in brackets inside the name
+NAME_BRACKET = re.compile(
+    r"(?<=[\u4e00-\u9fff])[（(][\u4e00-\u9fff]{1,4}[）)](?=[\u4e00-\u9fff])|“[^“”，,。；;]{1,12}”(?=[\u4e00-\u9fff])"
+)
 SINGLE_STOPS = set("在于是了的为由对向从将并")
 NOT_EVENT_NEXT = set("堂厅室场馆址所处楼")
 REPORT_AFTER = re.compile(
@@ -42,6 +45,7 @@ NOT_REPORTED_AFTER = re.compile(
 REFERRED_BEFORE = re.compile(r"(贯彻|落实|领会|学习|传达)了?$")
 FUTURE_BEFORE = re.compile(
     r"(即将|将于|将要|拟于|计划|筹备)[^，。]{0,8}$|(对|关于|就|决定|筹备|研究)了?(召开|举行|举办)|决定$"
+    r"|(?:定于|定在)[^，。；;]{0,14}?(召开|举行|举办)$"  # 协商定于10月25日召开: planned
     r"|(相继|陆续|分别|先后|纷纷)(召开|举行|举办)了?$"  # 各乡镇相继召开党代会: many meetings, none named
 )
 # 县第七次党代会即将召开, 会议将于下月举行: announced, not reported
@@ -138,7 +142,26 @@ def find_events(text: str, tokens: list[Token], has_role: bool) -> list[EventMen
             out.append(mention)
         if nxt is not None and nxt.start() == m.end():
             stops = sorted([*stops, m.end()])  # the next head's name starts after this one
+        elif _joined_to_next(text, m, nxt):
+            stops = sorted([*stops, m.end() + 1])  # …会议和|…会议: the next name starts after 和
     return sorted(out + _other_meetings(text, out), key=lambda e: e.start)  # in the order printed
+
+
+def _joined_to_next(text: str, m: re.Match[str], nxt: re.Match[str] | None) -> bool:
+    """A meeting's head noun followed by 和/及/与 and another meeting's name (no stop between): two
+    meetings held together, each named as printed."""
+    return (
+        nxt is not None
+        and text[m.end() : m.end() + 1] in ("和", "及", "与")
+        and text[m.end() : m.end() + 2] != "及时"
+        and nxt.start() - m.end() < 30
+        and not NAME_STOPS.search(text[m.end() + 1 : nxt.start()])
+        and not SESSION_PART.match(text, m.end() + 1, nxt.end())  # …开幕式及第一次全体会议: one session
+    )
+
+
+# the parts of one session printed together (开幕式及第一次全体会议), which stay one event
+SESSION_PART = re.compile(r"(?:第[一二三四五六七八九十\d]{1,3}次)?(?:全体|预备)会议$")
 
 
 def _not_a_name_end(text: str, m: re.Match[str], nxt: re.Match[str] | None, stops: list[int]) -> bool:
@@ -149,6 +172,8 @@ def _not_a_name_end(text: str, m: re.Match[str], nxt: re.Match[str] | None, stop
     start = max((e for e in stops if e <= m.start()), default=0)
     if nxt is not None and nxt.start() == m.end() and text[start : m.end()] in GENERIC_HEADS:
         return False
+    if _joined_to_next(text, m, nxt):
+        return False  # 党组（扩大）会议和第9次常务会议: two meetings, joined by 和
     # 政治协商会议…第一次会议: the name goes on
     return (
         nxt is not None

@@ -99,12 +99,33 @@ def roles(doc: Doc) -> None:
         for rm in mentions + ([listed] if listed else []):
             target = _target_event(b, st, rm, current)
             if target is not None:
-                _add_roles(b, st, rm, target)
+                for event in [target, *_held_with(b, st, target)]:
+                    _add_roles(b, st, rm, event)
                 _note_recipients(b, st, rm)
         mv = MEETING_VERB.search(st.s.text)
         if mv:
             _meeting_guest(b, st, mv)
         last_subject = _subject_of(st) or last_subject
+
+
+def _held_with(b: Builder, st: TaggedSentence, target: Event) -> list[Event]:
+    """主持召开A会议和B会议: the meetings printed next to the target with only 和/及/与 between them,
+    which the same people chair or attend."""
+    pairs = list(zip(st.events, st.event_keys, strict=False))
+    at = next((i for i, (_m, k) in enumerate(pairs) if k == target.key), None)
+    if at is None:
+        return []
+    out: list[Event] = []
+    for step in (1, -1):
+        i = at
+        while 0 <= i + step < len(pairs):
+            left, right = sorted((pairs[i][0], pairs[i + step][0]), key=lambda m: m.start)
+            if st.s.text[left.end : right.start] not in ("和", "及", "与"):
+                break
+            i += step
+            if pairs[i][1] != target.key:
+                out.append(b.event(pairs[i][1]))
+    return out
 
 
 def _current_event(b: Builder, st: TaggedSentence, current: str | None) -> str | None:

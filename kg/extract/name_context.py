@@ -11,6 +11,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+from kg.extract.compound_names import compound_names
 from kg.extract.lexicon import alternation, surname_of, table, word_set
 
 if TYPE_CHECKING:
@@ -56,6 +57,18 @@ DOTTED = re.compile(r"[\u4e00-\u9fff]{2,10}(?:[·•][\u4e00-\u9fff]{1,10})+")
 DOTTED_LEFT_STOP = re.compile(r"(?:同志|代表|以及|和|与|及|由|为|是|在|等|的|了|向|对|从|率|请)")
 
 
+@cache
+def _dotted_tail_regex() -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in table("name_edges")["right_trim"]["words"])
+    return re.compile(f"(?:{words}|说[，,：:])")
+
+
+def _dotted_tail(text: str, k: int) -> bool:
+    """希拉·威曼|女士, 玛格丽特·里德|说，: a title or 说 after a dotted name's last piece (the tagger glues
+    them on; the boundary words of Chinese names miss them)."""
+    return _dotted_tail_regex().match(text, k) is not None
+
+
 def dotted_names(text: str, tokens: list[Token], found: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Names joined by a middle dot, whole, wherever the tagger read part of them as a person.
 
@@ -80,8 +93,8 @@ def dotted_names(text: str, tokens: list[Token], found: list[tuple[int, int]]) -
             continue
         start += cut
         last_at = max(m.group(0).rfind("·"), m.group(0).rfind("•")) + m.start() + 1
-        stop = next((k for k in range(last_at + 1, min(end, last_at + 6) + 1) if NAME_RIGHT_BOUNDARY.match(text, k)
-                     and k < end), None)
+        stop = next((k for k in range(last_at + 1, min(end, last_at + 6) + 1) if k < end and (
+            NAME_RIGHT_BOUNDARY.match(text, k) or (k >= last_at + 2 and _dotted_tail(text, k)))), None)
         if stop is not None:
             end = stop
         elif end - last_at > 5:
@@ -97,6 +110,8 @@ def dotted_names(text: str, tokens: list[Token], found: list[tuple[int, int]]) -
 LIST_HEAD = re.compile(r"(?:的有|的是|领导|[:：])(?P<item>[\u4e00-\u9fff]{2,3})$")
 COMRADE_AFTER = re.compile(r"同志(?![们])")
 LIST_ITEM_END = re.compile(r"[、，,。；;等]|及(?!时)|以及|出席|参加|列席|主持|同志|分别|讲话")
+# 市领导 is mostly followed by a noun (班子, 干部); a name after it is sure only before one of these
+LEADER_NAME_AFTER = re.compile(r"出席|列席|参加|陪同|主持|讲话|致辞|同志|等")
 STRONG_AFTER = re.compile(r"^(同志|主持|出席|讲话|致辞|当选|列席|等[^，,。]{0,6}(出席|参加))")
 
 
@@ -160,7 +175,9 @@ def add_context_names(
     for s, e in taken:
         for k in range(s, e):
             covered[k] = True
-    extra: list[tuple[int, int]] = []
+    # 副市长上官某某, 市领导欧阳某、: a compound surname is surer than the checks below
+    token_spans = {(t.start, t.end) for t in tokens}
+    extra: list[tuple[int, int]] = compound_names(text, covered, starts, NAME_RIGHT_BOUNDARY, token_spans)
 
     def try_at(pos: int, in_list: bool = False, after_title: bool = False) -> tuple[int, int] | None:
         if pos >= len(text) or covered[pos]:
@@ -201,9 +218,13 @@ def add_context_names(
 
     # after a post title: 副主任郭某某、
     for m in _title_regex().finditer(text):
-        if m.group(0) in ("领导", "负责人"):
+        if m.group(0) == "负责人":
             continue
-        hit = try_at(m.end(), in_list=True, after_title=True) or foreign_at(m.end())
+        if m.group(0) == "领导":  # 县领导储某某列席: only with a verb of taking part right after the name
+            hit = try_at(m.end())
+            hit = hit if hit and LEADER_NAME_AFTER.match(text, hit[1]) else None
+        else:
+            hit = try_at(m.end(), in_list=True, after_title=True) or foreign_at(m.end())
         if hit:
             extra.append(hit)
             for k in range(*hit):

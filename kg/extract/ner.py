@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
+from kg.extract.compound_names import cut_short_end, join_compound_given, left_surname_start
 from kg.extract.lexicon import surname_of, table, word_set
 from kg.extract.name_context import (
     NAME_RIGHT_BOUNDARY,
@@ -132,7 +133,8 @@ def _tagger_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         if tok.tag != "PER":
             i += 1
             continue
-        end, j = _join_given_name(text, tokens, i)
+        joined = join_compound_given(text, tokens, i, NAME_RIGHT_BOUNDARY)
+        end, j = joined if joined else _join_given_name(text, tokens, i)
         end, j = _join_transliterated(text, tokens, tok.start, end, j)
         spans.append((tok.start, end))
         i = j
@@ -214,6 +216,21 @@ def _surname_left_outside(c: _Candidate, tokens: list[Token]) -> None:
         c.start -= 1
 
 
+def _compound_surname_left(c: _Candidate, tokens: list[Token]) -> None:
+    """长|孙某某, 上官|某某: a compound surname (or its first character) left outside the name."""
+    c.start = left_surname_start(c.text, c.start, c.end)
+
+
+def _compound_cut_short(c: _Candidate, tokens: list[Token]) -> None:
+    """诸葛子|健在: a compound-surname name whose last character the next word took."""
+    c.end = cut_short_end(c.text, tokens, c.start, c.end, NAME_RIGHT_BOUNDARY)
+
+
+def _given_len(name: str) -> int:
+    """Characters after the surname (the first character when no surname is known)."""
+    return len(name) - len(surname_of(name) or name[:1])
+
+
 def _glued_word(c: _Candidate, tokens: list[Token]) -> None:
     """A function word or the verb's first character glued to the end of a name."""
     name = c.name
@@ -223,8 +240,8 @@ def _glued_word(c: _Candidate, tokens: list[Token]) -> None:
         c.end -= 1
     elif len(name) >= 3 and name[-1] == "边" and plausible_name(name[:-1]) and BIAN_AFTER.match(c.text, c.end):
         c.end -= 1  # 某某边|听边记: the 边 of 边…边…, not the name's
-    elif len(name) == 3 and name[-1] == "作" and plausible_name(name[:-1]) and SPEECH_AFTER.match(c.text, c.end):
-        c.end -= 1  # 孙某|作工作报告: the verb 作, not the name's
+    elif name[-1] == "作" and _given_len(name) == 2 and plausible_name(name[:-1]) and SPEECH_AFTER.match(c.text, c.end):
+        c.end -= 1  # 孙某|作工作报告, 上官某|作总结讲话: the verb 作, not the name's
     elif len(name) == 3 and name[-1] in GLUED_PREP and plausible_name(name[:-1]) and AWARD_AFTER.match(c.text, c.end):
         c.end -= 1  # 甲、邓某|为…颁奖: the 为 of 为…颁奖, whose verb follows with no other 为 between
 
@@ -315,8 +332,8 @@ def _cut_before_zheng(c: _Candidate, tokens: list[Token]) -> None:
 
 # the left edge, then what the tagger glued on at the right, then what it cut off there
 REPAIRS: tuple[Callable[[_Candidate, list[Token]], None], ...] = (
-    _trim_right, _surname_left_outside, _glued_word, _transliterated_rest, _honorific, _glued_verb,
-    _cut_before_verb, _cut_before_yideng, _cut_before_he, _cut_before_zheng,
+    _trim_right, _surname_left_outside, _compound_surname_left, _glued_word, _transliterated_rest, _honorific,
+    _glued_verb, _cut_before_verb, _compound_cut_short, _cut_before_yideng, _cut_before_he, _cut_before_zheng,
 )
 
 

@@ -26,12 +26,14 @@ from kg.extract.role_types import chain_start as _chain_start
 
 __all__ = ["RoleMention", "find_roles", "listed_recipients", "meeting_guests", "trigger_pattern"]
 
-OBJECT_MARK = re.compile(r"(为|对|向|给|从|把|将|同|与|跟|听取了|听取)\s*$")  # not 和: 甲和乙出席; 将甲…表彰为
+# not 和: 甲和乙出席; 将甲…表彰为; not the 为 of a caption's 图为 (图为市长甲为…颁奖: 甲 gives)
+OBJECT_MARK = re.compile(r"((?<!图)为|对|向|给|从|把|将|同|与|跟|听取了|听取)\s*$")
 INHERIT = re.compile(r"^[\s，,]*[^，,。；;]{0,12}?并")  # 出席并讲话
 PRONOUN = re.compile(r"^[\s，,]*(他|她)|(他|她)\s*$")
-# 出席会议的还有：甲、乙 — the agents follow the trigger
+# 出席会议的还有：甲、乙, 参加会见的嘉宾有：甲 — the agents follow the trigger
 AFTER_LIST = re.compile(
-    r"(出席|参加|列席)(?:[^，,。；;的有是]{0,10})?的(?:还|领导|同志|市领导|县领导|区领导|省领导|州领导)*(?:有|是)[:：]?"
+    r"(出席|参加|列席)(?:[^，,。；;的有是]{0,10})?的(?:还|领导|同志|市领导|县领导|区领导|省领导|州领导|嘉宾|来宾|外宾|客人)*"
+    r"(?:有|是)[:：]?"
 )
 # 听取了甲关于…的汇报, 听取乙局、丙局的工作汇报: the one heard reports (the listener is the meeting)
 HEARD = re.compile(
@@ -122,7 +124,8 @@ def _is_object(text: str, seg_start: int, prev_end: int, person: PersonMention, 
 PREPOSITIONS = {"为", "对", "向", "给"}
 # 对甲、乙等15户种植大户和丙、丁等30名技术员: the list of those on the receiving side goes on
 OBJECT_LIST_GOES_ON = re.compile(r"(?:等[\d一二三四五六七八九十百千]+[^，,。；;、和及]{0,14}?)?[、和及]")
-LIST_FILLER = re.compile(r"[、和及与等\s]|以及|同志|领导|负责同志")
+# 甲、乙等区四套班子领导，…参加: the collective after 等 names the same people, not others
+LIST_FILLER = re.compile(r"等[^、，,。；;]{0,10}?(?:领导|同志|负责人)|[、和及与等\s]|以及|同志|领导|负责同志")
 
 
 def _clause_agents(text: str, seg_start: int, trig_start: int, people: list[PersonMention]) -> list[PersonMention]:
@@ -354,7 +357,8 @@ def find_roles(
     tokens: list[Token] | None = None,
 ) -> list[RoleMention]:
     """Role mentions of one sentence: the trigger walk, then each sentence pattern. ``last_subject`` resolves 他/她."""
-    preps = {t.start for t in tokens or [] if t.text in PREPOSITIONS and t.tag in ("p", "v")}
+    preps = {t.start for t in tokens or [] if t.text in PREPOSITIONS and t.tag in ("p", "v")
+             and text[t.start - 1 : t.start + 1] != "图为"}
     preps |= {p.end for p in people if text[p.end : p.end + 1] in PREPOSITIONS}  # 甲、乙为…: 为 read into 乙
     people = [p for p in people if not inside_title(text, p) and not studied_person(text, p)]
     out = _trigger_roles(text, people, locality, last_subject, preps)
@@ -434,6 +438,8 @@ def meeting_guests(text: str, start: int) -> str | None:
         guest += "代表团"
     guest = re.sub(r"^(了|亲切|热情)+", "", guest)
     guest = VISITING.sub("", guest)  # 来访的某考察团: the visit is said of the guest, not part of its name
+    if guest in table("roles")["generic_guests"]["words"]:
+        return None  # 会见了来访的客人一行: no party named
     return guest or None
 
 

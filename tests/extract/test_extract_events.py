@@ -170,6 +170,45 @@ def test_reception_named_after_the_guest_and_meeting_in_phrase_is_no_role():
     assert "Participant" in roles_of(x, "甄小龙")
 
 
+def test_reception_of_unnamed_guests_those_seated_and_the_guests_listed():
+    x = extract(article(
+        "2月3日下午,市长郝建平会见了来访的客人一行。副市长贺晓东会见时在座。"
+        "参加会见的嘉宾有：某国某市市长约翰·史密斯，某国驻华大使彼得·琼斯。"
+    ))
+    assert len(x.events) == 1 and x.events[0].subtype == "Reception"
+    assert x.events[0].name == "会见"
+    assert all(p.agent_kind == "Person" for p in x.events[0].participations)  # 客人 names no party
+    assert roles_of(x, "郝建平") == {"Chair"}
+    assert roles_of(x, "贺晓东") == {"Attendee"}
+    assert roles_of(x, "约翰·史密斯") == roles_of(x, "彼得·琼斯") == {"Participant"}
+
+
+def test_a_short_qualifier_in_brackets_inside_the_name():
+    x = extract(article("7月9日下午,临川镇召开全镇安全生产（消防）重点工作推进会。会议由镇长李立东主持。"))
+    assert [e.name for e in x.events] == ["全镇安全生产（消防）重点工作推进会"]
+    assert roles_of(x, "李立东") == {"Chair"}
+    x = extract(article("5月19日,镇长李立东（右二）在全镇工作会议上讲话。"))
+    assert [e.name for e in x.events] == ["全镇工作会议"]
+
+
+def test_two_meetings_joined_by_he_are_two_and_share_their_chair():
+    x = extract(article("3月21日下午,县长李立东主持召开县政府党组（扩大）会议和县政府第9次常务会议。"))
+    assert [e.name for e in x.events] == ["县政府党组（扩大）会议", "县政府第9次常务会议"]
+    assert all(roles_of(x, "李立东") == {"Chair"} for _ in x.events)
+    assert all(len(e.participations) == 1 for e in x.events)
+    x = extract(article("3月21日,县人大常委会和县政府联席会议召开。全县经济工作会议暨安全生产会议同日召开。"))
+    assert [e.name for e in x.events] == ["县人大常委会和县政府联席会议", "全县经济工作会议暨安全生产会议"]
+
+
+def test_a_meeting_planned_for_a_date_is_no_event_and_gives_no_date():
+    x = extract(article(
+        "日前,市政协主席李立东主持召开市政协五届四十六次主席会议。"
+        "会议协商定于10月25日召开市政协五届二十八次常委会议,会期一天。"
+    ))
+    assert [e.name for e in x.events] == ["市政协五届四十六次主席会议"]
+    assert x.events[0].date is None and x.events[0].month_day is None
+
+
 def test_two_votes_two_elections():
     x = extract(article(
         "昨天上午,中共临溪县第十三次代表大会胜利闭幕。甄小龙、詹立群等31人当选为县委委员。"

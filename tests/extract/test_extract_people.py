@@ -40,6 +40,23 @@ def test_leaders_list_takes_the_collective_post():
     assert all(v == ["市领导"] for v in got.values())
 
 
+def test_a_single_name_after_leaders_before_a_verb_of_taking_part():
+    got = people("县政协主席周明泉，县领导储立新列席会议。")  # the tagger: 储/v 立新/v
+    assert got["储立新"] == ["县领导"]
+    assert people("县领导班子出席会议，市领导干部参加培训。") == {}
+
+
+def test_an_adverb_of_sequence_is_no_part_of_the_post():
+    for text, post in (("最后区长李立新宣布大会开幕。", "区长"), ("接着市委书记李立新作总结讲话。", "市委书记"),
+                       ("同时副县长李立新参加。", "副县长")):
+        assert people(text) == {"李立新": [post]}, text
+
+
+def test_this_place_is_no_part_of_the_post():
+    assert people("该镇党委书记李立东出席会议。") == {"李立东": ["镇党委书记"]}
+    assert people("该县县长李立东出席会议。") == {"李立东": ["县长"]}
+
+
 def test_names_followed_by_comrade():
     got = people("选举岳振国为主任委员,苗凤英、鲁长河同志为副主任委员。")
     assert {"岳振国", "苗凤英", "鲁长河"} <= set(got)
@@ -142,6 +159,12 @@ def test_middle_dot_names_are_read_whole():
     assert "阿卜杜拉·热合曼" in got and "肉孜·司马义" in got
     got = people("县委副书记艾尼瓦尔·吾斯曼主持会议。")
     assert got.get("艾尼瓦尔·吾斯曼") == ["县委副书记"]
+
+
+def test_a_dotted_name_ends_before_a_title_or_said():
+    assert set(people("德国专家安娜·贝克曼女士在为大学生上课。")) == {"安娜·贝克曼"}
+    assert set(people("托马斯·韦伯说，合作前景广阔。")) == {"托马斯·韦伯"}
+    assert set(people("阿卜杜拉·艾则孜说，要抓好落实。")) == {"阿卜杜拉·艾则孜"}  # 则 is the name's
 
 
 def test_a_dotted_place_pair_is_no_person():

@@ -27,6 +27,33 @@ def test_comma_separated_people_before_one_trigger():
         assert roles_of(x, name) == {"Attendee"}, name
 
 
+def test_a_list_closed_by_its_collective_takes_part_with_the_units():
+    x = extract(article(
+        "5月19日,区委常委会扩大会议召开。区委副书记、区长尤立川主持会议并讲话,区人大常委会主任周立雄、"
+        "区政协主席叶立山等区四套班子领导,各乡镇和区直有关单位主要负责同志参加。"
+    ))
+    assert roles_of(x, "尤立川") == {"Chair", "Speaker"}
+    assert roles_of(x, "周立雄") == roles_of(x, "叶立山") == {"Participant"}
+
+
+def test_reporting_to_the_congress_is_speaking():
+    x = extract(article(
+        "政协临川市第五届委员会第二次会议5月19日上午开幕。市政协主席贺立东代表政协临川市第五届委员会常务委员会"
+        "向大会报告工作。受常委会委托，副主席潘立新向大会报告提案工作情况。"
+    ))
+    assert roles_of(x, "贺立东") == roles_of(x, "潘立新") == {"Speaker"}
+
+
+def test_a_caption_opening_with_tu_wei_is_no_receiving_side():
+    x = extract(article("21日晚,首届“文明好市民”颁奖晚会举行。市长郝立平出席。图为市长郝立平为“文明好市民”颁奖。"))
+    assert roles_of(x, "郝立平") == {"Attendee", "AwardPresenter"}
+
+
+def test_coming_to_the_meeting_to_hear_is_attending():
+    x = extract(article("5月19日,市政协常委会议举行。副市长李立东到会听取意见建议。到会代表200人。"))
+    assert roles_of(x, "李立东") == {"Attendee"}
+
+
 def test_respectively_present():
     x = extract(article("5月19日,两市举行合作座谈会。市长郝建平、区长鲍军分别介绍了工作情况。"))
     assert roles_of(x, "郝建平") == roles_of(x, "鲍军") == {"Presenter"}
