@@ -194,6 +194,10 @@ def report(runs: dict[str, dict], start: dict, ceiling: float, remote: bool) -> 
                  f"{writer * 1000:.2f} ms (in-process scheduler included), of which resolution "
                  f"{one['resolve_cpu'] / n * 1000:.2f} ms"
                  + (f"; store server {server * 1000:.2f} ms" if remote else ""))
+    if not remote:  # the writer's CPU is on the two cores too: the most two workers can gain, before start-up
+        lines.append(f"beside the measured ratio: two cores allow at most 2 x worker / (worker + writer) = "
+                     f"{2 * worker_cpu / (worker_cpu + writer):.2f}x from these CPU figures (start-up, tail and "
+                     f"transfers left out)")
     lines.append("projection for 10,000,000 articles, one core per worker: worker CPU per article / workers, "
                  "bounded below by the writer's serial part" + (" and the server's CPU" if remote else "") + ":")
     for workers in (10, 50, 100):
