@@ -11,6 +11,12 @@ worker at its first task (``kg.cluster._prepared``).
 
 from __future__ import annotations
 
+import gc
+
 import distributed  # noqa: F401
 
 import kg.cluster  # noqa: F401
+
+# what the server loaded is never collected: out of the collector's way, so that the workers' collections
+# do not write to (and so copy) the pages they share with the server (Python's gc.freeze advice for pre-fork servers)
+gc.freeze()

@@ -4,6 +4,9 @@ by every worker forked after, instead of once per worker. Pure Python: it starts
 
 from __future__ import annotations
 
+import gc
+
 from kg.search.segment import tokenizer
 
 tokenizer()
+gc.freeze()  # see kg.cluster_preload
