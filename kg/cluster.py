@@ -18,6 +18,7 @@ that still kills its worker there is reported.
 from __future__ import annotations
 
 import logging
+import os
 import uuid
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -84,13 +85,46 @@ QUIET_DASK = {
 }
 
 
+# A local cluster's nannies fork their workers from a fork server that imported what a task needs once
+# (kg.cluster_preload), instead of spawning them (Dask's default: each worker imports Dask, newskg and
+# jieba's dictionary again, ≈2.4 CPU s, on the cores the other workers and the writer need).
+LOCAL_WORKERS = {"distributed.worker.multiprocessing-method": "forkserver"}
+
+
+def start_fork_server(segmenter: bool = False) -> None:
+    """Start the fork server a local cluster's workers are forked from, unless it runs already.
+
+    Called as early as possible (``ingest_cluster``, before the inputs are walked): the server imports
+    while this process goes on starting. ``segmenter``: the workers segment text for the writer's
+    search index, so jieba's dictionary is loaded in the server too (kg.cluster_preload_segmenter).
+    Dask's environment for new worker processes (``distributed.nanny.pre-spawn-environ`` and a fixed
+    hash seed, which Dask sets in this process before it spawns one) is set first, so that the server
+    and every worker forked from it have it, as spawned workers would.
+    """
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    _dask()
+    import dask
+
+    for key, value in (dask.config.get("distributed.nanny.pre-spawn-environ") or {}).items():
+        if value is not None:
+            os.environ.setdefault(key, str(value))
+    if os.environ.get("PYTHONHASHSEED") in (None, "0"):
+        os.environ["PYTHONHASHSEED"] = "6640"  # the seed Dask gives the workers it spawns
+    preload = ["kg.cluster_preload"] + (["kg.cluster_preload_segmenter"] if segmenter else [])
+    multiprocessing.get_context("forkserver").set_forkserver_preload(preload)  # used only when it starts
+    forkserver.ensure_running()
+
+
 @contextmanager
 def connect(scheduler: str) -> Iterator[Any]:
     """A client of the scheduler ``tcp://host:8786``, or of a LocalCluster of N workers for ``local:N``.
 
     A local cluster's workers are processes of one thread each (extraction holds the GIL; the processes
-    are the parallelism, as in the local pool) and listen on the loopback interface only. Dask's
-    housekeeping runs less often (``QUIET_DASK``) in this process and a local cluster's.
+    are the parallelism, as in the local pool), forked from a fork server that has imported what a
+    task needs (``start_fork_server``), and listen on the loopback interface only. Dask's housekeeping
+    runs less often (``QUIET_DASK``) in this process and a local cluster's.
     """
     _dask()  # a clear error if Dask is not installed
     import dask
@@ -105,17 +139,11 @@ def _connect(scheduler: str) -> Iterator[Any]:
     n = local_workers(scheduler)
     distributed = _dask()
     if n is not None:
-        with warnings.catch_warnings():  # its status page tries port 8787 (on 127.0.0.1), else any free port
-            warnings.filterwarnings("ignore", message="Port 8787 is already in use", category=UserWarning)
-            cluster = distributed.LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
-                silence_logs=logging.ERROR, memory_limit=0,
-            )
-        try:
-            with distributed.Client(cluster) as client:
-                yield client
-        finally:
-            cluster.close()
+        import dask
+
+        start_fork_server()  # a no-op if ingest_cluster started it already
+        with dask.config.set(LOCAL_WORKERS), _local_cluster(distributed, n) as client:
+            yield client
         return
     try:
         client = distributed.Client(scheduler, timeout=30)
@@ -123,6 +151,22 @@ def _connect(scheduler: str) -> Iterator[Any]:
         raise KgError(f"--cluster {scheduler}: cannot reach the scheduler ({exc})") from None
     with client:
         yield client
+
+
+@contextmanager
+def _local_cluster(distributed: Any, n: int) -> Iterator[Any]:
+    """A client of a new LocalCluster of ``n`` one-thread worker processes on the loopback interface."""
+    with warnings.catch_warnings():  # its status page tries port 8787 (on 127.0.0.1), else any free port
+        warnings.filterwarnings("ignore", message="Port 8787 is already in use", category=UserWarning)
+        cluster = distributed.LocalCluster(
+            n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
+            silence_logs=logging.ERROR, memory_limit=0,
+        )
+    try:
+        with distributed.Client(cluster) as client:
+            yield client
+    finally:
+        cluster.close()
 
 
 # ---------------------------------------------------------------- on the workers
@@ -197,8 +241,15 @@ def ingest_cluster(
     import time
 
     t0 = time.perf_counter()
+    local = local_workers(scheduler) is not None
+    if local and not skip_known:  # resuming, the walk may find nothing to do: the server waits for it
+        from kg.search import index_path
+
+        start_fork_server(segmenter=index_path(store) is not None)  # as begin_batch sets segment_text
     opts, todo, writer = begin_batch(store, paths, options, skip_known, progress, on_file, batch_articles)
     if todo:
+        if local:
+            start_fork_server(segmenter=opts.segment_text)  # a no-op if started above
         with connect(scheduler) as client:
             _run(client, todo, opts, shared_store, writer, task_files)
     return writer.finish(t0)
