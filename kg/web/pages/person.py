@@ -33,7 +33,7 @@ from kg.web.pages.common import (
 )
 from kg.web.pages.lists import ArticleRef, Grant, article_list, grant_list
 from kg.web.pages.paging import BUSY_ROWS, Dated, Paging, keep_together, make_paging, year_jumps
-from kg.web.pages.queries import Row, bind, load, run, run_each, values_of
+from kg.web.pages.queries import Row, bind, load, run, run_each, run_union, values_of
 from kg.web.pages.text import Highlight, radial_layout
 from kg.web.pages.text import Node as SvgNode
 
@@ -258,16 +258,21 @@ def _identity(store: Store, lk: Linker, this: URIRef, look: Lookup,
     (the resolution layer, kg.resolve; empty on a store without it). ``form``: how "why joined" is read,
     the same rows each way: grouped by the store (person_identity.rq), ``busy`` for a person named in a
     large share of the store's articles (person_identity_busy.rq, by scans), ``rows`` for a person of few
-    (person_identity_rows.rq, grouped here). The answers are kept until the store is written however fast
+    (person_identity_rows.rq, grouped here, asked with person_namesakes.rq in one request). The answers
+    are kept until the store is written however fast
     they came (``quick``): small, and asked on every view of the page."""
-    if form == "busy":
-        blocks = values_of(run(store, "person_blocks", quick=True, this=this), "block")
-        rows = run(store, "person_identity_busy", quick=True, this=this, blocks=blocks) if blocks else []
-    elif form == "rows":
-        rows = _grouped(run(store, "person_identity_rows", quick=True, this=this))
+    if form == "rows":  # both sections in one request (a request costs about what these small answers do)
+        mine, theirs = run_union(store, [("person_identity_rows", "reason", {"this": this}),
+                                         ("person_namesakes", "other", {"this": this})], quick=True)
+        rows = _grouped(mine)
     else:
-        rows = run(store, "person_identity", quick=True, this=this)
-    near = _namesakes(run(store, "person_namesakes", quick=True, this=this))
+        if form == "busy":
+            blocks = values_of(run(store, "person_blocks", quick=True, this=this), "block")
+            rows = run(store, "person_identity_busy", quick=True, this=this, blocks=blocks) if blocks else []
+        else:
+            rows = run(store, "person_identity", quick=True, this=this)
+        theirs = run(store, "person_namesakes", quick=True, this=this)
+    near = _namesakes(theirs)
     # the papers busy rows leave unnamed, and namesakes named nowhere their samples' articles say
     unnamed = [r["pub"] for r in rows if r.get("pub") is not None and r.get("paper") is None] \
         + [URIRef(o) for o, (_, _, name) in near.items() if not name]
