@@ -108,7 +108,9 @@ def run_union(store: Store, parts: Sequence[tuple[str, str, dict[str, Value]]], 
     the branch otherwise). ``key`` must be bound in every row of its query and named nowhere in the
     other parts; each file a plain query (``kg query`` runs it): a projection of plain variables, a
     WHERE group and nothing after it (no GROUP BY, ORDER BY or LIMIT, which would apply to every
-    branch). A file that is not, or a row that binds no key, raises ValueError. ``keep`` and ``quick``: as
+    branch). A file that is not, or a row that binds no key, raises ValueError. A variable one file
+    projects and another uses inside is projected from both (its text read for the other's rows too):
+    name them apart. ``keep`` and ``quick``: as
     for :func:`run`."""
     head, groups, own = _union(tuple((name, key) for name, key, _ in parts))
     body = "\n  UNION\n".join(f"  {{{bind(g, values)}}}" for g, (_, _, values) in zip(groups, parts, strict=True))
