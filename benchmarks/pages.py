@@ -345,12 +345,14 @@ class QueryClock:
                 try:
                     return original(store, name, *args, **kwargs)
                 finally:
-                    self.times.setdefault((self.kind, name), []).append((time.perf_counter() - t) * 1000)
+                    # run_union's parts: (file, key, values) each, timed under "file + file"
+                    key = name if isinstance(name, str) else " + ".join(part[0] for part in name)
+                    self.times.setdefault((self.kind, key), []).append((time.perf_counter() - t) * 1000)
             return timed
 
-        # every page module imported ``run`` (and ``run_each``) by name: replace them in each
+        # every page module imported ``run`` (``run_each``, ``run_union``) by name: replace them in each
         mods = [importlib.import_module(f"kg.web.pages.{m.name}") for m in pkgutil.iter_modules(kg.web.pages.__path__)]
-        patched = [(m, f, getattr(queries, f)) for m in mods for f in ("run", "run_each")
+        patched = [(m, f, getattr(queries, f)) for m in mods for f in ("run", "run_each", "run_union")
                    if getattr(m, f, None) is getattr(queries, f)]
         for m, f, original in patched:
             setattr(m, f, timing(original))

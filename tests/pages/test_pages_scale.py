@@ -126,6 +126,29 @@ def test_identity_sections_are_the_plain_aggregates(synthetic) -> None:
         assert_name_page_matches(store, bench.BASE, parse_qs(urlsplit(u).query)["q"][0])
 
 
+def test_union_gives_each_querys_own_rows(synthetic) -> None:
+    """run_union (the identity sections of a person of few articles in one request) gives each query's
+    rows as the query alone gives them: the hub, its namesakes (whose namesakes' rows count the hub) and
+    twenty more people."""
+    from collections import Counter
+
+    from kg.web.pages.queries import run, run_union
+
+    store, data = synthetic
+    hub = data.samples["person (hub)"][0]
+    seen = Counter()
+    for p in [hub, *data.samples["person (hub's namesakes)"], *list(data.participations)[:20]]:
+        this = URIRef(bench.BASE + p)
+        parts = [("person_identity_rows", "reason", {"this": this}), ("person_namesakes", "other", {"this": this})]
+        together = run_union(store, parts, keep=False)
+        for (name, _, values), got in zip(parts, together, strict=True):
+            alone = run(store, name, keep=False, **values)
+            assert Counter(tuple(sorted(r.items())) for r in got) == \
+                Counter(tuple(sorted(r.items())) for r in alone), (p, name)
+            seen[name] += len(alone)
+    assert seen["person_identity_rows"] > 0 and seen["person_namesakes"] > 0
+
+
 def test_busy_timeline_articles_and_posts_are_the_full_sort(synthetic, monkeypatch) -> None:
     """Lists read newest-first from the store's latest dates are the rows of the full sort, ties by IRI."""
     store, data = synthetic

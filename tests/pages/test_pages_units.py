@@ -166,3 +166,24 @@ def test_a_fact_read_from_a_kicker_links_to_the_kicker() -> None:
                {"headline-0": "标题", "kicker-0": "乙丙在会上强调"})
     assert (in_body.anchor, in_kicker.anchor, cuts) == ("s-0", "kicker-0", {0, 7})
     assert in_kicker.excerpt == [("乙丙", True), ("在会上强调", False)]
+
+
+def test_union_refuses_what_it_cannot_tell_apart(monkeypatch) -> None:
+    """run_union asks several page queries in one UNION: it refuses a file whose answer a UNION would
+    change (GROUP BY), a key named in another part (its rows could not be told apart) or not among the
+    file's variables, and a row that binds no part's key."""
+    from kg.web.pages import queries
+    from kg.web.pages.queries import run_union
+
+    this = URIRef("http://example.org/person/p")
+    rows = ("person_identity_rows", "reason", {"this": this})
+    with pytest.raises(ValueError, match="nothing after WHERE"):
+        run_union(None, [rows, ("person_identity", "reason", {"this": this})])  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="named in another part"):
+        run_union(None, [("person_identity_rows", "jur", {"this": this}),  # type: ignore[arg-type]
+                         ("person_namesakes", "other", {"this": this})])
+    with pytest.raises(ValueError, match="not among its variables"):
+        run_union(None, [("person_identity_rows", "other", {"this": this})])  # type: ignore[arg-type]
+    monkeypatch.setattr(queries, "_rows", lambda *a: [{"reason": None, "other": None, "jur": Literal("x")}])
+    with pytest.raises(ValueError, match="binds none of the keys"):
+        run_union(None, [rows, ("person_namesakes", "other", {"this": this})])  # type: ignore[arg-type]

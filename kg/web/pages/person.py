@@ -3,9 +3,10 @@ articles; each list paged on its own parameter."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.term import Node
 
 from kg.store.base import Store
@@ -33,7 +34,7 @@ from kg.web.pages.common import (
 )
 from kg.web.pages.lists import ArticleRef, Grant, article_list, grant_list
 from kg.web.pages.paging import BUSY_ROWS, Dated, Paging, keep_together, make_paging, year_jumps
-from kg.web.pages.queries import Row, bind, load, run, run_each, values_of
+from kg.web.pages.queries import Row, bind, load, run, run_each, run_union, values_of
 from kg.web.pages.text import Highlight, radial_layout
 from kg.web.pages.text import Node as SvgNode
 
@@ -258,16 +259,21 @@ def _identity(store: Store, lk: Linker, this: URIRef, look: Lookup,
     (the resolution layer, kg.resolve; empty on a store without it). ``form``: how "why joined" is read,
     the same rows each way: grouped by the store (person_identity.rq), ``busy`` for a person named in a
     large share of the store's articles (person_identity_busy.rq, by scans), ``rows`` for a person of few
-    (person_identity_rows.rq, grouped here). The answers are kept until the store is written however fast
-    they came (``quick``): small, and asked on every view of the page."""
-    if form == "busy":
-        blocks = values_of(run(store, "person_blocks", quick=True, this=this), "block")
-        rows = run(store, "person_identity_busy", quick=True, this=this, blocks=blocks) if blocks else []
-    elif form == "rows":
-        rows = _grouped(run(store, "person_identity_rows", quick=True, this=this))
+    (person_identity_rows.rq, grouped here, asked with person_namesakes.rq in one request). The answers
+    are kept until the store is written however fast they came (``quick``): small, and asked on every
+    view of the page."""
+    if form == "rows":  # both sections in one request (a request costs about what these small answers do)
+        mine, theirs = run_union(store, [("person_identity_rows", "reason", {"this": this}),
+                                         ("person_namesakes", "other", {"this": this})], quick=True)
+        rows = _grouped(mine)
     else:
-        rows = run(store, "person_identity", quick=True, this=this)
-    near = _namesakes(run(store, "person_namesakes", quick=True, this=this))
+        if form == "busy":
+            blocks = values_of(run(store, "person_blocks", quick=True, this=this), "block")
+            rows = run(store, "person_identity_busy", quick=True, this=this, blocks=blocks) if blocks else []
+        else:
+            rows = run(store, "person_identity", quick=True, this=this)
+        theirs = run(store, "person_namesakes", quick=True, this=this)
+    near = _namesakes(theirs)
     # the papers busy rows leave unnamed, and namesakes named nowhere their samples' articles say
     unnamed = [r["pub"] for r in rows if r.get("pub") is not None and r.get("paper") is None] \
         + [URIRef(o) for o, (_, _, name) in near.items() if not name]
@@ -284,21 +290,23 @@ def _identity(store: Store, lk: Linker, this: URIRef, look: Lookup,
 
 
 NAMESAKE_ROWS = 50  # namesakes shown, most articles first
+Grouped = Mapping[str, Node | str | int | None]  # a row of person_identity.rq, or _grouped's (plain figures)
 IDENTITY_FEW = 20  # "why joined" from a row per mention for a person in at most this many articles
 
 
-def _grouped(rows: list[Row]) -> list[Row]:
+def _grouped(rows: list[Row]) -> list[Grouped]:
     """person_identity_rows.rq's rows (a mention each) as person_identity.rq's (per reason, jurisdiction
-    and paper: distinct articles, least and greatest date, least paper name)."""
+    and paper: distinct articles, least and greatest date, least paper name), the figures as plain
+    values (_reasons reads lexical forms: rdflib literals cost 3-5 µs each, most of this step)."""
     groups: dict[tuple[Node | None, ...], tuple[set[str], list[str], list[str]]] = {}
     for r in rows:
         arts, dates, named = groups.setdefault((r["reason"], r.get("jur"), r.get("pub")), (set(), [], []))
         arts.add(s(r["article"]))
         dates += [s(r["date"])] if r.get("date") is not None else []
         named += [s(r["named"])] if r.get("named") is not None else []
-    return [{"reason": reason, "jur": jur, "pub": pub, "articles": Literal(len(arts)),
-             "first": Literal(min(dates)) if dates else None, "last": Literal(max(dates)) if dates else None,
-             "paper": Literal(min(named)) if named else None}
+    return [{"reason": reason, "jur": jur, "pub": pub, "articles": len(arts),
+             "first": min(dates) if dates else None, "last": max(dates) if dates else None,
+             "paper": min(named) if named else None}
             for (reason, jur, pub), (arts, dates, named) in groups.items()]
 
 
@@ -327,7 +335,7 @@ IDENTITY_ROWS = 50  # reasons shown (a reason per jurisdiction: a national figur
 IDENTITY_SCAN_SHARE = 10  # "why joined" by scans for a person in at least a tenth of the dated articles
 
 
-def _reasons(rows: list[Row], names: dict[str, str]) -> list[IdentityReason]:
+def _reasons(rows: Sequence[Grouped], names: dict[str, str]) -> list[IdentityReason]:
     """The "why joined" rows: person_identity.rq's rows per reason, jurisdiction and paper summed per
     reason and jurisdiction, the papers by ``names`` in the order of their articles. Most articles
     first, then by reason and jurisdiction."""

@@ -93,6 +93,66 @@ def run_each(store: Store, name: str, key: str, items: Sequence[Node], quick: bo
     return _rows(store, f"{text[:start]}WHERE {{\n{branches}\n}}\n", True, quick)
 
 
+_PREFIX = re.compile(r"^PREFIX\s+(\S*:)\s*<([^>]*)>\s*$", re.MULTILINE | re.IGNORECASE)
+_PLAIN_SELECT = re.compile(r"^SELECT((?:\s+\?[A-Za-z_][A-Za-z0-9_]*)+)\s*$", re.MULTILINE)
+
+
+def run_union(store: Store, parts: Sequence[tuple[str, str, dict[str, Value]]], keep: bool = True,
+              quick: bool = False) -> list[list[Row]]:
+    """The rows of several page queries ``(name, key, values)``, each with its values bound, asked in
+    one request: each file's WHERE group a branch of one UNION; a row is the first part's whose ``key``
+    variable it binds, and has that query's variables only. Why: each request costs about 0.1 ms beside
+    its evaluation (Oxigraph parses and plans it, the store wrapper runs), as much as a small answer's
+    own look-ups; the branches of a UNION are evaluated apart, so each gives the rows it gives alone.
+    Why a key, not a constant bound in each branch: a BIND or VALUES there cost 0.05 ms (Oxigraph plans
+    the branch otherwise). ``key`` must be bound in every row of its query and named nowhere in the
+    other parts; each file a plain query (``kg query`` runs it): a projection of plain variables, a
+    WHERE group and nothing after it (no GROUP BY, ORDER BY or LIMIT, which would apply to every
+    branch). A file that is not, or a row that binds no key, raises ValueError. A variable one file
+    projects and another uses inside is projected from both (its text read for the other's rows too):
+    name them apart. ``keep`` and ``quick``: as
+    for :func:`run`."""
+    head, groups, own = _union(tuple((name, key) for name, key, _ in parts))
+    body = "\n  UNION\n".join(f"  {{{bind(g, values)}}}" for g, (_, _, values) in zip(groups, parts, strict=True))
+    keys = [key for _, key, _ in parts]
+    out: list[list[Row]] = [[] for _ in parts]
+    for r in _rows(store, f"{head}WHERE {{\n{body}\n}}\n", keep, quick):
+        i = next((i for i, key in enumerate(keys) if r.get(key) is not None), None)
+        if i is None:
+            raise ValueError(f"a row of run_union binds none of the keys {keys}")
+        out[i].append({k: r.get(k) for k in own[i]})  # as the query alone gives it
+    return out
+
+
+@cache
+def _union(parts: tuple[tuple[str, str], ...]) -> tuple[str, list[str], list[list[str]]]:
+    """run_union's text for the files and keys ``parts``, worked out once: the prefixes and projection,
+    each file's WHERE group (unbound) and each file's variables."""
+    prefixes: dict[str, str] = {}
+    names: list[str] = []
+    own: list[list[str]] = []
+    groups: list[str] = []
+    for name, key in parts:
+        text = load(name)
+        start, end = text.index("WHERE {"), text.rindex("}")
+        select = _PLAIN_SELECT.search(text, 0, start)
+        if select is None or text[end + 1:].strip():
+            raise ValueError(f"{name}.rq: run_union takes a SELECT of plain variables with nothing after WHERE")
+        for prefix, iri in _PREFIX.findall(text[:start]):
+            if prefixes.setdefault(prefix, iri) != iri:
+                raise ValueError(f"{name}.rq: prefix {prefix} is another IRI than in the other parts")
+        own.append([v[1:] for v in select.group(1).split()])
+        if key not in own[-1]:
+            raise ValueError(f"{name}.rq: the key ?{key} is not among its variables")
+        names += [v for v in select.group(1).split() if v not in names]
+        groups.append(text[start + len("WHERE {"):end])
+    for i, (name, key) in enumerate(parts):
+        if any(re.search(rf"[?$]{key}\b", g) for j, g in enumerate(groups) if j != i):
+            raise ValueError(f"the key ?{key} of {name}.rq is named in another part")
+    head = "".join(f"PREFIX {p} <{iri}>\n" for p, iri in prefixes.items())
+    return f"{head}SELECT {' '.join(names)}\n", groups, own
+
+
 def _rows(store: Store, text: str, keep: bool, quick: bool) -> list[Row]:
     """The rows of ``text``, kept until the store is written if slow (``kg.web.pages.cache``; ``quick``:
     whatever they took) unless ``keep`` is false."""
