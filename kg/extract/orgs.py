@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from kg.extract.gazetteer import ancestors
-from kg.extract.lexicon import alternation, table
+from kg.extract.lexicon import alternation, table, word_set
 from kg.extract.posts import title_of
 
 LEVELS = "省市县区镇乡州旗"
@@ -44,7 +44,7 @@ def expand_local(name: str, locality: str | None) -> str:
         return _with_place(name, locality, level)
     up = ancestors(locality)
     first = name[:1]
-    if first in up and not name.startswith(up[first]):
+    if first in up and not name.startswith(up[first]) and name[:2] not in word_set("level_words"):
         return _with_place(name, up[first], first)
     if name[:1] in "我本" and name[1:2] in up:
         return up[name[1:2]] + name[2:]  # 我省 in a city's paper

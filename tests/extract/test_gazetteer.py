@@ -50,3 +50,10 @@ def test_city_posts_in_a_county_paper_are_the_city_s() -> None:
     assert post_org("市长", "宝丰县") == "平顶山市政府"
     assert post_org("县委书记", "宝丰县") == "中共宝丰县委"  # its own level: unchanged
     assert expand_local("我省", "无锡市") == "江苏省"
+
+
+def test_a_word_that_begins_with_a_level_is_not_a_place_of_that_level() -> None:
+    # 市场监管局 in a county's paper is the county's own bureau, not its city's (kg/lexicons/level_words.txt)
+    assert expand_local("市场监管局", "宝丰县") == "市场监管局"
+    assert expand_local("区域医疗中心", "宝丰县某某镇") == "区域医疗中心"
+    assert expand_local("市教育局", "宝丰县") == "平顶山市教育局"  # a body of the city, printed with its level
