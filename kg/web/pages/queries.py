@@ -86,11 +86,17 @@ def run_each(store: Store, name: str, key: str, items: Sequence[Node], quick: bo
     item (it runs alone with ``kg query``): its WHERE group is everything from ``WHERE {`` to the last ``}``."""
     if not items:
         return []
+    head, group, _ = _parts(name)
+    branches = "\n  UNION\n".join("  {" + bind(group, {**values, key: item}) + "}" for item in items)
+    return _rows(store, f"{head}WHERE {{\n{branches}\n}}\n", True, quick)
+
+
+def _parts(name: str) -> tuple[str, str, str]:
+    """A page query file in three: what comes before ``WHERE {``, its WHERE group without the braces (to
+    the last ``}``) and what follows it — how run_each and run_union take a file apart."""
     text = load(name)
     start, end = text.index("WHERE {"), text.rindex("}")
-    group = text[start + len("WHERE {"):end]
-    branches = "\n  UNION\n".join("  {" + bind(group, {**values, key: item}) + "}" for item in items)
-    return _rows(store, f"{text[:start]}WHERE {{\n{branches}\n}}\n", True, quick)
+    return text[:start], text[start + len("WHERE {"):end], text[end + 1:]
 
 
 _PREFIX = re.compile(r"^PREFIX\s+(\S*:)\s*<([^>]*)>\s*$", re.MULTILINE | re.IGNORECASE)
@@ -133,19 +139,18 @@ def _union(parts: tuple[tuple[str, str], ...]) -> tuple[str, list[str], list[lis
     own: list[list[str]] = []
     groups: list[str] = []
     for name, key in parts:
-        text = load(name)
-        start, end = text.index("WHERE {"), text.rindex("}")
-        select = _PLAIN_SELECT.search(text, 0, start)
-        if select is None or text[end + 1:].strip():
+        head, group, tail = _parts(name)
+        select = _PLAIN_SELECT.search(head)
+        if select is None or tail.strip():
             raise ValueError(f"{name}.rq: run_union takes a SELECT of plain variables with nothing after WHERE")
-        for prefix, iri in _PREFIX.findall(text[:start]):
+        for prefix, iri in _PREFIX.findall(head):
             if prefixes.setdefault(prefix, iri) != iri:
                 raise ValueError(f"{name}.rq: prefix {prefix} is another IRI than in the other parts")
         own.append([v[1:] for v in select.group(1).split()])
         if key not in own[-1]:
             raise ValueError(f"{name}.rq: the key ?{key} is not among its variables")
         names += [v for v in select.group(1).split() if v not in names]
-        groups.append(text[start + len("WHERE {"):end])
+        groups.append(group)
     for i, (name, key) in enumerate(parts):
         if any(re.search(rf"[?$]{key}\b", g) for j, g in enumerate(groups) if j != i):
             raise ValueError(f"the key ?{key} of {name}.rq is named in another part")
