@@ -169,12 +169,11 @@ def city_of(place: str, locality: str | None) -> str:
         if first and level_of(first.group(1)) == 2:
             return first.group(1)
     if 0 <= level_of(place) <= 1:
-        # the city the standard of administrative divisions puts the county in (kg.extract.gazetteer)
-        city = ancestors(place).get("市") if rules().get("county_city_from_gazetteer") else None
         if locality and level_of(locality) == 2:
             return locality  # a city's paper reports its own counties (the standard may be older than a new one)
-        if city and not (locality and 0 <= level_of(locality) <= 1):
-            return city  # a county's post in a province's paper: its city's, as the city's paper has it
+        if rules().get("county_city_from_gazetteer") and not (locality and 0 <= level_of(locality) <= 1):
+            # a county's post in a province's paper: the city the standard puts it in (kg.extract.gazetteer)
+            return ancestors(place).get("市", place)
     return place
 
 
