@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
 
@@ -243,25 +244,58 @@ def _move(article: str, old: str, new: str, mention: str, basis: str) -> list[st
             f"WHERE {{ GRAPH {a} {{ {m} <{KG.identityBasis}> ?b }} }}"]
 
 
-def _apply(store: Store, mentions: list[Mention]) -> list[str]:
+@dataclass
+class Moves:
+    """What the career joins of one refresh changed in article graphs: in each article rewritten, the
+    person nodes renamed (old IRI → new) and the mentions whose basis was set (mention IRI → basis).
+
+    Why say it, not only which articles: the ingest writer holds the mentions and search rows of the
+    articles it just wrote, and patches them (``mention``) rather than reading the rewritten graphs
+    back from the store (kg.derived)."""
+
+    renamed: dict[str, dict[str, str]] = field(default_factory=dict)
+    bases: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def articles(self) -> list[str]:
+        """The article graphs rewritten."""
+        return sorted(self.renamed)
+
+    def add(self, article: str, old: str, new: str, mention: str, basis: str) -> None:
+        """One ``_move``, as its updates run in turn: every node of the article named ``old`` by now
+        (first written so, or renamed so by an earlier move) is named ``new``; the mention's basis set."""
+        names = self.renamed.setdefault(article, {})  # node as first written → its name now
+        for first, now in names.items():
+            if now == old:
+                names[first] = new
+        names.setdefault(old, new)
+        self.bases[mention] = basis
+
+    def mention(self, m: Mention) -> Mention:
+        """``m`` as its article graph states it after these moves."""
+        new = self.renamed.get(m.article, {}).get(m.person, m.person)
+        return m._replace(person=new, basis=self.bases.get(m.mention, m.basis))
+
+
+def _apply(store: Store, mentions: list[Mention]) -> Moves:
     """Plan the blocks of ``mentions`` and move the mentions that point at the wrong person; returns
-    the article graphs rewritten."""
+    what was moved."""
     wanted = plan_blocks(store, mentions)
     ops: list[str] = []
-    moved: set[str] = set()
+    moves = Moves()
     for m in sorted(set(mentions)):
         if m.mention in wanted and wanted[m.mention] != m.person:
             q = rule_qualifier(m)
             own = q is not None and wanted[m.mention] == _person_iri(m, q)
             basis = _rule_basis(store, m.article, m.name) if own else "CareerJoin"
             ops += _move(m.article, m.person, wanted[m.mention], m.mention, basis)
-            moved.add(m.article)
+            moves.add(m.article, m.person, wanted[m.mention], m.mention, basis)
     for i in range(0, len(ops), 600):
         store.update(" ;\n".join(ops[i : i + 600]))  # type: ignore[attr-defined]
-    return sorted(moved)
+    return moves
 
 
-def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] | None = None) -> list[str]:
+def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] | None = None) -> Moves:
     """After articles were written or removed: recompute the career blocks of every name they print
     (or printed: the resolution layer still holds their old joins) and re-key the articles that must
     move. Returns the article graphs rewritten (their joins and search entries need a refresh too).
@@ -276,21 +310,21 @@ def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] |
     rows: 0.06–0.09 s). A store without a layer (a plain load before ``kg resolve``) is read as before."""
     arts = sorted(set(article_iris))
     if not arts:
-        return []
+        return Moves()
     if mentions is None:
         mentions = mentions_in(store, arts)
     blocks = {mention_block(m): m.name for m in mentions}  # the blocks the layer writes them in
     for i in range(0, len(arts), CHUNK):
         blocks.update(csv_rows(store, _OLD_NAMES % values("a", map(URIRef, arts[i : i + CHUNK]))))
     if not blocks:
-        return []
+        return Moves()
     if _has_layer(store, arts):
         own = [(m.name, m.jurisdiction or "", m.sector or "", m.basis) for m in mentions]
         names = _planned(own + _layer_lines(store, blocks))
     else:
         names = names_to_plan(store, set(blocks.values()))
     if not names:
-        return []
+        return Moves()
     return _apply(store, mentions_named(store, names))
 
 
@@ -311,4 +345,4 @@ def apply_all(store: Store) -> list[str]:
     line everywhere, and reading every mention was most of this step at 10,000 articles."""
     names = {r[0] for r in csv_rows(store, _LINED_NAMES)}
     names = names_to_plan(store, names) if names else names
-    return _apply(store, mentions_named(store, names)) if names else []
+    return _apply(store, mentions_named(store, names)).articles if names else []

@@ -29,17 +29,27 @@ def refresh_derived(store: Store, graphs: Iterable[str], index_rows: Mapping[str
     from kg.mentions import mentions_in
     from kg.resolve import is_resolution_graph, refresh
     from kg.search import refresh as refresh_search
+    from kg.search.documents import renamed
 
     articles = sorted({g for g in graphs if not is_resolution_graph(g)})
     if articles:
         # the career joins first (kg.careers): they may move mentions of other articles of the same names;
-        # the mentions are read once for both steps, and again only in the articles the joins rewrote
+        # the mentions are read once for both steps. Of the articles the joins rewrote, those whose
+        # mentions and index rows are at hand (written just now, or read above) are patched as the joins
+        # renamed their nodes; only the others are read again
         known = written_mentions or {}
         mentions = [m for g in articles if g in known for m in known[g]]
         mentions += mentions_in(store, [g for g in articles if g not in known])
-        moved = set(refresh_careers(store, articles, mentions))
-        articles = sorted(set(articles) | moved)
-        mentions = [m for m in mentions if m.article not in moved] + mentions_in(store, sorted(moved))
+        moves = refresh_careers(store, articles, mentions)
+        moved = set(moves.articles)
+        held = set(articles)
+        articles = sorted(held | moved)
+        mentions = [moves.mention(m) if m.article in moved else m for m in mentions]
+        mentions += mentions_in(store, sorted(moved - held))
         refresh(store, articles, mentions)
         rows = {g: r for g, r in (index_rows or {}).items() if g not in moved}
+        for g in moved & set(index_rows or {}):
+            patched = renamed((index_rows or {})[g], moves.renamed[g])
+            if patched is not None:
+                rows[g] = patched
         refresh_search(store, articles, rows)  # the search index re-reads the others

@@ -142,7 +142,7 @@ def refresh_after_write(store: Store, graphs: Iterable[str], everything: bool = 
         apply_all(store)
         rebuild(store)
     elif graphs:
-        refresh(store, sorted(set(graphs) | set(refresh_careers(store, graphs))))
+        refresh(store, sorted(set(graphs) | set(refresh_careers(store, graphs).articles)))
 
 
 _NO_MENTIONS = _PREFIXES + """PREFIX schema: <https://schema.org/>

@@ -115,6 +115,25 @@ def rows_of(graph: str, triples: Sequence[tuple[str, str, str]]) -> GraphRows:
 PREDICATE_SET = {str(p) for p in PREDICATES}
 
 
+def renamed(rows: GraphRows, names: Mapping[str, str]) -> GraphRows | None:
+    """``rows`` of a graph in which the nodes ``names`` maps were renamed (old IRI → new), as ``read``
+    would give them after the rename: the entities' rows follow their node (the values are names and
+    labels, never a person's IRI). None where two of the graph's entities end under one name: their
+    triples are then one subject's, which only a read groups as the store does.
+
+    Why: a career join renames person nodes in articles an ingest has just written; their rows are
+    known (``rows_of_written``), and patching them spares reading the graphs back (kg.derived)."""
+    if not names:
+        return rows
+    own = {e for e, _, _, _ in rows.names} | {e for e, _, _ in rows.facts}
+    if len({names.get(e, e) for e in own}) < len(own):
+        return None
+    out = GraphRows(rows.graph, articles=list(rows.articles), present=rows.present)
+    out.names = list(dict.fromkeys((names.get(e, e), k, r, n) for e, k, r, n in rows.names))
+    out.facts = list(dict.fromkeys((names.get(e, e), f, v) for e, f, v in rows.facts))
+    return out
+
+
 def rows_of_written(graph: str, triples: Sequence[tuple[object, object, object]]) -> GraphRows | None:
     """The rows of a graph from the rdflib triples written to the store (an ingest worker makes them, so the
     writer need not read the graph back), or None if the graph has blank nodes: the store renames those,

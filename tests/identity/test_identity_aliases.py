@@ -111,7 +111,7 @@ def test_a_stated_alias_follows_its_person_through_a_career_join(tmp_path: Path,
 
     with monkeypatch.context() as m:
         if not joined_at_ingest:
-            m.setattr(careers_store, "refresh", lambda store, articles, *rest: [])
+            m.setattr(careers_store, "refresh", lambda store, articles, *rest: careers_store.Moves())
         store = open_store(tmp_path / "s")
         try:
             for name, date, text in CAREER_ALIAS:

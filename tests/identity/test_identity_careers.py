@@ -197,7 +197,7 @@ def test_kg_resolve_brings_a_store_without_career_joins_to_what_ingest_makes(tmp
     finally:
         fresh.close()
     with monkeypatch.context() as m:
-        m.setattr(careers_store, "refresh", lambda store, articles, *rest: [])
+        m.setattr(careers_store, "refresh", lambda store, articles, *rest: careers_store.Moves())
         old = open_store(tmp_path / "old")
         try:
             _ingest(old, tmp_path, PROMOTION)
