@@ -21,7 +21,7 @@ and keep their keys.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
@@ -151,18 +151,38 @@ def _has_layer(store: Store, articles: Iterable[str]) -> bool:
     return True
 
 
+class _Seen:
+    """What the career rules read of mentions (``_POSTS``'s rows, however they were got): each mention's
+    dates, and its posts' labels, bodies, and the bodies' names and kinds, any of which may be missing."""
+
+    def __init__(self) -> None:
+        self.dates: dict[str, set[str]] = defaultdict(set)
+        self.labels: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.bodies: dict[tuple[str, str], set[str]] = defaultdict(set)  # (mention, post) → bodies
+        self.names: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # (mention, post, body) → names
+        self.kinds: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+
+    def sightings(self, article_of: dict[str, str]) -> dict[str, rules.Sighting]:
+        """Mention IRI → its sighting, for the mentions of ``article_of`` (mention → article)."""
+        posts: dict[str, set[rules.Post]] = defaultdict(set)
+        for (m, post), ls in self.labels.items():
+            for label in ls:
+                for o in self.bodies.get((m, post)) or [""]:
+                    for body in self.names.get((m, post, o)) or [""]:
+                        for kind in self.kinds.get((m, post, o)) or [""]:
+                            posts[m].add(rules.post_of(label, body or None, kind or None))
+        dates = self.dates
+        return {m: rules.Sighting(a, min(dates[m]) if dates.get(m) else None, tuple(sorted(posts[m])))
+                for m, a in sorted(article_of.items())}
+
+
 def _sightings(store: Store, mentions: list[Mention]) -> dict[str, rules.Sighting]:
     """Mention IRI → its sighting (article date and posts, read from its article graph).
 
     Each post is its label with, for each body it is in, that body's name and kind (any of them may be
     missing), as the nested OPTIONALs this replaces gave them."""
-    dates: dict[str, set[str]] = defaultdict(set)
-    labels: dict[tuple[str, str], set[str]] = defaultdict(set)
-    bodies: dict[tuple[str, str], set[str]] = defaultdict(set)  # (mention, post) → bodies
-    names: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # (mention, post, body) → names
-    kinds: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    ms = sorted({m.mention for m in mentions})
-    wanted = set(ms)
+    seen = _Seen()
+    wanted = {m.mention for m in mentions}
     arts = sorted({m.article for m in mentions})
     for i in range(0, len(arts), CHUNK):  # by article graph (a VALUES of mentions was not index-bound)
         query = _POSTS % values("a", map(URIRef, arts[i : i + CHUNK]))
@@ -170,33 +190,56 @@ def _sightings(store: Store, mentions: list[Mention]) -> dict[str, rules.Sightin
             if m not in wanted:
                 continue
             if date:
-                dates[m].add(date[:10])
+                seen.dates[m].add(date[:10])
             elif label:
-                labels[m, post].add(label)
+                seen.labels[m, post].add(label)
             elif body:
-                names[m, post, o].add(body)
+                seen.names[m, post, o].add(body)
             elif kind:
-                kinds[m, post, o].add(kind)
+                seen.kinds[m, post, o].add(kind)
             elif o:
-                bodies[m, post].add(o)
-    posts: dict[str, set[rules.Post]] = defaultdict(set)
-    for (m, post), ls in labels.items():
-        for label in ls:
-            for o in bodies.get((m, post)) or [""]:
-                for body in names.get((m, post, o)) or [""]:
-                    for kind in kinds.get((m, post, o)) or [""]:
-                        posts[m].add(rules.post_of(label, body or None, kind or None))
-    art = {m.mention: m.article for m in mentions}
-    return {m: rules.Sighting(art[m], min(dates[m]) if dates.get(m) else None, tuple(sorted(posts[m])))
-            for m in ms}
+                seen.bodies[m, post].add(o)
+    return seen.sightings({m.mention: m.article for m in mentions})
 
 
-def plan_blocks(store: Store, mentions: Iterable[Mention]) -> dict[str, str]:
+def sightings_of_written(article: str, triples: Iterable[tuple[object, object, object]]) -> dict[str, rules.Sighting]:
+    """The sightings ``_sightings`` would read of every person mention of the graph ``article`` holding
+    exactly ``triples`` (the rdflib triples an ingest worker wrote): the writer then reads only those of
+    mentions written before (kg.derived). Mentions of a graph with blank nodes are left out (read)."""
+    from rdflib import BNode
+
+    from kg.rdf.namespaces import ORG, RDFS, SCHEMA
+
+    by: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for s, p, o in triples:
+        if isinstance(s, BNode) or isinstance(o, BNode):
+            return {}
+        by[str(s)][str(p)].append(str(o))
+    mention_of, holds, label, post_in = str(KG.mentionOf), str(ORG.holds), str(RDFS.label), str(ORG.postIn)
+    seen = _Seen()
+    article_of: dict[str, str] = {}
+    dates = {d[:10] for d in by.get(article, {}).get(str(SCHEMA.datePublished), []) if d}
+    for m, props in by.items():
+        for person in props.get(mention_of, []):
+            article_of[m] = article
+            seen.dates[m].update(dates)
+            for post in by.get(person, {}).get(holds, []):
+                seen.labels[m, post].update(x for x in by.get(post, {}).get(label, []) if x)
+                for o in by.get(post, {}).get(post_in, []):
+                    seen.bodies[m, post].add(o)
+                    seen.names[m, post, o].update(x for x in by.get(o, {}).get(str(SCHEMA.name), []) if x)
+                    seen.kinds[m, post, o].update(x for x in by.get(o, {}).get(str(KG.orgKind), []) if x)
+    return seen.sightings(article_of)
+
+
+def plan_blocks(store: Store, mentions: Iterable[Mention],
+                known: Mapping[str, rules.Sighting] | None = None) -> dict[str, str]:
     """What the career joins call for: mention IRI → the person IRI it should point at, for every
     mention of a planned block.
 
     Blocks are (written name, jurisdiction); only those with two lines or more, or with a career
-    join to check, are read further (dates and posts) and planned."""
+    join to check, are read further (dates and posts) and planned. ``known``: the sightings of mentions
+    the caller has at hand (``sightings_of_written``), not read."""
     blocks: dict[tuple[str, str], list[Mention]] = defaultdict(list)
     for m in mentions:
         if rule_qualifier(m) is not None:
@@ -206,7 +249,10 @@ def plan_blocks(store: Store, mentions: Iterable[Mention]) -> dict[str, str]:
     wanted: dict[str, str] = {}
     if not todo:
         return wanted
-    seen = _sightings(store, [m for ms in todo.values() for m in ms])
+    known = known or {}
+    planned = [m for ms in todo.values() for m in ms]
+    seen = {m.mention: known[m.mention] for m in planned if m.mention in known}
+    seen.update(_sightings(store, [m for m in planned if m.mention not in known]))
     for (_, jur), ms in sorted(todo.items()):
         lines: dict[str, list[rules.Sighting]] = defaultdict(list)
         for m in ms:
@@ -277,10 +323,10 @@ class Moves:
         return m._replace(person=new, basis=self.bases.get(m.mention, m.basis))
 
 
-def _apply(store: Store, mentions: list[Mention]) -> Moves:
+def _apply(store: Store, mentions: list[Mention], known: Mapping[str, rules.Sighting] | None = None) -> Moves:
     """Plan the blocks of ``mentions`` and move the mentions that point at the wrong person; returns
-    what was moved."""
-    wanted = plan_blocks(store, mentions)
+    what was moved. ``known``: see ``plan_blocks``."""
+    wanted = plan_blocks(store, mentions, known)
     ops: list[str] = []
     moves = Moves()
     for m in sorted(set(mentions)):
@@ -295,11 +341,13 @@ def _apply(store: Store, mentions: list[Mention]) -> Moves:
     return moves
 
 
-def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] | None = None) -> Moves:
+def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] | None = None,
+            sightings: Mapping[str, rules.Sighting] | None = None) -> Moves:
     """After articles were written or removed: recompute the career blocks of every name they print
     (or printed: the resolution layer still holds their old joins) and re-key the articles that must
     move. Returns the article graphs rewritten (their joins and search entries need a refresh too).
-    ``mentions``: those articles' mentions if the caller read them already (``mentions_in``).
+    ``mentions``: those articles' mentions if the caller read them already (``mentions_in``);
+    ``sightings``: the sightings of mentions the caller has at hand (``sightings_of_written``).
 
     Which names have a block to plan is read from the resolution layer's joins of their blocks (one row
     per person, reason, jurisdiction and line), with the lines of the articles' own mentions added: the
@@ -325,7 +373,7 @@ def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] |
         names = names_to_plan(store, set(blocks.values()))
     if not names:
         return Moves()
-    return _apply(store, mentions_named(store, names))
+    return _apply(store, mentions_named(store, names), sightings)
 
 
 # the names with a mention of a line of work, or moved by a career join: only their blocks can hold two

@@ -150,7 +150,8 @@ def ingest_file(
 
 
 def refresh_resolution(store: Store, article_iris: list[str], index_rows: Mapping[str, Any] | None = None,
-                       mentions: Mapping[str, list[Any]] | None = None) -> None:
+                       mentions: Mapping[str, list[Any]] | None = None, sightings: Mapping[str, Any] | None = None,
+                       ) -> None:
     """Keep the identity resolution graphs (kg.resolve) and the search index (kg.search) current for the
     articles just written.
 
@@ -159,7 +160,7 @@ def refresh_resolution(store: Store, article_iris: list[str], index_rows: Mappin
     """
     from kg.derived import refresh_derived
 
-    refresh_derived(store, article_iris, index_rows, mentions)
+    refresh_derived(store, article_iris, index_rows, mentions, sightings)
 
 
 def ingest_paths(store: Store, paths: Iterable[str | Path], **options: Any) -> list[FileResult]:
@@ -302,7 +303,7 @@ class BatchWriter:
         """Files written (or refused, with the reason): record them, then refresh their name blocks.
 
         ``written_here``: this writer stored them just now, so the store holds the graphs exactly as the
-        workers made them and the refresh may take the workers' mentions and index rows (kg.derived).
+        workers made them and the refresh may take the workers' mentions, sightings and index rows (kg.derived).
         Not so for files a cluster task wrote to a shared store: the career joins of files recorded
         meanwhile may have rewritten them before their task's answer came back, so they are read."""
         for w, err in done:
@@ -321,8 +322,10 @@ class BatchWriter:
         segmented = {t: words for w in written for t, words in w.segmented.items()}
         index_rows = {r.graph: r for w in written for r in w.index_rows} if written_here else {}
         mentions = {g: ms for w in written for g, ms in w.mentions.items()} if written_here else {}
+        sightings = {m: s for w in written for m, s in w.sightings.items()} if written_here else {}
         with given(segmented):  # the texts the workers segmented: not segmented again in this process
-            refresh_resolution(self.store, [iri for w in written for iri, _, _ in w.graphs], index_rows, mentions)
+            refresh_resolution(self.store, [iri for w in written for iri, _, _ in w.graphs], index_rows, mentions,
+                               sightings)
         if self.unflushed >= FLUSH_EVERY_QUADS:
             self.store_flush()
             self.unflushed = 0

@@ -41,6 +41,8 @@ class FileWork:
     index_rows: list[Any] = field(default_factory=list)  # the graphs' search index rows (segment_text), GraphRows
     # graph IRI → its person mentions (kg.mentions.Mention), for the writer's refresh; a graph missing: read back
     mentions: dict[str, list[Any]] = field(default_factory=dict)
+    # mention IRI → what the career rules read of it (kg.rdf.careers.Sighting), for the writer's career joins
+    sightings: dict[str, Any] = field(default_factory=dict)
 
 
 def default_jobs() -> int:
@@ -125,6 +127,7 @@ def file_work(path: str, options: IngestOptions) -> FileWork:
     src, _, graphs = read_and_map(Path(path), options)
     work.chars = len(src.text)
     work.problems = list(src.problems)
+    from kg.careers import sightings_of_written
     from kg.mentions import mentions_of_written
 
     for g in graphs:
@@ -132,6 +135,7 @@ def file_work(path: str, options: IngestOptions) -> FileWork:
         found = mentions_of_written(str(g.iri), g.triples)
         if found is not None:
             work.mentions[str(g.iri)] = found
+            work.sightings.update(sightings_of_written(str(g.iri), g.triples))
     if options.segment_text:  # the writer keeps a search index: what it needs of these graphs, made here
         from kg.search.documents import rows_of_written
 

@@ -70,3 +70,29 @@ def _whole_store_reads_agree(store, read: list) -> None:  # type: ignore[no-unty
         order = [r.mention for r in rows]
         assert len({x for i, x in enumerate(order) if i and order[i - 1] != x and x in order[:i - 1]}) == 0, hashed
     assert len([r for r in read if r.article == a]) == 3  # two rows of m1, one of m2
+
+
+def test_written_sightings_equal_those_read_back(tmp_path: Path, seed_path: Path) -> None:
+    """What the career rules read of each mention (date, posts with their bodies' names and kinds), as an
+    ingest worker makes it (kg.careers.sightings_of_written), is what the writer would read back."""
+    from benchmarks.corpus import generate
+    from kg.careers import _sightings, sightings_of_written
+
+    generate(tmp_path / "corpus", 120, seed=5)
+    graphs = []
+    for f in [seed_path, *sorted(walk([tmp_path / "corpus"]))[:40]]:
+        graphs += build_graphs(Path(f), base=SEED_BASE)[2]
+    store = open_store(tmp_path / "store")
+    try:
+        store.replace_graphs([GraphUpdate(str(g.iri), g.triples) for g in graphs])
+        posts = 0
+        for g in graphs:
+            mine = sightings_of_written(str(g.iri), g.triples)
+            theirs = _sightings(store, mentions_in(store, [str(g.iri)]))
+            assert mine == theirs, g.iri
+            posts += sum(len(s.posts) for s in mine.values())
+    finally:
+        store.close()
+    assert posts > 100  # posts were compared, not only dates
+    a = URIRef(SEED_BASE + "/article/x")
+    assert sightings_of_written(str(a), [(a, URIRef("http://x/p"), BNode())]) == {}  # read back instead
