@@ -266,6 +266,9 @@ def _run(client: Any, todo: list[str], opts: IngestOptions, shared_store: Any, w
     workers = max(1, len(client.scheduler_info()["workers"]))
     tasks = list(_chunks(todo, task_files or files_per_task(len(todo), workers)))
     run_id = uuid.uuid4().hex[:12]
+    to_come = [0] * len(tasks)  # the files of the tasks after each task, for the writer (BatchWriter.take)
+    for i in range(len(tasks) - 2, -1, -1):
+        to_come[i] = to_come[i + 1] + len(tasks[i + 1])
 
     def submit(i: int, files: list[str], suffix: str = "") -> Any:
         return client.submit(cluster_task, files, opts, shared_store, key=f"kg-ingest-{run_id}-{i}{suffix}",
@@ -278,7 +281,7 @@ def _run(client: Any, todo: list[str], opts: IngestOptions, shared_store: Any, w
     def emit() -> None:
         nonlocal next_out
         while next_out < len(tasks) and next_out in ready:  # a suspect's turn waits for its files, run alone
-            writer.take(ready.pop(next_out))
+            writer.take(ready.pop(next_out), to_come[next_out])
             next_out += 1
 
     queue = iter(range(len(tasks)))

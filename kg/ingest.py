@@ -248,6 +248,8 @@ class BatchWriter:
         self.batch_articles = batch_articles
         self.batch: list[FileWork] = []
         self.pending_articles = 0
+        self.taken_files = 0  # read files taken so far, and their articles: what a file holds on average
+        self.taken_articles = 0
         self.unflushed = 0
         self.store_flush = store.flush  # a no-op for backends without write buffers (kg.store.base.Capabilities)
 
@@ -274,15 +276,30 @@ class BatchWriter:
         progress.advance(nbytes=nbytes, articles=len(res.articles), quads=res.quads, skipped=res.skipped,
                          failed=res.error is not None)
 
-    def take(self, works: Iterable[FileWork]) -> None:
-        """Read files, in walk order: a file that failed is recorded, the others wait for the next write."""
+    def take(self, works: Iterable[FileWork], files_to_come: int | None = None) -> None:
+        """Read files, in walk order: a file that failed is recorded, the others wait for the next write.
+
+        ``files_to_come``: how many files the workers have still to send (the pool and the cluster say).
+        The last write runs after the workers have finished, with nothing beside it; so near the end the
+        writer does not write a full batch as it comes but lets it grow (to under two batches) until an
+        eighth of a batch or less is to come, then writes it: as many writes as before, the last one
+        small. Without it (a single file, a caller that cannot tell), batches are written as they fill."""
         for w in works:
             if w.error:
                 self.record(FileResult(Path(w.path), error=w.error), w.nbytes)
                 continue
             self.batch.append(w)
             self.pending_articles += len(w.graphs)
-        if self.pending_articles >= self.batch_articles:
+            self.taken_files += 1
+            self.taken_articles += len(w.graphs)
+        if files_to_come is None:
+            if self.pending_articles >= self.batch_articles:
+                self.flush()
+            return
+        to_come = files_to_come * self.taken_articles / max(1, self.taken_files)  # articles, as so far
+        tail = self.batch_articles / 8
+        if (self.pending_articles >= self.batch_articles and to_come > self.batch_articles) or (
+                to_come <= tail and self.pending_articles >= tail):
             self.flush()
 
     def flush(self) -> None:
@@ -412,6 +429,8 @@ def ingest_batch(
         results: Iterator[list[FileWork]] = (read_task(t, opts) for t in tasks)
     else:
         results = _pool_results(tasks, opts, jobs, batch_articles)
+    to_come = len(todo)
     for works in results:
-        writer.take(works)
+        to_come -= len(works)
+        writer.take(works, to_come)
     return writer.finish(t0)

@@ -326,3 +326,32 @@ def test_files_stored_elsewhere_are_refreshed_from_the_store_not_the_workers_row
             assert ("伪造名" in blocks(store)) is written_here and ("柯望舒" in blocks(store)) is not written_here
         finally:
             store.close()
+
+
+@pytest.mark.parametrize("told", [True, False])
+def test_the_write_left_for_after_the_workers_is_kept_small(told: bool) -> None:
+    """Told how many files are still to come, the writer lets the last full batch grow until an eighth of
+    a batch or less is to come, then writes it: as many writes as when not told, the last one small
+    (it runs after the workers have finished, with nothing beside it)."""
+    from kg.ingest import BatchReport, BatchWriter
+    from kg.ingest_pool import FileWork
+
+    class Store:
+        def flush(self) -> None:
+            pass
+
+    writer = BatchWriter(Store(), BatchReport(), Progress(350, 350, enabled=False), batch_articles=100)  # type: ignore[arg-type]
+    written: list[int] = []
+
+    def flush() -> None:
+        if writer.batch:
+            written.append(writer.pending_articles)
+        writer.batch.clear()
+        writer.pending_articles = 0
+
+    writer.flush = flush  # type: ignore[method-assign]
+    files = [FileWork(f"f{i}", graphs=[(f"g{i}", "", 1)]) for i in range(350)]  # one article each
+    for k in range(70):
+        writer.take(files[5 * k : 5 * k + 5], 350 - 5 * (k + 1) if told else None)
+    writer.flush()
+    assert written == ([100, 100, 140, 10] if told else [100, 100, 100, 50])
