@@ -152,7 +152,7 @@ def measure(corpus: Path, setting: str, remote: bool) -> dict:
         server_cpu = 0.0
         store = str(Path(tmp) / "store")
         if remote:
-            from tests.remote_servers import start_oxigraph
+            from tests.support.remote_servers import start_oxigraph
 
             server = start_oxigraph(Path(tmp) / "oxigraph")
             store = server.url

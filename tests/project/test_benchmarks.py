@@ -148,3 +148,31 @@ def test_html_extractors_benchmark_runs(capsys):
     kg = next(line for line in out.splitlines() if line.startswith("| kg |"))
     assert kg.split("|")[2].strip() == "1.000" and "12/12" in kg
     assert "| trafilatura |" in out and "| readability |" in out
+
+
+def test_every_import_of_the_benchmarks_resolves() -> None:
+    """Benchmarks import much inside functions (a path run only with a flag, such as ``cluster.py --remote``);
+    each project module and name they import must exist, or the benchmark rots unseen when code moves."""
+    import importlib
+    import importlib.util
+
+    missing = []
+    for path in sorted((ROOT / "benchmarks").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                modules, names = [node.module], [a.name for a in node.names]
+            elif isinstance(node, ast.Import):
+                modules, names = [a.name for a in node.names], []
+            else:
+                continue
+            for module in modules:
+                if module.split(".")[0] not in ("kg", "benchmarks", "tests"):
+                    continue
+                try:
+                    mod = importlib.import_module(module)
+                except ImportError as exc:
+                    missing.append(f"{path.name}:{node.lineno}: {module} ({exc})")
+                    continue
+                missing += [f"{path.name}:{node.lineno}: {module}.{n}" for n in names
+                            if not hasattr(mod, n) and importlib.util.find_spec(f"{module}.{n}") is None]
+    assert missing == []
