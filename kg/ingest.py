@@ -280,10 +280,13 @@ class BatchWriter:
         """Read files, in walk order: a file that failed is recorded, the others wait for the next write.
 
         ``files_to_come``: how many files the workers have still to send (the pool and the cluster say).
-        The last write runs after the workers have finished, with nothing beside it; so near the end the
-        writer does not write a full batch as it comes but lets it grow (to under two batches) until an
-        eighth of a batch or less is to come, then writes it: as many writes as before, the last one
-        small. Without it (a single file, a caller that cannot tell), batches are written as they fill."""
+        The last write runs after the workers have finished, with nothing beside it; so near the end (an
+        estimated batch or less to come) a full batch is not written as it fills but held until an
+        eighth of a batch or less is to come, then written: as many writes as before, the last one
+        small. Never more than two batches are held (the estimate, from the files so far, may be low:
+        dumps after single pages), and nothing is held below a full batch (files without articles
+        make the estimate low too). Without the count (a single file, ``--jobs 1``, a small
+        ``batch_articles``), batches are written as they fill."""
         for w in works:
             if w.error:
                 self.record(FileResult(Path(w.path), error=w.error), w.nbytes)
@@ -292,14 +295,14 @@ class BatchWriter:
             self.pending_articles += len(w.graphs)
             self.taken_files += 1
             self.taken_articles += len(w.graphs)
-        if files_to_come is None:
-            if self.pending_articles >= self.batch_articles:
-                self.flush()
+        batch, pending = self.batch_articles, self.pending_articles
+        if pending < batch:
+            return
+        if files_to_come is None or batch < 8 or pending >= 2 * batch:
+            self.flush()
             return
         to_come = files_to_come * self.taken_articles / max(1, self.taken_files)  # articles, as so far
-        tail = self.batch_articles / 8
-        if (self.pending_articles >= self.batch_articles and to_come > self.batch_articles) or (
-                to_come <= tail and self.pending_articles >= tail):
+        if to_come > batch or to_come <= batch / 8:
             self.flush()
 
     def flush(self) -> None:
@@ -422,7 +425,8 @@ def ingest_batch(
     opts, todo, writer = begin_batch(store, paths, options, skip_known, progress, on_file, batch_articles)
     tasks = list(_chunks(todo, FILES_PER_TASK))
     jobs = default_jobs() if jobs is None else max(1, jobs)
-    if jobs == 1 or len(todo) < 2:
+    pooled = not (jobs == 1 or len(todo) < 2)
+    if not pooled:
         if todo:
             one_thread_per_process()  # as in the workers, so one worker and the pool compare fairly
             warm_up(opts.extractor)
@@ -432,5 +436,5 @@ def ingest_batch(
     to_come = len(todo)
     for works in results:
         to_come -= len(works)
-        writer.take(works, to_come)
+        writer.take(works, to_come if pooled else None)  # one process: no workers to wait for at the end
     return writer.finish(t0)

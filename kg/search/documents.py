@@ -129,8 +129,8 @@ def renamed(rows: GraphRows, names: Mapping[str, str]) -> GraphRows | None:
     if len({names.get(e, e) for e in own}) < len(own):
         return None
     out = GraphRows(rows.graph, articles=list(rows.articles), present=rows.present)
-    out.names = list(dict.fromkeys((names.get(e, e), k, r, n) for e, k, r, n in rows.names))
-    out.facts = list(dict.fromkeys((names.get(e, e), f, v) for e, f, v in rows.facts))
+    out.names = [(names.get(e, e), k, r, n) for e, k, r, n in rows.names]  # no two entities become one:
+    out.facts = [(names.get(e, e), f, v) for e, f, v in rows.facts]  # the rows stay as a read gives them
     return out
 
 

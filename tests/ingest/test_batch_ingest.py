@@ -328,11 +328,9 @@ def test_files_stored_elsewhere_are_refreshed_from_the_store_not_the_workers_row
             store.close()
 
 
-@pytest.mark.parametrize("told", [True, False])
-def test_the_write_left_for_after_the_workers_is_kept_small(told: bool) -> None:
-    """Told how many files are still to come, the writer lets the last full batch grow until an eighth of
-    a batch or less is to come, then writes it: as many writes as when not told, the last one small
-    (it runs after the workers have finished, with nothing beside it)."""
+def _writes(sizes: list[int], batch: int, told: bool, per_task: int = 5) -> list[int]:
+    """The writes (articles each) a BatchWriter makes of files of ``sizes`` articles, ``per_task`` files a
+    task, told or not how many files are to come; the store write itself left out."""
     from kg.ingest import BatchReport, BatchWriter
     from kg.ingest_pool import FileWork
 
@@ -340,7 +338,8 @@ def test_the_write_left_for_after_the_workers_is_kept_small(told: bool) -> None:
         def flush(self) -> None:
             pass
 
-    writer = BatchWriter(Store(), BatchReport(), Progress(350, 350, enabled=False), batch_articles=100)  # type: ignore[arg-type]
+    writer = BatchWriter(Store(), BatchReport(), Progress(len(sizes), len(sizes), enabled=False),  # type: ignore[arg-type]
+                         batch_articles=batch)
     written: list[int] = []
 
     def flush() -> None:
@@ -350,8 +349,29 @@ def test_the_write_left_for_after_the_workers_is_kept_small(told: bool) -> None:
         writer.pending_articles = 0
 
     writer.flush = flush  # type: ignore[method-assign]
-    files = [FileWork(f"f{i}", graphs=[(f"g{i}", "", 1)]) for i in range(350)]  # one article each
-    for k in range(70):
-        writer.take(files[5 * k : 5 * k + 5], 350 - 5 * (k + 1) if told else None)
+    files = [FileWork(f"f{i}", graphs=[(f"g{i}-{j}", "", 1) for j in range(n)]) for i, n in enumerate(sizes)]
+    for k in range(0, len(files), per_task):
+        writer.take(files[k : k + per_task], len(files) - k - per_task if told else None)
     writer.flush()
-    assert written == ([100, 100, 140, 10] if told else [100, 100, 100, 50])
+    return written
+
+
+def test_the_write_left_for_after_the_workers_is_kept_small() -> None:
+    """Told how many files are still to come, the writer holds the last full batch until an eighth of a
+    batch or less is to come: as many writes as when not told, the last one small (it runs after the
+    workers have finished, with nothing beside it)."""
+    assert _writes([1] * 350, 100, told=False) == [100, 100, 100, 50]
+    assert _writes([1] * 350, 100, told=True) == [100, 100, 140, 10]
+
+
+@pytest.mark.parametrize("sizes", [[1] * 300 + [40] * 30,  # single pages, then dumps: the estimate is low
+                                   [0] * 400 + [1] * 200,  # files without articles: the estimate is low
+                                   [3, 0, 1, 7] * 60, [1] * 7])
+def test_what_the_writer_holds_stays_bounded(sizes: list[int]) -> None:
+    """However wrong the estimate of what is to come, the writer never holds more than two batches (and
+    a task), never writes a part batch before the end, and writes at most once more than untold."""
+    for per_task in (1, 5):
+        told, untold = _writes(sizes, 100, True, per_task), _writes(sizes, 100, False, per_task)
+        assert sum(told) == sum(untold) == sum(sizes)
+        assert max(told) < 200 + per_task * max(sizes)
+        assert all(w >= 100 for w in told[:-1]) and len(told) <= len(untold) + 1
