@@ -22,6 +22,7 @@ from kg.extract.name_context import (
     add_context_names,
     dotted_names,
     list_item,
+    post_title_before,
     strong_context,
 )
 
@@ -79,6 +80,7 @@ HONORIFIC_TAIL = re.compile(f"({'|'.join(_EDGES['honorifics']['words'])})$")
 GLUED_VERBS = frozenset(_EDGES["glued_verbs"]["words"])
 GLUED_TAIL = frozenset(_EDGES["glued_tail"]["chars"])
 GLUED_PREP = frozenset(_EDGES["glued_prep"]["chars"])
+NOT_LAST_BEFORE_LIST = frozenset(_EDGES["not_last_before_list"]["chars"])
 SPEECH_AFTER = re.compile(r"[^，,。；;]{0,20}?(报告|讲话|发言|说明|辅导|部署|动员|汇报|批示|指示|讲座)")
 AWARD_AFTER = re.compile(r"[^。；;，,为]{2,60}?(颁奖|颁发|授牌|颁授|授予)")
 BIAN_AFTER = re.compile(r"[\u4e00-\u9fff]{1,2}边")  # 边听边记, 边走边看: a second 边 right after
@@ -302,6 +304,26 @@ def _cut_before_verb(c: _Candidate, tokens: list[Token]) -> None:
             c.end += 1
 
 
+def _cut_before_list_edge(c: _Candidate, tokens: list[Token]) -> None:
+    """市委书记丁某|中|、市长…, 副主任张某|先|等陪同: a two-character name right after a post title whose
+    third character the tagger left on its own before a list separator or 等.
+
+    The title before and the separator after leave no other reading of that one character, so even a
+    character that is mostly a function word (中, 先, 上) is the name's; only the words that end a
+    name there (的, 说, 家, 们 … in ``not_last_before_list``) are not."""
+    sur = surname_of(c.name)
+    text, end = c.text, c.end
+    if sur is None or len(c.name) - len(sur) != 1 or len(sur) != 1 or end + 1 >= len(text):
+        return
+    ch, sep = text[end], text[end + 1]
+    if not "\u4e00" <= ch <= "\u9fff" or ch in NOT_LAST_BEFORE_LIST:
+        return
+    if sep != "、" and not (sep == "等" and text[end + 2 : end + 3] not in ("奖", "级", "次", "")):
+        return
+    if post_title_before(text[max(0, c.start - 12) : c.start]):
+        c.end += 1
+
+
 def _cut_before_yideng(c: _Candidate, tokens: list[Token]) -> None:
     """某华|一等领导: a name's last character 一 read into 一等 (等 still follows it)."""
     text, end = c.text, c.end
@@ -333,7 +355,8 @@ def _cut_before_zheng(c: _Candidate, tokens: list[Token]) -> None:
 # the left edge, then what the tagger glued on at the right, then what it cut off there
 REPAIRS: tuple[Callable[[_Candidate, list[Token]], None], ...] = (
     _trim_right, _surname_left_outside, _compound_surname_left, _glued_word, _transliterated_rest, _honorific,
-    _glued_verb, _cut_before_verb, _compound_cut_short, _cut_before_yideng, _cut_before_he, _cut_before_zheng,
+    _glued_verb, _cut_before_verb, _cut_before_list_edge, _compound_cut_short, _cut_before_yideng, _cut_before_he,
+    _cut_before_zheng,
 )
 
 

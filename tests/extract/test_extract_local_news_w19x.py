@@ -2,13 +2,18 @@
 texts and names.
 
 Each test pins one general rule: a name the article printed with a post is found again where the
-tagger misses it later.
+tagger misses it later; a two-character name after a post title takes the one character the tagger
+left before a list separator or 等.
 """
 
 from __future__ import annotations
 
 from kg.extract.pipeline import extract
 from tests.support.extract import article, roles_of
+
+
+def names(text: str) -> set[str]:
+    return {p.name for p in extract(article(text)).people}
 
 
 def test_name_given_with_a_post_is_found_again_where_it_chairs():
@@ -25,3 +30,20 @@ def test_repeated_name_is_not_read_inside_a_longer_word():
     ))
     assert [p.name for p in x.people] == ["殳台田"]
     assert len(x.people[0].mentions) == 1
+
+
+def test_name_cut_before_a_list_separator_after_a_post_title_is_whole():
+    got = names("1月3日下午，市委书记卜海中、市长周春林来到会议现场，看望政协委员。")
+    assert {"卜海中", "周春林"} <= got
+    assert "卜海" not in got
+
+
+def test_name_cut_before_deng_after_a_post_title_is_whole():
+    got = names("区人大常委会主任梁远学，区人大常委会副主任邵贵先等陪同视察。副区长孔立中等参加座谈。")
+    assert {"邵贵先", "孔立中"} <= got
+    assert not {"邵贵", "孔立"} & got
+
+
+def test_two_character_name_before_a_separator_stays_two_characters():
+    got = names("县长卜海、副县长郑明远出席会议。")
+    assert {"卜海", "郑明远"} <= got
