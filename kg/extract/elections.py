@@ -79,6 +79,8 @@ def find_elected(text: str, people: list[PersonMention]) -> list[ElectedMention]
         post = _clean_post(post)
         if p.name in seen or not post or SKIP_POST.match(post) or NOT_A_POST.search(post):
             return
+        if not ends_with_title(BRACKETED_TAIL.sub("", post).strip()):
+            return
         seen.add(p.name)
         out.append(ElectedMention(p, post, s, e))
 

@@ -3,13 +3,15 @@ texts and names.
 
 Each test pins one general rule: a name the article printed with a post is found again where the
 tagger misses it later; a two-character name after a post title takes the one character the tagger
-left before a list separator or 等.
+left before a list separator or 等; 受 and 新一届 are not part of a post; a post elected to ends in a
+title (当选大会上表示 is no post); 经大会选举 names no meeting 经大会; a 的 inside a quoted title does
+not cut a meeting's name.
 """
 
 from __future__ import annotations
 
 from kg.extract.pipeline import extract
-from tests.support.extract import article, roles_of
+from tests.support.extract import article, posts_of, roles_of
 
 
 def names(text: str) -> set[str]:
@@ -47,3 +49,35 @@ def test_name_cut_before_deng_after_a_post_title_is_whole():
 def test_two_character_name_before_a_separator_stays_two_characters():
     got = names("县长卜海、副县长郑明远出席会议。")
     assert {"卜海", "郑明远"} <= got
+
+
+def test_shou_before_a_post_is_not_part_of_it():
+    x = extract(article("5月6日，市老干部迎春茶话会举行。受市委书记陈立远委托，市委副书记、市长贺明远出席并讲话。"))
+    assert posts_of(x, "陈立远") == ["市委书记"]
+    assert roles_of(x, "贺明远") >= {"Attendee", "Speaker"}
+
+
+def test_xin_yi_jie_before_a_post_is_not_part_of_it():
+    x = extract(article("5月6日，市工商联召开执委会议。新一届市工商联主席徐爱中在会上发言。"))
+    assert posts_of(x, "徐爱中") == ["市工商联主席"]
+
+
+def test_a_post_elected_to_ends_in_a_title():
+    x = extract(article(
+        "5月6日，市工商联召开执委会议。经大会选举，某某集团有限公司董事长徐爱中当选市工商联执行委员会主席。"
+        "徐爱中在当选大会上表示，将团结广大民营企业。"
+    ))
+    assert "大会上表示" not in posts_of(x, "徐爱中")
+    elected = [p.post.label for e in x.events for p in e.participations if "Elected" in p.roles and p.post]
+    assert elected == ["市工商联执行委员会主席"]
+
+
+def test_jing_da_hui_xuan_ju_names_no_meeting_jing_da_hui():
+    x = extract(article("5月6日，市工商联召开执委会议。经大会选举，某某集团有限公司董事长徐爱中当选市工商联主席。"))
+    assert "经大会" not in {e.name for e in x.events}
+
+
+def test_de_inside_a_quoted_title_does_not_cut_the_meeting_name():
+    x = extract(article("11月22日晚，“榜样的力量”临川市劳动模范颁奖晚会在文化广场举行。市长周安明出席并颁奖。"))
+    assert "“榜样的力量”临川市劳动模范颁奖晚会" in {e.name for e in x.events}
+    assert roles_of(x, "周安明", "AwardCeremony") >= {"Attendee", "AwardPresenter"}
