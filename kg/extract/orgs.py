@@ -145,11 +145,12 @@ HEAD_POSTS = {
     "区长": "人民政府", "副区长": "人民政府", "常务副区长": "人民政府", "代区长": "人民政府",
     "镇长": "人民政府", "副镇长": "人民政府", "乡长": "人民政府", "副乡长": "人民政府",
     "省长": "人民政府", "副省长": "人民政府",
+    "州长": "人民政府", "副州长": "人民政府", "常务副州长": "人民政府", "旗长": "人民政府", "副旗长": "人民政府",
 }
 
 
 # a bare place name before a head's title that shares its level character: 某某市长, 某某县长 (not 某局, 某委)
-PLACE_STEM = re.compile(r"^[\u4e00-\u9fff]{2,6}(?<![委局部办会厅室处科所院站队组团社厂司行馆中心])$")
+PLACE_STEM = re.compile(r"^[\u4e00-\u9fff]{2,6}(?<![委局部办会厅室处科所院站队组团社厂司行馆中心府])$")
 
 
 def post_org(label: str, locality: str | None) -> str | None:
@@ -158,6 +159,8 @@ def post_org(label: str, locality: str | None) -> str | None:
     if title is None:
         return None
     prefix = label[: -len(title)]
+    if prefix in ("政府", "人民政府") and title in HEAD_POSTS:
+        prefix = ""  # 政府旗长, 人民政府县长: the head of the government the title itself names
     # 市委书记 / 市委副书记 / 市委常委: the title lexicon ends at 书记, the party committee is the prefix
     if not prefix:
         body = HEAD_POSTS.get(title)

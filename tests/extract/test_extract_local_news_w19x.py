@@ -5,13 +5,22 @@ Each test pins one general rule: a name the article printed with a post is found
 tagger misses it later; a two-character name after a post title takes the one character the tagger
 left before a list separator or 等; 受 and 新一届 are not part of a post; a post elected to ends in a
 title (当选大会上表示 is no post); 经大会选举 names no meeting 经大会; a 的 inside a quoted title does
-not cut a meeting's name.
+not cut a meeting's name; 市政府副市长 and 政府旗长 are posts of the locality's government (not of
+市政府市政府 or 政府), and a rank before a title (副台长, 高级副总裁, 三级调研员) is the title's, not the
+end of the body's name.
 """
 
 from __future__ import annotations
 
 from kg.extract.pipeline import extract
 from tests.support.extract import article, posts_of, roles_of
+
+
+def post_orgs(text: str, name: str, locality: str = "临川市") -> dict[str, str | None]:
+    """Each post label of the person with the name of the organisation it is in."""
+    x = extract(article(text, locality=locality))
+    orgs = {o.key: o.name for o in x.organizations}
+    return {q.label: orgs.get(q.org) if q.org else None for p in x.people if p.name == name for q in p.posts}
 
 
 def names(text: str) -> set[str]:
@@ -81,3 +90,21 @@ def test_de_inside_a_quoted_title_does_not_cut_the_meeting_name():
     x = extract(article("11月22日晚，“榜样的力量”临川市劳动模范颁奖晚会在文化广场举行。市长周安明出席并颁奖。"))
     assert "“榜样的力量”临川市劳动模范颁奖晚会" in {e.name for e in x.events}
     assert roles_of(x, "周安明", "AwardCeremony") >= {"Attendee", "AwardPresenter"}
+
+
+def test_deputy_mayor_of_the_city_government_is_in_the_citys_government():
+    got = post_orgs("5月6日，市工商联召开代表大会。市政府副市长蔡明远，区政府副区长韩立新出席会议。", "蔡明远")
+    assert got == {"市政府副市长": "临川市政府"}
+
+
+def test_zheng_fu_qi_zhang_is_the_head_of_the_banners_government():
+    got = post_orgs("8月14日，旗委召开全体会议。旗委副书记、政府旗长希日布出席。", "希日布", locality="乌兰旗")
+    assert got["政府旗长"] == "乌兰旗政府"
+
+
+def test_a_rank_before_a_bare_title_is_part_of_the_title():
+    text = ("3月11日，启动仪式在京举行。国家某某台副台长郑晓明，某某控股高级副总裁唐立东，"
+            "市工商联三级调研员王青山参加活动。")
+    assert post_orgs(text, "郑晓明") == {"国家某某台副台长": "国家某某台"}
+    assert post_orgs(text, "唐立东") == {"某某控股高级副总裁": "某某控股"}
+    assert "三级" not in set(post_orgs(text, "王青山").values())
