@@ -89,13 +89,23 @@ class Builder:
                 p.alternate_names.append(m.name.replace("·", ""))  # 某某·某某 is also printed without the dot
             self.people[key] = p
         p.mentions.append(self.evidence(sent, m.start, m.end))
+        party: str | None = None  # the party committee of the chain so far (市委常委、宣传部部长)
         for post in m.posts:
-            self.add_post(p, post.label, self.evidence(sent, post.start, post.end))
+            held = self.add_post(p, post.label, self.evidence(sent, post.start, post.end), party)
+            org = self.orgs.get(held.org or "")
+            if org is not None and PARTY_COMMITTEE.search(org.name):
+                party = org.name
         return key
 
-    def add_post(self, p: Person, label: str, ev: Evidence) -> Post:
-        """A post of ``p``; one printing per (organisation, title), the fullest one kept."""
+    def add_post(self, p: Person, label: str, ev: Evidence, party: str | None = None) -> Post:
+        """A post of ``p``; one printing per (organisation, title), the fullest one kept.
+
+        ``party`` is the party committee named earlier in the same chain: a bare department of it
+        after it (市委常委、统战部部长) is that committee's department, not a body called 统战部."""
         org_name = post_org(label, self.locality)
+        dept = PARTY_DEPARTMENT.match(label)
+        if party and dept and (org_name is None or org_name == dept.group("dept")):
+            org_name = party + dept.group("dept")
         org_key = self.org(org_name, full=org_name) if org_name else None
         title = title_of(label)
         for i, existing in enumerate(p.posts):
@@ -160,6 +170,11 @@ class Builder:
                     part.post = post
                 return
         event.participations.append(Participation(agent, kind, list(roles), post, ev))  # type: ignore[arg-type]
+
+
+PARTY_COMMITTEE = re.compile(r"^中共.*[省市县区州旗]委$")
+# a department of a party committee printed without the committee (统战部长, 宣传部部长, 组织部副部长)
+PARTY_DEPARTMENT = re.compile(r"^(?P<dept>组织部|宣传部|统战部)(?:常务副部长|副部长|部长|长)$")
 
 
 def _short_title(label: str) -> str:

@@ -7,7 +7,8 @@ left before a list separator or 等; 受 and 新一届 are not part of a post; a
 title (当选大会上表示 is no post); 经大会选举 names no meeting 经大会; a 的 inside a quoted title does
 not cut a meeting's name; 市政府副市长 and 政府旗长 are posts of the locality's government (not of
 市政府市政府 or 政府), and a rank before a title (副台长, 高级副总裁, 三级调研员) is the title's, not the
-end of the body's name.
+end of the body's name; a bare party department after the committee in one chain (市委常委、统战部长)
+is that committee's department.
 """
 
 from __future__ import annotations
@@ -108,3 +109,16 @@ def test_a_rank_before_a_bare_title_is_part_of_the_title():
     assert post_orgs(text, "郑晓明") == {"国家某某台副台长": "国家某某台"}
     assert post_orgs(text, "唐立东") == {"某某控股高级副总裁": "某某控股"}
     assert "三级" not in set(post_orgs(text, "王青山").values())
+
+
+def test_bare_party_department_after_the_committee_in_one_chain_is_its_department():
+    text = ("1月7日，市工商联第十四次代表大会召开。市委常委、统战部长张志明，"
+            "区委常委、组织部部长、宣传部部长关雨生出席。")
+    assert post_orgs(text, "张志明")["统战部长"] == "中共临川市委统战部"
+    got = post_orgs(text, "关雨生")
+    assert got["组织部部长"] == "中共区委组织部" and got["宣传部部长"] == "中共区委宣传部"
+
+
+def test_bare_department_without_a_committee_before_it_is_left_alone():
+    got = post_orgs("1月7日，某某公司召开年会。公司宣传部部长王立新出席。", "王立新")
+    assert not any(v and v.startswith("中共") for v in got.values())
