@@ -8,7 +8,8 @@ title (当选大会上表示 is no post); 经大会选举 names no meeting 经�
 not cut a meeting's name; 市政府副市长 and 政府旗长 are posts of the locality's government (not of
 市政府市政府 or 政府), and a rank before a title (副台长, 高级副总裁, 三级调研员) is the title's, not the
 end of the body's name; a bare party department after the committee in one chain (市委常委、统战部长)
-is that committee's department.
+is that committee's department; 颁发获奖证书 makes no Recipient of the one who hands it over, and the
+place a receiver comes from (为山西省甲、安徽省乙颁发) does not end the list of receivers.
 """
 
 from __future__ import annotations
@@ -122,3 +123,18 @@ def test_bare_party_department_after_the_committee_in_one_chain_is_its_departmen
 def test_bare_department_without_a_committee_before_it_is_left_alone():
     got = post_orgs("1月7日，某某公司召开年会。公司宣传部部长王立新出席。", "王立新")
     assert not any(v and v.startswith("中共") for v in got.values())
+
+
+def test_handing_over_a_prize_certificate_makes_no_recipient_of_the_presenter():
+    x = extract(article("2月6日，春联大赛颁奖仪式举办。市委宣传部副部长金建明为一等奖获得者王志远颁发获奖证书。"))
+    assert roles_of(x, "金建明") == {"AwardPresenter"}
+    assert roles_of(x, "王志远") == {"Recipient"}
+
+
+def test_receivers_printed_with_their_places_are_all_receivers():
+    x = extract(article(
+        "2月6日，春联大赛颁奖仪式在市图书馆举办。市文广新局党委书记夏伟林为二等奖获得者山西省邢福明、安徽省张永亮颁发证书。"
+    ))
+    assert roles_of(x, "夏伟林") == {"AwardPresenter"}
+    assert roles_of(x, "邢福明") == {"Recipient"}
+    assert roles_of(x, "张永亮") == {"Recipient"}
