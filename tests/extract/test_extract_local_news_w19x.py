@@ -1,15 +1,9 @@
 """Forms met in real local news of provinces outside the gold sets (session w19x), on invented
 texts and names.
 
-Each test pins one general rule: a name the article printed with a post is found again where the
-tagger misses it later; a two-character name after a post title takes the one character the tagger
-left before a list separator or 等; 受 and 新一届 are not part of a post; a post elected to ends in a
-title (当选大会上表示 is no post); 经大会选举 names no meeting 经大会; a 的 inside a quoted title does
-not cut a meeting's name; 市政府副市长 and 政府旗长 are posts of the locality's government (not of
-市政府市政府 or 政府), and a rank before a title (副台长, 高级副总裁, 三级调研员) is the title's, not the
-end of the body's name; a bare party department after the committee in one chain (市委常委、统战部长)
-is that committee's department; 颁发获奖证书 makes no Recipient of the one who hands it over, and the
-place a receiver comes from (为山西省甲、安徽省乙颁发) does not end the list of receivers.
+Each test pins one general rule, named by the test: names found again or made whole, words that are
+not part of a post (受, 新一届) or are part of its title (副, 高级副, 常务, 三级), the organisation of a
+post (市政府副市长, 政府旗长, a bare party department), elections and meeting names, award roles.
 """
 
 from __future__ import annotations
@@ -138,3 +132,15 @@ def test_receivers_printed_with_their_places_are_all_receivers():
     assert roles_of(x, "夏伟林") == {"AwardPresenter"}
     assert roles_of(x, "邢福明") == {"Recipient"}
     assert roles_of(x, "张永亮") == {"Recipient"}
+
+
+def test_chang_wu_before_a_bare_title_is_part_of_the_title():
+    text = "3月2日下午，市三届人大六次会议主席团举行第一次会议。主席团常务主席张晓明、黄立京出席会议。"
+    got = post_orgs(text, "张晓明")
+    assert "主席团常务" not in set(got.values())
+
+
+def test_a_venue_after_zai_is_no_part_of_the_organiser():
+    x = extract(article("8月8日上午，我区在某某宾馆中华厅举行重大项目集中签约仪式。区长颜立新主持签约仪式。",
+                        locality="临川区"))
+    assert not any("宾馆" in o.name for o in x.organizations)
