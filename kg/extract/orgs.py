@@ -44,11 +44,17 @@ def expand_local(name: str, locality: str | None) -> str:
         return _with_place(name, locality, level)
     up = ancestors(locality)
     first = name[:1]
-    if first in up and not name.startswith(up[first]) and name[:2] not in word_set("level_words"):
+    if first in up and not name.startswith(up[first]) and not _level_word(name):
         return _with_place(name, up[first], first)
     if name[:1] in "我本" and name[1:2] in up:
         return up[name[1:2]] + name[2:]  # 我省 in a city's paper
     return name
+
+
+def _level_word(name: str) -> bool:
+    """The name begins with a word holding a level character (市场监管局, 市政工程处: ``level_words``), not
+    with the level's own government or political consultative body (市政府, 市政协 begin with 市政 too)."""
+    return name[:2] in word_set("level_words") and name[1:3] not in ("政府", "政协")
 
 
 def _with_place(name: str, place: str, level: str) -> str:
