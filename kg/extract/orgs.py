@@ -196,7 +196,7 @@ def post_org(label: str, locality: str | None) -> str | None:
 
 # Classes of units rather than named ones: 市属医院, 各区县, 相关部门.
 CATEGORY = re.compile(
-    r"^(市|县|区|省)?(属|管|直|辖)|^(各|部分|相关|有关|全市|全县|全区|其他|所属|驻)"
+    r"^(市|县|区|省)?(属|管|直|辖)|^(各|部分|相关|有关|全市|全县|全区|其他|所属|驻)|^.*各(?:家|个|级|类)"
     r"|^(省级|市级|县级|区级|国家级|新认定|新引进|首批|优秀|先进|重点|爱心|\d+[家个户所])"
 )
 # 甲局、乙镇(先后)作了表态 | 应邀: what stands between a list of units and its verb

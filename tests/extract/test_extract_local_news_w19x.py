@@ -144,3 +144,15 @@ def test_a_venue_after_zai_is_no_part_of_the_organiser():
     x = extract(article("8月8日上午，我区在某某宾馆中华厅举行重大项目集中签约仪式。区长颜立新主持签约仪式。",
                         locality="临川区"))
     assert not any("宾馆" in o.name for o in x.organizations)
+
+
+def test_a_class_of_units_inside_a_phrase_is_no_organisation():
+    x = extract(article("9月11日，异地商会座谈会召开。市委常委、副市长许国明参加会议。"
+                        "在听完各家商会代表的发言后，许国明对各家商会的贡献给予肯定。"))
+    assert not any("商会" in o.name and "听完" in o.name for o in x.organizations)
+
+
+def test_a_members_activity_day_is_an_event():
+    x = extract(article("12月4日，市政协港澳委员活动日在某某宾馆举行。市政协主席齐同明参加活动并讲话。"))
+    assert "市政协港澳委员活动日" in {e.name for e in x.events}
+    assert "Speaker" in roles_of(x, "齐同明")
