@@ -156,3 +156,10 @@ def test_a_members_activity_day_is_an_event():
     x = extract(article("12月4日，市政协港澳委员活动日在某某宾馆举行。市政协主席齐同明参加活动并讲话。"))
     assert "市政协港澳委员活动日" in {e.name for e in x.events}
     assert "Speaker" in roles_of(x, "齐同明")
+
+
+def test_bare_mass_organisation_after_a_body_of_a_place_in_one_chain_is_that_places():
+    text = "8月8日上午，重大项目集中签约仪式举行。市政协副主席、工商联主席范立生出席签约仪式。"
+    assert post_orgs(text, "范立生")["工商联主席"] == "临川市工商联"
+    alone = post_orgs("8月8日上午，某某集团召开年会。工商联主席范立生出席。", "范立生")
+    assert alone.get("工商联主席") in (None, "工商联")
