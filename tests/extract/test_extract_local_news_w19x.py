@@ -163,3 +163,8 @@ def test_bare_mass_organisation_after_a_body_of_a_place_in_one_chain_is_that_pla
     assert post_orgs(text, "范立生")["工商联主席"] == "临川市工商联"
     alone = post_orgs("8月8日上午，某某集团召开年会。工商联主席范立生出席。", "范立生")
     assert alone.get("工商联主席") in (None, "工商联")
+
+
+def test_visiting_the_members_who_attend_a_session_is_no_attendance():
+    x = extract(article("1月3日下午，市委书记丁海明、市长周春林来到会议现场，看望了出席市政协八届二次会议的委员。"))
+    assert "Attendee" not in roles_of(x, "丁海明") | roles_of(x, "周春林")
