@@ -85,6 +85,8 @@ SPEECH_AFTER = re.compile(r"[^，,。；;]{0,20}?(报告|讲话|发言|说明|�
 AWARD_AFTER = re.compile(r"[^。；;，,为]{2,60}?(颁奖|颁发|授牌|颁授|授予)")
 BIAN_AFTER = re.compile(r"[\u4e00-\u9fff]{1,2}边")  # 边听边记, 边走边看: a second 边 right after
 RIGHT_TRIM = tuple(_EDGES["right_trim"]["words"])
+COME_FIRST = frozenset(_EDGES["come_to_place"]["chars"])
+VISIT_AFTER = re.compile("|".join(_EDGES["come_to_place"]["words"]))
 
 
 def foreign_looking(name: str) -> bool:
@@ -363,6 +365,8 @@ REPAIRS: tuple[Callable[[_Candidate, list[Token]], None], ...] = (
 def _accepted(c: _Candidate, per_spans: set[tuple[int, int]]) -> tuple[int, int] | None:
     """The candidate's span if it is a name: a known surname, a list item of names, or a strong context."""
     text, start, end, name = c.text, c.start, c.end, c.name
+    if len(name) == 2 and name[0] in COME_FIRST and VISIT_AFTER.match(text, end):
+        return None  # 访问团来洛参观: 来 and the place's short name, before a verb of visiting
     if len(name) == 1 and surname_of(name) and c.honorific:
         return (start, end)  # 胡老 / 李老师 -> the surname refers to the person
     item = list_item(text, start, end, per_spans)

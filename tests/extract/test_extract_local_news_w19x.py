@@ -168,3 +168,10 @@ def test_bare_mass_organisation_after_a_body_of_a_place_in_one_chain_is_that_pla
 def test_visiting_the_members_who_attend_a_session_is_no_attendance():
     x = extract(article("1月3日下午，市委书记丁海明、市长周春林来到会议现场，看望了出席市政协八届二次会议的委员。"))
     assert "Attendee" not in roles_of(x, "丁海明") | roles_of(x, "周春林")
+
+
+def test_lai_and_a_place_before_a_visit_is_no_name():
+    got = names("本报讯 (记者 胡立)应市政府邀请,昨日,以日本某川市市长田中明为团长的友好都市访问团来洛参观访问。"
+                "市委副书记、市长郭立昌会见访问团一行。")
+    assert "来洛" not in got
+    assert "郭立昌" in got
