@@ -175,3 +175,10 @@ def test_lai_and_a_place_before_a_visit_is_no_name():
                 "市委副书记、市长郭立昌会见访问团一行。")
     assert "来洛" not in got
     assert "郭立昌" in got
+
+
+def test_reading_out_a_list_or_a_decision_is_presenting():
+    x = extract(article("2月17日，县妇联举行民生项目发放仪式。发放仪式由副县长刘明远主持，"
+                        "县妇联副主席蒙丽娟宣读了项目资金管理办法。"))
+    assert roles_of(x, "蒙丽娟") == {"Presenter"}
+    assert roles_of(x, "刘明远") == {"Chair"}
