@@ -183,6 +183,10 @@ def post_org(label: str, locality: str | None) -> str | None:
     if title in HEAD_POSTS and PLACE_STEM.match(prefix):
         return canonical_org(prefix + level + HEAD_POSTS[title])  # 某某市长 (the 市 shared) -> 某某市人民政府
     prefix = prefix.removesuffix("党组")
+    # 县委常委统战部长, 市委常委宣传部部长: two posts printed without 、 (the member's and the department's)
+    if title in DEPARTMENT_HEADS:
+        prefix = re.sub(r"(?<=委)常委$", "", prefix)
+    prefix = re.sub(r"(?<=委)常委(?=(?:组织|宣传|统战)部$)", "", prefix)
     if not prefix or len(prefix) < 2:
         return None
     if prefix in ("省委", "省政府", "省人大常委会", "省政协") and locality_level(locality) != "省" \
@@ -191,7 +195,13 @@ def post_org(label: str, locality: str | None) -> str | None:
     full = canonical_org(expand_local(prefix, locality))
     if re.search(r"[市县区]委$", full) and not full.startswith("中共") and org_kind(full) != "party-dp":
         full = "中共" + full  # 市委 is the Communist Party's; 民进某市委 is another party's
+    if title in DEPARTMENT_HEADS and re.search(r"[省市县区州旗]委$", full):
+        full += DEPARTMENT_HEADS[title]  # 县委统战部长: the head of the committee's department
     return full
+
+
+# titles that name a party committee's department with its head (县委统战部长 heads 中共某县委统战部)
+DEPARTMENT_HEADS = {"组织部长": "组织部", "宣传部长": "宣传部", "统战部长": "统战部"}
 
 
 # Classes of units rather than named ones: 市属医院, 各区县, 相关部门.

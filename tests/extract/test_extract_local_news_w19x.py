@@ -182,3 +182,10 @@ def test_reading_out_a_list_or_a_decision_is_presenting():
                         "县妇联副主席蒙丽娟宣读了项目资金管理办法。"))
     assert roles_of(x, "蒙丽娟") == {"Presenter"}
     assert roles_of(x, "刘明远") == {"Chair"}
+
+
+def test_a_department_head_printed_with_the_committee_is_in_its_department():
+    text = "2月17日，县妇联举行发放仪式。县委常委统战部长魏丽华，市委常委宣传部部长王立明，县委组织部长陈明远出席。"
+    assert post_orgs(text, "魏丽华", locality="临川县")["县委常委统战部长"] == "中共临川县委统战部"
+    assert post_orgs(text, "王立明")["市委常委宣传部部长"] == "中共临川市委宣传部"
+    assert post_orgs(text, "陈明远", locality="临川县")["县委组织部长"] == "中共临川县委组织部"
