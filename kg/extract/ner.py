@@ -14,6 +14,7 @@ from functools import cache
 from typing import Protocol
 
 from kg.extract.compound_names import cut_short_end, join_compound_given, left_surname_start
+from kg.extract.japanese_names import japanese_names
 from kg.extract.lexicon import surname_of, table, word_set
 from kg.extract.name_context import (
     NAME_RIGHT_BOUNDARY,
@@ -121,7 +122,7 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         kept = _accepted(cand, per_spans)
         if kept is not None:
             out.append(kept)
-    return add_context_names(text, dotted_names(text, tokens, out), tokens)
+    return japanese_names(text, tokens, add_context_names(text, dotted_names(text, tokens, out), tokens))
 
 
 # ---- joining the tagger's pieces

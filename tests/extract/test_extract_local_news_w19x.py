@@ -189,3 +189,11 @@ def test_a_department_head_printed_with_the_committee_is_in_its_department():
     assert post_orgs(text, "魏丽华", locality="临川县")["县委常委统战部长"] == "中共临川县委统战部"
     assert post_orgs(text, "王立明")["市委常委宣传部部长"] == "中共临川市委宣传部"
     assert post_orgs(text, "陈明远", locality="临川县")["县委组织部长"] == "中共临川县委组织部"
+
+
+def test_japanese_names_after_a_title_or_read_whole_by_the_tagger():
+    got = names("以日本某川市市长佐野和平为团长的友好都市访问团来临参观访问。市长郭立昌会见访问团一行。")
+    assert "佐野和平" in got and not {"佐野", "野和平"} & got
+    got = names("市人大常委会主任徐立聚会见了由日本某某市议会议长桥田和司先生率领的代表团一行。")
+    assert {"徐立聚", "桥田和司"} <= got
+    assert names("日本某某株式会社社长一行来访。") == set()
