@@ -140,12 +140,13 @@ def _current_event(b: Builder, st: TaggedSentence, current: str | None) -> str |
 
 
 def _subject_of(st: TaggedSentence) -> PersonMention | None:
-    """The person a sentence opens with (what 他/她 of the next ones refers to)."""
+    """The person a sentence opens with (what 他/她 of the next ones refers to), or who opens its first
+    clause after a phrase of time or place (在全市某某视频连线活动中，甲介绍了…)."""
     if not st.people:
         return None
     first = st.people[0]
     lead = st.s.text[: first.posts[0].start if first.posts else first.start]
-    return first if len(lead.strip(" ，,")) <= 12 else None
+    return first if len(re.split(r"[，,]", lead)[-1].strip(" ")) <= 12 else None
 
 
 def _note_recipients(b: Builder, st: TaggedSentence, rm: RoleMention) -> None:

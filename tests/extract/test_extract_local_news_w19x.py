@@ -197,3 +197,11 @@ def test_japanese_names_after_a_title_or_read_whole_by_the_tagger():
     got = names("市人大常委会主任徐立聚会见了由日本某某市议会议长桥田和司先生率领的代表团一行。")
     assert {"徐立聚", "桥田和司"} <= got
     assert names("日本某某株式会社社长一行来访。") == set()
+
+
+def test_ta_refers_to_who_opens_the_clause_after_a_long_phrase_of_place():
+    x = extract(article("4月3日下午，我区举行全区首轮项目集中开工仪式。区委副书记、区长张国明致辞。"
+                        "何家平、张丽琼等区级领导参加。在全市2020年首轮新基建项目集中开工视频连线活动中，"
+                        "王立军介绍了我区项目有关情况。他说，今天全区集中开工项目共有28个。"))
+    assert "Speaker" in roles_of(x, "王立军")
+    assert "Speaker" not in roles_of(x, "何家平")
