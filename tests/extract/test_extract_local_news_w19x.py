@@ -205,3 +205,9 @@ def test_ta_refers_to_who_opens_the_clause_after_a_long_phrase_of_place():
                         "王立军介绍了我区项目有关情况。他说，今天全区集中开工项目共有28个。"))
     assert "Speaker" in roles_of(x, "王立军")
     assert "Speaker" not in roles_of(x, "何家平")
+
+
+def test_heads_of_works_and_farms_hold_posts():
+    x = extract(article("3月3日上午，全区重点项目集中开工仪式举行。某某电厂副厂长李彦明，某某林场场长王立山参加活动。"))
+    assert posts_of(x, "李彦明") == ["某某电厂副厂长"]
+    assert posts_of(x, "王立山") == ["某某林场场长"]
