@@ -384,6 +384,9 @@ def _accepted(c: _Candidate, per_spans: set[tuple[int, int]]) -> tuple[int, int]
         return (start, end)
     if 2 <= len(name) <= 3 and all("\u4e00" <= ch <= "\u9fff" for ch in name) and strong_context(text, start, end):
         return (start, end)  # a rare surname, but a post before it or 同志 after it
+    if 4 <= len(name) <= 6 and all("\u4e00" <= ch <= "\u9fff" for ch in name) \
+            and post_title_before(text[max(0, start - 12) : start]) and NAME_RIGHT_BOUNDARY.match(text, end):
+        return (start, end)  # 副州长扎西次仁, 副县长阿不都热合曼: a Tibetan or Uyghur name the tagger read whole
     return None
 
 

@@ -211,3 +211,14 @@ def test_heads_of_works_and_farms_hold_posts():
     x = extract(article("3月3日上午，全区重点项目集中开工仪式举行。某某电厂副厂长李彦明，某某林场场长王立山参加活动。"))
     assert posts_of(x, "李彦明") == ["某某电厂副厂长"]
     assert posts_of(x, "王立山") == ["某某林场场长"]
+
+
+def test_tibetan_and_uyghur_names_after_a_post_title_are_names():
+    got = names("5月6日，州政府召开常务会议。州委常委、副州长扎西罗布，州人大常委会副主任格桑曲珍出席会议。"
+                "副县长阿不都热依木主持会议。")
+    assert {"扎西罗布", "格桑曲珍", "阿不都热依木"} <= got
+
+
+def test_a_long_word_after_a_title_is_no_name():
+    got = names("5月6日，县政府召开常务会议。县长王立明主持会议并讲话。")
+    assert got == {"王立明"}
