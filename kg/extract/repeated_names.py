@@ -27,8 +27,10 @@ MIN_FREE_LENGTH = 3
 
 
 def known_names(sents: list[TaggedSentence]) -> set[str]:
-    """Names printed with a post somewhere in the article, with a known surname."""
-    return {m.name for st in sents for m in st.people if m.posts and not m.inherited and surname_of(m.name)}
+    """Names printed with a post somewhere in the article, with a known surname or of four characters or more
+    (a Tibetan or Uyghur name after its post: 州长甲乙丙丁)."""
+    return {m.name for st in sents for m in st.people
+            if m.posts and not m.inherited and (surname_of(m.name) or len(m.name) >= 4)}
 
 
 def _stands_as_name(text: str, start: int, end: int, length: int) -> bool:

@@ -222,3 +222,9 @@ def test_tibetan_and_uyghur_names_after_a_post_title_are_names():
 def test_a_long_word_after_a_title_is_no_name():
     got = names("5月6日，县政府召开常务会议。县长王立明主持会议并讲话。")
     assert got == {"王立明"}
+
+
+def test_a_long_name_without_a_chinese_surname_is_found_again_where_it_chairs():
+    x = extract(article("5月6日，州政府召开常务会议。州委副书记、州长次仁罗布出席会议。"
+                        "上午9时，次仁罗布主持并宣布会议开幕。"))
+    assert roles_of(x, "次仁罗布") >= {"Attendee", "Chair"}
