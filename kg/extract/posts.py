@@ -132,6 +132,9 @@ def chain_before(text: str, pos: int, floor: int, protected: list[bool]) -> list
         if ch in "和与及" and k > cut and ends_with_title(seg[:k]) and not in_title[k]:
             cut = k + 1
     seg_start += cut
+    # 以日本某市市长甲为团长的访问团: 以…为 frames the post, it is not part of it (以色列 is a country)
+    if text.startswith("以", seg_start) and not text.startswith("以色列", seg_start):
+        seg_start += 1
     # a conjunction joining this name to the one before (甲和市长乙), not one inside a body's name
     while seg_start < pos and text[seg_start] in "和及与同、":
         seg_start += 1

@@ -228,3 +228,8 @@ def test_a_long_name_without_a_chinese_surname_is_found_again_where_it_chairs():
     x = extract(article("5月6日，州政府召开常务会议。州委副书记、州长次仁罗布出席会议。"
                         "上午9时，次仁罗布主持并宣布会议开幕。"))
     assert roles_of(x, "次仁罗布") >= {"Attendee", "Chair"}
+
+
+def test_yi_framing_a_post_is_not_part_of_it():
+    x = extract(article("应市政府邀请，以日本某川市市长佐野和平为团长的友好都市访问团来访。市长郭立昌会见访问团一行。"))
+    assert posts_of(x, "佐野和平") == ["日本某川市市长"]
