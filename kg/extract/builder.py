@@ -183,7 +183,8 @@ def _in_chain(label: str, org_name: str | None, chain: list[str]) -> str | None:
     dept = PARTY_DEPARTMENT.match(label)
     party = next((o for o in reversed(chain) if PARTY_COMMITTEE.search(o)), None)
     if party and dept and (org_name is None or org_name == dept.group("dept")):
-        return party + dept.group("dept")
+        # 统战部长 holds the department in its title (the post is the committee's); 统战部部长 does not
+        return party if title_of(label) == label else party + dept.group("dept")
     mass = MASS_BODY.match(label)
     place = next((m.group("place") for o in reversed(chain) if (m := PLACE_OF_BODY.match(o))), None)
     if place and mass and (org_name is None or org_name == mass.group("body")):

@@ -195,13 +195,12 @@ def post_org(label: str, locality: str | None) -> str | None:
     full = canonical_org(expand_local(prefix, locality))
     if re.search(r"[市县区]委$", full) and not full.startswith("中共") and org_kind(full) != "party-dp":
         full = "中共" + full  # 市委 is the Communist Party's; 民进某市委 is another party's
-    if title in DEPARTMENT_HEADS and re.search(r"[省市县区州旗]委$", full):
-        full += DEPARTMENT_HEADS[title]  # 县委统战部长: the head of the committee's department
     return full
 
 
-# titles that name a party committee's department with its head (县委统战部长 heads 中共某县委统战部)
-DEPARTMENT_HEADS = {"组织部长": "组织部", "宣传部长": "宣传部", "统战部长": "统战部"}
+# titles that name a party committee's department with its head: 县委统战部长 is a post of 中共某县委 whose
+# title holds the department (the mapper names the post body + title: 中共某县委统战部长)
+DEPARTMENT_HEADS = ("组织部长", "宣传部长", "统战部长")
 
 
 # Classes of units rather than named ones: 市属医院, 各区县, 相关部门.
