@@ -233,3 +233,9 @@ def test_a_long_name_without_a_chinese_surname_is_found_again_where_it_chairs():
 def test_yi_framing_a_post_is_not_part_of_it():
     x = extract(article("应市政府邀请，以日本某川市市长佐野和平为团长的友好都市访问团来访。市长郭立昌会见访问团一行。"))
     assert posts_of(x, "佐野和平") == ["日本某川市市长"]
+
+
+def test_fen_bie_reporters_joined_by_a_comma_all_speak():
+    x = extract(article("5月6日，全县经济工作会议召开。县委副书记、县长李志强，县委副书记张建明分别作了报告和讲话。"))
+    assert roles_of(x, "李志强") == {"Speaker"}
+    assert roles_of(x, "张建明") == {"Speaker"}
