@@ -327,6 +327,24 @@ def _cut_before_list_edge(c: _Candidate, tokens: list[Token]) -> None:
         c.end += 1
 
 
+# 甲乙丙为某队授旗: what the 为 before a presenting verb frames (a ceremony's act of handing over)
+FOR_WHOM_AFTER = re.compile(r"[^。；;，,为]{1,30}?(颁奖|颁发|授牌|颁授|授予|授旗|揭牌|佩戴|颁证|发放|授课)")
+
+
+def _cut_before_wei(c: _Candidate, tokens: list[Token]) -> None:
+    """县委副书记张建|华为|志愿服务队授旗: a two-character name whose third character the tagger read into
+    a word with the 为 of 为…授旗 (华为, 成为), after a post title."""
+    sur = surname_of(c.name)
+    text, end = c.text, c.end
+    if sur is None or len(sur) != 1 or len(c.name) != 2 or text[end + 1 : end + 2] != "为":
+        return
+    if not "\u4e00" <= text[end] <= "\u9fff" or text[end] in NOT_NAME_CHARS:
+        return
+    glued = any(t.start == end and t.text == text[end : end + 2] for t in tokens)
+    if glued and FOR_WHOM_AFTER.match(text, end + 2) and post_title_before(text[max(0, c.start - 12) : c.start]):
+        c.end += 1
+
+
 def _cut_before_yideng(c: _Candidate, tokens: list[Token]) -> None:
     """某华|一等领导: a name's last character 一 read into 一等 (等 still follows it)."""
     text, end = c.text, c.end
@@ -358,8 +376,8 @@ def _cut_before_zheng(c: _Candidate, tokens: list[Token]) -> None:
 # the left edge, then what the tagger glued on at the right, then what it cut off there
 REPAIRS: tuple[Callable[[_Candidate, list[Token]], None], ...] = (
     _trim_right, _surname_left_outside, _compound_surname_left, _glued_word, _transliterated_rest, _honorific,
-    _glued_verb, _cut_before_verb, _cut_before_list_edge, _compound_cut_short, _cut_before_yideng, _cut_before_he,
-    _cut_before_zheng,
+    _glued_verb, _cut_before_verb, _cut_before_list_edge, _cut_before_wei, _compound_cut_short, _cut_before_yideng,
+    _cut_before_he, _cut_before_zheng,
 )
 
 

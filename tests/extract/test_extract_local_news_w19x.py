@@ -239,3 +239,8 @@ def test_fen_bie_reporters_joined_by_a_comma_all_speak():
     x = extract(article("5月6日，全县经济工作会议召开。县委副书记、县长李志强，县委副书记张建明分别作了报告和讲话。"))
     assert roles_of(x, "李志强") == {"Speaker"}
     assert roles_of(x, "张建明") == {"Speaker"}
+
+
+def test_name_whose_last_character_the_tagger_read_into_hua_wei_is_whole():
+    got = names("5月6日，县志愿服务队成立大会召开。县委副书记张建华为志愿服务队授旗。")
+    assert "张建华" in got and "张建" not in got
