@@ -104,6 +104,9 @@ def _protected(tokens: list[Token]) -> list[bool]:
 
 def chain_before(text: str, pos: int, floor: int, protected: list[bool]) -> list[PostMention]:
     """The post chain that ends right before ``pos`` (a name's start), not reaching left of ``floor``."""
+    qm = BRACKET_QUALIFIER.search(text, floor, pos)
+    if qm and qm.end() == pos and ends_with_title(text[floor : qm.start()].rstrip()):
+        return chain_before(text, qm.start(), floor, protected)  # 局长（主持工作）甲: the post before the bracket
     bm = BRACKETED_POST.search(text[floor:pos])
     if bm and ends_with_title(bm.group(1).strip()):
         # 无党派人士（某大学某学院副院长）甲: the post in brackets, after whatever chain precedes it
@@ -156,6 +159,8 @@ def chain_before(text: str, pos: int, floor: int, protected: list[bool]) -> list
     return pieces
 
 
+# a bracket qualifying the post before it, not a post of its own: 局长（主持工作）, 副县长（挂职）, 调研员（正处级）
+BRACKET_QUALIFIER = re.compile(r"[（(](?:主持工作|挂职|兼|代|正[处县厅科局]级|副[处县厅科局]级|[一二三四]级)[）)]")
 BRACKETED_POST = re.compile(r"[（(]([^（()），,。；;]{2,40})[）)]$")
 # 分管副市长 → 副市长; 新任党委书记, 新一届市工商联主席 → 党委书记, 市工商联主席 (新任 says the post is new
 # to the person, not which post)

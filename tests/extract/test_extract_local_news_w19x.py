@@ -244,3 +244,11 @@ def test_fen_bie_reporters_joined_by_a_comma_all_speak():
 def test_name_whose_last_character_the_tagger_read_into_hua_wei_is_whole():
     got = names("5月6日，县志愿服务队成立大会召开。县委副书记张建华为志愿服务队授旗。")
     assert "张建华" in got and "张建" not in got
+
+
+def test_a_bracket_qualifying_a_post_keeps_the_post_and_chairs_nobody():
+    x = extract(article("5月6日，全县农业工作会议召开。县农业农村局局长王立新，县财政局局长（主持工作）李志强，"
+                        "副县长（挂职）孙丽华出席会议。"))
+    assert posts_of(x, "李志强") == ["县财政局局长"]
+    assert posts_of(x, "孙丽华") == ["副县长"]
+    assert roles_of(x, "王立新") == roles_of(x, "李志强") == roles_of(x, "孙丽华") == {"Attendee"}
