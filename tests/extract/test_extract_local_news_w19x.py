@@ -252,3 +252,9 @@ def test_a_bracket_qualifying_a_post_keeps_the_post_and_chairs_nobody():
     assert posts_of(x, "李志强") == ["县财政局局长"]
     assert posts_of(x, "孙丽华") == ["副县长"]
     assert roles_of(x, "王立新") == roles_of(x, "李志强") == roles_of(x, "孙丽华") == {"Attendee"}
+
+
+def test_the_leader_of_a_party_named_before_meets_as_the_guest():
+    x = extract(article("5月6日，某某集团董事长李志强一行来我市考察，市委书记王立新会见了客人。"))
+    assert roles_of(x, "李志强") == {"Participant"}
+    assert roles_of(x, "王立新") == {"Chair"}
