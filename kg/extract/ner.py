@@ -331,6 +331,26 @@ def _cut_before_list_edge(c: _Candidate, tokens: list[Token]) -> None:
 FOR_WHOM_AFTER = re.compile(r"[^。；;，,为]{1,30}?(颁奖|颁发|授牌|颁授|授予|授旗|揭牌|佩戴|颁证|发放|授课)")
 
 
+# what a person does right after the name in this register: a two-character name followed by one more
+# character and one of these took that character from the tagger's next word (叶伟|达到|会祝贺)
+ACT_AFTER = re.compile(r"到会|莅会|莅临|出席|主持|讲话|致辞|参加|列席|陪同|表示|指出|强调|宣布|宣读|介绍|汇报")
+NOT_BEFORE_ACT = NOT_NAME_CHARS | frozenset("均亦即便皆")
+
+
+def _cut_before_act(c: _Candidate, tokens: list[Token]) -> None:
+    """市委统战部副部长叶伟|达到|会祝贺: a two-character name after a post title, one more character and an
+    act of the person; the character belongs to the name (unless it is a word of its own: 也, 均, 在 …)."""
+    sur = surname_of(c.name)
+    text, end = c.text, c.end
+    if sur is None or len(sur) != 1 or len(c.name) != 2 or end + 1 >= len(text):
+        return
+    if not "\u4e00" <= text[end] <= "\u9fff" or text[end] in NOT_BEFORE_ACT or not ACT_AFTER.match(text, end + 1):
+        return
+    if any(t.start == end and len(t.text) >= 2 for t in tokens) and post_title_before(
+            text[max(0, c.start - 12) : c.start]):
+        c.end += 1  # only where the tagger glued the character to the next word (达到), not 王某|主持
+
+
 def _cut_before_wei(c: _Candidate, tokens: list[Token]) -> None:
     """县委副书记张建|华为|志愿服务队授旗: a two-character name whose third character the tagger read into
     a word with the 为 of 为…授旗 (华为, 成为), after a post title."""
@@ -376,8 +396,8 @@ def _cut_before_zheng(c: _Candidate, tokens: list[Token]) -> None:
 # the left edge, then what the tagger glued on at the right, then what it cut off there
 REPAIRS: tuple[Callable[[_Candidate, list[Token]], None], ...] = (
     _trim_right, _surname_left_outside, _compound_surname_left, _glued_word, _transliterated_rest, _honorific,
-    _glued_verb, _cut_before_verb, _cut_before_list_edge, _cut_before_wei, _compound_cut_short, _cut_before_yideng,
-    _cut_before_he, _cut_before_zheng,
+    _glued_verb, _cut_before_verb, _cut_before_list_edge, _cut_before_wei, _cut_before_act, _compound_cut_short,
+    _cut_before_yideng, _cut_before_he, _cut_before_zheng,
 )
 
 

@@ -258,3 +258,9 @@ def test_the_leader_of_a_party_named_before_meets_as_the_guest():
     x = extract(article("5月6日，某某集团董事长李志强一行来我市考察，市委书记王立新会见了客人。"))
     assert roles_of(x, "李志强") == {"Participant"}
     assert roles_of(x, "王立新") == {"Chair"}
+
+
+def test_name_whose_last_character_the_tagger_read_into_the_next_verb_is_whole():
+    got = names("11月29日，县工商联第九次会员代表大会召开。某某市委统战部副部长、市工商联党组书记叶文达到会祝贺。")
+    assert "叶文达" in got and "叶文" not in got
+    assert names("5月6日，县委召开会议。副县长钱华亲自主持会议。") == {"钱华"}
