@@ -264,3 +264,10 @@ def test_name_whose_last_character_the_tagger_read_into_the_next_verb_is_whole()
     got = names("11月29日，县工商联第九次会员代表大会召开。某某市委统战部副部长、市工商联党组书记叶文达到会祝贺。")
     assert "叶文达" in got and "叶文" not in got
     assert names("5月6日，县委召开会议。副县长钱华亲自主持会议。") == {"钱华"}
+
+
+def test_engaging_someone_after_the_vote_is_no_election():
+    x = extract(article("2月23日，某某商会第一次会员大会召开，选举产生了第一届理事会和会长、秘书长，"
+                        "聘请市人大常委会原主任郭立营为名誉会长，某某投资集团总裁吴立印当选商会会长。"))
+    assert roles_of(x, "郭立营") == set()
+    assert roles_of(x, "吴立印") == {"Elected"}
