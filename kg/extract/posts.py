@@ -46,10 +46,10 @@ SOFT_STOPS = (
 )
 
 
-# 国家某台副台长, 某公司高级副总裁, 三级调研员, 主席团常务主席: a rank before a title the lexicon lists bare
-# is the title's,
+# 国家某台副台长, 某公司高级副总裁, 三级调研员, 主席团常务主席, 商会名誉会长: a rank before a title the lexicon
+# lists bare is the title's,
 # not the end of the body's name (which was read as 国家某台副)
-RANK_BEFORE_TITLE = r"(?:(?:常务|高级|执行)?副|常务|执行|[一二三四]级)?"
+RANK_BEFORE_TITLE = r"(?:名誉|首届)?(?:(?:常务|高级|执行)?副|常务|执行|[一二三四]级)?"
 
 
 @cache

@@ -104,6 +104,9 @@ def test_a_rank_before_a_bare_title_is_part_of_the_title():
     assert post_orgs(text, "郑晓明") == {"国家某某台副台长": "国家某某台"}
     assert post_orgs(text, "唐立东") == {"某某控股高级副总裁": "某某控股"}
     assert "三级" not in set(post_orgs(text, "王青山").values())
+    text = "9月29日，某某商会成立大会召开。商会名誉会长郭立营，开发区商会首届会长程立华出席。"
+    assert post_orgs(text, "郭立营") == {"商会名誉会长": "商会"}
+    assert post_orgs(text, "程立华") == {"开发区商会首届会长": "开发区商会"}
 
 
 def test_bare_party_department_after_the_committee_in_one_chain_is_its_department():
