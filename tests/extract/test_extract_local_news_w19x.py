@@ -274,3 +274,9 @@ def test_engaging_someone_after_the_vote_is_no_election():
                         "聘请市人大常委会原主任郭立营为名誉会长，某某投资集团总裁吴立印当选商会会长。"))
     assert roles_of(x, "郭立营") == set()
     assert roles_of(x, "吴立印") == {"Elected"}
+
+
+def test_a_level_prefix_in_a_chain_refers_to_the_place_named_before_it():
+    text = "11月18日，某某商会成立大会举行。揭阳市委统战部副部长、市工商联党组书记林少明作了讲话。"
+    assert post_orgs(text, "林少明")["市工商联党组书记"] == "揭阳市工商联"
+    assert post_orgs("11月18日，大会举行。市工商联党组书记林少明讲话。", "林少明")["市工商联党组书记"] == "临川市工商联"
