@@ -229,9 +229,9 @@ def _subject_agent(c: _Clause, agents: list[PersonMention], people: list[PersonM
 
 def _reporters(c: _Clause) -> list[PersonMention]:
     """某某作的…报告: the reporter is the last name (with list-mates joined by 、), even after 听取; with
-    分别 the list-mates may be joined by a comma too (县长甲，县委副书记乙分别作了工作报告和总结讲话)."""
+    分别/先后/依次 the list-mates may be joined by a comma too (县长甲，县委副书记乙分别作了工作报告和总结讲话)."""
     group = [c.in_seg[-1]]
-    joins = ("、", "和") + (("，", ",") if "分别" in c.text[group[0].end : c.start] else ())
+    joins = ("、", "和") + (("，", ",") if re.search("分别|先后|依次", c.text[group[0].end : c.start]) else ())
     for p in reversed(c.in_seg[:-1]):
         if c.text[p.end : _chain_start(group[0])].strip() in joins:  # 甲、纪委书记乙分别作了报告
             group.insert(0, p)

@@ -280,3 +280,8 @@ def test_a_level_prefix_in_a_chain_refers_to_the_place_named_before_it():
     text = "11月18日，某某商会成立大会举行。揭阳市委统战部副部长、市工商联党组书记林少明作了讲话。"
     assert post_orgs(text, "林少明")["市工商联党组书记"] == "揭阳市工商联"
     assert post_orgs("11月18日，大会举行。市工商联党组书记林少明讲话。", "林少明")["市工商联党组书记"] == "临川市工商联"
+
+
+def test_xian_hou_reporters_joined_by_a_comma_all_speak():
+    x = extract(article("11月18日，某某商会成立大会举行。市工商联党组书记李子明，市政府副市长唐小明先后上台作了讲话。"))
+    assert roles_of(x, "李子明") == roles_of(x, "唐小明") == {"Speaker"}
