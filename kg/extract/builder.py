@@ -103,7 +103,7 @@ class Builder:
         ``chain`` holds the organisations of the posts printed before it in the same chain: a bare
         party department after the committee (市委常委、统战部部长) is that committee's department, and a
         bare mass organisation after a body of a place (市政协副主席、工商联主席) is that place's."""
-        org_name = _in_chain(label, post_org(label, self.locality), chain or [], self.locality)
+        org_name = _in_chain(label, post_org(label, self.locality), chain or [])
         org_key = self.org(org_name, full=org_name) if org_name else None
         title = title_of(label)
         for i, existing in enumerate(p.posts):
@@ -181,7 +181,7 @@ PLACE_OF_BODY = re.compile(r"^(?:中共)?(?!中共)(?P<place>.+?(?:自治区|[�
 LEVEL_CHARS = "省市县区州旗"
 
 
-def _in_chain(label: str, org_name: str | None, chain: list[str], locality: str | None = None) -> str | None:
+def _in_chain(label: str, org_name: str | None, chain: list[str]) -> str | None:
     """The organisation of a post printed bare after others in one chain (see ``Builder.add_post``)."""
     dept = PARTY_DEPARTMENT.match(label)
     party = next((o for o in reversed(chain) if PARTY_COMMITTEE.search(o)), None)
@@ -191,8 +191,9 @@ def _in_chain(label: str, org_name: str | None, chain: list[str], locality: str 
     mass = MASS_BODY.match(label)
     place = next((m.group("place") for o in reversed(chain) if (m := PLACE_OF_BODY.match(o))), None)
     if place and label[:1] in LEVEL_CHARS and place.endswith(label[0]) and not place.startswith(label[0]):
-        # 揭阳市委统战部副部长、市工商联党组书记: the 市 of the second post is the city named before it
-        return post_org(place + label[1:], locality) or org_name
+        # 揭阳市委统战部副部长、市工商联党组书记: the 市 of the second post is the city named before it, read
+        # as the paper of that city would read it
+        return post_org(label, place) or org_name
     if place and mass and (org_name is None or org_name == mass.group("body")):
         return place + mass.group("body")
     return org_name

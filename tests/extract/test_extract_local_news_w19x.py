@@ -285,3 +285,11 @@ def test_a_level_prefix_in_a_chain_refers_to_the_place_named_before_it():
 def test_xian_hou_reporters_joined_by_a_comma_all_speak():
     x = extract(article("11月18日，某某商会成立大会举行。市工商联党组书记李子明，市政府副市长唐小明先后上台作了讲话。"))
     assert roles_of(x, "李子明") == roles_of(x, "唐小明") == {"Speaker"}
+
+
+def test_the_chain_place_reads_bare_titles_and_committee_bodies_as_the_paper_would():
+    text = "8月27日，全市联席工作会议召开。市委副书记、市长胡立梅，市委常委、市委组织部部长林丽蓉出席。"
+    assert post_orgs(text, "胡立梅")["市长"] == "临川市政府"
+    assert post_orgs(text, "林丽蓉")["市委组织部部长"] == "中共临川市委组织部"
+    other = "7月25日，某某县党政考察团来我县考察。清涧县委副书记、县长高立伟一行参观了产业园。"
+    assert post_orgs(other, "高立伟", locality="子长县")["县长"] == "清涧县政府"
