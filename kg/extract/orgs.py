@@ -60,7 +60,7 @@ def _level_word(name: str) -> bool:
 def _with_place(name: str, place: str, level: str) -> str:
     """``name``, printed with its level only (市委, 市教育局), given its ``place`` of that level."""
     rest = name[1:]
-    if rest[:1] in ("委",) and level in "市县区省":
+    if rest[:1] in ("委",) and level in "市县区省州旗":
         return "中共" + place + rest
     return place + rest
 
@@ -193,9 +193,13 @@ def post_org(label: str, locality: str | None) -> str | None:
             and "省" not in ancestors(locality):
         return None  # the province is not known from the paper's locality (kg.extract.gazetteer)
     full = canonical_org(expand_local(prefix, locality))
-    if re.search(r"[市县区]委$", full) and not full.startswith("中共") and org_kind(full) != "party-dp":
+    if PARTY_BODY.search(full) and not full.startswith("中共") and org_kind(full) != "party-dp":
         full = "中共" + full  # 市委 is the Communist Party's; 民进某市委 is another party's
     return full
+
+
+# a party committee, or a department or office of it, printed with its place (某市委, 某州委, 某市委统战部)
+PARTY_BODY = re.compile(r"[市县区州旗]委(?:组织部|宣传部|统战部|办公室|办|政法委)?$")
 
 
 # titles that name a party committee's department with its head: 县委统战部长 is a post of 中共某县委 whose

@@ -293,3 +293,9 @@ def test_the_chain_place_reads_bare_titles_and_committee_bodies_as_the_paper_wou
     assert post_orgs(text, "林丽蓉")["市委组织部部长"] == "中共临川市委组织部"
     other = "7月25日，某某县党政考察团来我县考察。清涧县委副书记、县长高立伟一行参观了产业园。"
     assert post_orgs(other, "高立伟", locality="子长县")["县长"] == "清涧县政府"
+
+
+def test_party_bodies_printed_with_their_place_are_the_communist_partys():
+    text = "11月29日，县工商联第九次会员代表大会召开。某某市委统战部副部长叶文达，州委副书记扎西罗布出席。"
+    assert post_orgs(text, "叶文达", locality="临川县")["某某市委统战部副部长"] == "中共某某市委统战部"
+    assert post_orgs(text, "扎西罗布", locality="甘南州")["州委副书记"] == "中共甘南州委"
