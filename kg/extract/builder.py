@@ -89,13 +89,21 @@ class Builder:
                 p.alternate_names.append(m.name.replace("·", ""))  # 某某·某某 is also printed without the dot
             self.people[key] = p
         p.mentions.append(self.evidence(sent, m.start, m.end))
+        chain: list[str] = []  # the organisations of the chain so far (市委常委、宣传部部长)
         for post in m.posts:
-            self.add_post(p, post.label, self.evidence(sent, post.start, post.end))
+            held = self.add_post(p, post.label, self.evidence(sent, post.start, post.end), chain)
+            org = self.orgs.get(held.org or "")
+            if org is not None:
+                chain.append(org.name)
         return key
 
-    def add_post(self, p: Person, label: str, ev: Evidence) -> Post:
-        """A post of ``p``; one printing per (organisation, title), the fullest one kept."""
-        org_name = post_org(label, self.locality)
+    def add_post(self, p: Person, label: str, ev: Evidence, chain: list[str] | None = None) -> Post:
+        """A post of ``p``; one printing per (organisation, title), the fullest one kept.
+
+        ``chain`` holds the organisations of the posts printed before it in the same chain: a bare
+        party department after the committee (市委常委、统战部部长) is that committee's department, and a
+        bare mass organisation after a body of a place (市政协副主席、工商联主席) is that place's."""
+        org_name = _in_chain(label, post_org(label, self.locality), chain or [])
         org_key = self.org(org_name, full=org_name) if org_name else None
         title = title_of(label)
         for i, existing in enumerate(p.posts):
@@ -160,6 +168,35 @@ class Builder:
                     part.post = post
                 return
         event.participations.append(Participation(agent, kind, list(roles), post, ev))  # type: ignore[arg-type]
+
+
+PARTY_COMMITTEE = re.compile(r"^中共.*[省市县区州旗]委$")
+# a department of a party committee printed without the committee (统战部长, 宣传部部长, 组织部副部长)
+PARTY_DEPARTMENT = re.compile(r"^(?P<dept>组织部|宣传部|统战部)(?:常务副部长|副部长|部长|长)$")
+# a mass organisation printed without its place (工商联主席, 总工会副主席)
+MASS_BODY = re.compile(r"^(?P<body>工商联|总工会|妇联|科协|文联|侨联|残联)(?:常务副主席|副主席|主席|党组书记)$")
+PLACE_OF_BODY = re.compile(r"^(?:中共)?(?!中共)(?P<place>.+?(?:自治区|[省市县区州旗]))(?=.)")
+
+
+LEVEL_CHARS = "省市县区州旗"
+
+
+def _in_chain(label: str, org_name: str | None, chain: list[str]) -> str | None:
+    """The organisation of a post printed bare after others in one chain (see ``Builder.add_post``)."""
+    dept = PARTY_DEPARTMENT.match(label)
+    party = next((o for o in reversed(chain) if PARTY_COMMITTEE.search(o)), None)
+    if party and dept and (org_name is None or org_name == dept.group("dept")):
+        # 统战部长 holds the department in its title (the post is the committee's); 统战部部长 does not
+        return party if title_of(label) == label else party + dept.group("dept")
+    mass = MASS_BODY.match(label)
+    place = next((m.group("place") for o in reversed(chain) if (m := PLACE_OF_BODY.match(o))), None)
+    if place and label[:1] in LEVEL_CHARS and place.endswith(label[0]) and not place.startswith(label[0]):
+        # 揭阳市委统战部副部长、市工商联党组书记: the 市 of the second post is the city named before it, read
+        # as the paper of that city would read it
+        return post_org(label, place) or org_name
+    if place and mass and (org_name is None or org_name == mass.group("body")):
+        return place + mass.group("body")
+    return org_name
 
 
 def _short_title(label: str) -> str:

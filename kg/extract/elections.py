@@ -48,6 +48,8 @@ def _clean_post(post: str) -> str:
     return post.strip()
 
 
+# 聘请甲为名誉会长, 特邀乙为顾问: an engagement after the vote in the same sentence, no election
+APPOINTED_BEFORE = re.compile(r"聘请|聘任|特聘|特邀|邀请")
 BRACKETED_TAIL = re.compile(r"[（(][^（()）]{1,12}[）)]$")
 PAIRED = re.compile(r"分别")
 POST_SPLIT = re.compile(r"和|、|及|以及")
@@ -79,6 +81,8 @@ def find_elected(text: str, people: list[PersonMention]) -> list[ElectedMention]
         post = _clean_post(post)
         if p.name in seen or not post or SKIP_POST.match(post) or NOT_A_POST.search(post):
             return
+        if not ends_with_title(BRACKETED_TAIL.sub("", post).strip()):
+            return
         seen.add(p.name)
         out.append(ElectedMention(p, post, s, e))
 
@@ -102,6 +106,8 @@ def find_elected(text: str, people: list[PersonMention]) -> list[ElectedMention]
     for v in VOTE.finditer(text):
         pos = v.end()
         for m in AS_POST.finditer(text, pos):
+            if APPOINTED_BEFORE.search(text, pos, m.start()):
+                break  # …，聘请甲为名誉会长: engaged, not voted in
             group = [p for p in people if pos <= p.start and p.end <= m.start()]
             for p in group:
                 add(p, m.group("post"), m.start("post"), m.end("post"))

@@ -345,7 +345,8 @@ def _organizers(b: Builder, sent: Sentence, m: EventMention) -> list[str]:
         return [b.org(nm.group(1), b.evidence(sent, m.start, m.start + len(nm.group(1))))]
     om = ORGANIZER_BEFORE.search(text[: m.start])
     if om:
-        subj = LEAD_TRIM.sub("", om.group(1))
+        # 我区在某宾馆某厅举行: the venue after 在 is where, not who (the body is before it)
+        subj = re.sub(r"在[^在]*$", "", LEAD_TRIM.sub("", om.group(1)))
         for item in re.split(r"[、和]", subj):
             item = item.strip()
             if ends_with_title(item) or "主持" in item:

@@ -23,7 +23,7 @@ NAME_STOPS = re.compile(
 NAME_BRACKET = re.compile(
     r"(?<=[\u4e00-\u9fff])[（(][\u4e00-\u9fff]{1,4}[）)](?=[\u4e00-\u9fff])|“[^“”，,。；;]{1,12}”(?=[\u4e00-\u9fff])"
 )
-SINGLE_STOPS = set("在于是了的为由对向从将并")
+SINGLE_STOPS = set("在于是了的为由对向从将并经")
 NOT_EVENT_NEXT = set("堂厅室场馆址所处楼")
 REPORT_AFTER = re.compile(
     r"^[^，,。；;]{0,20}?(举行|召开|开幕|闭幕|(?<!选)举办|落下帷幕|选举产生|在[^，,。；;]{1,20}?(举行|召开))"
@@ -124,7 +124,9 @@ def _stops(text: str, tokens: list[Token]) -> list[int]:
     """End offsets of every name stop in ``text``."""
     inside = {k for g in NAME_BRACKET.finditer(text) for k in range(g.start() + 1, g.end() + 1)}
     ends = [m.end() for m in NAME_STOPS.finditer(text) if m.end() not in inside]  # 党组（扩大）会议
-    ends += [t.end for t in tokens if t.text in SINGLE_STOPS and t.tag in ("p", "u", "v", "c", "d", "xc")]
+    # 经大会选举: 经 before the bare head; “榜样的力量”某颁奖晚会: a 的 inside a quoted title is not a stop
+    ends += [t.end for t in tokens
+             if t.text in SINGLE_STOPS and t.tag in ("p", "u", "v", "c", "d", "xc") and t.end not in inside]
     return sorted(ends)
 
 

@@ -140,12 +140,13 @@ def _current_event(b: Builder, st: TaggedSentence, current: str | None) -> str |
 
 
 def _subject_of(st: TaggedSentence) -> PersonMention | None:
-    """The person a sentence opens with (what 他/她 of the next ones refers to)."""
+    """The person a sentence opens with (what 他/她 of the next ones refers to), or who opens its first
+    clause after a phrase of time or place (在全市某某视频连线活动中，甲介绍了…)."""
     if not st.people:
         return None
     first = st.people[0]
     lead = st.s.text[: first.posts[0].start if first.posts else first.start]
-    return first if len(lead.strip(" ，,")) <= 12 else None
+    return first if len(re.split(r"[，,]", lead)[-1].strip(" ")) <= 12 else None
 
 
 def _note_recipients(b: Builder, st: TaggedSentence, rm: RoleMention) -> None:
@@ -193,12 +194,21 @@ def _add_roles(b: Builder, st: TaggedSentence, rm: RoleMention, event: Event) ->
         b.participate(event, key, "Organization", list(rm.roles), None, ev)
 
 
+GENERIC_GUEST_AFTER = re.compile(r"(?:亲切|热情)?(?:了)?(?:来访的|远道而来的)?(?:客人|来宾|嘉宾|客商)(?:一行)?")
+
+
 def _meeting_guest(b: Builder, st: TaggedSentence, mv: re.Match[str]) -> None:
     target = next((e for e in b.events if e.subtype == "Reception"), None)
     if target is None:
         return
     guest = meeting_guests(st.s.text, mv.start())
     if not guest:
+        # 甲一行来我市考察，市委书记乙会见了客人: the guests named before, as the party 一行 leads
+        if GENERIC_GUEST_AFTER.match(st.s.text, mv.end()):
+            for p in st.people:
+                if p.end <= mv.start() and st.s.text.startswith("一行", p.end) and "person:" + p.name in b.people:
+                    b.participate(target, "person:" + p.name, "Person", ["Participant"], None,
+                                  b.evidence(st.s, p.start, p.end))
         return
     gstart = st.s.text.find(guest, mv.end())
     people = [p for p in st.people if gstart <= p.start < gstart + len(guest)]

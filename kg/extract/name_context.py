@@ -33,7 +33,7 @@ def list_item(text: str, start: int, end: int, names: set[tuple[int, int]]) -> t
         left -= 1
     if left > 0 and text[left - 1] not in "、，,：:":
         before = text[max(0, start - 12) : start]
-        if not LEADERS_BEFORE.search(before) and not _post_title_before(before):
+        if not LEADERS_BEFORE.search(before) and not post_title_before(before):
             return None
         left = start  # 县领导郗某某、… / 副主任王某|来、…: the first item follows the list's title
     m = NAME_RIGHT_BOUNDARY.search(text, end)
@@ -115,7 +115,7 @@ LEADER_NAME_AFTER = re.compile(r"出席|列席|参加|陪同|主持|讲话|致�
 STRONG_AFTER = re.compile(r"^(同志|主持|出席|讲话|致辞|当选|列席|等[^，,。]{0,6}(出席|参加))")
 
 
-def _post_title_before(before: str) -> bool:
+def post_title_before(before: str) -> bool:
     return bool(re.search(f"(?:{alternation('post_titles')})$", before)) and not before.endswith(("领导", "负责人"))
 
 

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Protocol
 
 from kg.extract.compound_names import cut_short_end, join_compound_given, left_surname_start
+from kg.extract.japanese_names import japanese_names
 from kg.extract.lexicon import surname_of, table, word_set
 from kg.extract.name_context import (
     NAME_RIGHT_BOUNDARY,
@@ -22,6 +23,7 @@ from kg.extract.name_context import (
     add_context_names,
     dotted_names,
     list_item,
+    post_title_before,
     strong_context,
 )
 
@@ -79,10 +81,13 @@ HONORIFIC_TAIL = re.compile(f"({'|'.join(_EDGES['honorifics']['words'])})$")
 GLUED_VERBS = frozenset(_EDGES["glued_verbs"]["words"])
 GLUED_TAIL = frozenset(_EDGES["glued_tail"]["chars"])
 GLUED_PREP = frozenset(_EDGES["glued_prep"]["chars"])
+NOT_LAST_BEFORE_LIST = frozenset(_EDGES["not_last_before_list"]["chars"])
 SPEECH_AFTER = re.compile(r"[^，,。；;]{0,20}?(报告|讲话|发言|说明|辅导|部署|动员|汇报|批示|指示|讲座)")
 AWARD_AFTER = re.compile(r"[^。；;，,为]{2,60}?(颁奖|颁发|授牌|颁授|授予)")
 BIAN_AFTER = re.compile(r"[\u4e00-\u9fff]{1,2}边")  # 边听边记, 边走边看: a second 边 right after
 RIGHT_TRIM = tuple(_EDGES["right_trim"]["words"])
+COME_FIRST = frozenset(_EDGES["come_to_place"]["chars"])
+VISIT_AFTER = re.compile("|".join(_EDGES["come_to_place"]["words"]))
 
 
 def foreign_looking(name: str) -> bool:
@@ -117,7 +122,7 @@ def person_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         kept = _accepted(cand, per_spans)
         if kept is not None:
             out.append(kept)
-    return add_context_names(text, dotted_names(text, tokens, out), tokens)
+    return japanese_names(text, tokens, add_context_names(text, dotted_names(text, tokens, out), tokens))
 
 
 # ---- joining the tagger's pieces
@@ -302,6 +307,64 @@ def _cut_before_verb(c: _Candidate, tokens: list[Token]) -> None:
             c.end += 1
 
 
+def _cut_before_list_edge(c: _Candidate, tokens: list[Token]) -> None:
+    """市委书记丁某|中|、市长…, 副主任张某|先|等陪同: a two-character name right after a post title whose
+    third character the tagger left on its own before a list separator or 等.
+
+    The title before and the separator after leave no other reading of that one character, so even a
+    character that is mostly a function word (中, 先, 上) is the name's; only the words that end a
+    name there (的, 说, 家, 们 … in ``not_last_before_list``) are not."""
+    sur = surname_of(c.name)
+    text, end = c.text, c.end
+    if sur is None or len(c.name) - len(sur) != 1 or len(sur) != 1 or end + 1 >= len(text):
+        return
+    ch, sep = text[end], text[end + 1]
+    if not "\u4e00" <= ch <= "\u9fff" or ch in NOT_LAST_BEFORE_LIST:
+        return
+    if sep != "、" and not (sep == "等" and text[end + 2 : end + 3] not in ("奖", "级", "次", "")):
+        return
+    if post_title_before(text[max(0, c.start - 12) : c.start]):
+        c.end += 1
+
+
+# 甲乙丙为某队授旗: what the 为 before a presenting verb frames (a ceremony's act of handing over)
+FOR_WHOM_AFTER = re.compile(r"[^。；;，,为]{1,30}?(颁奖|颁发|授牌|颁授|授予|授旗|揭牌|佩戴|颁证|发放|授课)")
+
+
+# what a person does right after the name in this register: a two-character name followed by one more
+# character and one of these took that character from the tagger's next word (叶伟|达到|会祝贺)
+ACT_AFTER = re.compile(r"到会|莅会|莅临|出席|主持|讲话|致辞|参加|列席|陪同|表示|指出|强调|宣布|宣读|介绍|汇报")
+NOT_BEFORE_ACT = NOT_NAME_CHARS | frozenset("均亦即便皆")
+
+
+def _cut_before_act(c: _Candidate, tokens: list[Token]) -> None:
+    """市委统战部副部长叶伟|达到|会祝贺: a two-character name after a post title, one more character and an
+    act of the person; the character belongs to the name (unless it is a word of its own: 也, 均, 在 …)."""
+    sur = surname_of(c.name)
+    text, end = c.text, c.end
+    if sur is None or len(sur) != 1 or len(c.name) != 2 or end + 1 >= len(text):
+        return
+    if not "\u4e00" <= text[end] <= "\u9fff" or text[end] in NOT_BEFORE_ACT or not ACT_AFTER.match(text, end + 1):
+        return
+    if any(t.start == end and len(t.text) >= 2 for t in tokens) and post_title_before(
+            text[max(0, c.start - 12) : c.start]):
+        c.end += 1  # only where the tagger glued the character to the next word (达到), not 王某|主持
+
+
+def _cut_before_wei(c: _Candidate, tokens: list[Token]) -> None:
+    """县委副书记张建|华为|志愿服务队授旗: a two-character name whose third character the tagger read into
+    a word with the 为 of 为…授旗 (华为, 成为), after a post title."""
+    sur = surname_of(c.name)
+    text, end = c.text, c.end
+    if sur is None or len(sur) != 1 or len(c.name) != 2 or text[end + 1 : end + 2] != "为":
+        return
+    if not "\u4e00" <= text[end] <= "\u9fff" or text[end] in NOT_NAME_CHARS:
+        return
+    glued = any(t.start == end and t.text == text[end : end + 2] for t in tokens)
+    if glued and FOR_WHOM_AFTER.match(text, end + 2) and post_title_before(text[max(0, c.start - 12) : c.start]):
+        c.end += 1
+
+
 def _cut_before_yideng(c: _Candidate, tokens: list[Token]) -> None:
     """某华|一等领导: a name's last character 一 read into 一等 (等 still follows it)."""
     text, end = c.text, c.end
@@ -333,13 +396,16 @@ def _cut_before_zheng(c: _Candidate, tokens: list[Token]) -> None:
 # the left edge, then what the tagger glued on at the right, then what it cut off there
 REPAIRS: tuple[Callable[[_Candidate, list[Token]], None], ...] = (
     _trim_right, _surname_left_outside, _compound_surname_left, _glued_word, _transliterated_rest, _honorific,
-    _glued_verb, _cut_before_verb, _compound_cut_short, _cut_before_yideng, _cut_before_he, _cut_before_zheng,
+    _glued_verb, _cut_before_verb, _cut_before_list_edge, _cut_before_wei, _cut_before_act, _compound_cut_short,
+    _cut_before_yideng, _cut_before_he, _cut_before_zheng,
 )
 
 
 def _accepted(c: _Candidate, per_spans: set[tuple[int, int]]) -> tuple[int, int] | None:
     """The candidate's span if it is a name: a known surname, a list item of names, or a strong context."""
     text, start, end, name = c.text, c.start, c.end, c.name
+    if len(name) == 2 and name[0] in COME_FIRST and VISIT_AFTER.match(text, end):
+        return None  # 访问团来洛参观: 来 and the place's short name, before a verb of visiting
     if len(name) == 1 and surname_of(name) and c.honorific:
         return (start, end)  # 胡老 / 李老师 -> the surname refers to the person
     item = list_item(text, start, end, per_spans)
@@ -356,6 +422,9 @@ def _accepted(c: _Candidate, per_spans: set[tuple[int, int]]) -> tuple[int, int]
         return (start, end)
     if 2 <= len(name) <= 3 and all("\u4e00" <= ch <= "\u9fff" for ch in name) and strong_context(text, start, end):
         return (start, end)  # a rare surname, but a post before it or 同志 after it
+    if 4 <= len(name) <= 6 and all("\u4e00" <= ch <= "\u9fff" for ch in name) \
+            and post_title_before(text[max(0, start - 12) : start]) and NAME_RIGHT_BOUNDARY.match(text, end):
+        return (start, end)  # 副州长扎西次仁, 副县长阿不都热合曼: a Tibetan or Uyghur name the tagger read whole
     return None
 
 

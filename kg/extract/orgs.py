@@ -44,17 +44,23 @@ def expand_local(name: str, locality: str | None) -> str:
         return _with_place(name, locality, level)
     up = ancestors(locality)
     first = name[:1]
-    if first in up and not name.startswith(up[first]) and name[:2] not in word_set("level_words"):
+    if first in up and not name.startswith(up[first]) and not _level_word(name):
         return _with_place(name, up[first], first)
     if name[:1] in "我本" and name[1:2] in up:
         return up[name[1:2]] + name[2:]  # 我省 in a city's paper
     return name
 
 
+def _level_word(name: str) -> bool:
+    """The name begins with a word holding a level character (市场监管局, 市政工程处: ``level_words``), not
+    with the level's own government or political consultative body (市政府, 市政协 begin with 市政 too)."""
+    return name[:2] in word_set("level_words") and name[1:3] not in ("政府", "政协")
+
+
 def _with_place(name: str, place: str, level: str) -> str:
     """``name``, printed with its level only (市委, 市教育局), given its ``place`` of that level."""
     rest = name[1:]
-    if rest[:1] in ("委",) and level in "市县区省":
+    if rest[:1] in ("委",) and level in "市县区省州旗":
         return "中共" + place + rest
     return place + rest
 
@@ -145,11 +151,12 @@ HEAD_POSTS = {
     "区长": "人民政府", "副区长": "人民政府", "常务副区长": "人民政府", "代区长": "人民政府",
     "镇长": "人民政府", "副镇长": "人民政府", "乡长": "人民政府", "副乡长": "人民政府",
     "省长": "人民政府", "副省长": "人民政府",
+    "州长": "人民政府", "副州长": "人民政府", "常务副州长": "人民政府", "旗长": "人民政府", "副旗长": "人民政府",
 }
 
 
 # a bare place name before a head's title that shares its level character: 某某市长, 某某县长 (not 某局, 某委)
-PLACE_STEM = re.compile(r"^[\u4e00-\u9fff]{2,6}(?<![委局部办会厅室处科所院站队组团社厂司行馆中心])$")
+PLACE_STEM = re.compile(r"^[\u4e00-\u9fff]{2,6}(?<![委局部办会厅室处科所院站队组团社厂司行馆中心府])$")
 
 
 def post_org(label: str, locality: str | None) -> str | None:
@@ -158,6 +165,8 @@ def post_org(label: str, locality: str | None) -> str | None:
     if title is None:
         return None
     prefix = label[: -len(title)]
+    if prefix in ("政府", "人民政府") and title in HEAD_POSTS:
+        prefix = ""  # 政府旗长, 人民政府县长: the head of the government the title itself names
     # 市委书记 / 市委副书记 / 市委常委: the title lexicon ends at 书记, the party committee is the prefix
     if not prefix:
         body = HEAD_POSTS.get(title)
@@ -174,20 +183,33 @@ def post_org(label: str, locality: str | None) -> str | None:
     if title in HEAD_POSTS and PLACE_STEM.match(prefix):
         return canonical_org(prefix + level + HEAD_POSTS[title])  # 某某市长 (the 市 shared) -> 某某市人民政府
     prefix = prefix.removesuffix("党组")
+    # 县委常委统战部长, 市委常委宣传部部长: two posts printed without 、 (the member's and the department's)
+    if title in DEPARTMENT_HEADS:
+        prefix = re.sub(r"(?<=委)常委$", "", prefix)
+    prefix = re.sub(r"(?<=委)常委(?=(?:组织|宣传|统战)部$)", "", prefix)
     if not prefix or len(prefix) < 2:
         return None
     if prefix in ("省委", "省政府", "省人大常委会", "省政协") and locality_level(locality) != "省" \
             and "省" not in ancestors(locality):
         return None  # the province is not known from the paper's locality (kg.extract.gazetteer)
     full = canonical_org(expand_local(prefix, locality))
-    if re.search(r"[市县区]委$", full) and not full.startswith("中共") and org_kind(full) != "party-dp":
+    if PARTY_BODY.search(full) and not full.startswith("中共") and org_kind(full) != "party-dp":
         full = "中共" + full  # 市委 is the Communist Party's; 民进某市委 is another party's
     return full
 
 
+# a party committee, or a department or office of it, printed with its place (某市委, 某州委, 某市委统战部)
+PARTY_BODY = re.compile(r"[市县区州旗]委(?:组织部|宣传部|统战部|办公室|办|政法委)?$")
+
+
+# titles that name a party committee's department with its head: 县委统战部长 is a post of 中共某县委 whose
+# title holds the department (the mapper names the post body + title: 中共某县委统战部长)
+DEPARTMENT_HEADS = ("组织部长", "宣传部长", "统战部长")
+
+
 # Classes of units rather than named ones: 市属医院, 各区县, 相关部门.
 CATEGORY = re.compile(
-    r"^(市|县|区|省)?(属|管|直|辖)|^(各|部分|相关|有关|全市|全县|全区|其他|所属|驻)"
+    r"^(市|县|区|省)?(属|管|直|辖)|^(各|部分|相关|有关|全市|全县|全区|其他|所属|驻)|^.*各(?:家|个|级|类)"
     r"|^(省级|市级|县级|区级|国家级|新认定|新引进|首批|优秀|先进|重点|爱心|\d+[家个户所])"
 )
 # 甲局、乙镇(先后)作了表态 | 应邀: what stands between a list of units and its verb

@@ -25,6 +25,7 @@ from kg.extract import event_stages, fact_stages
 from kg.extract.builder import Builder, Doc, TaggedSentence
 from kg.extract.ner import NameTagger, Token, default_tagger
 from kg.extract.posts import find_people
+from kg.extract.repeated_names import add_repeated_names
 from kg.extract.script import simplified_view
 from kg.extract.sentences import Sentence, split_sentences
 from kg.model import Article, Extraction
@@ -35,6 +36,7 @@ def tag(doc: Doc) -> None:
     doc.sents = [TaggedSentence(s, toks, find_people(s.text, toks))
                  for s, toks in _tag_sentences(doc.tagger, doc.article.body)]
     complete_cut_names(doc.sents)
+    add_repeated_names(doc.sents)
 
 
 def complete_cut_names(sents: list[TaggedSentence]) -> None:

@@ -36,7 +36,7 @@ HARD_STOPS = set("，,。；;：:！？!?“”\"《》【】\n\t 　")
 SOFT_STOPS = (
     "的有", "还有",
     "听取了", "听取", "选举产生", "产生", "选举", "补选", "决定", "任命", "通过的", "当选的", "的", "了", "由",
-    "对", "为", "向", "从",
+    "对", "为", "向", "从", "受",
     "把", "被", "请", "让", "给", "率", "会见", "接见", "陪同", "在", "以及", "是",
     "出席", "主持", "参加", "列席", "讲话", "召开", "举行", "获得", "荣获", "担任", "现任", "原任", "曾任",
     "首先", "随后", "最后", "然后", "接着", "之后", "此后", "其后", "同时",
@@ -46,9 +46,15 @@ SOFT_STOPS = (
 )
 
 
+# 国家某台副台长, 某公司高级副总裁, 三级调研员, 主席团常务主席, 商会名誉会长: a rank before a title the lexicon
+# lists bare is the title's,
+# not the end of the body's name (which was read as 国家某台副)
+RANK_BEFORE_TITLE = r"(?:名誉|首届)?(?:(?:常务|高级|执行)?副|常务|执行|[一二三四]级)?"
+
+
 @cache
 def _title_end() -> re.Pattern[str]:
-    return re.compile(f"(?:{alternation('post_titles')})$")
+    return re.compile(f"{RANK_BEFORE_TITLE}(?:{alternation('post_titles')})$")
 
 
 def ends_with_title(text: str) -> bool:
@@ -98,6 +104,9 @@ def _protected(tokens: list[Token]) -> list[bool]:
 
 def chain_before(text: str, pos: int, floor: int, protected: list[bool]) -> list[PostMention]:
     """The post chain that ends right before ``pos`` (a name's start), not reaching left of ``floor``."""
+    qm = BRACKET_QUALIFIER.search(text, floor, pos)
+    if qm and qm.end() == pos and ends_with_title(text[floor : qm.start()].rstrip()):
+        return chain_before(text, qm.start(), floor, protected)  # 局长（主持工作）甲: the post before the bracket
     bm = BRACKETED_POST.search(text[floor:pos])
     if bm and ends_with_title(bm.group(1).strip()):
         # 无党派人士（某大学某学院副院长）甲: the post in brackets, after whatever chain precedes it
@@ -126,6 +135,9 @@ def chain_before(text: str, pos: int, floor: int, protected: list[bool]) -> list
         if ch in "和与及" and k > cut and ends_with_title(seg[:k]) and not in_title[k]:
             cut = k + 1
     seg_start += cut
+    # 以日本某市市长甲为团长的访问团: 以…为 frames the post, it is not part of it (以色列 is a country)
+    if text.startswith("以", seg_start) and not text.startswith("以色列", seg_start):
+        seg_start += 1
     # a conjunction joining this name to the one before (甲和市长乙), not one inside a body's name
     while seg_start < pos and text[seg_start] in "和及与同、":
         seg_start += 1
@@ -147,11 +159,14 @@ def chain_before(text: str, pos: int, floor: int, protected: list[bool]) -> list
     return pieces
 
 
+# a bracket qualifying the post before it, not a post of its own: 局长（主持工作）, 副县长（挂职）, 调研员（正处级）
+BRACKET_QUALIFIER = re.compile(r"[（(](?:主持工作|挂职|兼|代|正[处县厅科局]级|副[处县厅科局]级|[一二三四]级)[）)]")
 BRACKETED_POST = re.compile(r"[（(]([^（()），,。；;]{2,40})[）)]$")
-# 分管副市长 → 副市长; 新任党委书记 → 党委书记 (新任 says the post is new to the person, not which post)
+# 分管副市长 → 副市长; 新任党委书记, 新一届市工商联主席 → 党委书记, 市工商联主席 (新任 says the post is new
+# to the person, not which post)
 # 该镇党委书记 → 镇党委书记, 该县县长 → 县长 (该 points back to a place already named)
 QUALIFIER = re.compile(
-    r"^(分管|主管|协管|联系|新任|新当选的?|当选|上届|本届|该(?P<lvl>[县市镇区乡])(?=(?P=lvl)长)|该)(的)?"
+    r"^(分管|主管|协管|联系|新任|新一届|新一任|新当选的?|当选|上届|本届|该(?P<lvl>[县市镇区乡])(?=(?P=lvl)长)|该)(的)?"
 )
 LIST_SEPS = "、"
 PLACE_LEVELS = set("市县省州镇乡村区")

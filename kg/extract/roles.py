@@ -123,7 +123,10 @@ def _is_object(text: str, seg_start: int, prev_end: int, person: PersonMention, 
 
 PREPOSITIONS = {"为", "对", "向", "给"}
 # 对甲、乙等15户种植大户和丙、丁等30名技术员: the list of those on the receiving side goes on
-OBJECT_LIST_GOES_ON = re.compile(r"(?:等[\d一二三四五六七八九十百千]+[^，,。；;、和及]{0,14}?)?[、和及]")
+# 为山西省甲、安徽省乙颁发: the place a receiver comes from may stand before the next one's name
+OBJECT_LIST_GOES_ON = re.compile(
+    r"(?:等[\d一二三四五六七八九十百千]+[^，,。；;、和及]{0,14}?)?[、和及](?:[\u4e00-\u9fff]{1,6}?[省市县区州旗]的?)?"
+)
 # 甲、乙等区四套班子领导，…参加: the collective after 等 names the same people, not others
 LIST_FILLER = re.compile(r"等[^、，,。；;]{0,10}?(?:领导|同志|负责人)|[、和及与等\s]|以及|同志|领导|负责同志")
 
@@ -225,10 +228,12 @@ def _subject_agent(c: _Clause, agents: list[PersonMention], people: list[PersonM
 
 
 def _reporters(c: _Clause) -> list[PersonMention]:
-    """某某作的…报告: the reporter is the last name (with list-mates joined by 、), even after 听取."""
+    """某某作的…报告: the reporter is the last name (with list-mates joined by 、), even after 听取; with
+    分别/先后/依次 the list-mates may be joined by a comma too (县长甲，县委副书记乙分别作了工作报告和总结讲话)."""
     group = [c.in_seg[-1]]
+    joins = ("、", "和") + (("，", ",") if re.search("分别|先后|依次", c.text[group[0].end : c.start]) else ())
     for p in reversed(c.in_seg[:-1]):
-        if c.text[p.end : _chain_start(group[0])].strip() in ("、", "和"):  # 甲、纪委书记乙分别作了报告
+        if c.text[p.end : _chain_start(group[0])].strip() in joins:  # 甲、纪委书记乙分别作了报告
             group.insert(0, p)
         else:
             break

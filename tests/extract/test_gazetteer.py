@@ -57,3 +57,11 @@ def test_a_word_that_begins_with_a_level_is_not_a_place_of_that_level() -> None:
     assert expand_local("市场监管局", "宝丰县") == "市场监管局"
     assert expand_local("区域医疗中心", "宝丰县某某镇") == "区域医疗中心"
     assert expand_local("市教育局", "宝丰县") == "平顶山市教育局"  # a body of the city, printed with its level
+
+
+def test_the_city_government_and_cppcc_in_a_county_paper_are_the_city_s() -> None:
+    # 市政府 and 市政协 begin with the level word 市政 (市政工程处) but are the city's own bodies
+    assert expand_local("市政协", "宝丰县") == "平顶山市政协"
+    assert post_org("市政府副市长", "宝丰县") == "平顶山市政府"
+    assert post_org("市政协副主席", "宝丰县") == "平顶山市政协"
+    assert expand_local("市政工程处", "宝丰县") == "市政工程处"
