@@ -39,7 +39,7 @@ for _photo in ("摄影记者", "本报摄影记者", "特约摄影记者", "特�
 # 记 者 某某: a credit word may be printed with spaces between its characters
 _ROLE = "|".join(r"\s?".join(map(re.escape, w)) for w in sorted(ROLE_WORDS, key=len, reverse=True))
 # editors and reviewers printed among the credits are not credits (../shared/eval/dev/README.md)
-_NOT_CREDIT = r"(?:责任编辑|编辑|责编|校对|审核|终审|审校|监制|值班主任)"
+_NOT_CREDIT = r"(?:责任编辑|编辑|责编|编审|校对|审核|初审|复审|终审|审校|监制|值班主任)"
 # 文/图, 文/, 图/, 摄影/: what the names after it did (图/ and 摄影/ are photographers)
 _MARK = r"(?:文\s*[/／]\s*图|图\s*[/／]\s*文|文\s*[/／]|图\s*[/／]|摄影\s*[/／:：])"
 _TAIL = r"(?:\s*(?:文/图|文／图|图/文|摄影|摄|报道|采写|整理))*"
@@ -229,6 +229,8 @@ def find_signature(par: str) -> FoundCredit | None:
     if before and before[-1] not in "。！？!?…”’」』；;）)":
         return None
     inner, at = m.group("inner"), m.start("inner")
+    if re.match(rf"\s*{_NOT_CREDIT}\s*[:：]", inner):
+        return FoundCredit([], m.start(), m.end())  # （责编：甲、乙）: the editors, cut from the text, no credit
     unit = UNIT_PREFIX.match(inner)
     if unit and not re.search(_ROLE, inner[: unit.end()]):
         inner, at = inner[unit.end() :], at + unit.end()  # （某县图书馆：某某）: the writer's unit, then the name

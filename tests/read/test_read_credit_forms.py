@@ -1,0 +1,32 @@
+"""Credit forms met on real local-news pages (session w19r), written here with invented names: editors
+printed in a closing bracket, reporters whose paper is printed before the credit word, datelines with
+the site's parent in brackets, photo credits written 某某/摄, and 文字/ 图片/ lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.model import Publication
+from kg.read import read_page
+
+PUB = Publication("测试日报", None, "临川市")
+LEAD = "5月3日，县里召开工作会议，部署全年工作。"
+MORE = "会议要求各地抓好落实。"
+
+
+def read(text: str):
+    arts = read_page(text, PUB, "x.txt", "")
+    assert len(arts) == 1
+    return arts[0]
+
+
+def credits(text: str) -> list[tuple[str, str]]:
+    return [(c.name, c.role) for c in read(text).credits]
+
+
+@pytest.mark.parametrize("tail", ["（责编：钱小东、孙大为）", "（编辑：钱小东）", "（编审：钱小东）"])
+def test_editors_in_a_closing_bracket_are_no_authors(tail: str):
+    for text in (f"# 县里召开会议\n\n{LEAD}\n{MORE}{tail}\n", f"# 县里召开会议\n\n{LEAD}\n{MORE}\n{tail}\n"):
+        a = read(text)
+        assert a.credits == []
+        assert "钱小东" not in a.body
