@@ -75,6 +75,17 @@ def looks_like_name(text: str) -> bool:
     return text[:2] in double or text[0] in single
 
 
+def is_unit(text: str) -> bool:
+    """A paper or a body printed in a byline (某某晚报, 某县教育局): 3+ characters ending in a unit word."""
+    text = re.sub(r"[ \u3000]", "", text)
+    return len(text) >= 3 and text.endswith(load_lines("credit_units.txt"))
+
+
+def _blank_units(text: str) -> str:
+    """``text`` with each unit among its names blanked out (same length, so offsets hold)."""
+    return re.sub(rf"[{_CJK}·]{{3,}}", lambda m: " " * len(m.group(0)) if is_unit(m.group(0)) else m.group(0), text)
+
+
 def _names_in(text: str, offset: int, role: CreditRole, strict: bool = False) -> list[FoundName] | None:
     """Split a run of names; None if any piece is not a plausible name.
 
@@ -113,9 +124,11 @@ def parse_credit_body(text: str, offset: int, default: CreditRole) -> list[Found
             role = ROLE_WORDS[word]  # type: ignore[assignment]
         elif re.fullmatch(_MARK, part.strip()):
             role = "photographer" if word.startswith(("图", "摄影")) and not word.startswith("图/文") else "author"
-        elif part.strip(" \u3000:：、,，"):
-            lead = len(part) - len(part.lstrip(" \u3000:：、,，"))
-            found = _names_in(part.strip(" \u3000:：、,，"), pos + lead, role or default, strict)
+        elif _blank_units(part).strip(" \u3000:：、,，"):
+            # 某某晚报记者 甲 / 通讯员 某县教育局: the paper or the unit is no person, the names around it are
+            part_ = _blank_units(part)
+            lead = len(part_) - len(part_.lstrip(" \u3000:：、,，"))
+            found = _names_in(part_.strip(" \u3000:：、,，"), pos + lead, role or default, strict)
             if found is None:
                 return None
             if role is not None:

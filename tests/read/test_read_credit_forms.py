@@ -30,3 +30,13 @@ def test_editors_in_a_closing_bracket_are_no_authors(tail: str):
         a = read(text)
         assert a.credits == []
         assert "钱小东" not in a.body
+
+
+@pytest.mark.parametrize("dateline, want", [
+    ("临川网7月3日讯（临川晚报记者 钱小东 文/摄）", [("钱小东", "reporter")]),
+    ("临川网讯（临川报业全媒体记者 钱小东 通讯员 孙大为）", [("钱小东", "reporter"), ("孙大为", "correspondent")]),
+    ("本报讯（县融媒体中心记者 钱小东）", [("钱小东", "reporter")]),
+    ("本报讯（通讯员 县教育局 记者 钱小东）", [("钱小东", "reporter")]),
+])
+def test_the_paper_or_unit_in_a_byline_is_no_person(dateline: str, want: list[tuple[str, str]]):
+    assert credits(f"# 县里召开会议\n\n{dateline}{LEAD}\n{MORE}\n") == want
