@@ -137,15 +137,18 @@ def parse_credit_body(text: str, offset: int, default: CreditRole) -> list[Found
     return names or None
 
 
+# what comes before 讯/电: the paper or site, the place and the date; 某网（某日报网）讯 names the site's
+# parent in brackets
+_DL = r"[^\s()（）。，,]{0,24}?(?:[（(][^\s()（）。，,]{2,12}[)）][^\s()（）。，,]{0,12}?)?"
 _DATELINE = re.compile(
-    r"^(?P<dl>[^\s()（）。，,]{0,24}?(?:讯|电))?(?:\s*据[^\s()（）。，,]{2,20}?报道)?\s*[（(](?P<inner>[^()（）]{2,80})[)）]\s*"
+    rf"^(?P<dl>{_DL}(?:讯|电))?(?:\s*据[^\s()（）。，,]{{2,20}}?报道)?\s*[（(](?P<inner>[^()（）]{{2,80}})[)）]\s*"
 )
 
 
 # 本网讯 记者甲 乙报道： — the byline after the dateline without brackets, closed by 报道 (so that
 # 本报讯 记者从某局获悉… is no byline: there 记者 is the subject of the sentence)
 _BARE_DATELINE = re.compile(
-    r"^(?P<dl>[^\s()（）。，,]{0,24}?(?:讯|电))\s*[:：]?\s*"
+    rf"^(?P<dl>{_DL}(?:讯|电))\s*[:：]?\s*"
     rf"(?P<inner>(?:{_ROLE})[^。，,：:；;()（）]{{2,40}}?)\s*报道\s*[:：，,]?\s*"
 )
 

@@ -40,3 +40,10 @@ def test_editors_in_a_closing_bracket_are_no_authors(tail: str):
 ])
 def test_the_paper_or_unit_in_a_byline_is_no_person(dateline: str, want: list[tuple[str, str]]):
     assert credits(f"# 县里召开会议\n\n{dateline}{LEAD}\n{MORE}\n") == want
+
+
+@pytest.mark.parametrize("dateline", ["临川网（临川日报网）讯", "临川新闻网（临川日报）5月3日讯"])
+def test_dateline_naming_the_sites_parent_in_brackets(dateline: str):
+    a = read(f"# 县里召开会议\n\n{dateline}（记者 钱小东 通讯员 孙大为）{LEAD}\n{MORE}\n")
+    assert [(c.name, c.role) for c in a.credits] == [("钱小东", "reporter"), ("孙大为", "correspondent")]
+    assert "钱小东" not in a.body
