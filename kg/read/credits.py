@@ -95,6 +95,8 @@ def _names_in(text: str, offset: int, role: CreditRole, strict: bool = False) ->
     out = []
     for m in re.finditer(NAME, text):
         name = re.sub(r"[ \u3000]", "", m.group(0))
+        if is_unit(name):
+            return None  # 某县文联 供图: a body, not a person
         if strict and not looks_like_name(name):
             return None
         if not strict and not (2 <= len(name) <= 4 or ("·" in name and len(name) <= 12)):
@@ -165,8 +167,13 @@ def find_dateline_byline(par: str) -> FoundCredit | None:
     return FoundCredit(names, 0, m.end())
 
 
+# 某某晚报记者, 某报·某网记者, 某县融媒体中心记者: the paper printed before a photo credit's credit word
+_MEDIA = rf"[{_CJK}·]{{2,16}}?(?:报业|报|网|社|台|中心|客户端)"
+_PHOTO_ROLE = rf"(?:{_MEDIA})?(?:本报|新华社)?(?:摄影记者|记者|通讯员|实习生)"
+# 摄, 摄影, and 供图 (a picture handed in by the person named)
+_SHOT = r"[/／]?\s*(?:摄(?:影)?|供图)"
 _PHOTO = re.compile(
-    rf"^[□■●◎△▲\s]*[（(]?\s*(?:(?:本报)?(?:记者|通讯员|实习生)\s*)?(?P<names>{NAMES})\s*(?:/\s*)?摄(?:影)?\s*[)）]?\s*$"
+    rf"^[□■●◎△▲\s]*[（(]?\s*(?:{_PHOTO_ROLE}\s*)?(?P<names>{NAMES})\s*{_SHOT}\s*[)）]?\s*$"
     rf"|^[□■●◎△▲\s]*(?:摄影|图)\s*[/／:：]\s*(?:(?:本报)?(?:记者|通讯员)\s*)?(?P<names2>{NAMES})\s*$"
 )
 
@@ -184,8 +191,8 @@ def find_photo_credit(line: str) -> FoundCredit | None:
 
 
 _TRAILING_PHOTO = re.compile(
-    rf"(?:(?<=[。！？!?”])|(?<=\s))[□■●◎△▲\s]*[（(]?\s*(?P<role>(?:本报|新华社)?(?:记者|通讯员))?\s*[/／]?\s*"
-    rf"(?P<names>{NAMES})\s*摄(?:影)?\s*[)）]?\s*$"
+    rf"(?:(?<=[。！？!?”])|(?<=\s))[□■●◎△▲\s]*[（(]?\s*(?P<role>{_PHOTO_ROLE})?\s*[/／]?\s*"
+    rf"(?P<names>{NAMES})\s*{_SHOT}\s*[)）]?\s*$"
 )
 
 

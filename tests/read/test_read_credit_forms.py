@@ -47,3 +47,18 @@ def test_dateline_naming_the_sites_parent_in_brackets(dateline: str):
     a = read(f"# 县里召开会议\n\n{dateline}（记者 钱小东 通讯员 孙大为）{LEAD}\n{MORE}\n")
     assert [(c.name, c.role) for c in a.credits] == [("钱小东", "reporter"), ("孙大为", "correspondent")]
     assert "钱小东" not in a.body
+
+
+@pytest.mark.parametrize("caption, want", [
+    ("图为会议现场。临川报·临川网记者 钱小东/摄", [("钱小东", "photographer")]),
+    ("图为会议现场。临川资讯杂志社记者 钱小东/摄", [("钱小东", "photographer")]),
+    ("图为会议现场。 钱小东/摄", [("钱小东", "photographer")]),
+    ("图为会议现场。通讯员 钱小东 供图", [("钱小东", "photographer")]),
+    ("图为会议现场。（钱小东 供图）", [("钱小东", "photographer")]),
+    ("图为会议现场。（县文化馆供图）", []),
+])
+def test_photo_credits_written_with_a_slash_or_as_handed_in(caption: str, want: list[tuple[str, str]]):
+    a = read(f"# 县里召开会议\n\n{LEAD}\n{caption}\n{MORE}\n")
+    assert [(c.name, c.role) for c in a.credits] == want
+    if want:
+        assert "钱小东" not in a.body and "记者" not in a.body
