@@ -34,6 +34,8 @@ for _rank in ("分站", "驻站", "首席", "全媒体", "融媒", "特派", "�
     ROLE_WORDS.setdefault(_rank + "记者", "reporter")
     ROLE_WORDS.setdefault("本报" + _rank + "记者", "reporter")
 ROLE_WORDS.setdefault("本报通讯员", "correspondent")
+# 新华社记者 甲 on a line of its own (新华社发 is no credit: no name follows)
+ROLE_WORDS.setdefault("新华社记者", "reporter")
 for _photo in ("摄影记者", "本报摄影记者", "特约摄影记者", "特约摄影", "摄影"):
     ROLE_WORDS.setdefault(_photo, "photographer")  # （特约摄影 某某）
 # 记 者 某某: a credit word may be printed with spaces between its characters
@@ -41,7 +43,8 @@ _ROLE = "|".join(r"\s?".join(map(re.escape, w)) for w in sorted(ROLE_WORDS, key=
 # editors and reviewers printed among the credits are not credits (../shared/eval/dev/README.md)
 _NOT_CREDIT = r"(?:责任编辑|编辑|责编|编审|校对|审核|初审|复审|终审|审校|监制|值班主任)"
 # 文/图, 文/, 图/, 摄影/: what the names after it did (图/ and 摄影/ are photographers)
-_MARK = r"(?:文\s*[/／]\s*图|图\s*[/／]\s*文|文\s*[/／]|图\s*[/／]|摄影\s*[/／:：])"
+# 文字/ and 图片/ (or with a colon, on lines of their own) are 文/ and 图/ written out
+_MARK = r"(?:文\s*[/／]\s*图|图\s*[/／]\s*文|文\s*[/／]|图\s*[/／]|摄影\s*[/／:：]|文字\s*[/／:：]|图片\s*[/／:：])"
 _TAIL = r"(?:\s*(?:文/图|文／图|图/文|摄影|摄|报道|采写|整理))*"
 
 

@@ -62,3 +62,15 @@ def test_photo_credits_written_with_a_slash_or_as_handed_in(caption: str, want: 
     assert [(c.name, c.role) for c in a.credits] == want
     if want:
         assert "钱小东" not in a.body and "记者" not in a.body
+
+
+@pytest.mark.parametrize("lines, want", [
+    ("文字/钱小东 孙大为\n图片/孙大为", [("钱小东", "author"), ("孙大为", "author"), ("孙大为", "photographer")]),
+    ("文字：钱小东\n图片：孙大为", [("钱小东", "author"), ("孙大为", "photographer")]),
+    ("新华社记者 钱小东 孙大为", [("钱小东", "reporter"), ("孙大为", "reporter")]),
+])
+def test_credit_lines_written_out(lines: str, want: list[tuple[str, str]]):
+    for text in (f"# 县里召开会议\n\n{LEAD}\n{MORE}\n{lines}\n", f"# 县里召开会议\n\n{lines}\n{LEAD}\n{MORE}\n"):
+        a = read(text)
+        assert [(c.name, c.role) for c in a.credits] == want
+        assert "钱小东" not in a.body
