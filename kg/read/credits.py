@@ -158,11 +158,28 @@ _BARE_DATELINE = re.compile(
 )
 
 
+# 记者 甲 乙报道：… opening a paragraph with no dateline; the colon and known surnames keep out sentences
+# such as 记者近日走访报道：
+_REPORTED = re.compile(rf"^(?P<inner>(?:{_ROLE})\s*{NAMES})\s*报道\s*[:：]\s*")
+
+
+def _reported(par: str) -> FoundCredit | None:
+    m = _REPORTED.match(par)
+    if not m:
+        return None
+    names = parse_credit_body(m.group("inner"), m.start("inner"), "reporter")
+    if not names or not all(looks_like_name(n.name) for n in names):
+        return None
+    return FoundCredit(names, 0, m.end())
+
+
 def find_dateline_byline(par: str) -> FoundCredit | None:
     """``本报讯(记者 甲、乙)`` / ``新华社北京1月1日电（记者 甲）`` / ``本网讯 记者甲报道：`` at the start of a
     paragraph."""
     m = _DATELINE.match(par) or _BARE_DATELINE.match(par)
-    if not m or not re.search(_ROLE, m.group("inner")):
+    if not m:
+        return _reported(par)
+    if not re.search(_ROLE, m.group("inner")):
         return None
     names = parse_credit_body(m.group("inner"), m.start("inner"), "reporter")
     if not names:
@@ -224,7 +241,10 @@ def find_byline_line(line: str) -> FoundCredit | None:
     return FoundCredit(names, 0, len(line)) if names else None
 
 
-_AUTHOR = re.compile(rf"(?:^|\s)(?P<all>(?:作者|撰稿|文)\s*[:：/／]\s*(?P<names>{NAMES}))\s*$")
+# 作者 甲 乙 (no colon) counts only where the names have known surnames
+_AUTHOR = re.compile(
+    rf"(?:^|\s)(?P<all>(?:(?:作者|撰稿|文)\s*[:：/／]|(?P<bare>作者)\s+)\s*(?P<names>{NAMES}))\s*$"
+)
 
 
 def find_author(line: str) -> FoundCredit | None:
@@ -232,7 +252,7 @@ def find_author(line: str) -> FoundCredit | None:
     m = _AUTHOR.search(line)
     if not m:
         return None
-    names = _names_in(m.group("names"), m.start("names"), "author")
+    names = _names_in(m.group("names"), m.start("names"), "author", strict=bool(m.group("bare")))
     if not names:
         return None
     return FoundCredit(names, m.start("all"), m.end())

@@ -74,3 +74,20 @@ def test_credit_lines_written_out(lines: str, want: list[tuple[str, str]]):
         a = read(text)
         assert [(c.name, c.role) for c in a.credits] == want
         assert "钱小东" not in a.body
+
+
+def test_reporter_reported_opening_the_lead_without_a_dateline():
+    a = read(f"# 县里召开会议\n\n记者钱小东 孙大为报道：{LEAD}\n{MORE}\n")
+    assert [(c.name, c.role) for c in a.credits] == [("钱小东", "reporter"), ("孙大为", "reporter")]
+    assert "钱小东" not in a.body
+
+
+def test_a_sentence_of_the_reporters_is_no_byline():
+    a = read(f"# 县里召开会议\n\n记者近日走访报道：{LEAD}\n{MORE}\n")
+    assert a.credits == []
+
+
+def test_author_line_without_a_colon():
+    a = read(f"# 县里召开会议\n\n作者 钱小东 孙大为\n{LEAD}\n{MORE}\n")
+    assert [(c.name, c.role) for c in a.credits] == [("钱小东", "author"), ("孙大为", "author")]
+    assert read(f"# 县里召开会议\n\n作者 某县文联\n{LEAD}\n{MORE}\n").credits == []
