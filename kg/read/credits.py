@@ -374,7 +374,8 @@ def find_field_line(line: str) -> FoundCredit | None:
     byline = _source_byline(line)
     if byline:
         return byline
-    if _EDITOR_FIELDS.fullmatch(line):
+    if _EDITOR_FIELDS.fullmatch(line) or _EDITOR_FIELDS.fullmatch(re.sub(r"^\s*[\[【(（]|[\]】)）]\s*$", "", line)):
+        # [ 责任编辑：某某 ] / 【编辑：某某】: the same fields in brackets
         return FoundCredit([], 0, len(line))
     if not _FIELD_LINE.match(line) or not re.search(r"(?:作者|记者|通讯员|实习生|摄影)\s*[:：]", line):
         return None

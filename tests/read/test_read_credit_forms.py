@@ -91,3 +91,10 @@ def test_author_line_without_a_colon():
     a = read(f"# 县里召开会议\n\n作者 钱小东 孙大为\n{LEAD}\n{MORE}\n")
     assert [(c.name, c.role) for c in a.credits] == [("钱小东", "author"), ("孙大为", "author")]
     assert read(f"# 县里召开会议\n\n作者 某县文联\n{LEAD}\n{MORE}\n").credits == []
+
+
+@pytest.mark.parametrize("tail", ["[ 责任编辑：钱小东 ]", "【编辑：钱小东 审核：孙大为】"])
+def test_editing_fields_in_square_brackets_leave_the_body(tail: str):
+    a = read(f"# 县里召开会议\n\n{LEAD}\n{MORE}\n{tail}\n")
+    assert a.credits == []
+    assert "钱小东" not in a.body
