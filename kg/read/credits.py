@@ -33,7 +33,10 @@ ROLE_WORDS = {
 for _rank in ("分站", "驻站", "首席", "全媒体", "融媒", "特派", "驻地", "本台", "本网", "本刊", "总台", "资深"):
     ROLE_WORDS.setdefault(_rank + "记者", "reporter")
     ROLE_WORDS.setdefault("本报" + _rank + "记者", "reporter")
-ROLE_WORDS.setdefault("本报通讯员", "correspondent")
+# 本报见习记者 甲, 本报实习生 乙: any credit word may carry the paper's 本报
+for _word, _role in list(ROLE_WORDS.items()):
+    if not _word.startswith("本报"):
+        ROLE_WORDS.setdefault("本报" + _word, _role)
 # 新华社记者 甲 on a line of its own (新华社发 is no credit: no name follows)
 ROLE_WORDS.setdefault("新华社记者", "reporter")
 for _photo in ("摄影记者", "本报摄影记者", "特约摄影记者", "特约摄影", "摄影"):
@@ -100,6 +103,11 @@ def _names_in(text: str, offset: int, role: CreditRole, strict: bool = False) ->
         name = re.sub(r"[ \u3000]", "", m.group(0))
         if is_unit(name):
             return None  # 某县文联 供图: a body, not a person
+        if not strict and len(name) == 6 and "·" not in name and all(map(looks_like_name, (name[:3], name[3:]))):
+            # 通讯员甲某某乙某某: two three-character names printed without a space
+            out += [FoundName(name[:3], role, offset + m.start(), offset + m.start() + 3),
+                    FoundName(name[3:], role, offset + m.start() + 3, offset + m.end())]
+            continue
         if strict and not looks_like_name(name):
             return None
         if not strict and not (2 <= len(name) <= 4 or ("·" in name and len(name) <= 12)):
@@ -361,10 +369,10 @@ def _source_byline(line: str) -> FoundCredit | None:
     return FoundCredit(names, 0, len(line)) if names else None
 
 
-# 责任编辑:某某 / 责编:甲 审核:乙: a line of the page's editing fields only, no credit and no body text
+# 责任编辑:某某 / 责编:甲 审核:乙 / 编辑|甲: a line of the page's editing fields only, no credit and no body text
 _EDITOR_FIELDS = re.compile(
-    r"(?:\s*(?:责任编辑|责编|编辑|编审|审核|初审|复审|终审|审校|校对|监制|值班主任)\s*[:：]\s*[^:：\s]{0,12}"
-    r"(?:\s[^:：\s]{1,4}(?=\s|$))?)+\s*"
+    r"(?:\s*(?:责任编辑|责编|编辑|编审|审核|初审|复审|终审|审校|校对|监制|值班主任)\s*[:：|｜]\s*[^:：|｜\s]{0,12}"
+    r"(?:\s[^:：|｜\s]{1,4}(?=\s|$))?)+\s*"
 )
 
 

@@ -98,3 +98,24 @@ def test_editing_fields_in_square_brackets_leave_the_body(tail: str):
     a = read(f"# 县里召开会议\n\n{LEAD}\n{MORE}\n{tail}\n")
     assert a.credits == []
     assert "钱小东" not in a.body
+
+
+def test_two_names_printed_without_a_space():
+    a = read(f"# 县里召开会议\n\n临川讯（通讯员钱小东孙大为）{LEAD}\n{MORE}\n")
+    assert [(c.name, c.role) for c in a.credits] == [("钱小东", "correspondent"), ("孙大为", "correspondent")]
+
+
+@pytest.mark.parametrize("line, want", [
+    ("本报见习记者钱小东", [("钱小东", "reporter")]),
+    ("本报实习生 钱小东", [("钱小东", "correspondent")]),
+])
+def test_credit_words_with_the_papers_prefix(line: str, want: list[tuple[str, str]]):
+    a = read(f"# 县里召开会议\n\n{line}\n{LEAD}\n{MORE}\n")
+    assert [(c.name, c.role) for c in a.credits] == want
+    assert "钱小东" not in a.body
+
+
+def test_editing_fields_written_with_a_bar():
+    a = read(f"# 县里召开会议\n\n{LEAD}\n{MORE}\n编辑|钱小东\n编审|孙大为\n")
+    assert a.credits == []
+    assert "钱小东" not in a.body and "孙大为" not in a.body
