@@ -206,11 +206,15 @@ _PHOTO = re.compile(
 )
 
 
+_BROKEN_CREDIT = re.compile(rf"^\s*[（(]\s*{_PHOTO_ROLE}\s*$")
+
+
 def find_photo_credit(line: str) -> FoundCredit | None:
     """A line that is only a photo credit: ``李某摄``, ``□某某 摄``, ``本报记者 某某 摄``, ``摄影/某某``."""
     m = _PHOTO.match(line)
     if not m:
-        return None
+        # （本报记者 | 甲 乙 摄）: a credit broken over two lines; its first line names nobody and leaves the text
+        return FoundCredit([], 0, len(line)) if _BROKEN_CREDIT.match(line) else None
     key = "names" if m.group("names") else "names2"
     names = _names_in(m.group(key), m.start(key), "photographer")
     if not names:

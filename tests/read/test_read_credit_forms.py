@@ -119,3 +119,9 @@ def test_editing_fields_written_with_a_bar():
     a = read(f"# 县里召开会议\n\n{LEAD}\n{MORE}\n编辑|钱小东\n编审|孙大为\n")
     assert a.credits == []
     assert "钱小东" not in a.body and "孙大为" not in a.body
+
+
+def test_photo_credit_broken_over_two_lines():
+    a = read(f"# 县里召开会议\n\n{LEAD}\n图为会议现场。\n（本报记者\n钱小东 孙大为 摄）\n{MORE}\n")
+    assert [(c.name, c.role) for c in a.credits] == [("钱小东", "photographer"), ("孙大为", "photographer")]
+    assert "记者" not in a.body
