@@ -28,6 +28,7 @@ ROLE_WORDS = {
     "融媒体记者": "reporter",
     "通讯员": "correspondent",
     "实习生": "correspondent",
+    "特约通讯员": "correspondent",
 }
 # 分站记者, 首席记者, 全媒体记者 …: a reporter however the paper ranks its staff (分站 is no name)
 for _rank in ("分站", "驻站", "首席", "全媒体", "融媒", "特派", "驻地", "本台", "本网", "本刊", "总台", "资深"):
@@ -44,10 +45,14 @@ for _photo in ("摄影记者", "本报摄影记者", "特约摄影记者", "特�
 # 记 者 某某: a credit word may be printed with spaces between its characters
 _ROLE = "|".join(r"\s?".join(map(re.escape, w)) for w in sorted(ROLE_WORDS, key=len, reverse=True))
 # editors and reviewers printed among the credits are not credits (../shared/eval/dev/README.md)
-_NOT_CREDIT = r"(?:责任编辑|编辑|责编|编审|校对|审核|初审|复审|终审|审校|监制|值班主任)"
+# nor are a video's crew (摄像, 剪辑, 制作, 统筹, 配音, 出镜): not the writers, and 摄像 is no name
+_NOT_CREDIT = (r"(?:责任编辑|编辑|责编|编审|校对|审核|初审|复审|终审|审校|监制|值班主任"
+               r"|摄像|剪辑|后期|制作|统筹|配音|出镜)")
 # 文/图, 文/, 图/, 摄影/: what the names after it did (图/ and 摄影/ are photographers)
 # 文字/ and 图片/ (or with a colon, on lines of their own) are 文/ and 图/ written out
-_MARK = r"(?:文\s*[/／]\s*图|图\s*[/／]\s*文|文\s*[/／]|图\s*[/／]|摄影\s*[/／:：]|文字\s*[/／:：]|图片\s*[/／:：])"
+# 撰文： is 文/; 文|甲 and 记者|甲 write the mark with a bar
+_MARK = (r"(?:文\s*[/／]\s*图|图\s*[/／]\s*文|文\s*[/／|｜]|图\s*[/／|｜]|摄影\s*[/／:：|｜]|文字\s*[/／:：|｜]"
+         r"|图片\s*[/／:：|｜]|撰文\s*[/／:：|｜]|撰稿\s*[/／:：|｜])")
 _TAIL = r"(?:\s*(?:文/图|文／图|图/文|摄影|摄|报道|采写|整理))*"
 
 
@@ -137,11 +142,11 @@ def parse_credit_body(text: str, offset: int, default: CreditRole) -> list[Found
             role = ROLE_WORDS[word]  # type: ignore[assignment]
         elif re.fullmatch(_MARK, part.strip()):
             role = "photographer" if word.startswith(("图", "摄影")) and not word.startswith("图/文") else "author"
-        elif _blank_units(part).strip(" \u3000:：、,，"):
+        elif _blank_units(part).strip(" \u3000:：、,，|｜"):
             # 某某晚报记者 甲 / 通讯员 某县教育局: the paper or the unit is no person, the names around it are
             part_ = _blank_units(part)
-            lead = len(part_) - len(part_.lstrip(" \u3000:：、,，"))
-            found = _names_in(part_.strip(" \u3000:：、,，"), pos + lead, role or default, strict)
+            lead = len(part_) - len(part_.lstrip(" \u3000:：、,，|｜"))
+            found = _names_in(part_.strip(" \u3000:：、,，|｜"), pos + lead, role or default, strict)
             if found is None:
                 return None
             if role is not None:
@@ -198,10 +203,10 @@ def find_dateline_byline(par: str) -> FoundCredit | None:
 # 某某晚报记者, 某报·某网记者, 某县融媒体中心记者: the paper printed before a photo credit's credit word
 _MEDIA = rf"[{_CJK}·]{{2,16}}?(?:报业|报|网|社|台|中心|客户端)"
 _PHOTO_ROLE = rf"(?:{_MEDIA})?(?:本报|新华社)?(?:摄影记者|记者|通讯员|实习生)"
-# 摄, 摄影, and 供图 (a picture handed in by the person named)
+# 摄, 摄影, and 供图 (a picture handed in by the person named); a wire photo reads 新华社发（甲 摄）
 _SHOT = r"[/／]?\s*(?:摄(?:影)?|供图)"
 _PHOTO = re.compile(
-    rf"^[□■●◎△▲\s]*[（(]?\s*(?:{_PHOTO_ROLE}\s*)?(?P<names>{NAMES})\s*{_SHOT}\s*[)）]?\s*$"
+    rf"^[□■●◎△▲\s]*(?:(?:新华社|中新社)发?\s*)?[（(]?\s*(?:{_PHOTO_ROLE}\s*)?(?P<names>{NAMES})\s*{_SHOT}\s*[)）]?\s*$"
     rf"|^[□■●◎△▲\s]*(?:摄影|图)\s*[/／:：]\s*(?:(?:本报)?(?:记者|通讯员)\s*)?(?P<names2>{NAMES})\s*$"
 )
 
@@ -239,17 +244,20 @@ def find_trailing_photo_credit(line: str) -> FoundCredit | None:
     return FoundCredit(names, m.start(), m.end())
 
 
+# □本报记者 甲 / ◎记者 甲: a glyph the paper prints before its bylines
+_GLYPHS = r"[□■●◎△▲◆◇★☆\s]*"
 _BYLINE_LINE = re.compile(
-    rf"^(?:{_MARK})?\s*(?:{_ROLE})?[\s:：]*{NAMES}(?:\s*(?:{_MARK}|{_ROLE})+[\s:：]*{NAMES})*{_TAIL}\s*$"
+    rf"^{_GLYPHS}(?:{_MARK})?\s*(?:{_ROLE})?[\s:：|｜]*{NAMES}(?:\s*(?:{_MARK}|{_ROLE})+[\s:：|｜]*{NAMES})*{_TAIL}\s*$"
 )
 
 
 def find_byline_line(line: str) -> FoundCredit | None:
     """A line that is only a byline: ``本报记者 甲 通讯员 乙``, ``记 者 甲 见习记者 乙`` (a trailing one),
     ``文/图 本报记者 甲 乙``, ``文/本报记者 甲 图/乙``."""
-    if not _BYLINE_LINE.match(line) or not re.match(rf"\s*(?:{_MARK}|{_ROLE})", line):
+    if not _BYLINE_LINE.match(line) or not re.match(rf"{_GLYPHS}(?:{_MARK}|{_ROLE})", line):
         return None
-    names = parse_credit_body(line, 0, "reporter")
+    lead = re.match(_GLYPHS, line).end()  # type: ignore[union-attr]
+    names = parse_credit_body(line[lead:], lead, "reporter")
     return FoundCredit(names, 0, len(line)) if names else None
 
 

@@ -125,3 +125,29 @@ def test_photo_credit_broken_over_two_lines():
     a = read(f"# 县里召开会议\n\n{LEAD}\n图为会议现场。\n（本报记者\n钱小东 孙大为 摄）\n{MORE}\n")
     assert [(c.name, c.role) for c in a.credits] == [("钱小东", "photographer"), ("孙大为", "photographer")]
     assert "记者" not in a.body
+
+
+@pytest.mark.parametrize("line, want", [
+    ("□本报记者 钱小东", [("钱小东", "reporter")]),
+    ("◎记者 钱小东 通讯员 孙大为", [("钱小东", "reporter"), ("孙大为", "correspondent")]),
+    ("记者|钱小东", [("钱小东", "reporter")]),
+    ("文|钱小东", [("钱小东", "author")]),
+    ("撰文：钱小东 摄影：孙大为", [("钱小东", "author"), ("孙大为", "photographer")]),
+])
+def test_byline_lines_with_a_glyph_a_bar_or_written_out(line: str, want: list[tuple[str, str]]):
+    a = read(f"# 县里召开会议\n\n{line}\n{LEAD}\n{MORE}\n")
+    assert [(c.name, c.role) for c in a.credits] == want
+    assert "钱小东" not in a.body
+
+
+def test_special_correspondent_and_video_crew():
+    a = read(f"# 县里召开会议\n\n本报讯（特约通讯员 钱小东）{LEAD}\n{MORE}\n")
+    assert [(c.name, c.role) for c in a.credits] == [("钱小东", "correspondent")]
+    a = read(f"# 县里召开会议\n\n{LEAD}\n{MORE}\n记者 钱小东 摄像 孙大为\n")
+    assert [(c.name, c.role) for c in a.credits] == [("钱小东", "reporter")]
+
+
+def test_wire_photo_credit():
+    a = read(f"# 县里召开会议\n\n{LEAD}\n图为会议现场。\n新华社发（钱小东 摄）\n{MORE}\n")
+    assert [(c.name, c.role) for c in a.credits] == [("钱小东", "photographer")]
+    assert "新华社" not in a.body
