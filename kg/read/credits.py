@@ -156,8 +156,9 @@ def parse_credit_body(text: str, offset: int, default: CreditRole) -> list[Found
 
 
 # what comes before 讯/电: the paper or site, the place and the date; 某网（某日报网）讯 names the site's
-# parent in brackets
-_DL = r"[^\s()（）。，,]{0,24}?(?:[（(][^\s()（）。，,]{2,12}[)）][^\s()（）。，,]{0,12}?)?"
+# parent in brackets; a repost may print its site first (某网某某在线 本报讯（记者 甲）)
+_DL = (r"(?:[^\s()（）。，,]{2,12}\s+(?=\S{0,8}(?:讯|电)))?"
+       r"[^\s()（）。，,]{0,24}?(?:[（(][^\s()（）。，,]{2,12}[)）][^\s()（）。，,]{0,12}?)?")
 _DATELINE = re.compile(
     rf"^(?P<dl>{_DL}(?:讯|电))?(?:\s*据[^\s()（）。，,]{{2,20}}?报道)?\s*[（(](?P<inner>[^()（）]{{2,80}})[)）]\s*"
 )

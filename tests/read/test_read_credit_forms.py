@@ -151,3 +151,9 @@ def test_wire_photo_credit():
     a = read(f"# 县里召开会议\n\n{LEAD}\n图为会议现场。\n新华社发（钱小东 摄）\n{MORE}\n")
     assert [(c.name, c.role) for c in a.credits] == [("钱小东", "photographer")]
     assert "新华社" not in a.body
+
+
+def test_dateline_after_the_reposting_sites_name():
+    a = read(f"# 县里召开会议\n\n临川网某某在线 本报讯（记者 钱小东）{LEAD}\n{MORE}\n")
+    assert [(c.name, c.role) for c in a.credits] == [("钱小东", "reporter")]
+    assert "钱小东" not in a.body
