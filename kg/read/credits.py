@@ -356,7 +356,8 @@ def find_caption_run(par: str) -> FoundCredit | None:
 
 
 # 来源:某县融媒体中心 作者:甲 乙 实习生:丙 编辑:丁 2021-03-01 16:43:19 — a web page's labelled fields
-_LABELS = r"(?:文章来源|文章作者|来源|作者|记者|通讯员|实习生|摄影|责任编辑|编辑|发布时间|时间|点击数|阅读次数)"
+_LABELS = (r"(?:文章来源|文章作者|来源|作者|记者|通讯员|实习生|摄影|责任编辑|编辑|发布时间|时间"
+           r"|点击数|点击量|点击|阅读次数|阅读量|阅读|浏览次数|浏览量|浏览)")  # the page's counters close a field
 # 作者:某某网 — the publisher printed where a writer's name goes: no person
 _PUBLISHER = re.compile(r"(?:网|报|台|中心|社|站|平台|客户端)$")
 # 2021-05-28 17:12:51 来源:某网 | 编辑:甲 | 作者:乙 — the fields may follow the time of posting

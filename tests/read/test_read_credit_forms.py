@@ -157,3 +157,11 @@ def test_dateline_after_the_reposting_sites_name():
     a = read(f"# 县里召开会议\n\n临川网某某在线 本报讯（记者 钱小东）{LEAD}\n{MORE}\n")
     assert [(c.name, c.role) for c in a.credits] == [("钱小东", "reporter")]
     assert "钱小东" not in a.body
+
+
+@pytest.mark.parametrize("counter", ["点击：", "浏览：1024", "阅读量：88"])
+def test_field_line_closing_with_a_page_counter(counter: str):
+    line = f"2021-06-17 09:09:45 来源：临川日报 作者：钱小东 孙大为 {counter}"
+    a = read(f"# 县里召开会议\n\n{line}\n{LEAD}\n{MORE}\n")
+    assert [(c.name, c.role) for c in a.credits] == [("钱小东", "author"), ("孙大为", "author")]
+    assert "钱小东" not in a.body
