@@ -86,15 +86,27 @@ def looks_like_name(text: str) -> bool:
     return text[:2] in double or text[0] in single
 
 
-def is_unit(text: str) -> bool:
-    """A paper or a body printed in a byline (某某晚报, 某县教育局): 3+ characters ending in a unit word."""
+def is_unit(text: str, glued: bool = False) -> bool:
+    """A paper or a body printed in a byline (某某晚报, 某县教育局): a name ending in a unit word.
+
+    A one-character unit word (社, 台, 网, 局 …) ends some people's names too (甲建社, 乙金台), so it
+    marks a unit only in 4+ characters, or in 3 where the piece is printed against the credit word
+    (某某网记者: a name is not glued to the word that introduces it)."""
     text = re.sub(r"[ \u3000]", "", text)
-    return len(text) >= 3 and text.endswith(load_lines("credit_units.txt"))
+    if len(text) < 3:
+        return False
+    ends = [w for w in load_lines("credit_units.txt") if text.endswith(w)]
+    return any(len(w) >= 2 or len(text) >= 4 or glued for w in ends)
 
 
-def _blank_units(text: str) -> str:
-    """``text`` with each unit among its names blanked out (same length, so offsets hold)."""
-    return re.sub(rf"[{_CJK}·]{{3,}}", lambda m: " " * len(m.group(0)) if is_unit(m.group(0)) else m.group(0), text)
+def _blank_units(text: str, glued: bool = False) -> str:
+    """``text`` with each unit among its names blanked out (same length, so offsets hold); ``glued``: the
+    text is printed against the credit word that follows it."""
+    def blank(m: re.Match[str]) -> str:
+        last = glued and m.end() == len(text)
+        return " " * len(m.group(0)) if is_unit(m.group(0), last) else m.group(0)
+
+    return re.sub(rf"[{_CJK}·]{{3,}}", blank, text)
 
 
 def _names_in(text: str, offset: int, role: CreditRole, strict: bool = False) -> list[FoundName] | None:
@@ -121,6 +133,12 @@ def _names_in(text: str, offset: int, role: CreditRole, strict: bool = False) ->
     return out or None
 
 
+def _next_is_word(parts: list[str], k: int) -> bool:
+    """Whether ``parts[k]`` is printed against the credit word that follows it (某某网记者)."""
+    return k + 1 < len(parts) and bool(parts[k]) and not parts[k][-1].isspace() and bool(
+        re.fullmatch(_ROLE, parts[k + 1]))
+
+
 def parse_credit_body(text: str, offset: int, default: CreditRole) -> list[FoundName] | None:
     """``记者 甲、乙 通讯员 丙`` (or bare names) into names with roles; None if it is not a credit.
 
@@ -134,7 +152,7 @@ def parse_credit_body(text: str, offset: int, default: CreditRole) -> list[Found
     names: list[FoundName] = []
     role: CreditRole | None = default
     pos = offset
-    for part in parts:
+    for k, part in enumerate(parts):
         word = re.sub(r"\s", "", part)
         if re.fullmatch(_NOT_CREDIT, word):
             role = None  # 编辑 某某: editors are not credits; their names are skipped
@@ -142,9 +160,9 @@ def parse_credit_body(text: str, offset: int, default: CreditRole) -> list[Found
             role = ROLE_WORDS[word]  # type: ignore[assignment]
         elif re.fullmatch(_MARK, part.strip()):
             role = "photographer" if word.startswith(("图", "摄影")) and not word.startswith("图/文") else "author"
-        elif _blank_units(part).strip(" \u3000:：、,，|｜"):
+        elif _blank_units(part, glued := _next_is_word(parts, k)).strip(" \u3000:：、,，|｜"):
             # 某某晚报记者 甲 / 通讯员 某县教育局: the paper or the unit is no person, the names around it are
-            part_ = _blank_units(part)
+            part_ = _blank_units(part, glued)
             lead = len(part_) - len(part_.lstrip(" \u3000:：、,，|｜"))
             found = _names_in(part_.strip(" \u3000:：、,，|｜"), pos + lead, role or default, strict)
             if found is None:

@@ -165,3 +165,10 @@ def test_field_line_closing_with_a_page_counter(counter: str):
     a = read(f"# 县里召开会议\n\n{line}\n{LEAD}\n{MORE}\n")
     assert [(c.name, c.role) for c in a.credits] == [("钱小东", "author"), ("孙大为", "author")]
     assert "钱小东" not in a.body
+
+
+def test_names_ending_like_a_unit_stay_names():
+    a = read(f"# 县里召开会议\n\n本报讯（记者 钱建社 通讯员 孙金台）{LEAD}\n{MORE}\n")
+    assert [(c.name, c.role) for c in a.credits] == [("钱建社", "reporter"), ("孙金台", "correspondent")]
+    a = read(f"# 县里召开会议\n\n本报讯（临川网记者 钱建社 通讯员 县文联）{LEAD}\n{MORE}\n")
+    assert [(c.name, c.role) for c in a.credits] == [("钱建社", "reporter")]
