@@ -219,6 +219,14 @@ def find_dateline_byline(par: str) -> FoundCredit | None:
     return FoundCredit(names, 0, m.end())
 
 
+def find_item_dateline(par: str) -> FoundCredit | None:
+    """A dateline with its byline opening a later paragraph: the items of a news-in-brief column under one
+    headline each start ``本报讯（通讯员 甲）``. Only a printed 讯/电 counts here (a bracket alone opening a
+    paragraph in the middle of an article is no byline)."""
+    m = _DATELINE.match(par) or _BARE_DATELINE.match(par)
+    return find_dateline_byline(par) if m and m.group("dl") else None
+
+
 # 某某晚报记者, 某报·某网记者, 某县融媒体中心记者: the paper printed before a photo credit's credit word
 _MEDIA = rf"[{_CJK}·]{{2,16}}?(?:报业|报|网|社|台|中心|客户端)"
 _PHOTO_ROLE = rf"(?:{_MEDIA})?(?:本报|新华社)?(?:摄影记者|记者|通讯员|实习生)"

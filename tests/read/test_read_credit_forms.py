@@ -172,3 +172,12 @@ def test_names_ending_like_a_unit_stay_names():
     assert [(c.name, c.role) for c in a.credits] == [("钱建社", "reporter"), ("孙金台", "correspondent")]
     a = read(f"# 县里召开会议\n\n本报讯（临川网记者 钱建社 通讯员 县文联）{LEAD}\n{MORE}\n")
     assert [(c.name, c.role) for c in a.credits] == [("钱建社", "reporter")]
+
+
+def test_news_in_brief_items_each_with_their_dateline():
+    text = (f"# 简讯\n\n本报讯（记者 钱小东）{LEAD}\n本报讯（通讯员 孙大为 李小红）{MORE}\n"
+            f"（记者手记）会后，代表们纷纷表示将抓好落实。\n")
+    a = read(text)
+    assert [(c.name, c.role) for c in a.credits] == [
+        ("钱小东", "reporter"), ("孙大为", "correspondent"), ("李小红", "correspondent")]
+    assert "孙大为" not in a.body and "记者手记" in a.body
