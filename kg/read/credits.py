@@ -28,20 +28,31 @@ ROLE_WORDS = {
     "融媒体记者": "reporter",
     "通讯员": "correspondent",
     "实习生": "correspondent",
+    "特约通讯员": "correspondent",
 }
 # 分站记者, 首席记者, 全媒体记者 …: a reporter however the paper ranks its staff (分站 is no name)
 for _rank in ("分站", "驻站", "首席", "全媒体", "融媒", "特派", "驻地", "本台", "本网", "本刊", "总台", "资深"):
     ROLE_WORDS.setdefault(_rank + "记者", "reporter")
     ROLE_WORDS.setdefault("本报" + _rank + "记者", "reporter")
-ROLE_WORDS.setdefault("本报通讯员", "correspondent")
+# 本报见习记者 甲, 本报实习生 乙: any credit word may carry the paper's 本报
+for _word, _role in list(ROLE_WORDS.items()):
+    if not _word.startswith("本报"):
+        ROLE_WORDS.setdefault("本报" + _word, _role)
+# 新华社记者 甲 on a line of its own (新华社发 is no credit: no name follows)
+ROLE_WORDS.setdefault("新华社记者", "reporter")
 for _photo in ("摄影记者", "本报摄影记者", "特约摄影记者", "特约摄影", "摄影"):
     ROLE_WORDS.setdefault(_photo, "photographer")  # （特约摄影 某某）
 # 记 者 某某: a credit word may be printed with spaces between its characters
 _ROLE = "|".join(r"\s?".join(map(re.escape, w)) for w in sorted(ROLE_WORDS, key=len, reverse=True))
 # editors and reviewers printed among the credits are not credits (../shared/eval/dev/README.md)
-_NOT_CREDIT = r"(?:责任编辑|编辑|责编|校对|审核|终审|审校|监制|值班主任)"
+# nor are a video's crew (摄像, 剪辑, 制作, 统筹, 配音, 出镜): not the writers, and 摄像 is no name
+_NOT_CREDIT = (r"(?:责任编辑|编辑|责编|编审|校对|审核|初审|复审|终审|审校|监制|值班主任"
+               r"|摄像|剪辑|后期|制作|统筹|配音|出镜)")
 # 文/图, 文/, 图/, 摄影/: what the names after it did (图/ and 摄影/ are photographers)
-_MARK = r"(?:文\s*[/／]\s*图|图\s*[/／]\s*文|文\s*[/／]|图\s*[/／]|摄影\s*[/／:：])"
+# 文字/ and 图片/ (or with a colon, on lines of their own) are 文/ and 图/ written out
+# 撰文： is 文/; 文|甲 and 记者|甲 write the mark with a bar
+_MARK = (r"(?:文\s*[/／]\s*图|图\s*[/／]\s*文|文\s*[/／|｜]|图\s*[/／|｜]|摄影\s*[/／:：|｜]|文字\s*[/／:：|｜]"
+         r"|图片\s*[/／:：|｜]|撰文\s*[/／:：|｜]|撰稿\s*[/／:：|｜])")
 _TAIL = r"(?:\s*(?:文/图|文／图|图/文|摄影|摄|报道|采写|整理))*"
 
 
@@ -75,6 +86,29 @@ def looks_like_name(text: str) -> bool:
     return text[:2] in double or text[0] in single
 
 
+def is_unit(text: str, glued: bool = False) -> bool:
+    """A paper or a body printed in a byline (某某晚报, 某县教育局): a name ending in a unit word.
+
+    A one-character unit word (社, 台, 网, 局 …) ends some people's names too (甲建社, 乙金台), so it
+    marks a unit only in 4+ characters, or in 3 where the piece is printed against the credit word
+    (某某网记者: a name is not glued to the word that introduces it)."""
+    text = re.sub(r"[ \u3000]", "", text)
+    if len(text) < 3:
+        return False
+    ends = [w for w in load_lines("credit_units.txt") if text.endswith(w)]
+    return any(len(w) >= 2 or len(text) >= 4 or glued for w in ends)
+
+
+def _blank_units(text: str, glued: bool = False) -> str:
+    """``text`` with each unit among its names blanked out (same length, so offsets hold); ``glued``: the
+    text is printed against the credit word that follows it."""
+    def blank(m: re.Match[str]) -> str:
+        last = glued and m.end() == len(text)
+        return " " * len(m.group(0)) if is_unit(m.group(0), last) else m.group(0)
+
+    return re.sub(rf"[{_CJK}·]{{3,}}", blank, text)
+
+
 def _names_in(text: str, offset: int, role: CreditRole, strict: bool = False) -> list[FoundName] | None:
     """Split a run of names; None if any piece is not a plausible name.
 
@@ -84,12 +118,25 @@ def _names_in(text: str, offset: int, role: CreditRole, strict: bool = False) ->
     out = []
     for m in re.finditer(NAME, text):
         name = re.sub(r"[ \u3000]", "", m.group(0))
+        if is_unit(name):
+            return None  # 某县文联 供图: a body, not a person
+        if not strict and len(name) == 6 and "·" not in name and all(map(looks_like_name, (name[:3], name[3:]))):
+            # 通讯员甲某某乙某某: two three-character names printed without a space
+            out += [FoundName(name[:3], role, offset + m.start(), offset + m.start() + 3),
+                    FoundName(name[3:], role, offset + m.start() + 3, offset + m.end())]
+            continue
         if strict and not looks_like_name(name):
             return None
         if not strict and not (2 <= len(name) <= 4 or ("·" in name and len(name) <= 12)):
             return None
         out.append(FoundName(name, role, offset + m.start(), offset + m.end()))
     return out or None
+
+
+def _next_is_word(parts: list[str], k: int) -> bool:
+    """Whether ``parts[k]`` is printed against the credit word that follows it (某某网记者)."""
+    return k + 1 < len(parts) and bool(parts[k]) and not parts[k][-1].isspace() and bool(
+        re.fullmatch(_ROLE, parts[k + 1]))
 
 
 def parse_credit_body(text: str, offset: int, default: CreditRole) -> list[FoundName] | None:
@@ -105,7 +152,7 @@ def parse_credit_body(text: str, offset: int, default: CreditRole) -> list[Found
     names: list[FoundName] = []
     role: CreditRole | None = default
     pos = offset
-    for part in parts:
+    for k, part in enumerate(parts):
         word = re.sub(r"\s", "", part)
         if re.fullmatch(_NOT_CREDIT, word):
             role = None  # 编辑 某某: editors are not credits; their names are skipped
@@ -113,9 +160,11 @@ def parse_credit_body(text: str, offset: int, default: CreditRole) -> list[Found
             role = ROLE_WORDS[word]  # type: ignore[assignment]
         elif re.fullmatch(_MARK, part.strip()):
             role = "photographer" if word.startswith(("图", "摄影")) and not word.startswith("图/文") else "author"
-        elif part.strip(" \u3000:：、,，"):
-            lead = len(part) - len(part.lstrip(" \u3000:：、,，"))
-            found = _names_in(part.strip(" \u3000:：、,，"), pos + lead, role or default, strict)
+        elif _blank_units(part, glued := _next_is_word(parts, k)).strip(" \u3000:：、,，|｜"):
+            # 某某晚报记者 甲 / 通讯员 某县教育局: the paper or the unit is no person, the names around it are
+            part_ = _blank_units(part, glued)
+            lead = len(part_) - len(part_.lstrip(" \u3000:：、,，|｜"))
+            found = _names_in(part_.strip(" \u3000:：、,，|｜"), pos + lead, role or default, strict)
             if found is None:
                 return None
             if role is not None:
@@ -124,24 +173,45 @@ def parse_credit_body(text: str, offset: int, default: CreditRole) -> list[Found
     return names or None
 
 
+# what comes before 讯/电: the paper or site, the place and the date; 某网（某日报网）讯 names the site's
+# parent in brackets; a repost may print its site first (某网某某在线 本报讯（记者 甲）)
+_DL = (r"(?:[^\s()（）。，,]{2,12}\s+(?=\S{0,8}(?:讯|电)))?"
+       r"[^\s()（）。，,]{0,24}?(?:[（(][^\s()（）。，,]{2,12}[)）][^\s()（）。，,]{0,12}?)?")
 _DATELINE = re.compile(
-    r"^(?P<dl>[^\s()（）。，,]{0,24}?(?:讯|电))?(?:\s*据[^\s()（）。，,]{2,20}?报道)?\s*[（(](?P<inner>[^()（）]{2,80})[)）]\s*"
+    rf"^(?P<dl>{_DL}(?:讯|电))?(?:\s*据[^\s()（）。，,]{{2,20}}?报道)?\s*[（(](?P<inner>[^()（）]{{2,80}})[)）]\s*"
 )
 
 
 # 本网讯 记者甲 乙报道： — the byline after the dateline without brackets, closed by 报道 (so that
 # 本报讯 记者从某局获悉… is no byline: there 记者 is the subject of the sentence)
 _BARE_DATELINE = re.compile(
-    r"^(?P<dl>[^\s()（）。，,]{0,24}?(?:讯|电))\s*[:：]?\s*"
+    rf"^(?P<dl>{_DL}(?:讯|电))\s*[:：]?\s*"
     rf"(?P<inner>(?:{_ROLE})[^。，,：:；;()（）]{{2,40}}?)\s*报道\s*[:：，,]?\s*"
 )
+
+
+# 记者 甲 乙报道：… opening a paragraph with no dateline; the colon and known surnames keep out sentences
+# such as 记者近日走访报道：
+_REPORTED = re.compile(rf"^(?P<inner>(?:{_ROLE})\s*{NAMES})\s*报道\s*[:：]\s*")
+
+
+def _reported(par: str) -> FoundCredit | None:
+    m = _REPORTED.match(par)
+    if not m:
+        return None
+    names = parse_credit_body(m.group("inner"), m.start("inner"), "reporter")
+    if not names or not all(looks_like_name(n.name) for n in names):
+        return None
+    return FoundCredit(names, 0, m.end())
 
 
 def find_dateline_byline(par: str) -> FoundCredit | None:
     """``本报讯(记者 甲、乙)`` / ``新华社北京1月1日电（记者 甲）`` / ``本网讯 记者甲报道：`` at the start of a
     paragraph."""
     m = _DATELINE.match(par) or _BARE_DATELINE.match(par)
-    if not m or not re.search(_ROLE, m.group("inner")):
+    if not m:
+        return _reported(par)
+    if not re.search(_ROLE, m.group("inner")):
         return None
     names = parse_credit_body(m.group("inner"), m.start("inner"), "reporter")
     if not names:
@@ -149,17 +219,34 @@ def find_dateline_byline(par: str) -> FoundCredit | None:
     return FoundCredit(names, 0, m.end())
 
 
+def find_item_dateline(par: str) -> FoundCredit | None:
+    """A dateline with its byline opening a later paragraph: the items of a news-in-brief column under one
+    headline each start ``本报讯（通讯员 甲）``. Only a printed 讯/电 counts here (a bracket alone opening a
+    paragraph in the middle of an article is no byline)."""
+    m = _DATELINE.match(par) or _BARE_DATELINE.match(par)
+    return find_dateline_byline(par) if m and m.group("dl") else None
+
+
+# 某某晚报记者, 某报·某网记者, 某县融媒体中心记者: the paper printed before a photo credit's credit word
+_MEDIA = rf"[{_CJK}·]{{2,16}}?(?:报业|报|网|社|台|中心|客户端)"
+_PHOTO_ROLE = rf"(?:{_MEDIA})?(?:本报|新华社)?(?:摄影记者|记者|通讯员|实习生)"
+# 摄, 摄影, and 供图 (a picture handed in by the person named); a wire photo reads 新华社发（甲 摄）
+_SHOT = r"[/／]?\s*(?:摄(?:影)?|供图)"
 _PHOTO = re.compile(
-    rf"^[□■●◎△▲\s]*[（(]?\s*(?:(?:本报)?(?:记者|通讯员|实习生)\s*)?(?P<names>{NAMES})\s*(?:/\s*)?摄(?:影)?\s*[)）]?\s*$"
+    rf"^[□■●◎△▲\s]*(?:(?:新华社|中新社)发?\s*)?[（(]?\s*(?:{_PHOTO_ROLE}\s*)?(?P<names>{NAMES})\s*{_SHOT}\s*[)）]?\s*$"
     rf"|^[□■●◎△▲\s]*(?:摄影|图)\s*[/／:：]\s*(?:(?:本报)?(?:记者|通讯员)\s*)?(?P<names2>{NAMES})\s*$"
 )
+
+
+_BROKEN_CREDIT = re.compile(rf"^\s*[（(]\s*{_PHOTO_ROLE}\s*$")
 
 
 def find_photo_credit(line: str) -> FoundCredit | None:
     """A line that is only a photo credit: ``李某摄``, ``□某某 摄``, ``本报记者 某某 摄``, ``摄影/某某``."""
     m = _PHOTO.match(line)
     if not m:
-        return None
+        # （本报记者 | 甲 乙 摄）: a credit broken over two lines; its first line names nobody and leaves the text
+        return FoundCredit([], 0, len(line)) if _BROKEN_CREDIT.match(line) else None
     key = "names" if m.group("names") else "names2"
     names = _names_in(m.group(key), m.start(key), "photographer")
     if not names:
@@ -168,8 +255,8 @@ def find_photo_credit(line: str) -> FoundCredit | None:
 
 
 _TRAILING_PHOTO = re.compile(
-    rf"(?:(?<=[。！？!?”])|(?<=\s))[□■●◎△▲\s]*[（(]?\s*(?P<role>(?:本报|新华社)?(?:记者|通讯员))?\s*[/／]?\s*"
-    rf"(?P<names>{NAMES})\s*摄(?:影)?\s*[)）]?\s*$"
+    rf"(?:(?<=[。！？!?”])|(?<=\s))[□■●◎△▲\s]*[（(]?\s*(?P<role>{_PHOTO_ROLE})?\s*[/／]?\s*"
+    rf"(?P<names>{NAMES})\s*{_SHOT}\s*[)）]?\s*$"
 )
 
 
@@ -184,21 +271,27 @@ def find_trailing_photo_credit(line: str) -> FoundCredit | None:
     return FoundCredit(names, m.start(), m.end())
 
 
+# □本报记者 甲 / ◎记者 甲: a glyph the paper prints before its bylines
+_GLYPHS = r"[□■●◎△▲◆◇★☆\s]*"
 _BYLINE_LINE = re.compile(
-    rf"^(?:{_MARK})?\s*(?:{_ROLE})?[\s:：]*{NAMES}(?:\s*(?:{_MARK}|{_ROLE})+[\s:：]*{NAMES})*{_TAIL}\s*$"
+    rf"^{_GLYPHS}(?:{_MARK})?\s*(?:{_ROLE})?[\s:：|｜]*{NAMES}(?:\s*(?:{_MARK}|{_ROLE})+[\s:：|｜]*{NAMES})*{_TAIL}\s*$"
 )
 
 
 def find_byline_line(line: str) -> FoundCredit | None:
     """A line that is only a byline: ``本报记者 甲 通讯员 乙``, ``记 者 甲 见习记者 乙`` (a trailing one),
     ``文/图 本报记者 甲 乙``, ``文/本报记者 甲 图/乙``."""
-    if not _BYLINE_LINE.match(line) or not re.match(rf"\s*(?:{_MARK}|{_ROLE})", line):
+    if not _BYLINE_LINE.match(line) or not re.match(rf"{_GLYPHS}(?:{_MARK}|{_ROLE})", line):
         return None
-    names = parse_credit_body(line, 0, "reporter")
+    lead = re.match(_GLYPHS, line).end()  # type: ignore[union-attr]
+    names = parse_credit_body(line[lead:], lead, "reporter")
     return FoundCredit(names, 0, len(line)) if names else None
 
 
-_AUTHOR = re.compile(rf"(?:^|\s)(?P<all>(?:作者|撰稿|文)\s*[:：/／]\s*(?P<names>{NAMES}))\s*$")
+# 作者 甲 乙 (no colon) counts only where the names have known surnames
+_AUTHOR = re.compile(
+    rf"(?:^|\s)(?P<all>(?:(?:作者|撰稿|文)\s*[:：/／]|(?P<bare>作者)\s+)\s*(?P<names>{NAMES}))\s*$"
+)
 
 
 def find_author(line: str) -> FoundCredit | None:
@@ -206,7 +299,7 @@ def find_author(line: str) -> FoundCredit | None:
     m = _AUTHOR.search(line)
     if not m:
         return None
-    names = _names_in(m.group("names"), m.start("names"), "author")
+    names = _names_in(m.group("names"), m.start("names"), "author", strict=bool(m.group("bare")))
     if not names:
         return None
     return FoundCredit(names, m.start("all"), m.end())
@@ -229,6 +322,8 @@ def find_signature(par: str) -> FoundCredit | None:
     if before and before[-1] not in "。！？!?…”’」』；;）)":
         return None
     inner, at = m.group("inner"), m.start("inner")
+    if re.match(rf"\s*{_NOT_CREDIT}\s*[:：]", inner):
+        return FoundCredit([], m.start(), m.end())  # （责编：甲、乙）: the editors, cut from the text, no credit
     unit = UNIT_PREFIX.match(inner)
     if unit and not re.search(_ROLE, inner[: unit.end()]):
         inner, at = inner[unit.end() :], at + unit.end()  # （某县图书馆：某某）: the writer's unit, then the name
@@ -287,7 +382,8 @@ def find_caption_run(par: str) -> FoundCredit | None:
 
 
 # 来源:某县融媒体中心 作者:甲 乙 实习生:丙 编辑:丁 2021-03-01 16:43:19 — a web page's labelled fields
-_LABELS = r"(?:文章来源|文章作者|来源|作者|记者|通讯员|实习生|摄影|责任编辑|编辑|发布时间|时间|点击数|阅读次数)"
+_LABELS = (r"(?:文章来源|文章作者|来源|作者|记者|通讯员|实习生|摄影|责任编辑|编辑|发布时间|时间"
+           r"|点击数|点击量|点击|阅读次数|阅读量|阅读|浏览次数|浏览量|浏览)")  # the page's counters close a field
 # 作者:某某网 — the publisher printed where a writer's name goes: no person
 _PUBLISHER = re.compile(r"(?:网|报|台|中心|社|站|平台|客户端)$")
 # 2021-05-28 17:12:51 来源:某网 | 编辑:甲 | 作者:乙 — the fields may follow the time of posting
@@ -313,10 +409,10 @@ def _source_byline(line: str) -> FoundCredit | None:
     return FoundCredit(names, 0, len(line)) if names else None
 
 
-# 责任编辑:某某 / 责编:甲 审核:乙: a line of the page's editing fields only, no credit and no body text
+# 责任编辑:某某 / 责编:甲 审核:乙 / 编辑|甲: a line of the page's editing fields only, no credit and no body text
 _EDITOR_FIELDS = re.compile(
-    r"(?:\s*(?:责任编辑|责编|编辑|编审|审核|初审|复审|终审|审校|校对|监制|值班主任)\s*[:：]\s*[^:：\s]{0,12}"
-    r"(?:\s[^:：\s]{1,4}(?=\s|$))?)+\s*"
+    r"(?:\s*(?:责任编辑|责编|编辑|编审|审核|初审|复审|终审|审校|校对|监制|值班主任)\s*[:：|｜]\s*[^:：|｜\s]{0,12}"
+    r"(?:\s[^:：|｜\s]{1,4}(?=\s|$))?)+\s*"
 )
 
 
@@ -326,7 +422,8 @@ def find_field_line(line: str) -> FoundCredit | None:
     byline = _source_byline(line)
     if byline:
         return byline
-    if _EDITOR_FIELDS.fullmatch(line):
+    if _EDITOR_FIELDS.fullmatch(line) or _EDITOR_FIELDS.fullmatch(re.sub(r"^\s*[\[【(（]|[\]】)）]\s*$", "", line)):
+        # [ 责任编辑：某某 ] / 【编辑：某某】: the same fields in brackets
         return FoundCredit([], 0, len(line))
     if not _FIELD_LINE.match(line) or not re.search(r"(?:作者|记者|通讯员|实习生|摄影)\s*[:：]", line):
         return None

@@ -358,10 +358,10 @@ def _body_para(par: Para, paras: list[Para], credits: list[Credit]) -> Para:
         par = _take(par, run, credits)
         if not par.pieces:
             return par
-    if all(_CAPTION.match(p.text) for p in paras):  # the lead, perhaps under a photo caption
-        dl = cr.find_dateline_byline(par.text)
-        if dl:
-            par = _take(par, dl, credits)
+    lead = all(_CAPTION.match(p.text) for p in paras)  # the lead, perhaps under a photo caption
+    dl = cr.find_dateline_byline(par.text) if lead else cr.find_item_dateline(par.text)
+    if dl:
+        par = _take(par, dl, credits)
     photo = cr.find_trailing_photo_credit(par.text) if len(par.text) <= 200 else None
     if photo:
         par = _take(par, photo, credits)

@@ -28,6 +28,7 @@ __all__ = [
     "find_caption_run",
     "find_dateline_byline",
     "find_field_line",
+    "find_item_dateline",
     "find_photo_credit",
     "find_signature",
     "find_source_line",
@@ -63,6 +64,7 @@ def _either_script(find: Callable[[str], FoundCredit | None]) -> Callable[[str],
 find_author = _either_script(_cr.find_author)
 find_byline_line = _either_script(_cr.find_byline_line)
 find_dateline_byline = _either_script(_cr.find_dateline_byline)
+find_item_dateline = _either_script(_cr.find_item_dateline)
 find_photo_credit = _either_script(_cr.find_photo_credit)
 find_signature = _either_script(_cr.find_signature)
 find_trailing_photo_credit = _either_script(_cr.find_trailing_photo_credit)
