@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 
 from kg.layer_graphs import mention_block, stamp_graph
-from kg.mentions import CHUNK, Mention, csv_rows, mentions_in
+from kg.mentions import CHUNK, Mention, Subjects, csv_rows, mentions_in
 from kg.rdf import careers as rules
 from kg.rdf import iris
 from kg.rdf.identity import jurisdiction_qualifier
@@ -202,19 +202,12 @@ def _sightings(store: Store, mentions: list[Mention]) -> dict[str, rules.Sightin
     return seen.sightings({m.mention: m.article for m in mentions})
 
 
-def sightings_of_written(article: str, triples: Iterable[tuple[object, object, object]]) -> dict[str, rules.Sighting]:
+def sightings_of_written(article: str, by: Subjects) -> dict[str, rules.Sighting]:
     """The sightings ``_sightings`` would read of every person mention of the graph ``article`` holding
-    exactly ``triples`` (the rdflib triples an ingest worker wrote): the writer then reads only those of
-    mentions written before (kg.derived). Mentions of a graph with blank nodes are left out (read)."""
-    from rdflib import BNode
-
+    exactly the triples ``by`` groups (``kg.mentions.written_subjects``, an ingest worker's graph): the
+    writer then reads only those of mentions written before (kg.derived)."""
     from kg.rdf.namespaces import ORG, RDFS, SCHEMA
 
-    by: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for s, p, o in triples:
-        if isinstance(s, BNode) or isinstance(o, BNode):
-            return {}
-        by[str(s)][str(p)].append(str(o))
     mention_of, holds, label, post_in = str(KG.mentionOf), str(ORG.holds), str(RDFS.label), str(ORG.postIn)
     seen = _Seen()
     article_of: dict[str, str] = {}
@@ -345,7 +338,7 @@ def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] |
             sightings: Mapping[str, rules.Sighting] | None = None) -> Moves:
     """After articles were written or removed: recompute the career blocks of every name they print
     (or printed: the resolution layer still holds their old joins) and re-key the articles that must
-    move. Returns the article graphs rewritten (their joins and search entries need a refresh too).
+    move. Returns what moved (the articles rewritten need their joins and search entries refreshed too).
     ``mentions``: those articles' mentions if the caller read them already (``mentions_in``);
     ``sightings``: the sightings of mentions the caller has at hand (``sightings_of_written``).
 

@@ -50,9 +50,9 @@ def refresh_derived(store: Store, graphs: Iterable[str], index_rows: Mapping[str
         mentions = [moves.mention(m) if m.article in moved else m for m in mentions]
         mentions += mentions_in(store, sorted(moved - held))
         refresh(store, articles, mentions)
-        rows = {g: r for g, r in (index_rows or {}).items() if g not in moved}
-        for g in moved & set(index_rows or {}):
-            patched = renamed((index_rows or {})[g], moves.renamed[g])
+        rows = {}
+        for g, r in (index_rows or {}).items():
+            patched = renamed(r, moves.renamed[g]) if g in moved else r
             if patched is not None:
                 rows[g] = patched
         refresh_search(store, articles, rows)  # the search index re-reads the others

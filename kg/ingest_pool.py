@@ -128,14 +128,14 @@ def file_work(path: str, options: IngestOptions) -> FileWork:
     work.chars = len(src.text)
     work.problems = list(src.problems)
     from kg.careers import sightings_of_written
-    from kg.mentions import mentions_of_written
+    from kg.mentions import mentions_of_written, written_subjects
 
     for g in graphs:
         work.graphs.append((str(g.iri), statements(g.triples), len(g.triples)))
-        found = mentions_of_written(str(g.iri), g.triples)
-        if found is not None:
-            work.mentions[str(g.iri)] = found
-            work.sightings.update(sightings_of_written(str(g.iri), g.triples))
+        by = written_subjects(g.triples)
+        if by is not None:  # else (blank nodes) the writer reads the graph back
+            work.mentions[str(g.iri)] = mentions_of_written(str(g.iri), by)
+            work.sightings.update(sightings_of_written(str(g.iri), by))
     if options.segment_text:  # the writer keeps a search index: what it needs of these graphs, made here
         from kg.search.documents import rows_of_written
 

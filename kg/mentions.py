@@ -120,22 +120,33 @@ def _merged(rows: Iterable[list[str]]) -> Iterator[Mention]:
                 yield Mention(person, m, a, name, basis.removeprefix(kg), jur or None, sector or None)
 
 
-def mentions_of_written(article: str, triples: Iterable[tuple[object, object, object]]) -> list[Mention] | None:
-    """The mentions ``mentions_in`` would read from the graph ``article`` holding exactly ``triples`` (the
-    rdflib triples an ingest worker wrote), or None if the graph has blank nodes (the store renames them).
+Subjects = dict[str, dict[str, list[str]]]  # a graph's triples as subject → predicate → objects, plain strings
+
+
+def written_subjects(triples: Iterable[tuple[object, object, object]]) -> Subjects | None:
+    """The rdflib triples an ingest worker wrote, grouped by subject as plain strings (what the store's
+    terms give as their values), or None if the graph has blank nodes: the store renames those, so only
+    a read gives what it holds. What the worker hands the writer of a graph is derived from this
+    (``mentions_of_written``, ``kg.careers.sightings_of_written``), grouped once per graph."""
+    from rdflib import BNode
+
+    by: Subjects = defaultdict(lambda: defaultdict(list))
+    for s, p, o in triples:
+        if isinstance(s, BNode) or isinstance(o, BNode):
+            return None
+        by[str(s)][str(p)].append(str(o))
+    return by
+
+
+def mentions_of_written(article: str, by: Subjects) -> list[Mention]:
+    """The mentions ``mentions_in`` would read from the graph ``article`` holding exactly the triples
+    ``by`` groups (``written_subjects``).
 
     Why: the ingest writer refreshes the career joins and the resolution layer from the mentions of the
     articles it just wrote; the workers, which made the triples, hand these over instead of the writer
     reading them back (kg.derived). Same rows: a mention's names × persons × bases × jurisdictions (or
     none) × sectors (or none), literals by their text, the basis without the ontology's namespace."""
-    from rdflib import BNode
-
     kg, rdf_type = str(KG), str(RDF.type)
-    by: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for s, p, o in triples:
-        if isinstance(s, BNode) or isinstance(o, BNode):
-            return None
-        by[str(s)][str(p)].append(str(o))
     out: list[Mention] = []
     wanted = (f"{kg}writtenName", f"{kg}mentionOf", f"{kg}identityBasis", f"{kg}jurisdiction", f"{kg}sector")
     for m, props in by.items():
