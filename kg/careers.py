@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
 
+from kg.career_memory import CareerMemory
 from kg.layer_graphs import mention_block, stamp_graph
 from kg.mentions import CHUNK, Mention, Subjects, csv_rows, mentions_in
 from kg.rdf import careers as rules
@@ -225,14 +226,15 @@ def sightings_of_written(article: str, by: Subjects) -> dict[str, rules.Sighting
     return seen.sightings(article_of)
 
 
-def plan_blocks(store: Store, mentions: Iterable[Mention],
-                known: Mapping[str, rules.Sighting] | None = None) -> dict[str, str]:
+def plan_blocks(store: Store, mentions: Iterable[Mention], known: Mapping[str, rules.Sighting] | None = None,
+                memory: CareerMemory | None = None) -> dict[str, str]:
     """What the career joins call for: mention IRI → the person IRI it should point at, for every
     mention of a planned block.
 
     Blocks are (written name, jurisdiction); only those with two lines or more, or with a career
     join to check, are read further (dates and posts) and planned. ``known``: the sightings of mentions
-    the caller has at hand (``sightings_of_written``), not read."""
+    the caller has at hand (``sightings_of_written``), not read; ``memory``: a writer's sightings of
+    earlier writes (``kg.career_memory``), not read either, and given those of this plan."""
     blocks: dict[tuple[str, str], list[Mention]] = defaultdict(list)
     for m in mentions:
         if rule_qualifier(m) is not None:
@@ -243,9 +245,12 @@ def plan_blocks(store: Store, mentions: Iterable[Mention],
     if not todo:
         return wanted
     known = known or {}
+    kept = memory.sightings if memory is not None else {}
     planned = [m for ms in todo.values() for m in ms]
-    seen = {m.mention: known[m.mention] for m in planned if m.mention in known}
-    seen.update(_sightings(store, [m for m in planned if m.mention not in known]))
+    seen = {m.mention: s for m in planned if (s := known.get(m.mention) or kept.get(m.mention)) is not None}
+    seen.update(_sightings(store, [m for m in planned if m.mention not in seen]))
+    if memory is not None:
+        memory.keep({m.mention: seen[m.mention] for m in planned}, {m.mention: m.basis for m in planned})
     for (_, jur), ms in sorted(todo.items()):
         lines: dict[str, list[rules.Sighting]] = defaultdict(list)
         for m in ms:
@@ -310,37 +315,54 @@ class Moves:
         names.setdefault(old, new)
         self.bases[mention] = basis
 
+    def merged(self, mentions: Iterable[Mention]) -> set[str]:
+        """The articles in which these moves made two person nodes of ``mentions`` one (the mentions of the
+        names moved: every node a move can rename, or rename onto, has one)."""
+        before: dict[str, set[str]] = defaultdict(set)
+        after: dict[str, set[str]] = defaultdict(set)
+        for m in mentions:
+            if m.article in self.renamed:
+                before[m.article].add(m.person)
+                after[m.article].add(self.mention(m).person)
+        return {a for a, nodes in before.items() if len(after[a]) < len(nodes)}
+
     def mention(self, m: Mention) -> Mention:
         """``m`` as its article graph states it after these moves."""
         new = self.renamed.get(m.article, {}).get(m.person, m.person)
         return m._replace(person=new, basis=self.bases.get(m.mention, m.basis))
 
 
-def _apply(store: Store, mentions: list[Mention], known: Mapping[str, rules.Sighting] | None = None) -> Moves:
+def _apply(store: Store, mentions: list[Mention], known: Mapping[str, rules.Sighting] | None = None,
+           memory: CareerMemory | None = None) -> Moves:
     """Plan the blocks of ``mentions`` and move the mentions that point at the wrong person; returns
-    what was moved. ``known``: see ``plan_blocks``."""
-    wanted = plan_blocks(store, mentions, known)
+    what was moved. ``known``, ``memory``: see ``plan_blocks``."""
+    wanted = plan_blocks(store, mentions, known, memory)
+    kept = memory.bases if memory is not None else {}
     ops: list[str] = []
     moves = Moves()
     for m in sorted(set(mentions)):
         if m.mention in wanted and wanted[m.mention] != m.person:
             q = rule_qualifier(m)
             own = q is not None and wanted[m.mention] == _person_iri(m, q)
-            basis = _rule_basis(store, m.article, m.name) if own else "CareerJoin"
+            basis = (kept.get(m.mention) or _rule_basis(store, m.article, m.name)) if own else "CareerJoin"
             ops += _move(m.article, m.person, wanted[m.mention], m.mention, basis)
             moves.add(m.article, m.person, wanted[m.mention], m.mention, basis)
     for i in range(0, len(ops), 600):
         store.update(" ;\n".join(ops[i : i + 600]))  # type: ignore[attr-defined]
+    if memory is not None:
+        memory.forget(moves.merged(mentions))
     return moves
 
 
 def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] | None = None,
-            sightings: Mapping[str, rules.Sighting] | None = None) -> Moves:
+            sightings: Mapping[str, rules.Sighting] | None = None, memory: CareerMemory | None = None) -> Moves:
     """After articles were written or removed: recompute the career blocks of every name they print
     (or printed: the resolution layer still holds their old joins) and re-key the articles that must
     move. Returns what moved (the articles rewritten need their joins and search entries refreshed too).
     ``mentions``: those articles' mentions if the caller read them already (``mentions_in``);
-    ``sightings``: the sightings of mentions the caller has at hand (``sightings_of_written``).
+    ``sightings``: the sightings of mentions the caller has at hand (``sightings_of_written``);
+    ``memory``: what a batch writer kept of earlier writes (``kg.career_memory``; the articles written
+    now are forgotten first).
 
     Which names have a block to plan is read from the resolution layer's joins of their blocks (one row
     per person, reason, jurisdiction and line), with the lines of the articles' own mentions added: the
@@ -352,6 +374,8 @@ def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] |
     arts = sorted(set(article_iris))
     if not arts:
         return Moves()
+    if memory is not None:
+        memory.forget(arts)
     if mentions is None:
         mentions = mentions_in(store, arts)
     blocks = {mention_block(m): m.name for m in mentions}  # the blocks the layer writes them in
@@ -366,7 +390,7 @@ def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] |
         names = names_to_plan(store, set(blocks.values()))
     if not names:
         return Moves()
-    return _apply(store, mentions_named(store, names), sightings)
+    return _apply(store, mentions_named(store, names), sightings, memory)
 
 
 # the names with a mention of a line of work, or moved by a career join: only their blocks can hold two

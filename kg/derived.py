@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from kg.store.base import Store
 
 if TYPE_CHECKING:
+    from kg.career_memory import CareerMemory
     from kg.mentions import Mention
     from kg.rdf.careers import Sighting
     from kg.search.documents import GraphRows
@@ -21,13 +22,15 @@ if TYPE_CHECKING:
 
 def refresh_derived(store: Store, graphs: Iterable[str], index_rows: Mapping[str, GraphRows] | None = None,
                     written_mentions: Mapping[str, list[Mention]] | None = None,
-                    written_sightings: Mapping[str, Sighting] | None = None) -> None:
+                    written_sightings: Mapping[str, Sighting] | None = None,
+                    memory: CareerMemory | None = None) -> None:
     """Bring the resolution layer and the search index up to date for ``graphs`` just written or removed
     (the resolution layer's own graphs are left out). ``index_rows`` and ``written_mentions``: the search
     index rows and the person mentions of graphs as they were written (a batch ingest's workers make
     them, ``kg.search.documents.rows_of_written``, ``kg.mentions.mentions_of_written``), and
     ``written_sightings`` what the career rules read of those mentions (``kg.careers.sightings_of_written``);
-    the others are read from the store."""
+    the others are read from the store. ``memory``: what a batch writer keeps of the career blocks
+    between its writes (``kg.career_memory``)."""
     from kg.careers import refresh as refresh_careers
     from kg.mentions import mentions_in
     from kg.resolve import is_resolution_graph, refresh
@@ -43,7 +46,7 @@ def refresh_derived(store: Store, graphs: Iterable[str], index_rows: Mapping[str
         known = written_mentions or {}
         mentions = [m for g in articles if g in known for m in known[g]]
         mentions += mentions_in(store, [g for g in articles if g not in known])
-        moves = refresh_careers(store, articles, mentions, written_sightings)
+        moves = refresh_careers(store, articles, mentions, written_sightings, memory)
         moved = set(moves.articles)
         held = set(articles)
         articles = sorted(held | moved)

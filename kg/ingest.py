@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from kg.career_memory import CareerMemory
 from kg.errors import KgError, StoreError
 from kg.extract.pipeline import extract
 from kg.ingest_pool import (  # the worker pool; warm_up and one_thread_per_process also serve benchmarks
@@ -151,7 +152,7 @@ def ingest_file(
 
 def refresh_resolution(store: Store, article_iris: list[str], index_rows: Mapping[str, Any] | None = None,
                        mentions: Mapping[str, list[Any]] | None = None, sightings: Mapping[str, Any] | None = None,
-                       ) -> None:
+                       memory: Any = None) -> None:
     """Keep the identity resolution graphs (kg.resolve) and the search index (kg.search) current for the
     articles just written.
 
@@ -160,7 +161,7 @@ def refresh_resolution(store: Store, article_iris: list[str], index_rows: Mappin
     """
     from kg.derived import refresh_derived
 
-    refresh_derived(store, article_iris, index_rows, mentions, sightings)
+    refresh_derived(store, article_iris, index_rows, mentions, sightings, memory)
 
 
 def ingest_paths(store: Store, paths: Iterable[str | Path], **options: Any) -> list[FileResult]:
@@ -252,6 +253,7 @@ class BatchWriter:
         self.taken_articles = 0
         self.unflushed = 0
         self.store_flush = store.flush  # a no-op for backends without write buffers (kg.store.base.Capabilities)
+        self.memory = CareerMemory()  # the career blocks' sightings read or made so far: read once a run
 
     def record(self, res: FileResult, nbytes: int, chars: int = 0) -> None:
         """Count one file's outcome and show it."""
@@ -345,7 +347,7 @@ class BatchWriter:
         sightings = {m: s for w in written for m, s in w.sightings.items()} if written_here else {}
         with given(segmented):  # the texts the workers segmented: not segmented again in this process
             refresh_resolution(self.store, [iri for w in written for iri, _, _ in w.graphs], index_rows, mentions,
-                               sightings)
+                               sightings, self.memory)
         if self.unflushed >= FLUSH_EVERY_QUADS:
             self.store_flush()
             self.unflushed = 0
