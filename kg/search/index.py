@@ -14,7 +14,9 @@ Tables: ``names`` (entity, kind, rank, text, normalised text; one row per distin
 ``name_graphs`` (which graphs state it: a name goes when its last graph does); ``mentions`` (entity,
 graph); ``facts`` (graph, entity, field, value); ``articles`` (headline, text, date, paper, locality) and
 ``docs``, a contentless FTS5 table over the segmented headline and text (rowid = article id; deleting a
-row re-segments the stored text, so the jieba version is recorded and a change forces a rebuild).
+row re-segments the stored text, so the jieba version is recorded and a change forces a rebuild);
+``stats``, each entity's figures for a hit's description, made from ``tally`` (entity, field, value, n):
+its articles by date, posts and places, counted up as graphs come and down as they go.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from kg.search import segment
 from kg.search.documents import GraphRows, read, scan
 from kg.store.base import Store
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"  # 3: the tally table (each entity's figures kept by counts, not recomputed)
 FILE_NAME = "search-index.sqlite"
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -52,6 +54,8 @@ CREATE TABLE IF NOT EXISTS articles(id INTEGER PRIMARY KEY, graph TEXT NOT NULL,
 CREATE INDEX IF NOT EXISTS articles_graph ON articles(graph);
 CREATE TABLE IF NOT EXISTS stats(entity TEXT PRIMARY KEY, articles INTEGER NOT NULL, first TEXT, last TEXT,
   posts TEXT, places TEXT) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS tally(entity TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY(entity, field, value)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(headline, body, content='', tokenize='unicode61');
 """
 
@@ -185,7 +189,7 @@ def _write(conn: sqlite3.Connection, batch: Iterable[GraphRows], replace: bool, 
         touched: set[str] = set()
         for rows in batch:
             same_text = False
-            if replace:
+            if replace and conn.execute("SELECT 1 FROM graphs WHERE graph = ?", (rows.graph,)).fetchone():
                 touched.update(e for (e,) in conn.execute("SELECT entity FROM mentions WHERE graph = ?", (rows.graph,)))
                 same_text = rows.present and _stored_articles(conn, rows.graph) == sorted(
                     (a.iri, a.headline, a.body, a.date, a.paper, a.locality) for a in rows.articles)
@@ -201,24 +205,57 @@ def _write(conn: sqlite3.Connection, batch: Iterable[GraphRows], replace: bool, 
 
 
 def _stats(conn: sqlite3.Connection, entities: Iterable[str]) -> None:
-    """Recompute what a hit's description and ranking need of each entity, from its mentions: number of
-    articles, first and last date, three most stated posts, two most frequent localities. Kept per entity
-    so that a search reads one row per hit instead of every article of a much-mentioned person."""
-    for e in entities:
-        n, first, last = conn.execute(
-            "SELECT count(*), min(NULLIF(a.date, '')), max(NULLIF(a.date, '')) FROM mentions m "
-            "JOIN articles a ON a.graph = m.graph WHERE m.entity = ?", (e,)).fetchone()
-        if conn.execute("SELECT 1 FROM mentions WHERE entity = ? LIMIT 1", (e,)).fetchone() is None:
-            conn.execute("DELETE FROM stats WHERE entity = ?", (e,))
-            continue
-        posts = "、".join(v for (v,) in conn.execute(
-            "SELECT value FROM facts WHERE entity = ? AND field = 'post' GROUP BY value "
-            "ORDER BY count(*) DESC, value LIMIT 3", (e,)))
-        places = "、".join(v for (v,) in conn.execute(
-            "SELECT a.locality FROM mentions m JOIN articles a ON a.graph = m.graph WHERE m.entity = ? "
-            "AND a.locality != '' GROUP BY a.locality ORDER BY count(*) DESC, a.locality LIMIT 2", (e,)))
-        conn.execute("INSERT OR REPLACE INTO stats(entity, articles, first, last, posts, places) "
-                     "VALUES (?, ?, ?, ?, ?, ?)", (e, n, first, last, posts, places))
+    """What a hit's description and ranking need of each entity, from its counts (``tally``, kept by
+    ``_add`` and ``_remove``): number of articles, first and last date, three most stated posts, two most
+    frequent localities. Kept per entity so that a search reads one row per hit instead of every article
+    of a much-mentioned person; made from the counts, not from the entity's mentions, so that a write
+    costs the same for a city's leader printed in every issue as for a name printed once (recomputing
+    them from the mentions grew with the store)."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS touched(entity TEXT PRIMARY KEY) WITHOUT ROWID")
+    conn.execute("DELETE FROM touched")
+    conn.executemany("INSERT OR IGNORE INTO touched(entity) VALUES (?)", ((e,) for e in entities))
+    # a statement for all of them, not four an entity: the statements' own cost was most of this step
+    conn.execute("DELETE FROM stats WHERE entity IN (SELECT entity FROM touched t "
+                 "WHERE NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity = t.entity))")
+    tops: dict[tuple[str, str], list[str]] = {}
+    for e, f, v in conn.execute(
+            "SELECT entity, field, value FROM (SELECT d.entity, d.field, d.value, row_number() OVER "
+            "(PARTITION BY d.entity, d.field ORDER BY d.n DESC, d.value) AS k FROM touched t JOIN tally d "
+            "ON d.entity = t.entity AND d.field IN ('post', 'place')) "
+            "WHERE k <= (CASE field WHEN 'post' THEN 3 ELSE 2 END) ORDER BY entity, field, k"):
+        tops.setdefault((e, f), []).append(v)
+    rows = conn.execute(
+        "SELECT t.entity, coalesce(sum(d.n), 0), min(NULLIF(d.value, '')), max(NULLIF(d.value, '')) "
+        "FROM touched t LEFT JOIN tally d ON d.entity = t.entity AND d.field = 'date' "
+        "WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.entity = t.entity) GROUP BY t.entity").fetchall()
+    conn.executemany("INSERT OR REPLACE INTO stats(entity, articles, first, last, posts, places) "
+                     "VALUES (?, ?, ?, ?, ?, ?)",
+                     [(e, n, first, last, "、".join(tops.get((e, "post"), ())), "、".join(tops.get((e, "place"), ())))
+                      for e, n, first, last in rows])
+    conn.execute("DELETE FROM touched")
+
+
+def _count(conn: sqlite3.Connection, entities: Iterable[str], articles: Iterable[tuple[str | None, str | None]],
+           posts: Iterable[tuple[str, str]], sign: int) -> None:
+    """Count one graph's rows in ``tally`` (``sign`` 1) or out of it (-1): each (entity, article) pair by
+    the article's date and locality, each (entity, post) the graph states. As the figures were computed
+    from the tables: an entity's articles are its mention rows joined with their graphs' article rows."""
+    from collections import Counter
+
+    arts = list(articles)
+    keys: Counter[tuple[str, str, str]] = Counter()
+    for e in set(entities):
+        for date, locality in arts:
+            keys[e, "date", date or ""] += 1
+            if locality:
+                keys[e, "place", locality] += 1
+    for e, value in set(posts):
+        keys[e, "post", value] += 1
+    conn.executemany("INSERT INTO tally(entity, field, value, n) VALUES (?, ?, ?, ?) "
+                     "ON CONFLICT(entity, field, value) DO UPDATE SET n = n + excluded.n",
+                     [(e, f, v, sign * k) for (e, f, v), k in keys.items()])
+    if sign < 0:
+        conn.executemany("DELETE FROM tally WHERE entity = ? AND field = ? AND value = ? AND n <= 0", list(keys))
 
 
 def _stored_articles(conn: sqlite3.Connection, graph: str) -> list[tuple[str, ...]]:
@@ -230,6 +267,9 @@ def _remove(conn: sqlite3.Connection, graph: str, keep_articles: bool = False) -
     """Drop what the index holds of ``graph``; ``keep_articles``: but its articles and their full-text rows
     (the graph is written again with the same texts, as when a career join renames a person in it:
     deleting a full-text row re-segments its text, the index's dearest step)."""
+    _count(conn, [e for (e,) in conn.execute("SELECT entity FROM mentions WHERE graph = ?", (graph,))],
+           conn.execute("SELECT date, locality FROM articles WHERE graph = ?", (graph,)).fetchall(),
+           conn.execute("SELECT entity, value FROM facts WHERE graph = ? AND field = 'post'", (graph,)).fetchall(), -1)
     ids = [i for (i,) in conn.execute("SELECT name_id FROM name_graphs WHERE graph = ?", (graph,))]
     conn.execute("DELETE FROM name_graphs WHERE graph = ?", (graph,))
     for i in ids:
@@ -260,8 +300,11 @@ def _add(conn: sqlite3.Connection, rows: GraphRows, with_articles: bool = True) 
                      [(g, entity, rank, text) for entity, _, rank, text in rows.names])
     conn.executemany("INSERT OR IGNORE INTO mentions(entity, graph) VALUES (?, ?)",
                      [(entity, g) for entity, _, _, _ in rows.names])
-    conn.executemany("INSERT INTO facts(graph, entity, field, value) VALUES (?, ?, ?, ?)",
-                     sorted({(g, e, f, v) for e, f, v in rows.facts}))
+    facts = sorted({(g, e, f, v) for e, f, v in rows.facts})
+    conn.executemany("INSERT INTO facts(graph, entity, field, value) VALUES (?, ?, ?, ?)", facts)
+    # the articles counted are the graph's own: those written below, or those kept (the same texts)
+    _count(conn, [e for e, _, _, _ in rows.names], [(a.date, a.locality) for a in rows.articles],
+           [(e, v) for _, e, f, v in facts if f == "post"], 1)
     for a in rows.articles if with_articles else ():
         cur = conn.execute("INSERT INTO articles(graph, article, headline, body, date, paper, locality) "
                            "VALUES (?, ?, ?, ?, ?, ?, ?)",
