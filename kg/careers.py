@@ -27,13 +27,13 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 
 from kg.career_memory import CareerMemory
-from kg.layer_graphs import mention_block, stamp_graph
+from kg.layer_graphs import mention_block
 from kg.mentions import CHUNK, Mention, Subjects, csv_rows, mentions_in
 from kg.rdf import careers as rules
 from kg.rdf import iris
 from kg.rdf.identity import jurisdiction_qualifier
 from kg.rdf.namespaces import KG
-from kg.resolve import _read_graph, base_of
+from kg.resolve import _read_graph, base_of, joined_before
 from kg.store.base import Store
 from kg.store.sparql_text import values
 
@@ -68,7 +68,6 @@ _OLD_NAMES = _PREFIXES + """SELECT DISTINCT ?b ?name WHERE { %s
 # the joins of name blocks bound by VALUES: reason and jurisdiction, or line (kg.layer_statements.join_parts)
 _JOINS = _PREFIXES + """SELECT ?b ?j ?basis ?jur ?sector WHERE { %s
   GRAPH ?b { { ?j kg:joinReason ?basis ; kg:jurisdiction ?jur } UNION { ?j kg:sector ?sector } } }"""
-_ANY_STAMP = _PREFIXES + "SELECT ?a WHERE { GRAPH %s { ?a kg:layerStamp ?d } } LIMIT 1"
 
 
 def _zh(s: str) -> Literal:
@@ -142,14 +141,6 @@ def _layer_lines(store: Store, blocks: dict[str, str]) -> list[tuple[str, str, s
             elif sector:
                 line[b, j] = sector
     return [(blocks[b], jur, line.get((b, j), ""), basis) for (b, j), (basis, jur) in head.items()]
-
-
-def _has_layer(store: Store, articles: Iterable[str]) -> bool:
-    """Whether the store has a resolution layer for the articles' base(s): a stamps graph with a stamp."""
-    for g in sorted({stamp_graph(a) for a in articles}):
-        if not list(csv_rows(store, _ANY_STAMP % f"<{g}>")):
-            return False
-    return True
 
 
 class _Seen:
@@ -379,11 +370,12 @@ def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] |
     if mentions is None:
         mentions = mentions_in(store, arts)
     blocks = {mention_block(m): m.name for m in mentions}  # the blocks the layer writes them in
-    for i in range(0, len(arts), CHUNK):
-        blocks.update(csv_rows(store, _OLD_NAMES % values("a", map(URIRef, arts[i : i + CHUNK]))))
+    old, _, layer = joined_before(store, arts)
+    for i in range(0, len(old), CHUNK):
+        blocks.update(csv_rows(store, _OLD_NAMES % values("a", map(URIRef, old[i : i + CHUNK]))))
     if not blocks:
         return Moves()
-    if _has_layer(store, arts):
+    if layer:
         own = [(m.name, m.jurisdiction or "", m.sector or "", m.basis) for m in mentions]
         names = _planned(own + _layer_lines(store, blocks))
     else:

@@ -33,7 +33,7 @@ mentions, and so in the layer, with the reason ``kg:Curated``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from kg.layer_graphs import (
@@ -45,6 +45,7 @@ from kg.layer_graphs import (
     is_resolution_graph,
     mention_block,
     row_hash,
+    stamp_graph,
     stamp_text,
 )
 from kg.layer_statements import block_statements, join_parts, own_statements, recount_update
@@ -62,12 +63,35 @@ _OLD_JOINS = _PREFIXES + """SELECT ?b ?j ?m ?a WHERE { %s
 _STAMPS_Q = _PREFIXES + "SELECT ?a ?d WHERE { GRAPH ?g { ?a kg:layerStamp ?d } }"
 _STAMPED = _PREFIXES + "SELECT DISTINCT ?a WHERE { %s GRAPH ?g { ?a kg:layerStamp ?d } }"  # articles bound by VALUES
 _BLOCKS = _PREFIXES + "SELECT ?b WHERE { GRAPH ?b { ?b a kg:NameBlock } }"
+_ANY_STAMP = _PREFIXES + "SELECT ?a WHERE { GRAPH %s { ?a kg:layerStamp ?d } } LIMIT 1"
 _CLEAN = """DELETE { GRAPH %(b)s { ?j ?p ?o } }
 WHERE { GRAPH %(b)s { ?j kg:joinedEntity ?e ; ?p ?o FILTER NOT EXISTS { ?j kg:joinedMention ?any } } } ;
 DELETE { GRAPH %(b)s { %(b)s kg:namesake ?p } }
 WHERE { GRAPH %(b)s { %(b)s kg:namesake ?p FILTER NOT EXISTS { ?j kg:joinedEntity ?p } } } ;
 DELETE { GRAPH %(b)s { %(b)s ?p ?o } }
 WHERE { GRAPH %(b)s { %(b)s ?p ?o FILTER NOT EXISTS { ?j kg:joinedEntity ?any } } }"""
+
+
+def has_layer(store: Store, articles: Iterable[str]) -> bool:
+    """Whether the store has a resolution layer for the articles' base(s): a stamps graph with a stamp."""
+    for g in sorted({stamp_graph(a) for a in articles}):
+        if not list(csv_rows(store, _ANY_STAMP % f"<{g}>")):
+            return False
+    return True
+
+
+def joined_before(store: Store, articles: Sequence[str]) -> tuple[list[str], list[str], bool]:
+    """(the articles the layer may hold joins of, those it holds a stamp of, whether the store has a
+    layer for their bases: ``has_layer``). Where the store has a layer,
+    only stamped articles: the layer writes an article's joins and its stamp together (a load, or one
+    update), so an unstamped one — a new article, the common case of ingest — has no joins to look for;
+    the look-up by article (``?m prov:wasDerivedFrom ?a``) also meets every derived statement of the
+    article graph itself, and was a tenth of the writer's refresh. Without a layer (a plain load, or a
+    layer of a version before stamps) every article may have joins."""
+    stamped = [a for i in range(0, len(articles), CHUNK)
+               for a, in csv_rows(store, _STAMPED % article_values(articles[i : i + CHUNK]))]
+    layer = has_layer(store, articles)
+    return (stamped if layer else list(articles)), stamped, layer
 
 
 def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] | None = None) -> int:
@@ -86,8 +110,9 @@ def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] |
     seen: set[str] = set()  # articles the layer holds joins or stamps of: their old ones go first
     gone: list[str] = []
     links: set[tuple[str, str, str]] = set()  # (block, join, mention) before; after, those that changed
-    for i in range(0, len(arts), CHUNK):
-        for b, j, m, a in csv_rows(store, _OLD_JOINS % article_values(arts[i : i + CHUNK])):
+    old, stamped, _ = joined_before(store, arts)
+    for i in range(0, len(old), CHUNK):
+        for b, j, m, a in csv_rows(store, _OLD_JOINS % article_values(old[i : i + CHUNK])):
             touched.add(b)
             seen.add(a)
             gone.append(own_statements(b, j, m, a))
@@ -96,9 +121,7 @@ def refresh(store: Store, article_iris: Iterable[str], mentions: list[Mention] |
         ops.append("DELETE DATA {\n" + "\n".join(gone) + "\n}")
     if mentions is None:
         mentions = mentions_in(store, arts)
-    stamped = [a for i in range(0, len(arts), CHUNK)  # stamped before: their stamps go (none for new articles)
-               for a, in csv_rows(store, _STAMPED % article_values(arts[i : i + CHUNK]))]
-    seen.update(stamped)
+    seen.update(stamped)  # stamped before: their stamps go (none for new articles)
     for i in range(0, len(stamped), CHUNK):  # the articles' stamps: replaced by those of their mentions now
         ops.append("DELETE { GRAPH ?g { ?a kg:layerStamp ?d } } WHERE { "
                    + article_values(stamped[i : i + CHUNK]) + " GRAPH ?g { ?a kg:layerStamp ?d } }")

@@ -107,3 +107,20 @@ def test_when_most_of_the_layer_differs_it_is_written_again_whole(store, tmp_pat
         assert dump_resolution(store) == before
         assert "update" not in {kind for kind, _ in log}  # no article refreshed
         assert {iri for kind, iri in log if kind == "add"} == set(blocks) | {stamp_graph(arts[0])}
+
+
+def test_only_stamped_articles_are_looked_for_in_the_layer(store, tmp_path: Path) -> None:
+    """The refresh looks for an article's old joins only where the layer holds its stamp (joins and stamp
+    are written together): a new article has none to look for. A store without a layer for the base
+    (stamps lost, a plain load) has every article looked for; and an article written again with another
+    name leaves the layer ``kg resolve`` builds from scratch."""
+    from kg.resolve import joined_before
+
+    arts = _three(store, tmp_path)
+    new = arts[0].rsplit("/", 1)[0] + "/never-written"
+    assert joined_before(store, [*arts, new]) == (arts, arts, True)
+    ingest_file(store, page(tmp_path, "s1", CITIES[1], "2023-05-03", f"{CITIES[1]}会议",
+                            f"本报讯 {CITIES[1]}召开会议。市委书记王伟出席，副市长司马砚主持。"), base=BASE)
+    assert dump_resolution(store) == _from_scratch(store)
+    store.remove_graphs([stamp_graph(arts[0])])
+    assert joined_before(store, [*arts, new]) == ([*arts, new], [], False)
