@@ -183,6 +183,7 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], **options: Any) -> l
 # order of the walk, so the result does not depend on the number of workers.
 
 DEFAULT_BATCH_ARTICLES = 500
+ENDING_WRITES = 3  # writes of less than a batch near the end, a run: a half, a quarter, an eighth (BatchWriter.take)
 FLUSH_EVERY_QUADS = 500_000  # bounds the writer's memory (RocksDB buffers), see OxigraphStore.flush
 
 
@@ -252,6 +253,7 @@ class BatchWriter:
         self.taken_files = 0  # read files taken so far, and their articles: what a file holds on average
         self.taken_articles = 0
         self.unflushed = 0
+        self.ending = 0  # writes of less than a batch made because the end was near (``take``)
         self.store_flush = store.flush  # a no-op for backends without write buffers (kg.store.base.Capabilities)
         self.memory = CareerMemory()  # the career blocks' sightings read or made so far: read once a run
 
@@ -282,13 +284,17 @@ class BatchWriter:
         """Read files, in walk order: a file that failed is recorded, the others wait for the next write.
 
         ``files_to_come``: how many files the workers have still to send (the pool and the cluster say).
-        The last write runs after the workers have finished, with nothing beside it; so near the end (an
-        estimated batch or less to come) a full batch is not written as it fills but held until an
-        eighth of a batch or less is to come, then written: as many writes as before, the last one
-        small. Never more than two batches are held (the estimate, from the files so far, may be low:
-        dumps after single pages), and nothing is held below a full batch (files without articles
-        make the estimate low too). Without the count (a single file, ``--jobs 1``, a small
-        ``batch_articles``), batches are written as they fill."""
+        Batches are written as they fill; near the end (less than a batch estimated to come) a write
+        starts as soon as what waits is as much as what is to come (and at least an eighth of a batch),
+        so the writes shrink (a half, a quarter, an eighth of a batch) as the workers finish: each ends
+        while they still read what the next one holds, and the write left for after the last file
+        (run with nothing beside it) is small. At most ``ENDING_WRITES`` such writes a run: the
+        estimate, from the files so far, may be low (files without articles, then dumps), and a
+        wrong one then costs three writes, not one at every file. Why not one large last write: the writer's write runs
+        alone once the workers are done; nor many small ones all along: each write's reads of the store
+        (the career joins, the search figures) and a career join's intermediate moves cost more than
+        its articles (batches of 100 cost 1.5x the writer's CPU of batches of 500). Without the count
+        (a single file, ``--jobs 1``, a small ``batch_articles``), batches are written as they fill."""
         for w in works:
             if w.error:
                 self.record(FileResult(Path(w.path), error=w.error), w.nbytes)
@@ -298,14 +304,15 @@ class BatchWriter:
             self.taken_files += 1
             self.taken_articles += len(w.graphs)
         batch, pending = self.batch_articles, self.pending_articles
-        if pending < batch:
-            return
-        if files_to_come is None or batch < 8 or pending >= 2 * batch:
+        if pending >= batch:
             self.flush()
+            return
+        if files_to_come is None or batch < 8 or self.ending >= ENDING_WRITES:
             return
         to_come = files_to_come * self.taken_articles / max(1, self.taken_files)  # articles, as so far
-        if to_come > batch or to_come <= batch / 8:
+        if to_come < batch and pending >= max(to_come, batch / 8):
             self.flush()
+            self.ending += 1
 
     def flush(self) -> None:
         """Write the waiting files (one transaction) and record them."""

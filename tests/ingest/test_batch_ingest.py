@@ -356,22 +356,26 @@ def _writes(sizes: list[int], batch: int, told: bool, per_task: int = 5) -> list
     return written
 
 
-def test_the_write_left_for_after_the_workers_is_kept_small() -> None:
-    """Told how many files are still to come, the writer holds the last full batch until an eighth of a
-    batch or less is to come: as many writes as when not told, the last one small (it runs after the
-    workers have finished, with nothing beside it)."""
+def test_the_writes_shrink_as_the_workers_finish() -> None:
+    """Told how many files are still to come, the writer writes full batches, then, with less than a batch
+    to come, as soon as what waits is as much as what is to come: a half, a quarter, an eighth of a
+    batch, so the write left for after the workers (with nothing beside it) is small."""
     assert _writes([1] * 350, 100, told=False) == [100, 100, 100, 50]
-    assert _writes([1] * 350, 100, told=True) == [100, 100, 140, 10]
+    assert _writes([1] * 350, 100, told=True) == [100, 100, 75, 40, 20, 15]
+    assert _writes([1] * 2000, 500, told=True, per_task=20) == [500, 500, 500, 260, 120, 80, 40]
 
 
 @pytest.mark.parametrize("sizes", [[1] * 300 + [40] * 30,  # single pages, then dumps: the estimate is low
                                    [0] * 400 + [1] * 200,  # files without articles: the estimate is low
                                    [3, 0, 1, 7] * 60, [1] * 7])
 def test_what_the_writer_holds_stays_bounded(sizes: list[int]) -> None:
-    """However wrong the estimate of what is to come, the writer never holds more than two batches (and
-    a task), never writes a part batch before the end, and writes at most once more than untold."""
+    """However wrong the estimate of what is to come, the writer never holds more than a batch (and a
+    task), and makes at most three more writes than untold, each but the last at least an eighth of a
+    batch."""
+    from kg.ingest import ENDING_WRITES
+
     for per_task in (1, 5):
         told, untold = _writes(sizes, 100, True, per_task), _writes(sizes, 100, False, per_task)
         assert sum(told) == sum(untold) == sum(sizes)
-        assert max(told) < 200 + per_task * max(sizes)
-        assert all(w >= 100 for w in told[:-1]) and len(told) <= len(untold) + 1
+        assert max(told) < 100 + per_task * max(sizes)
+        assert all(w >= 100 / 8 for w in told[:-1]) and len(told) <= len(untold) + ENDING_WRITES
