@@ -124,3 +124,16 @@ def test_only_stamped_articles_are_looked_for_in_the_layer(store, tmp_path: Path
     assert dump_resolution(store) == _from_scratch(store)
     store.remove_graphs([stamp_graph(arts[0])])
     assert joined_before(store, [*arts, new]) == ([*arts, new], [], False)
+
+
+def test_kg_resolve_finds_the_old_joins_of_an_article_whose_stamp_was_lost(store, tmp_path: Path) -> None:
+    """An article's stamp lost and its mentions changed behind kg's back: the refresh does not look for its
+    old joins (it has no stamp), and ``kg resolve`` finds them by its blocks' counts all the same."""
+    arts = _three(store, tmp_path)
+    store.update(Q + f"""DELETE {{ GRAPH ?g {{ <{arts[1]}> kg:layerStamp ?d }} }}
+        WHERE {{ GRAPH ?g {{ <{arts[1]}> kg:layerStamp ?d }} }} ;
+        DELETE {{ GRAPH <{arts[1]}> {{ ?m kg:identityBasis ?b }} }}
+        INSERT {{ GRAPH <{arts[1]}> {{ ?m kg:identityBasis kg:SamePaper }} }}
+        WHERE {{ GRAPH <{arts[1]}> {{ ?m kg:writtenName "柯望舒"@zh ; kg:identityBasis ?b }} }}""")
+    rebuild(store)
+    assert dump_resolution(store) == _from_scratch(store)
