@@ -26,7 +26,7 @@ RULE_BASES = frozenset({"PostJurisdiction", "PaperLocality"})  # the identity ru
 class CareerMemory:
     """Mention IRI → its sighting, and the identity rules' basis it was written with where seen."""
 
-    def __init__(self, limit: int = 2_000_000) -> None:
+    def __init__(self, limit: int = 1_000_000) -> None:  # about 0.5 KB a mention: ~0.5 GB at most
         self.limit = limit
         self.sightings: dict[str, Sighting] = {}
         self.bases: dict[str, str] = {}  # mention → the rules' basis, as first seen (kept through a join)
