@@ -411,6 +411,8 @@ def _accepted(c: _Candidate, per_spans: set[tuple[int, int]]) -> tuple[int, int]
     item = list_item(text, start, end, per_spans)
     # 、占|卓某、: a three-character item of a list of names the tagger cut to two
     cut = item is not None and item[1] - item[0] == 3 and len(name) == 2 and text[item[0]] not in NOT_NAME_CHARS
+    # 、某|顺|孟和、, 、宝音|孟和、: a four-character item ending in 和 (a Mongolian name) the tagger cut
+    cut = cut or (item is not None and item[1] - item[0] == 4 and text[item[1] - 1] == "和")
     if item is not None and (not plausible_name(name) or cut):
         start, end = item  # 县领导甲、帅|小川、郗某某出席: a whole item of a list of names
         name = text[start:end]

@@ -138,8 +138,10 @@ def chain_before(text: str, pos: int, floor: int, protected: list[bool]) -> list
     # 以日本某市市长甲为团长的访问团: 以…为 frames the post, it is not part of it (以色列 is a country)
     if text.startswith("以", seg_start) and not text.startswith("以色列", seg_start):
         seg_start += 1
-    # a conjunction joining this name to the one before (甲和市长乙), not one inside a body's name
-    while seg_start < pos and text[seg_start] in "和及与同、":
+    # a conjunction joining this name to the one before (甲和市长乙), not one inside a body's name, nor
+    # a place's first character at a clause's start (，和田地委副书记甲: nothing before it to join)
+    clause_start = seg_start == left and (left == 0 or text[left - 1] in HARD_STOPS)
+    while seg_start < pos and text[seg_start] in "和及与同、" and not (clause_start and text[seg_start] != "、"):
         seg_start += 1
     seg = text[seg_start:pos]
     pieces: list[PostMention] = []

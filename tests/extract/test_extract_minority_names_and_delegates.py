@@ -1,0 +1,57 @@
+"""Forms met in real local news of autonomous regions, courts and campuses (session w20x), on invented
+texts and names.
+
+Mongolian names ending in 和 inside a list, two dotted (Uyghur) names joined by 和, a dotted name
+glued to a title or a verb, a place starting with 和 at a clause's start, delegates (人大代表, 与会代表)
+who are no unit, and 讲了话 as a speech.
+"""
+
+from __future__ import annotations
+
+from kg.extract.pipeline import extract
+from tests.support.extract import article, posts_of, roles_of
+
+
+def names(text: str, locality: str = "临川市") -> set[str]:
+    return {p.name for p in extract(article(text, locality=locality)).people}
+
+
+def test_mongolian_name_ending_in_he_inside_a_list_is_whole():
+    got = names("会议推选甘立平担任代表团团长，柯文杰、宝音孟和、钱小东担任副团长。")
+    assert "宝音孟和" in got
+    assert "宝音孟" not in got
+
+
+def test_two_dotted_names_joined_by_he_are_two_people():
+    got = names("工作组一行先后来到阿不都·沙塔尔、吐尔逊·买买提和艾力·热合曼3家村民家中。")
+    assert {"阿不都·沙塔尔", "吐尔逊·买买提", "艾力·热合曼"} <= got
+    assert not any("和" in n for n in got)
+
+
+def test_dotted_name_is_cut_before_a_title_and_a_verb_after_it():
+    x = extract(article(
+        "3月5日上午，地委副书记、行署专员吐尔逊·卡德尔调研某某村。吐尔逊·卡德尔专员一行来到合作社。"
+    ))
+    assert [p.name for p in x.people] == ["吐尔逊·卡德尔"]
+    assert set(posts_of(x, "吐尔逊·卡德尔")) >= {"地委副书记", "行署专员"}
+
+
+def test_place_starting_with_he_at_a_clause_start_keeps_it_in_the_post():
+    x = extract(article("3月5日上午，和丰地委副书记苗立群出席会议并讲话。", locality=None))
+    assert posts_of(x, "苗立群") == ["和丰地委副书记"]
+
+
+def test_delegates_before_a_speech_verb_are_no_unit():
+    x = extract(article(
+        "4月8日，县人民法院召开工作报告征求意见座谈会。县人大常委会副主任郝立群主持会议。"
+        "在认真听取了与会代表的发言后，县法院院长钱伟东表示感谢。会上，县法检两院向人大代表汇报了全年工作。"
+    ))
+    assert not [o.name for o in x.organizations if roles_of(x, o.name)]
+    assert "Chair" in roles_of(x, "郝立群")
+
+
+def test_jiang_le_hua_is_a_speech():
+    x = extract(article(
+        "7月3日上午，学院新楼启用仪式在新楼前举行。仪式由院长鲍立新主持。党委书记宁远征在仪式上讲了话。"
+    ))
+    assert "Speaker" in roles_of(x, "宁远征")
