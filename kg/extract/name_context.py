@@ -140,6 +140,14 @@ LEADER_NAME_AFTER = re.compile(r"出席|列席|参加|陪同|主持|讲话|致�
 STRONG_AFTER = re.compile(r"^(同志|主持|出席|讲话|致辞|当选|列席|等[^，,。]{0,6}(出席|参加))")
 
 
+ELECTED_BEFORE = re.compile(r"(?:选举|补选|增选|推选|任命)")
+ELECTED_TO = re.compile(r"(?:同志)?为([^，,。；;、]{2,30})")
+
+
+def ends_with_post(label: str) -> bool:
+    return bool(re.search(f"(?:{alternation('post_titles')})$", label))
+
+
 def post_title_before(before: str) -> bool:
     return bool(re.search(f"(?:{alternation('post_titles')})$", before)) and not before.endswith(("领导", "负责人"))
 
@@ -251,6 +259,14 @@ def add_context_names(
         else:
             hit = try_at(m.end(), in_list=True, after_title=True) or foreign_at(m.end())
         if hit:
+            extra.append(hit)
+            for k in range(*hit):
+                covered[k] = True
+    # 选举于某某为市政协主席: the one elected or appointed to a post, where the tagger read a surname that
+    # is also a preposition (于, 向) as one
+    for m in ELECTED_BEFORE.finditer(text):
+        hit = try_at(m.end())
+        if hit and ELECTED_TO.match(text, hit[1]) and ends_with_post(ELECTED_TO.match(text, hit[1]).group(1)):
             extra.append(hit)
             for k in range(*hit):
                 covered[k] = True

@@ -55,3 +55,35 @@ def test_jiang_le_hua_is_a_speech():
         "7月3日上午，学院新楼启用仪式在新楼前举行。仪式由院长鲍立新主持。党委书记宁远征在仪式上讲了话。"
     ))
     assert "Speaker" in roles_of(x, "宁远征")
+
+
+def test_name_after_election_verb_with_a_preposition_surname_is_found():
+    x = extract(article(
+        "2月24日，政协临川市第九届委员会第一次会议闭幕。大会选举于新民为市政协主席，钱伟东、宁远征为副主席。"
+    ))
+    assert posts_of(x, "于新民") == ["市政协主席"]
+    assert "Elected" in roles_of(x, "于新民", "Election")
+
+
+def test_bare_officer_title_after_a_body_head_takes_that_body():
+    x = extract(article(
+        "4月6日，县人大常委会举行第九次会议。县人大常委会主任郝立群，副主任钱伟东、宁远征出席会议。"
+        "县政协副主席鲍立新，秘书长甘立平列席会议。"
+    ))
+    assert posts_of(x, "钱伟东") == ["县人大常委会副主任"]
+    assert posts_of(x, "宁远征") == ["县人大常委会副主任"]
+    assert posts_of(x, "甘立平") == ["县政协秘书长"]
+
+
+def test_bare_title_of_another_body_after_a_head_is_left_alone():
+    x = extract(article("4月6日，县人大常委会主任郝立群，副县长钱伟东出席会议。"))
+    assert posts_of(x, "钱伟东") == ["副县长"]
+
+
+def test_place_short_name_printed_as_a_place_nearby_is_no_person():
+    x = extract(article(
+        "2月26日上午，江屏2024年第一次重大项目集中开工仪式在江屏高新区举行，钱伟东、宁远征等县领导出席仪式。"
+    ))
+    got = {p.name for p in x.people}
+    assert "江屏" not in got
+    assert {"钱伟东", "宁远征"} <= got
