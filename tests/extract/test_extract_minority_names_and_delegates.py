@@ -87,3 +87,32 @@ def test_place_short_name_printed_as_a_place_nearby_is_no_person():
     got = {p.name for p in x.people}
     assert "江屏" not in got
     assert {"钱伟东", "宁远征"} <= got
+
+
+def _tokens(pieces: list[tuple[str, str]]) -> tuple[str, list]:
+    """A text and a segmentation as the tagger printed it on real pages (its output varies with
+    the context, so the form is pinned on tokens given here)."""
+    from kg.extract.ner import Token
+
+    out, pos = [], 0
+    for word, tag in pieces:
+        out.append(Token(word, tag, pos, pos + len(word)))
+        pos += len(word)
+    return "".join(w for w, _ in pieces), out
+
+
+def test_last_character_glued_to_xiang_or_zuo_after_a_title_is_the_names():
+    from kg.extract.ner import person_spans
+
+    text, toks = _tokens([("公司", "n"), ("总经理", "n"), ("柯东", "PER"), ("升向", "v"), ("学校", "n"),
+                          ("捐赠", "v"), ("。", "w")])
+    assert [text[a:b] for a, b in person_spans(text, toks)] == ["柯东升"]
+    text, toks = _tokens([("州长", "n"), ("苏巴尔", "PER"), ("布作", "v"), ("通报", "vn"), ("。", "w")])
+    assert [text[a:b] for a, b in person_spans(text, toks)] == ["苏巴尔布"]
+
+
+def test_real_verb_after_a_name_keeps_its_first_character():
+    from kg.extract.ner import person_spans
+
+    text, toks = _tokens([("主任", "n"), ("柯东", "PER"), ("面向", "v"), ("群众", "n"), ("宣讲", "v"), ("。", "w")])
+    assert [text[a:b] for a, b in person_spans(text, toks)] == ["柯东"]
