@@ -40,9 +40,12 @@ def list_item(text: str, start: int, end: int, names: set[tuple[int, int]]) -> t
     right = m.start() if m else len(text)
     if right - end > 1:
         return None
+    if text[right : right + 2] in ("和、", "和，", "和,"):
+        right += 1  # 某顺孟和、: a 和 right before a separator joins nothing, it ends a (Mongolian) name
+    longest = 4 if text[right - 1 : right] == "和" else 3  # 宝音|孟和、: four characters, the last 和
     before = text[left - 1] if left > 0 else ""
     after = text[right] if right < len(text) else ""
-    if "、" not in (before, after) or not 2 <= right - left <= 3:
+    if "、" not in (before, after) or not 2 <= right - left <= longest:
         return None
     if not all("\u4e00" <= c <= "\u9fff" for c in text[left:right]):
         return None
@@ -54,19 +57,41 @@ def list_item(text: str, start: int, end: int, names: set[tuple[int, int]]) -> t
 
 # 买合木提·吐尔洪, 努尔古丽·艾买提 (invented): Uyghur, Kazakh and other minority names printed with a middle dot.
 DOTTED = re.compile(r"[\u4e00-\u9fff]{2,10}(?:[·•][\u4e00-\u9fff]{1,10})+")
-DOTTED_LEFT_STOP = re.compile(r"(?:同志|代表|以及|和|与|及|由|为|是|在|等|的|了|向|对|从|率|请)")
+DOTTED_LEFT_STOP = re.compile(r"(?:同志|代表|以及|和|与|及|由|为|是|在|等|的|了|向|对|从|率|请|到|看望|慰问|走访)")
 
 
 @cache
 def _dotted_tail_regex() -> re.Pattern[str]:
-    words = "|".join(re.escape(w) for w in table("name_edges")["right_trim"]["words"])
-    return re.compile(f"(?:{words}|说[，,：:])")
+    edges = table("name_edges")
+    words = "|".join(re.escape(w) for w in edges["right_trim"]["words"] + edges["glued_verbs"]["words"])
+    return re.compile(f"(?:{words}|说[，,：:]|(?:{alternation('post_titles')})(?=一行|[，,。；;、]))")
 
 
 def _dotted_tail(text: str, k: int) -> bool:
-    """希拉·威曼|女士, 玛格丽特·里德|说，: a title or 说 after a dotted name's last piece (the tagger glues
-    them on; the boundary words of Chinese names miss them)."""
+    """希拉·威曼|女士, 玛格丽特·里德|说，, 艾某·木某|专员一行, 艾某·木某|调研…: a title, 说 or a verb a
+    name is glued to after a dotted name's last piece (the tagger glues them on; the boundary words of
+    Chinese names miss them)."""
     return _dotted_tail_regex().match(text, k) is not None
+
+
+def _dotted_runs(text: str) -> list[tuple[int, int]]:
+    """The runs of dotted names; 甲·乙和丙·丁 is two names joined by 和 (与, 及), split there.
+
+    A conjunction inside a middle piece with two or more characters on each side and a dot on each
+    side of the piece joins two names; at a piece's edge (孟和·…) it is part of the name."""
+    out: list[tuple[int, int]] = []
+    for m in DOTTED.finditer(text):
+        start = m.start()
+        pieces = re.split("[·•]", m.group(0))
+        pos = m.start() + len(pieces[0]) + 1
+        for piece in pieces[1:-1]:
+            j = next((k for k, ch in enumerate(piece) if ch in "和与及" and 2 <= k <= len(piece) - 3), None)
+            if j is not None:
+                out.append((start, pos + j))
+                start = pos + j + 1
+            pos += len(piece) + 1
+        out.append((start, m.end()))
+    return out
 
 
 def dotted_names(text: str, tokens: list[Token], found: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -80,9 +105,9 @@ def dotted_names(text: str, tokens: list[Token], found: list[tuple[int, int]]) -
     per = [(t.start, t.end) for t in tokens if t.tag == "PER"]
     titles = _title_regex()
     out = list(found)
-    for m in DOTTED.finditer(text):
-        start, end = m.start(), m.end()
-        first = m.group(0)[: re.search("[·•]", m.group(0)).start()]  # type: ignore[union-attr]
+    for start, end in _dotted_runs(text):
+        run = text[start:end]
+        first = run[: re.search("[·•]", run).start()]  # type: ignore[union-attr]
         cut = 0
         for t in titles.finditer(first):
             cut = max(cut, t.end())
@@ -92,7 +117,7 @@ def dotted_names(text: str, tokens: list[Token], found: list[tuple[int, int]]) -
         if len(first) - cut > 6 or len(first) - cut < 2:
             continue
         start += cut
-        last_at = max(m.group(0).rfind("·"), m.group(0).rfind("•")) + m.start() + 1
+        last_at = max(run.rfind("·"), run.rfind("•")) + start - cut + 1
         stop = next((k for k in range(last_at + 1, min(end, last_at + 6) + 1) if k < end and (
             NAME_RIGHT_BOUNDARY.match(text, k) or (k >= last_at + 2 and _dotted_tail(text, k)))), None)
         if stop is not None:
@@ -113,6 +138,14 @@ LIST_ITEM_END = re.compile(r"[、，,。；;等]|及(?!时)|以及|出席|参加
 # 市领导 is mostly followed by a noun (班子, 干部); a name after it is sure only before one of these
 LEADER_NAME_AFTER = re.compile(r"出席|列席|参加|陪同|主持|讲话|致辞|同志|等")
 STRONG_AFTER = re.compile(r"^(同志|主持|出席|讲话|致辞|当选|列席|等[^，,。]{0,6}(出席|参加))")
+
+
+ELECTED_BEFORE = re.compile(r"(?:选举|补选|增选|推选|任命)")
+ELECTED_TO = re.compile(r"(?:同志)?为([^，,。；;、]{2,30})")
+
+
+def ends_with_post(label: str) -> bool:
+    return bool(re.search(f"(?:{alternation('post_titles')})$", label))
 
 
 def post_title_before(before: str) -> bool:
@@ -226,6 +259,14 @@ def add_context_names(
         else:
             hit = try_at(m.end(), in_list=True, after_title=True) or foreign_at(m.end())
         if hit:
+            extra.append(hit)
+            for k in range(*hit):
+                covered[k] = True
+    # 选举于某某为市政协主席: the one elected or appointed to a post, where the tagger read a surname that
+    # is also a preposition (于, 向) as one
+    for m in ELECTED_BEFORE.finditer(text):
+        hit = try_at(m.end())
+        if hit and ELECTED_TO.match(text, hit[1]) and ends_with_post(ELECTED_TO.match(text, hit[1]).group(1)):
             extra.append(hit)
             for k in range(*hit):
                 covered[k] = True

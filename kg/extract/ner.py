@@ -365,6 +365,29 @@ def _cut_before_wei(c: _Candidate, tokens: list[Token]) -> None:
         c.end += 1
 
 
+# 蒋某|升向…捐赠, 苏嘎某|布作通报: the tagger glued a name's last character to the 向 or 作 after it,
+# reading one verb (升向, 布作) that is no word of the register
+GLUED_PREP_AFTER = frozenset(_EDGES["glued_before_prep"]["chars"])
+NOT_GLUED_PREP = frozenset(_EDGES["glued_before_prep"]["words"])
+
+
+def _cut_before_prep(c: _Candidate, tokens: list[Token]) -> None:
+    """总经理蒋某|升向教育系统捐赠: after a post title, a name of two or three characters followed by a
+    two-character verb token ending in 向 or 作 that is no real word (面向, 合作); the first is the name's."""
+    sur = surname_of(c.name)
+    text, end = c.text, c.end
+    if sur is None or len(sur) != 1 or len(c.name) not in (2, 3):
+        return
+    nxt = next((t for t in tokens if t.start == end), None)
+    if nxt is None or nxt.tag != "v" or len(nxt.text) != 2 or nxt.text[1] not in GLUED_PREP_AFTER:
+        return
+    if nxt.text in NOT_GLUED_PREP:
+        return
+    if "\u4e00" <= nxt.text[0] <= "\u9fff" and nxt.text[0] not in NOT_BEFORE_ACT and post_title_before(
+            text[max(0, c.start - 12) : c.start]):
+        c.end += 1
+
+
 def _cut_before_yideng(c: _Candidate, tokens: list[Token]) -> None:
     """某华|一等领导: a name's last character 一 read into 一等 (等 still follows it)."""
     text, end = c.text, c.end
@@ -397,7 +420,7 @@ def _cut_before_zheng(c: _Candidate, tokens: list[Token]) -> None:
 REPAIRS: tuple[Callable[[_Candidate, list[Token]], None], ...] = (
     _trim_right, _surname_left_outside, _compound_surname_left, _glued_word, _transliterated_rest, _honorific,
     _glued_verb, _cut_before_verb, _cut_before_list_edge, _cut_before_wei, _cut_before_act, _compound_cut_short,
-    _cut_before_yideng, _cut_before_he, _cut_before_zheng,
+    _cut_before_yideng, _cut_before_he, _cut_before_zheng, _cut_before_prep,
 )
 
 
@@ -411,6 +434,8 @@ def _accepted(c: _Candidate, per_spans: set[tuple[int, int]]) -> tuple[int, int]
     item = list_item(text, start, end, per_spans)
     # 、占|卓某、: a three-character item of a list of names the tagger cut to two
     cut = item is not None and item[1] - item[0] == 3 and len(name) == 2 and text[item[0]] not in NOT_NAME_CHARS
+    # 、某|顺|孟和、, 、宝音|孟和、: a four-character item ending in 和 (a Mongolian name) the tagger cut
+    cut = cut or (item is not None and item[1] - item[0] == 4 and text[item[1] - 1] == "和")
     if item is not None and (not plausible_name(name) or cut):
         start, end = item  # 县领导甲、帅|小川、郗某某出席: a whole item of a list of names
         name = text[start:end]

@@ -215,6 +215,9 @@ CATEGORY = re.compile(
 # 甲局、乙镇(先后)作了表态 | 应邀: what stands between a list of units and its verb
 LIST_VERB_TAIL = re.compile(r"(先后|分别|依次|也|还|等|应邀|一同|共同)?(作|进行)?了?(表态|交流|典型|书面|大会)?$")
 ORG_LIST_TAIL = re.compile(r"(主要负责同志|负责同志|负责人|主要负责人|领导同志|代表)")
+# 人大代表, 与会代表, 职工代表: delegates of a body or a gathering, not a unit's representatives, so the
+# words before them (在听取了与会代表的发言后, 向人大代表汇报) name no unit
+DELEGATE_HEAD = re.compile(r"(人大|政协|党|与会|参会|职工|群众|村民|居民|学生|家长|委员|会员|妇女|青年|人民)$")
 
 
 COUNT_TAIL = re.compile(r"等[\d一二三四五六七八九十百千几多]+[家个所户批][^、和及]{0,20}$")
@@ -226,6 +229,8 @@ def orgs_in_list(text: str, start: int, end: int, locality: str | None) -> list[
     m = ORG_LIST_TAIL.search(seg)
     if m:
         seg = seg[: m.start()]
+        if m.group(0) == "代表" and DELEGATE_HEAD.search(seg):
+            return []
     seg = LIST_VERB_TAIL.sub("", seg)
     # 甲公司、乙公司等20家先进单位: the count and class after 等 are no unit
     seg = re.sub(r"等[\d一二三四五六七八九十百千几多]+[家个所户批][^、和及]{0,20}$", "", seg)

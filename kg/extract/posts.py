@@ -138,8 +138,10 @@ def chain_before(text: str, pos: int, floor: int, protected: list[bool]) -> list
     # 以日本某市市长甲为团长的访问团: 以…为 frames the post, it is not part of it (以色列 is a country)
     if text.startswith("以", seg_start) and not text.startswith("以色列", seg_start):
         seg_start += 1
-    # a conjunction joining this name to the one before (甲和市长乙), not one inside a body's name
-    while seg_start < pos and text[seg_start] in "和及与同、":
+    # a conjunction joining this name to the one before (甲和市长乙), not one inside a body's name, nor
+    # a place's first character at a clause's start (，和田地委副书记甲: nothing before it to join)
+    clause_start = seg_start == left and (left == 0 or text[left - 1] in HARD_STOPS)
+    while seg_start < pos and text[seg_start] in "和及与同、" and not (clause_start and text[seg_start] != "、"):
         seg_start += 1
     seg = text[seg_start:pos]
     pieces: list[PostMention] = []
@@ -184,6 +186,8 @@ def find_people(text: str, tokens: list[Token]) -> list[PersonMention]:
             continue  # a transliterated word (a virus, a brand) unless the sentence treats it as a person
         if re.match(r"新时代|思想|理论|之乡|之都|之城|故里|故居|(隆重)?(举行|召开|举办)", text[e:]):
             continue  # 某某新时代…思想, 在某某堂举行: a doctrine or a venue, not a mention of a person
+        if _place_named(text[s:e], tokens) and not chain_before(text, s, prev_end, protected):
+            continue  # 江某2024年…项目在江某高新区举行: the place's short name, printed as a place nearby
         titled = e - s >= 3 and _title_after(text, e)  # 王某某市长说: the name, then the title
         if text[e : e + 1] in PLACE_LEVELS and not COMRADE.match(text[e:]) and not titled:
             continue  # 某某市 / 某某县: a place name read as a person
@@ -191,6 +195,8 @@ def find_people(text: str, tokens: list[Token]) -> list[PersonMention]:
         mention.posts = chain_before(text, s, prev_end, protected)
         if not mention.posts and _in_list_of_words(text, s, e, spans):
             continue  # 安心、安业: a word in a list of words, not a name
+        if out and _body_of_previous(text, out[-1], mention):
+            pass  # 县人大常委会主任甲，副主任乙: the bare title took the body printed just before
         # a shared post: 副市长甲、乙、丙 -> 乙 and 丙 take the post next to the head of the list
         if not mention.posts and out and s > 0 and text[s - 1] in LIST_SEPS and out[-1].end == s - 1:
             head = out[-1]
@@ -201,6 +207,40 @@ def find_people(text: str, tokens: list[Token]) -> list[PersonMention]:
         out.append(mention)
         prev_end = e
     return out
+
+
+# titles of a body's officers (主任, 副主席, 秘书长 …): printed bare right after the body's head they are
+# that body's (县政协主席甲，副主席乙、秘书长丙), unlike 副县长 or 局长, which name their own body
+OFFICERS = re.compile(r"^(?:常务)?(?:副)?(?:主任|主席)$|^(?:副)?秘书长$")
+HEADS = re.compile(r"(?:常务)?(?:副)?(?:主任|主席)$")
+
+
+def _body_of_previous(text: str, prev: PersonMention, mention: PersonMention) -> bool:
+    """县人大常委会主任甲，副主任乙: a bare officer's title in the clause right after a name whose post is
+    a body's head or deputy takes that body (the label becomes 县人大常委会副主任; the bare printing
+    is its ending)."""
+    if len(mention.posts) != 1 or not prev.posts or not OFFICERS.match(mention.posts[0].label):
+        return False
+    first = mention.posts[0]
+    if text[prev.end : first.start] not in ("，", ",", "；", ";"):
+        return False
+    head = prev.posts[-1].label
+    title = HEADS.search(head)
+    if not title or title.start() < 2:
+        return False
+    mention.posts[0] = PostMention(head[: title.start()] + first.label, first.start, first.end)
+    return True
+
+
+PLACE_AFTER_NAME = re.compile(r"(?:[市县区镇乡州旗]|高新区|经开区|开发区|新区|园区)")
+
+
+def _place_named(name: str, tokens: list[Token]) -> bool:
+    """The sentence prints the name as a place's (江某高新区, 江某县委 read as a place or a body): a
+    two-character name without a post is that place's short name, not a person."""
+    return len(name) == 2 and any(
+        t.tag in ("LOC", "ORG") and t.text.startswith(name) and PLACE_AFTER_NAME.match(t.text, 2) for t in tokens
+    )
 
 
 def _in_list_of_words(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> bool:
