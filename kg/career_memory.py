@@ -35,7 +35,7 @@ class CareerMemory:
     def __len__(self) -> int:
         return len(self.sightings)
 
-    def keep(self, sightings: Mapping[str, Sighting], bases: Mapping[str, str] = {}) -> None:
+    def keep(self, sightings: Mapping[str, Sighting], bases: Mapping[str, str] | None = None) -> None:
         """Remember ``sightings`` (mention → sighting) and the bases of those mentions keyed by the rules
         (``bases``: mention → its basis now; a career join's basis says nothing of the rules' and is
         not kept over one seen before)."""
@@ -44,7 +44,7 @@ class CareerMemory:
         for m, s in sightings.items():
             self.sightings[m] = s
             self._of_article[s.article].add(m)
-        for m, b in bases.items():
+        for m, b in (bases or {}).items():
             if b in RULE_BASES and m in self.sightings:
                 self.bases[m] = b
 

@@ -152,7 +152,7 @@ def ingest_file(
 
 def refresh_resolution(store: Store, article_iris: list[str], index_rows: Mapping[str, Any] | None = None,
                        mentions: Mapping[str, list[Any]] | None = None, sightings: Mapping[str, Any] | None = None,
-                       memory: Any = None) -> None:
+                       memory: CareerMemory | None = None) -> None:
     """Keep the identity resolution graphs (kg.resolve) and the search index (kg.search) current for the
     articles just written.
 
@@ -288,12 +288,12 @@ class BatchWriter:
         starts as soon as what waits is as much as what is to come (and at least an eighth of a batch),
         so the writes shrink (a half, a quarter, an eighth of a batch) as the workers finish: each ends
         while they still read what the next one holds, and the write left for after the last file
-        (run with nothing beside it) is small. At most ``ENDING_WRITES`` such writes a run: the
-        estimate, from the files so far, may be low (files without articles, then dumps), and a
-        wrong one then costs three writes, not one at every file. Why not one large last write: the writer's write runs
-        alone once the workers are done; nor many small ones all along: each write's reads of the store
-        (the career joins, the search figures) and a career join's intermediate moves cost more than
-        its articles (batches of 100 cost 1.5x the writer's CPU of batches of 500). Without the count
+        (run with nothing beside it) is small. At most ``ENDING_WRITES`` such writes a run: the estimate,
+        from the files so far, may be low (files without articles, then dumps), and a wrong one then
+        costs three writes, not one at every file. Why not one large last write: it runs alone once the
+        workers are done; nor many small ones all along: each write's reads of the store (the career
+        joins, the search figures) and a career join's intermediate moves cost more than its articles
+        (batches of 100 cost 1.5x the writer's CPU of batches of 500). Without the count
         (a single file, ``--jobs 1``, a small ``batch_articles``), batches are written as they fill."""
         for w in works:
             if w.error:

@@ -82,12 +82,12 @@ def has_layer(store: Store, articles: Iterable[str]) -> bool:
 
 def joined_before(store: Store, articles: Sequence[str]) -> tuple[list[str], list[str], bool]:
     """(the articles the layer may hold joins of, those it holds a stamp of, whether the store has a
-    layer for their bases: ``has_layer``). Where the store has a layer,
-    only stamped articles: the layer writes an article's joins and its stamp together (a load, or one
-    update), so an unstamped one — a new article, the common case of ingest — has no joins to look for;
-    the look-up by article (``?m prov:wasDerivedFrom ?a``) also meets every derived statement of the
-    article graph itself, and was a tenth of the writer's refresh. Without a layer (a plain load, or a
-    layer of a version before stamps) every article may have joins."""
+    layer for their bases: ``has_layer``). Where the store has a layer, only stamped articles: the layer
+    writes an article's joins and its stamp together (a load, or one update), so an unstamped one — a new
+    article, the common case of ingest — has no joins to look for; the look-up by article
+    (``?m prov:wasDerivedFrom ?a``) also meets every derived statement of the article graph itself, and
+    was a tenth of the writer's refresh. Without a layer (a plain load, or a layer of a version before
+    stamps) every article may have joins."""
     stamped = [a for i in range(0, len(articles), CHUNK)
                for a, in csv_rows(store, _STAMPED % article_values(articles[i : i + CHUNK]))]
     layer = has_layer(store, articles)
